@@ -1,0 +1,179 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Run Amazon Bedrock batch inference on a spreadsheet: one prompt per row, results joined back by recordId.
+#[derive(Debug, Parser)]
+#[command(name = "bedrock-batch", version, about, long_about = None, arg_required_else_help = true)]
+pub struct Cli {
+    /// The step to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The steps.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render one prompt per row and write Bedrock batch JSONL parts, plan.json and records.csv.
+    Prepare(PrepareArgs),
+    /// Show the rendered prompt of one row and token estimates for the sheet.
+    Preview(PreviewArgs),
+    /// Join downloaded job outputs to the sheet's rows by recordId and export them.
+    Results(ResultsArgs),
+}
+
+/// Output format of the printed summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Readable text.
+    #[default]
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// How Bedrock calls the model for each record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InvocationArg {
+    /// The model's native request body.
+    InvokeModel,
+    /// The Converse API request body.
+    Converse,
+}
+
+/// Where rows come from.
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// The sheet: .csv/.tsv/.txt, .xlsx, .xls, .ods, .parquet or .jsonl.
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Worksheet of a workbook (default: the first sheet with data).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// CSV delimiter: a character, or comma, semicolon, tab, pipe (default: sniffed).
+    #[arg(long, value_name = "C", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+}
+
+/// Arguments of `prepare`.
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    /// Prompt template with {{column}} placeholders.
+    #[arg(long, value_name = "FILE")]
+    pub template: PathBuf,
+    /// System-prompt template.
+    #[arg(long, value_name = "FILE")]
+    pub system: Option<PathBuf>,
+    /// Model id or inference profile id (e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0).
+    #[arg(long, value_name = "ID")]
+    pub model: String,
+    /// Request body format (default: invoke-model where the family's body is known, else converse).
+    #[arg(long, value_enum)]
+    pub invocation_type: Option<InvocationArg>,
+    /// Most tokens generated per record.
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    pub max_tokens: u32,
+    /// Sampling temperature, 0–1.
+    #[arg(long, value_name = "T")]
+    pub temperature: Option<f64>,
+    /// Nucleus sampling, 0–1.
+    #[arg(long, value_name = "P")]
+    pub top_p: Option<f64>,
+    /// A stop sequence (repeatable).
+    #[arg(long = "stop", value_name = "TEXT")]
+    pub stop_sequences: Vec<String>,
+    /// A column that identifies rows; kept beside each recordId in records.csv.
+    #[arg(long, value_name = "COL")]
+    pub id_column: Option<String>,
+    /// Output folder for the parts, plan.json and records.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Price table replacing the bundled one (same JSON format).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Job limits (defaults: Bedrock's documented defaults).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Fewest records one job accepts.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub min_records: u64,
+    /// Most records per input file.
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    pub max_records_per_file: u64,
+    /// Most records per job.
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    pub max_records_per_job: u64,
+    /// Largest input file, in bytes (1 GB).
+    #[arg(long, default_value_t = 1_000_000_000, value_name = "BYTES")]
+    pub max_file_bytes: u64,
+    /// Largest job input, in bytes (5 GB).
+    #[arg(long, default_value_t = 5_000_000_000, value_name = "BYTES")]
+    pub max_job_bytes: u64,
+}
+
+/// Arguments of `preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    /// Prompt template with {{column}} placeholders.
+    #[arg(long, value_name = "FILE")]
+    pub template: PathBuf,
+    /// System-prompt template.
+    #[arg(long, value_name = "FILE")]
+    pub system: Option<PathBuf>,
+    /// Data row to show, counted from 1 below the header.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub row: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `results`.
+#[derive(Debug, Args)]
+pub struct ResultsArgs {
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    /// The folder `prepare` wrote (with plan.json).
+    #[arg(long, value_name = "DIR")]
+    pub prepared: PathBuf,
+    /// The downloaded job outputs (searched recursively for *.jsonl.out and manifest.json.out).
+    #[arg(long, value_name = "DIR")]
+    pub outputs: PathBuf,
+    /// Export file: .csv, .xlsx, .parquet or .jsonl.
+    #[arg(long, value_name = "FILE")]
+    pub export: PathBuf,
+    /// CSV: prefix ' to cells starting with = + - @ so spreadsheets do not run them as formulas.
+    #[arg(long)]
+    pub excel_safe: bool,
+    /// Price table replacing the bundled one.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Parses `--delimiter`: one ASCII character or a name.
+pub fn parse_delimiter(raw: &str) -> Result<u8, String> {
+    match raw.to_ascii_lowercase().as_str() {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        "pipe" => Ok(b'|'),
+        _ if raw.len() == 1 && raw.is_ascii() && raw != "\"" && raw != "\n" => Ok(raw.as_bytes()[0]),
+        _ => Err(format!("\"{raw}\" is not a delimiter; give one character such as , ; | or the word tab")),
+    }
+}

@@ -1,0 +1,119 @@
+//! Each subcommand: turn arguments into a library request, run it, print the summary.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use batch_core::limits::Limits;
+use batch_core::model::{InvocationType, ModelId};
+use batch_core::prepare::{prepare, preview, PrepareRequest, PreviewRequest};
+use batch_core::pricing::PriceTable;
+use batch_core::records::InferenceParams;
+use batch_core::results::{join_results, ResultsRequest};
+use batch_core::sheet::SheetOptions;
+
+use crate::args::{Cli, Command, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs};
+use crate::display;
+use crate::progress::TerminalProgress;
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Prepare(args) => run_prepare(args),
+        Command::Preview(args) => run_preview(args),
+        Command::Results(args) => run_results(args),
+    }
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the {what} file", path.display()))
+}
+
+fn sheet_options(args: &SheetArgs) -> SheetOptions {
+    SheetOptions { sheet: args.sheet.clone(), delimiter: args.delimiter }
+}
+
+fn prices(path: Option<&Path>) -> Result<PriceTable> {
+    Ok(match path {
+        Some(path) => PriceTable::from_file(path)?,
+        None => PriceTable::bundled(),
+    })
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value).context("cannot print the summary as JSON")?);
+    Ok(())
+}
+
+fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
+    let request = PrepareRequest {
+        input: args.sheet.input.clone(),
+        sheet: sheet_options(&args.sheet),
+        template: read_text(&args.template, "template")?,
+        system: args.system.as_deref().map(|p| read_text(p, "system prompt")).transpose()?,
+        model: ModelId::parse(&args.model)?,
+        invocation: args.invocation_type.map(|i| match i {
+            InvocationArg::InvokeModel => InvocationType::InvokeModel,
+            InvocationArg::Converse => InvocationType::Converse,
+        }),
+        params: InferenceParams {
+            max_tokens: args.max_tokens,
+            temperature: args.temperature,
+            top_p: args.top_p,
+            stop_sequences: args.stop_sequences,
+        },
+        id_column: args.id_column,
+        limits: Limits {
+            min_records_per_job: args.limits.min_records,
+            max_records_per_file: args.limits.max_records_per_file,
+            max_records_per_job: args.limits.max_records_per_job,
+            max_file_bytes: args.limits.max_file_bytes,
+            max_job_bytes: args.limits.max_job_bytes,
+        },
+        prices: prices(args.prices.as_deref())?,
+        out_dir: args.out.clone(),
+    };
+    let plan = prepare(&request, &TerminalProgress::new())?;
+    match args.format {
+        OutputFormat::Json => print_json(&plan)?,
+        OutputFormat::Text => print!("{}", display::plan_text(&plan, &args.out)),
+    }
+    display::print_warnings(&plan.warnings);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_preview(args: PreviewArgs) -> Result<ExitCode> {
+    let request = PreviewRequest {
+        input: args.sheet.input.clone(),
+        sheet: sheet_options(&args.sheet),
+        template: read_text(&args.template, "template")?,
+        system: args.system.as_deref().map(|p| read_text(p, "system prompt")).transpose()?,
+        row: args.row,
+    };
+    let shown = preview(&request)?;
+    match args.format {
+        OutputFormat::Json => print_json(&shown)?,
+        OutputFormat::Text => print!("{}", display::preview_text(&shown)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_results(args: ResultsArgs) -> Result<ExitCode> {
+    let overrides = args.sheet.sheet.is_some() || args.sheet.delimiter.is_some();
+    let request = ResultsRequest {
+        input: args.sheet.input.clone(),
+        sheet: overrides.then(|| sheet_options(&args.sheet)),
+        prepared: args.prepared,
+        outputs: args.outputs,
+        export: args.export,
+        excel_safe: args.excel_safe,
+        prices: prices(args.prices.as_deref())?,
+    };
+    let summary = join_results(&request, &TerminalProgress::new())?;
+    match args.format {
+        OutputFormat::Json => print_json(&summary)?,
+        OutputFormat::Text => print!("{}", display::results_text(&summary)),
+    }
+    display::print_warnings(&summary.warnings);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,150 @@
+//! Exports of joined results: CSV, XLSX, Parquet and JSON Lines — every input row once, in input order,
+//! input columns first, then the result columns.
+//!
+//! Each writer streams rows to a temporary file beside the target and renames it into place when finished,
+//! so a failed export never leaves a half-written file under the requested name.
+
+mod csv_writer;
+mod jsonl_writer;
+mod parquet_writer;
+mod temp_file;
+mod xlsx_writer;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::results::{Outcome, Status};
+use crate::sheet::Row;
+
+pub use csv_writer::excel_safe;
+pub use xlsx_writer::{XLSX_MAX_CELL_CHARS, XLSX_MAX_DATA_ROWS};
+
+/// The result columns, in order, after the input columns.
+pub const RESULT_COLUMNS: [&str; 7] = ["record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"];
+
+/// Export file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// Comma-separated values, UTF-8.
+    Csv,
+    /// Excel workbook; every value a text or number cell, never a formula.
+    Xlsx,
+    /// Apache Parquet.
+    Parquet,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl ExportFormat {
+    /// The format named by a file's extension.
+    pub fn from_path(path: &Path) -> Result<Self, ExportError> {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+        match ext.as_str() {
+            "csv" => Ok(Self::Csv),
+            "xlsx" => Ok(Self::Xlsx),
+            "parquet" => Ok(Self::Parquet),
+            "jsonl" | "ndjson" => Ok(Self::Jsonl),
+            _ => Err(ExportError::UnknownFormat { path: path.to_path_buf() }),
+        }
+    }
+
+    /// A display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Xlsx => "XLSX",
+            Self::Parquet => "Parquet",
+            Self::Jsonl => "JSON Lines",
+        }
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The extension names no supported format.
+    #[error("{}: unknown export format; end the file name with .csv, .xlsx, .parquet or .jsonl", path.display())]
+    UnknownFormat {
+        /// The target.
+        path: PathBuf,
+    },
+    /// Writing failed.
+    #[error("{}: cannot write the export: {detail}; check the folder exists and is writable", path.display())]
+    Write {
+        /// The target.
+        path: PathBuf,
+        /// What failed.
+        detail: String,
+    },
+    /// The data does not fit the format (XLSX row or cell limits).
+    #[error("{}: {detail}", path.display())]
+    DoesNotFit {
+        /// The target.
+        path: PathBuf,
+        /// What does not fit and what to use instead.
+        detail: String,
+    },
+}
+
+/// The result fields of one row.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultFields<'a> {
+    /// The record id of the row.
+    pub record_id: &'a str,
+    /// Succeeded, failed or missing.
+    pub status: Status,
+    /// Output, error, tokens and stop reason.
+    pub outcome: &'a Outcome,
+}
+
+/// Writes joined rows to one export file.
+pub trait RowWriter {
+    /// Writes one row: the input cells, then the result fields.
+    fn write(&mut self, input: &Row, result: &ResultFields<'_>) -> Result<(), ExportError>;
+    /// Completes the file and moves it into place.
+    fn finish(self: Box<Self>) -> Result<(), ExportError>;
+}
+
+/// The export's column names: the input headers, then the result columns — a result column whose name an
+/// input column already uses gets a `result_` prefix so every name stays unique.
+pub fn result_columns(headers: &[String]) -> Vec<String> {
+    let mut columns: Vec<String> = headers.to_vec();
+    for name in RESULT_COLUMNS {
+        let mut candidate = name.to_string();
+        while columns.contains(&candidate) {
+            candidate = format!("result_{candidate}");
+        }
+        columns.push(candidate);
+    }
+    columns
+}
+
+/// Opens a writer for `format` at `path` with these column names.
+pub fn open_writer(path: &Path, format: ExportFormat, columns: &[String], excel_safe: bool) -> Result<Box<dyn RowWriter>, ExportError> {
+    Ok(match format {
+        ExportFormat::Csv => Box::new(csv_writer::CsvExport::create(path, columns, excel_safe)?),
+        ExportFormat::Xlsx => Box::new(xlsx_writer::XlsxExport::create(path, columns)?),
+        ExportFormat::Parquet => Box::new(parquet_writer::ParquetExport::create(path, columns)?),
+        ExportFormat::Jsonl => Box::new(jsonl_writer::JsonlExport::create(path, columns)?),
+    })
+}
+
+/// The seven result values of a row as text (tokens empty when unknown).
+pub(crate) fn result_texts<'a>(result: &'a ResultFields<'a>, tokens: &'a mut [String; 2]) -> [&'a str; 7] {
+    tokens[0] = result.outcome.input_tokens.map(|t| t.to_string()).unwrap_or_default();
+    tokens[1] = result.outcome.output_tokens.map(|t| t.to_string()).unwrap_or_default();
+    [
+        result.record_id,
+        result.status.as_str(),
+        &result.outcome.output,
+        &result.outcome.error,
+        &tokens[0],
+        &tokens[1],
+        &result.outcome.stop_reason,
+    ]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+//! Export tests: each format round-trips the exact cells; formulas never run; limits give clear errors.
+
+use std::path::Path;
+
+use super::*;
+use crate::sheet::{open_sheet, SheetOptions};
+
+fn outcome(output: &str, tokens: Option<u64>) -> Outcome {
+    Outcome { output: output.into(), error: String::new(), input_tokens: tokens, output_tokens: tokens.map(|t| t + 1), stop_reason: "end_turn".into() }
+}
+
+const CELLS: [&str; 3] = ["=1+2", "line\nbreak \"q\"", "@handle"];
+
+fn write_export(path: &Path, excel_safe: bool) -> Vec<String> {
+    let headers = vec!["formula".to_string(), "text".to_string(), "status".to_string()];
+    let columns = result_columns(&headers);
+    let mut writer = open_writer(path, ExportFormat::from_path(path).unwrap(), &columns, excel_safe).unwrap();
+    let row = Row::from_cells(1, CELLS);
+    let done = outcome("+ answer", Some(12));
+    writer.write(&row, &ResultFields { record_id: "ABC00000001", status: Status::Succeeded, outcome: &done }).unwrap();
+    let empty = Outcome::default();
+    let row2 = Row::from_cells(2, ["", "", ""]);
+    writer.write(&row2, &ResultFields { record_id: "ABC00000002", status: Status::Missing, outcome: &empty }).unwrap();
+    writer.finish().unwrap();
+    columns
+}
+
+fn read_back(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut source = open_sheet(path, &SheetOptions::default()).unwrap();
+    let headers = source.meta().headers.clone();
+    let mut rows = Vec::new();
+    let mut row = Row::new();
+    while source.next_row(&mut row).unwrap() {
+        rows.push(row.iter().map(str::to_string).collect());
+    }
+    (headers, rows)
+}
+
+#[test]
+fn colliding_result_columns_get_a_prefix() {
+    let columns = result_columns(&["status".to_string(), "result_status".to_string(), "output".to_string()]);
+    assert_eq!(&columns[3..], ["record_id", "result_result_status", "result_output", "error", "input_tokens", "output_tokens", "stop_reason"]);
+}
+
+#[test]
+fn excel_safe_neutralises_formula_starts_only() {
+    assert_eq!(excel_safe("=SUM(A1)"), "'=SUM(A1)");
+    assert_eq!(excel_safe("+1"), "'+1");
+    assert_eq!(excel_safe("-2"), "'-2");
+    assert_eq!(excel_safe("@x"), "'@x");
+    assert_eq!(excel_safe("a=b"), "a=b");
+    assert_eq!(excel_safe(""), "");
+}
+
+#[test]
+fn each_format_round_trips_exact_values() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["out.csv", "out.xlsx", "out.parquet", "out.jsonl"] {
+        let path = dir.path().join(name);
+        let columns = write_export(&path, false);
+        let (headers, rows) = read_back(&path);
+        assert_eq!(headers, columns, "{name}");
+        assert_eq!(rows.len(), 2, "{name}");
+        assert_eq!(rows[0][..3], CELLS, "{name}: input cells exact, formulas kept as text");
+        assert_eq!(rows[0][3..], ["ABC00000001", "succeeded", "+ answer", "", "12", "13", "end_turn"], "{name}");
+        assert_eq!(rows[1][3..], ["ABC00000002", "missing", "", "", "", "", ""], "{name}");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).collect();
+        assert!(leftovers.is_empty(), "{name}: temporary file removed");
+    }
+}
+
+#[test]
+fn xlsx_cells_are_text_not_formulas() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.xlsx");
+    write_export(&path, false);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let formulas = book.worksheet_formula("Results").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no cell is a formula");
+    let values = book.worksheet_range("Results").unwrap();
+    assert_eq!(values.get((1, 0)), Some(&Data::String("=1+2".into())));
+    assert_eq!(values.get((1, 7)), Some(&Data::Float(12.0)), "tokens are numbers");
+}
+
+#[test]
+fn csv_excel_safe_prefixes_risky_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("safe.csv");
+    write_export(&path, true);
+    let (_, rows) = read_back(&path);
+    assert_eq!(rows[0][..3], ["'=1+2", "line\nbreak \"q\"", "'@handle"]);
+    assert_eq!(rows[0][5], "'+ answer");
+}
+
+#[test]
+fn an_xlsx_cell_over_the_limit_is_refused_and_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.xlsx");
+    let columns = result_columns(&["text".to_string()]);
+    let mut writer = open_writer(&path, ExportFormat::Xlsx, &columns, false).unwrap();
+    let long = "y".repeat(XLSX_MAX_CELL_CHARS + 1);
+    let err = writer
+        .write(&Row::from_cells(5, [long.as_str()]), &ResultFields { record_id: "A", status: Status::Missing, outcome: &Outcome::default() })
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("row 5") && text.contains("\"text\"") && text.contains(".csv"), "{text}");
+    drop(writer);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no target and no temporary file");
+}
+
+#[test]
+fn unknown_extensions_are_refused() {
+    let err = ExportFormat::from_path(Path::new("out.txt")).unwrap_err();
+    assert!(err.to_string().contains(".csv, .xlsx, .parquet or .jsonl"));
+}

@@ -1,0 +1,26 @@
+//! Domain core of Bedrock Batch Studio: everything between a spreadsheet and a joined, exported result
+//! that needs neither AWS nor a window.
+//!
+//! The flow: [`sheet`] streams rows → [`template`] renders prompts → [`records`] builds Bedrock JSONL lines →
+//! [`plan`] splits them into job parts within [`limits`] and prices them ([`pricing`]) → [`prepare`] writes the
+//! parts; later [`results`] reads `*.jsonl.out` files, joins them to rows by `recordId` and [`export`] writes
+//! CSV, XLSX, Parquet or JSON Lines.
+
+pub mod clock;
+pub mod export;
+pub mod limits;
+pub mod model;
+pub mod plan;
+pub mod prepare;
+pub mod pricing;
+pub mod progress;
+pub mod record_id;
+pub mod records;
+pub mod results;
+pub mod sheet;
+pub mod standin;
+pub mod template;
+pub mod tokens;
+
+#[cfg(test)]
+pub(crate) mod test_support;

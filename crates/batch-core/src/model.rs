@@ -1,0 +1,187 @@
+//! Model identifiers, the model families whose request bodies differ, and the invocation type.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a model id or an invocation choice cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// The id is empty or contains characters a Bedrock model id never has.
+    #[error("model id \"{0}\" is not valid; use an id such as anthropic.claude-haiku-4-5-20251001-v1:0, an inference profile such as us.amazon.nova-lite-v1:0, or an ARN")]
+    Invalid(String),
+    /// InvokeModel bodies are not known for this family.
+    #[error("no InvokeModel request format is known for \"{0}\"; use --invocation-type converse")]
+    NoInvokeFormat(String),
+    /// Converse does not apply (embeddings).
+    #[error("\"{0}\" is an embeddings model, which the Converse API does not serve; use --invocation-type invoke-model")]
+    NoConverse(String),
+}
+
+/// A Bedrock model id: a foundation-model id, a (cross-region) inference profile id or an ARN of either.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ModelId(String);
+
+/// Leading segments of cross-region / global inference profile ids.
+const PROFILE_PREFIXES: &[&str] = &["us", "eu", "apac", "global", "us-gov", "jp", "au", "ca", "ap"];
+
+impl ModelId {
+    /// Validates the shape of a model id (the service validates existence).
+    pub fn parse(raw: &str) -> Result<Self, ModelError> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 2048
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c));
+        if ok { Ok(Self(raw.to_string())) } else { Err(ModelError::Invalid(raw.to_string())) }
+    }
+
+    /// The id as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id without an ARN prefix (`…:foundation-model/` or `…:inference-profile/`).
+    pub fn without_arn(&self) -> &str {
+        if self.0.starts_with("arn:") { self.0.rsplit('/').next().unwrap_or(&self.0) } else { &self.0 }
+    }
+
+    /// The inference-profile region prefix (`us`, `eu`, `global` …), if any.
+    pub fn profile_prefix(&self) -> Option<&str> {
+        let id = self.without_arn();
+        let (first, rest) = id.split_once('.')?;
+        (PROFILE_PREFIXES.contains(&first) && rest.contains('.')).then_some(first)
+    }
+
+    /// The foundation-model id behind a profile id (`us.anthropic.x` → `anthropic.x`).
+    pub fn base_id(&self) -> &str {
+        let id = self.without_arn();
+        match self.profile_prefix() {
+            Some(prefix) => &id[prefix.len() + 1..],
+            None => id,
+        }
+    }
+
+    /// The request-format family, from the base id.
+    pub fn family(&self) -> ModelFamily {
+        ModelFamily::of(self.base_id())
+    }
+}
+
+impl TryFrom<String> for ModelId {
+    type Error = ModelError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<ModelId> for String {
+    fn from(value: ModelId) -> Self {
+        value.0
+    }
+}
+
+impl std::fmt::Display for ModelId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Families whose InvokeModel request and response bodies differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelFamily {
+    /// Anthropic Claude, Messages API body.
+    AnthropicClaude,
+    /// Amazon Nova text models (messages-v1 body).
+    AmazonNova,
+    /// Meta Llama 3.x/4 instruct (prompt with the Llama 3 chat template).
+    MetaLlama,
+    /// Mistral text-completion models (`<s>[INST] … [/INST]`).
+    Mistral,
+    /// Amazon Titan Text Embeddings (`inputText`).
+    TitanEmbedding,
+    /// Amazon Titan Text (legacy generation).
+    TitanText,
+    /// Any other provider: Converse only.
+    Other,
+}
+
+impl ModelFamily {
+    /// The family of a foundation-model id.
+    pub fn of(base_id: &str) -> Self {
+        let id = base_id.to_ascii_lowercase();
+        if id.starts_with("anthropic.claude") {
+            Self::AnthropicClaude
+        } else if id.starts_with("amazon.nova") && !id.contains("embed") && !id.contains("sonic") && !id.contains("canvas") && !id.contains("reel") {
+            Self::AmazonNova
+        } else if id.starts_with("meta.llama") {
+            Self::MetaLlama
+        } else if id.starts_with("mistral.") {
+            Self::Mistral
+        } else if id.starts_with("amazon.titan-embed-text") {
+            Self::TitanEmbedding
+        } else if id.starts_with("amazon.titan-text") {
+            Self::TitanText
+        } else {
+            Self::Other
+        }
+    }
+
+    /// True for embedding models (no chat, no Converse, no output tokens).
+    pub fn is_embedding(self) -> bool {
+        matches!(self, Self::TitanEmbedding)
+    }
+}
+
+/// How Bedrock invokes the model for each record: the model's native body or the Converse API body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvocationType {
+    /// The model's own request body (Bedrock's default).
+    InvokeModel,
+    /// The Converse request body, the same for every chat model.
+    Converse,
+}
+
+impl InvocationType {
+    /// The default for a family: InvokeModel where its body is known, else Converse.
+    pub fn default_for(family: ModelFamily) -> Self {
+        if family == ModelFamily::Other { Self::Converse } else { Self::InvokeModel }
+    }
+
+    /// The CLI spelling.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Self::InvokeModel => "invoke-model",
+            Self::Converse => "converse",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_ids_resolve_to_the_base_model() {
+        let id = ModelId::parse("us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap();
+        assert_eq!(id.profile_prefix(), Some("us"));
+        assert_eq!(id.base_id(), "anthropic.claude-haiku-4-5-20251001-v1:0");
+        assert_eq!(id.family(), ModelFamily::AnthropicClaude);
+        let arn = ModelId::parse("arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.amazon.nova-lite-v1:0").unwrap();
+        assert_eq!(arn.base_id(), "amazon.nova-lite-v1:0");
+        assert_eq!(arn.family(), ModelFamily::AmazonNova);
+    }
+
+    #[test]
+    fn families_follow_the_provider() {
+        assert_eq!(ModelFamily::of("meta.llama3-1-8b-instruct-v1:0"), ModelFamily::MetaLlama);
+        assert_eq!(ModelFamily::of("mistral.mistral-small-2402-v1:0"), ModelFamily::Mistral);
+        assert_eq!(ModelFamily::of("amazon.titan-embed-text-v2:0"), ModelFamily::TitanEmbedding);
+        assert_eq!(ModelFamily::of("amazon.nova-2-multimodal-embeddings-v1:0"), ModelFamily::Other);
+        assert_eq!(ModelFamily::of("deepseek.r1-v1:0"), ModelFamily::Other);
+    }
+
+    #[test]
+    fn rejects_ids_with_spaces() {
+        assert!(ModelId::parse("claude haiku").is_err());
+        assert!(ModelId::parse("").is_err());
+    }
+}

@@ -1,0 +1,73 @@
+//! Why a prepare (or preview) failed.
+
+use std::path::{Path, PathBuf};
+
+use crate::limits::LimitsError;
+use crate::plan::PlanError;
+use crate::records::RecordError;
+use crate::sheet::ImportError;
+use crate::template::TemplateError;
+
+/// Every way the prepare step can fail; each message says what, where and how to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The sheet could not be read.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A template is invalid or failed on a row.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// The model, invocation type or parameters do not fit.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// The rows cannot be split into valid jobs.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The limits contradict each other.
+    #[error(transparent)]
+    Limits(#[from] LimitsError),
+    /// `--id-column` names no column.
+    #[error("--id-column: unknown column \"{name}\"{}", suggestion.as_ref().map(|s| format!(" — did you mean \"{s}\"?")).unwrap_or_default())]
+    UnknownIdColumn {
+        /// The name given.
+        name: String,
+        /// The closest header.
+        suggestion: Option<String>,
+    },
+    /// More rows than record ids can number.
+    #[error("the sheet has more than {max} data rows; split it into several files")]
+    TooManyRows {
+        /// The largest row count.
+        max: u64,
+    },
+    /// The requested preview row does not exist.
+    #[error("row {row} does not exist: the sheet has {rows} data rows (rows are numbered from 1, below the header)")]
+    NoSuchRow {
+        /// The row asked for.
+        row: u64,
+        /// Rows available.
+        rows: u64,
+    },
+    /// Writing the output folder failed.
+    #[error("{}: cannot write: {source}; check the folder exists, is writable and the disk has room", path.display())]
+    Output {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// An existing `plan.json` could not be read.
+    #[error("{}: not a readable plan ({detail}); run `bedrock-batch prepare` again to recreate it", path.display())]
+    PlanFile {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+impl PrepareError {
+    pub(crate) fn output(path: &Path, source: std::io::Error) -> Self {
+        Self::Output { path: path.to_path_buf(), source }
+    }
+}

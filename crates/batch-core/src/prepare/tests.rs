@@ -1,0 +1,126 @@
+//! Prepare tests: balanced parts on disk, mapping file, stable ids, atomic failure, replacement.
+
+use std::path::Path;
+
+use super::*;
+use crate::progress::NoProgress;
+use crate::test_support::{request, write_sheet};
+
+fn jsonl_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = walk(dir).into_iter().filter(|n| n.ends_with(".jsonl")).collect();
+    names.sort();
+    names
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.path().is_dir() {
+                found.extend(walk(&entry.path()));
+            } else {
+                found.push(entry.file_name().to_string_lossy().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn writes_balanced_parts_a_plan_and_the_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 100);
+    let out = dir.path().join("out");
+    let plan = prepare(&request(&input, &out, "amazon.nova-lite-v1:0"), &NoProgress).unwrap();
+    let counts: Vec<u64> = plan.parts.iter().map(|p| p.records).collect();
+    assert_eq!(counts, [34, 33, 33]);
+    assert_eq!(jsonl_files(&out), ["part-001.jsonl", "part-002.jsonl", "part-003.jsonl"]);
+    let scheme = plan.record_ids.scheme();
+    let mut row = 0u64;
+    for part in &plan.parts {
+        let text = std::fs::read_to_string(out.join(&part.file)).unwrap();
+        assert_eq!(text.len() as u64, part.bytes);
+        for line in text.lines() {
+            row += 1;
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(value["recordId"], scheme.id_for(row));
+        }
+        assert_eq!(part.last_row, row);
+    }
+    assert_eq!(row, 100);
+    assert_eq!(plan.totals.records, 100);
+    assert_eq!(plan.totals.max_output_tokens, 100 * 50);
+    assert!(plan.estimate.batch_usd.unwrap() > 0.0);
+    assert_eq!(PreparedPlan::read(&out.join(PLAN_FILE)).unwrap(), plan, "plan.json round-trips");
+    let mapping = std::fs::read_to_string(out.join(RECORDS_FILE)).unwrap();
+    let lines: Vec<&str> = mapping.lines().collect();
+    assert_eq!(lines[0], "record_id,row,id");
+    assert_eq!(lines[1], format!("{},1,U1", scheme.id_for(1)));
+    assert_eq!(mapping.lines().count(), 101);
+    assert!(walk(&out).iter().all(|n| !n.starts_with(".prepare-staging")), "staging removed");
+}
+
+#[test]
+fn record_ids_are_stable_for_the_same_inputs_and_differ_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 20);
+    let a = prepare(&request(&input, &dir.path().join("a"), "amazon.nova-lite-v1:0"), &NoProgress).unwrap();
+    let b = prepare(&request(&input, &dir.path().join("b"), "amazon.nova-lite-v1:0"), &NoProgress).unwrap();
+    assert_eq!(a.record_ids.tag, b.record_ids.tag);
+    let mut changed = request(&input, &dir.path().join("c"), "amazon.nova-lite-v1:0");
+    changed.template = "Other: {{text}}".into();
+    let c = prepare(&changed, &NoProgress).unwrap();
+    assert_ne!(a.record_ids.tag, c.record_ids.tag);
+}
+
+#[test]
+fn a_failed_prepare_leaves_no_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 4);
+    let out = dir.path().join("out");
+    let err = prepare(&request(&input, &out, "amazon.nova-lite-v1:0"), &NoProgress).unwrap_err();
+    assert!(err.to_string().contains("at least 5 records"), "{err}");
+    assert!(walk(&out).is_empty(), "nothing at all is left: {:?}", walk(&out));
+
+    // A template that fails on row 3 (its text is not a number) after rows 1–2 were written.
+    let input = write_sheet(dir.path(), 30);
+    let mut failing = request(&input, &out, "amazon.nova-lite-v1:0");
+    failing.template = "{{ (text | replace('review number ', '')) | int + 1 }}".into();
+    let err = prepare(&failing, &NoProgress).unwrap_err();
+    assert!(err.to_string().contains("row 3"), "{err}");
+    assert!(walk(&out).is_empty(), "{:?}", walk(&out));
+
+    let mut unknown = request(&input, &out, "amazon.nova-lite-v1:0");
+    unknown.id_column = Some("ID".into());
+    let err = prepare(&unknown, &NoProgress).unwrap_err();
+    assert!(err.to_string().contains("did you mean \"id\""), "{err}");
+}
+
+#[test]
+fn a_new_prepare_replaces_the_previous_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 100);
+    let out = dir.path().join("out");
+    prepare(&request(&input, &out, "amazon.nova-lite-v1:0"), &NoProgress).unwrap();
+    assert_eq!(jsonl_files(&out).len(), 3);
+    let mut bigger = request(&input, &out, "amazon.nova-lite-v1:0");
+    bigger.limits.max_records_per_file = 1000;
+    bigger.limits.max_records_per_job = 1000;
+    let plan = prepare(&bigger, &NoProgress).unwrap();
+    assert_eq!(plan.parts.len(), 1);
+    assert_eq!(jsonl_files(&out), ["part-001.jsonl"]);
+}
+
+#[test]
+fn preview_renders_one_row_and_totals_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 12);
+    let request = PreviewRequest { input, sheet: Default::default(), template: "T: {{text}}".into(), system: Some("S {{id}}".into()), row: 3 };
+    let shown = preview(&request).unwrap();
+    assert_eq!(shown.prompt, "T: quote \" and\nnewline =1+2");
+    assert_eq!(shown.system.as_deref(), Some("S U3"));
+    assert_eq!(shown.rows, 12);
+    assert!(shown.total_tokens >= shown.row_tokens && shown.row_tokens > 0);
+    let err = preview(&PreviewRequest { row: 13, ..request }).unwrap_err();
+    assert!(err.to_string().contains("12 data rows"), "{err}");
+}

@@ -1,0 +1,333 @@
+//! Bedrock batch input lines: `{"recordId": …, "modelInput": {…}}` with the body each model family expects.
+//!
+//! Bodies are serialized from typed structs by serde_json, so quotes, newlines, backslashes or `"}]}` in a
+//! prompt are escaped and can never change a record's structure.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{InvocationType, ModelError, ModelFamily, ModelId};
+
+/// Inference parameters shared by every record of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InferenceParams {
+    /// Upper bound on generated tokens per record.
+    pub max_tokens: u32,
+    /// Sampling temperature (0–1), model default when absent.
+    pub temperature: Option<f64>,
+    /// Nucleus sampling (0–1), model default when absent.
+    pub top_p: Option<f64>,
+    /// Sequences that stop generation.
+    pub stop_sequences: Vec<String>,
+}
+
+impl Default for InferenceParams {
+    fn default() -> Self {
+        Self { max_tokens: 1024, temperature: None, top_p: None, stop_sequences: Vec::new() }
+    }
+}
+
+/// Why records cannot be built with these settings.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecordError {
+    /// The model or invocation type does not fit.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// A parameter is out of range or unsupported by the family.
+    #[error("{0}")]
+    Parameter(String),
+}
+
+/// Builds the JSONL line of each record for one model and invocation type.
+#[derive(Debug, Clone)]
+pub struct RecordBuilder {
+    family: ModelFamily,
+    invocation: InvocationType,
+    params: InferenceParams,
+}
+
+#[derive(Serialize)]
+struct Line<'a, B> {
+    #[serde(rename = "recordId")]
+    record_id: &'a str,
+    #[serde(rename = "modelInput")]
+    model_input: B,
+}
+
+#[derive(Serialize)]
+struct TextPart<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ChatMessage<C> {
+    role: &'static str,
+    content: [C; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChatInferenceConfig<'a> {
+    max_tokens: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_p: Option<f64>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    stop_sequences: &'a [String],
+}
+
+/// Converse request body without `modelId`; also Amazon Nova's InvokeModel (messages-v1) body.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChatBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<[TextPart<'a>; 1]>,
+    messages: [ChatMessage<TextPart<'a>>; 1],
+    inference_config: ChatInferenceConfig<'a>,
+}
+
+#[derive(Serialize)]
+struct ClaudeText<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ClaudeBody<'a> {
+    anthropic_version: &'static str,
+    max_tokens: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
+    messages: [ChatMessage<ClaudeText<'a>>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_p: Option<f64>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    stop_sequences: &'a [String],
+}
+
+#[derive(Serialize)]
+struct LlamaBody<'a> {
+    prompt: &'a str,
+    max_gen_len: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_p: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct MistralBody<'a> {
+    prompt: &'a str,
+    max_tokens: u32,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    stop: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_p: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct TitanEmbedBody<'a> {
+    #[serde(rename = "inputText")]
+    input_text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TitanTextConfig<'a> {
+    max_token_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_p: Option<f64>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    stop_sequences: &'a [String],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TitanTextBody<'a> {
+    input_text: &'a str,
+    text_generation_config: TitanTextConfig<'a>,
+}
+
+fn check_unit(name: &str, value: Option<f64>) -> Result<(), RecordError> {
+    match value {
+        Some(v) if !(0.0..=1.0).contains(&v) || v.is_nan() => {
+            Err(RecordError::Parameter(format!("{name} must be between 0 and 1, got {v}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl RecordBuilder {
+    /// Chooses the body format for `model` and checks the parameters fit it. `invocation` defaults to
+    /// InvokeModel for families with a known body and Converse otherwise.
+    pub fn new(
+        model: &ModelId,
+        invocation: Option<InvocationType>,
+        params: InferenceParams,
+        has_system: bool,
+    ) -> Result<Self, RecordError> {
+        let family = model.family();
+        let invocation = invocation.unwrap_or_else(|| InvocationType::default_for(family));
+        match (invocation, family) {
+            (InvocationType::InvokeModel, ModelFamily::Other) => {
+                return Err(ModelError::NoInvokeFormat(model.to_string()).into());
+            }
+            (InvocationType::Converse, f) if f.is_embedding() => {
+                return Err(ModelError::NoConverse(model.to_string()).into());
+            }
+            _ => {}
+        }
+        if params.max_tokens == 0 {
+            return Err(RecordError::Parameter("max tokens must be at least 1".into()));
+        }
+        check_unit("temperature", params.temperature)?;
+        check_unit("top-p", params.top_p)?;
+        if invocation == InvocationType::InvokeModel {
+            let unsupported = |what: &str| {
+                Err(RecordError::Parameter(format!(
+                    "{what} is not supported by {model}'s InvokeModel body; remove it or use --invocation-type converse"
+                )))
+            };
+            match family {
+                ModelFamily::TitanEmbedding => {
+                    if has_system {
+                        return Err(RecordError::Parameter(format!(
+                            "{model} embeds one text per record and takes no system prompt; put that text into the template instead"
+                        )));
+                    }
+                    if params.temperature.is_some() || params.top_p.is_some() || !params.stop_sequences.is_empty() {
+                        return Err(RecordError::Parameter(format!(
+                            "{model} is an embeddings model: temperature, top-p and stop sequences do not apply; remove them"
+                        )));
+                    }
+                }
+                ModelFamily::MetaLlama if !params.stop_sequences.is_empty() => return unsupported("stop sequences"),
+                ModelFamily::TitanText if has_system => return unsupported("a system prompt"),
+                _ => {}
+            }
+        }
+        Ok(Self { family, invocation, params })
+    }
+
+    /// The model family the bodies are written for.
+    pub fn family(&self) -> ModelFamily {
+        self.family
+    }
+
+    /// The invocation type the bodies are written for.
+    pub fn invocation(&self) -> InvocationType {
+        self.invocation
+    }
+
+    /// The parameters written into every body.
+    pub fn params(&self) -> &InferenceParams {
+        &self.params
+    }
+
+    /// Most output tokens one record can produce (0 for embeddings).
+    pub fn max_output_tokens(&self) -> u64 {
+        if self.family.is_embedding() { 0 } else { u64::from(self.params.max_tokens) }
+    }
+
+    /// Appends one JSONL line (with trailing newline) for a record to `out`.
+    pub fn write_line(&self, record_id: &str, prompt: &str, system: Option<&str>, out: &mut Vec<u8>) {
+        let p = &self.params;
+        let result = match (self.invocation, self.family) {
+            (InvocationType::Converse, _) | (InvocationType::InvokeModel, ModelFamily::AmazonNova) => {
+                let body = ChatBody {
+                    system: system.map(|text| [TextPart { text }]),
+                    messages: [ChatMessage { role: "user", content: [TextPart { text: prompt }] }],
+                    inference_config: ChatInferenceConfig {
+                        max_tokens: p.max_tokens,
+                        temperature: p.temperature,
+                        top_p: p.top_p,
+                        stop_sequences: &p.stop_sequences,
+                    },
+                };
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
+            }
+            (InvocationType::InvokeModel, ModelFamily::AnthropicClaude) => {
+                let body = ClaudeBody {
+                    anthropic_version: "bedrock-2023-05-31",
+                    max_tokens: p.max_tokens,
+                    system,
+                    messages: [ChatMessage { role: "user", content: [ClaudeText { kind: "text", text: prompt }] }],
+                    temperature: p.temperature,
+                    top_p: p.top_p,
+                    stop_sequences: &p.stop_sequences,
+                };
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
+            }
+            (InvocationType::InvokeModel, ModelFamily::MetaLlama) => {
+                let prompt = llama_prompt(prompt, system);
+                let body = LlamaBody { prompt: &prompt, max_gen_len: p.max_tokens, temperature: p.temperature, top_p: p.top_p };
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
+            }
+            (InvocationType::InvokeModel, ModelFamily::Mistral) => {
+                let prompt = mistral_prompt(prompt, system);
+                let body = MistralBody {
+                    prompt: &prompt,
+                    max_tokens: p.max_tokens,
+                    stop: &p.stop_sequences,
+                    temperature: p.temperature,
+                    top_p: p.top_p,
+                };
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
+            }
+            (InvocationType::InvokeModel, ModelFamily::TitanEmbedding) => {
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: TitanEmbedBody { input_text: prompt } })
+            }
+            (InvocationType::InvokeModel, ModelFamily::TitanText) => {
+                let body = TitanTextBody {
+                    input_text: prompt,
+                    text_generation_config: TitanTextConfig {
+                        max_token_count: p.max_tokens,
+                        temperature: p.temperature,
+                        top_p: p.top_p,
+                        stop_sequences: &p.stop_sequences,
+                    },
+                };
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
+            }
+            (InvocationType::InvokeModel, ModelFamily::Other) => {
+                unreachable!("RecordBuilder::new refuses InvokeModel for unknown families")
+            }
+        };
+        // Writing into a Vec cannot fail, and every field is a string or a finite number.
+        debug_assert!(result.is_ok());
+        out.push(b'\n');
+    }
+}
+
+/// The Llama 3 instruct chat template around one user turn.
+pub fn llama_prompt(prompt: &str, system: Option<&str>) -> String {
+    let mut text = String::with_capacity(prompt.len() + 160);
+    text.push_str("<|begin_of_text|>");
+    if let Some(system) = system {
+        text.push_str("<|start_header_id|>system<|end_header_id|>\n\n");
+        text.push_str(system);
+        text.push_str("<|eot_id|>");
+    }
+    text.push_str("<|start_header_id|>user<|end_header_id|>\n\n");
+    text.push_str(prompt);
+    text.push_str("<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+    text
+}
+
+/// The Mistral instruct wrapper; a system prompt is placed before the user text inside `[INST]`.
+pub fn mistral_prompt(prompt: &str, system: Option<&str>) -> String {
+    match system {
+        Some(system) => format!("<s>[INST] {system}\n\n{prompt} [/INST]"),
+        None => format!("<s>[INST] {prompt} [/INST]"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

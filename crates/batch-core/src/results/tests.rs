@@ -1,0 +1,158 @@
+//! Join tests: shuffled outputs, failures, missing rows, blank/corrupt/foreign/duplicate lines, every family.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::*;
+use crate::prepare::PreparedPlan;
+use crate::progress::NoProgress;
+use crate::standin::{answer_for, simulate_outputs, SimulationFaults};
+use crate::test_support::prepared;
+
+fn request(input: &Path, prepared: &Path, outputs: &Path, export: &Path) -> ResultsRequest {
+    ResultsRequest {
+        input: input.to_path_buf(),
+        sheet: None,
+        prepared: prepared.to_path_buf(),
+        outputs: outputs.to_path_buf(),
+        export: export.to_path_buf(),
+        excel_safe: false,
+        prices: PriceTable::bundled(),
+    }
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    (headers, rows)
+}
+
+fn append(path: &Path, text: &str) {
+    std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn every_row_once_in_input_order_with_its_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, prep, plan) = prepared(dir.path(), 100, "anthropic.claude-haiku-4-5-20251001-v1:0");
+    assert_eq!(plan.parts.len(), 3);
+    let outputs = dir.path().join("outputs");
+    let faults = SimulationFaults { fail_every: Some(10), drop_every: Some(7), shuffle: true };
+    let jobs = simulate_outputs(&prep, &outputs, faults).unwrap();
+    let scheme = plan.record_ids.scheme();
+    // Noise in the first job's file: blank lines, a corrupt line, a foreign record, and a retry that
+    // succeeds for a row that failed (row 10 failed in part 1).
+    let first_out = jobs[0].folder.join("part-001.jsonl.out");
+    let retried = format!(
+        "{{\"recordId\":\"{}\",\"modelInput\":{{}},\"modelOutput\":{{\"content\":[{{\"type\":\"text\",\"text\":\"retried\"}}],\"usage\":{{\"input_tokens\":1,\"output_tokens\":1}}}}}}\n",
+        scheme.id_for(10)
+    );
+    append(&first_out, &format!("\n  \n{{\"recordId\": \"broken\n{retried}{{\"recordId\":\"ZZZ00000001\",\"modelOutput\":{{\"content\":[]}}}}\n"));
+    let export = dir.path().join("joined.csv");
+    let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
+
+    let (headers, rows) = read_csv(&export);
+    assert_eq!(headers, ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]);
+    assert_eq!(rows.len(), 100, "every input row exactly once");
+    for (i, row) in rows.iter().enumerate() {
+        let n = i as u64 + 1;
+        assert_eq!(row[0], format!("U{n}"), "input order");
+        assert_eq!(row[2], scheme.id_for(n));
+    }
+    assert_eq!(rows[2][1], "quote \" and\nnewline =1+2", "input cells are exported exactly");
+    // Row 10: failed in its job, then succeeded in the retry line — the success wins.
+    assert_eq!((rows[9][3].as_str(), rows[9][4].as_str()), ("succeeded", "retried"));
+    // Row 7 (the 7th record of part 1) was dropped: missing, with empty result fields.
+    assert_eq!(rows[6][3], "missing");
+    assert_eq!(rows[6][4..], ["", "", "", "", ""]);
+    // Row 20 (the 20th record of part 1) failed.
+    assert_eq!(rows[19][3], "failed");
+    assert_eq!(rows[19][5], "400: Simulated failure injected for testing");
+    // A succeeded row carries the stand-in's answer to its own prompt, not a neighbour's.
+    assert_eq!(rows[0][3], "succeeded");
+    assert_eq!(rows[0][4], answer_for("Summarise: review number 1"));
+    assert_eq!(rows[0][8], "end_turn");
+    assert!(rows[0][6].parse::<u64>().unwrap() > 0);
+
+    assert_eq!(summary.rows, 100);
+    assert_eq!(summary.succeeded + summary.failed + summary.missing, 100);
+    assert_eq!(summary.corrupt_lines, 1);
+    assert_eq!(summary.foreign_records, 1);
+    assert_eq!(summary.duplicate_records, 1);
+    assert_eq!(summary.manifests.len(), 3);
+    assert_eq!(summary.cost_basis.as_deref(), Some("manifests"));
+    assert!(summary.batch_cost_usd.unwrap() > 0.0);
+    let missing = rows.iter().filter(|r| r[3] == "missing").count() as u64;
+    assert_eq!(summary.missing, missing);
+    assert!(summary.warnings.iter().any(|w| w.contains("could not be read")));
+    assert!(summary.warnings.iter().any(|w| w.contains("did not create")));
+    assert!(!summary.warnings.iter().any(|w| w.contains("ALL")), "{:?}", summary.warnings);
+}
+
+#[test]
+fn a_job_whose_records_all_failed_is_a_loud_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, prep, _) = prepared(dir.path(), 10, "amazon.nova-micro-v1:0");
+    let outputs = dir.path().join("outputs");
+    simulate_outputs(&prep, &outputs, SimulationFaults { fail_every: Some(1), ..Default::default() }).unwrap();
+    let summary = join_results(&request(&input, &prep, &outputs, &dir.path().join("r.csv")), &NoProgress).unwrap();
+    assert_eq!(summary.failed, 10);
+    let loud: Vec<&String> = summary.warnings.iter().filter(|w| w.contains("ALL 10 records")).collect();
+    assert_eq!(loud.len(), 2, "from the output lines and from the manifest: {:?}", summary.warnings);
+}
+
+#[test]
+fn every_family_round_trips_through_the_stand_in() {
+    for model in [
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "amazon.nova-lite-v1:0",
+        "meta.llama3-1-8b-instruct-v1:0",
+        "mistral.mistral-small-2402-v1:0",
+        "amazon.titan-embed-text-v2:0",
+        "amazon.titan-text-express-v1",
+        "deepseek.r1-v1:0",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (input, prep, plan) = prepared(dir.path(), 6, model);
+        let outputs = dir.path().join("out");
+        simulate_outputs(&prep, &outputs, SimulationFaults::default()).unwrap();
+        let export = dir.path().join("r.jsonl");
+        let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
+        assert_eq!(summary.succeeded, 6, "{model}");
+        let text = std::fs::read_to_string(&export).unwrap();
+        for line in text.lines() {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            let output = row["output"].as_str().unwrap();
+            if plan.model.family.is_embedding() {
+                assert!(serde_json::from_str::<Vec<f64>>(output).unwrap().len() == 1024, "{model}");
+            } else {
+                assert!(output.contains("simulated answer"), "{model}: {output}");
+            }
+        }
+    }
+}
+
+#[test]
+fn missing_outputs_and_a_different_sheet_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, prep, _) = prepared(dir.path(), 10, "amazon.nova-micro-v1:0");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let err = join_results(&request(&input, &prep, &empty, &dir.path().join("r.csv")), &NoProgress).unwrap_err();
+    assert!(matches!(err, ResultsError::NoOutputs { .. }), "{err}");
+    assert!(!dir.path().join("r.csv").exists());
+
+    let outputs = dir.path().join("outputs");
+    simulate_outputs(&prep, &outputs, SimulationFaults::default()).unwrap();
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "name,text\na,b\n").unwrap();
+    let err = join_results(&request(&other, &prep, &outputs, &dir.path().join("r.csv")), &NoProgress).unwrap_err();
+    assert!(matches!(err, ResultsError::InputMismatch { .. }), "{err}");
+    let fewer = dir.path().join("fewer.csv");
+    std::fs::write(&fewer, "id,text\nU1,review number 1\n").unwrap();
+    let err = join_results(&request(&fewer, &prep, &outputs, &dir.path().join("r.csv")), &NoProgress).unwrap_err();
+    assert!(err.to_string().contains("1 data rows but 10 were prepared"), "{err}");
+    assert!(!dir.path().join("r.csv").exists(), "no export is left behind when the join fails");
+    let _ = PreparedPlan::read(&prep.join("plan.json")).unwrap();
+}

@@ -1,0 +1,200 @@
+//! Delimited text: UTF-8 with or without BOM, LF or CRLF, quoted fields with newlines, sniffed delimiter.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use super::{headers, ImportError, Row, RowSource, SheetFormat, SheetMeta};
+
+/// Delimiters tried when none is given, in order of preference on ties.
+pub(crate) const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+const SNIFF_BYTES: usize = 64 * 1024;
+const SNIFF_RECORDS: usize = 50;
+
+/// A streaming reader of a delimited text file.
+pub(crate) struct CsvSource {
+    meta: SheetMeta,
+    reader: csv::Reader<BufReader<File>>,
+    rows_read: u64,
+}
+
+impl CsvSource {
+    /// Opens the file, checks its encoding, sniffs the delimiter if needed and reads the header row.
+    pub(crate) fn open(path: &Path, delimiter: Option<u8>) -> Result<Self, ImportError> {
+        let sample = read_sample(path)?;
+        check_text(path, &sample)?;
+        let delimiter = match delimiter {
+            Some(d) => d,
+            None => sniff_delimiter(&sample),
+        };
+        let file = File::open(path).map_err(|e| ImportError::io(path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(BufReader::with_capacity(256 * 1024, file));
+        let mut header = csv::StringRecord::new();
+        let has_header = reader.read_record(&mut header).map_err(|e| csv_error(path, e))?;
+        if !has_header {
+            return Err(ImportError::Empty { path: path.to_path_buf(), what: "file".into() });
+        }
+        let mut names: Vec<String> = header.iter().map(str::to_string).collect();
+        if let Some(first) = names.first_mut() {
+            if let Some(stripped) = first.strip_prefix('\u{feff}') {
+                *first = stripped.to_string();
+            }
+        }
+        let names = headers::validate(path, names)?;
+        let meta = SheetMeta {
+            path: path.to_path_buf(),
+            format: SheetFormat::Csv,
+            sheet: None,
+            delimiter: Some(delimiter),
+            headers: names,
+        };
+        Ok(Self { meta, reader, rows_read: 0 })
+    }
+}
+
+impl RowSource for CsvSource {
+    fn meta(&self) -> &SheetMeta {
+        &self.meta
+    }
+
+    fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError> {
+        let path = &self.meta.path;
+        let more = self.reader.read_record(&mut row.cells).map_err(|e| csv_error(path, e))?;
+        if !more {
+            if self.rows_read == 0 {
+                return Err(ImportError::NoDataRows { path: path.clone(), hint: String::new() });
+            }
+            return Ok(false);
+        }
+        let expected = self.meta.headers.len();
+        if row.cells.len() != expected {
+            let line = row.cells.position().map(|p| p.line()).unwrap_or(0);
+            return Err(ImportError::Ragged {
+                path: path.clone(),
+                location: format!("line {line}"),
+                expected,
+                found: row.cells.len(),
+                hint: format!(
+                    "fix that row (a stray delimiter or an unclosed quote), or pass --delimiter if the {} used is wrong",
+                    delimiter_name(self.meta.delimiter.unwrap_or(b','))
+                ),
+            });
+        }
+        self.rows_read += 1;
+        row.number = self.rows_read;
+        Ok(true)
+    }
+}
+
+/// A readable name for a delimiter byte.
+pub(crate) fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "tab".to_string(),
+        b',' => "comma".to_string(),
+        b';' => "semicolon".to_string(),
+        b'|' => "pipe".to_string(),
+        other => format!("'{}'", other as char),
+    }
+}
+
+fn read_sample(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let file = File::open(path).map_err(|e| ImportError::io(path, e))?;
+    let mut sample = Vec::with_capacity(SNIFF_BYTES);
+    file.take(SNIFF_BYTES as u64).read_to_end(&mut sample).map_err(|e| ImportError::io(path, e))?;
+    Ok(sample)
+}
+
+/// Rejects UTF-16 and binary files before parsing, with advice.
+fn check_text(path: &Path, sample: &[u8]) -> Result<(), ImportError> {
+    if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
+        return Err(ImportError::Encoding {
+            path: path.to_path_buf(),
+            location: "line 1".into(),
+            detail: "the file is UTF-16".into(),
+        });
+    }
+    if sample.is_empty() {
+        return Err(ImportError::Empty { path: path.to_path_buf(), what: "file".into() });
+    }
+    if sample.contains(&0) {
+        return Err(ImportError::not_a_sheet(path, "it contains binary data (NUL bytes), not delimited text"));
+    }
+    Ok(())
+}
+
+/// Picks the delimiter that splits the sampled records into the most, consistently many fields.
+pub(crate) fn sniff_delimiter(sample: &[u8]) -> u8 {
+    // Cut the sample at its last newline so a truncated final record does not skew the counts.
+    let cut = sample.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(sample.len());
+    let sample = &sample[..cut];
+    // Ranked by: every sampled record has the same width, then the width, then how many records agree.
+    let mut best: Option<(u8, (bool, usize, usize))> = None;
+    for &delimiter in &CANDIDATE_DELIMITERS {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(sample);
+        let mut counts = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while counts.len() < SNIFF_RECORDS {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => counts.push(record.len()),
+                _ => break,
+            }
+        }
+        let Some(&width) = counts.first() else { continue };
+        if width < 2 {
+            continue;
+        }
+        let consistent = counts.iter().filter(|&&c| c == width).count();
+        let rank = (consistent == counts.len(), width, consistent);
+        if best.is_none_or(|(_, best_rank)| rank > best_rank) {
+            best = Some((delimiter, rank));
+        }
+    }
+    best.map(|(d, _)| d).unwrap_or(b',')
+}
+
+fn csv_error(path: &Path, error: csv::Error) -> ImportError {
+    let line = error.position().map(|p| p.line());
+    let location = line.map(|l| format!("line {l}")).unwrap_or_else(|| "file".into());
+    match error.into_kind() {
+        csv::ErrorKind::Io(source) => ImportError::io(path, source),
+        csv::ErrorKind::Utf8 { err, .. } => ImportError::Encoding {
+            path: path.to_path_buf(),
+            location,
+            detail: format!("invalid byte sequence in field {}", err.field() + 1),
+        },
+        other => ImportError::malformed(path, location, format!("{other:?}; check quoting on that line")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_each_candidate() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2,5;3\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n"), b'|');
+    }
+
+    #[test]
+    fn prefers_consistent_width_over_more_fields() {
+        // Commas inside the text but semicolons as the real delimiter.
+        let sample = b"name;comment\nann;hello, world, again\nbob;fine\n";
+        assert_eq!(sniff_delimiter(sample), b';');
+    }
+
+    #[test]
+    fn single_column_defaults_to_comma() {
+        assert_eq!(sniff_delimiter(b"text\nhello\n"), b',');
+    }
+}

@@ -1,0 +1,240 @@
+//! A deterministic stand-in for a model, answering each record in its family's response shape.
+//!
+//! Used wherever no real model can run — tests, the offline simulation of a job and (later) the Bedrock
+//! emulator. Answers are derived from the prompt text by a hash, so the same input always gives the same
+//! output; they are labelled as simulated and carry no meaning.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::model::{InvocationType, ModelFamily};
+use crate::prepare::{PrepareError, PreparedPlan, PLAN_FILE};
+use crate::record_id::fnv1a;
+use crate::results::{Manifest, MANIFEST_FILE};
+use crate::tokens::estimate_tokens;
+
+/// A per-record failure, as Bedrock writes it in the `error` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFailure {
+    /// HTTP-like status code.
+    pub code: u16,
+    /// Message.
+    pub message: String,
+}
+
+const ANSWERS: [&str; 3] = ["positive", "negative", "mixed"];
+
+/// The simulated answer for a prompt.
+pub fn answer_for(prompt: &str) -> String {
+    let hash = fnv1a(prompt.as_bytes(), 0);
+    format!("{}: simulated answer {:04x}", ANSWERS[(hash % 3) as usize], hash & 0xffff)
+}
+
+fn texts(content: Option<&Value>) -> Option<String> {
+    let items = content?.as_array()?;
+    let joined: String = items.iter().filter_map(|c| c.get("text").and_then(Value::as_str)).collect();
+    (!items.is_empty()).then_some(joined)
+}
+
+/// The prompt text inside a request body, or why the body is malformed.
+fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> Result<String, String> {
+    let chat = |input: &Value| {
+        let system = input.pointer("/system").and_then(|s| texts(Some(s)));
+        let user = texts(input.pointer("/messages/0/content")).ok_or("messages[0].content with text is required")?;
+        Ok::<String, &str>(format!("{}{user}", system.unwrap_or_default()))
+    };
+    let result = match (invocation, family) {
+        (InvocationType::Converse, _) | (InvocationType::InvokeModel, ModelFamily::AmazonNova) => chat(input),
+        (InvocationType::InvokeModel, ModelFamily::AnthropicClaude) => {
+            if input.get("anthropic_version").is_none() || input.get("max_tokens").and_then(Value::as_u64).is_none() {
+                Err("anthropic_version and max_tokens are required")
+            } else {
+                let system = input.get("system").and_then(Value::as_str).unwrap_or_default().to_string();
+                texts(input.pointer("/messages/0/content")).map(|t| system + &t).ok_or("messages[0].content is required")
+            }
+        }
+        (InvocationType::InvokeModel, ModelFamily::MetaLlama | ModelFamily::Mistral) => {
+            input.get("prompt").and_then(Value::as_str).map(str::to_string).ok_or("prompt is required")
+        }
+        (InvocationType::InvokeModel, ModelFamily::TitanEmbedding | ModelFamily::TitanText) => {
+            input.get("inputText").and_then(Value::as_str).map(str::to_string).ok_or("inputText is required")
+        }
+        (InvocationType::InvokeModel, ModelFamily::Other) => Err("no InvokeModel format is known for this model"),
+    };
+    result.map_err(|m| format!("Malformed input request: {m}, please reformat your input and try again."))
+}
+
+/// The stand-in's response body for one record, or the record's failure.
+pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Value) -> Result<Value, RecordFailure> {
+    let prompt = prompt_of(family, invocation, model_input).map_err(|message| RecordFailure { code: 400, message })?;
+    let answer = answer_for(&prompt);
+    let (i, o) = (estimate_tokens(&prompt), estimate_tokens(&answer));
+    let hash = fnv1a(prompt.as_bytes(), 1);
+    Ok(match (invocation, family) {
+        (InvocationType::Converse, _) => json!({
+            "output": {"message": {"role": "assistant", "content": [{"text": answer}]}},
+            "stopReason": "end_turn",
+            "usage": {"inputTokens": i, "outputTokens": o, "totalTokens": i + o},
+            "metrics": {"latencyMs": 100 + hash % 900}
+        }),
+        (_, ModelFamily::AmazonNova) => json!({
+            "output": {"message": {"role": "assistant", "content": [{"text": answer}]}},
+            "stopReason": "end_turn",
+            "usage": {"inputTokens": i, "outputTokens": o, "totalTokens": i + o}
+        }),
+        (_, ModelFamily::AnthropicClaude) => json!({
+            "id": format!("msg_bdrk_{hash:016x}"), "type": "message", "role": "assistant", "model": "stand-in",
+            "content": [{"type": "text", "text": answer}],
+            "stop_reason": "end_turn", "stop_sequence": null,
+            "usage": {"input_tokens": i, "output_tokens": o}
+        }),
+        (_, ModelFamily::MetaLlama) => json!({
+            "generation": answer, "prompt_token_count": i, "generation_token_count": o, "stop_reason": "stop"
+        }),
+        (_, ModelFamily::Mistral) => json!({"outputs": [{"text": answer, "stop_reason": "stop"}]}),
+        (_, ModelFamily::TitanEmbedding) => {
+            let dims = model_input.get("dimensions").and_then(Value::as_u64).unwrap_or(1024) as usize;
+            let embedding: Vec<f64> = (0..dims)
+                .map(|k| ((fnv1a(&k.to_le_bytes(), hash) % 2001) as f64 - 1000.0) / 1000.0)
+                .collect();
+            json!({"embedding": embedding, "inputTextTokenCount": i})
+        }
+        (_, ModelFamily::TitanText) => json!({
+            "inputTextTokenCount": i,
+            "results": [{"tokenCount": o, "outputText": answer, "completionReason": "FINISH"}]
+        }),
+        (InvocationType::InvokeModel, ModelFamily::Other) => unreachable!("prompt_of refuses this pair"),
+    })
+}
+
+/// Faults to inject into a simulated job.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SimulationFaults {
+    /// Every n-th record fails with a 400 error.
+    pub fail_every: Option<u64>,
+    /// Every n-th record gets no output line (as if not processed).
+    pub drop_every: Option<u64>,
+    /// Write output lines in a scrambled order (as Bedrock may).
+    pub shuffle: bool,
+}
+
+/// One simulated job's output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedJob {
+    /// The job id used as the folder name.
+    pub job_id: String,
+    /// The folder written.
+    pub folder: PathBuf,
+    /// Its counts.
+    pub manifest: Manifest,
+}
+
+/// A 12-character lowercase job id, as Bedrock's, derived from a seed.
+pub fn job_id_from(seed: u64) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut value = seed;
+    (0..12)
+        .map(|_| {
+            let c = ALPHABET[(value % 36) as usize] as char;
+            value = value / 36 ^ fnv1a(&value.to_le_bytes(), 3);
+            c
+        })
+        .collect()
+}
+
+/// Writes, for each part of a prepared folder, the `<out>/<jobId>/<part>.jsonl.out` and `manifest.json.out`
+/// a Bedrock job would, answered by the stand-in model.
+pub fn simulate_outputs(prepared: &Path, out: &Path, faults: SimulationFaults) -> Result<Vec<SimulatedJob>, PrepareError> {
+    let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+    let (family, invocation) = (plan.model.family, plan.model.invocation_type);
+    let mut jobs = Vec::new();
+    for (index, part) in plan.parts.iter().enumerate() {
+        let job_id = job_id_from(fnv1a(format!("{}{}", plan.record_ids.tag, part.file).as_bytes(), index as u64));
+        let folder = out.join(&job_id);
+        std::fs::create_dir_all(&folder).map_err(|e| PrepareError::output(&folder, e))?;
+        let source = prepared.join(&part.file);
+        let reader = BufReader::new(File::open(&source).map_err(|e| PrepareError::output(&source, e))?);
+        let mut lines: Vec<String> = Vec::new();
+        let mut manifest = Manifest::default();
+        for (n, line) in reader.lines().enumerate() {
+            let line = line.map_err(|e| PrepareError::output(&source, e))?;
+            let record: Value = serde_json::from_str(&line).map_err(|e| PrepareError::PlanFile { path: source.clone(), detail: e.to_string() })?;
+            let ordinal = n as u64 + 1;
+            manifest.total_record_count += 1;
+            if faults.drop_every.is_some_and(|k| ordinal % k == 0) {
+                continue;
+            }
+            manifest.processed_record_count += 1;
+            let input = record.get("modelInput").cloned().unwrap_or(Value::Null);
+            let injected = faults.fail_every.is_some_and(|k| ordinal % k == 0);
+            let response = if injected {
+                Err(RecordFailure { code: 400, message: "Simulated failure injected for testing".into() })
+            } else {
+                respond(family, invocation, &input)
+            };
+            let mut out_record = json!({"recordId": record.get("recordId").cloned().unwrap_or(Value::Null), "modelInput": input});
+            match response {
+                Ok(body) => {
+                    manifest.success_record_count += 1;
+                    manifest.input_token_count += extract_tokens(&body).0;
+                    manifest.output_token_count += extract_tokens(&body).1;
+                    out_record["modelOutput"] = body;
+                }
+                Err(failure) => {
+                    manifest.error_record_count += 1;
+                    out_record["error"] = json!({"errorCode": failure.code, "errorMessage": failure.message});
+                }
+            }
+            lines.push(out_record.to_string());
+        }
+        if faults.shuffle {
+            // A deterministic scramble: sort by a hash of each line.
+            lines.sort_by_key(|l| fnv1a(l.as_bytes(), 9));
+        }
+        let target = folder.join(format!("{}.out", part.file));
+        let mut writer = BufWriter::new(File::create(&target).map_err(|e| PrepareError::output(&target, e))?);
+        for line in &lines {
+            writeln!(writer, "{line}").map_err(|e| PrepareError::output(&target, e))?;
+        }
+        writer.flush().map_err(|e| PrepareError::output(&target, e))?;
+        let manifest_path = folder.join(MANIFEST_FILE);
+        let text = serde_json::to_string(&manifest).map_err(|e| PrepareError::output(&manifest_path, std::io::Error::other(e)))?;
+        std::fs::write(&manifest_path, text).map_err(|e| PrepareError::output(&manifest_path, e))?;
+        jobs.push(SimulatedJob { job_id, folder, manifest });
+    }
+    Ok(jobs)
+}
+
+fn extract_tokens(body: &Value) -> (u64, u64) {
+    let outcome = crate::results::extract(body);
+    (outcome.input_tokens.unwrap_or(0), outcome.output_tokens.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_deterministic() {
+        assert_eq!(answer_for("abc"), answer_for("abc"));
+        assert_ne!(answer_for("abc"), answer_for("abd"));
+    }
+
+    #[test]
+    fn job_ids_look_like_bedrock_ids() {
+        let id = job_id_from(42);
+        assert_eq!(id.len(), 12);
+        assert!(id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert_ne!(job_id_from(42), job_id_from(43));
+    }
+
+    #[test]
+    fn a_malformed_body_is_a_record_error() {
+        let err = respond(ModelFamily::AnthropicClaude, InvocationType::InvokeModel, &json!({"messages": []})).unwrap_err();
+        assert_eq!(err.code, 400);
+        assert!(err.message.contains("Malformed input request"));
+    }
+}
