@@ -1,0 +1,215 @@
+//! The `bedrock-batch` binary end to end: prepare → simulate → results on real files, the CLI contract's
+//! names and exit codes, and clean errors for bad input.
+
+use std::path::Path;
+
+use e2e_tests::{fixtures, jsonl_under, read_csv, run, samples};
+use serde_json::Value;
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+fn quote(cell: &str) -> String {
+    format!("\"{}\"", cell.replace('"', "\"\""))
+}
+
+/// Cells that have broken notebook pipelines: every one must come back exactly.
+fn hostile_cells() -> Vec<String> {
+    vec![
+        "She said \"wow\"".into(),
+        "two\nlines".into(),
+        "crlf\r\nline".into(),
+        "tab\tin".into(),
+        "emoji 👍🏽🔥".into(),
+        "עברית مرحبا".into(),
+        "中文 日本語 한국어".into(),
+        "=HYPERLINK(\"http://x\")".into(),
+        "+1-2".into(),
+        "{{ text }} {% if x %}y{% endif %}".into(),
+        "\"}]}, \"recordId\": \"X\"}".into(),
+        "back\\slash \\n".into(),
+        "z".repeat(10_000),
+        String::new(),
+    ]
+}
+
+fn write_hostile_sheet(dir: &Path, rows: usize) -> std::path::PathBuf {
+    let cells = hostile_cells();
+    let mut text = String::from("id,text\r\n");
+    for i in 0..rows {
+        text.push_str(&format!("{},{}\r\n", quote(&format!("row-{i}")), quote(&cells[i % cells.len()])));
+    }
+    let path = dir.join("hostile.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn hostile_cells_survive_the_whole_pipeline_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = write_hostile_sheet(dir.path(), 140);
+    let template = dir.path().join("t.txt");
+    std::fs::write(&template, "Text: {{ text }}\n").unwrap();
+    let prepared = dir.path().join("prep");
+    let outputs = dir.path().join("out");
+    let export = dir.path().join("joined.csv");
+    run(dir.path(), &["prepare", "--input", s(&sheet), "--template", s(&template), "--model", "anthropic.claude-haiku-4-5-20251001-v1:0", "--out", s(&prepared)]).ok();
+    // Every line of the part parses alone and carries the cell text unchanged.
+    let part = std::fs::read_to_string(prepared.join("part-001.jsonl")).unwrap();
+    let cells = hostile_cells();
+    for (i, line) in part.lines().enumerate() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        let text = record["modelInput"]["messages"][0]["content"][0]["text"].as_str().unwrap();
+        assert_eq!(text, format!("Text: {}", cells[i % cells.len()]), "record {i}");
+    }
+    run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+    run(dir.path(), &["results", "--input", s(&sheet), "--prepared", s(&prepared), "--outputs", s(&outputs), "--export", s(&export)]).ok();
+    let (headers, rows) = read_csv(&export);
+    assert_eq!(headers, ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]);
+    assert_eq!(rows.len(), 140);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row[0], format!("row-{i}"), "input order");
+        assert_eq!(row[1], cells[i % cells.len()], "row {i} exact");
+        assert_eq!(row[3], "succeeded");
+    }
+}
+
+#[test]
+fn sample_workflow_with_parts_failures_and_every_export_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = dir.path().join("prep");
+    let outputs = dir.path().join("outputs");
+    let reviews = samples().join("reviews.csv");
+    let json = run(dir.path(), &[
+        "prepare", "--input", s(&reviews), "--template", s(&samples().join("prompt.txt")),
+        "--system", s(&samples().join("system.txt")), "--model", "us.amazon.nova-lite-v1:0",
+        "--invocation-type", "converse", "--max-tokens", "200", "--temperature", "0.2",
+        "--id-column", "review_id", "--max-records-per-job", "50", "--min-records", "10",
+        "--out", s(&prepared), "--format", "json",
+    ]);
+    let plan: Value = serde_json::from_str(json.ok()).unwrap();
+    let parts: Vec<u64> = plan["parts"].as_array().unwrap().iter().map(|p| p["records"].as_u64().unwrap()).collect();
+    assert_eq!(parts, [40, 40, 40], "120 rows, at most 50 per job: three balanced parts");
+    assert_eq!(plan["model"]["invocation_type"], "Converse");
+    assert!(plan["estimate"]["batch_usd"].as_f64().unwrap() > 0.0);
+    assert_eq!(jsonl_under(&prepared).len(), 3);
+
+    let simulated = run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs), "--fail-every", "9", "--drop-every", "13"]);
+    assert!(simulated.ok().starts_with("SIMULATION"), "the simulation is labelled");
+
+    for ext in ["csv", "xlsx", "parquet", "jsonl"] {
+        let export = dir.path().join(format!("results.{ext}"));
+        let summary = run(dir.path(), &[
+            "results", "--input", s(&reviews), "--prepared", s(&prepared), "--outputs", s(&outputs),
+            "--export", s(&export), "--format", "json",
+        ]);
+        let summary: Value = serde_json::from_str(summary.ok()).unwrap();
+        assert_eq!(summary["rows"], 120, "{ext}");
+        let (ok, failed, missing) = (summary["succeeded"].as_u64().unwrap(), summary["failed"].as_u64().unwrap(), summary["missing"].as_u64().unwrap());
+        assert_eq!(ok + failed + missing, 120);
+        // Per 40-record job: records 9,18,27,36 fail (none of them is a multiple of 13); 13,26,39 are dropped.
+        assert_eq!((failed, missing), (12, 9), "{ext}");
+        assert_eq!(summary["export"]["format"], match ext { "csv" => "CSV", "xlsx" => "XLSX", "parquet" => "Parquet", _ => "JSON Lines" });
+        assert!(export.exists());
+    }
+    let (headers, rows) = read_csv(&dir.path().join("results.csv"));
+    assert_eq!(headers[..6], ["review_id", "product", "rating", "title", "review text", "review_date"]);
+    assert_eq!(rows[0][0], "R-0000001");
+    assert_eq!(rows[8][7], "failed");
+    assert_eq!(rows[12][7], "missing");
+    assert!(rows[0][8].contains("simulated answer"));
+}
+
+#[test]
+fn excel_safe_export_neutralises_formula_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = dir.path().join("prep");
+    let outputs = dir.path().join("out");
+    let reviews = samples().join("reviews.csv");
+    run(dir.path(), &["prepare", "--input", s(&reviews), "--template", s(&samples().join("prompt.txt")), "--model", "amazon.nova-micro-v1:0", "--out", s(&prepared)]).ok();
+    run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+    let plain = dir.path().join("plain.csv");
+    let safe = dir.path().join("safe.csv");
+    for (export, extra) in [(&plain, None), (&safe, Some("--excel-safe"))] {
+        let mut args = vec!["results", "--input", s(&reviews), "--prepared", s(&prepared), "--outputs", s(&outputs), "--export", s(export)];
+        args.extend(extra);
+        run(dir.path(), &args).ok();
+    }
+    // Row 50 of the sample holds "=SUM(A1:A3) looks like a formula".
+    assert_eq!(read_csv(&plain).1[49][4], "=SUM(A1:A3) looks like a formula");
+    assert_eq!(read_csv(&safe).1[49][4], "'=SUM(A1:A3) looks like a formula");
+}
+
+#[test]
+fn preview_shows_a_row_and_token_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let reviews = samples().join("reviews.csv");
+    let text = run(dir.path(), &["preview", "--input", s(&reviews), "--template", s(&samples().join("prompt.txt")), "--row", "75"]);
+    assert!(text.ok().contains("Template-looking {{title}} and {% if x %} text"), "{}", text.stdout);
+    let json = run(dir.path(), &["preview", "--input", s(&reviews), "--template", s(&samples().join("prompt-jinja.txt")), "--row", "2", "--format", "json"]);
+    let shown: Value = serde_json::from_str(json.ok()).unwrap();
+    assert_eq!(shown["rows"], 120);
+    assert!(shown["prompt"].as_str().unwrap().contains("SMART PLUG (2-PACK)"));
+    assert!(shown["total_tokens"].as_u64().unwrap() > shown["row_tokens"].as_u64().unwrap());
+}
+
+#[test]
+fn workbook_input_with_a_sheet_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.txt");
+    std::fs::write(&template, "{{name}} scored {{score}} on {{when}}").unwrap();
+    let prepared = dir.path().join("prep");
+    let xls = fixtures().join("typed.xls");
+    run(dir.path(), &["prepare", "--input", s(&xls), "--sheet", "Data", "--template", s(&template), "--model", "meta.llama3-1-8b-instruct-v1:0", "--min-records", "1", "--out", s(&prepared)]).ok();
+    let part = std::fs::read_to_string(prepared.join("part-001.jsonl")).unwrap();
+    assert!(part.contains("Ann scored 4 on 2024-05-01"), "{part}");
+    let wrong = run(dir.path(), &["preview", "--input", s(&xls), "--sheet", "Nope", "--template", s(&template)]);
+    assert!(wrong.failed().contains("\"Data\""));
+}
+
+#[test]
+fn refusals_are_one_clear_line_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.txt");
+    std::fs::write(&template, "{{text}}").unwrap();
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, "text\na\nb\n").unwrap();
+    let out = dir.path().join("prep");
+    let too_few = run(dir.path(), &["prepare", "--input", s(&small), "--template", s(&template), "--model", "amazon.nova-lite-v1:0", "--out", s(&out)]);
+    let line = too_few.failed();
+    assert!(line.contains("at least 100 records") && line.contains("--min-records"), "{line}");
+    assert!(jsonl_under(&out).is_empty());
+
+    let not_a_sheet = dir.path().join("photo.xlsx");
+    std::fs::write(&not_a_sheet, b"\x89PNG\r\n\x1a\n").unwrap();
+    let line = run(dir.path(), &["preview", "--input", s(&not_a_sheet), "--template", s(&template)]).failed().to_string();
+    assert!(line.contains("photo.xlsx") && line.contains("not a sheet"), "{line}");
+
+    let unknown = dir.path().join("u.txt");
+    std::fs::write(&unknown, "{{ txt }}").unwrap();
+    let line = run(dir.path(), &["preview", "--input", s(&small), "--template", s(&unknown)]).failed().to_string();
+    assert!(line.contains("did you mean \"text\""), "{line}");
+
+    let bad_model = run(dir.path(), &["prepare", "--input", s(&small), "--template", s(&template), "--model", "claude haiku", "--out", s(&out)]);
+    assert!(bad_model.failed().contains("not valid"));
+
+    let bad_delimiter = run(dir.path(), &["preview", "--input", s(&small), "--template", s(&template), "--delimiter", "ab"]);
+    assert_ne!(bad_delimiter.code, Some(0));
+
+    let missing = run(dir.path(), &["results", "--input", s(&small), "--prepared", s(&out), "--outputs", s(&out), "--export", "x.csv"]);
+    assert!(missing.failed().contains("plan.json"), "{}", missing.stderr);
+}
+
+#[test]
+fn delimiter_option_overrides_sniffing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("semi.csv");
+    std::fs::write(&sheet, "a;b\n1;2\n").unwrap();
+    let template = dir.path().join("t.txt");
+    std::fs::write(&template, "{{a;b}}").unwrap();
+    let forced = run(dir.path(), &["preview", "--input", s(&sheet), "--template", s(&template), "--delimiter", ","]);
+    assert!(forced.ok().contains("1;2"), "{}", forced.stdout);
+    let sniffed = run(dir.path(), &["preview", "--input", s(&sheet), "--template", s(&template)]);
+    assert!(sniffed.failed().contains("\"a;b\""));
+}

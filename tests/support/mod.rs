@@ -1,0 +1,121 @@
+//! Helpers for the end-to-end suites: locating the built `bedrock-batch` binary and running it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `bedrock-batch` binary: `$BEDROCK_BATCH_BIN`, else the one built beside this test in `target/<profile>/`.
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("BEDROCK_BATCH_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    // target/<profile>/deps/<test> → target/<profile>/bedrock-batch
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
+    let bin = profile_dir.join(format!("bedrock-batch{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: build it first with `cargo build -p batch-cli` (scripts/test.sh does)", bin.display());
+    bin
+}
+
+/// The result of one run of the CLI.
+pub struct Run {
+    /// Exit code (None when killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts success and returns stdout.
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, Some(0), "expected success\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        &self.stdout
+    }
+
+    /// Asserts a clean failure: non-zero exit, one `error:` line on stderr, no panic; returns that line.
+    pub fn failed(&self) -> &str {
+        assert_ne!(self.code, Some(0), "expected failure\nstdout: {}", self.stdout);
+        assert!(self.code.is_some(), "killed by a signal: {}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
+        let errors: Vec<&str> = self.stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "exactly one error line: {}", self.stderr);
+        errors[0]
+    }
+}
+
+/// Runs `bedrock-batch` with `args` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Run {
+    let output: Output = Command::new(binary()).args(args).current_dir(dir).output().expect("run bedrock-batch");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The repository's `samples/` folder.
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples")
+}
+
+/// The repository's `tests/fixtures/` folder.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Names of files ending in `.jsonl` anywhere under `dir`.
+pub fn jsonl_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(jsonl_under(&path));
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// Reads a CSV file into (headers, rows).
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).expect("read csv");
+    let mut rows = parse_csv(&text);
+    let headers = rows.remove(0);
+    (headers, rows)
+}
+
+/// A small RFC 4180 parser, independent of the code under test.
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}

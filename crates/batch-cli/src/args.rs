@@ -22,6 +22,29 @@ pub enum Command {
     Preview(PreviewArgs),
     /// Join downloaded job outputs to the sheet's rows by recordId and export them.
     Results(ResultsArgs),
+    /// SIMULATION: write the output files a batch job would, answered by a deterministic stand-in model
+    /// (no AWS, no real model) — to try `results` offline.
+    Simulate(SimulateArgs),
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The folder `prepare` wrote.
+    #[arg(long, value_name = "DIR")]
+    pub prepared: PathBuf,
+    /// Where to write `<jobId>/<part>.jsonl.out` and `manifest.json.out`.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Make every N-th record of each job fail.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub fail_every: Option<u64>,
+    /// Leave out every N-th record of each job (as if not processed).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub drop_every: Option<u64>,
+    /// Write output lines in input order (by default they are scrambled, as Bedrock does not keep order).
+    #[arg(long)]
+    pub in_order: bool,
 }
 
 /// Output format of the printed summary.

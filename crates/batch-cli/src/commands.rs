@@ -11,8 +11,9 @@ use batch_core::pricing::PriceTable;
 use batch_core::records::InferenceParams;
 use batch_core::results::{join_results, ResultsRequest};
 use batch_core::sheet::SheetOptions;
+use batch_core::standin::{simulate_outputs, SimulationFaults};
 
-use crate::args::{Cli, Command, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs};
+use crate::args::{Cli, Command, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs, SimulateArgs};
 use crate::display;
 use crate::progress::TerminalProgress;
 
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Prepare(args) => run_prepare(args),
         Command::Preview(args) => run_preview(args),
         Command::Results(args) => run_results(args),
+        Command::Simulate(args) => run_simulate(args),
     }
 }
 
@@ -115,5 +117,23 @@ fn run_results(args: ResultsArgs) -> Result<ExitCode> {
         OutputFormat::Text => print!("{}", display::results_text(&summary)),
     }
     display::print_warnings(&summary.warnings);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
+    let faults = SimulationFaults { fail_every: args.fail_every, drop_every: args.drop_every, shuffle: !args.in_order };
+    let jobs = simulate_outputs(&args.prepared, &args.out, faults)?;
+    println!("SIMULATION (stand-in model, no AWS): wrote the outputs of {} job(s) under {}", jobs.len(), args.out.display());
+    for job in &jobs {
+        let m = &job.manifest;
+        println!(
+            "  {}  {} records: {} succeeded, {} failed, {} not processed",
+            job.job_id,
+            m.total_record_count,
+            m.success_record_count,
+            m.error_record_count,
+            m.total_record_count - m.processed_record_count
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
