@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes a deterministic CSV of product reviews: the shipped sample and the benchmark sheets.
 
-usage: generate_reviews.py ROWS OUT.csv [--seed N]
+usage: generate_reviews.py ROWS OUT.csv [--seed N] [--long]
+--long writes longer reviews (about 230 bytes a row, as in the benchmark's 46 MB / 200,000-row sheet).
 Only the standard library, so it runs before any virtualenv exists.
 """
 import csv
@@ -33,12 +34,15 @@ def main() -> None:
         sys.exit(__doc__)
     rows, out = int(sys.argv[1]), sys.argv[2]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 7
+    long = "--long" in sys.argv
     rng = random.Random(seed)
     with open(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["review_id", "product", "rating", "title", "review text", "review_date"])
         for i in range(1, rows + 1):
             text = f"{rng.choice(OPENERS)} {rng.choice(MIDDLES)}, and {rng.choice(MIDDLES)}. {rng.choice(CLOSERS)}"
+            if long:
+                text += f" Also, {rng.choice(MIDDLES)}; {rng.choice(CLOSERS)}"
             if i % 25 == 0:
                 text = HOSTILE[(i // 25) % len(HOSTILE)]
             rating = rng.randint(1, 5)

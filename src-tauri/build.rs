@@ -1,1 +1,5 @@
-fn main(){}
+//! Generates Tauri's context (configuration, capabilities, icons) at build time.
+
+fn main() {
+    tauri_build::build();
+}

@@ -54,7 +54,21 @@ fn hostile_cells_survive_the_whole_pipeline_exactly() {
     let prepared = dir.path().join("prep");
     let outputs = dir.path().join("out");
     let export = dir.path().join("joined.csv");
-    run(dir.path(), &["prepare", "--input", s(&sheet), "--template", s(&template), "--model", "anthropic.claude-haiku-4-5-20251001-v1:0", "--out", s(&prepared)]).ok();
+    run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&sheet),
+            "--template",
+            s(&template),
+            "--model",
+            "anthropic.claude-haiku-4-5-20251001-v1:0",
+            "--out",
+            s(&prepared),
+        ],
+    )
+    .ok();
     // Every line of the part parses alone and carries the cell text unchanged.
     let part = std::fs::read_to_string(prepared.join("part-001.jsonl")).unwrap();
     let cells = hostile_cells();
@@ -64,9 +78,26 @@ fn hostile_cells_survive_the_whole_pipeline_exactly() {
         assert_eq!(text, format!("Text: {}", cells[i % cells.len()]), "record {i}");
     }
     run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
-    run(dir.path(), &["results", "--input", s(&sheet), "--prepared", s(&prepared), "--outputs", s(&outputs), "--export", s(&export)]).ok();
+    run(
+        dir.path(),
+        &[
+            "results",
+            "--input",
+            s(&sheet),
+            "--prepared",
+            s(&prepared),
+            "--outputs",
+            s(&outputs),
+            "--export",
+            s(&export),
+        ],
+    )
+    .ok();
     let (headers, rows) = read_csv(&export);
-    assert_eq!(headers, ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]);
+    assert_eq!(
+        headers,
+        ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]
+    );
     assert_eq!(rows.len(), 140);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row[0], format!("row-{i}"), "input order");
@@ -81,13 +112,36 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
     let prepared = dir.path().join("prep");
     let outputs = dir.path().join("outputs");
     let reviews = samples().join("reviews.csv");
-    let json = run(dir.path(), &[
-        "prepare", "--input", s(&reviews), "--template", s(&samples().join("prompt.txt")),
-        "--system", s(&samples().join("system.txt")), "--model", "us.amazon.nova-lite-v1:0",
-        "--invocation-type", "converse", "--max-tokens", "200", "--temperature", "0.2",
-        "--id-column", "review_id", "--max-records-per-job", "50", "--min-records", "10",
-        "--out", s(&prepared), "--format", "json",
-    ]);
+    let json = run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&reviews),
+            "--template",
+            s(&samples().join("prompt.txt")),
+            "--system",
+            s(&samples().join("system.txt")),
+            "--model",
+            "us.amazon.nova-lite-v1:0",
+            "--invocation-type",
+            "converse",
+            "--max-tokens",
+            "200",
+            "--temperature",
+            "0.2",
+            "--id-column",
+            "review_id",
+            "--max-records-per-job",
+            "50",
+            "--min-records",
+            "10",
+            "--out",
+            s(&prepared),
+            "--format",
+            "json",
+        ],
+    );
     let plan: Value = serde_json::from_str(json.ok()).unwrap();
     let parts: Vec<u64> = plan["parts"].as_array().unwrap().iter().map(|p| p["records"].as_u64().unwrap()).collect();
     assert_eq!(parts, [40, 40, 40], "120 rows, at most 50 per job: three balanced parts");
@@ -95,22 +149,49 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
     assert!(plan["estimate"]["batch_usd"].as_f64().unwrap() > 0.0);
     assert_eq!(jsonl_under(&prepared).len(), 3);
 
-    let simulated = run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs), "--fail-every", "9", "--drop-every", "13"]);
+    let simulated = run(
+        dir.path(),
+        &["simulate", "--prepared", s(&prepared), "--out", s(&outputs), "--fail-every", "9", "--drop-every", "13"],
+    );
     assert!(simulated.ok().starts_with("SIMULATION"), "the simulation is labelled");
 
     for ext in ["csv", "xlsx", "parquet", "jsonl"] {
         let export = dir.path().join(format!("results.{ext}"));
-        let summary = run(dir.path(), &[
-            "results", "--input", s(&reviews), "--prepared", s(&prepared), "--outputs", s(&outputs),
-            "--export", s(&export), "--format", "json",
-        ]);
+        let summary = run(
+            dir.path(),
+            &[
+                "results",
+                "--input",
+                s(&reviews),
+                "--prepared",
+                s(&prepared),
+                "--outputs",
+                s(&outputs),
+                "--export",
+                s(&export),
+                "--format",
+                "json",
+            ],
+        );
         let summary: Value = serde_json::from_str(summary.ok()).unwrap();
         assert_eq!(summary["rows"], 120, "{ext}");
-        let (ok, failed, missing) = (summary["succeeded"].as_u64().unwrap(), summary["failed"].as_u64().unwrap(), summary["missing"].as_u64().unwrap());
+        let (ok, failed, missing) = (
+            summary["succeeded"].as_u64().unwrap(),
+            summary["failed"].as_u64().unwrap(),
+            summary["missing"].as_u64().unwrap(),
+        );
         assert_eq!(ok + failed + missing, 120);
         // Per 40-record job: records 9,18,27,36 fail (none of them is a multiple of 13); 13,26,39 are dropped.
         assert_eq!((failed, missing), (12, 9), "{ext}");
-        assert_eq!(summary["export"]["format"], match ext { "csv" => "CSV", "xlsx" => "XLSX", "parquet" => "Parquet", _ => "JSON Lines" });
+        assert_eq!(
+            summary["export"]["format"],
+            match ext {
+                "csv" => "CSV",
+                "xlsx" => "XLSX",
+                "parquet" => "Parquet",
+                _ => "JSON Lines",
+            }
+        );
         assert!(export.exists());
     }
     let (headers, rows) = read_csv(&dir.path().join("results.csv"));
@@ -127,12 +208,36 @@ fn excel_safe_export_neutralises_formula_cells() {
     let prepared = dir.path().join("prep");
     let outputs = dir.path().join("out");
     let reviews = samples().join("reviews.csv");
-    run(dir.path(), &["prepare", "--input", s(&reviews), "--template", s(&samples().join("prompt.txt")), "--model", "amazon.nova-micro-v1:0", "--out", s(&prepared)]).ok();
+    run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&reviews),
+            "--template",
+            s(&samples().join("prompt.txt")),
+            "--model",
+            "amazon.nova-micro-v1:0",
+            "--out",
+            s(&prepared),
+        ],
+    )
+    .ok();
     run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
     let plain = dir.path().join("plain.csv");
     let safe = dir.path().join("safe.csv");
     for (export, extra) in [(&plain, None), (&safe, Some("--excel-safe"))] {
-        let mut args = vec!["results", "--input", s(&reviews), "--prepared", s(&prepared), "--outputs", s(&outputs), "--export", s(export)];
+        let mut args = vec![
+            "results",
+            "--input",
+            s(&reviews),
+            "--prepared",
+            s(&prepared),
+            "--outputs",
+            s(&outputs),
+            "--export",
+            s(export),
+        ];
         args.extend(extra);
         run(dir.path(), &args).ok();
     }
@@ -145,9 +250,25 @@ fn excel_safe_export_neutralises_formula_cells() {
 fn preview_shows_a_row_and_token_estimates() {
     let dir = tempfile::tempdir().unwrap();
     let reviews = samples().join("reviews.csv");
-    let text = run(dir.path(), &["preview", "--input", s(&reviews), "--template", s(&samples().join("prompt.txt")), "--row", "75"]);
+    let text = run(
+        dir.path(),
+        &["preview", "--input", s(&reviews), "--template", s(&samples().join("prompt.txt")), "--row", "75"],
+    );
     assert!(text.ok().contains("Template-looking {{title}} and {% if x %} text"), "{}", text.stdout);
-    let json = run(dir.path(), &["preview", "--input", s(&reviews), "--template", s(&samples().join("prompt-jinja.txt")), "--row", "2", "--format", "json"]);
+    let json = run(
+        dir.path(),
+        &[
+            "preview",
+            "--input",
+            s(&reviews),
+            "--template",
+            s(&samples().join("prompt-jinja.txt")),
+            "--row",
+            "2",
+            "--format",
+            "json",
+        ],
+    );
     let shown: Value = serde_json::from_str(json.ok()).unwrap();
     assert_eq!(shown["rows"], 120);
     assert!(shown["prompt"].as_str().unwrap().contains("SMART PLUG (2-PACK)"));
@@ -161,7 +282,25 @@ fn workbook_input_with_a_sheet_choice() {
     std::fs::write(&template, "{{name}} scored {{score}} on {{when}}").unwrap();
     let prepared = dir.path().join("prep");
     let xls = fixtures().join("typed.xls");
-    run(dir.path(), &["prepare", "--input", s(&xls), "--sheet", "Data", "--template", s(&template), "--model", "meta.llama3-1-8b-instruct-v1:0", "--min-records", "1", "--out", s(&prepared)]).ok();
+    run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&xls),
+            "--sheet",
+            "Data",
+            "--template",
+            s(&template),
+            "--model",
+            "meta.llama3-1-8b-instruct-v1:0",
+            "--min-records",
+            "1",
+            "--out",
+            s(&prepared),
+        ],
+    )
+    .ok();
     let part = std::fs::read_to_string(prepared.join("part-001.jsonl")).unwrap();
     assert!(part.contains("Ann scored 4 on 2024-05-01"), "{part}");
     let wrong = run(dir.path(), &["preview", "--input", s(&xls), "--sheet", "Nope", "--template", s(&template)]);
@@ -176,14 +315,28 @@ fn refusals_are_one_clear_line_and_write_nothing() {
     let small = dir.path().join("small.csv");
     std::fs::write(&small, "text\na\nb\n").unwrap();
     let out = dir.path().join("prep");
-    let too_few = run(dir.path(), &["prepare", "--input", s(&small), "--template", s(&template), "--model", "amazon.nova-lite-v1:0", "--out", s(&out)]);
+    let too_few = run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&small),
+            "--template",
+            s(&template),
+            "--model",
+            "amazon.nova-lite-v1:0",
+            "--out",
+            s(&out),
+        ],
+    );
     let line = too_few.failed();
     assert!(line.contains("at least 100 records") && line.contains("--min-records"), "{line}");
     assert!(jsonl_under(&out).is_empty());
 
     let not_a_sheet = dir.path().join("photo.xlsx");
     std::fs::write(&not_a_sheet, b"\x89PNG\r\n\x1a\n").unwrap();
-    let line = run(dir.path(), &["preview", "--input", s(&not_a_sheet), "--template", s(&template)]).failed().to_string();
+    let line =
+        run(dir.path(), &["preview", "--input", s(&not_a_sheet), "--template", s(&template)]).failed().to_string();
     assert!(line.contains("photo.xlsx") && line.contains("not a sheet"), "{line}");
 
     let unknown = dir.path().join("u.txt");
@@ -191,13 +344,20 @@ fn refusals_are_one_clear_line_and_write_nothing() {
     let line = run(dir.path(), &["preview", "--input", s(&small), "--template", s(&unknown)]).failed().to_string();
     assert!(line.contains("did you mean \"text\""), "{line}");
 
-    let bad_model = run(dir.path(), &["prepare", "--input", s(&small), "--template", s(&template), "--model", "claude haiku", "--out", s(&out)]);
+    let bad_model = run(
+        dir.path(),
+        &["prepare", "--input", s(&small), "--template", s(&template), "--model", "claude haiku", "--out", s(&out)],
+    );
     assert!(bad_model.failed().contains("not valid"));
 
-    let bad_delimiter = run(dir.path(), &["preview", "--input", s(&small), "--template", s(&template), "--delimiter", "ab"]);
+    let bad_delimiter =
+        run(dir.path(), &["preview", "--input", s(&small), "--template", s(&template), "--delimiter", "ab"]);
     assert_ne!(bad_delimiter.code, Some(0));
 
-    let missing = run(dir.path(), &["results", "--input", s(&small), "--prepared", s(&out), "--outputs", s(&out), "--export", "x.csv"]);
+    let missing = run(
+        dir.path(),
+        &["results", "--input", s(&small), "--prepared", s(&out), "--outputs", s(&out), "--export", "x.csv"],
+    );
     assert!(missing.failed().contains("plan.json"), "{}", missing.stderr);
 }
 
@@ -212,4 +372,170 @@ fn delimiter_option_overrides_sniffing() {
     assert!(forced.ok().contains("1;2"), "{}", forced.stdout);
     let sniffed = run(dir.path(), &["preview", "--input", s(&sheet), "--template", s(&template)]);
     assert!(sniffed.failed().contains("\"a;b\""));
+}
+
+#[test]
+fn every_model_shape_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let reviews = samples().join("reviews.csv");
+    let template = samples().join("prompt.txt");
+    for (i, (model, invocation)) in [
+        ("us.anthropic.claude-haiku-4-5-20251001-v1:0", "invoke-model"),
+        ("anthropic.claude-sonnet-4-6", "converse"),
+        ("amazon.nova-micro-v1:0", "invoke-model"),
+        ("meta.llama3-3-70b-instruct-v1:0", "invoke-model"),
+        ("mistral.mistral-small-2402-v1:0", "invoke-model"),
+        ("amazon.titan-embed-text-v2:0", "invoke-model"),
+        ("qwen.qwen3-32b-v1:0", "converse"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let prepared = dir.path().join(format!("prep{i}"));
+        let outputs = dir.path().join(format!("out{i}"));
+        let export = dir.path().join(format!("r{i}.jsonl"));
+        run(
+            dir.path(),
+            &[
+                "prepare",
+                "--input",
+                s(&reviews),
+                "--template",
+                s(&template),
+                "--model",
+                model,
+                "--invocation-type",
+                invocation,
+                "--out",
+                s(&prepared),
+            ],
+        )
+        .ok();
+        run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+        run(
+            dir.path(),
+            &[
+                "results",
+                "--input",
+                s(&reviews),
+                "--prepared",
+                s(&prepared),
+                "--outputs",
+                s(&outputs),
+                "--export",
+                s(&export),
+            ],
+        )
+        .ok();
+        let text = std::fs::read_to_string(&export).unwrap();
+        let rows: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(rows.len(), 120, "{model}");
+        for row in &rows {
+            assert_eq!(row["status"], "succeeded", "{model}");
+            let output = row["output"].as_str().unwrap();
+            if model.contains("embed") {
+                assert!(output.starts_with('[') && row["output_tokens"].is_null(), "{model}");
+            } else {
+                assert!(output.contains("simulated answer"), "{model}: {output}");
+            }
+        }
+    }
+}
+
+#[test]
+fn blank_corrupt_and_foreign_lines_are_reported_and_the_rest_joins() {
+    let dir = tempfile::tempdir().unwrap();
+    let reviews = samples().join("reviews.csv");
+    let prepared = dir.path().join("prep");
+    let outputs = dir.path().join("out");
+    run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&reviews),
+            "--template",
+            s(&samples().join("prompt.txt")),
+            "--model",
+            "amazon.nova-lite-v1:0",
+            "--out",
+            s(&prepared),
+        ],
+    )
+    .ok();
+    run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+    let job = std::fs::read_dir(&outputs).unwrap().next().unwrap().unwrap().path();
+    let file = job.join("part-001.jsonl.out");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<&str> = original.lines().collect();
+    let removed = lines.remove(5); // one record never came back
+    assert!(removed.contains("recordId"));
+    let noisy = format!(
+        "\n{}\n\n{{\"recordId\": \"half\n{{\"recordId\":\"QQQ00000001\",\"modelOutput\":{{}}}}\n",
+        lines.join("\n")
+    );
+    std::fs::write(&file, noisy).unwrap();
+    let export = dir.path().join("r.csv");
+    let summary = run(
+        dir.path(),
+        &[
+            "results",
+            "--input",
+            s(&reviews),
+            "--prepared",
+            s(&prepared),
+            "--outputs",
+            s(&outputs),
+            "--export",
+            s(&export),
+            "--format",
+            "json",
+        ],
+    );
+    let parsed: Value = serde_json::from_str(summary.ok()).unwrap();
+    assert_eq!((parsed["succeeded"].as_u64(), parsed["missing"].as_u64()), (Some(119), Some(1)));
+    assert_eq!(parsed["corrupt_lines"], 1);
+    assert_eq!(parsed["foreign_records"], 1);
+    assert!(summary.stderr.contains("WARNING: 1 output lines could not be read"), "{}", summary.stderr);
+    assert_eq!(read_csv(&export).1.len(), 120);
+}
+
+#[test]
+fn a_job_whose_records_all_failed_warns_loudly() {
+    let dir = tempfile::tempdir().unwrap();
+    let reviews = samples().join("reviews.csv");
+    let prepared = dir.path().join("prep");
+    let outputs = dir.path().join("out");
+    run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&reviews),
+            "--template",
+            s(&samples().join("prompt.txt")),
+            "--model",
+            "amazon.nova-lite-v1:0",
+            "--out",
+            s(&prepared),
+        ],
+    )
+    .ok();
+    run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs), "--fail-every", "1"]).ok();
+    let text = run(
+        dir.path(),
+        &[
+            "results",
+            "--input",
+            s(&reviews),
+            "--prepared",
+            s(&prepared),
+            "--outputs",
+            s(&outputs),
+            "--export",
+            s(&dir.path().join("r.csv")),
+        ],
+    );
+    assert!(text.ok().contains("0 succeeded, 120 failed"));
+    assert!(text.stderr.contains("WARNING: ALL 120 records in job folder"), "{}", text.stderr);
 }

@@ -12,7 +12,11 @@ pub fn binary() -> PathBuf {
     // target/<profile>/deps/<test> → target/<profile>/bedrock-batch
     let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
     let bin = profile_dir.join(format!("bedrock-batch{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is missing: build it first with `cargo build -p batch-cli` (scripts/test.sh does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first with `cargo build -p batch-cli` (scripts/test.sh does)",
+        bin.display()
+    );
     bin
 }
 

@@ -6,14 +6,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
-use batch_core::prepare::{prepare, preview, PrepareRequest, PreviewRequest};
+use batch_core::prepare::{PrepareRequest, PreviewRequest, prepare, preview};
 use batch_core::pricing::PriceTable;
 use batch_core::records::InferenceParams;
-use batch_core::results::{join_results, ResultsRequest};
+use batch_core::results::{ResultsRequest, join_results};
 use batch_core::sheet::SheetOptions;
-use batch_core::standin::{simulate_outputs, SimulationFaults};
+use batch_core::standin::{SimulationFaults, simulate_outputs};
 
-use crate::args::{Cli, Command, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs, SimulateArgs};
+use crate::args::{
+    Cli, Command, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs, SimulateArgs,
+};
 use crate::display;
 use crate::progress::TerminalProgress;
 
@@ -123,7 +125,11 @@ fn run_results(args: ResultsArgs) -> Result<ExitCode> {
 fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
     let faults = SimulationFaults { fail_every: args.fail_every, drop_every: args.drop_every, shuffle: !args.in_order };
     let jobs = simulate_outputs(&args.prepared, &args.out, faults)?;
-    println!("SIMULATION (stand-in model, no AWS): wrote the outputs of {} job(s) under {}", jobs.len(), args.out.display());
+    println!(
+        "SIMULATION (stand-in model, no AWS): wrote the outputs of {} job(s) under {}",
+        jobs.len(),
+        args.out.display()
+    );
     for job in &jobs {
         let m = &job.manifest;
         println!(

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use batch_core::model::{InvocationType, ModelFamily};
-use batch_core::prepare::{Preview, PreparedPlan};
+use batch_core::prepare::{PreparedPlan, Preview};
 use batch_core::results::ResultsSummary;
 
 /// 1234567 → "1,234,567".
@@ -13,7 +13,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -54,10 +54,20 @@ pub fn plan_text(plan: &PreparedPlan, out: &Path) -> String {
     let input = &plan.input;
     let source = match (&input.sheet, &input.delimiter) {
         (Some(sheet), _) => format!("{}, worksheet \"{sheet}\"", input.format.label()),
-        (None, Some(d)) => format!("{}, delimiter {}", input.format.label(), if d == "\t" { "tab".to_string() } else { format!("'{d}'") }),
+        (None, Some(d)) => format!(
+            "{}, delimiter {}",
+            input.format.label(),
+            if d == "\t" { "tab".to_string() } else { format!("'{d}'") }
+        ),
         _ => input.format.label().to_string(),
     };
-    let _ = writeln!(s, "Prepared {} rows from {} ({source}) into {}", thousands(plan.totals.records), input.path, out.display());
+    let _ = writeln!(
+        s,
+        "Prepared {} rows from {} ({source}) into {}",
+        thousands(plan.totals.records),
+        input.path,
+        out.display()
+    );
     let invocation = match plan.model.invocation_type {
         InvocationType::InvokeModel => "InvokeModel",
         InvocationType::Converse => "Converse",
@@ -73,7 +83,11 @@ pub fn plan_text(plan: &PreparedPlan, out: &Path) -> String {
     let last = plan.parts.last().map(|p| p.file.as_str()).unwrap_or("");
     let files = if plan.parts.len() == 1 { first.to_string() } else { format!("{first} … {last}") };
     let per_part: Vec<String> = plan.parts.iter().map(|p| thousands(p.records)).collect();
-    let per_part = if per_part.len() > 6 { format!("{} … {}", per_part[..3].join(", "), per_part[per_part.len() - 1]) } else { per_part.join(", ") };
+    let per_part = if per_part.len() > 6 {
+        format!("{} … {}", per_part[..3].join(", "), per_part[per_part.len() - 1])
+    } else {
+        per_part.join(", ")
+    };
     let _ = writeln!(
         s,
         "  job parts  {} ({files}): {per_part} records; {} of JSONL",
@@ -85,7 +99,7 @@ pub fn plan_text(plan: &PreparedPlan, out: &Path) -> String {
         "  tokens     ~{} input (estimated); at most {} output ({} per record)",
         thousands(plan.totals.input_tokens),
         thousands(plan.totals.max_output_tokens),
-        thousands(if plan.totals.records == 0 { 0 } else { plan.totals.max_output_tokens / plan.totals.records })
+        thousands(plan.totals.max_output_tokens.checked_div(plan.totals.records).unwrap_or(0))
     );
     let est = &plan.estimate;
     match (est.batch_input_usd, est.batch_usd, est.on_demand_usd) {
@@ -166,7 +180,14 @@ pub fn results_text(r: &ResultsSummary) -> String {
             let _ = writeln!(s, "  cost       unknown (no price for this model; pass --prices FILE)");
         }
     }
-    let _ = writeln!(s, "Exported {} rows × {} columns to {} ({})", thousands(r.export.rows), r.export.columns, r.export.path, r.export.format);
+    let _ = writeln!(
+        s,
+        "Exported {} rows × {} columns to {} ({})",
+        thousands(r.export.rows),
+        r.export.columns,
+        r.export.path,
+        r.export.format
+    );
     s
 }
 

@@ -6,13 +6,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
     /// The id is empty or contains characters a Bedrock model id never has.
-    #[error("model id \"{0}\" is not valid; use an id such as anthropic.claude-haiku-4-5-20251001-v1:0, an inference profile such as us.amazon.nova-lite-v1:0, or an ARN")]
+    #[error(
+        "model id \"{0}\" is not valid; use an id such as anthropic.claude-haiku-4-5-20251001-v1:0, an inference profile such as us.amazon.nova-lite-v1:0, or an ARN"
+    )]
     Invalid(String),
     /// InvokeModel bodies are not known for this family.
     #[error("no InvokeModel request format is known for \"{0}\"; use --invocation-type converse")]
     NoInvokeFormat(String),
     /// Converse does not apply (embeddings).
-    #[error("\"{0}\" is an embeddings model, which the Converse API does not serve; use --invocation-type invoke-model")]
+    #[error(
+        "\"{0}\" is an embeddings model, which the Converse API does not serve; use --invocation-type invoke-model"
+    )]
     NoConverse(String),
 }
 
@@ -110,7 +114,12 @@ impl ModelFamily {
         let id = base_id.to_ascii_lowercase();
         if id.starts_with("anthropic.claude") {
             Self::AnthropicClaude
-        } else if id.starts_with("amazon.nova") && !id.contains("embed") && !id.contains("sonic") && !id.contains("canvas") && !id.contains("reel") {
+        } else if id.starts_with("amazon.nova")
+            && !id.contains("embed")
+            && !id.contains("sonic")
+            && !id.contains("canvas")
+            && !id.contains("reel")
+        {
             Self::AmazonNova
         } else if id.starts_with("meta.llama") {
             Self::MetaLlama
@@ -165,7 +174,9 @@ mod tests {
         assert_eq!(id.profile_prefix(), Some("us"));
         assert_eq!(id.base_id(), "anthropic.claude-haiku-4-5-20251001-v1:0");
         assert_eq!(id.family(), ModelFamily::AnthropicClaude);
-        let arn = ModelId::parse("arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.amazon.nova-lite-v1:0").unwrap();
+        let arn =
+            ModelId::parse("arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.amazon.nova-lite-v1:0")
+                .unwrap();
         assert_eq!(arn.base_id(), "amazon.nova-lite-v1:0");
         assert_eq!(arn.family(), ModelFamily::AmazonNova);
     }

@@ -9,7 +9,9 @@ use crate::limits::Limits;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     /// Fewer rows than one job's minimum.
-    #[error("the sheet has {rows} data rows but a Bedrock batch job needs at least {min} records; add rows (for example combine sheets), lower the minimum with --min-records if your account's quota allows, or send these few rows with on-demand calls instead")]
+    #[error(
+        "the sheet has {rows} data rows but a Bedrock batch job needs at least {min} records; add rows (for example combine sheets), lower the minimum with --min-records if your account's quota allows, or send these few rows with on-demand calls instead"
+    )]
     TooFewRecords {
         /// Rows available.
         rows: u64,
@@ -17,7 +19,9 @@ pub enum PlanError {
         min: u64,
     },
     /// One record alone is larger than a file may be.
-    #[error("row {row}'s record is {bytes} bytes, more than the {max} bytes one input file may hold; shorten that row's text")]
+    #[error(
+        "row {row}'s record is {bytes} bytes, more than the {max} bytes one input file may hold; shorten that row's text"
+    )]
     RecordTooLarge {
         /// 1-based data row.
         row: u64,
@@ -27,7 +31,9 @@ pub enum PlanError {
         max: u64,
     },
     /// Byte limits force parts so small they fall under the minimum.
-    #[error("{rows} records of {bytes} bytes cannot be split into parts that each hold at least {min} records and at most {max_bytes} bytes; shorten the prompts or raise the byte limits")]
+    #[error(
+        "{rows} records of {bytes} bytes cannot be split into parts that each hold at least {min} records and at most {max_bytes} bytes; shorten the prompts or raise the byte limits"
+    )]
     Infeasible {
         /// Rows available.
         rows: u64,
@@ -94,7 +100,13 @@ mod tests {
     use super::*;
 
     fn limits(min: u64, max: u64, bytes: u64) -> Limits {
-        Limits { min_records_per_job: min, max_records_per_file: max, max_records_per_job: max, max_file_bytes: bytes, max_job_bytes: bytes }
+        Limits {
+            min_records_per_job: min,
+            max_records_per_file: max,
+            max_records_per_job: max,
+            max_file_bytes: bytes,
+            max_job_bytes: bytes,
+        }
     }
 
     #[test]

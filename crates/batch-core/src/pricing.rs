@@ -79,10 +79,7 @@ impl PriceTable {
 
     /// The price of a model: its exact id, else its foundation model behind a profile prefix.
     pub fn lookup(&self, model: &ModelId) -> Option<ModelPrice> {
-        self.models
-            .get(model.without_arn())
-            .or_else(|| self.models.get(model.base_id()))
-            .copied()
+        self.models.get(model.without_arn()).or_else(|| self.models.get(model.base_id())).copied()
     }
 }
 
@@ -131,7 +128,9 @@ pub fn estimate_cost(table: &PriceTable, model: &ModelId, input_tokens: u64, max
         batch_input_usd,
         price,
         prices_as_of: table.as_of.clone(),
-        note: price.is_none().then(|| format!("no price for {model} in the table of {}; pass --prices FILE with its prices", table.as_of)),
+        note: price.is_none().then(|| {
+            format!("no price for {model} in the table of {}; pass --prices FILE with its prices", table.as_of)
+        }),
     }
 }
 

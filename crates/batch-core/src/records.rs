@@ -267,7 +267,12 @@ impl RecordBuilder {
             }
             (InvocationType::InvokeModel, ModelFamily::MetaLlama) => {
                 let prompt = llama_prompt(prompt, system);
-                let body = LlamaBody { prompt: &prompt, max_gen_len: p.max_tokens, temperature: p.temperature, top_p: p.top_p };
+                let body = LlamaBody {
+                    prompt: &prompt,
+                    max_gen_len: p.max_tokens,
+                    temperature: p.temperature,
+                    top_p: p.top_p,
+                };
                 serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
             }
             (InvocationType::InvokeModel, ModelFamily::Mistral) => {
@@ -281,9 +286,10 @@ impl RecordBuilder {
                 };
                 serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
             }
-            (InvocationType::InvokeModel, ModelFamily::TitanEmbedding) => {
-                serde_json::to_writer(&mut *out, &Line { record_id, model_input: TitanEmbedBody { input_text: prompt } })
-            }
+            (InvocationType::InvokeModel, ModelFamily::TitanEmbedding) => serde_json::to_writer(
+                &mut *out,
+                &Line { record_id, model_input: TitanEmbedBody { input_text: prompt } },
+            ),
             (InvocationType::InvokeModel, ModelFamily::TitanText) => {
                 let body = TitanTextBody {
                     input_text: prompt,

@@ -8,12 +8,12 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::model::{InvocationType, ModelFamily};
-use crate::prepare::{PrepareError, PreparedPlan, PLAN_FILE};
+use crate::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
 use crate::record_id::fnv1a;
-use crate::results::{Manifest, MANIFEST_FILE};
+use crate::results::{MANIFEST_FILE, Manifest};
 use crate::tokens::estimate_tokens;
 
 /// A per-record failure, as Bedrock writes it in the `error` field.
@@ -53,7 +53,9 @@ fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> 
                 Err("anthropic_version and max_tokens are required")
             } else {
                 let system = input.get("system").and_then(Value::as_str).unwrap_or_default().to_string();
-                texts(input.pointer("/messages/0/content")).map(|t| system + &t).ok_or("messages[0].content is required")
+                texts(input.pointer("/messages/0/content"))
+                    .map(|t| system + &t)
+                    .ok_or("messages[0].content is required")
             }
         }
         (InvocationType::InvokeModel, ModelFamily::MetaLlama | ModelFamily::Mistral) => {
@@ -97,9 +99,8 @@ pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Va
         (_, ModelFamily::Mistral) => json!({"outputs": [{"text": answer, "stop_reason": "stop"}]}),
         (_, ModelFamily::TitanEmbedding) => {
             let dims = model_input.get("dimensions").and_then(Value::as_u64).unwrap_or(1024) as usize;
-            let embedding: Vec<f64> = (0..dims)
-                .map(|k| ((fnv1a(&k.to_le_bytes(), hash) % 2001) as f64 - 1000.0) / 1000.0)
-                .collect();
+            let embedding: Vec<f64> =
+                (0..dims).map(|k| ((fnv1a(&k.to_le_bytes(), hash) % 2001) as f64 - 1000.0) / 1000.0).collect();
             json!({"embedding": embedding, "inputTextTokenCount": i})
         }
         (_, ModelFamily::TitanText) => json!({
@@ -139,7 +140,7 @@ pub fn job_id_from(seed: u64) -> String {
     (0..12)
         .map(|_| {
             let c = ALPHABET[(value % 36) as usize] as char;
-            value = value / 36 ^ fnv1a(&value.to_le_bytes(), 3);
+            value = (value / 36) ^ fnv1a(&value.to_le_bytes(), 3);
             c
         })
         .collect()
@@ -147,7 +148,11 @@ pub fn job_id_from(seed: u64) -> String {
 
 /// Writes, for each part of a prepared folder, the `<out>/<jobId>/<part>.jsonl.out` and `manifest.json.out`
 /// a Bedrock job would, answered by the stand-in model.
-pub fn simulate_outputs(prepared: &Path, out: &Path, faults: SimulationFaults) -> Result<Vec<SimulatedJob>, PrepareError> {
+pub fn simulate_outputs(
+    prepared: &Path,
+    out: &Path,
+    faults: SimulationFaults,
+) -> Result<Vec<SimulatedJob>, PrepareError> {
     let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
     let (family, invocation) = (plan.model.family, plan.model.invocation_type);
     let mut jobs = Vec::new();
@@ -161,21 +166,23 @@ pub fn simulate_outputs(prepared: &Path, out: &Path, faults: SimulationFaults) -
         let mut manifest = Manifest::default();
         for (n, line) in reader.lines().enumerate() {
             let line = line.map_err(|e| PrepareError::output(&source, e))?;
-            let record: Value = serde_json::from_str(&line).map_err(|e| PrepareError::PlanFile { path: source.clone(), detail: e.to_string() })?;
+            let record: Value = serde_json::from_str(&line)
+                .map_err(|e| PrepareError::PlanFile { path: source.clone(), detail: e.to_string() })?;
             let ordinal = n as u64 + 1;
             manifest.total_record_count += 1;
-            if faults.drop_every.is_some_and(|k| ordinal % k == 0) {
+            if faults.drop_every.is_some_and(|k| ordinal.is_multiple_of(k)) {
                 continue;
             }
             manifest.processed_record_count += 1;
             let input = record.get("modelInput").cloned().unwrap_or(Value::Null);
-            let injected = faults.fail_every.is_some_and(|k| ordinal % k == 0);
+            let injected = faults.fail_every.is_some_and(|k| ordinal.is_multiple_of(k));
             let response = if injected {
                 Err(RecordFailure { code: 400, message: "Simulated failure injected for testing".into() })
             } else {
                 respond(family, invocation, &input)
             };
-            let mut out_record = json!({"recordId": record.get("recordId").cloned().unwrap_or(Value::Null), "modelInput": input});
+            let mut out_record =
+                json!({"recordId": record.get("recordId").cloned().unwrap_or(Value::Null), "modelInput": input});
             match response {
                 Ok(body) => {
                     manifest.success_record_count += 1;
@@ -201,7 +208,8 @@ pub fn simulate_outputs(prepared: &Path, out: &Path, faults: SimulationFaults) -
         }
         writer.flush().map_err(|e| PrepareError::output(&target, e))?;
         let manifest_path = folder.join(MANIFEST_FILE);
-        let text = serde_json::to_string(&manifest).map_err(|e| PrepareError::output(&manifest_path, std::io::Error::other(e)))?;
+        let text = serde_json::to_string(&manifest)
+            .map_err(|e| PrepareError::output(&manifest_path, std::io::Error::other(e)))?;
         std::fs::write(&manifest_path, text).map_err(|e| PrepareError::output(&manifest_path, e))?;
         jobs.push(SimulatedJob { job_id, folder, manifest });
     }
@@ -233,7 +241,8 @@ mod tests {
 
     #[test]
     fn a_malformed_body_is_a_record_error() {
-        let err = respond(ModelFamily::AnthropicClaude, InvocationType::InvokeModel, &json!({"messages": []})).unwrap_err();
+        let err =
+            respond(ModelFamily::AnthropicClaude, InvocationType::InvokeModel, &json!({"messages": []})).unwrap_err();
         assert_eq!(err.code, 400);
         assert!(err.message.contains("Malformed input request"));
     }

@@ -126,7 +126,9 @@ fn placeholders(source: &str) -> Vec<Placeholder<'_>> {
 
 /// True for text that is meant as a plain column name rather than a Jinja expression.
 fn looks_like_name(inner: &str) -> bool {
-    !inner.is_empty() && !inner.contains(['|', '(', ')', '[', ']', '"', '\'', '+', '*', '/', '%', '~', '=', '<', '>', '!', '{', '}', ','])
+    !inner.is_empty()
+        && !inner
+            .contains(['|', '(', ')', '[', ']', '"', '\'', '+', '*', '/', '%', '~', '=', '<', '>', '!', '{', '}', ','])
         && !inner.starts_with(|c: char| c.is_ascii_digit())
         && !inner.contains('.')
         && !inner.starts_with(['-', '+'])
@@ -291,10 +293,9 @@ impl PromptTemplate {
                     context.insert(name.as_str(), minijinja::Value::from(row.get(*index)));
                 }
                 context.insert("row", minijinja::Value::from_serialize(&all));
-                let rendered = env
-                    .get_template(TEMPLATE_NAME)
-                    .and_then(|t| t.render(&context))
-                    .map_err(|e| TemplateError::Render { which: self.role.label(), row: row.number(), detail: describe(&e) })?;
+                let rendered = env.get_template(TEMPLATE_NAME).and_then(|t| t.render(&context)).map_err(|e| {
+                    TemplateError::Render { which: self.role.label(), row: row.number(), detail: describe(&e) }
+                })?;
                 out.push_str(&rendered);
                 Ok(())
             }

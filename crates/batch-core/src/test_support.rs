@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::limits::Limits;
 use crate::model::ModelId;
-use crate::prepare::{prepare, PrepareRequest, PreparedPlan};
+use crate::prepare::{PrepareRequest, PreparedPlan, prepare};
 use crate::pricing::PriceTable;
 use crate::progress::NoProgress;
 use crate::records::InferenceParams;
@@ -33,7 +33,12 @@ pub fn request(input: &Path, out: &Path, model: &str) -> PrepareRequest {
         invocation: None,
         params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
         id_column: Some("id".into()),
-        limits: Limits { min_records_per_job: 5, max_records_per_file: 40, max_records_per_job: 40, ..Limits::default() },
+        limits: Limits {
+            min_records_per_job: 5,
+            max_records_per_file: 40,
+            max_records_per_job: 40,
+            ..Limits::default()
+        },
         prices: PriceTable::bundled(),
         out_dir: out.to_path_buf(),
     }

@@ -6,12 +6,16 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use super::temp_file::TempTarget;
-use super::{result_texts, ExportError, ResultFields, RowWriter};
+use super::{ExportError, ResultFields, RowWriter, result_texts};
 use crate::sheet::Row;
 
 /// Prefixes `'` to text a spreadsheet would evaluate as a formula (starting with `=`, `+`, `-`, `@`, tab or CR).
 pub fn excel_safe(value: &str) -> Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { Cow::Owned(format!("'{value}")) } else { Cow::Borrowed(value) }
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
 }
 
 pub(crate) struct CsvExport {

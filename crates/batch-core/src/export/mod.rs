@@ -21,7 +21,8 @@ pub use csv_writer::excel_safe;
 pub use xlsx_writer::{XLSX_MAX_CELL_CHARS, XLSX_MAX_DATA_ROWS};
 
 /// The result columns, in order, after the input columns.
-pub const RESULT_COLUMNS: [&str; 7] = ["record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"];
+pub const RESULT_COLUMNS: [&str; 7] =
+    ["record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"];
 
 /// Export file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,7 +123,12 @@ pub fn result_columns(headers: &[String]) -> Vec<String> {
 }
 
 /// Opens a writer for `format` at `path` with these column names.
-pub fn open_writer(path: &Path, format: ExportFormat, columns: &[String], excel_safe: bool) -> Result<Box<dyn RowWriter>, ExportError> {
+pub fn open_writer(
+    path: &Path,
+    format: ExportFormat,
+    columns: &[String],
+    excel_safe: bool,
+) -> Result<Box<dyn RowWriter>, ExportError> {
     Ok(match format {
         ExportFormat::Csv => Box::new(csv_writer::CsvExport::create(path, columns, excel_safe)?),
         ExportFormat::Xlsx => Box::new(xlsx_writer::XlsxExport::create(path, columns)?),

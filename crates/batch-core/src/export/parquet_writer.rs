@@ -37,7 +37,9 @@ impl ParquetExport {
             let mut fields = Vec::with_capacity(columns.len());
             for (i, name) in columns.iter().enumerate() {
                 let field = if token_columns.contains(&i) {
-                    Type::primitive_type_builder(name, PhysicalType::INT64).with_repetition(Repetition::OPTIONAL).build()?
+                    Type::primitive_type_builder(name, PhysicalType::INT64)
+                        .with_repetition(Repetition::OPTIONAL)
+                        .build()?
                 } else {
                     Type::primitive_type_builder(name, PhysicalType::BYTE_ARRAY)
                         .with_repetition(Repetition::REQUIRED)

@@ -3,10 +3,16 @@
 use std::path::Path;
 
 use super::*;
-use crate::sheet::{open_sheet, SheetOptions};
+use crate::sheet::{SheetOptions, open_sheet};
 
 fn outcome(output: &str, tokens: Option<u64>) -> Outcome {
-    Outcome { output: output.into(), error: String::new(), input_tokens: tokens, output_tokens: tokens.map(|t| t + 1), stop_reason: "end_turn".into() }
+    Outcome {
+        output: output.into(),
+        error: String::new(),
+        input_tokens: tokens,
+        output_tokens: tokens.map(|t| t + 1),
+        stop_reason: "end_turn".into(),
+    }
 }
 
 const CELLS: [&str; 3] = ["=1+2", "line\nbreak \"q\"", "@handle"];
@@ -39,7 +45,10 @@ fn read_back(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 #[test]
 fn colliding_result_columns_get_a_prefix() {
     let columns = result_columns(&["status".to_string(), "result_status".to_string(), "output".to_string()]);
-    assert_eq!(&columns[3..], ["record_id", "result_result_status", "result_output", "error", "input_tokens", "output_tokens", "stop_reason"]);
+    assert_eq!(
+        &columns[3..],
+        ["record_id", "result_result_status", "result_output", "error", "input_tokens", "output_tokens", "stop_reason"]
+    );
 }
 
 #[test]
@@ -64,14 +73,18 @@ fn each_format_round_trips_exact_values() {
         assert_eq!(rows[0][..3], CELLS, "{name}: input cells exact, formulas kept as text");
         assert_eq!(rows[0][3..], ["ABC00000001", "succeeded", "+ answer", "", "12", "13", "end_turn"], "{name}");
         assert_eq!(rows[1][3..], ["ABC00000002", "missing", "", "", "", "", ""], "{name}");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+            .collect();
         assert!(leftovers.is_empty(), "{name}: temporary file removed");
     }
 }
 
 #[test]
 fn xlsx_cells_are_text_not_formulas() {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
+    use calamine::{Data, Reader, Xlsx, open_workbook};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.xlsx");
     write_export(&path, false);
@@ -101,7 +114,10 @@ fn an_xlsx_cell_over_the_limit_is_refused_and_nothing_is_left() {
     let mut writer = open_writer(&path, ExportFormat::Xlsx, &columns, false).unwrap();
     let long = "y".repeat(XLSX_MAX_CELL_CHARS + 1);
     let err = writer
-        .write(&Row::from_cells(5, [long.as_str()]), &ResultFields { record_id: "A", status: Status::Missing, outcome: &Outcome::default() })
+        .write(
+            &Row::from_cells(5, [long.as_str()]),
+            &ResultFields { record_id: "A", status: Status::Missing, outcome: &Outcome::default() },
+        )
         .unwrap_err();
     let text = err.to_string();
     assert!(text.contains("row 5") && text.contains("\"text\"") && text.contains(".csv"), "{text}");

@@ -62,16 +62,18 @@ impl RowWriter for XlsxExport {
         if u64::from(self.next_row) > XLSX_MAX_DATA_ROWS {
             return Err(ExportError::DoesNotFit {
                 path: self.temp.target().to_path_buf(),
-                detail: format!("more than the {XLSX_MAX_DATA_ROWS} rows an XLSX sheet holds; export to .csv or .parquet instead"),
+                detail: format!(
+                    "more than the {XLSX_MAX_DATA_ROWS} rows an XLSX sheet holds; export to .csv or .parquet instead"
+                ),
             });
         }
         let row = self.next_row;
         let outcome = result.outcome;
-        let texts: Vec<&str> = input
-            .iter()
-            .chain([result.record_id, result.status.as_str(), &outcome.output, &outcome.error])
-            .collect();
-        if let Some(col) = texts.iter().position(|t| t.len() > XLSX_MAX_CELL_CHARS && t.chars().count() > XLSX_MAX_CELL_CHARS) {
+        let texts: Vec<&str> =
+            input.iter().chain([result.record_id, result.status.as_str(), &outcome.output, &outcome.error]).collect();
+        if let Some(col) =
+            texts.iter().position(|t| t.len() > XLSX_MAX_CELL_CHARS && t.chars().count() > XLSX_MAX_CELL_CHARS)
+        {
             return Err(self.too_long(col, input.number()));
         }
         if outcome.stop_reason.chars().count() > XLSX_MAX_CELL_CHARS {

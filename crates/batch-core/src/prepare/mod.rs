@@ -16,16 +16,19 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub use error::PrepareError;
-pub use plan_file::{fingerprint, InputInfo, ModelInfo, PartInfo, PreparedPlan, RecordIdInfo, TemplateInfo, Totals, PLAN_FILE, RECORDS_FILE};
-pub use preview::{preview, Preview, PreviewRequest};
+pub use plan_file::{
+    InputInfo, ModelInfo, PLAN_FILE, PartInfo, PreparedPlan, RECORDS_FILE, RecordIdInfo, TemplateInfo, Totals,
+    fingerprint,
+};
+pub use preview::{Preview, PreviewRequest, preview};
 pub use prompts::{PromptStream, RenderedRow};
 
 use crate::limits::Limits;
 use crate::model::{InvocationType, ModelId};
 use crate::plan::split_into_parts;
-use crate::pricing::{estimate_cost, PriceTable};
+use crate::pricing::{PriceTable, estimate_cost};
 use crate::progress::Progress;
-use crate::record_id::{RecordIdScheme, MAX_ROWS};
+use crate::record_id::{MAX_ROWS, RecordIdScheme};
 use crate::records::{InferenceParams, RecordBuilder};
 use crate::sheet::SheetOptions;
 use crate::template::closest_header;
@@ -61,7 +64,8 @@ pub struct PrepareRequest {
 /// Runs the prepare step; on success the output folder holds the parts, `plan.json` and `records.csv`.
 pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<PreparedPlan, PrepareError> {
     request.limits.validate()?;
-    let builder = RecordBuilder::new(&request.model, request.invocation, request.params.clone(), request.system.is_some())?;
+    let builder =
+        RecordBuilder::new(&request.model, request.invocation, request.params.clone(), request.system.is_some())?;
     let mut stream = PromptStream::open(&request.input, &request.sheet, &request.template, request.system.as_deref())?;
     let headers = stream.meta().headers.clone();
     let id_column = match &request.id_column {
@@ -72,14 +76,22 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
         })?),
     };
     let input_info = InputInfo::describe(&request.input, stream.meta())?;
-    let scheme = RecordIdScheme::from_fingerprint(input_info.id_seed(&request.template, request.system.as_deref(), &request.model));
+    let scheme = RecordIdScheme::from_fingerprint(input_info.id_seed(
+        &request.template,
+        request.system.as_deref(),
+        &request.model,
+    ));
 
     std::fs::create_dir_all(&request.out_dir).map_err(|e| PrepareError::output(&request.out_dir, e))?;
     let staging = Staging::create(&request.out_dir)?;
     let records_tmp = staging.path("records.tmp");
-    let mut records_out = BufWriter::with_capacity(1 << 20, File::create(&records_tmp).map_err(|e| PrepareError::output(&records_tmp, e))?);
+    let mut records_out = BufWriter::with_capacity(
+        1 << 20,
+        File::create(&records_tmp).map_err(|e| PrepareError::output(&records_tmp, e))?,
+    );
     let mapping_path = staging.path(RECORDS_FILE);
-    let mut mapping = csv::Writer::from_path(&mapping_path).map_err(|e| PrepareError::output(&mapping_path, e.into()))?;
+    let mut mapping =
+        csv::Writer::from_path(&mapping_path).map_err(|e| PrepareError::output(&mapping_path, e.into()))?;
     let mut mapping_header = vec!["record_id".to_string(), "row".to_string()];
     if let Some(index) = id_column {
         mapping_header.push(headers[index].clone());
@@ -112,7 +124,7 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
             None => mapping.write_record([id.as_str(), number_text.as_str()]),
         };
         result.map_err(|e| PrepareError::output(&mapping_path, e.into()))?;
-        if number % 4096 == 0 {
+        if number.is_multiple_of(4096) {
             progress.advance(4096);
         }
     }
@@ -179,17 +191,25 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
 }
 
 /// Cuts the staged record stream into the part files (a rename when there is one part).
-fn write_parts(staging: &Staging, records_tmp: &Path, parts: &[PartInfo], progress: &dyn Progress) -> Result<(), PrepareError> {
+fn write_parts(
+    staging: &Staging,
+    records_tmp: &Path,
+    parts: &[PartInfo],
+    progress: &dyn Progress,
+) -> Result<(), PrepareError> {
     if let [only] = parts {
         let target = staging.path(&only.file);
         return std::fs::rename(records_tmp, &target).map_err(|e| PrepareError::output(&target, e));
     }
     progress.phase("Writing parts", Some(parts.iter().map(|p| p.bytes).sum()));
-    let mut reader = BufReader::with_capacity(1 << 20, File::open(records_tmp).map_err(|e| PrepareError::output(records_tmp, e))?);
+    let mut reader =
+        BufReader::with_capacity(1 << 20, File::open(records_tmp).map_err(|e| PrepareError::output(records_tmp, e))?);
     for part in parts {
         let target = staging.path(&part.file);
-        let mut writer = BufWriter::with_capacity(1 << 20, File::create(&target).map_err(|e| PrepareError::output(&target, e))?);
-        let copied = std::io::copy(&mut (&mut reader).take(part.bytes), &mut writer).map_err(|e| PrepareError::output(&target, e))?;
+        let mut writer =
+            BufWriter::with_capacity(1 << 20, File::create(&target).map_err(|e| PrepareError::output(&target, e))?);
+        let copied = std::io::copy(&mut (&mut reader).take(part.bytes), &mut writer)
+            .map_err(|e| PrepareError::output(&target, e))?;
         writer.flush().map_err(|e| PrepareError::output(&target, e))?;
         if copied != part.bytes {
             return Err(PrepareError::output(&target, std::io::Error::other("the staged records ended early")));

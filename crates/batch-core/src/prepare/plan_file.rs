@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::limits::Limits;
 use crate::model::{InvocationType, ModelFamily, ModelId};
 use crate::pricing::CostEstimate;
-use crate::record_id::{fnv1a, RecordIdScheme};
+use crate::record_id::{RecordIdScheme, fnv1a};
 use crate::records::InferenceParams;
 use crate::sheet::{SheetFormat, SheetMeta, SheetOptions};
 
@@ -58,10 +58,7 @@ impl InputInfo {
 
     /// The sheet options that re-open this input the same way.
     pub fn sheet_options(&self) -> SheetOptions {
-        SheetOptions {
-            sheet: self.sheet.clone(),
-            delimiter: self.delimiter.as_deref().and_then(|d| d.bytes().next()),
-        }
+        SheetOptions { sheet: self.sheet.clone(), delimiter: self.delimiter.as_deref().and_then(|d| d.bytes().next()) }
     }
 
     /// A seed for the record-id tag: the same input, templates and model give the same ids.
@@ -220,8 +217,10 @@ impl PreparedPlan {
 
     /// Reads `plan.json`.
     pub fn read(path: &Path) -> Result<Self, PrepareError> {
-        let text = std::fs::read_to_string(path).map_err(|e| PrepareError::PlanFile { path: path.to_path_buf(), detail: e.to_string() })?;
-        let plan: Self = serde_json::from_str(&text).map_err(|e| PrepareError::PlanFile { path: path.to_path_buf(), detail: e.to_string() })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| PrepareError::PlanFile { path: path.to_path_buf(), detail: e.to_string() })?;
+        let plan: Self = serde_json::from_str(&text)
+            .map_err(|e| PrepareError::PlanFile { path: path.to_path_buf(), detail: e.to_string() })?;
         if plan.format_version != FORMAT_VERSION {
             return Err(PrepareError::PlanFile {
                 path: path.to_path_buf(),
@@ -233,7 +232,8 @@ impl PreparedPlan {
 
     /// Writes `plan.json` (pretty-printed).
     pub fn write(&self, path: &Path) -> Result<(), PrepareError> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| PrepareError::output(path, std::io::Error::other(e)))?;
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| PrepareError::output(path, std::io::Error::other(e)))?;
         std::fs::write(path, text + "\n").map_err(|e| PrepareError::output(path, e))
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::sheet::{open_sheet, Row, RowSource, SheetMeta, SheetOptions};
+use crate::sheet::{Row, RowSource, SheetMeta, SheetOptions, open_sheet};
 use crate::template::{PromptTemplate, TemplateRole};
 use crate::tokens::estimate_tokens;
 
@@ -33,7 +33,12 @@ pub struct PromptStream {
 
 impl PromptStream {
     /// Opens the sheet and compiles the templates against its headers.
-    pub fn open(input: &Path, options: &SheetOptions, template: &str, system: Option<&str>) -> Result<Self, PrepareError> {
+    pub fn open(
+        input: &Path,
+        options: &SheetOptions,
+        template: &str,
+        system: Option<&str>,
+    ) -> Result<Self, PrepareError> {
         let source = open_sheet(input, options)?;
         let headers = &source.meta().headers;
         let prompt = PromptTemplate::compile(template, headers, TemplateRole::Prompt)?;
@@ -44,7 +49,15 @@ impl PromptStream {
         }
         used.sort_unstable();
         used.dedup();
-        Ok(Self { source, prompt, system, used, row: Row::new(), prompt_text: String::new(), system_text: String::new() })
+        Ok(Self {
+            source,
+            prompt,
+            system,
+            used,
+            row: Row::new(),
+            prompt_text: String::new(),
+            system_text: String::new(),
+        })
     }
 
     /// The sheet being read.

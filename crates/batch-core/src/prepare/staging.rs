@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{PrepareError, PreparedPlan, PLAN_FILE, RECORDS_FILE};
+use super::{PLAN_FILE, PrepareError, PreparedPlan, RECORDS_FILE};
 
 const PREFIX: &str = ".prepare-staging-";
 
@@ -24,7 +24,8 @@ impl Staging {
                 }
             }
         }
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let dir = out_dir.join(format!("{PREFIX}{}-{nanos}", std::process::id()));
         std::fs::create_dir(&dir).map_err(|e| PrepareError::output(&dir, e))?;
         Ok(Self { out_dir: out_dir.to_path_buf(), dir, committed: false })

@@ -115,7 +115,13 @@ fn a_new_prepare_replaces_the_previous_parts() {
 fn preview_renders_one_row_and_totals_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_sheet(dir.path(), 12);
-    let request = PreviewRequest { input, sheet: Default::default(), template: "T: {{text}}".into(), system: Some("S {{id}}".into()), row: 3 };
+    let request = PreviewRequest {
+        input,
+        sheet: Default::default(),
+        template: "T: {{text}}".into(),
+        system: Some("S {{id}}".into()),
+        row: 3,
+    };
     let shown = preview(&request).unwrap();
     assert_eq!(shown.prompt, "T: quote \" and\nnewline =1+2");
     assert_eq!(shown.system.as_deref(), Some("S U3"));

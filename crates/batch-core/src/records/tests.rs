@@ -1,10 +1,16 @@
 //! Record tests: the body of every family and invocation type, structure safety and parameter checks.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::*;
 
-fn line(model: &str, invocation: Option<InvocationType>, prompt: &str, system: Option<&str>, params: InferenceParams) -> Value {
+fn line(
+    model: &str,
+    invocation: Option<InvocationType>,
+    prompt: &str,
+    system: Option<&str>,
+    params: InferenceParams,
+) -> Value {
     let builder = RecordBuilder::new(&ModelId::parse(model).unwrap(), invocation, params, system.is_some()).unwrap();
     let mut out = Vec::new();
     builder.write_line("ABC00000001", prompt, system, &mut out);
@@ -37,19 +43,36 @@ fn nova_and_converse_bodies() {
         "inferenceConfig": {"maxTokens": 300, "temperature": 0.5, "topP": 0.9, "stopSequences": ["END"]}});
     let nova = line("amazon.nova-lite-v1:0", None, "Hi", Some("Be brief"), params());
     assert_eq!(nova["modelInput"], expected);
-    let converse = line("anthropic.claude-sonnet-4-6", Some(InvocationType::Converse), "Hi", Some("Be brief"), params());
+    let converse =
+        line("anthropic.claude-sonnet-4-6", Some(InvocationType::Converse), "Hi", Some("Be brief"), params());
     assert_eq!(converse["modelInput"], expected);
     let other = line("deepseek.r1-v1:0", None, "Hi", None, InferenceParams::default());
-    assert_eq!(other["modelInput"], json!({"messages": [{"role": "user", "content": [{"text": "Hi"}]}], "inferenceConfig": {"maxTokens": 1024}}), "unknown providers default to Converse");
+    assert_eq!(
+        other["modelInput"],
+        json!({"messages": [{"role": "user", "content": [{"text": "Hi"}]}], "inferenceConfig": {"maxTokens": 1024}}),
+        "unknown providers default to Converse"
+    );
 }
 
 #[test]
 fn llama_mistral_and_titan_bodies() {
-    let llama = line("meta.llama3-1-8b-instruct-v1:0", None, "Hi", Some("Sys"), InferenceParams { stop_sequences: vec![], ..params() });
-    assert_eq!(llama["modelInput"]["prompt"], "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nSys<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+    let llama = line(
+        "meta.llama3-1-8b-instruct-v1:0",
+        None,
+        "Hi",
+        Some("Sys"),
+        InferenceParams { stop_sequences: vec![], ..params() },
+    );
+    assert_eq!(
+        llama["modelInput"]["prompt"],
+        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nSys<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
+    );
     assert_eq!(llama["modelInput"]["max_gen_len"], 300);
     let mistral = line("mistral.mistral-small-2402-v1:0", None, "Hi", None, params());
-    assert_eq!(mistral["modelInput"], json!({"prompt": "<s>[INST] Hi [/INST]", "max_tokens": 300, "stop": ["END"], "temperature": 0.5, "top_p": 0.9}));
+    assert_eq!(
+        mistral["modelInput"],
+        json!({"prompt": "<s>[INST] Hi [/INST]", "max_tokens": 300, "stop": ["END"], "temperature": 0.5, "top_p": 0.9})
+    );
     let embed = line("amazon.titan-embed-text-v2:0", None, "Hi", None, InferenceParams::default());
     assert_eq!(embed["modelInput"], json!({"inputText": "Hi"}));
     let titan = line("amazon.titan-text-express-v1", None, "Hi", None, InferenceParams::default());
@@ -59,29 +82,57 @@ fn llama_mistral_and_titan_bodies() {
 #[test]
 fn hostile_prompts_cannot_change_the_structure() {
     let nasty = "\"}]}, \"recordId\": \"X\"} \n\r\n\\ \u{0} 👍🏽 {{x}}";
-    for model in ["anthropic.claude-haiku-4-5-20251001-v1:0", "amazon.nova-micro-v1:0", "meta.llama3-3-70b-instruct-v1:0", "mistral.mistral-small-2402-v1:0", "amazon.titan-embed-text-v2:0"] {
+    for model in [
+        "anthropic.claude-haiku-4-5-20251001-v1:0",
+        "amazon.nova-micro-v1:0",
+        "meta.llama3-3-70b-instruct-v1:0",
+        "mistral.mistral-small-2402-v1:0",
+        "amazon.titan-embed-text-v2:0",
+    ] {
         let v = line(model, None, nasty, None, InferenceParams::default());
         assert_eq!(v["recordId"], "ABC00000001", "{model}");
         assert_eq!(v.as_object().unwrap().len(), 2, "{model}: only recordId and modelInput");
-        assert!(v.to_string().contains(&serde_json::to_string(nasty).unwrap()[1..20]), "{model}: the prompt is kept escaped");
+        assert!(
+            v.to_string().contains(&serde_json::to_string(nasty).unwrap()[1..20]),
+            "{model}: the prompt is kept escaped"
+        );
     }
 }
 
 #[test]
 fn unsupported_combinations_are_refused_with_advice() {
     let model = |id: &str| ModelId::parse(id).unwrap();
-    let err = RecordBuilder::new(&model("deepseek.r1-v1:0"), Some(InvocationType::InvokeModel), InferenceParams::default(), false).unwrap_err();
+    let err = RecordBuilder::new(
+        &model("deepseek.r1-v1:0"),
+        Some(InvocationType::InvokeModel),
+        InferenceParams::default(),
+        false,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("--invocation-type converse"), "{err}");
-    let err = RecordBuilder::new(&model("amazon.titan-embed-text-v2:0"), Some(InvocationType::Converse), InferenceParams::default(), false).unwrap_err();
+    let err = RecordBuilder::new(
+        &model("amazon.titan-embed-text-v2:0"),
+        Some(InvocationType::Converse),
+        InferenceParams::default(),
+        false,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("invoke-model"), "{err}");
-    let err = RecordBuilder::new(&model("amazon.titan-embed-text-v2:0"), None, InferenceParams::default(), true).unwrap_err();
+    let err =
+        RecordBuilder::new(&model("amazon.titan-embed-text-v2:0"), None, InferenceParams::default(), true).unwrap_err();
     assert!(err.to_string().contains("no system prompt"), "{err}");
     let err = RecordBuilder::new(&model("meta.llama3-1-8b-instruct-v1:0"), None, params(), false).unwrap_err();
     assert!(err.to_string().contains("stop sequences"), "{err}");
     let hot = InferenceParams { temperature: Some(1.5), ..InferenceParams::default() };
-    assert!(RecordBuilder::new(&model("amazon.nova-lite-v1:0"), None, hot, false).unwrap_err().to_string().contains("temperature"));
+    assert!(
+        RecordBuilder::new(&model("amazon.nova-lite-v1:0"), None, hot, false)
+            .unwrap_err()
+            .to_string()
+            .contains("temperature")
+    );
     let zero = InferenceParams { max_tokens: 0, ..InferenceParams::default() };
     assert!(RecordBuilder::new(&model("amazon.nova-lite-v1:0"), None, zero, false).is_err());
-    let ok = RecordBuilder::new(&model("meta.llama3-1-8b-instruct-v1:0"), Some(InvocationType::Converse), params(), false);
+    let ok =
+        RecordBuilder::new(&model("meta.llama3-1-8b-instruct-v1:0"), Some(InvocationType::Converse), params(), false);
     assert!(ok.is_ok(), "Converse takes stop sequences for Llama");
 }

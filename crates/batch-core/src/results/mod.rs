@@ -16,16 +16,16 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 pub use index::{CorruptLine, FolderStats, LineLocation, OutputIndex};
-pub use manifest::{read_manifest, FoundManifest, Manifest, MANIFEST_FILE};
-pub use outcome::{extract, parse_line, Outcome, ParsedLine, Status};
-pub use scan::{scan, OutputFiles};
+pub use manifest::{FoundManifest, MANIFEST_FILE, Manifest, read_manifest};
+pub use outcome::{Outcome, ParsedLine, Status, extract, parse_line};
+pub use scan::{OutputFiles, scan};
 pub use summary::{ResultsSummary, TokenTotals};
 
-use crate::export::{open_writer, result_columns, ExportError, ExportFormat, ResultFields, XLSX_MAX_DATA_ROWS};
-use crate::prepare::{PrepareError, PreparedPlan, PLAN_FILE};
-use crate::pricing::{batch_cost, PriceTable};
+use crate::export::{ExportError, ExportFormat, ResultFields, XLSX_MAX_DATA_ROWS, open_writer, result_columns};
+use crate::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
+use crate::pricing::{PriceTable, batch_cost};
 use crate::progress::Progress;
-use crate::sheet::{open_sheet, ImportError, Row, SheetOptions};
+use crate::sheet::{ImportError, Row, SheetOptions, open_sheet};
 
 /// What to join and where to export it.
 #[derive(Debug, Clone)]
@@ -115,7 +115,8 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
     }
     progress.phase("Indexing outputs", None);
     let rows = plan.totals.records;
-    let index = OutputIndex::build(&request.outputs, files.records, rows, &plan.record_ids.scheme()).map_err(io(&request.outputs))?;
+    let index = OutputIndex::build(&request.outputs, files.records, rows, &plan.record_ids.scheme())
+        .map_err(io(&request.outputs))?;
     progress.finish();
     let manifests: Vec<FoundManifest> = files
         .manifests
@@ -163,7 +164,7 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
         };
         summary.count(status, &outcome);
         writer.write(&row, &ResultFields { record_id: &record_id, status, outcome: &outcome })?;
-        if number % 4096 == 0 {
+        if number.is_multiple_of(4096) {
             progress.advance(4096);
         }
     }
@@ -179,13 +180,20 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
     Ok(summary)
 }
 
-fn read_line(index: &OutputIndex, handles: &mut [Option<File>], at: LineLocation, line: &mut Vec<u8>) -> Result<(), ResultsError> {
+fn read_line(
+    index: &OutputIndex,
+    handles: &mut [Option<File>],
+    at: LineLocation,
+    line: &mut Vec<u8>,
+) -> Result<(), ResultsError> {
     let path = &index.files[at.file as usize];
     let handle = &mut handles[at.file as usize];
     if handle.is_none() {
         *handle = Some(File::open(path).map_err(io(path))?);
     }
-    let file = handle.as_mut().ok_or_else(|| ResultsError::Io { path: path.clone(), source: std::io::Error::other("file handle") })?;
+    let file = handle
+        .as_mut()
+        .ok_or_else(|| ResultsError::Io { path: path.clone(), source: std::io::Error::other("file handle") })?;
     line.resize(at.len as usize, 0);
     file.seek(SeekFrom::Start(at.offset)).map_err(io(path))?;
     file.read_exact(line).map_err(io(path))

@@ -145,7 +145,11 @@ impl ResultsSummary {
         }
         for folder in &index.folders {
             if folder.failed > 0 && folder.succeeded == 0 {
-                let name = if folder.folder.is_empty() { "the outputs folder".to_string() } else { format!("job folder \"{}\"", folder.folder) };
+                let name = if folder.folder.is_empty() {
+                    "the outputs folder".to_string()
+                } else {
+                    format!("job folder \"{}\"", folder.folder)
+                };
                 warnings.push(format!(
                     "ALL {} records in {name} FAILED; first error: {}",
                     folder.failed,
@@ -156,14 +160,21 @@ impl ResultsSummary {
         for found in &manifests {
             let counts = &found.counts;
             if counts.total_record_count > 0 && counts.error_record_count == counts.total_record_count {
-                warnings.push(format!("{}: the manifest reports that ALL {} records FAILED", found.path.display(), counts.total_record_count));
+                warnings.push(format!(
+                    "{}: the manifest reports that ALL {} records FAILED",
+                    found.path.display(),
+                    counts.total_record_count
+                ));
             }
         }
         if self.corrupt_lines > 0 {
             warnings.push(format!(
                 "{} output lines could not be read and were skipped (first: {})",
                 self.corrupt_lines,
-                self.corrupt_examples.first().map(|c| format!("{} line {}: {}", c.file.display(), c.line, c.reason)).unwrap_or_default()
+                self.corrupt_examples
+                    .first()
+                    .map(|c| format!("{} line {}: {}", c.file.display(), c.line, c.reason))
+                    .unwrap_or_default()
             ));
         }
         if self.foreign_records > 0 {

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::*;
 use crate::prepare::PreparedPlan;
 use crate::progress::NoProgress;
-use crate::standin::{answer_for, simulate_outputs, SimulationFaults};
+use crate::standin::{SimulationFaults, answer_for, simulate_outputs};
 use crate::test_support::prepared;
 
 fn request(input: &Path, prepared: &Path, outputs: &Path, export: &Path) -> ResultsRequest {
@@ -48,12 +48,20 @@ fn every_row_once_in_input_order_with_its_outcome() {
         "{{\"recordId\":\"{}\",\"modelInput\":{{}},\"modelOutput\":{{\"content\":[{{\"type\":\"text\",\"text\":\"retried\"}}],\"usage\":{{\"input_tokens\":1,\"output_tokens\":1}}}}}}\n",
         scheme.id_for(10)
     );
-    append(&first_out, &format!("\n  \n{{\"recordId\": \"broken\n{retried}{{\"recordId\":\"ZZZ00000001\",\"modelOutput\":{{\"content\":[]}}}}\n"));
+    append(
+        &first_out,
+        &format!(
+            "\n  \n{{\"recordId\": \"broken\n{retried}{{\"recordId\":\"ZZZ00000001\",\"modelOutput\":{{\"content\":[]}}}}\n"
+        ),
+    );
     let export = dir.path().join("joined.csv");
     let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
 
     let (headers, rows) = read_csv(&export);
-    assert_eq!(headers, ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]);
+    assert_eq!(
+        headers,
+        ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]
+    );
     assert_eq!(rows.len(), 100, "every input row exactly once");
     for (i, row) in rows.iter().enumerate() {
         let n = i as u64 + 1;

@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use super::{headers, ImportError, Row, RowSource, SheetFormat, SheetMeta};
+use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, headers};
 
 /// Delimiters tried when none is given, in order of preference on ties.
 pub(crate) const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -39,10 +39,10 @@ impl CsvSource {
             return Err(ImportError::Empty { path: path.to_path_buf(), what: "file".into() });
         }
         let mut names: Vec<String> = header.iter().map(str::to_string).collect();
-        if let Some(first) = names.first_mut() {
-            if let Some(stripped) = first.strip_prefix('\u{feff}') {
-                *first = stripped.to_string();
-            }
+        if let Some(first) = names.first_mut()
+            && let Some(stripped) = first.strip_prefix('\u{feff}')
+        {
+            *first = stripped.to_string();
         }
         let names = headers::validate(path, names)?;
         let meta = SheetMeta {
@@ -134,11 +134,8 @@ pub(crate) fn sniff_delimiter(sample: &[u8]) -> u8 {
     // Ranked by: every sampled record has the same width, then the width, then how many records agree.
     let mut best: Option<(u8, (bool, usize, usize))> = None;
     for &delimiter in &CANDIDATE_DELIMITERS {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(sample);
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(sample);
         let mut counts = Vec::new();
         let mut record = csv::ByteRecord::new();
         while counts.len() < SNIFF_RECORDS {

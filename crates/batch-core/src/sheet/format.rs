@@ -71,11 +71,7 @@ pub(crate) fn detect(path: &Path) -> Result<SheetFormat, ImportError> {
         }
     }
     let head = &head[..filled];
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).unwrap_or_default();
     if head.starts_with(ZIP_MAGIC) {
         return Ok(if ext == "ods" { SheetFormat::Ods } else { SheetFormat::Xlsx });
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::{headers, ImportError, Row, RowSource, SheetFormat, SheetMeta};
+use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, headers};
 
 /// A streaming reader of a JSON Lines file.
 pub(crate) struct JsonlSource {
@@ -40,8 +40,16 @@ fn read_line(path: &Path, line: std::io::Result<String>, number: u64) -> Result<
 fn parse_object(path: &Path, text: &str, number: u64) -> Result<Map<String, Value>, ImportError> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ImportError::malformed(path, format!("line {number}"), "is JSON but not an object; each line must be one {\"column\": value, …} object")),
-        Err(e) => Err(ImportError::malformed(path, format!("line {number}"), format!("is not valid JSON ({e}); each line must be one complete JSON object"))),
+        Ok(_) => Err(ImportError::malformed(
+            path,
+            format!("line {number}"),
+            "is JSON but not an object; each line must be one {\"column\": value, …} object",
+        )),
+        Err(e) => Err(ImportError::malformed(
+            path,
+            format!("line {number}"),
+            format!("is not valid JSON ({e}); each line must be one complete JSON object"),
+        )),
     }
 }
 
@@ -71,7 +79,8 @@ impl JsonlSource {
         }
         let headers = headers::validate(path, names)?;
         let cells = vec![String::new(); headers.len()];
-        let meta = SheetMeta { path: path.to_path_buf(), format: SheetFormat::Jsonl, sheet: None, delimiter: None, headers };
+        let meta =
+            SheetMeta { path: path.to_path_buf(), format: SheetFormat::Jsonl, sheet: None, delimiter: None, headers };
         Ok(Self { meta, lines: open_lines(path)?, line_number: 0, rows_read: 0, index, cells })
     }
 }
@@ -95,7 +104,11 @@ impl RowSource for JsonlSource {
             self.cells.iter_mut().for_each(String::clear);
             for (key, value) in object {
                 let Some(&column) = self.index.get(&key) else {
-                    return Err(ImportError::malformed(&path, format!("line {}", self.line_number), format!("has a new key \"{key}\" (the file changed while being read); try again")));
+                    return Err(ImportError::malformed(
+                        &path,
+                        format!("line {}", self.line_number),
+                        format!("has a new key \"{key}\" (the file changed while being read); try again"),
+                    ));
                 };
                 self.cells[column] = value_text(value);
             }

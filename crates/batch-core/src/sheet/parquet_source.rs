@@ -8,7 +8,7 @@ use parquet::record::Field;
 use parquet::record::reader::RowIter;
 
 use super::cell_text::{format_number, format_unix_days, format_unix_micros};
-use super::{headers, ImportError, Row, RowSource, SheetFormat, SheetMeta};
+use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, headers};
 
 /// A streaming reader of a Parquet file's top-level columns.
 pub(crate) struct ParquetSource {
@@ -35,7 +35,8 @@ impl ParquetSource {
         }
         let headers = headers::validate(path, names)?;
         let rows = RowIter::from_file_into(Box::new(reader));
-        let meta = SheetMeta { path: path.to_path_buf(), format: SheetFormat::Parquet, sheet: None, delimiter: None, headers };
+        let meta =
+            SheetMeta { path: path.to_path_buf(), format: SheetFormat::Parquet, sheet: None, delimiter: None, headers };
         Ok(Self { meta, rows, rows_read: 0 })
     }
 }
@@ -48,7 +49,11 @@ impl RowSource for ParquetSource {
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError> {
         let Some(next) = self.rows.next() else { return Ok(false) };
         let record = next.map_err(|e| {
-            ImportError::malformed(&self.meta.path, format!("row {}", self.rows_read + 1), format!("{e}; the file may be damaged, re-export it"))
+            ImportError::malformed(
+                &self.meta.path,
+                format!("row {}", self.rows_read + 1),
+                format!("{e}; the file may be damaged, re-export it"),
+            )
         })?;
         row.clear();
         for (_, field) in record.get_column_iter() {

@@ -10,7 +10,7 @@ use std::path::Path;
 use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsx, open_workbook};
 
 use super::cell_text::{format_duration_days, format_number};
-use super::{headers, ImportError, Row, RowSource, SheetFormat, SheetMeta};
+use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, headers};
 
 type Workbook = Sheets<BufReader<File>>;
 
@@ -25,7 +25,10 @@ pub(crate) struct WorkbookSource {
 
 fn open(path: &Path, format: SheetFormat) -> Result<Workbook, ImportError> {
     let damaged = |e: &dyn std::fmt::Display| {
-        ImportError::not_a_sheet(path, &format!("the {format} workbook could not be opened ({e}); re-save it from your spreadsheet program"))
+        ImportError::not_a_sheet(
+            path,
+            &format!("the {format} workbook could not be opened ({e}); re-save it from your spreadsheet program"),
+        )
     };
     match format {
         SheetFormat::Xls => open_workbook::<Xls<_>, _>(path).map(Sheets::Xls).map_err(|e| damaged(&e)),
@@ -41,9 +44,9 @@ pub(crate) fn sheet_names(path: &Path) -> Result<Vec<String>, ImportError> {
 }
 
 fn read_range(workbook: &mut Workbook, path: &Path, name: &str) -> Result<Range<Data>, ImportError> {
-    workbook.worksheet_range(name).map_err(|e| {
-        ImportError::not_a_sheet(path, &format!("worksheet \"{name}\" could not be read ({e})"))
-    })
+    workbook
+        .worksheet_range(name)
+        .map_err(|e| ImportError::not_a_sheet(path, &format!("worksheet \"{name}\" could not be read ({e})")))
 }
 
 fn has_data(range: &Range<Data>) -> bool {
@@ -67,7 +70,10 @@ impl WorkbookSource {
                 }
                 let range = read_range(&mut workbook, path, wanted)?;
                 if !has_data(&range) {
-                    return Err(ImportError::Empty { path: path.to_path_buf(), what: format!("worksheet \"{wanted}\"") });
+                    return Err(ImportError::Empty {
+                        path: path.to_path_buf(),
+                        what: format!("worksheet \"{wanted}\""),
+                    });
                 }
                 (wanted.to_string(), range)
             }
@@ -95,7 +101,11 @@ impl WorkbookSource {
         let data_rows = range.rows().skip(1).filter(|r| r.iter().any(|c| !matches!(c, Data::Empty))).count();
         if data_rows == 0 {
             let others: Vec<String> = names.iter().filter(|n| **n != name).map(|n| format!("\"{n}\"")).collect();
-            let hint = if others.is_empty() { String::new() } else { format!(", or choose another worksheet with --sheet ({})", others.join(", ")) };
+            let hint = if others.is_empty() {
+                String::new()
+            } else {
+                format!(", or choose another worksheet with --sheet ({})", others.join(", "))
+            };
             return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint });
         }
         Ok(Self { meta, range, next: 1, rows_read: 0 })

@@ -54,7 +54,10 @@ fn unknown_columns_suggest_the_closest_header() {
         }
     );
     let err = PromptTemplate::compile("{{ ratng | int }}", &headers(), TemplateRole::System).unwrap_err();
-    assert!(matches!(&err, TemplateError::UnknownColumn { name, suggestion: Some(s), which: "system", .. } if name == "ratng" && s == "rating"), "{err}");
+    assert!(
+        matches!(&err, TemplateError::UnknownColumn { name, suggestion: Some(s), which: "system", .. } if name == "ratng" && s == "rating"),
+        "{err}"
+    );
     let err = PromptTemplate::compile("{{ zzzz }}", &headers(), TemplateRole::Prompt).unwrap_err();
     assert!(matches!(err, TemplateError::UnknownColumn { suggestion: None, .. }));
 }
@@ -77,5 +80,8 @@ fn one_trailing_newline_of_a_template_file_is_dropped() {
 
 #[test]
 fn empty_templates_are_refused() {
-    assert_eq!(PromptTemplate::compile(" \n", &headers(), TemplateRole::Prompt).unwrap_err(), TemplateError::Empty { which: "prompt" });
+    assert_eq!(
+        PromptTemplate::compile(" \n", &headers(), TemplateRole::Prompt).unwrap_err(),
+        TemplateError::Empty { which: "prompt" }
+    );
 }

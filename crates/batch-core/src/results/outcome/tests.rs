@@ -17,28 +17,48 @@ fn claude_text_blocks_are_joined() {
     let out = ok(json!({"id": "m", "type": "message", "role": "assistant",
         "content": [{"type": "text", "text": "Hello "}, {"type": "tool_use", "id": "t"}, {"type": "text", "text": "world"}],
         "stop_reason": "end_turn", "usage": {"input_tokens": 12, "output_tokens": 3}}));
-    assert_eq!(out, Outcome { output: "Hello world".into(), error: String::new(), input_tokens: Some(12), output_tokens: Some(3), stop_reason: "end_turn".into() });
+    assert_eq!(
+        out,
+        Outcome {
+            output: "Hello world".into(),
+            error: String::new(),
+            input_tokens: Some(12),
+            output_tokens: Some(3),
+            stop_reason: "end_turn".into()
+        }
+    );
 }
 
 #[test]
 fn converse_and_nova_message_text() {
     let out = ok(json!({"output": {"message": {"role": "assistant", "content": [{"text": "a"}, {"text": "b"}]}},
         "stopReason": "max_tokens", "usage": {"inputTokens": 4, "outputTokens": 38, "totalTokens": 42}, "metrics": {"latencyMs": 302}}));
-    assert_eq!((out.output.as_str(), out.input_tokens, out.output_tokens, out.stop_reason.as_str()), ("ab", Some(4), Some(38), "max_tokens"));
+    assert_eq!(
+        (out.output.as_str(), out.input_tokens, out.output_tokens, out.stop_reason.as_str()),
+        ("ab", Some(4), Some(38), "max_tokens")
+    );
 }
 
 #[test]
 fn llama_mistral_titan_and_chat_completions() {
-    let llama = ok(json!({"generation": "hi", "prompt_token_count": 9, "generation_token_count": 1, "stop_reason": "stop"}));
+    let llama =
+        ok(json!({"generation": "hi", "prompt_token_count": 9, "generation_token_count": 1, "stop_reason": "stop"}));
     assert_eq!((llama.output.as_str(), llama.input_tokens, llama.output_tokens), ("hi", Some(9), Some(1)));
     let mistral = ok(json!({"outputs": [{"text": "bonjour", "stop_reason": "length"}]}));
-    assert_eq!((mistral.output.as_str(), mistral.stop_reason.as_str(), mistral.input_tokens), ("bonjour", "length", None));
+    assert_eq!(
+        (mistral.output.as_str(), mistral.stop_reason.as_str(), mistral.input_tokens),
+        ("bonjour", "length", None)
+    );
     let embed = ok(json!({"embedding": [0.5, -1.0, 2e-3], "inputTextTokenCount": 3}));
     assert_eq!(embed.output, "[0.5,-1.0,0.002]");
     assert_eq!((embed.input_tokens, embed.output_tokens), (Some(3), None));
-    let titan = ok(json!({"inputTextTokenCount": 8, "results": [{"tokenCount": 3, "outputText": "blue\n", "completionReason": "FINISH"}]}));
+    let titan = ok(
+        json!({"inputTextTokenCount": 8, "results": [{"tokenCount": 3, "outputText": "blue\n", "completionReason": "FINISH"}]}),
+    );
     assert_eq!((titan.output.as_str(), titan.output_tokens, titan.stop_reason.as_str()), ("blue\n", Some(3), "FINISH"));
-    let chat = ok(json!({"choices": [{"message": {"content": "yo"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 5, "completion_tokens": 1}}));
+    let chat = ok(
+        json!({"choices": [{"message": {"content": "yo"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 5, "completion_tokens": 1}}),
+    );
     assert_eq!((chat.output.as_str(), chat.input_tokens), ("yo", Some(5)));
     let unknown = ok(json!({"something": "else"}));
     assert_eq!(unknown.output, "{\"something\":\"else\"}");

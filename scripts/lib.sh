@@ -1,0 +1,51 @@
+# Shared set-up for scripts/app.sh, scripts/test.sh and benches/run.sh: installs what is missing, idempotently.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+
+# Debian/Ubuntu packages the desktop shell, its WebDriver tests and the builds need.
+SYSTEM_PACKAGES=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
+                 librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else log "need root to run: $*  (install sudo or run as root)"; return 1
+  fi
+}
+
+ensure_system_packages() {
+  local missing=()
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    if ! command -v apt-get >/dev/null; then
+      log "missing system packages (${missing[*]}) and no apt-get: install their equivalents by hand"; return 1
+    fi
+    log "installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_rust_toolchain() {
+  if ! command -v cargo >/dev/null; then
+    log "cargo not found: install Rust 1.95 or newer (https://rustup.rs) and run this again"; return 1
+  fi
+}
+
+# ensure_python_venv REQUIREMENTS...: a virtualenv at .venv holding the pinned packages of every file given.
+ensure_python_venv() {
+  local stamp="$VENV/.requirements"
+  local wanted
+  wanted="$(cat "$@" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then return 0; fi
+  log "preparing the Python virtualenv (.venv) with $*"
+  [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check $(printf -- '-r %s ' "$@")
+  echo "$wanted" > "$stamp"
+}
