@@ -8,8 +8,10 @@
 
 pub mod clock;
 pub mod export;
+pub mod json_escape;
 pub mod limits;
 pub mod model;
+pub mod parallel;
 pub mod plan;
 pub mod prepare;
 pub mod pricing;

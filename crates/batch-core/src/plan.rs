@@ -80,6 +80,13 @@ pub fn split_into_parts(sizes: &[u32], limits: &Limits) -> Result<Vec<Range<usiz
     }
 }
 
+/// The part sizes a run of `rows` records most likely gets (by record counts alone), to write parts directly;
+/// [`split_into_parts`] has the final word once every record's size is known.
+pub fn likely_part_rows(rows: u64, limits: &Limits) -> Vec<u64> {
+    let parts = rows.div_ceil(limits.max_records_per_part()).max(1);
+    balanced(rows as usize, parts as usize).iter().map(|r| r.len() as u64).collect()
+}
+
 /// `n` items in `parts` contiguous ranges whose lengths differ by at most one.
 fn balanced(n: usize, parts: usize) -> Vec<Range<usize>> {
     let base = n / parts;

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json_escape::escape_into;
 use crate::model::{InvocationType, ModelError, ModelFamily, ModelId};
 
 /// Inference parameters shared by every record of a run.
@@ -43,6 +44,71 @@ pub struct RecordBuilder {
     family: ModelFamily,
     invocation: InvocationType,
     params: InferenceParams,
+    /// The line pre-serialized around its strings, without and with a system prompt.
+    templates: [Option<LineTemplate>; 2],
+}
+
+const ID_MARK: &str = "\u{E000}";
+const PROMPT_MARK: &str = "\u{E001}";
+const SYSTEM_MARK: &str = "\u{E002}";
+
+/// A piece of a pre-serialized line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    /// JSON text written as is.
+    Static(Vec<u8>),
+    /// The record id, escaped.
+    Id,
+    /// The prompt, escaped.
+    Prompt,
+    /// The system prompt, escaped.
+    System,
+}
+
+/// A record line serialized once by serde with marker characters where the strings go, split at the markers.
+/// Writing a row is then copying the static JSON and escaping only its strings; the structure always comes
+/// from serde.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LineTemplate(Vec<Piece>);
+
+impl LineTemplate {
+    fn parse(serialized: &str, with_system: bool) -> Option<Self> {
+        let mut pieces = Vec::new();
+        let mut text = String::new();
+        let mut seen = [0usize; 3];
+        for c in serialized.chars() {
+            let piece = match c {
+                '\u{E000}' => Piece::Id,
+                '\u{E001}' => Piece::Prompt,
+                '\u{E002}' => Piece::System,
+                other => {
+                    text.push(other);
+                    continue;
+                }
+            };
+            seen[match piece {
+                Piece::Id => 0,
+                Piece::Prompt => 1,
+                _ => 2,
+            }] += 1;
+            pieces.push(Piece::Static(std::mem::take(&mut text).into_bytes()));
+            pieces.push(piece);
+        }
+        pieces.push(Piece::Static(text.into_bytes()));
+        // Each string exactly once where expected; anything else falls back to full serialization.
+        (seen == [1, 1, usize::from(with_system)]).then_some(Self(pieces))
+    }
+
+    fn write(&self, record_id: &str, prompt: &str, system: Option<&str>, out: &mut Vec<u8>) {
+        for piece in &self.0 {
+            match piece {
+                Piece::Static(bytes) => out.extend_from_slice(bytes),
+                Piece::Id => escape_into(record_id, out),
+                Piece::Prompt => escape_into(prompt, out),
+                Piece::System => escape_into(system.unwrap_or_default(), out),
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -213,7 +279,17 @@ impl RecordBuilder {
                 _ => {}
             }
         }
-        Ok(Self { family, invocation, params })
+        let mut builder = Self { family, invocation, params, templates: [None, None] };
+        let marks = [ID_MARK, PROMPT_MARK, SYSTEM_MARK];
+        if !builder.params.stop_sequences.iter().any(|s| marks.iter().any(|m| s.contains(m))) {
+            for (index, with_system) in [(0, false), (1, true)] {
+                let mut line = Vec::new();
+                builder.write_serialized(ID_MARK, PROMPT_MARK, with_system.then_some(SYSTEM_MARK), &mut line);
+                builder.templates[index] =
+                    String::from_utf8(line).ok().and_then(|text| LineTemplate::parse(&text, with_system));
+            }
+        }
+        Ok(builder)
     }
 
     /// The model family the bodies are written for.
@@ -238,6 +314,15 @@ impl RecordBuilder {
 
     /// Appends one JSONL line (with trailing newline) for a record to `out`.
     pub fn write_line(&self, record_id: &str, prompt: &str, system: Option<&str>, out: &mut Vec<u8>) {
+        match &self.templates[usize::from(system.is_some())] {
+            Some(template) => template.write(record_id, prompt, system, out),
+            None => self.write_serialized(record_id, prompt, system, out),
+        }
+        out.push(b'\n');
+    }
+
+    /// Serializes one record line with serde (no trailing newline).
+    fn write_serialized(&self, record_id: &str, prompt: &str, system: Option<&str>, out: &mut Vec<u8>) {
         let p = &self.params;
         let result = match (self.invocation, self.family) {
             (InvocationType::Converse, _) | (InvocationType::InvokeModel, ModelFamily::AmazonNova) => {
@@ -308,7 +393,6 @@ impl RecordBuilder {
         };
         // Writing into a Vec cannot fail, and every field is a string or a finite number.
         debug_assert!(result.is_ok());
-        out.push(b'\n');
     }
 }
 

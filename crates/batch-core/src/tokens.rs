@@ -6,10 +6,13 @@
 
 /// Estimated tokens for `text`: ⌈ASCII bytes / 4⌉ + non-ASCII characters.
 pub fn estimate_tokens(text: &str) -> u64 {
-    let bytes = text.as_bytes();
-    let ascii = bytes.iter().filter(|&&b| b < 0x80).count() as u64;
-    // Every non-ASCII character has exactly one leading byte of the form 11xxxxxx.
-    let other = bytes.iter().filter(|&&b| b >= 0xC0).count() as u64;
+    // One pass: ASCII bytes, and leading bytes of non-ASCII characters (every non-ASCII character has exactly
+    // one byte of the form 11xxxxxx); continuation bytes (10xxxxxx) count for neither.
+    let (mut ascii, mut other) = (0u64, 0u64);
+    for &b in text.as_bytes() {
+        ascii += u64::from(b < 0x80);
+        other += u64::from(b >= 0xC0);
+    }
     ascii.div_ceil(4) + other
 }
 

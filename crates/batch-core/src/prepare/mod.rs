@@ -6,13 +6,14 @@
 //! any reason leaves no `.jsonl` behind.
 
 mod error;
+mod pipeline;
 mod plan_file;
 mod preview;
 mod prompts;
 mod staging;
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub use error::PrepareError;
@@ -21,17 +22,18 @@ pub use plan_file::{
     fingerprint,
 };
 pub use preview::{Preview, PreviewRequest, preview};
-pub use prompts::{PromptStream, RenderedRow};
+pub use prompts::{PromptBuffers, PromptStream, Prompts, RenderedRow};
 
 use crate::limits::Limits;
 use crate::model::{InvocationType, ModelId};
-use crate::plan::split_into_parts;
+use crate::plan::{likely_part_rows, split_into_parts};
 use crate::pricing::{PriceTable, estimate_cost};
 use crate::progress::Progress;
-use crate::record_id::{MAX_ROWS, RecordIdScheme};
+use crate::record_id::RecordIdScheme;
 use crate::records::{InferenceParams, RecordBuilder};
 use crate::sheet::SheetOptions;
 use crate::template::closest_header;
+use pipeline::{PartWriter, RenderContext, Rendered, WrittenFiles, render_rows};
 use staging::Staging;
 
 /// Everything the prepare step needs.
@@ -66,7 +68,7 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
     request.limits.validate()?;
     let builder =
         RecordBuilder::new(&request.model, request.invocation, request.params.clone(), request.system.is_some())?;
-    let mut stream = PromptStream::open(&request.input, &request.sheet, &request.template, request.system.as_deref())?;
+    let stream = PromptStream::open(&request.input, &request.sheet, &request.template, request.system.as_deref())?;
     let headers = stream.meta().headers.clone();
     let id_column = match &request.id_column {
         None => None,
@@ -81,65 +83,47 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
         request.system.as_deref(),
         &request.model,
     ));
+    let (mut source, prompts) = stream.into_parts();
 
     std::fs::create_dir_all(&request.out_dir).map_err(|e| PrepareError::output(&request.out_dir, e))?;
     let staging = Staging::create(&request.out_dir)?;
-    let records_tmp = staging.path("records.tmp");
-    let mut records_out = BufWriter::with_capacity(
-        1 << 20,
-        File::create(&records_tmp).map_err(|e| PrepareError::output(&records_tmp, e))?,
-    );
+    // Write parts directly where the row count can be foreseen; the final split is checked afterwards.
+    let likely = source.count_hint().map(|rows| likely_part_rows(rows, &request.limits)).unwrap_or_else(|| vec![0]);
+    let digits = likely.len().to_string().len().max(3);
+    let planned = likely.iter().enumerate().map(|(i, &rows)| (staging.path(&part_name(i, digits)), rows)).collect();
+    let mut parts_out = PartWriter::create(planned)?;
+    // Batches arrive in writes far larger than this buffer, which then go straight to the file.
+    let create = |path: &Path| {
+        File::create(path).map(|f| BufWriter::with_capacity(64 * 1024, f)).map_err(|e| PrepareError::output(path, e))
+    };
     let mapping_path = staging.path(RECORDS_FILE);
-    let mut mapping =
-        csv::Writer::from_path(&mapping_path).map_err(|e| PrepareError::output(&mapping_path, e.into()))?;
-    let mut mapping_header = vec!["record_id".to_string(), "row".to_string()];
+    let mut mapping_out = create(&mapping_path)?;
+    let mut mapping_header = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["record_id".to_string(), "row".to_string()];
     if let Some(index) = id_column {
-        mapping_header.push(headers[index].clone());
+        header.push(headers[index].clone());
     }
-    mapping.write_record(&mapping_header).map_err(|e| PrepareError::output(&mapping_path, e.into()))?;
+    mapping_header.write_record(&header).map_err(|e| PrepareError::output(&mapping_path, e.into()))?;
+    let header_bytes = mapping_header.into_inner().map_err(|e| PrepareError::output(&mapping_path, e.into_error()))?;
+    mapping_out.write_all(&header_bytes).map_err(|e| PrepareError::output(&mapping_path, e))?;
 
     progress.phase("Rendering prompts", None);
-    let mut sizes: Vec<u32> = Vec::new();
-    let mut row_tokens: Vec<u32> = Vec::new();
-    let mut line = Vec::with_capacity(4096);
-    let mut empty_rows = EmptyCells::default();
-    let used: Vec<usize> = stream.used_columns().to_vec();
-    while let Some(rendered) = stream.next_rendered()? {
-        let number = rendered.row.number();
-        if number > MAX_ROWS {
-            return Err(PrepareError::TooManyRows { max: MAX_ROWS });
-        }
-        if used.iter().any(|&c| rendered.row.get(c).is_empty()) {
-            empty_rows.note(number);
-        }
-        let id = scheme.id_for(number);
-        line.clear();
-        builder.write_line(&id, rendered.prompt, rendered.system, &mut line);
-        records_out.write_all(&line).map_err(|e| PrepareError::output(&records_tmp, e))?;
-        sizes.push(u32::try_from(line.len()).unwrap_or(u32::MAX));
-        row_tokens.push(u32::try_from(rendered.tokens).unwrap_or(u32::MAX));
-        let number_text = number.to_string();
-        let result = match id_column {
-            Some(index) => mapping.write_record([id.as_str(), number_text.as_str(), rendered.row.get(index)]),
-            None => mapping.write_record([id.as_str(), number_text.as_str()]),
-        };
-        result.map_err(|e| PrepareError::output(&mapping_path, e.into()))?;
-        if number.is_multiple_of(4096) {
-            progress.advance(4096);
-        }
-    }
+    let context = RenderContext { prompts: &prompts, builder: &builder, scheme: &scheme, id_column };
+    let rendered = render_rows(source.as_mut(), &context, &mut parts_out, (&mut mapping_out, &mapping_path), progress)?;
     progress.finish();
-    records_out.flush().map_err(|e| PrepareError::output(&records_tmp, e))?;
-    drop(records_out);
-    mapping.flush().map_err(|e| PrepareError::output(&mapping_path, e))?;
-    drop(mapping);
+    let written = parts_out.finish()?;
+    mapping_out.flush().map_err(|e| PrepareError::output(&mapping_path, e))?;
+    drop(mapping_out);
+    let Rendered { sizes, tokens: row_tokens, empty_count, empty_first } = rendered;
+    let used: Vec<usize> = prompts.used_columns().to_vec();
+    let empty_rows = EmptyCells { count: empty_count, first: empty_first };
 
     let ranges = split_into_parts(&sizes, &request.limits)?;
     let digits = ranges.len().to_string().len().max(3);
     let mut parts = Vec::with_capacity(ranges.len());
     for (i, range) in ranges.iter().enumerate() {
         parts.push(PartInfo {
-            file: format!("part-{:0digits$}.jsonl", i + 1),
+            file: part_name(i, digits),
             records: range.len() as u64,
             bytes: sizes[range.clone()].iter().map(|&s| u64::from(s)).sum(),
             first_row: range.start as u64 + 1,
@@ -147,7 +131,11 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
             input_tokens: row_tokens[range.clone()].iter().map(|&t| u64::from(t)).sum(),
         });
     }
-    write_parts(&staging, &records_tmp, &parts, progress)?;
+    let fits = written.len() == parts.len()
+        && written.iter().zip(&parts).all(|((path, rows), part)| *rows == part.records && path.ends_with(&part.file));
+    if !fits {
+        resplit(&staging, written, &parts, progress)?;
+    }
 
     let input_tokens: u64 = parts.iter().map(|p| p.input_tokens).sum();
     let records = sizes.len() as u64;
@@ -166,7 +154,7 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
             prompt: request.template.clone(),
             system: request.system.clone(),
             columns_used: used.iter().map(|&c| headers[c].clone()).collect(),
-            jinja: stream.uses_jinja(),
+            jinja: prompts.uses_jinja(),
         },
         ModelInfo {
             id: request.model.clone(),
@@ -190,51 +178,54 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
     Ok(plan)
 }
 
-/// Cuts the staged record stream into the part files (a rename when there is one part).
-fn write_parts(
+fn part_name(index: usize, digits: usize) -> String {
+    format!("part-{:0digits$}.jsonl", index + 1)
+}
+
+/// Re-cuts the written files into the planned parts when the foreseen split was not the final one (an
+/// unusual CSV, or byte limits that needed more parts): the files are read back as one stream.
+fn resplit(
     staging: &Staging,
-    records_tmp: &Path,
+    written: WrittenFiles,
     parts: &[PartInfo],
     progress: &dyn Progress,
 ) -> Result<(), PrepareError> {
-    if let [only] = parts {
-        let target = staging.path(&only.file);
-        return std::fs::rename(records_tmp, &target).map_err(|e| PrepareError::output(&target, e));
-    }
     progress.phase("Writing parts", Some(parts.iter().map(|p| p.bytes).sum()));
-    let mut reader =
-        BufReader::with_capacity(1 << 20, File::open(records_tmp).map_err(|e| PrepareError::output(records_tmp, e))?);
+    let mut chunks = Vec::with_capacity(written.len());
+    for (i, (path, _)) in written.into_iter().enumerate() {
+        let chunk = staging.path(&format!("chunk-{i}.tmp"));
+        std::fs::rename(&path, &chunk).map_err(|e| PrepareError::output(&path, e))?;
+        chunks.push(chunk);
+    }
+    let mut stream: Box<dyn Read> = Box::new(std::io::empty());
+    for chunk in &chunks {
+        let file = File::open(chunk).map_err(|e| PrepareError::output(chunk, e))?;
+        stream = Box::new(stream.chain(file));
+    }
     for part in parts {
         let target = staging.path(&part.file);
-        let mut writer =
-            BufWriter::with_capacity(1 << 20, File::create(&target).map_err(|e| PrepareError::output(&target, e))?);
-        let copied = std::io::copy(&mut (&mut reader).take(part.bytes), &mut writer)
+        let mut writer = File::create(&target).map_err(|e| PrepareError::output(&target, e))?;
+        let copied = std::io::copy(&mut (&mut stream).take(part.bytes), &mut writer)
             .map_err(|e| PrepareError::output(&target, e))?;
-        writer.flush().map_err(|e| PrepareError::output(&target, e))?;
         if copied != part.bytes {
-            return Err(PrepareError::output(&target, std::io::Error::other("the staged records ended early")));
+            return Err(PrepareError::output(&target, std::io::Error::other("the written records ended early")));
         }
         progress.advance(part.bytes);
     }
     progress.finish();
-    std::fs::remove_file(records_tmp).map_err(|e| PrepareError::output(records_tmp, e))
+    for chunk in &chunks {
+        std::fs::remove_file(chunk).map_err(|e| PrepareError::output(chunk, e))?;
+    }
+    Ok(())
 }
 
-/// Rows with an empty cell in a column the templates use.
-#[derive(Default)]
+/// Rows with an empty cell in a column the templates use: how many, and the first few.
 struct EmptyCells {
     count: u64,
     first: Vec<u64>,
 }
 
 impl EmptyCells {
-    fn note(&mut self, row: u64) {
-        self.count += 1;
-        if self.first.len() < 5 {
-            self.first.push(row);
-        }
-    }
-
     fn warning(&self, used: &[usize], headers: &[String]) -> Option<String> {
         (self.count > 0).then(|| {
             let names: Vec<String> = used.iter().map(|&c| format!("\"{}\"", headers[c])).collect();

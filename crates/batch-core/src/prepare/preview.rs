@@ -50,7 +50,7 @@ pub struct Preview {
 pub fn preview(request: &PreviewRequest) -> Result<Preview, PrepareError> {
     let mut stream = PromptStream::open(&request.input, &request.sheet, &request.template, request.system.as_deref())?;
     let headers = stream.meta().headers.clone();
-    let columns_used = stream.used_columns().iter().map(|&c| headers[c].clone()).collect();
+    let columns_used = stream.prompts().used_columns().iter().map(|&c| headers[c].clone()).collect();
     let mut shown: Option<(String, Option<String>, u64)> = None;
     let (mut rows, mut total, mut min, mut max) = (0u64, 0u64, u64::MAX, 0u64);
     while let Some(rendered) = stream.next_rendered()? {

@@ -130,3 +130,52 @@ fn preview_renders_one_row_and_totals_tokens() {
     let err = preview(&PreviewRequest { row: 13, ..request }).unwrap_err();
     assert!(err.to_string().contains("12 data rows"), "{err}");
 }
+
+/// Reads every part back and checks that lines 1..=rows appear once, in order, split as the plan says.
+fn assert_parts_hold_every_row(out: &Path, plan: &PreparedPlan) {
+    let scheme = plan.record_ids.scheme();
+    let mut row = 0u64;
+    for part in &plan.parts {
+        let text = std::fs::read_to_string(out.join(&part.file)).unwrap();
+        assert_eq!(text.len() as u64, part.bytes, "{}", part.file);
+        assert_eq!(text.lines().count() as u64, part.records, "{}", part.file);
+        for line in text.lines() {
+            row += 1;
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(value["recordId"], scheme.id_for(row));
+        }
+    }
+    assert_eq!(row, plan.totals.records);
+    assert_eq!(jsonl_files(out).len(), plan.parts.len(), "no stray files");
+    assert!(walk(out).iter().all(|n| !n.ends_with(".tmp")), "{:?}", walk(out));
+}
+
+#[test]
+fn a_misleading_row_count_hint_is_corrected_by_a_resplit() {
+    // A quote inside an unquoted field is literal to the reader but throws the quick count off.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("odd.csv");
+    let mut text = String::from("id,text\nU1,say \"hi\nU2,x\n");
+    for i in 3..=100 {
+        text.push_str(&format!("U{i},row {i}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    assert_ne!(crate::sheet::open_sheet(&input, &Default::default()).unwrap().count_hint(), Some(100));
+    let out = dir.path().join("out");
+    let plan = prepare(&request(&input, &out, "amazon.nova-lite-v1:0"), &NoProgress).unwrap();
+    assert_eq!(plan.parts.iter().map(|p| p.records).collect::<Vec<_>>(), [34, 33, 33]);
+    assert_parts_hold_every_row(&out, &plan);
+}
+
+#[test]
+fn byte_limits_that_need_more_parts_than_the_count_suggests() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 100);
+    let out = dir.path().join("out");
+    let mut small_files = request(&input, &out, "amazon.nova-lite-v1:0");
+    small_files.limits.max_file_bytes = 3_000;
+    let plan = prepare(&small_files, &NoProgress).unwrap();
+    assert!(plan.parts.len() > 3, "bytes, not records, decide: {} parts", plan.parts.len());
+    assert!(plan.parts.iter().all(|p| p.bytes <= 3_000));
+    assert_parts_hold_every_row(&out, &plan);
+}

@@ -136,3 +136,61 @@ fn unsupported_combinations_are_refused_with_advice() {
         RecordBuilder::new(&model("meta.llama3-1-8b-instruct-v1:0"), Some(InvocationType::Converse), params(), false);
     assert!(ok.is_ok(), "Converse takes stop sequences for Llama");
 }
+
+#[test]
+fn pre_serialized_lines_equal_full_serialization_for_every_family() {
+    let prompts =
+        ["Hi", "", "\"}]}, \"recordId\": \"X\"}\n\r\t\\ \u{0}\u{1f} 日本 👍🏽", "\u{E001} marker-like \u{E000}"];
+    let cases = [
+        ("anthropic.claude-haiku-4-5-20251001-v1:0", None),
+        ("anthropic.claude-haiku-4-5-20251001-v1:0", Some(InvocationType::Converse)),
+        ("amazon.nova-lite-v1:0", None),
+        ("meta.llama3-1-8b-instruct-v1:0", None),
+        ("mistral.mistral-small-2402-v1:0", None),
+        ("amazon.titan-embed-text-v2:0", None),
+        ("amazon.titan-text-express-v1", None),
+        ("deepseek.r1-v1:0", None),
+    ];
+    for (model, invocation) in cases {
+        let model_id = ModelId::parse(model).unwrap();
+        let family = model_id.family();
+        let embedding = family.is_embedding();
+        let stops = if embedding || family == ModelFamily::MetaLlama { vec![] } else { vec!["END".to_string()] };
+        let params = InferenceParams {
+            max_tokens: 77,
+            temperature: (!embedding).then_some(0.25),
+            top_p: None,
+            stop_sequences: stops,
+        };
+        for system in [None, Some("System \"rules\"\n")] {
+            if (embedding || family == ModelFamily::TitanText) && system.is_some() {
+                continue;
+            }
+            let builder = RecordBuilder::new(&model_id, invocation, params.clone(), system.is_some()).unwrap();
+            assert!(builder.templates[usize::from(system.is_some())].is_some(), "{model}: the fast path is used");
+            for prompt in prompts {
+                let mut fast = Vec::new();
+                builder.write_line("ABC00000001", prompt, system, &mut fast);
+                let mut slow = Vec::new();
+                builder.write_serialized("ABC00000001", prompt, system, &mut slow);
+                slow.push(b'\n');
+                assert_eq!(
+                    String::from_utf8(fast).unwrap(),
+                    String::from_utf8(slow).unwrap(),
+                    "{model} {system:?} {prompt:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn marker_characters_in_parameters_fall_back_to_full_serialization() {
+    let params = InferenceParams { stop_sequences: vec!["\u{E001}".into()], ..InferenceParams::default() };
+    let builder = RecordBuilder::new(&ModelId::parse("amazon.nova-lite-v1:0").unwrap(), None, params, false).unwrap();
+    assert!(builder.templates.iter().all(Option::is_none));
+    let mut out = Vec::new();
+    builder.write_line("ID", "p", None, &mut out);
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["modelInput"]["inferenceConfig"]["stopSequences"][0], "\u{E001}");
+}

@@ -1,27 +1,21 @@
-//! First pass over the output files: where each row's output line is (file, offset, length), so the join can
-//! stream the sheet in order and fetch each line on demand — memory grows with rows, not with output size.
+//! First pass over the output files: every line is parsed once, files in parallel; each outcome is spilled to
+//! its row's bucket and problems are counted. Results are the same whatever the thread timing.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::outcome::{Status, parse_line};
+use super::spill::{BucketWriter, Buckets, SpilledOutcome};
+use crate::parallel::WORKERS;
 use crate::record_id::RecordIdScheme;
 
-/// Where one output line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineLocation {
-    /// Index into [`OutputIndex::files`].
-    pub file: u32,
-    /// Byte offset of the line.
-    pub offset: u64,
-    /// Line length in bytes, without the newline.
-    pub len: u32,
-    /// Whether the line is a success (preferred over a failure for the same record).
-    pub succeeded: bool,
-}
+/// How many examples of each problem are kept.
+pub const MAX_EXAMPLES: usize = 20;
 
 /// A line that could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,132 +41,170 @@ pub struct FolderStats {
     pub first_error: Option<String>,
 }
 
-/// The result of indexing the output files against a plan's rows.
+/// What the first pass found; the outcomes themselves are in the bucket files.
 #[derive(Debug, Default)]
-pub struct OutputIndex {
-    /// The record files, in index order.
+pub struct OutputScan {
+    /// The record files, in sorted order.
     pub files: Vec<PathBuf>,
-    /// One slot per data row: where its line is.
-    pub rows: Vec<Option<LineLocation>>,
-    /// Lines that could not be parsed (first [`MAX_EXAMPLES`]).
+    /// For each bucket, its files (one per worker).
+    pub bucket_files: Vec<Vec<PathBuf>>,
+    /// Non-blank output lines read.
+    pub lines: u64,
+    /// The first unusable lines, in file order.
     pub corrupt: Vec<CorruptLine>,
-    /// How many lines could not be parsed.
+    /// How many lines could not be used.
     pub corrupt_count: u64,
     /// Lines whose record id belongs to no row of this plan.
     pub foreign_count: u64,
-    /// A few of those ids.
+    /// The first of those ids, in file order.
     pub foreign_examples: Vec<String>,
-    /// Lines for a row that already had one.
-    pub duplicate_count: u64,
-    /// Output lines read.
-    pub lines: u64,
-    /// Per job folder.
+    /// Per job folder, sorted by name.
     pub folders: Vec<FolderStats>,
 }
 
-/// How many examples of each problem are kept.
-pub const MAX_EXAMPLES: usize = 20;
+/// A folder's (succeeded, failed, first error with the (file, line) it came from).
+type FolderTally = (u64, u64, Option<((u32, u64), String)>);
 
-#[derive(Deserialize)]
-struct Head {
-    #[serde(rename = "recordId")]
-    record_id: Option<String>,
-    #[serde(rename = "modelOutput")]
-    model_output: Option<IgnoredAny>,
-    error: Option<serde_json::Value>,
+/// One worker's findings, merged afterwards in file order.
+#[derive(Default)]
+struct Findings {
+    lines: u64,
+    corrupt: Vec<(u32, CorruptLine)>,
+    corrupt_count: u64,
+    foreign: Vec<(u32, u64, String)>,
+    foreign_count: u64,
+    folders: BTreeMap<String, FolderTally>,
 }
 
-impl OutputIndex {
-    /// Indexes `files` for a plan of `rows` rows whose ids follow `scheme`.
-    pub fn build(root: &Path, files: Vec<PathBuf>, rows: u64, scheme: &RecordIdScheme) -> std::io::Result<Self> {
-        let mut index = Self { rows: vec![None; rows as usize], ..Self::default() };
-        let mut line = Vec::with_capacity(64 * 1024);
-        for (file_number, path) in files.iter().enumerate() {
-            let folder = path
-                .parent()
-                .and_then(|p| p.strip_prefix(root).ok())
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            let stats_at = match index.folders.iter().position(|f| f.folder == folder) {
-                Some(i) => i,
-                None => {
-                    index.folders.push(FolderStats { folder, ..FolderStats::default() });
-                    index.folders.len() - 1
-                }
-            };
-            let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
-            let mut offset = 0u64;
-            let mut line_number = 0u64;
-            loop {
-                line.clear();
-                let read = reader.read_until(b'\n', &mut line)?;
-                if read == 0 {
-                    break;
-                }
-                line_number += 1;
-                let start = offset;
-                offset += read as u64;
-                let content = trim_line(&line);
-                if content.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                index.lines += 1;
-                let head: Head = match serde_json::from_slice(content) {
-                    Ok(head) => head,
-                    Err(e) => {
-                        index.note_corrupt(path, line_number, format!("not valid JSON ({e})"));
-                        continue;
+fn folder_of(root: &Path, path: &Path) -> String {
+    path.parent().and_then(|p| p.strip_prefix(root).ok()).map(|p| p.display().to_string()).unwrap_or_default()
+}
+
+/// Parses every line of `files`, spilling outcomes for rows `1..=rows` (ids per `scheme`) into `buckets`
+/// under `scratch`.
+pub fn scan_outputs(
+    root: &Path,
+    files: Vec<PathBuf>,
+    rows: u64,
+    scheme: &RecordIdScheme,
+    buckets: Buckets,
+    scratch: &Path,
+) -> std::io::Result<OutputScan> {
+    let next_file = AtomicUsize::new(0);
+    let results: Vec<std::io::Result<(Findings, Vec<PathBuf>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..WORKERS)
+            .map(|worker| {
+                let (files, next_file) = (&files, &next_file);
+                scope.spawn(move || -> std::io::Result<(Findings, Vec<PathBuf>)> {
+                    let mut spill = BucketWriter::create(scratch, &format!("w{worker}"), buckets)?;
+                    let mut findings = Findings::default();
+                    loop {
+                        let index = next_file.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = files.get(index) else { break };
+                        scan_file(root, path, index as u32, rows, scheme, &mut spill, &mut findings)?;
                     }
-                };
-                let failed = head.error.as_ref().is_some_and(|e| !e.is_null());
-                if !failed && head.model_output.is_none() {
-                    index.note_corrupt(path, line_number, "has neither modelOutput nor error".into());
-                    continue;
-                }
-                let stats = &mut index.folders[stats_at];
-                if failed {
-                    stats.failed += 1;
-                    if stats.first_error.is_none() {
-                        stats.first_error = head.error.as_ref().map(|e| e.to_string());
-                    }
-                } else {
-                    stats.succeeded += 1;
-                }
-                let id = head.record_id.unwrap_or_default();
-                let Some(row) = scheme.row_of(&id).filter(|&r| r <= rows) else {
-                    index.foreign_count += 1;
-                    if index.foreign_examples.len() < MAX_EXAMPLES {
-                        index.foreign_examples.push(id);
-                    }
-                    continue;
-                };
-                let location = LineLocation {
-                    file: file_number as u32,
-                    offset: start,
-                    len: content.len() as u32,
-                    succeeded: !failed,
-                };
-                let slot = &mut index.rows[row as usize - 1];
-                match slot {
-                    None => *slot = Some(location),
-                    Some(existing) => {
-                        index.duplicate_count += 1;
-                        // A success (for example from a retry job) replaces an earlier failure.
-                        if location.succeeded && !existing.succeeded {
-                            *slot = Some(location);
-                        }
-                    }
-                }
+                    Ok((findings, spill.finish()?))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut scan = OutputScan { bucket_files: vec![Vec::new(); buckets.count], ..OutputScan::default() };
+    let mut corrupt = Vec::new();
+    let mut foreign = Vec::new();
+    let mut folders: BTreeMap<String, FolderTally> = BTreeMap::new();
+    for result in results {
+        let (findings, paths) = result?;
+        for (bucket, path) in paths.into_iter().enumerate() {
+            scan.bucket_files[bucket].push(path);
+        }
+        scan.lines += findings.lines;
+        scan.corrupt_count += findings.corrupt_count;
+        scan.foreign_count += findings.foreign_count;
+        corrupt.extend(findings.corrupt);
+        foreign.extend(findings.foreign);
+        for (name, (ok, failed, first)) in findings.folders {
+            let entry = folders.entry(name).or_default();
+            entry.0 += ok;
+            entry.1 += failed;
+            if let Some(candidate) = first
+                && entry.2.as_ref().is_none_or(|current| candidate.0 < current.0)
+            {
+                entry.2 = Some(candidate);
             }
         }
-        index.files = files;
-        Ok(index)
     }
+    corrupt.sort_by_key(|(file, c)| (*file, c.line));
+    scan.corrupt = corrupt.into_iter().take(MAX_EXAMPLES).map(|(_, c)| c).collect();
+    foreign.sort();
+    scan.foreign_examples = foreign.into_iter().take(MAX_EXAMPLES).map(|(_, _, id)| id).collect();
+    scan.folders = folders
+        .into_iter()
+        .map(|(folder, (succeeded, failed, first))| FolderStats {
+            folder,
+            succeeded,
+            failed,
+            first_error: first.map(|(_, message)| message),
+        })
+        .collect();
+    scan.files = files;
+    Ok(scan)
+}
 
-    fn note_corrupt(&mut self, file: &Path, line: u64, reason: String) {
-        self.corrupt_count += 1;
-        if self.corrupt.len() < MAX_EXAMPLES {
-            self.corrupt.push(CorruptLine { file: file.to_path_buf(), line, reason });
+fn scan_file(
+    root: &Path,
+    path: &Path,
+    file: u32,
+    rows: u64,
+    scheme: &RecordIdScheme,
+    spill: &mut BucketWriter,
+    findings: &mut Findings,
+) -> std::io::Result<()> {
+    let folder = folder_of(root, path);
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut buffer = Vec::with_capacity(64 * 1024);
+    let mut line = 0u64;
+    loop {
+        buffer.clear();
+        if reader.read_until(b'\n', &mut buffer)? == 0 {
+            return Ok(());
+        }
+        line += 1;
+        let content = trim_line(&buffer);
+        if content.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        findings.lines += 1;
+        let parsed = match parse_line(content) {
+            Ok(parsed) => parsed,
+            Err(reason) => {
+                findings.corrupt_count += 1;
+                if findings.corrupt.len() < MAX_EXAMPLES {
+                    findings.corrupt.push((file, CorruptLine { file: path.to_path_buf(), line, reason }));
+                }
+                continue;
+            }
+        };
+        let stats = findings.folders.entry(folder.clone()).or_default();
+        if parsed.status == Status::Failed {
+            stats.1 += 1;
+            if stats.2.is_none() {
+                stats.2 = Some(((file, line), parsed.outcome.error.clone()));
+            }
+        } else {
+            stats.0 += 1;
+        }
+        let id = parsed.record_id.unwrap_or_default();
+        match scheme.row_of(&id).filter(|&r| r <= rows) {
+            Some(row) => {
+                spill.write(&SpilledOutcome { row, file, line, status: parsed.status, outcome: parsed.outcome })?
+            }
+            None => {
+                findings.foreign_count += 1;
+                if findings.foreign.len() < MAX_EXAMPLES {
+                    findings.foreign.push((file, line, id));
+                }
+            }
         }
     }
 }

@@ -1,24 +1,25 @@
 //! Results: read a job's `*.jsonl.out` files and manifests, join them to the input rows by `recordId`, and
 //! export every input row exactly once, in input order, with its outcome.
 //!
-//! Output order is not input order, so nothing is joined by position. A first pass indexes where each
-//! record's line is; the second streams the sheet and reads each row's line on demand, so memory grows with
-//! the number of rows (a few dozen bytes each), not with the size of the outputs.
+//! Output order is not input order, so nothing is joined by position. A first pass parses every output line
+//! once (files in parallel) and spills each outcome to a bucket file by row range; the second streams the
+//! sheet in order and loads one bucket at a time. Memory holds one bucket (at most a few tens of thousands of
+//! outcomes), whatever the size of the outputs; all reads are sequential.
 
 mod index;
 mod manifest;
 mod outcome;
 mod scan;
+mod spill;
 mod summary;
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-pub use index::{CorruptLine, FolderStats, LineLocation, OutputIndex};
+pub use index::{CorruptLine, FolderStats, OutputScan, scan_outputs};
 pub use manifest::{FoundManifest, MANIFEST_FILE, Manifest, read_manifest};
 pub use outcome::{Outcome, ParsedLine, Status, extract, parse_line};
 pub use scan::{OutputFiles, scan};
+pub use spill::{Buckets, ScratchDir, SpilledOutcome};
 pub use summary::{ResultsSummary, TokenTotals};
 
 use crate::export::{ExportError, ExportFormat, ResultFields, XLSX_MAX_DATA_ROWS, open_writer, result_columns};
@@ -113,9 +114,13 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
     if files.records.is_empty() {
         return Err(ResultsError::NoOutputs { dir: request.outputs.clone() });
     }
-    progress.phase("Indexing outputs", None);
+    progress.phase("Reading outputs", None);
     let rows = plan.totals.records;
-    let index = OutputIndex::build(&request.outputs, files.records, rows, &plan.record_ids.scheme())
+    let scheme = plan.record_ids.scheme();
+    let buckets = Buckets::for_rows(rows);
+    let export_dir = request.export.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let scratch = ScratchDir::create(export_dir).map_err(io(export_dir))?;
+    let scan = scan_outputs(&request.outputs, files.records, rows, &scheme, buckets, scratch.path())
         .map_err(io(&request.outputs))?;
     progress.finish();
     let manifests: Vec<FoundManifest> = files
@@ -139,30 +144,18 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
     }
     let columns = result_columns(&headers);
     let mut writer = open_writer(&request.export, format, &columns, request.excel_safe)?;
-    let mut handles: Vec<Option<File>> = (0..index.files.len()).map(|_| None).collect();
     let mut summary = ResultsSummary::new(rows);
+    let mut joined = BucketJoin::new(buckets);
     let mut row = Row::new();
-    let mut line = Vec::new();
-    let scheme = plan.record_ids.scheme();
     progress.phase("Joining rows", Some(rows));
     while source.next_row(&mut row)? {
         let number = row.number();
         if number > rows {
             return Err(mismatch(format!("it has more than the {rows} data rows that were prepared")));
         }
-        let record_id = scheme.id_for(number);
-        let (status, outcome) = match index.rows[number as usize - 1] {
-            None => (Status::Missing, Outcome::default()),
-            Some(location) => {
-                read_line(&index, &mut handles, location, &mut line)?;
-                match parse_line(&line) {
-                    Ok(parsed) => (parsed.status, parsed.outcome),
-                    // The first pass accepted this line, so it is valid JSON; keep the row, report it as missing.
-                    Err(_) => (Status::Missing, Outcome::default()),
-                }
-            }
-        };
+        let (status, outcome) = joined.take(number, &scan).map_err(io(scratch.path()))?;
         summary.count(status, &outcome);
+        let record_id = scheme.id_for(number);
         writer.write(&row, &ResultFields { record_id: &record_id, status, outcome: &outcome })?;
         if number.is_multiple_of(4096) {
             progress.advance(4096);
@@ -173,30 +166,57 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
         return Err(mismatch(format!("it has {} data rows but {rows} were prepared", summary.joined_rows())));
     }
     writer.finish()?;
+    drop(scratch);
 
     let (input_tokens, output_tokens, basis) = summary.measured_tokens(&manifests);
     let cost = batch_cost(&request.prices, &plan.model.id, input_tokens, output_tokens).map(|usd| (usd, basis));
-    summary.finish(&index, manifests, cost, warnings, &request.export, format, columns.len());
+    summary.finish(&scan, joined.duplicates, manifests, cost, warnings, &request.export, format, columns.len());
     Ok(summary)
 }
 
-fn read_line(
-    index: &OutputIndex,
-    handles: &mut [Option<File>],
-    at: LineLocation,
-    line: &mut Vec<u8>,
-) -> Result<(), ResultsError> {
-    let path = &index.files[at.file as usize];
-    let handle = &mut handles[at.file as usize];
-    if handle.is_none() {
-        *handle = Some(File::open(path).map_err(io(path))?);
+/// The outcomes of the bucket holding the rows being joined.
+struct BucketJoin {
+    buckets: Buckets,
+    current: Option<usize>,
+    slots: Vec<Option<(Status, Outcome)>>,
+    /// Outcomes beyond the first for a row (a success is preferred, then the earliest line).
+    duplicates: u64,
+}
+
+impl BucketJoin {
+    fn new(buckets: Buckets) -> Self {
+        Self { buckets, current: None, slots: Vec::new(), duplicates: 0 }
     }
-    let file = handle
-        .as_mut()
-        .ok_or_else(|| ResultsError::Io { path: path.clone(), source: std::io::Error::other("file handle") })?;
-    line.resize(at.len as usize, 0);
-    file.seek(SeekFrom::Start(at.offset)).map_err(io(path))?;
-    file.read_exact(line).map_err(io(path))
+
+    /// The outcome of 1-based `row` (rows are asked for in increasing order), or `Missing`.
+    fn take(&mut self, row: u64, scan: &OutputScan) -> std::io::Result<(Status, Outcome)> {
+        let bucket = self.buckets.of(row);
+        if self.current != Some(bucket) {
+            self.load(bucket, scan)?;
+        }
+        let slot = ((row - 1) % self.buckets.rows_per_bucket) as usize;
+        Ok(self.slots.get_mut(slot).and_then(Option::take).unwrap_or((Status::Missing, Outcome::default())))
+    }
+
+    fn load(&mut self, bucket: usize, scan: &OutputScan) -> std::io::Result<()> {
+        let mut items = Vec::new();
+        for path in scan.bucket_files.get(bucket).into_iter().flatten() {
+            spill::read_bucket(path, &mut items)?;
+        }
+        items.sort_by_key(SpilledOutcome::preference);
+        self.slots.clear();
+        self.slots.resize_with(self.buckets.rows_per_bucket as usize, || None);
+        for item in items {
+            let slot = &mut self.slots[((item.row - 1) % self.buckets.rows_per_bucket) as usize];
+            if slot.is_some() {
+                self.duplicates += 1;
+            } else {
+                *slot = Some((item.status, item.outcome));
+            }
+        }
+        self.current = Some(bucket);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::index::{CorruptLine, FolderStats, OutputIndex};
+use super::index::{CorruptLine, FolderStats, OutputScan};
 use super::manifest::FoundManifest;
 use super::outcome::{Outcome, Status};
 use crate::export::ExportFormat;
@@ -125,7 +125,8 @@ impl ResultsSummary {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn finish(
         &mut self,
-        index: &OutputIndex,
+        index: &OutputScan,
+        duplicates: u64,
         manifests: Vec<FoundManifest>,
         cost: Option<(f64, &'static str)>,
         mut warnings: Vec<String>,
@@ -138,7 +139,7 @@ impl ResultsSummary {
         self.corrupt_examples = index.corrupt.clone();
         self.foreign_records = index.foreign_count;
         self.foreign_examples = index.foreign_examples.clone();
-        self.duplicate_records = index.duplicate_count;
+        self.duplicate_records = duplicates;
         if !manifests.is_empty() {
             self.tokens.input_from_manifests = Some(manifests.iter().map(|m| m.counts.input_token_count).sum());
             self.tokens.output_from_manifests = Some(manifests.iter().map(|m| m.counts.output_token_count).sum());

@@ -28,6 +28,14 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (headers, rows)
 }
 
+/// True when a join left its scratch folder behind in `dir`.
+fn scratch_left(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with(".bedrock-batch-join"))
+}
+
 fn append(path: &Path, text: &str) {
     std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(text.as_bytes()).unwrap();
 }
@@ -83,6 +91,7 @@ fn every_row_once_in_input_order_with_its_outcome() {
     assert_eq!(rows[0][8], "end_turn");
     assert!(rows[0][6].parse::<u64>().unwrap() > 0);
 
+    assert!(!scratch_left(dir.path()), "the spill folder is removed after a join");
     assert_eq!(summary.rows, 100);
     assert_eq!(summary.succeeded + summary.failed + summary.missing, 100);
     assert_eq!(summary.corrupt_lines, 1);
@@ -162,5 +171,6 @@ fn missing_outputs_and_a_different_sheet_are_refused() {
     let err = join_results(&request(&fewer, &prep, &outputs, &dir.path().join("r.csv")), &NoProgress).unwrap_err();
     assert!(err.to_string().contains("1 data rows but 10 were prepared"), "{err}");
     assert!(!dir.path().join("r.csv").exists(), "no export is left behind when the join fails");
+    assert!(!scratch_left(dir.path()), "nor a spill folder");
     let _ = PreparedPlan::read(&prep.join("plan.json")).unwrap();
 }

@@ -19,6 +19,7 @@ pub(crate) struct JsonlSource {
     rows_read: u64,
     index: HashMap<String, usize>,
     cells: Vec<String>,
+    total_rows: u64,
 }
 
 fn open_lines(path: &Path) -> Result<std::io::Lines<BufReader<File>>, ImportError> {
@@ -81,13 +82,17 @@ impl JsonlSource {
         let cells = vec![String::new(); headers.len()];
         let meta =
             SheetMeta { path: path.to_path_buf(), format: SheetFormat::Jsonl, sheet: None, delimiter: None, headers };
-        Ok(Self { meta, lines: open_lines(path)?, line_number: 0, rows_read: 0, index, cells })
+        Ok(Self { meta, lines: open_lines(path)?, line_number: 0, rows_read: 0, index, cells, total_rows: rows })
     }
 }
 
 impl RowSource for JsonlSource {
     fn meta(&self) -> &SheetMeta {
         &self.meta
+    }
+
+    fn count_hint(&mut self) -> Option<u64> {
+        Some(self.total_rows)
     }
 
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError> {

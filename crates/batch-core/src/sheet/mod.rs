@@ -53,6 +53,12 @@ pub trait RowSource {
     fn meta(&self) -> &SheetMeta;
     /// Reads the next data row into `row`; returns `false` at the end of the data.
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError>;
+
+    /// How many data rows the source will most likely yield, when that is cheap to tell; a planning hint that
+    /// callers must not rely on for correctness.
+    fn count_hint(&mut self) -> Option<u64> {
+        None
+    }
 }
 
 /// Opens `path` as a sheet, detecting its format from its content and extension.

@@ -15,6 +15,7 @@ pub(crate) struct ParquetSource {
     meta: SheetMeta,
     rows: RowIter<'static>,
     rows_read: u64,
+    total_rows: u64,
 }
 
 impl ParquetSource {
@@ -33,17 +34,22 @@ impl ParquetSource {
         if metadata.num_rows() == 0 {
             return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint: String::new() });
         }
+        let total_rows = u64::try_from(metadata.num_rows()).unwrap_or(0);
         let headers = headers::validate(path, names)?;
         let rows = RowIter::from_file_into(Box::new(reader));
         let meta =
             SheetMeta { path: path.to_path_buf(), format: SheetFormat::Parquet, sheet: None, delimiter: None, headers };
-        Ok(Self { meta, rows, rows_read: 0 })
+        Ok(Self { meta, rows, rows_read: 0, total_rows })
     }
 }
 
 impl RowSource for ParquetSource {
     fn meta(&self) -> &SheetMeta {
         &self.meta
+    }
+
+    fn count_hint(&mut self) -> Option<u64> {
+        Some(self.total_rows)
     }
 
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError> {

@@ -121,6 +121,10 @@ impl RowSource for WorkbookSource {
         &self.meta
     }
 
+    fn count_hint(&mut self) -> Option<u64> {
+        Some(self.range.rows().skip(1).filter(|r| r.iter().any(|c| !matches!(c, Data::Empty))).count() as u64)
+    }
+
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError> {
         let width = self.meta.headers.len();
         let (height, full_width) = self.range.get_size();
