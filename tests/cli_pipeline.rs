@@ -1,7 +1,7 @@
 //! The `bedrock-batch` binary end to end: prepare → simulate → results on real files, the CLI contract's
 //! names and exit codes, and clean errors for bad input.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use e2e_tests::{fixtures, jsonl_under, read_csv, run, samples};
 use serde_json::Value;
@@ -43,6 +43,20 @@ fn write_hostile_sheet(dir: &Path, rows: usize) -> std::path::PathBuf {
     let path = dir.join("hostile.csv");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// Prepares the shipped sample for `model` and simulates its job; returns (prepared, outputs) under `dir`.
+fn prepare_and_simulate(dir: &Path, model: &str, simulate: &[&str]) -> (PathBuf, PathBuf) {
+    let prepared = dir.join("prep");
+    let outputs = dir.join("out");
+    let reviews = samples().join("reviews.csv");
+    let template = samples().join("prompt.txt");
+    run(dir, &["prepare", "--input", s(&reviews), "--template", s(&template), "--model", model, "--out", s(&prepared)])
+        .ok();
+    let mut args = vec!["simulate", "--prepared", s(&prepared), "--out", s(&outputs)];
+    args.extend_from_slice(simulate);
+    run(dir, &args).ok();
+    (prepared, outputs)
 }
 
 #[test]
@@ -205,25 +219,8 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
 #[test]
 fn excel_safe_export_neutralises_formula_cells() {
     let dir = tempfile::tempdir().unwrap();
-    let prepared = dir.path().join("prep");
-    let outputs = dir.path().join("out");
     let reviews = samples().join("reviews.csv");
-    run(
-        dir.path(),
-        &[
-            "prepare",
-            "--input",
-            s(&reviews),
-            "--template",
-            s(&samples().join("prompt.txt")),
-            "--model",
-            "amazon.nova-micro-v1:0",
-            "--out",
-            s(&prepared),
-        ],
-    )
-    .ok();
-    run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+    let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-micro-v1:0", &[]);
     let plain = dir.path().join("plain.csv");
     let safe = dir.path().join("safe.csv");
     for (export, extra) in [(&plain, None), (&safe, Some("--excel-safe"))] {
@@ -446,24 +443,7 @@ fn every_model_shape_through_the_binary() {
 fn blank_corrupt_and_foreign_lines_are_reported_and_the_rest_joins() {
     let dir = tempfile::tempdir().unwrap();
     let reviews = samples().join("reviews.csv");
-    let prepared = dir.path().join("prep");
-    let outputs = dir.path().join("out");
-    run(
-        dir.path(),
-        &[
-            "prepare",
-            "--input",
-            s(&reviews),
-            "--template",
-            s(&samples().join("prompt.txt")),
-            "--model",
-            "amazon.nova-lite-v1:0",
-            "--out",
-            s(&prepared),
-        ],
-    )
-    .ok();
-    run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+    let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-lite-v1:0", &[]);
     let job = std::fs::read_dir(&outputs).unwrap().next().unwrap().unwrap().path();
     let file = job.join("part-001.jsonl.out");
     let original = std::fs::read_to_string(&file).unwrap();
@@ -504,24 +484,7 @@ fn blank_corrupt_and_foreign_lines_are_reported_and_the_rest_joins() {
 fn a_job_whose_records_all_failed_warns_loudly() {
     let dir = tempfile::tempdir().unwrap();
     let reviews = samples().join("reviews.csv");
-    let prepared = dir.path().join("prep");
-    let outputs = dir.path().join("out");
-    run(
-        dir.path(),
-        &[
-            "prepare",
-            "--input",
-            s(&reviews),
-            "--template",
-            s(&samples().join("prompt.txt")),
-            "--model",
-            "amazon.nova-lite-v1:0",
-            "--out",
-            s(&prepared),
-        ],
-    )
-    .ok();
-    run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs), "--fail-every", "1"]).ok();
+    let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-lite-v1:0", &["--fail-every", "1"]);
     let text = run(
         dir.path(),
         &[

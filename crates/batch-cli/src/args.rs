@@ -80,17 +80,24 @@ pub struct SheetArgs {
     pub delimiter: Option<u8>,
 }
 
-/// Arguments of `prepare`.
+/// The prompt templates.
 #[derive(Debug, Args)]
-pub struct PrepareArgs {
-    #[command(flatten)]
-    pub sheet: SheetArgs,
+pub struct TemplateArgs {
     /// Prompt template with {{column}} placeholders.
     #[arg(long, value_name = "FILE")]
     pub template: PathBuf,
     /// System-prompt template.
     #[arg(long, value_name = "FILE")]
     pub system: Option<PathBuf>,
+}
+
+/// Arguments of `prepare`.
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    #[command(flatten)]
+    pub sheet: SheetArgs,
+    #[command(flatten)]
+    pub templates: TemplateArgs,
     /// Model id or inference profile id (e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0).
     #[arg(long, value_name = "ID")]
     pub model: String,
@@ -150,12 +157,8 @@ pub struct LimitArgs {
 pub struct PreviewArgs {
     #[command(flatten)]
     pub sheet: SheetArgs,
-    /// Prompt template with {{column}} placeholders.
-    #[arg(long, value_name = "FILE")]
-    pub template: PathBuf,
-    /// System-prompt template.
-    #[arg(long, value_name = "FILE")]
-    pub system: Option<PathBuf>,
+    #[command(flatten)]
+    pub templates: TemplateArgs,
     /// Data row to show, counted from 1 below the header.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub row: u64,

@@ -15,6 +15,7 @@ use batch_core::standin::{SimulationFaults, simulate_outputs};
 
 use crate::args::{
     Cli, Command, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs, SimulateArgs,
+    TemplateArgs,
 };
 use crate::display;
 use crate::progress::TerminalProgress;
@@ -31,6 +32,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 fn read_text(path: &Path, what: &str) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the {what} file", path.display()))
+}
+
+/// The prompt template's text and the system template's, if given.
+fn read_templates(args: &TemplateArgs) -> Result<(String, Option<String>)> {
+    let template = read_text(&args.template, "template")?;
+    let system = args.system.as_deref().map(|p| read_text(p, "system prompt")).transpose()?;
+    Ok((template, system))
 }
 
 fn sheet_options(args: &SheetArgs) -> SheetOptions {
@@ -50,11 +58,12 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
 }
 
 fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
+    let templates = read_templates(&args.templates)?;
     let request = PrepareRequest {
         input: args.sheet.input.clone(),
         sheet: sheet_options(&args.sheet),
-        template: read_text(&args.template, "template")?,
-        system: args.system.as_deref().map(|p| read_text(p, "system prompt")).transpose()?,
+        template: templates.0,
+        system: templates.1,
         model: ModelId::parse(&args.model)?,
         invocation: args.invocation_type.map(|i| match i {
             InvocationArg::InvokeModel => InvocationType::InvokeModel,
@@ -87,11 +96,12 @@ fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
 }
 
 fn run_preview(args: PreviewArgs) -> Result<ExitCode> {
+    let templates = read_templates(&args.templates)?;
     let request = PreviewRequest {
         input: args.sheet.input.clone(),
         sheet: sheet_options(&args.sheet),
-        template: read_text(&args.template, "template")?,
-        system: args.system.as_deref().map(|p| read_text(p, "system prompt")).transpose()?,
+        template: templates.0,
+        system: templates.1,
         row: args.row,
     };
     let shown = preview(&request)?;
