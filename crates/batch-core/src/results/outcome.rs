@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
+
+mod typed;
 
 /// What happened to one input row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -42,11 +45,11 @@ pub struct Outcome {
 }
 
 #[derive(Deserialize)]
-struct OutputLine {
+struct OutputLine<'a> {
     #[serde(rename = "recordId")]
     record_id: Option<String>,
-    #[serde(rename = "modelOutput")]
-    model_output: Option<Value>,
+    #[serde(rename = "modelOutput", borrow)]
+    model_output: Option<&'a RawValue>,
     error: Option<Value>,
 }
 
@@ -70,8 +73,12 @@ pub fn parse_line(line: &[u8]) -> Result<ParsedLine, String> {
             status: Status::Failed,
             outcome: Outcome { error: error_text(&error), ..Outcome::default() },
         }),
-        (_, Some(output)) if !output.is_null() => {
-            Ok(ParsedLine { record_id: parsed.record_id, status: Status::Succeeded, outcome: extract(&output) })
+        (_, Some(output)) if output.get() != "null" => {
+            let outcome = match typed::extract(output.get()) {
+                Some(outcome) => outcome,
+                None => extract(&serde_json::from_str(output.get()).map_err(|e| format!("not valid JSON ({e})"))?),
+            };
+            Ok(ParsedLine { record_id: parsed.record_id, status: Status::Succeeded, outcome })
         }
         _ => Err("has neither modelOutput nor error".into()),
     }

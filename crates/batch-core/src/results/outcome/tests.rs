@@ -77,3 +77,30 @@ fn corrupt_lines_say_why() {
     assert!(parse_line(b"{\"recordId\": \"x\"").unwrap_err().contains("not valid JSON"));
     assert!(parse_line(b"{\"recordId\": \"x\", \"modelInput\": {}}").unwrap_err().contains("neither"));
 }
+
+#[test]
+fn the_typed_path_agrees_with_the_general_one() {
+    let bodies = [
+        json!({"output": {"message": {"role": "assistant", "content": [{"text": "a\"b\n"}, {"toolUse": {}}, {"text": "c"}]}}, "stopReason": "end_turn", "usage": {"inputTokens": 4, "outputTokens": 38}}),
+        json!({"output": {"message": {"content": []}}, "stopReason": null}),
+        json!({"content": [{"type": "text", "text": "Hé"}, {"type": "thinking", "text": "no"}, {"type": "text", "text": "llo"}], "stop_reason": "max_tokens", "usage": {"input_tokens": 1, "output_tokens": 2}}),
+        json!({"content": [], "usage": {"input_tokens": -1}}),
+        json!({"generation": "gen", "prompt_token_count": 3, "generation_token_count": 4, "stop_reason": "stop"}),
+        json!({"generation": null, "outputs": [{"text": "x"}]}),
+        json!({"outputs": [{"text": "bonjour", "stop_reason": "length"}]}),
+        json!({"outputs": []}),
+        json!({"choices": [{"message": {"content": "yo"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 5, "completion_tokens": 1}}),
+        json!({"embedding": [0.5, -1.0, 2e-3], "inputTextTokenCount": 3}),
+        json!({"inputTextTokenCount": 8, "results": [{"tokenCount": 3, "outputText": "blue\n", "completionReason": "FINISH"}]}),
+        json!({"results": []}),
+        json!({"something": "else"}),
+        json!({"embedding": null, "results": [{"outputText": "x"}]}),
+        json!({"content": "a string, not blocks"}),
+        json!({"usage": {"inputTokens": 1.5}, "output": {"message": {"content": [{"text": "t"}]}}}),
+    ];
+    for body in bodies {
+        let expected = extract(&body);
+        let line = json!({"recordId": "R", "modelOutput": body}).to_string();
+        assert_eq!(parse_line(line.as_bytes()).unwrap().outcome, expected, "{body}");
+    }
+}
