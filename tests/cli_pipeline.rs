@@ -502,3 +502,16 @@ fn a_job_whose_records_all_failed_warns_loudly() {
     assert!(text.ok().contains("0 succeeded, 120 failed"));
     assert!(text.stderr.contains("WARNING: ALL 120 records in job folder"), "{}", text.stderr);
 }
+
+#[test]
+fn damaged_workbooks_give_one_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("t.txt");
+    std::fs::write(&template, "{{id}}").unwrap();
+    for name in ["damaged-truncated-1.xls", "damaged-truncated-2.xls"] {
+        let damaged = fixtures().join(name);
+        let line =
+            run(dir.path(), &["preview", "--input", s(&damaged), "--template", s(&template)]).failed().to_string();
+        assert!(line.contains(name) && line.contains("damaged"), "{line}");
+    }
+}

@@ -10,6 +10,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Panics inside guarded third-party parsers become readable import errors; anything else is a bug,
+    // reported on one line instead of a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        if !batch_core::sheet::is_guarded() {
+            let text = info.to_string().replace(['\n', '\r'], " ");
+            eprintln!("error: internal error ({text}); please report it with the command that caused it");
+        }
+    }));
     let cli = args::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

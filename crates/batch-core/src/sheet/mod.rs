@@ -8,6 +8,7 @@ mod cell_text;
 mod csv_source;
 mod error;
 mod format;
+mod guard;
 mod headers;
 mod jsonl_source;
 mod parquet_source;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use cell_text::{format_excel_serial, format_number, format_unix_days};
 pub use error::ImportError;
 pub use format::SheetFormat;
+pub use guard::is_guarded;
 pub use row::Row;
 
 /// How to open a sheet: which worksheet of a workbook and which CSV delimiter (sniffed when absent).

@@ -19,8 +19,12 @@ pub(crate) struct ParquetSource {
 }
 
 impl ParquetSource {
-    /// Opens the file and reads its schema.
+    /// Opens the file and reads its schema (the parquet crate's panics on damaged files become errors).
     pub(crate) fn open(path: &Path) -> Result<Self, ImportError> {
+        super::guard::guarded(path, SheetFormat::Parquet, || Self::open_unguarded(path))
+    }
+
+    fn open_unguarded(path: &Path) -> Result<Self, ImportError> {
         let file = File::open(path).map_err(|e| ImportError::io(path, e))?;
         let reader = SerializedFileReader::new(file).map_err(|e| {
             ImportError::not_a_sheet(path, &format!("the Parquet file could not be read ({e}); re-export it"))
@@ -53,7 +57,11 @@ impl RowSource for ParquetSource {
     }
 
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError> {
-        let Some(next) = self.rows.next() else { return Ok(false) };
+        let path = self.meta.path.clone();
+        let rows = &mut self.rows;
+        let Some(next) = super::guard::guarded(&path, SheetFormat::Parquet, || Ok(rows.next()))? else {
+            return Ok(false);
+        };
         let record = next.map_err(|e| {
             ImportError::malformed(
                 &self.meta.path,

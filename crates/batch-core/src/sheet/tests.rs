@@ -231,3 +231,13 @@ fn jsonl_columns_are_the_union_of_keys() {
     let broken = write(&dir, "broken.jsonl", b"{\"a\": 1}\n{\"a\": \n");
     assert!(read_all(&broken, &default()).unwrap_err().to_string().contains("line 2"));
 }
+
+#[test]
+fn damaged_files_are_errors_not_panics() {
+    for name in ["damaged-truncated-1.xls", "damaged-truncated-2.xls"] {
+        let err = read_all(&fixture(name), &default()).unwrap_err();
+        assert!(matches!(err, ImportError::NotASheet { .. }), "{name}: {err}");
+        assert!(err.to_string().contains("damaged"), "{err}");
+        assert!(!is_guarded(), "the guard is released after a caught panic");
+    }
+}

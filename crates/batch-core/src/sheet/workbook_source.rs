@@ -40,7 +40,7 @@ fn open(path: &Path, format: SheetFormat) -> Result<Workbook, ImportError> {
 /// Names of the worksheets in file order.
 pub(crate) fn sheet_names(path: &Path) -> Result<Vec<String>, ImportError> {
     let format = super::format::detect(path)?;
-    Ok(open(path, format)?.sheet_names())
+    super::guard::guarded(path, format, || Ok(open(path, format)?.sheet_names()))
 }
 
 fn read_range(workbook: &mut Workbook, path: &Path, name: &str) -> Result<Range<Data>, ImportError> {
@@ -54,8 +54,13 @@ fn has_data(range: &Range<Data>) -> bool {
 }
 
 impl WorkbookSource {
-    /// Opens the named worksheet, or the first one with data.
+    /// Opens the named worksheet, or the first one with data (calamine's panics on damaged files become
+    /// errors).
     pub(crate) fn open(path: &Path, format: SheetFormat, sheet: Option<&str>) -> Result<Self, ImportError> {
+        super::guard::guarded(path, format, || Self::open_unguarded(path, format, sheet))
+    }
+
+    fn open_unguarded(path: &Path, format: SheetFormat, sheet: Option<&str>) -> Result<Self, ImportError> {
         let mut workbook = open(path, format)?;
         let names = workbook.sheet_names();
         let quoted = || names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
