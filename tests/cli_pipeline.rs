@@ -45,6 +45,14 @@ fn write_hostile_sheet(dir: &Path, rows: usize) -> std::path::PathBuf {
     path
 }
 
+/// Runs `bedrock-batch results --input … --prepared … --outputs … --export …` plus `extra` arguments.
+fn results(dir: &Path, [input, prepared, outputs, export]: [&Path; 4], extra: &[&str]) -> e2e_tests::Run {
+    let mut args =
+        vec!["results", "--input", s(input), "--prepared", s(prepared), "--outputs", s(outputs), "--export", s(export)];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
 /// Prepares the shipped sample for `model` and simulates its job; returns (prepared, outputs) under `dir`.
 fn prepare_and_simulate(dir: &Path, model: &str, simulate: &[&str]) -> (PathBuf, PathBuf) {
     let prepared = dir.join("prep");
@@ -92,21 +100,7 @@ fn hostile_cells_survive_the_whole_pipeline_exactly() {
         assert_eq!(text, format!("Text: {}", cells[i % cells.len()]), "record {i}");
     }
     run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
-    run(
-        dir.path(),
-        &[
-            "results",
-            "--input",
-            s(&sheet),
-            "--prepared",
-            s(&prepared),
-            "--outputs",
-            s(&outputs),
-            "--export",
-            s(&export),
-        ],
-    )
-    .ok();
+    results(dir.path(), [&sheet, &prepared, &outputs, &export], &[]).ok();
     let (headers, rows) = read_csv(&export);
     assert_eq!(
         headers,
@@ -171,22 +165,7 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
 
     for ext in ["csv", "xlsx", "parquet", "jsonl"] {
         let export = dir.path().join(format!("results.{ext}"));
-        let summary = run(
-            dir.path(),
-            &[
-                "results",
-                "--input",
-                s(&reviews),
-                "--prepared",
-                s(&prepared),
-                "--outputs",
-                s(&outputs),
-                "--export",
-                s(&export),
-                "--format",
-                "json",
-            ],
-        );
+        let summary = results(dir.path(), [&reviews, &prepared, &outputs, &export], &["--format", "json"]);
         let summary: Value = serde_json::from_str(summary.ok()).unwrap();
         assert_eq!(summary["rows"], 120, "{ext}");
         let (ok, failed, missing) = (
@@ -223,20 +202,8 @@ fn excel_safe_export_neutralises_formula_cells() {
     let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-micro-v1:0", &[]);
     let plain = dir.path().join("plain.csv");
     let safe = dir.path().join("safe.csv");
-    for (export, extra) in [(&plain, None), (&safe, Some("--excel-safe"))] {
-        let mut args = vec![
-            "results",
-            "--input",
-            s(&reviews),
-            "--prepared",
-            s(&prepared),
-            "--outputs",
-            s(&outputs),
-            "--export",
-            s(export),
-        ];
-        args.extend(extra);
-        run(dir.path(), &args).ok();
+    for (export, extra) in [(&plain, &[][..]), (&safe, &["--excel-safe"][..])] {
+        results(dir.path(), [&reviews, &prepared, &outputs, export], extra).ok();
     }
     // Row 50 of the sample holds "=SUM(A1:A3) looks like a formula".
     assert_eq!(read_csv(&plain).1[49][4], "=SUM(A1:A3) looks like a formula");
@@ -409,21 +376,7 @@ fn every_model_shape_through_the_binary() {
         )
         .ok();
         run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
-        run(
-            dir.path(),
-            &[
-                "results",
-                "--input",
-                s(&reviews),
-                "--prepared",
-                s(&prepared),
-                "--outputs",
-                s(&outputs),
-                "--export",
-                s(&export),
-            ],
-        )
-        .ok();
+        results(dir.path(), [&reviews, &prepared, &outputs, &export], &[]).ok();
         let text = std::fs::read_to_string(&export).unwrap();
         let rows: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(rows.len(), 120, "{model}");
@@ -456,22 +409,7 @@ fn blank_corrupt_and_foreign_lines_are_reported_and_the_rest_joins() {
     );
     std::fs::write(&file, noisy).unwrap();
     let export = dir.path().join("r.csv");
-    let summary = run(
-        dir.path(),
-        &[
-            "results",
-            "--input",
-            s(&reviews),
-            "--prepared",
-            s(&prepared),
-            "--outputs",
-            s(&outputs),
-            "--export",
-            s(&export),
-            "--format",
-            "json",
-        ],
-    );
+    let summary = results(dir.path(), [&reviews, &prepared, &outputs, &export], &["--format", "json"]);
     let parsed: Value = serde_json::from_str(summary.ok()).unwrap();
     assert_eq!((parsed["succeeded"].as_u64(), parsed["missing"].as_u64()), (Some(119), Some(1)));
     assert_eq!(parsed["corrupt_lines"], 1);
@@ -485,20 +423,7 @@ fn a_job_whose_records_all_failed_warns_loudly() {
     let dir = tempfile::tempdir().unwrap();
     let reviews = samples().join("reviews.csv");
     let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-lite-v1:0", &["--fail-every", "1"]);
-    let text = run(
-        dir.path(),
-        &[
-            "results",
-            "--input",
-            s(&reviews),
-            "--prepared",
-            s(&prepared),
-            "--outputs",
-            s(&outputs),
-            "--export",
-            s(&dir.path().join("r.csv")),
-        ],
-    );
+    let text = results(dir.path(), [&reviews, &prepared, &outputs, &dir.path().join("r.csv")], &[]);
     assert!(text.ok().contains("0 succeeded, 120 failed"));
     assert!(text.stderr.contains("WARNING: ALL 120 records in job folder"), "{}", text.stderr);
 }
