@@ -14,6 +14,7 @@ mod jsonl_source;
 mod parquet_source;
 mod row;
 mod workbook_source;
+mod xlsx_stream;
 
 use std::path::{Path, PathBuf};
 
@@ -71,7 +72,8 @@ pub fn open_sheet(path: &Path, options: &SheetOptions) -> Result<Box<dyn RowSour
     }
     let source: Box<dyn RowSource> = match format {
         SheetFormat::Csv => Box::new(csv_source::CsvSource::open(path, options.delimiter)?),
-        SheetFormat::Xlsx | SheetFormat::Xls | SheetFormat::Ods => {
+        SheetFormat::Xlsx => Box::new(xlsx_stream::XlsxStream::open(path, options.sheet.as_deref())?),
+        SheetFormat::Xls | SheetFormat::Ods => {
             Box::new(workbook_source::WorkbookSource::open(path, format, options.sheet.as_deref())?)
         }
         SheetFormat::Parquet => Box::new(parquet_source::ParquetSource::open(path)?),

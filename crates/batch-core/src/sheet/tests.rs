@@ -241,3 +241,51 @@ fn damaged_files_are_errors_not_panics() {
         assert!(!is_guarded(), "the guard is released after a caught panic");
     }
 }
+
+#[test]
+fn xlsx_stream_reports_ragged_empty_and_header_only_sheets() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edge.xlsx");
+    let mut book = Workbook::new();
+    let ragged = book.add_worksheet();
+    ragged.set_name("Ragged").unwrap();
+    ragged.write_string(0, 0, "a").unwrap();
+    ragged.write_string(0, 1, "b").unwrap();
+    ragged.write_string(1, 0, "1").unwrap();
+    ragged.write_string(2, 3, "stray").unwrap();
+    let header_only = book.add_worksheet();
+    header_only.set_name("HeaderOnly").unwrap();
+    header_only.write_string(0, 0, "a").unwrap();
+    book.add_worksheet().set_name("Empty").unwrap();
+    book.save(&path).unwrap();
+    let pick = |name: &str| SheetOptions { sheet: Some(name.into()), ..default() };
+    let err = read_all(&path, &pick("Ragged")).unwrap_err();
+    assert!(matches!(err, ImportError::Ragged { .. }), "{err}");
+    assert!(err.to_string().contains("row 3"), "{err}");
+    let err = read_all(&path, &pick("HeaderOnly")).unwrap_err();
+    assert!(matches!(err, ImportError::NoDataRows { .. }), "{err}");
+    assert!(err.to_string().contains("\"Ragged\""), "names the other sheets: {err}");
+    let err = read_all(&path, &pick("Empty")).unwrap_err();
+    assert!(matches!(err, ImportError::Empty { .. }), "{err}");
+}
+
+#[test]
+fn an_xlsx_stream_dropped_early_stops_its_reader() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "n").unwrap();
+    for r in 1..20_000u32 {
+        sheet.write_number(r, 0, r as f64).unwrap();
+    }
+    book.save(&path).unwrap();
+    let mut source = open_sheet(&path, &default()).unwrap();
+    let mut row = Row::new();
+    assert!(source.next_row(&mut row).unwrap());
+    assert_eq!(row.get(0), "1");
+    assert!(source.count_hint().is_some_and(|h| h >= 19_999));
+    drop(source); // must return: the producer thread notices the closed channel
+}

@@ -169,7 +169,7 @@ impl RowSource for WorkbookSource {
 }
 
 /// The text a spreadsheet shows for a cell.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
