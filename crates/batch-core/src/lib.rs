@@ -6,6 +6,7 @@
 //! parts; later [`results`] reads `*.jsonl.out` files, joins them to rows by `recordId` and [`export`] writes
 //! CSV, XLSX, Parquet or JSON Lines.
 
+pub mod aws_names;
 pub mod clock;
 pub mod export;
 pub mod json_escape;
