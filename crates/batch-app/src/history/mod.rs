@@ -1,0 +1,18 @@
+//! The job history: an embedded SQLite database of runs, their parts, uploads and jobs.
+//!
+//! Its rule is *record first*: whatever a remote call would create is written here before the call — the
+//! multipart upload, each finished chunk, the job's name and client request token — so that after a crash
+//! at any point the next start finds every job (re-sending the same token can never make a second one)
+//! and every upload resumes from its last finished chunk. Credentials and other secrets are never stored.
+
+mod records;
+mod schema;
+mod store;
+
+pub use records::{
+    JobCounts, JobRecord, JobState, NewPart, NewRun, Part, PartUpload, Run, RunId, RunState, UploadedChunk,
+};
+pub use store::{History, HistoryError};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,253 @@
+//! What the history holds: runs, their parts (one `.jsonl` and one job each), uploads and jobs.
+
+use std::path::PathBuf;
+
+use batch_core::aws_names::{ClientRequestToken, JobName, JobStatus, RoleArn, S3Uri};
+use batch_core::record_id::fnv1a;
+use serde::Serialize;
+
+/// A run's id, `run-YYYYMMDD-HHMMSS-xxxxxx`: sortable by time, unique per start.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RunId(pub(crate) String);
+
+impl RunId {
+    /// A new id from the current time and a per-process nonce.
+    pub fn generate() -> Self {
+        let stamp: String = batch_core::clock::now_rfc3339().chars().filter(char::is_ascii_digit).collect();
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let mut nonce = fnv1a(format!("{nanos}-{}", std::process::id()).as_bytes(), 0);
+        let suffix: String = (0..6)
+            .map(|_| {
+                let c = b"abcdefghijklmnopqrstuvwxyz0123456789"[(nonce % 36) as usize] as char;
+                nonce /= 36;
+                c
+            })
+            .collect();
+        let (date, time) = stamp.split_at(stamp.len().min(8));
+        Self(format!("run-{date}-{time}-{suffix}"))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The client request token for part `part` of this run (stable, so re-submitting is idempotent).
+    pub fn request_token(&self, part: usize) -> ClientRequestToken {
+        ClientRequestToken::for_part(&self.0, part)
+    }
+}
+
+impl std::fmt::Display for RunId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a run is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    /// Parts are being uploaded.
+    Uploading,
+    /// Jobs are being created.
+    Submitting,
+    /// Jobs exist; some have not ended.
+    Running,
+    /// Every job has ended.
+    Ended,
+    /// Outputs were downloaded and joined.
+    Fetched,
+}
+
+impl RunState {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Uploading => "uploading",
+            Self::Submitting => "submitting",
+            Self::Running => "running",
+            Self::Ended => "ended",
+            Self::Fetched => "fetched",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        [Self::Uploading, Self::Submitting, Self::Running, Self::Ended, Self::Fetched]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
+    /// True while the run still needs work after a restart (uploads, submissions or polling).
+    pub fn is_unfinished(self) -> bool {
+        matches!(self, Self::Uploading | Self::Submitting | Self::Running)
+    }
+}
+
+/// A part to record with a new run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPart {
+    /// The prepared `.jsonl` file name.
+    pub file: String,
+    /// Records in it.
+    pub records: u64,
+    /// Its size.
+    pub bytes: u64,
+    /// Where it is uploaded.
+    pub input_uri: S3Uri,
+}
+
+/// A run to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRun {
+    /// The prepared folder.
+    pub prepared_dir: PathBuf,
+    /// Model or inference profile.
+    pub model_id: String,
+    /// The service role.
+    pub role_arn: RoleArn,
+    /// The run's input folder.
+    pub input_uri: S3Uri,
+    /// The jobs' output folder.
+    pub output_uri: S3Uri,
+    /// Base of the jobs' names.
+    pub job_name: JobName,
+    /// True for the offline sandbox (a simulation).
+    pub sandbox: bool,
+    /// The run this one retries, if any.
+    pub retry_of: Option<RunId>,
+    /// Its parts, in order.
+    pub parts: Vec<NewPart>,
+}
+
+/// A recorded run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// Its id.
+    pub id: RunId,
+    /// When it was recorded (UTC).
+    pub created_at: String,
+    /// The prepared folder.
+    pub prepared_dir: PathBuf,
+    /// Model or inference profile.
+    pub model_id: String,
+    /// The service role.
+    pub role_arn: String,
+    /// The run's input folder.
+    pub input_uri: String,
+    /// The jobs' output folder.
+    pub output_uri: String,
+    /// Base of the jobs' names.
+    pub job_name: String,
+    /// True for the offline sandbox.
+    pub sandbox: bool,
+    /// The run this one retries.
+    pub retry_of: Option<RunId>,
+    /// Where it is.
+    pub state: RunState,
+    /// Where its joined results were written.
+    pub results_dir: Option<PathBuf>,
+}
+
+/// How far a part's upload got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PartUpload {
+    /// Nothing sent yet.
+    NotStarted,
+    /// A multipart upload is open; its finished chunks are recorded.
+    InProgress {
+        /// S3's upload id.
+        upload_id: String,
+    },
+    /// The object exists.
+    Uploaded {
+        /// Its ETag.
+        etag: String,
+    },
+}
+
+/// A recorded part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    /// 1-based part number.
+    pub part: usize,
+    /// The prepared file name.
+    pub file: String,
+    /// Records.
+    pub records: u64,
+    /// Bytes.
+    pub bytes: u64,
+    /// Upload target.
+    pub input_uri: String,
+    /// Upload progress.
+    pub upload: PartUpload,
+}
+
+/// A chunk of a multipart upload that S3 acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UploadedChunk {
+    /// 1-based chunk (S3 part) number.
+    pub chunk: u32,
+    /// S3's ETag for it.
+    pub etag: String,
+    /// The checksum sent with it.
+    pub checksum: String,
+}
+
+/// Whether the job's creation was confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Recorded before CreateModelInvocationJob; no answer seen yet (re-send with the same token).
+    Creating,
+    /// The service answered with the job's ARN.
+    Created,
+}
+
+/// A recorded job (one per part).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobRecord {
+    /// Its run.
+    pub run_id: RunId,
+    /// Its part.
+    pub part: usize,
+    /// The job name sent.
+    pub job_name: String,
+    /// The idempotency token sent.
+    pub request_token: String,
+    /// The job's ARN, once known.
+    pub job_arn: Option<String>,
+    /// Whether creation was confirmed.
+    pub state: JobState,
+    /// The last status seen.
+    pub status: Option<JobStatus>,
+    /// The service's message (failure reason).
+    pub message: Option<String>,
+    /// Records in the job, as the service counts them.
+    pub total_records: Option<u64>,
+    /// Records processed so far.
+    pub processed_records: Option<u64>,
+    /// Records that succeeded.
+    pub success_records: Option<u64>,
+    /// Records that failed.
+    pub error_records: Option<u64>,
+    /// When the service accepted the job.
+    pub submitted_at: Option<String>,
+    /// When this record last changed.
+    pub updated_at: String,
+}
+
+/// Record counts reported for a job.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    /// Records in the job.
+    pub total: Option<u64>,
+    /// Processed so far.
+    pub processed: Option<u64>,
+    /// Succeeded.
+    pub succeeded: Option<u64>,
+    /// Failed.
+    pub failed: Option<u64>,
+}

@@ -1,0 +1,73 @@
+//! The database schema and its migrations (SQLite `user_version` counts the applied steps).
+
+use rusqlite::Connection;
+
+/// Each step moves the schema one version forward; never edit a released step, add one.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE runs (
+    id            TEXT PRIMARY KEY,
+    created_at    TEXT NOT NULL,
+    prepared_dir  TEXT NOT NULL,
+    model_id      TEXT NOT NULL,
+    role_arn      TEXT NOT NULL,
+    input_uri     TEXT NOT NULL,
+    output_uri    TEXT NOT NULL,
+    job_name      TEXT NOT NULL,
+    sandbox       INTEGER NOT NULL DEFAULT 0,
+    retry_of      TEXT REFERENCES runs(id),
+    state         TEXT NOT NULL,
+    results_dir   TEXT
+);
+CREATE TABLE parts (
+    run_id        TEXT NOT NULL REFERENCES runs(id),
+    part          INTEGER NOT NULL,
+    file          TEXT NOT NULL,
+    records       INTEGER NOT NULL,
+    bytes         INTEGER NOT NULL,
+    input_uri     TEXT NOT NULL,
+    upload_id     TEXT,
+    uploaded_etag TEXT,
+    PRIMARY KEY (run_id, part)
+);
+CREATE TABLE upload_chunks (
+    run_id        TEXT NOT NULL,
+    part          INTEGER NOT NULL,
+    chunk         INTEGER NOT NULL,
+    etag          TEXT NOT NULL,
+    checksum      TEXT NOT NULL,
+    PRIMARY KEY (run_id, part, chunk),
+    FOREIGN KEY (run_id, part) REFERENCES parts(run_id, part)
+);
+CREATE TABLE jobs (
+    run_id          TEXT NOT NULL,
+    part            INTEGER NOT NULL,
+    job_name        TEXT NOT NULL,
+    request_token   TEXT NOT NULL UNIQUE,
+    job_arn         TEXT UNIQUE,
+    state           TEXT NOT NULL,
+    status          TEXT,
+    message         TEXT,
+    total_records   INTEGER,
+    processed       INTEGER,
+    succeeded       INTEGER,
+    failed          INTEGER,
+    submitted_at    TEXT,
+    updated_at      TEXT NOT NULL,
+    PRIMARY KEY (run_id, part),
+    FOREIGN KEY (run_id, part) REFERENCES parts(run_id, part)
+);
+"#];
+
+/// Brings the schema up to date.
+pub(crate) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        conn.execute_batch(&format!("BEGIN; {sql} PRAGMA user_version = {}; COMMIT;", step + 1))?;
+    }
+    Ok(())
+}
+
+/// The schema version this build writes.
+pub(crate) fn current_version() -> usize {
+    MIGRATIONS.len()
+}

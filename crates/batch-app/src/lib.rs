@@ -1,0 +1,4 @@
+//! Bedrock Batch Studio's application layer: the use cases that the CLI, the desktop app and the tests drive
+//! (prepare, submit, track, fetch, retry), and the job history they share.
+
+pub mod history;
