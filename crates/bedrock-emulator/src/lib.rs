@@ -1,0 +1,21 @@
+//! An emulator of Amazon Bedrock's batch inference control plane (CreateModelInvocationJob,
+//! GetModelInvocationJob, ListModelInvocationJobs, StopModelInvocationJob) and of the batch worker that
+//! turns input JSONL into `<output>/<jobId>/<file>.out` files and a `manifest.json.out`.
+//!
+//! No existing emulator runs batch jobs, so tests and the offline sandbox use this one. The engine here is
+//! transport-free: [`Registry`] holds the jobs and answers the API calls; [`Registry::tick`] advances every
+//! job one step, reading and writing objects through an [`ObjectStore`]. Records are answered by
+//! `batch_core::standin`, a deterministic stand-in model — results are a simulation, labelled as such.
+
+mod api;
+mod error;
+mod faults;
+mod registry;
+mod store;
+mod worker;
+
+pub use api::{CreateJobRequest, JobDetail, JobSummary, ListJobsRequest, ListJobsResponse, S3Config, Tag};
+pub use error::{ApiError, ErrorKind};
+pub use faults::Faults;
+pub use registry::{Registry, RegistryConfig};
+pub use store::{MemoryStore, ObjectStore, StoreError};

@@ -1,0 +1,328 @@
+//! The control plane: the jobs and the four API calls, validated as the service model says.
+
+use batch_core::aws_names::{ClientRequestToken, JobName, JobStatus, RoleArn, S3Uri};
+use batch_core::clock::{rfc3339_from_unix, unix_now};
+use batch_core::limits::Limits;
+use batch_core::model::{InvocationType, ModelId};
+use batch_core::record_id::fnv1a;
+use batch_core::standin::job_id_from;
+
+use crate::api::{CreateJobRequest, JobDetail, ListJobsRequest, ListJobsResponse};
+use crate::error::{ApiError, ErrorKind};
+use crate::faults::{Faults, JobFault};
+use crate::store::ObjectStore;
+use crate::worker;
+
+/// The emulated account, region and quotas.
+#[derive(Debug, Clone)]
+pub struct RegistryConfig {
+    /// Region in job ARNs.
+    pub region: String,
+    /// Account in job ARNs.
+    pub account: String,
+    /// Submitted plus in-progress jobs allowed per model.
+    pub max_concurrent_per_model: usize,
+    /// Record limits checked while validating.
+    pub limits: Limits,
+    /// Cross-job failure injection.
+    pub faults: Faults,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        Self {
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            max_concurrent_per_model: 10,
+            limits: Limits::default(),
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// One job and its progress.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub id: String,
+    pub arn: String,
+    pub request: CreateJobRequest,
+    pub model: ModelId,
+    pub invocation: InvocationType,
+    pub input: S3Uri,
+    pub output: S3Uri,
+    pub timeout_hours: i64,
+    pub status: JobStatus,
+    pub message: Option<String>,
+    pub submit_time: i64,
+    pub last_modified: i64,
+    pub end_time: Option<i64>,
+    pub total: Option<u64>,
+    pub processed: Option<u64>,
+    pub succeeded: Option<u64>,
+    pub failed: Option<u64>,
+    pub fault: Option<JobFault>,
+    pub waited: u32,
+    pub stop_requested: bool,
+}
+
+impl Job {
+    fn detail(&self) -> JobDetail {
+        JobDetail {
+            job_arn: self.arn.clone(),
+            job_name: self.request.job_name.clone(),
+            model_id: self.request.model_id.clone(),
+            client_request_token: self.request.client_request_token.clone(),
+            role_arn: self.request.role_arn.clone(),
+            status: self.status.as_str().to_string(),
+            message: self.message.clone(),
+            submit_time: rfc3339_from_unix(self.submit_time),
+            last_modified_time: rfc3339_from_unix(self.last_modified),
+            end_time: self.end_time.map(rfc3339_from_unix),
+            input_data_config: self.request.input_data_config.clone(),
+            output_data_config: self.request.output_data_config.clone(),
+            vpc_config: self.request.vpc_config.clone(),
+            timeout_duration_in_hours: self.timeout_hours,
+            job_expiration_time: rfc3339_from_unix(self.submit_time + self.timeout_hours * 3600),
+            model_invocation_type: match self.invocation {
+                InvocationType::InvokeModel => "InvokeModel".into(),
+                InvocationType::Converse => "Converse".into(),
+            },
+            total_record_count: self.total,
+            processed_record_count: self.processed,
+            success_record_count: self.succeeded,
+            error_record_count: self.failed,
+        }
+    }
+
+    /// Moves to `status`; terminal statuses stamp the end time.
+    pub(crate) fn set(&mut self, status: JobStatus, message: Option<String>) {
+        let now = unix_now();
+        if status.is_terminal() {
+            self.end_time = Some(now);
+        }
+        self.status = status;
+        if message.is_some() {
+            self.message = message;
+        }
+        self.last_modified = now;
+        self.waited = 0;
+    }
+}
+
+/// The jobs of one emulated account and region.
+#[derive(Debug, Default)]
+pub struct Registry {
+    config: RegistryConfig,
+    jobs: Vec<Job>,
+    throttles_left: u32,
+}
+
+fn constraint(field: &str, value: &str, rule: &str) -> ApiError {
+    ApiError::validation(format!(
+        "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {rule}"
+    ))
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new(config: RegistryConfig) -> Self {
+        let throttles_left = config.faults.throttle_creates;
+        Self { config, jobs: Vec::new(), throttles_left }
+    }
+
+    /// Makes the next `count` create calls answer `ThrottlingException`.
+    pub fn throttle_next_creates(&mut self, count: u32) {
+        self.throttles_left = count;
+    }
+
+    /// CreateModelInvocationJob: the new job's ARN (or the existing one for a repeated token).
+    pub fn create(&mut self, request: CreateJobRequest) -> Result<String, ApiError> {
+        if self.throttles_left > 0 {
+            self.throttles_left -= 1;
+            return Err(ApiError::new(ErrorKind::Throttling, "Too many requests, please wait before trying again."));
+        }
+        if let Some(token) = &request.client_request_token {
+            ClientRequestToken::parse(token).map_err(|_| {
+                constraint(
+                    "clientRequestToken",
+                    token,
+                    "Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}",
+                )
+            })?;
+            if let Some(existing) = self.jobs.iter().find(|j| j.request.client_request_token.as_deref() == Some(token))
+            {
+                return Ok(existing.arn.clone());
+            }
+        }
+        JobName::parse(&request.job_name).map_err(|_| {
+            constraint(
+                "jobName",
+                &request.job_name,
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}",
+            )
+        })?;
+        RoleArn::parse(&request.role_arn).map_err(|_| {
+            constraint(
+                "roleArn",
+                &request.role_arn,
+                "Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$",
+            )
+        })?;
+        let model =
+            ModelId::parse(&request.model_id).map_err(|e| constraint("modelId", &request.model_id, &e.to_string()))?;
+        let invocation = match request.model_invocation_type.as_deref() {
+            None | Some("InvokeModel") => InvocationType::InvokeModel,
+            Some("Converse") => InvocationType::Converse,
+            Some(other) => {
+                return Err(ApiError::validation(format!(
+                    "modelInvocationType value '{other}' is not one of the supported enum values"
+                )));
+            }
+        };
+        let input_config = &request.input_data_config.s3_input_data_config;
+        let input = S3Uri::parse(&input_config.s3_uri)
+            .map_err(|e| constraint("inputDataConfig.s3InputDataConfig.s3Uri", &input_config.s3_uri, &e.rule))?;
+        if input_config.s3_input_format.as_deref().is_some_and(|f| f != "JSONL") {
+            return Err(ApiError::validation("s3InputFormat must be JSONL"));
+        }
+        let output_uri = &request.output_data_config.s3_output_data_config.s3_uri;
+        let output = S3Uri::parse(output_uri)
+            .map_err(|e| constraint("outputDataConfig.s3OutputDataConfig.s3Uri", output_uri, &e.rule))?;
+        let timeout_hours = request.timeout_duration_in_hours.unwrap_or(24);
+        if !(24..=168).contains(&timeout_hours) {
+            return Err(constraint(
+                "timeoutDurationInHours",
+                &timeout_hours.to_string(),
+                "Member must have value between 24 and 168",
+            ));
+        }
+        if request.tags.as_ref().is_some_and(|t| t.len() > 200) {
+            return Err(ApiError::validation("A job can have at most 200 tags."));
+        }
+        if let Some(vpc) = &request.vpc_config
+            && (!(1..=16).contains(&vpc.subnet_ids.len()) || !(1..=5).contains(&vpc.security_group_ids.len()))
+        {
+            return Err(ApiError::validation("vpcConfig needs 1–16 subnetIds and 1–5 securityGroupIds."));
+        }
+        let active =
+            self.jobs.iter().filter(|j| j.model.base_id() == model.base_id() && !j.status.is_terminal()).count();
+        if active >= self.config.max_concurrent_per_model {
+            return Err(ApiError::new(
+                ErrorKind::ServiceQuotaExceeded,
+                format!(
+                    "You have reached the limit of {} in-progress and submitted batch inference jobs for {}. Wait for a job to end, then try again.",
+                    self.config.max_concurrent_per_model, request.model_id
+                ),
+            ));
+        }
+        let mut seed = fnv1a(format!("{}{}{}", request.job_name, self.jobs.len(), unix_now()).as_bytes(), 7);
+        let mut id = job_id_from(seed);
+        while self.jobs.iter().any(|j| j.id == id) {
+            seed = seed.wrapping_add(1);
+            id = job_id_from(seed);
+        }
+        let now = unix_now();
+        let arn = format!("arn:aws:bedrock:{}:{}:model-invocation-job/{id}", self.config.region, self.config.account);
+        let fault = request.tags.as_deref().and_then(JobFault::from_tags);
+        self.jobs.push(Job {
+            id,
+            arn: arn.clone(),
+            model,
+            invocation,
+            input,
+            output,
+            timeout_hours,
+            status: JobStatus::Submitted,
+            message: None,
+            submit_time: now,
+            last_modified: now,
+            end_time: None,
+            total: None,
+            processed: None,
+            succeeded: None,
+            failed: None,
+            fault,
+            waited: 0,
+            stop_requested: false,
+            request,
+        });
+        Ok(arn)
+    }
+
+    fn find(&self, identifier: &str) -> Result<usize, ApiError> {
+        self.jobs.iter().position(|j| j.arn == identifier || j.id == identifier).ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::ResourceNotFound,
+                "The specified resource ARN was not found. Check the ARN and try your request again.",
+            )
+        })
+    }
+
+    /// GetModelInvocationJob, by ARN or bare job id.
+    pub fn get(&self, identifier: &str) -> Result<JobDetail, ApiError> {
+        Ok(self.jobs[self.find(identifier)?].detail())
+    }
+
+    /// ListModelInvocationJobs with its filters and paging.
+    pub fn list(&self, request: &ListJobsRequest) -> Result<ListJobsResponse, ApiError> {
+        let max = request.max_results.unwrap_or(1000);
+        if !(1..=1000).contains(&max) {
+            return Err(constraint("maxResults", &max.to_string(), "Member must have value between 1 and 1000"));
+        }
+        let start: usize = match &request.next_token {
+            None => 0,
+            Some(token) => token.parse().map_err(|_| ApiError::validation("The nextToken is not valid."))?,
+        };
+        let mut matching: Vec<&Job> = self
+            .jobs
+            .iter()
+            .filter(|j| request.status_equals.as_deref().is_none_or(|s| j.status.as_str() == s))
+            .filter(|j| request.name_contains.as_deref().is_none_or(|n| j.request.job_name.contains(n)))
+            .collect();
+        if request.descending {
+            matching.reverse();
+        }
+        let page: Vec<JobDetail> = matching.iter().skip(start).take(max).map(|j| j.detail()).collect();
+        let next = start + page.len();
+        Ok(ListJobsResponse {
+            invocation_job_summaries: page,
+            next_token: (next < matching.len()).then(|| next.to_string()),
+        })
+    }
+
+    /// StopModelInvocationJob: only a job that has not ended can be stopped.
+    pub fn stop(&mut self, identifier: &str) -> Result<(), ApiError> {
+        let index = self.find(identifier)?;
+        let job = &mut self.jobs[index];
+        match job.status {
+            JobStatus::Submitted | JobStatus::Validating | JobStatus::Scheduled | JobStatus::InProgress => {
+                job.stop_requested = true;
+                job.set(JobStatus::Stopping, None);
+                Ok(())
+            }
+            _ => Err(ApiError::new(ErrorKind::Conflict, format!("The job is {} and cannot be stopped.", job.status))),
+        }
+    }
+
+    /// Advances every job that has not ended by one step, reading and writing through `store`.
+    pub fn tick(&mut self, store: &dyn ObjectStore) {
+        let limits = self.config.limits;
+        for job in self.jobs.iter_mut().filter(|j| !j.status.is_terminal()) {
+            worker::step(job, store, &limits);
+        }
+    }
+
+    /// Ticks until every job has ended (at most `max_ticks`); true when all ended.
+    pub fn run_to_end(&mut self, store: &dyn ObjectStore, max_ticks: usize) -> bool {
+        for _ in 0..max_ticks {
+            if self.jobs.iter().all(|j| j.status.is_terminal()) {
+                return true;
+            }
+            self.tick(store);
+        }
+        self.jobs.iter().all(|j| j.status.is_terminal())
+    }
+}
+
+#[cfg(test)]
+mod tests;
