@@ -8,14 +8,17 @@
 //! `batch_core::standin`, a deterministic stand-in model — results are a simulation, labelled as such.
 
 mod api;
+mod catalogue;
 mod error;
 mod faults;
+mod http;
 mod registry;
 mod store;
 mod worker;
 
 pub use api::{CreateJobRequest, JobDetail, JobSummary, ListJobsRequest, ListJobsResponse, S3Config, Tag};
 pub use error::{ApiError, ErrorKind};
-pub use faults::Faults;
+pub use faults::{FAULT_TAG, Faults};
+pub use http::{EmulatorHandle, spawn};
 pub use registry::{Registry, RegistryConfig};
 pub use store::{MemoryStore, ObjectStore, StoreError};

@@ -1,0 +1,144 @@
+//! The emulator through the real aws-sdk-bedrock client, over HTTP on a free loopback port.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_bedrock::types::{
+    ModelInvocationJobInputDataConfig, ModelInvocationJobOutputDataConfig, ModelInvocationJobS3InputDataConfig,
+    ModelInvocationJobS3OutputDataConfig, ModelInvocationJobStatus, ModelInvocationType, S3InputFormat, SortOrder,
+};
+use batch_core::model::ModelId;
+use batch_core::records::{InferenceParams, RecordBuilder};
+use bedrock_emulator::{EmulatorHandle, Faults, MemoryStore, ObjectStore, Registry, RegistryConfig, spawn};
+
+const MODEL: &str = "anthropic.claude-haiku-4-5-20251001-v1:0";
+const ROLE: &str = "arn:aws:iam::123456789012:role/BedrockBatchRole";
+
+fn start(faults: Faults) -> (EmulatorHandle, Arc<MemoryStore>) {
+    let store = Arc::new(MemoryStore::new());
+    let builder = RecordBuilder::new(&ModelId::parse(MODEL).unwrap(), None, InferenceParams::default(), false).unwrap();
+    let mut jsonl = Vec::new();
+    for i in 1..=150 {
+        builder.write_line(&format!("ABC{i:08}"), &format!("Review {i}"), None, &mut jsonl);
+    }
+    store.put("in-bucket", "run/part-001.jsonl", jsonl).unwrap();
+    let registry = Registry::new(RegistryConfig { faults, ..RegistryConfig::default() });
+    let shared: Arc<dyn ObjectStore> = store.clone();
+    let handle =
+        spawn("127.0.0.1:0".parse().unwrap(), registry, shared, "us-east-1", Duration::from_millis(20)).unwrap();
+    (handle, store)
+}
+
+async fn client(endpoint: &str) -> aws_sdk_bedrock::Client {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .test_credentials()
+        .load()
+        .await;
+    aws_sdk_bedrock::Client::new(&config)
+}
+
+fn create(
+    client: &aws_sdk_bedrock::Client,
+    name: &str,
+) -> aws_sdk_bedrock::operation::create_model_invocation_job::builders::CreateModelInvocationJobFluentBuilder {
+    client
+        .create_model_invocation_job()
+        .job_name(name)
+        .role_arn(ROLE)
+        .model_id(MODEL)
+        .input_data_config(ModelInvocationJobInputDataConfig::S3InputDataConfig(
+            ModelInvocationJobS3InputDataConfig::builder()
+                .s3_uri("s3://in-bucket/run/")
+                .s3_input_format(S3InputFormat::Jsonl)
+                .build()
+                .unwrap(),
+        ))
+        .output_data_config(ModelInvocationJobOutputDataConfig::S3OutputDataConfig(
+            ModelInvocationJobS3OutputDataConfig::builder().s3_uri("s3://out-bucket/results/").build().unwrap(),
+        ))
+        .timeout_duration_in_hours(24)
+}
+
+#[tokio::test]
+async fn a_job_runs_to_completion_through_the_sdk() {
+    let (emulator, store) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    let created = create(&client, "reviews-p001")
+        .client_request_token("run1-p0001")
+        .model_invocation_type(ModelInvocationType::Converse)
+        .send()
+        .await
+        .unwrap();
+    let arn = created.job_arn().to_string();
+    let again = create(&client, "reviews-p001").client_request_token("run1-p0001").send().await.unwrap();
+    assert_eq!(again.job_arn(), arn, "the same token gives the same job");
+    let id = arn.rsplit('/').next().unwrap().to_string();
+    let mut status = ModelInvocationJobStatus::Submitted;
+    for _ in 0..200 {
+        let job = client.get_model_invocation_job().job_identifier(&arn).send().await.unwrap();
+        status = job.status().cloned().unwrap();
+        if status == ModelInvocationJobStatus::Completed {
+            assert_eq!((job.total_record_count(), job.success_record_count()), (Some(150), Some(150)));
+            assert_eq!(job.model_invocation_type(), Some(&ModelInvocationType::Converse));
+            assert!(job.end_time().is_some() && job.submit_time().secs() > 1_700_000_000);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, ModelInvocationJobStatus::Completed);
+    let by_id = client.get_model_invocation_job().job_identifier(&id).send().await.unwrap();
+    assert_eq!(by_id.job_arn(), arn, "a bare job id finds the job too");
+    assert!(store.get("out-bucket", &format!("results/{id}/part-001.jsonl.out")).is_ok());
+    assert!(store.get("out-bucket", &format!("results/{id}/manifest.json.out")).is_ok());
+    let stop = client.stop_model_invocation_job().job_identifier(&arn).send().await.unwrap_err();
+    assert!(stop.into_service_error().is_conflict_exception());
+}
+
+#[tokio::test]
+async fn errors_arrive_as_the_sdks_typed_exceptions() {
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    let err = create(&client, "bad").timeout_duration_in_hours(12).send().await.unwrap_err().into_service_error();
+    assert!(err.is_validation_exception(), "{err:?}");
+    assert!(err.to_string().contains("between 24 and 168") || format!("{err:?}").contains("between 24 and 168"));
+    let missing =
+        client.get_model_invocation_job().job_identifier("nope00000000").send().await.unwrap_err().into_service_error();
+    assert!(missing.is_resource_not_found_exception(), "{missing:?}");
+}
+
+#[tokio::test]
+async fn throttled_creates_are_retried_by_the_sdk() {
+    let (emulator, _) = start(Faults { throttle_creates: 1 });
+    let client = client(&emulator.endpoint()).await;
+    assert!(create(&client, "after-throttle").send().await.is_ok(), "the SDK retries ThrottlingException");
+}
+
+#[tokio::test]
+async fn list_pages_and_foundation_models() {
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    for name in ["alpha-1", "alpha-2", "alpha-3", "beta-1"] {
+        create(&client, name).send().await.unwrap();
+    }
+    let pages: Vec<_> = client
+        .list_model_invocation_jobs()
+        .name_contains("alpha")
+        .sort_order(SortOrder::Ascending)
+        .max_results(2)
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(pages.len(), 2);
+    let names: Vec<String> = pages
+        .into_iter()
+        .flat_map(|p| {
+            p.unwrap().invocation_job_summaries().iter().map(|j| j.job_name().to_string()).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(names, ["alpha-1", "alpha-2", "alpha-3"]);
+    let models = client.list_foundation_models().send().await.unwrap();
+    assert!(models.model_summaries().iter().any(|m| m.model_id() == MODEL));
+}
