@@ -6,7 +6,7 @@ VENV="$ROOT/.venv"
 
 # Debian/Ubuntu packages the desktop shell, its WebDriver tests and the builds need.
 SYSTEM_PACKAGES=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
-                 librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver)
+                 librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver python3-venv)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

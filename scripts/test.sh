@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_system_packages
 ensure_rust_toolchain
+ensure_python_venv tests/requirements.txt   # moto: the S3/IAM/STS server the AWS tests talk to
 start=$SECONDS
 log "building the workspace (debug)"
 cargo build --workspace --bins --locked

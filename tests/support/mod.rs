@@ -1,5 +1,7 @@
 //! Helpers for the end-to-end suites: locating the built `bedrock-batch` binary and running it.
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

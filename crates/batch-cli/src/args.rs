@@ -25,6 +25,26 @@ pub enum Command {
     /// SIMULATION: write the output files a batch job would, answered by a deterministic stand-in model
     /// (no AWS, no real model) — to try `results` offline.
     Simulate(SimulateArgs),
+    /// SIMULATION: serve the Bedrock batch-job API on ADDR, running jobs with a stand-in model; input and
+    /// output live in the S3 that the standard AWS environment points at (e.g. AWS_ENDPOINT_URL_S3).
+    Emulator(EmulatorArgs),
+}
+
+/// Arguments of `emulator`.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on, e.g. 127.0.0.1:4599 (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// Region in job ARNs.
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// How often jobs advance one status, in milliseconds.
+    #[arg(long, default_value_t = 500, value_name = "MS")]
+    pub tick_ms: u64,
+    /// Submitted plus in-progress jobs allowed per model.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max_concurrent_jobs: usize,
 }
 
 /// Arguments of `simulate`.

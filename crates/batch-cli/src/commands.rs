@@ -14,8 +14,8 @@ use batch_core::sheet::SheetOptions;
 use batch_core::standin::{SimulationFaults, simulate_outputs};
 
 use crate::args::{
-    Cli, Command, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs, SimulateArgs,
-    TemplateArgs,
+    Cli, Command, EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs,
+    SimulateArgs, TemplateArgs,
 };
 use crate::display;
 use crate::progress::TerminalProgress;
@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Preview(args) => run_preview(args),
         Command::Results(args) => run_results(args),
         Command::Simulate(args) => run_simulate(args),
+        Command::Emulator(args) => run_emulator(args),
     }
 }
 
@@ -152,4 +153,30 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
+    use std::sync::Arc;
+
+    use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, S3Store};
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let client = runtime.block_on(S3Store::client_from_env());
+    let store: Arc<dyn ObjectStore> = Arc::new(S3Store::new(client, runtime.handle().clone()));
+    let config = RegistryConfig {
+        region: args.region.clone(),
+        max_concurrent_per_model: args.max_concurrent_jobs,
+        ..RegistryConfig::default()
+    };
+    let tick = std::time::Duration::from_millis(args.tick_ms.max(1));
+    let emulator = bedrock_emulator::spawn(args.listen, Registry::new(config), store, &args.region, tick)
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    println!(
+        "SIMULATION: Bedrock batch emulator listening on {} (stand-in model, no real inference); S3 from the AWS environment",
+        emulator.endpoint()
+    );
+    // Serve until the process is stopped (Ctrl-C).
+    loop {
+        std::thread::park();
+    }
 }

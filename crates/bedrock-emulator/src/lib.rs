@@ -13,6 +13,7 @@ mod error;
 mod faults;
 mod http;
 mod registry;
+mod s3_store;
 mod store;
 mod worker;
 
@@ -21,4 +22,5 @@ pub use error::{ApiError, ErrorKind};
 pub use faults::{FAULT_TAG, Faults};
 pub use http::{EmulatorHandle, spawn};
 pub use registry::{Registry, RegistryConfig};
+pub use s3_store::S3Store;
 pub use store::{MemoryStore, ObjectStore, StoreError};

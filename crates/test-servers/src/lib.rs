@@ -1,0 +1,72 @@
+//! Test servers on loopback: moto (S3, IAM, STS) from the virtualenv that `scripts/test.sh` creates.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A free TCP port on 127.0.0.1 (bound and released; the caller binds it next).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free loopback port")
+}
+
+/// The `moto_server` executable: `$MOTO_SERVER`, else `.venv/bin/moto_server` at the workspace root.
+pub fn moto_executable() -> PathBuf {
+    if let Some(path) = std::env::var_os("MOTO_SERVER") {
+        return PathBuf::from(path);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server")
+}
+
+/// A moto server running on a free loopback port; killed when dropped.
+pub struct Moto {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Moto {
+    /// Starts moto and waits until it accepts connections (panics with the fix when it cannot start).
+    pub fn start() -> Self {
+        let executable = moto_executable();
+        assert!(
+            executable.exists(),
+            "{} is missing: run `bash scripts/test.sh`, which creates .venv with tests/requirements.txt (or set MOTO_SERVER)",
+            executable.display()
+        );
+        let port = free_port();
+        let child = Command::new(&executable)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let mut moto = Self { child, addr };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if let Ok(Some(status)) = moto.child.try_wait() {
+                panic!("moto_server exited during start-up ({status})");
+            }
+            assert!(Instant::now() < deadline, "moto_server did not listen on {addr} within 30 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server now (e.g. to test an interrupted transfer); `start` a new one to resume.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

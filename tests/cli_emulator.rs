@@ -1,0 +1,144 @@
+//! `bedrock-batch emulator --listen ADDR` end to end: prepare the shipped sample, upload it to an S3-protocol
+//! server (moto), run the job on the emulator (which reads and writes that S3), download the outputs and
+//! join them with `bedrock-batch results`.
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use e2e_tests::http::{encode, request, request_as};
+use e2e_tests::{binary, read_csv, run, samples};
+use serde_json::{Value, json};
+use test_servers::{Moto, free_port};
+
+/// The emulator process; killed when dropped.
+struct Emulator(Child);
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_emulator(s3_endpoint: &str) -> (Emulator, String) {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let child = Command::new(binary())
+        .args(["emulator", "--listen", &addr, "--tick-ms", "20"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL_S3", s3_endpoint)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start bedrock-batch emulator");
+    let emulator = Emulator(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "the emulator did not listen on {addr}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (emulator, addr)
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn prepare_emulated_job_over_s3_and_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = dir.path().join("prep");
+    let reviews = samples().join("reviews.csv");
+    run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&reviews),
+            "--template",
+            s(&samples().join("prompt.txt")),
+            "--model",
+            "us.amazon.nova-lite-v1:0",
+            "--out",
+            s(&prepared),
+        ],
+    )
+    .ok();
+
+    let moto = Moto::start();
+    let s3 = moto.endpoint().trim_start_matches("http://").to_string();
+    for bucket in ["in-bucket", "out-bucket"] {
+        assert_eq!(request(&s3, "PUT", &format!("/{bucket}"), b"").status, 200);
+    }
+    let part = std::fs::read(prepared.join("part-001.jsonl")).unwrap();
+    assert_eq!(request(&s3, "PUT", "/in-bucket/run1/part-001.jsonl", &part).status, 200);
+
+    let (_emulator, bedrock) = start_emulator(&moto.endpoint());
+    let create = json!({
+        "jobName": "reviews-p001",
+        "roleArn": "arn:aws:iam::123456789012:role/BedrockBatchRole",
+        "modelId": "us.amazon.nova-lite-v1:0",
+        "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://in-bucket/run1/", "s3InputFormat": "JSONL"}},
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/out/"}},
+        "clientRequestToken": "run1-p0001"
+    });
+    let created = request(&bedrock, "POST", "/model-invocation-job", create.to_string().as_bytes());
+    assert_eq!(created.status, 200, "{}", created.text());
+    let arn = serde_json::from_slice::<Value>(&created.body).unwrap()["jobArn"].as_str().unwrap().to_string();
+    let id = arn.rsplit('/').next().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let job: Value = serde_json::from_slice(
+            &request(&bedrock, "GET", &format!("/model-invocation-job/{}", encode(&arn)), b"").body,
+        )
+        .unwrap();
+        if job["status"] == "Completed" {
+            assert_eq!(job["totalRecordCount"], 120);
+            break;
+        }
+        assert!(job["status"] != "Failed", "{job}");
+        assert!(Instant::now() < deadline, "the job did not finish: {job}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Download <output>/<jobId>/ as `aws s3 cp --recursive` would, then join.
+    let outputs = dir.path().join("outputs").join(&id);
+    std::fs::create_dir_all(&outputs).unwrap();
+    for name in ["part-001.jsonl.out", "manifest.json.out"] {
+        let object = request_as(&s3, "GET", &format!("/out-bucket/out/{id}/{name}"), b"", "testing");
+        assert_eq!(object.status, 200, "{name}");
+        std::fs::write(outputs.join(name), &object.body).unwrap();
+    }
+    let export = dir.path().join("joined.csv");
+    let summary = run(
+        dir.path(),
+        &[
+            "results",
+            "--input",
+            s(&reviews),
+            "--prepared",
+            s(&prepared),
+            "--outputs",
+            s(&dir.path().join("outputs")),
+            "--export",
+            s(&export),
+            "--format",
+            "json",
+        ],
+    );
+    let summary: Value = serde_json::from_str(summary.ok()).unwrap();
+    assert_eq!((summary["succeeded"].as_u64(), summary["missing"].as_u64()), (Some(120), Some(0)));
+    assert_eq!(summary["cost_basis"], "manifests");
+    let (_, rows) = read_csv(&export);
+    assert_eq!(rows.len(), 120);
+    assert!(rows.iter().all(|r| r[8].contains("simulated answer")));
+
+    // The same token again: the same job, not a second one.
+    let again = request(&bedrock, "POST", "/model-invocation-job", create.to_string().as_bytes());
+    assert_eq!(serde_json::from_slice::<Value>(&again.body).unwrap()["jobArn"], arn.as_str());
+    let listed: Value = serde_json::from_slice(&request(&bedrock, "GET", "/model-invocation-jobs", b"").body).unwrap();
+    assert_eq!(listed["invocationJobSummaries"].as_array().unwrap().len(), 1);
+}
