@@ -243,15 +243,20 @@ impl History {
         rows.collect::<Result<_, _>>().map_err(self.db())
     }
 
-    /// Records an opened multipart upload, before any chunk is sent.
+    /// Records an opened multipart upload, before any chunk is sent; the chunks of an earlier upload of the
+    /// part (one the server no longer knows) are forgotten, so they are never completed with this one.
     pub fn begin_upload(&mut self, id: &RunId, part: usize, upload_id: &str) -> Result<(), HistoryError> {
-        self.conn
-            .execute(
-                "UPDATE parts SET upload_id = ?3 WHERE run_id = ?1 AND part = ?2",
-                params![id.as_str(), part, upload_id],
-            )
-            .map_err(self.db())?;
-        Ok(())
+        let path = self.path.clone();
+        let db = |source| HistoryError::Database { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(db)?;
+        tx.execute("DELETE FROM upload_chunks WHERE run_id = ?1 AND part = ?2", params![id.as_str(), part])
+            .map_err(db)?;
+        tx.execute(
+            "UPDATE parts SET upload_id = ?3 WHERE run_id = ?1 AND part = ?2",
+            params![id.as_str(), part, upload_id],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
     }
 
     /// Records a chunk S3 acknowledged, so a resumed upload skips it.

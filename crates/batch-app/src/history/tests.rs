@@ -71,6 +71,19 @@ fn an_interrupted_upload_resumes_from_its_recorded_chunks() {
 }
 
 #[test]
+fn a_new_upload_of_a_part_forgets_the_chunks_of_the_old_one() {
+    let mut history = History::in_memory().unwrap();
+    let id = history.create_run(&new_run(1)).unwrap();
+    history.begin_upload(&id, 1, "upload-old").unwrap();
+    let chunk = UploadedChunk { chunk: 1, etag: "\"e1\"".into(), checksum: String::new() };
+    history.record_chunk(&id, 1, &chunk).unwrap();
+    // The server no longer knows "upload-old" (for example it restarted): the part starts over.
+    history.begin_upload(&id, 1, "upload-new").unwrap();
+    assert_eq!(history.parts(&id).unwrap()[0].upload, PartUpload::InProgress { upload_id: "upload-new".into() });
+    assert!(history.chunks(&id, 1).unwrap().is_empty(), "chunks of another upload are never completed with this one");
+}
+
+#[test]
 fn a_crash_between_intent_and_answer_resends_the_same_token() {
     let dir = tempfile::tempdir().unwrap();
     let (id, token) = {
