@@ -3,12 +3,12 @@
 //! join them with `bedrock-batch results`.
 
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use e2e_tests::http::{encode, request, request_as};
-use e2e_tests::{binary, read_csv, run, samples};
+use e2e_tests::path_text as s;
+use e2e_tests::{binary, prepare_sample, read_csv, run, samples};
 use serde_json::{Value, json};
 use test_servers::{Moto, free_port};
 
@@ -43,30 +43,11 @@ fn start_emulator(s3_endpoint: &str) -> (Emulator, String) {
     (emulator, addr)
 }
 
-fn s(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
-
 #[test]
 fn prepare_emulated_job_over_s3_and_results() {
     let dir = tempfile::tempdir().unwrap();
-    let prepared = dir.path().join("prep");
     let reviews = samples().join("reviews.csv");
-    run(
-        dir.path(),
-        &[
-            "prepare",
-            "--input",
-            s(&reviews),
-            "--template",
-            s(&samples().join("prompt.txt")),
-            "--model",
-            "us.amazon.nova-lite-v1:0",
-            "--out",
-            s(&prepared),
-        ],
-    )
-    .ok();
+    let prepared = prepare_sample(dir.path(), "us.amazon.nova-lite-v1:0");
 
     let moto = Moto::start();
     let s3 = moto.endpoint().trim_start_matches("http://").to_string();

@@ -3,12 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use e2e_tests::{fixtures, jsonl_under, read_csv, run, samples};
+use e2e_tests::path_text as s;
+use e2e_tests::{fixtures, jsonl_under, prepare_sample, read_csv, run, samples};
 use serde_json::Value;
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
 
 fn quote(cell: &str) -> String {
     format!("\"{}\"", cell.replace('"', "\"\""))
@@ -55,12 +52,8 @@ fn results(dir: &Path, [input, prepared, outputs, export]: [&Path; 4], extra: &[
 
 /// Prepares the shipped sample for `model` and simulates its job; returns (prepared, outputs) under `dir`.
 fn prepare_and_simulate(dir: &Path, model: &str, simulate: &[&str]) -> (PathBuf, PathBuf) {
-    let prepared = dir.join("prep");
+    let prepared = prepare_sample(dir, model);
     let outputs = dir.join("out");
-    let reviews = samples().join("reviews.csv");
-    let template = samples().join("prompt.txt");
-    run(dir, &["prepare", "--input", s(&reviews), "--template", s(&template), "--model", model, "--out", s(&prepared)])
-        .ok();
     let mut args = vec!["simulate", "--prepared", s(&prepared), "--out", s(&outputs)];
     args.extend_from_slice(simulate);
     run(dir, &args).ok();

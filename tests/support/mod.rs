@@ -65,6 +65,30 @@ pub fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples")
 }
 
+/// A path as text for command arguments (the suites only make UTF-8 paths).
+pub fn path_text(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
+/// Runs `bedrock-batch prepare` on the shipped sample with `model` into `<dir>/prep`; returns that folder.
+pub fn prepare_sample(dir: &Path, model: &str) -> PathBuf {
+    let prepared = dir.join("prep");
+    let (reviews, template) = (samples().join("reviews.csv"), samples().join("prompt.txt"));
+    let args = [
+        "prepare",
+        "--input",
+        path_text(&reviews),
+        "--template",
+        path_text(&template),
+        "--model",
+        model,
+        "--out",
+        path_text(&prepared),
+    ];
+    run(dir, &args).ok();
+    prepared
+}
+
 /// The repository's `tests/fixtures/` folder.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")

@@ -22,6 +22,7 @@ pub mod records;
 pub mod results;
 pub mod sheet;
 pub mod standin;
+mod string_newtype;
 pub mod template;
 pub mod tokens;
 

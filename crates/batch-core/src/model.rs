@@ -69,25 +69,6 @@ impl ModelId {
     }
 }
 
-impl TryFrom<String> for ModelId {
-    type Error = ModelError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ModelId> for String {
-    fn from(value: ModelId) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for ModelId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Families whose InvokeModel request and response bodies differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -163,6 +144,8 @@ impl InvocationType {
         }
     }
 }
+
+crate::string_newtype::string_newtype!(ModelId, ModelError);
 
 #[cfg(test)]
 mod tests {

@@ -64,24 +64,7 @@ impl JobName {
     }
 }
 
-impl std::fmt::Display for JobName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for JobName {
-    type Error = NameError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<JobName> for String {
-    fn from(value: JobName) -> Self {
-        value.0
-    }
-}
+crate::string_newtype::string_newtype!(JobName, NameError);
 
 #[cfg(test)]
 mod tests {

@@ -44,24 +44,7 @@ impl ClientRequestToken {
     }
 }
 
-impl std::fmt::Display for ClientRequestToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for ClientRequestToken {
-    type Error = NameError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ClientRequestToken> for String {
-    fn from(value: ClientRequestToken) -> Self {
-        value.0
-    }
-}
+crate::string_newtype::string_newtype!(ClientRequestToken, NameError);
 
 #[cfg(test)]
 mod tests {
