@@ -433,3 +433,14 @@ fn damaged_workbooks_give_one_error_line() {
         assert!(line.contains(name) && line.contains("damaged"), "{line}");
     }
 }
+
+#[test]
+fn help_describes_the_tool_for_its_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = run(dir.path(), &["--help"]);
+    let first = help.ok().lines().next().unwrap_or_default().to_string();
+    assert!(first.starts_with("Run Amazon Bedrock batch inference on a spreadsheet"), "{first}");
+    for command in ["prepare", "preview", "results", "simulate", "emulator"] {
+        assert!(help.stdout.contains(&format!("  {command}")), "{command} is listed");
+    }
+}

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Run Amazon Bedrock batch inference on a spreadsheet: one prompt per row, results joined back by recordId.
 #[derive(Debug, Parser)]
-#[command(name = "bedrock-batch", version, about, long_about = None, arg_required_else_help = true)]
+#[command(name = "bedrock-batch", version, long_about = None, arg_required_else_help = true)]
 pub struct Cli {
     /// The step to run.
     #[command(subcommand)]
