@@ -1,0 +1,321 @@
+//! Uploading a prepared part to S3: one checksummed PUT when small; otherwise a multipart upload whose id
+//! and every acknowledged chunk are recorded in the job history first, so an interrupted upload resumes
+//! without re-sending finished chunks. Chunks go up concurrently; each carries a CRC32 that S3 verifies.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
+use batch_app::history::{History, HistoryError, PartUpload, RunId, UploadedChunk};
+use batch_core::aws_names::S3Uri;
+use tokio::task::JoinSet;
+
+/// S3's smallest part size (all but the last part).
+pub const MIN_CHUNK_BYTES: u64 = 5 * 1024 * 1024;
+
+/// How parts are cut and how many go up at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadSettings {
+    /// Bytes per chunk (at least [`MIN_CHUNK_BYTES`]); files up to this size go up in one request.
+    pub chunk_bytes: u64,
+    /// Chunks in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        Self { chunk_bytes: 16 * 1024 * 1024, concurrency: 4 }
+    }
+}
+
+/// Progress of one part's upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadProgress {
+    /// A chunk was acknowledged (and recorded).
+    ChunkSent {
+        /// 1-based chunk number.
+        chunk: u32,
+        /// Its size.
+        bytes: u64,
+    },
+    /// Chunks already acknowledged before an interruption, not sent again.
+    Resumed {
+        /// How many.
+        chunks: u32,
+        /// Their bytes.
+        bytes: u64,
+    },
+}
+
+/// How an upload ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadOutcome {
+    /// The object was written; its ETag.
+    Uploaded(String),
+    /// The history already had it; nothing was sent.
+    AlreadyUploaded(String),
+}
+
+/// Why an upload stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// Reading the local part failed.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The part file.
+        path: std::path::PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// S3 refused or failed a request.
+    #[error("uploading to {target}: {detail}; the upload resumes from its last finished chunk when you run it again")]
+    S3 {
+        /// The object.
+        target: String,
+        /// What S3 said.
+        detail: String,
+    },
+    /// The job history could not be written.
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    /// Cancelled; the finished chunks are recorded.
+    #[error("upload to {target} cancelled after its finished chunks were recorded; run it again to resume")]
+    Cancelled {
+        /// The object.
+        target: String,
+    },
+}
+
+fn s3_error(target: &S3Uri, error: impl std::error::Error) -> UploadError {
+    UploadError::S3 { target: target.to_string(), detail: aws_sdk_s3::error::DisplayErrorContext(error).to_string() }
+}
+
+fn read_range(path: &Path, offset: u64, len: u64) -> Result<Vec<u8>, UploadError> {
+    let read = |source| UploadError::Read { path: path.to_path_buf(), source };
+    let mut file = std::fs::File::open(path).map_err(read)?;
+    file.seek(SeekFrom::Start(offset)).map_err(read)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(len).read_to_end(&mut bytes).map_err(read)?;
+    Ok(bytes)
+}
+
+/// Uploads part `part` of run `run` from `file` to `target`, resuming a recorded multipart upload.
+/// `cancel` stops before the next chunk; chunks in flight finish and are recorded.
+#[allow(clippy::too_many_arguments)]
+pub async fn upload_part(
+    client: &Client,
+    history: &Mutex<History>,
+    run: &RunId,
+    part: usize,
+    file: &Path,
+    target: &S3Uri,
+    settings: UploadSettings,
+    progress: &(dyn Fn(UploadProgress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<UploadOutcome, UploadError> {
+    let lock = || history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let recorded = lock().parts(run)?.into_iter().find(|p| p.part == part).map(|p| p.upload);
+    if let Some(PartUpload::Uploaded { etag }) = recorded {
+        return Ok(UploadOutcome::AlreadyUploaded(etag));
+    }
+    let size = std::fs::metadata(file).map_err(|source| UploadError::Read { path: file.to_path_buf(), source })?.len();
+    let chunk_bytes = settings.chunk_bytes.max(MIN_CHUNK_BYTES);
+    let (bucket, key) = (target.bucket(), target.key());
+    if size <= chunk_bytes {
+        let body = read_range(file, 0, size)?;
+        let put = client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .checksum_algorithm(ChecksumAlgorithm::Crc32)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| s3_error(target, e))?;
+        let etag = put.e_tag().unwrap_or_default().to_string();
+        lock().complete_upload(run, part, &etag)?;
+        progress(UploadProgress::ChunkSent { chunk: 1, bytes: size });
+        return Ok(UploadOutcome::Uploaded(etag));
+    }
+
+    // Send the missing chunks to the recorded upload; if S3 no longer knows it (expired, or the server
+    // lost it), start a new one once. A new upload is recorded before any of its chunks is sent.
+    let chunks = size.div_ceil(chunk_bytes) as u32;
+    let mut upload_id = match recorded {
+        Some(PartUpload::InProgress { upload_id }) => Some(upload_id),
+        _ => None,
+    };
+    let mut restarted = false;
+    loop {
+        let id = match upload_id.take() {
+            Some(id) => id,
+            None => {
+                let created = client
+                    .create_multipart_upload()
+                    .bucket(bucket)
+                    .key(key)
+                    .checksum_algorithm(ChecksumAlgorithm::Crc32)
+                    .send()
+                    .await
+                    .map_err(|e| s3_error(target, e))?;
+                let id = created.upload_id().unwrap_or_default().to_string();
+                lock().begin_upload(run, part, &id)?;
+                id
+            }
+        };
+        let plan = Chunks { file, target, upload_id: &id, count: chunks, chunk_bytes, size };
+        match send_chunks(client, history, run, part, &plan, settings, progress, cancel).await {
+            Ok(()) => return complete(client, history, run, part, target, &id).await,
+            Err(Sent::UploadGone) if !restarted => restarted = true,
+            Err(Sent::UploadGone) => {
+                return Err(UploadError::S3 {
+                    target: target.to_string(),
+                    detail: "S3 lost the multipart upload twice".into(),
+                });
+            }
+            Err(Sent::Failed(error)) => return Err(error),
+        }
+    }
+}
+
+/// How a part is cut.
+struct Chunks<'a> {
+    file: &'a Path,
+    target: &'a S3Uri,
+    upload_id: &'a str,
+    count: u32,
+    chunk_bytes: u64,
+    size: u64,
+}
+
+/// Why sending chunks stopped.
+enum Sent {
+    /// S3 does not know the upload (NoSuchUpload).
+    UploadGone,
+    /// Anything else.
+    Failed(UploadError),
+}
+
+impl From<UploadError> for Sent {
+    fn from(error: UploadError) -> Self {
+        Self::Failed(error)
+    }
+}
+
+impl From<HistoryError> for Sent {
+    fn from(error: HistoryError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+/// Sends the chunks the history does not have, `concurrency` at a time, recording each as S3 acknowledges it.
+#[allow(clippy::too_many_arguments)]
+async fn send_chunks(
+    client: &Client,
+    history: &Mutex<History>,
+    run: &RunId,
+    part: usize,
+    plan: &Chunks<'_>,
+    settings: UploadSettings,
+    progress: &(dyn Fn(UploadProgress) + Sync),
+    cancel: &AtomicBool,
+) -> Result<(), Sent> {
+    let lock = || history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let done: Vec<u32> = lock().chunks(run, part)?.iter().map(|c| c.chunk).collect();
+    if !done.is_empty() {
+        let bytes = done.iter().map(|&c| chunk_len(c, plan.chunk_bytes, plan.size)).sum();
+        progress(UploadProgress::Resumed { chunks: done.len() as u32, bytes });
+    }
+    let mut pending: Vec<u32> = (1..=plan.count).rev().filter(|c| !done.contains(c)).collect();
+    let mut in_flight = JoinSet::new();
+    let mut stop: Option<Sent> = None;
+    loop {
+        while in_flight.len() < settings.concurrency.max(1) && stop.is_none() && !cancel.load(Ordering::SeqCst) {
+            let Some(chunk) = pending.pop() else { break };
+            let offset = u64::from(chunk - 1) * plan.chunk_bytes;
+            let body = read_range(plan.file, offset, chunk_len(chunk, plan.chunk_bytes, plan.size))?;
+            let request = client
+                .upload_part()
+                .bucket(plan.target.bucket())
+                .key(plan.target.key())
+                .upload_id(plan.upload_id)
+                .part_number(chunk as i32)
+                .checksum_algorithm(ChecksumAlgorithm::Crc32)
+                .body(ByteStream::from(body));
+            in_flight.spawn(async move { (chunk, request.send().await) });
+        }
+        let Some(joined) = in_flight.join_next().await else { break };
+        match joined {
+            Ok((chunk, Ok(sent))) => {
+                let recorded = UploadedChunk {
+                    chunk,
+                    etag: sent.e_tag().unwrap_or_default().to_string(),
+                    checksum: sent.checksum_crc32().unwrap_or_default().to_string(),
+                };
+                lock().record_chunk(run, part, &recorded)?;
+                progress(UploadProgress::ChunkSent { chunk, bytes: chunk_len(chunk, plan.chunk_bytes, plan.size) });
+            }
+            Ok((_, Err(e))) => {
+                let gone = e.as_service_error().and_then(|s| aws_sdk_s3::error::ProvideErrorMetadata::code(s))
+                    == Some("NoSuchUpload");
+                stop.get_or_insert_with(
+                    || if gone { Sent::UploadGone } else { Sent::Failed(s3_error(plan.target, e)) },
+                );
+            }
+            Err(e) => {
+                stop.get_or_insert(Sent::Failed(UploadError::S3 {
+                    target: plan.target.to_string(),
+                    detail: e.to_string(),
+                }));
+            }
+        }
+    }
+    if let Some(stop) = stop {
+        return Err(stop);
+    }
+    if lock().chunks(run, part)?.len() < plan.count as usize {
+        return Err(Sent::Failed(UploadError::Cancelled { target: plan.target.to_string() }));
+    }
+    Ok(())
+}
+
+/// Completes the upload from the recorded chunks and records the object's ETag.
+async fn complete(
+    client: &Client,
+    history: &Mutex<History>,
+    run: &RunId,
+    part: usize,
+    target: &S3Uri,
+    upload_id: &str,
+) -> Result<UploadOutcome, UploadError> {
+    let lock = || history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let parts: Vec<CompletedPart> = lock()
+        .chunks(run, part)?
+        .into_iter()
+        .map(|c| {
+            let built = CompletedPart::builder().part_number(c.chunk as i32).e_tag(c.etag);
+            if c.checksum.is_empty() { built.build() } else { built.checksum_crc32(c.checksum).build() }
+        })
+        .collect();
+    let completed = client
+        .complete_multipart_upload()
+        .bucket(target.bucket())
+        .key(target.key())
+        .upload_id(upload_id)
+        .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+        .send()
+        .await
+        .map_err(|e| s3_error(target, e))?;
+    let etag = completed.e_tag().unwrap_or_default().to_string();
+    lock().complete_upload(run, part, &etag)?;
+    Ok(UploadOutcome::Uploaded(etag))
+}
+
+fn chunk_len(chunk: u32, chunk_bytes: u64, size: u64) -> u64 {
+    let start = u64::from(chunk - 1) * chunk_bytes;
+    chunk_bytes.min(size - start)
+}
