@@ -8,7 +8,7 @@
 //! `row["Any Name"]`. Cell text is always inserted literally: data that looks like a template is never
 //! expanded, because values are never parsed as templates.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
@@ -321,14 +321,6 @@ fn describe(error: &minijinja::Error) -> String {
         text = format!("line {line}: {text}");
     }
     text
-}
-
-/// Column names used by a set of templates, for reporting.
-pub fn used_columns(templates: &[&PromptTemplate], headers: &[String]) -> Vec<String> {
-    let set: HashSet<usize> = templates.iter().flat_map(|t| t.columns().iter().copied()).collect();
-    let mut indices: Vec<usize> = set.into_iter().collect();
-    indices.sort_unstable();
-    indices.into_iter().filter_map(|i| headers.get(i).cloned()).collect()
 }
 
 #[cfg(test)]

@@ -62,16 +62,6 @@ pub fn format_unix_micros(micros: i64) -> String {
     }
 }
 
-/// Formats an Excel/ODS date serial (days since 1899-12-30, fraction = time of day) as ISO-8601 text.
-pub fn format_excel_serial(serial: f64) -> String {
-    if !serial.is_finite() {
-        return format_number(serial);
-    }
-    // 25569 = days from 1899-12-30 to 1970-01-01. Round to the millisecond as spreadsheets display.
-    let millis = ((serial - 25_569.0) * 86_400_000.0).round() as i64;
-    format_unix_micros(millis * 1000)
-}
-
 /// Formats a duration in days (a spreadsheet duration cell) as `[h]:mm:ss`.
 pub fn format_duration_days(days: f64) -> String {
     let total = (days * 86_400.0).round() as i64;
@@ -105,8 +95,6 @@ mod tests {
         assert_eq!(format_unix_days(0), "1970-01-01");
         assert_eq!(format_unix_days(19_844), "2024-05-01");
         assert_eq!(format_unix_days(-1), "1969-12-31");
-        assert_eq!(format_excel_serial(45_413.0), "2024-05-01");
-        assert_eq!(format_excel_serial(45_413.5), "2024-05-01 12:00:00");
         assert_eq!(format_unix_micros(1_500_000), "1970-01-01 00:00:01.5");
         assert_eq!(format_duration_days(1.5), "36:00:00");
     }

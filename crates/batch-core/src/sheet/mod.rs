@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use cell_text::{format_excel_serial, format_number, format_unix_days};
+pub use cell_text::{format_number, format_unix_days};
 pub use error::ImportError;
 pub use format::SheetFormat;
 pub use guard::is_guarded;
