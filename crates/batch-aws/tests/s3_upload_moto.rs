@@ -10,12 +10,7 @@ use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use test_servers::Moto;
 
 async fn s3_client(endpoint: &str) -> aws_sdk_s3::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .test_credentials()
-        .load()
-        .await;
+    let config = test_servers::sdk_config(endpoint).await;
     let client =
         aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
     client.create_bucket().bucket("in-bucket").send().await.unwrap();

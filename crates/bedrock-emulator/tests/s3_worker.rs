@@ -13,16 +13,7 @@ use batch_core::model::ModelId;
 use batch_core::records::{InferenceParams, RecordBuilder};
 use batch_core::results::{Manifest, parse_line};
 use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, S3Store, spawn};
-use test_servers::Moto;
-
-async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .test_credentials()
-        .load()
-        .await
-}
+use test_servers::{Moto, sdk_config};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_reads_its_input_from_s3_and_writes_outputs_there() {

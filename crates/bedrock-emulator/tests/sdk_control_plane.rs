@@ -30,13 +30,7 @@ fn start(faults: Faults) -> (EmulatorHandle, Arc<MemoryStore>) {
 }
 
 async fn client(endpoint: &str) -> aws_sdk_bedrock::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .test_credentials()
-        .load()
-        .await;
-    aws_sdk_bedrock::Client::new(&config)
+    aws_sdk_bedrock::Client::new(&test_servers::sdk_config(endpoint).await)
 }
 
 fn create(

@@ -1,4 +1,5 @@
-//! Test servers on loopback: moto (S3, IAM, STS) from the virtualenv that `scripts/test.sh` creates.
+//! Test servers on loopback: moto (S3, IAM, STS) from the virtualenv that `scripts/test.sh` creates, and the
+//! SDK configuration that points the real aws-sdk-rust clients at them.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -69,4 +70,14 @@ impl Drop for Moto {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// An SDK configuration for a loopback server at `endpoint`: region us-east-1 and test credentials.
+pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .test_credentials()
+        .load()
+        .await
 }
