@@ -13,6 +13,8 @@ pub enum ErrorKind {
     ServiceQuotaExceeded,
     /// Too many requests (429).
     Throttling,
+    /// The service failed (500); safe to retry.
+    InternalServer,
 }
 
 impl ErrorKind {
@@ -24,6 +26,7 @@ impl ErrorKind {
             Self::Conflict => "ConflictException",
             Self::ServiceQuotaExceeded => "ServiceQuotaExceededException",
             Self::Throttling => "ThrottlingException",
+            Self::InternalServer => "InternalServerException",
         }
     }
 
@@ -34,6 +37,7 @@ impl ErrorKind {
             Self::ResourceNotFound => 404,
             Self::Conflict => 409,
             Self::Throttling => 429,
+            Self::InternalServer => 500,
         }
     }
 }

@@ -37,4 +37,6 @@ impl JobFault {
 pub struct Faults {
     /// The next this-many create calls answer `ThrottlingException`.
     pub throttle_creates: u32,
+    /// The next this-many calls of any kind answer `InternalServerException` (HTTP 500).
+    pub internal_errors: u32,
 }

@@ -5,56 +5,23 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use hyper::Method;
 
 use crate::api::{CreateJobRequest, ListJobsRequest};
 use crate::catalogue::foundation_models;
 use crate::error::{ApiError, ErrorKind};
 use crate::registry::Registry;
+use crate::server::{Reply, ServedRequest, ServerHandle, percent_decode, query_pairs, respond, spawn_server};
 use crate::store::ObjectStore;
+
+/// A running emulator; stops when dropped.
+pub type EmulatorHandle = ServerHandle;
 
 /// Shared state of a running emulator.
 struct State {
-    registry: Mutex<Registry>,
+    registry: Arc<Mutex<Registry>>,
     store: Arc<dyn ObjectStore>,
     region: String,
-}
-
-/// A running emulator; stops when dropped.
-pub struct EmulatorHandle {
-    addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl EmulatorHandle {
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// `http://<addr>`, for an SDK's endpoint URL.
-    pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-impl Drop for EmulatorHandle {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 /// Starts the emulator on `addr` (port 0 picks a free port) in a thread of its own; the worker advances
@@ -66,125 +33,59 @@ pub fn spawn(
     region: &str,
     tick: Duration,
 ) -> std::io::Result<EmulatorHandle> {
-    let listener = std::net::TcpListener::bind(addr)?;
-    listener.set_nonblocking(true)?;
-    let addr = listener.local_addr()?;
-    let state = Arc::new(State { registry: Mutex::new(registry), store, region: region.to_string() });
-    let (shutdown_tx, shutdown_rx) = oneshot::channel();
-    let thread = std::thread::Builder::new().name("bedrock-emulator".into()).spawn(move || {
-        let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                eprintln!("error: the Bedrock emulator could not start its runtime: {error}");
-                return;
-            }
-        };
-        runtime.block_on(serve(listener, state, tick, shutdown_rx));
-    })?;
-    Ok(EmulatorHandle { addr, shutdown: Some(shutdown_tx), thread: Some(thread) })
+    spawn_shared(addr, Arc::new(Mutex::new(registry)), store, region, tick)
 }
 
-async fn serve(
-    listener: std::net::TcpListener,
-    state: Arc<State>,
+/// Like [`spawn`], over a registry the caller keeps a handle to (the sandbox saves it to disk).
+pub fn spawn_shared(
+    addr: SocketAddr,
+    registry: Arc<Mutex<Registry>>,
+    store: Arc<dyn ObjectStore>,
+    region: &str,
     tick: Duration,
-    mut shutdown: oneshot::Receiver<()>,
-) {
-    let Ok(listener) = TcpListener::from_std(listener) else { return };
+) -> std::io::Result<EmulatorHandle> {
+    let state = Arc::new(State { registry, store, region: region.to_string() });
     let ticker = {
         let state = state.clone();
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(tick);
-            loop {
-                interval.tick().await;
-                let state = state.clone();
-                // The worker reads and writes objects: keep it off the async threads.
-                let _ = tokio::task::spawn_blocking(move || {
-                    if let Ok(mut registry) = state.registry.lock() {
-                        registry.tick(state.store.as_ref());
-                    }
-                })
-                .await;
-            }
+        Box::new(move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+            Box::pin(async move {
+                let mut interval = tokio::time::interval(tick);
+                loop {
+                    interval.tick().await;
+                    let state = state.clone();
+                    // The worker reads and writes objects: keep it off the async threads.
+                    let _ = tokio::task::spawn_blocking(move || {
+                        if let Ok(mut registry) = state.registry.lock() {
+                            registry.tick(state.store.as_ref());
+                        }
+                    })
+                    .await;
+                }
+            })
         })
     };
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => break,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let state = state.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| handle(state.clone(), request));
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
-                });
-            }
-        }
-    }
-    ticker.abort();
+    let handler = Arc::new(move |request: ServedRequest| handle(&state, request));
+    spawn_server(addr, "bedrock-emulator", handler, Some(ticker))
 }
 
-fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
-    response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
-    response
-}
-
-fn error(error: &ApiError) -> Response<Full<Bytes>> {
-    let status = StatusCode::from_u16(error.kind.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut response = json(status, error.body());
+fn error(error: &ApiError) -> Reply {
+    let mut response = respond(error.kind.http_status(), "application/json", error.body());
     response.headers_mut().insert("x-amzn-errortype", hyper::header::HeaderValue::from_static(error.kind.type_name()));
-    response
+    Some(response)
 }
 
-/// Decodes `%XX` escapes (the SDK percent-encodes ARNs in path labels and query values).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn query(request: &Request<Incoming>) -> Vec<(String, String)> {
-    request
-        .uri()
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
-    let method = request.method().clone();
-    let path = request.uri().path().to_string();
-    let params = query(&request);
-    let body = request.into_body().collect().await?.to_bytes();
+fn handle(state: &State, request: ServedRequest) -> Reply {
+    let ServedRequest { head, body } = request;
+    let (method, path) = (head.method.clone(), head.uri.path().to_string());
+    let params = query_pairs(&head);
     let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let Ok(mut registry) = state.registry.lock() else {
-        return Ok(error(&ApiError::new(ErrorKind::Throttling, "The emulator is busy; try again.")));
+        return error(&ApiError::new(ErrorKind::InternalServer, "The emulator failed; restart it."));
     };
+    if let Some(injected) = registry.take_internal_error() {
+        return error(&injected);
+    }
     let answer = match (&method, segments.as_slice()) {
         (&Method::POST, ["model-invocation-job"]) => serde_json::from_slice::<CreateJobRequest>(&body)
             .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The request body is not valid: {e}")))
@@ -208,8 +109,8 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
         (&Method::GET, ["foundation-models"]) => Ok(foundation_models(&state.region).to_string()),
         _ => Err(ApiError::new(ErrorKind::ResourceNotFound, format!("The emulator does not serve {method} {path}."))),
     };
-    Ok(match answer {
-        Ok(body) => json(StatusCode::OK, body),
+    match answer {
+        Ok(body) => Some(respond(200, "application/json", body)),
         Err(e) => error(&e),
-    })
+    }
 }

@@ -13,14 +13,17 @@ mod error;
 mod faults;
 mod http;
 mod registry;
+pub mod s3;
 mod s3_store;
+mod server;
 mod store;
 mod worker;
 
 pub use api::{CreateJobRequest, JobDetail, JobSummary, ListJobsRequest, ListJobsResponse, S3Config, Tag};
 pub use error::{ApiError, ErrorKind};
 pub use faults::{FAULT_TAG, Faults};
-pub use http::{EmulatorHandle, spawn};
+pub use http::{EmulatorHandle, spawn, spawn_shared};
 pub use registry::{Registry, RegistryConfig};
 pub use s3_store::S3Store;
+pub use server::ServerHandle;
 pub use store::{MemoryStore, ObjectStore, StoreError};

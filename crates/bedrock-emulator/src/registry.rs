@@ -115,6 +115,7 @@ pub struct Registry {
     config: RegistryConfig,
     jobs: Vec<Job>,
     throttles_left: u32,
+    internal_errors_left: u32,
 }
 
 fn constraint(field: &str, value: &str, rule: &str) -> ApiError {
@@ -127,7 +128,22 @@ impl Registry {
     /// An empty registry.
     pub fn new(config: RegistryConfig) -> Self {
         let throttles_left = config.faults.throttle_creates;
-        Self { config, jobs: Vec::new(), throttles_left }
+        let internal_errors_left = config.faults.internal_errors;
+        Self { config, jobs: Vec::new(), throttles_left, internal_errors_left }
+    }
+
+    /// Makes the next `count` calls of any kind answer `InternalServerException`.
+    pub fn fail_next_calls(&mut self, count: u32) {
+        self.internal_errors_left = count;
+    }
+
+    /// Consumes one injected internal error, if any is left (the HTTP layer asks before each call).
+    pub fn take_internal_error(&mut self) -> Option<ApiError> {
+        if self.internal_errors_left == 0 {
+            return None;
+        }
+        self.internal_errors_left -= 1;
+        Some(ApiError::new(ErrorKind::InternalServer, "Internal server error (injected by the emulator)."))
     }
 
     /// Makes the next `count` create calls answer `ThrottlingException`.

@@ -104,7 +104,7 @@ async fn errors_arrive_as_the_sdks_typed_exceptions() {
 
 #[tokio::test]
 async fn throttled_creates_are_retried_by_the_sdk() {
-    let (emulator, _) = start(Faults { throttle_creates: 1 });
+    let (emulator, _) = start(Faults { throttle_creates: 1, ..Faults::default() });
     let client = client(&emulator.endpoint()).await;
     assert!(create(&client, "after-throttle").send().await.is_ok(), "the SDK retries ThrottlingException");
 }
