@@ -123,6 +123,7 @@ fn run_results(args: ResultsArgs) -> Result<ExitCode> {
         export: args.export,
         excel_safe: args.excel_safe,
         prices: prices(args.prices.as_deref())?,
+        unfinished_list: None,
     };
     let summary = join_results(&request, &TerminalProgress::new())?;
     match args.format {

@@ -111,6 +111,7 @@ fn end_to_end(c: &mut Criterion) {
         export: dir.path().join("joined.csv"),
         excel_safe: false,
         prices: PriceTable::bundled(),
+        unfinished_list: None,
     };
     group.bench_function("results to CSV", |b| b.iter(|| join_results(&results, &NoProgress).expect("results")));
     group.finish();

@@ -11,6 +11,7 @@ mod plan_file;
 mod preview;
 mod prompts;
 mod staging;
+mod subset;
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -23,6 +24,7 @@ pub use plan_file::{
 };
 pub use preview::{Preview, PreviewRequest, preview};
 pub use prompts::{PromptBuffers, PromptStream, Prompts, RenderedRow};
+pub use subset::prepare_subset;
 
 use crate::limits::Limits;
 use crate::model::{InvocationType, ModelId};

@@ -13,6 +13,7 @@ mod scan;
 mod spill;
 mod summary;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use index::{CorruptLine, FolderStats, OutputScan, scan_outputs};
@@ -45,6 +46,9 @@ pub struct ResultsRequest {
     pub excel_safe: bool,
     /// Prices for the cost from measured tokens.
     pub prices: PriceTable,
+    /// Where to list the record ids of rows that did not succeed (failed or missing), one per line — the
+    /// input of a retry.
+    pub unfinished_list: Option<PathBuf>,
 }
 
 /// Why results could not be joined or exported.
@@ -147,6 +151,10 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
     let mut summary = ResultsSummary::new(rows);
     let mut joined = BucketJoin::new(buckets);
     let mut row = Row::new();
+    let mut unfinished = match &request.unfinished_list {
+        Some(path) => Some((std::io::BufWriter::new(std::fs::File::create(path).map_err(io(path))?), path)),
+        None => None,
+    };
     progress.phase("Joining rows", Some(rows));
     while source.next_row(&mut row)? {
         let number = row.number();
@@ -156,6 +164,11 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
         let (status, outcome) = joined.take(number, &scan).map_err(io(scratch.path()))?;
         summary.count(status, &outcome);
         let record_id = scheme.id_for(number);
+        if status != Status::Succeeded
+            && let Some((out, path)) = unfinished.as_mut()
+        {
+            writeln!(out, "{record_id}").map_err(io(path))?;
+        }
         writer.write(&row, &ResultFields { record_id: &record_id, status, outcome: &outcome })?;
         if number.is_multiple_of(4096) {
             progress.advance(4096);
@@ -166,6 +179,9 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
         return Err(mismatch(format!("it has {} data rows but {rows} were prepared", summary.joined_rows())));
     }
     writer.finish()?;
+    if let Some((mut out, path)) = unfinished {
+        out.flush().map_err(io(path))?;
+    }
     drop(scratch);
 
     let (input_tokens, output_tokens, basis) = summary.measured_tokens(&manifests);

@@ -18,6 +18,7 @@ fn request(input: &Path, prepared: &Path, outputs: &Path, export: &Path) -> Resu
         export: export.to_path_buf(),
         excel_safe: false,
         prices: PriceTable::bundled(),
+        unfinished_list: None,
     }
 }
 
@@ -173,4 +174,53 @@ fn missing_outputs_and_a_different_sheet_are_refused() {
     assert!(!dir.path().join("r.csv").exists(), "no export is left behind when the join fails");
     assert!(!scratch_left(dir.path()), "nor a spill folder");
     let _ = PreparedPlan::read(&prep.join("plan.json")).unwrap();
+}
+
+#[test]
+fn unfinished_rows_are_listed_and_a_subset_folder_holds_exactly_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // Minimum 10 records per job in the test plan; 100 rows.
+    let (input, prep, plan) = prepared(dir.path(), 100, "anthropic.claude-haiku-4-5-20251001-v1:0");
+    let outputs = dir.path().join("outputs");
+    let faults = SimulationFaults { fail_every: Some(4), drop_every: Some(9), shuffle: true };
+    simulate_outputs(&prep, &outputs, faults).unwrap();
+    let mut req = request(&input, &prep, &outputs, &dir.path().join("joined.csv"));
+    let list = dir.path().join("unfinished.txt");
+    req.unfinished_list = Some(list.clone());
+    let summary = join_results(&req, &NoProgress).unwrap();
+    let ids: std::collections::HashSet<String> =
+        std::fs::read_to_string(&list).unwrap().lines().map(str::to_string).collect();
+    assert_eq!(ids.len() as u64, summary.failed + summary.missing);
+    assert!(summary.failed > 0 && summary.missing > 0, "{summary:?}");
+
+    let retry_dir = dir.path().join("retry");
+    let subset = crate::prepare::prepare_subset(&prep, &ids, &retry_dir).unwrap();
+    assert_eq!(subset.totals.records, ids.len() as u64);
+    assert_eq!(subset.parts.iter().map(|p| p.records).sum::<u64>(), ids.len() as u64);
+    assert!(subset.parts.iter().all(|p| p.records >= plan.limits.min_records_per_job));
+    // The kept lines are the original lines, byte for byte, with the same record ids.
+    let original: std::collections::HashMap<String, String> = plan
+        .parts
+        .iter()
+        .flat_map(|p| {
+            std::fs::read_to_string(prep.join(&p.file)).unwrap().lines().map(str::to_string).collect::<Vec<_>>()
+        })
+        .map(|line| {
+            (serde_json::from_str::<serde_json::Value>(&line).unwrap()["recordId"].as_str().unwrap().to_string(), line)
+        })
+        .collect();
+    let mut seen = 0;
+    for part in &subset.parts {
+        for line in std::fs::read_to_string(retry_dir.join(&part.file)).unwrap().lines() {
+            let id = serde_json::from_str::<serde_json::Value>(line).unwrap()["recordId"].as_str().unwrap().to_string();
+            assert!(ids.contains(&id));
+            assert_eq!(original[&id], line);
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, ids.len());
+    // Too few rows for a job: the plan's minimum error, not an empty folder.
+    let few: std::collections::HashSet<String> = ids.iter().take(3).cloned().collect();
+    let error = crate::prepare::prepare_subset(&prep, &few, &dir.path().join("few")).unwrap_err();
+    assert!(error.to_string().contains("at least"), "{error}");
 }
