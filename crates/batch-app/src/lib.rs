@@ -2,3 +2,5 @@
 //! (prepare, submit, track, fetch, retry), and the job history they share.
 
 pub mod history;
+pub mod lifecycle;
+pub mod ports;

@@ -1,4 +1,13 @@
-//! Bedrock Batch Studio's AWS adapters, each over the real aws-sdk-rust clients: so far the resumable S3
-//! upload of prepared parts.
+//! Bedrock Batch Studio's AWS adapters over the real aws-sdk-rust clients: the ports of `batch-app`
+//! (Bedrock jobs, S3 transfers), the caller's identity, Service Quotas, and loading AWS access.
 
+pub mod bedrock_jobs;
+pub mod environment;
+mod failure;
+pub mod identity;
+pub mod quotas;
+pub mod s3_transfer;
 pub mod s3_upload;
+
+pub use bedrock_jobs::BedrockJobs;
+pub use s3_transfer::S3Transfer;

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aws_sdk_s3::Client;
+use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
 use batch_app::history::{History, HistoryError, PartUpload, RunId, UploadedChunk};
@@ -78,6 +79,8 @@ pub enum UploadError {
         target: String,
         /// What S3 said.
         detail: String,
+        /// Retry or stop.
+        kind: batch_app::ports::FailureKind,
     },
     /// The job history could not be written.
     #[error(transparent)]
@@ -90,8 +93,12 @@ pub enum UploadError {
     },
 }
 
-fn s3_error(target: &S3Uri, error: impl std::error::Error) -> UploadError {
-    UploadError::S3 { target: target.to_string(), detail: aws_sdk_s3::error::DisplayErrorContext(error).to_string() }
+fn s3_error<E>(target: &S3Uri, operation: &'static str, error: aws_sdk_s3::error::SdkError<E, HttpResponse>) -> UploadError
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let failure = crate::failure::service_error(operation, error);
+    UploadError::S3 { target: target.to_string(), detail: failure.message, kind: failure.kind }
 }
 
 fn read_range(path: &Path, offset: u64, len: u64) -> Result<Vec<u8>, UploadError> {
@@ -135,7 +142,7 @@ pub async fn upload_part(
             .body(ByteStream::from(body))
             .send()
             .await
-            .map_err(|e| s3_error(target, e))?;
+            .map_err(|e| s3_error(target, "PutObject", e))?;
         let etag = put.e_tag().unwrap_or_default().to_string();
         lock().complete_upload(run, part, &etag)?;
         progress(UploadProgress::ChunkSent { chunk: 1, bytes: size });
@@ -161,7 +168,7 @@ pub async fn upload_part(
                     .checksum_algorithm(ChecksumAlgorithm::Crc32)
                     .send()
                     .await
-                    .map_err(|e| s3_error(target, e))?;
+                    .map_err(|e| s3_error(target, "CreateMultipartUpload", e))?;
                 let id = created.upload_id().unwrap_or_default().to_string();
                 lock().begin_upload(run, part, &id)?;
                 id
@@ -175,6 +182,7 @@ pub async fn upload_part(
                 return Err(UploadError::S3 {
                     target: target.to_string(),
                     detail: "S3 lost the multipart upload twice".into(),
+                    kind: batch_app::ports::FailureKind::Unavailable,
                 });
             }
             Err(Sent::Failed(error)) => return Err(error),
@@ -263,13 +271,14 @@ async fn send_chunks(
                 let gone = e.as_service_error().and_then(|s| aws_sdk_s3::error::ProvideErrorMetadata::code(s))
                     == Some("NoSuchUpload");
                 stop.get_or_insert_with(
-                    || if gone { Sent::UploadGone } else { Sent::Failed(s3_error(plan.target, e)) },
+                    || if gone { Sent::UploadGone } else { Sent::Failed(s3_error(plan.target, "UploadPart", e)) },
                 );
             }
             Err(e) => {
                 stop.get_or_insert(Sent::Failed(UploadError::S3 {
                     target: plan.target.to_string(),
                     detail: e.to_string(),
+                    kind: batch_app::ports::FailureKind::Other,
                 }));
             }
         }
@@ -309,7 +318,7 @@ async fn complete(
         .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
         .send()
         .await
-        .map_err(|e| s3_error(target, e))?;
+        .map_err(|e| s3_error(target, "CompleteMultipartUpload", e))?;
     let etag = completed.e_tag().unwrap_or_default().to_string();
     lock().complete_upload(run, part, &etag)?;
     Ok(UploadOutcome::Uploaded(etag))

@@ -35,6 +35,7 @@ fn record_run(history: &Mutex<History>, target: &S3Uri, bytes: u64) -> RunId {
         sandbox: false,
         retry_of: None,
         parts: vec![NewPart { file: "part-001.jsonl".into(), records: 100, bytes, input_uri: target.clone() }],
+        settings: Default::default(),
     };
     history.lock().unwrap().create_run(&run).unwrap()
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use batch_core::aws_names::{ClientRequestToken, JobName, JobStatus, RoleArn, S3Uri};
 use batch_core::record_id::fnv1a;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A run's id, `run-YYYYMMDD-HHMMSS-xxxxxx`: sortable by time, unique per start.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -98,6 +98,37 @@ pub struct NewPart {
     pub input_uri: S3Uri,
 }
 
+/// A VPC for the job's S3 access.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcSettings {
+    /// 1–16 subnet ids.
+    pub subnet_ids: Vec<String>,
+    /// 1–5 security group ids.
+    pub security_group_ids: Vec<String>,
+}
+
+/// How a run's jobs are created: kept with the run so any later process creates the remaining jobs alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobSettings {
+    /// Hours before an unfinished job expires (24–168).
+    pub timeout_hours: u32,
+    /// Tags on every job.
+    pub tags: Vec<(String, String)>,
+    /// VPC configuration, if any.
+    pub vpc: Option<VpcSettings>,
+    /// KMS key for the output, if any.
+    pub output_kms_key: Option<String>,
+    /// Submitted plus in-progress jobs allowed per model at once (this tool's cap).
+    pub max_concurrent_jobs: usize,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self { timeout_hours: 24, tags: Vec::new(), vpc: None, output_kms_key: None, max_concurrent_jobs: 10 }
+    }
+}
+
 /// A run to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRun {
@@ -119,6 +150,8 @@ pub struct NewRun {
     pub retry_of: Option<RunId>,
     /// Its parts, in order.
     pub parts: Vec<NewPart>,
+    /// How its jobs are created.
+    pub settings: JobSettings,
 }
 
 /// A recorded run.
@@ -148,6 +181,8 @@ pub struct Run {
     pub state: RunState,
     /// Where its joined results were written.
     pub results_dir: Option<PathBuf>,
+    /// How its jobs are created.
+    pub settings: JobSettings,
 }
 
 /// How far a part's upload got.

@@ -56,6 +56,8 @@ CREATE TABLE jobs (
     PRIMARY KEY (run_id, part),
     FOREIGN KEY (run_id, part) REFERENCES parts(run_id, part)
 );
+"#, r#"
+ALTER TABLE runs ADD COLUMN job_settings TEXT NOT NULL DEFAULT '{}';
 "#];
 
 /// Brings the schema up to date.

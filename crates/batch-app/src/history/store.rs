@@ -112,12 +112,24 @@ impl History {
     /// Records a new run and its parts (one transaction) and returns its id.
     pub fn create_run(&mut self, run: &NewRun) -> Result<RunId, HistoryError> {
         let id = RunId::generate();
+        self.create_run_as(&id, run)?;
+        Ok(id)
+    }
+
+    /// Records a new run under an id chosen beforehand (its object keys contain it).
+    pub fn create_run_as(&mut self, id: &RunId, run: &NewRun) -> Result<(), HistoryError> {
+        let id = id.clone();
+        let settings = serde_json::to_string(&run.settings).map_err(|e| HistoryError::Corrupt {
+            path: self.path.clone(),
+            column: "runs.job_settings",
+            value: e.to_string(),
+        })?;
         let path = self.path.clone();
         let db = |source| HistoryError::Database { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(db)?;
         tx.execute(
-            "INSERT INTO runs (id, created_at, prepared_dir, model_id, role_arn, input_uri, output_uri, job_name, sandbox, retry_of, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO runs (id, created_at, prepared_dir, model_id, role_arn, input_uri, output_uri, job_name, sandbox, retry_of, state, job_settings)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 id.as_str(),
                 now_rfc3339(),
@@ -130,6 +142,7 @@ impl History {
                 run.sandbox,
                 run.retry_of.as_ref().map(RunId::as_str),
                 RunState::Uploading.as_str(),
+                settings,
             ],
         )
         .map_err(db)?;
@@ -140,12 +153,12 @@ impl History {
             )
             .map_err(db)?;
         }
-        tx.commit().map_err(db)?;
-        Ok(id)
+        tx.commit().map_err(db)
     }
 
     fn run_from(&self, row: &Row<'_>) -> rusqlite::Result<(Run, String)> {
         let state: String = row.get("state")?;
+        let settings: String = row.get("job_settings")?;
         Ok((
             Run {
                 id: RunId(row.get("id")?),
@@ -160,6 +173,8 @@ impl History {
                 retry_of: row.get::<_, Option<String>>("retry_of")?.map(RunId),
                 state: RunState::Uploading,
                 results_dir: row.get::<_, Option<String>>("results_dir")?.map(PathBuf::from),
+                // Settings written by this tool always parse; an edited database falls back to defaults.
+                settings: serde_json::from_str(&settings).unwrap_or_default(),
             },
             state,
         ))
@@ -402,6 +417,19 @@ impl History {
     /// The jobs of one run.
     pub fn run_jobs(&self, id: &RunId) -> Result<Vec<JobRecord>, HistoryError> {
         self.jobs_where("WHERE run_id = ?1", &[&id.as_str()])
+    }
+
+    /// The job with this ARN or bare job id.
+    pub fn job(&self, arn_or_id: &str) -> Result<JobRecord, HistoryError> {
+        let suffix = format!("%/{arn_or_id}");
+        self.job_where("WHERE job_arn = ?1 OR job_arn LIKE ?2", &[&arn_or_id, &suffix])?
+            .ok_or_else(|| HistoryError::NotFound(format!("job {arn_or_id}")))
+    }
+
+    /// Jobs of `model_id` (any run) that were created and have not been seen to end: the slots in use.
+    pub fn active_jobs_for_model(&self, model_id: &str) -> Result<usize, HistoryError> {
+        let jobs = self.jobs_where("WHERE run_id IN (SELECT id FROM runs WHERE model_id = ?1)", &[&model_id])?;
+        Ok(jobs.iter().filter(|j| j.job_arn.is_some() && !j.status.as_ref().is_some_and(JobStatus::is_terminal)).count())
     }
 
     /// Jobs whose creation was intended but never confirmed: re-send them with their recorded token.

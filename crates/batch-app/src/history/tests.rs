@@ -25,6 +25,11 @@ fn new_run(parts: usize) -> NewRun {
                 input_uri: input.join(&format!("part-{i:03}.jsonl")),
             })
             .collect(),
+        settings: JobSettings {
+            tags: vec![("team".into(), "insights".into())],
+            max_concurrent_jobs: 2,
+            ..JobSettings::default()
+        },
     }
 }
 
@@ -43,6 +48,8 @@ fn runs_and_parts_survive_reopening() {
     let run = history.run(id.as_str()).unwrap();
     assert_eq!(run.state, RunState::Uploading);
     assert_eq!(run.role_arn, "arn:aws:iam::123456789012:role/BedrockBatchRole");
+    assert_eq!(run.settings.tags, [("team".to_string(), "insights".to_string())]);
+    assert_eq!(run.settings.max_concurrent_jobs, 2);
     let parts = history.parts(&id).unwrap();
     assert_eq!(parts.len(), 3);
     assert_eq!(parts[2].input_uri, "s3://analytics-in/batch/run1/part-003.jsonl");
@@ -146,4 +153,25 @@ fn a_newer_schema_is_refused_and_run_ids_are_unique() {
     let ids: std::collections::HashSet<String> = (0..200).map(|_| RunId::generate().as_str().to_string()).collect();
     assert_eq!(ids.len(), 200);
     assert!(Path::new(&History::default_path()).ends_with("history.sqlite"));
+}
+
+#[test]
+fn jobs_are_found_by_arn_or_bare_id_and_active_ones_count_against_the_model_cap() {
+    let mut history = History::in_memory().unwrap();
+    let id = history.create_run(&new_run(3)).unwrap();
+    let arn = |n: usize| format!("arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/job{n:09}");
+    for part in 1..=3 {
+        let job = history.intend_job(&id, part, "reviews").unwrap();
+        if part < 3 {
+            history.record_job_created(&job.request_token, &arn(part)).unwrap();
+        }
+    }
+    // Two created, none ended: both take a slot; the one never confirmed does not.
+    assert_eq!(history.active_jobs_for_model("amazon.nova-lite-v1:0").unwrap(), 2);
+    assert_eq!(history.active_jobs_for_model("amazon.nova-pro-v1:0").unwrap(), 0);
+    history.record_job_status(&arn(1), &JobStatus::from("Completed".to_string()), None, JobCounts::default()).unwrap();
+    assert_eq!(history.active_jobs_for_model("amazon.nova-lite-v1:0").unwrap(), 1);
+    assert_eq!(history.job("job000000002").unwrap().part, 2);
+    assert_eq!(history.job(&arn(1)).unwrap().part, 1);
+    assert!(matches!(history.job("job000000009"), Err(HistoryError::NotFound(_))));
 }

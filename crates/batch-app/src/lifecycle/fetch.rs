@@ -1,0 +1,151 @@
+//! Downloading a run's outputs (`<output>/<jobId>/` of every job, its retries' jobs included) and joining
+//! them to the sheet's rows by recordId.
+
+use std::path::{Path, PathBuf};
+
+use batch_core::aws_names::{JobStatus, S3Uri};
+use batch_core::prepare::{PLAN_FILE, PreparedPlan};
+use batch_core::pricing::PriceTable;
+use batch_core::progress::Progress;
+use batch_core::results::{ResultsRequest, ResultsSummary, join_results};
+use serde::Serialize;
+
+use super::{Event, Lifecycle, LifecycleError};
+use crate::history::{Run, RunState};
+use crate::ports::{Downloaded, JobsApi, ObjectTransfer, TransferProgress};
+
+/// The file listing the record ids of rows that did not succeed, written beside the export.
+pub const UNFINISHED_FILE: &str = "unfinished-records.txt";
+
+/// What to fetch.
+#[derive(Debug, Clone)]
+pub struct FetchRequest {
+    /// The run (a retry run fetches its original, with every retry merged in).
+    pub run: String,
+    /// Where outputs and the export go.
+    pub out_dir: PathBuf,
+    /// The sheet, when it moved since prepare (default: the path recorded in the plan).
+    pub input: Option<PathBuf>,
+    /// The export file (default: `<out>/results.csv`).
+    pub export: Option<PathBuf>,
+    /// CSV cells neutralised for spreadsheets.
+    pub excel_safe: bool,
+    /// Prices for the measured cost.
+    pub prices: PriceTable,
+}
+
+/// What a fetch did.
+#[derive(Debug, Clone, Serialize)]
+pub struct FetchReport {
+    /// The run whose rows were joined.
+    pub run: String,
+    /// True for a sandbox run: the outputs come from a stand-in model.
+    pub sandbox: bool,
+    /// Jobs whose outputs were downloaded.
+    pub jobs: usize,
+    /// What was downloaded.
+    pub downloaded: Downloaded,
+    /// Where the outputs are.
+    pub outputs_dir: PathBuf,
+    /// The list of rows to retry.
+    pub unfinished_list: PathBuf,
+    /// The join's summary (export path inside).
+    pub summary: ResultsSummary,
+}
+
+struct Forward<'a>(&'a dyn super::LifecycleEvents);
+
+impl TransferProgress for Forward<'_> {
+    fn moved(&self, bytes: u64) {
+        self.0.bytes_moved(bytes);
+    }
+}
+
+/// The job id at the end of a job ARN.
+pub(crate) fn job_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
+    /// The run a retry chain starts from, and every run of the chain (itself first).
+    pub(crate) fn chain(&self, run_id: &str) -> Result<(Run, Vec<Run>), LifecycleError> {
+        let history = self.lock();
+        let mut root = history.run(run_id)?;
+        while let Some(parent) = &root.retry_of {
+            root = history.run(parent.as_str())?;
+        }
+        let mut runs = vec![root.clone()];
+        runs.extend(history.runs()?.into_iter().filter(|r| r.retry_of.as_ref() == Some(&root.id)));
+        Ok((root, runs))
+    }
+
+    /// Downloads the outputs of every ended job of the run's chain and joins them to the sheet.
+    pub async fn fetch(&self, request: &FetchRequest, progress: &dyn Progress) -> Result<FetchReport, LifecycleError> {
+        let (root, runs) = self.chain(&request.run)?;
+        let outputs_dir = request.out_dir.join("outputs");
+        let mut downloaded = Downloaded::default();
+        let mut jobs = 0;
+        for run in &runs {
+            let report = self.report(run.id.as_str())?;
+            if !report.ended() {
+                let running: Vec<String> = report
+                    .jobs
+                    .iter()
+                    .filter(|j| !j.status.as_ref().is_some_and(JobStatus::is_terminal))
+                    .map(|j| format!("part {} ({})", j.part, j.status.as_ref().map_or("not created", JobStatus::as_str)))
+                    .collect();
+                return Err(LifecycleError::Refused(format!(
+                    "run {} has not ended: {}{}; wait with `bedrock-batch status {} --watch`, then fetch",
+                    run.id,
+                    running.join(", "),
+                    if report.waiting_parts > 0 { format!(", {} parts not submitted", report.waiting_parts) } else { String::new() },
+                    run.id
+                )));
+            }
+            let output = S3Uri::parse(&run.output_uri).map_err(|e| LifecycleError::Refused(e.to_string()))?;
+            for job in &report.jobs {
+                let (Some(arn), Some(status)) = (&job.job_arn, &job.status) else { continue };
+                if !status.may_have_outputs() {
+                    continue;
+                }
+                let id = job_id(arn);
+                let got = self.transfer.download_folder(&output.join(id), &outputs_dir.join(id), &Forward(self.events)).await?;
+                self.events.event(&Event::Downloaded { job_id: id.to_string(), files: got.files, bytes: got.bytes });
+                downloaded.files += got.files;
+                downloaded.bytes += got.bytes;
+                jobs += 1;
+            }
+        }
+        let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE))?;
+        let input = request.input.clone().unwrap_or_else(|| PathBuf::from(&plan.input.path));
+        if !input.is_file() {
+            return Err(LifecycleError::Refused(format!(
+                "{}: the sheet this run was prepared from is not there any more; pass its new location with --input",
+                input.display()
+            )));
+        }
+        let export = request.export.clone().unwrap_or_else(|| request.out_dir.join("results.csv"));
+        let unfinished_list = request.out_dir.join(UNFINISHED_FILE);
+        let join = ResultsRequest {
+            input,
+            sheet: None,
+            prepared: root.prepared_dir.clone(),
+            outputs: outputs_dir.clone(),
+            export,
+            excel_safe: request.excel_safe,
+            prices: request.prices.clone(),
+            unfinished_list: Some(unfinished_list.clone()),
+        };
+        let summary = join_results(&join, progress)?;
+        {
+            let mut history = self.lock();
+            history.set_results_dir(&root.id, &absolute(&request.out_dir))?;
+            history.set_run_state(&root.id, RunState::Fetched)?;
+        }
+        Ok(FetchReport { run: root.id.to_string(), sandbox: root.sandbox, jobs, downloaded, outputs_dir, unfinished_list, summary })
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,85 @@
+//! A follow-up run of only the failed and missing rows of a fetched run; its outputs join into the
+//! original run's rows (the record ids are the same).
+
+use std::collections::HashSet;
+
+use batch_core::aws_names::{JobName, RoleArn, S3Uri};
+use batch_core::plan::PlanError;
+use batch_core::prepare::{PrepareError, prepare_subset};
+
+use super::fetch::UNFINISHED_FILE;
+use super::{Lifecycle, LifecycleError, SubmitRequest};
+use crate::history::{RunId, RunState};
+use crate::ports::{JobsApi, ObjectTransfer};
+
+/// What to retry.
+#[derive(Debug, Clone)]
+pub struct RetryRequest {
+    /// The run (or one of its retries).
+    pub run: String,
+}
+
+impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
+    /// Records a retry run of the rows the last fetch found failed or missing; upload and submit it with
+    /// [`Lifecycle::drive`].
+    pub fn record_retry(&self, request: &RetryRequest) -> Result<RunId, LifecycleError> {
+        let (root, runs) = self.chain(&request.run)?;
+        if let Some(open) = runs.iter().find(|r| r.state.is_unfinished()) {
+            return Err(LifecycleError::Refused(format!(
+                "run {} of this chain has not ended; wait for it (`bedrock-batch status {} --watch`) and fetch before retrying",
+                open.id, open.id
+            )));
+        }
+        let not_fetched = || {
+            LifecycleError::Refused(format!(
+                "run {} has not been fetched since its last jobs ended; run `bedrock-batch fetch {} --out DIR` first, so the retry knows which rows failed",
+                root.id, root.id
+            ))
+        };
+        if root.state != RunState::Fetched || runs.iter().any(|r| r.state == RunState::Ended) {
+            return Err(not_fetched());
+        }
+        let results_dir = root.results_dir.clone().ok_or_else(not_fetched)?;
+        let list = results_dir.join(UNFINISHED_FILE);
+        let text = std::fs::read_to_string(&list)
+            .map_err(|e| LifecycleError::Refused(format!("{}: cannot read ({e}); fetch the run again", list.display())))?;
+        let ids: HashSet<String> = text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
+        if ids.is_empty() {
+            return Err(LifecycleError::Refused(format!("nothing to retry: every row of run {} succeeded", root.id)));
+        }
+        let attempt = runs.len();
+        let out_dir = root.prepared_dir.join("retries").join(format!("retry-{attempt}"));
+        match prepare_subset(&root.prepared_dir, &ids, &out_dir) {
+            Ok(_) => {}
+            Err(PrepareError::Plan(PlanError::TooFewRecords { rows, min })) => {
+                return Err(LifecycleError::Refused(format!(
+                    "{rows} rows failed or are missing, fewer than the {min} records a Bedrock batch job accepts; \
+                     send them with on-demand calls, or add them to a larger batch (their record ids are listed in {})",
+                    list.display()
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let refused = |e: batch_core::aws_names::NameError| LifecycleError::Refused(e.to_string());
+        let base = format!("{}-retry{attempt}", root.job_name);
+        let keep = base.len().min(55);
+        let submit = SubmitRequest {
+            prepared_dir: out_dir,
+            role_arn: RoleArn::parse(&root.role_arn).map_err(refused)?,
+            input_uri: parent_prefix(&root.input_uri).map_err(refused)?,
+            output_uri: S3Uri::parse(&root.output_uri).map_err(refused)?,
+            job_name: JobName::parse(&base[..keep]).map_err(refused)?,
+            settings: root.settings.clone(),
+            sandbox: root.sandbox,
+            retry_of: Some(root.id.clone()),
+        };
+        self.record_run(&submit)
+    }
+}
+
+/// The input prefix a run was given (its recorded prefix ends with its own id).
+fn parent_prefix(run_prefix: &str) -> Result<S3Uri, batch_core::aws_names::NameError> {
+    let trimmed = run_prefix.trim_end_matches('/');
+    let parent = trimmed.rsplit_once('/').map_or(trimmed, |(p, _)| p);
+    S3Uri::parse(parent)
+}

@@ -1,0 +1,130 @@
+//! Following a run's jobs: one polling pass, or a loop that uploads, submits as slots free, and polls with
+//! backoff until the run reaches the requested point.
+
+use batch_core::aws_names::JobStatus;
+use serde::Serialize;
+
+use super::{Event, Lifecycle, LifecycleError};
+use crate::history::{JobRecord, Part, Run, RunState};
+use crate::ports::{FailureKind, JobsApi, ObjectTransfer};
+
+/// How far `drive` goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Until every part is uploaded and as many jobs are created as the cap allows.
+    Submitted,
+    /// Until every part has a job and every job has ended.
+    Ended,
+}
+
+/// A run with its parts and jobs as the history now has them.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// The run.
+    pub run: Run,
+    /// Its parts.
+    pub parts: Vec<Part>,
+    /// Its jobs.
+    pub jobs: Vec<JobRecord>,
+    /// Parts with no job yet (waiting for a slot under the cap).
+    pub waiting_parts: usize,
+}
+
+impl RunReport {
+    /// True when every part has a job and every job has ended.
+    pub fn ended(&self) -> bool {
+        self.waiting_parts == 0
+            && self.jobs.len() == self.parts.len()
+            && self.jobs.iter().all(|j| j.status.as_ref().is_some_and(JobStatus::is_terminal))
+    }
+}
+
+impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
+    /// The run's report from the history (no remote call).
+    pub fn report(&self, run_id: &str) -> Result<RunReport, LifecycleError> {
+        let history = self.lock();
+        let run = history.run(run_id)?;
+        let parts = history.parts(&run.id)?;
+        let jobs = history.run_jobs(&run.id)?;
+        let created = jobs.iter().filter(|j| j.job_arn.is_some()).count();
+        Ok(RunReport { waiting_parts: parts.len().saturating_sub(created), run, parts, jobs })
+    }
+
+    /// Asks the service for the status of each of the run's jobs that has not ended; true if any changed.
+    pub async fn poll(&self, run: &Run) -> Result<bool, LifecycleError> {
+        let jobs = self.lock().run_jobs(&run.id)?;
+        let mut changed = false;
+        for job in jobs {
+            let Some(arn) = &job.job_arn else { continue };
+            if job.status.as_ref().is_some_and(JobStatus::is_terminal) {
+                continue;
+            }
+            let snapshot = match self.jobs.get(arn).await {
+                Ok(snapshot) => snapshot,
+                // A transient failure: this pass skips the job; the next one asks again.
+                Err(e) if e.kind.is_retryable() => {
+                    self.events.event(&Event::Waiting { reason: e.to_string(), seconds: 0.0 });
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let differs = job.status.as_ref() != Some(&snapshot.status)
+                || job.processed_records != snapshot.counts.processed
+                || job.message != snapshot.message;
+            if differs {
+                changed = true;
+                self.lock().record_job_status(arn, &snapshot.status, snapshot.message.as_deref(), snapshot.counts)?;
+                self.events.event(&Event::status(
+                    job.part,
+                    arn,
+                    &snapshot.status,
+                    snapshot.message.as_deref(),
+                    snapshot.counts,
+                ));
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Uploads, submits and polls the run until `until`, then returns its report. Safe to call again after
+    /// any interruption: uploads resume, unconfirmed creates are re-sent with their token, and jobs are
+    /// polled again.
+    pub async fn drive(&self, run_id: &str, until: Until) -> Result<RunReport, LifecycleError> {
+        let run = self.lock().run(run_id)?;
+        self.upload(&run).await?;
+        let mut interval = self.pacing.poll_initial;
+        loop {
+            let pass = self.submit_due(&run).await?;
+            let changed = self.poll(&run).await? || pass.created > 0;
+            let report = self.report(run_id)?;
+            if report.ended() {
+                if !matches!(report.run.state, RunState::Ended | RunState::Fetched) {
+                    self.lock().set_run_state(&run.id, RunState::Ended)?;
+                }
+                return self.report(run_id);
+            }
+            if until == Until::Submitted {
+                return Ok(report);
+            }
+            interval = self.pacing.next_poll(interval, changed);
+            self.pause(interval).await?;
+        }
+    }
+
+    /// Stops a job (by ARN or id) and records its new status.
+    pub async fn stop(&self, job: &str) -> Result<JobRecord, LifecycleError> {
+        let record = self.lock().job(job)?;
+        let arn = record.job_arn.clone().ok_or_else(|| {
+            LifecycleError::Refused(format!("{job} has no job yet (its creation was never confirmed)"))
+        })?;
+        match self.jobs.stop(&arn).await {
+            Ok(()) => {}
+            Err(e) if e.kind == FailureKind::Conflict => {
+                return Err(LifecycleError::Refused(format!("{arn} cannot be stopped: {}", e.message)));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let snapshot = self.jobs.get(&arn).await?;
+        Ok(self.lock().record_job_status(&arn, &snapshot.status, snapshot.message.as_deref(), snapshot.counts)?)
+    }
+}

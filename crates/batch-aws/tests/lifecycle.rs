@@ -1,0 +1,299 @@
+//! The whole job lifecycle through the real SDK clients: moto's S3, the Bedrock emulator, the SQLite
+//! history — upload, submit under a cap, poll, fetch, join, retry, stop, and the faults that must neither
+//! lose nor duplicate a job.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use batch_app::history::{History, JobSettings, RunState};
+use batch_app::lifecycle::{Event, FetchRequest, Lifecycle, LifecycleEvents, Pacing, RetryRequest, SubmitRequest, Until};
+use batch_app::ports::{FailureKind, JobFilter, JobSnapshot, JobsApi, NewJob, ServiceError};
+use batch_aws::s3_upload::UploadSettings;
+use batch_aws::{BedrockJobs, S3Transfer};
+use batch_core::aws_names::{JobName, RoleArn, S3Uri};
+use batch_core::limits::Limits;
+use batch_core::model::ModelId;
+use batch_core::prepare::{PrepareRequest, prepare};
+use batch_core::pricing::PriceTable;
+use batch_core::progress::NoProgress;
+use batch_core::records::InferenceParams;
+use batch_core::sheet::SheetOptions;
+use bedrock_emulator::{EmulatorHandle, ObjectStore, Registry, RegistryConfig, S3Store, spawn_shared};
+use test_servers::{Moto, sdk_config};
+
+const MODEL: &str = "anthropic.claude-haiku-4-5-20251001-v1:0";
+
+fn limits() -> Limits {
+    Limits { min_records_per_job: 5, max_records_per_file: 40, max_records_per_job: 40, ..Limits::default() }
+}
+
+/// Writes a 100-row sheet and prepares it into 3 parts.
+fn prepared(dir: &Path) -> PathBuf {
+    let input = dir.join("sheet.csv");
+    let mut text = String::from("id,text\n");
+    for i in 1..=100 {
+        text.push_str(&format!("U{i},review number {i}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let out = dir.join("prepared");
+    let request = PrepareRequest {
+        input,
+        sheet: SheetOptions::default(),
+        template: "Summarise: {{text}}".into(),
+        system: None,
+        model: ModelId::parse(MODEL).unwrap(),
+        invocation: None,
+        params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
+        id_column: Some("id".into()),
+        limits: limits(),
+        prices: PriceTable::bundled(),
+        out_dir: out.clone(),
+    };
+    assert_eq!(prepare(&request, &NoProgress).unwrap().parts.len(), 3);
+    out
+}
+
+/// moto's S3 and the Bedrock emulator working on it.
+struct Stack {
+    _moto: Moto,
+    emulator: EmulatorHandle,
+    registry: Arc<Mutex<Registry>>,
+    s3: aws_sdk_s3::Client,
+    bedrock: aws_sdk_bedrock::Client,
+}
+
+async fn stack() -> Stack {
+    let moto = Moto::start();
+    let config = sdk_config(&moto.endpoint()).await;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
+    for bucket in ["in-bucket", "out-bucket"] {
+        s3.create_bucket().bucket(bucket).send().await.unwrap();
+    }
+    let store: Arc<dyn ObjectStore> = Arc::new(S3Store::new(s3.clone(), tokio::runtime::Handle::current()));
+    let registry = Arc::new(Mutex::new(Registry::new(RegistryConfig { limits: limits(), ..RegistryConfig::default() })));
+    let emulator =
+        spawn_shared("127.0.0.1:0".parse().unwrap(), registry.clone(), store, "us-east-1", Duration::from_millis(15))
+            .unwrap();
+    let bedrock = aws_sdk_bedrock::Client::new(&sdk_config(&emulator.endpoint()).await);
+    Stack { _moto: moto, emulator, registry, s3, bedrock }
+}
+
+fn submit_request(prepared: &Path, settings: JobSettings) -> SubmitRequest {
+    SubmitRequest {
+        prepared_dir: prepared.to_path_buf(),
+        role_arn: RoleArn::parse("arn:aws:iam::123456789012:role/BedrockBatchRole").unwrap(),
+        input_uri: S3Uri::parse("s3://in-bucket/batch").unwrap(),
+        output_uri: S3Uri::parse("s3://out-bucket/results").unwrap(),
+        job_name: JobName::parse("reviews").unwrap(),
+        settings,
+        sandbox: false,
+        retry_of: None,
+    }
+}
+
+/// Records every event.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Event>>);
+
+impl LifecycleEvents for Recorder {
+    fn event(&self, event: &Event) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+impl Recorder {
+    fn count(&self, pick: impl Fn(&Event) -> bool) -> usize {
+        self.0.lock().unwrap().iter().filter(|e| pick(e)).count()
+    }
+}
+
+fn fetch_request(run: &str, out: &Path) -> FetchRequest {
+    FetchRequest {
+        run: run.to_string(),
+        out_dir: out.to_path_buf(),
+        input: None,
+        export: None,
+        excel_safe: false,
+        prices: PriceTable::bundled(),
+    }
+}
+
+async fn remote_jobs(bedrock: &aws_sdk_bedrock::Client) -> Vec<JobSnapshot> {
+    BedrockJobs::new(bedrock.clone()).list(&JobFilter::default()).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = prepared(dir.path());
+    let stack = stack().await;
+    let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
+    let (jobs, transfer) = (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
+    let events = Recorder::default();
+    let cancel = AtomicBool::new(false);
+    let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &events, Pacing::local(), &cancel);
+    let settings = JobSettings { max_concurrent_jobs: 2, tags: vec![("team".into(), "insights".into())], ..JobSettings::default() };
+    let run = lifecycle.record_run(&submit_request(&prepared, settings)).unwrap();
+
+    // Submitting stops at the cap: two jobs, the third part waits for a slot.
+    let submitted = lifecycle.drive(run.as_str(), Until::Submitted).await.unwrap();
+    assert_eq!(submitted.jobs.iter().filter(|j| j.job_arn.is_some()).count(), 2);
+    assert_eq!(submitted.waiting_parts, 1);
+    assert_eq!(submitted.run.state, RunState::Submitting);
+    // Each part's object is under the run's own prefix.
+    let listed = stack.s3.list_objects_v2().bucket("in-bucket").prefix(format!("batch/{run}/")).send().await.unwrap();
+    assert_eq!(listed.contents().len(), 3);
+
+    let ended = lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
+    assert!(ended.ended());
+    assert_eq!(ended.run.state, RunState::Ended);
+    assert!(ended.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Completed"), "{:?}", ended.jobs);
+    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 3, "one job per part");
+    assert!(events.count(|e| matches!(e, Event::JobStatus { .. })) >= 3);
+
+    let out = dir.path().join("fetched");
+    let fetched = lifecycle.fetch(&fetch_request(run.as_str(), &out), &NoProgress).await.unwrap();
+    assert_eq!(fetched.jobs, 3);
+    assert_eq!((fetched.summary.rows, fetched.summary.succeeded), (100, 100));
+    assert_eq!(std::fs::read_to_string(out.join("results.csv")).unwrap().lines().filter(|l| l.contains(",succeeded,")).count(), 100);
+    assert_eq!(lifecycle.report(run.as_str()).unwrap().run.state, RunState::Fetched);
+    // Nothing to retry.
+    let nothing = lifecycle.record_retry(&RetryRequest { run: run.to_string() }).unwrap_err();
+    assert!(nothing.to_string().contains("every row"), "{nothing}");
+    // Driving again creates nothing new.
+    lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
+    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 3);
+    drop(stack.emulator);
+}
+
+/// Creates the job, then fails as if the process died before hearing the answer.
+struct DiesAfterCreate<'a> {
+    inner: &'a BedrockJobs,
+    deaths: AtomicU32,
+}
+
+impl JobsApi for DiesAfterCreate<'_> {
+    async fn create(&self, job: &NewJob) -> Result<String, ServiceError> {
+        let arn = self.inner.create(job).await?;
+        if self.deaths.load(Ordering::SeqCst) > 0 {
+            self.deaths.fetch_sub(1, Ordering::SeqCst);
+            return Err(ServiceError::new(FailureKind::Other, "CreateModelInvocationJob", format!("process killed after creating {arn}")));
+        }
+        Ok(arn)
+    }
+    async fn get(&self, job: &str) -> Result<JobSnapshot, ServiceError> {
+        self.inner.get(job).await
+    }
+    async fn stop(&self, job: &str) -> Result<(), ServiceError> {
+        self.inner.stop(job).await
+    }
+    async fn list(&self, filter: &JobFilter) -> Result<Vec<JobSnapshot>, ServiceError> {
+        self.inner.list(filter).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_right_after_create_and_throttled_or_failing_calls_never_duplicate_a_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = prepared(dir.path());
+    let stack = stack().await;
+    let db = dir.path().join("history.sqlite");
+    let jobs = BedrockJobs::new(stack.bedrock.clone());
+    let transfer = S3Transfer::new(stack.s3.clone(), UploadSettings::default());
+    let cancel = AtomicBool::new(false);
+    let run = {
+        // First process: the first job is created, then the process "dies" before recording its ARN.
+        let history = Mutex::new(History::open(&db).unwrap());
+        let dying = DiesAfterCreate { inner: &jobs, deaths: AtomicU32::new(1) };
+        let lifecycle = Lifecycle::new(&history, &dying, &transfer, &Quietly, Pacing::local(), &cancel);
+        let run = lifecycle.record_run(&submit_request(&prepared, JobSettings::default())).unwrap();
+        let error = lifecycle.drive(run.as_str(), Until::Submitted).await.unwrap_err();
+        assert!(error.to_string().contains("process killed"), "{error}");
+        assert_eq!(history.lock().unwrap().pending_creations().unwrap().len(), 1, "the intent was recorded first");
+        run
+    };
+    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 1, "the job exists remotely");
+    // The service throttles the next creates (more than the SDK's own three attempts absorb) and fails a
+    // call with a 500; the lifecycle backs off and tries again.
+    {
+        let mut registry = stack.registry.lock().unwrap();
+        registry.throttle_next_creates(4);
+        registry.fail_next_calls(1);
+    }
+    // Next process: the same token is re-sent, so the first part finds its job; the others are created.
+    let history = Mutex::new(History::open(&db).unwrap());
+    let events = Recorder::default();
+    let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &events, Pacing::local(), &cancel);
+    let unfinished = history.lock().unwrap().unfinished_runs().unwrap();
+    assert_eq!(unfinished.len(), 1, "the run is found on start");
+    let ended = lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
+    assert!(ended.ended());
+    assert!(events.count(|e| matches!(e, Event::JobCreated { repeated: true, .. })) == 1);
+    assert!(events.count(|e| matches!(e, Event::Waiting { .. })) >= 1, "throttling was waited out");
+    let remote = remote_jobs(&stack.bedrock).await;
+    assert_eq!(remote.len(), 3, "exactly one job per part: {remote:?}");
+    let recorded: Vec<_> = ended.jobs.iter().map(|j| j.job_arn.clone().unwrap()).collect();
+    assert!(remote.iter().all(|r| recorded.contains(&r.job_arn)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = prepared(dir.path());
+    let stack = stack().await;
+    let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
+    let (jobs, transfer) = (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
+    let cancel = AtomicBool::new(false);
+    let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &Quietly, Pacing::local(), &cancel);
+
+    // Every job of this run processes only half its records.
+    let partial = JobSettings { tags: vec![("emulator-fault".into(), "partial".into())], ..JobSettings::default() };
+    let run = lifecycle.record_run(&submit_request(&prepared, partial)).unwrap();
+    let ended = lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
+    assert!(ended.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "PartiallyCompleted"));
+    let out = dir.path().join("fetched");
+    let first = lifecycle.fetch(&fetch_request(run.as_str(), &out), &NoProgress).await.unwrap();
+    assert_eq!(first.summary.rows, 100);
+    assert!(first.summary.missing > 0 && first.summary.succeeded > 0, "{:?}", first.summary);
+    let unfinished = first.summary.missing + first.summary.failed;
+
+    // The retry holds exactly the unfinished rows; once it ends, fetching the original joins everything.
+    let retry = lifecycle.record_retry(&RetryRequest { run: run.to_string() }).unwrap();
+    let retried = lifecycle.drive(retry.as_str(), Until::Ended).await.unwrap();
+    assert_eq!(retried.parts.iter().map(|p| p.records).sum::<u64>(), unfinished);
+    // A retry run's own settings carry the fault tag, so make its jobs whole: the emulator's partial fault
+    // halves them again; what matters is that each retry pass shrinks the unfinished set.
+    let second = lifecycle.fetch(&fetch_request(retry.as_str(), &out), &NoProgress).await.unwrap();
+    assert_eq!(second.run, run.to_string(), "a retry fetches into its original run");
+    assert_eq!(second.summary.rows, 100);
+    assert!(second.summary.succeeded > first.summary.succeeded, "{:?} then {:?}", first.summary, second.summary);
+    assert_eq!(second.summary.succeeded + second.summary.missing + second.summary.failed, 100, "every row accounted for");
+
+    // A job that fails validation, and a job that is stopped while it runs.
+    let failing = JobSettings { tags: vec![("emulator-fault".into(), "fail".into())], ..JobSettings::default() };
+    let failed_run = lifecycle.record_run(&submit_request(&prepared, failing)).unwrap();
+    let failed = lifecycle.drive(failed_run.as_str(), Until::Ended).await.unwrap();
+    assert!(failed.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Failed" && j.message.is_some()));
+    let slow = JobSettings { tags: vec![("emulator-fault".into(), "slow".into())], ..JobSettings::default() };
+    let slow_run = lifecycle.record_run(&submit_request(&prepared, slow)).unwrap();
+    let submitted = lifecycle.drive(slow_run.as_str(), Until::Submitted).await.unwrap();
+    let arn = submitted.jobs[0].job_arn.clone().unwrap();
+    let stopped = lifecycle.stop(&arn).await.unwrap();
+    assert!(matches!(stopped.status.as_ref().unwrap().as_str(), "Stopping" | "Stopped"));
+    for job in &submitted.jobs[1..] {
+        lifecycle.stop(job.job_arn.as_deref().unwrap()).await.unwrap();
+    }
+    let ended = lifecycle.drive(slow_run.as_str(), Until::Ended).await.unwrap();
+    assert!(ended.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Stopped"), "{:?}", ended.jobs);
+    let again = lifecycle.stop(&arn).await.unwrap_err();
+    assert!(again.to_string().contains("cannot be stopped"), "{again}");
+}
+
+/// No events wanted.
+struct Quietly;
+
+impl LifecycleEvents for Quietly {
+    fn event(&self, _event: &Event) {}
+}
