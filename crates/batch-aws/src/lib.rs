@@ -2,6 +2,7 @@
 //! (Bedrock jobs, S3 transfers), the caller's identity, Service Quotas, and loading AWS access.
 
 pub mod bedrock_jobs;
+pub mod connection;
 pub mod environment;
 mod failure;
 pub mod identity;

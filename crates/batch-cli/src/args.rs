@@ -28,6 +28,188 @@ pub enum Command {
     /// SIMULATION: serve the Bedrock batch-job API on ADDR, running jobs with a stand-in model; input and
     /// output live in the S3 that the standard AWS environment points at (e.g. AWS_ENDPOINT_URL_S3).
     Emulator(EmulatorArgs),
+    /// Upload a prepared folder and create its Bedrock batch jobs (under the concurrent-job cap).
+    Submit(SubmitArgs),
+    /// Show runs and jobs from the local history (a run's jobs are asked for their latest status).
+    Status(StatusArgs),
+    /// Stop a job.
+    Stop(StopArgs),
+    /// Download a run's outputs (its retries' included) and join them to the sheet's rows.
+    Fetch(FetchArgs),
+    /// Submit the failed and missing rows of a fetched run as a follow-up run.
+    Retry(RetryArgs),
+    /// Prepare, upload and submit in one step; with --wait also follow the jobs, fetch and export.
+    Run(RunArgs),
+    /// List the jobs in the local history.
+    Jobs(JobsArgs),
+    /// SIMULATION: the whole flow offline (prepare, upload, jobs, results) against a local S3 stand-in and
+    /// the Bedrock emulator, answered by a stand-in model.
+    Sandbox(RunArgs),
+}
+
+/// Where AWS calls go.
+#[derive(Debug, Args, Clone)]
+pub struct AccessArgs {
+    /// AWS profile (default: AWS_PROFILE or the default profile; SSO and credential_process work).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (default: the profile's or AWS_REGION).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Run offline against the local sandbox (also chosen when no AWS credentials are found).
+    #[arg(long)]
+    pub sandbox: bool,
+}
+
+/// Where the parts go and how the jobs are made.
+#[derive(Debug, Args, Clone)]
+pub struct JobArgs {
+    /// The service role Bedrock assumes (sandbox: a stand-in role).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Input prefix; each run's parts go under <prefix>/<run id>/ (sandbox: s3://sandbox-input/batch).
+    #[arg(long, value_name = "S3_URI")]
+    pub input_uri: Option<String>,
+    /// Output prefix; each job writes <prefix>/<job id>/ (sandbox: s3://sandbox-output/results).
+    #[arg(long, value_name = "S3_URI")]
+    pub output_uri: Option<String>,
+    /// Job name (default: from the prepared folder's name); parts get -001, -002, …
+    #[arg(long, value_name = "NAME")]
+    pub job_name: Option<String>,
+    /// Hours before an unfinished job expires, 24–168.
+    #[arg(long, default_value_t = 24, value_name = "H")]
+    pub timeout_hours: u32,
+    /// A tag on every job (repeatable).
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+    pub tags: Vec<(String, String)>,
+    /// Submitted plus in-progress jobs of this model at once (default: the account's quota, at most 10).
+    #[arg(long, value_name = "N")]
+    pub max_concurrent_jobs: Option<usize>,
+    /// VPC subnet for the job's S3 access (repeatable; needs --security-group-id).
+    #[arg(long = "subnet-id", value_name = "ID")]
+    pub subnet_ids: Vec<String>,
+    /// VPC security group (repeatable; needs --subnet-id).
+    #[arg(long = "security-group-id", value_name = "ID")]
+    pub security_group_ids: Vec<String>,
+    /// KMS key that encrypts the output.
+    #[arg(long, value_name = "KEY")]
+    pub output_kms_key: Option<String>,
+}
+
+/// Arguments of `submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The folder `prepare` wrote.
+    #[arg(long, value_name = "DIR")]
+    pub prepared: PathBuf,
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// Follow the jobs until they end.
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub access: AccessArgs,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A run id, or a job ARN or id (default: every run).
+    pub target: Option<String>,
+    /// Keep following until the run's jobs end (submitting waiting parts as slots free).
+    #[arg(long)]
+    pub watch: bool,
+    #[command(flatten)]
+    pub access: AccessArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `stop`.
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// The job's ARN or id.
+    pub job: String,
+    #[command(flatten)]
+    pub access: AccessArgs,
+}
+
+/// Arguments of `fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The run id.
+    pub run: String,
+    /// Folder for the outputs, the export and the list of unfinished rows.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The sheet, if it moved since prepare.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// Export file: .csv, .xlsx, .parquet or .jsonl (default: <out>/results.csv).
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// CSV: prefix ' to cells starting with = + - @.
+    #[arg(long)]
+    pub excel_safe: bool,
+    #[command(flatten)]
+    pub access: AccessArgs,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `retry`.
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    /// The run id (fetched first).
+    pub run: String,
+    /// Follow the retry's jobs until they end.
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub access: AccessArgs,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `run` and `sandbox`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub prepare: PrepareArgs,
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// Follow the jobs until they end, then fetch and export (always on in the sandbox).
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: the export file (default: <out>/results/results.csv).
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    #[command(flatten)]
+    pub access: AccessArgs,
+}
+
+/// Arguments of `jobs`.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Parses `--tag KEY=VALUE`.
+pub fn parse_tag(raw: &str) -> Result<(String, String), String> {
+    match raw.split_once('=') {
+        Some((key, value)) if !key.is_empty() && key.len() <= 128 && value.len() <= 256 => {
+            Ok((key.to_string(), value.to_string()))
+        }
+        _ => Err(format!("\"{raw}\" is not a tag; write KEY=VALUE (key 1–128 characters, value up to 256)")),
+    }
 }
 
 /// Arguments of `emulator`.
@@ -45,6 +227,13 @@ pub struct EmulatorArgs {
     /// Submitted plus in-progress jobs allowed per model.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub max_concurrent_jobs: usize,
+    /// Also serve an S3 stand-in on this address, storing objects under --s3-dir (the worker then uses it
+    /// instead of the S3 of the AWS environment).
+    #[arg(long, value_name = "ADDR", requires = "s3_dir")]
+    pub s3_listen: Option<std::net::SocketAddr>,
+    /// Folder of the S3 stand-in's buckets.
+    #[arg(long, value_name = "DIR", requires = "s3_listen")]
+    pub s3_dir: Option<PathBuf>,
 }
 
 /// Arguments of `simulate`.

@@ -28,6 +28,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Results(args) => run_results(args),
         Command::Simulate(args) => run_simulate(args),
         Command::Emulator(args) => run_emulator(args),
+        Command::Submit(args) => crate::lifecycle::submit(args),
+        Command::Status(args) => crate::lifecycle::status(args),
+        Command::Stop(args) => crate::lifecycle::stop(args),
+        Command::Fetch(args) => crate::lifecycle::fetch(args),
+        Command::Retry(args) => crate::lifecycle::retry(args),
+        Command::Run(args) => crate::lifecycle::run(args, false),
+        Command::Sandbox(args) => crate::lifecycle::run(args, true),
+        Command::Jobs(args) => crate::lifecycle::jobs(args),
     }
 }
 
@@ -46,21 +54,22 @@ fn sheet_options(args: &SheetArgs) -> SheetOptions {
     SheetOptions { sheet: args.sheet.clone(), delimiter: args.delimiter }
 }
 
-fn prices(path: Option<&Path>) -> Result<PriceTable> {
+pub(crate) fn prices(path: Option<&Path>) -> Result<PriceTable> {
     Ok(match path {
         Some(path) => PriceTable::from_file(path)?,
         None => PriceTable::bundled(),
     })
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value).context("cannot print the summary as JSON")?);
     Ok(())
 }
 
-fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
+/// The library request for `prepare`'s arguments.
+pub(crate) fn prepare_request(args: &PrepareArgs) -> Result<PrepareRequest> {
     let templates = read_templates(&args.templates)?;
-    let request = PrepareRequest {
+    Ok(PrepareRequest {
         input: args.sheet.input.clone(),
         sheet: sheet_options(&args.sheet),
         template: templates.0,
@@ -74,9 +83,9 @@ fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
             max_tokens: args.max_tokens,
             temperature: args.temperature,
             top_p: args.top_p,
-            stop_sequences: args.stop_sequences,
+            stop_sequences: args.stop_sequences.clone(),
         },
-        id_column: args.id_column,
+        id_column: args.id_column.clone(),
         limits: Limits {
             min_records_per_job: args.limits.min_records,
             max_records_per_file: args.limits.max_records_per_file,
@@ -86,7 +95,11 @@ fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
         },
         prices: prices(args.prices.as_deref())?,
         out_dir: args.out.clone(),
-    };
+    })
+}
+
+fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
+    let request = prepare_request(&args)?;
     let plan = prepare(&request, &TerminalProgress::new())?;
     match args.format {
         OutputFormat::Json => print_json(&plan)?,
@@ -162,8 +175,25 @@ fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
     use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, S3Store};
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let client = runtime.block_on(S3Store::client_from_env());
-    let store: Arc<dyn ObjectStore> = Arc::new(S3Store::new(client, runtime.handle().clone()));
+    let mut servers = Vec::new();
+    let mut s3_note = "; S3 from the AWS environment".to_string();
+    let store: Arc<dyn ObjectStore> = match (&args.s3_listen, &args.s3_dir) {
+        (Some(listen), Some(dir)) => {
+            let disk = Arc::new(
+                bedrock_emulator::s3::DiskBuckets::open(dir)
+                    .with_context(|| format!("{}: cannot open the S3 stand-in's folder", dir.display()))?,
+            );
+            let s3 = bedrock_emulator::s3::spawn_s3_over(*listen, disk.clone(), Default::default())
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            s3_note = format!("; S3 stand-in on {} (objects under {})", s3.endpoint(), dir.display());
+            servers.push(s3);
+            disk
+        }
+        _ => {
+            let client = runtime.block_on(S3Store::client_from_env());
+            Arc::new(S3Store::new(client, runtime.handle().clone()))
+        }
+    };
     let config = RegistryConfig {
         region: args.region.clone(),
         max_concurrent_per_model: args.max_concurrent_jobs,
@@ -173,10 +203,11 @@ fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
     let emulator = bedrock_emulator::spawn(args.listen, Registry::new(config), store, &args.region, tick)
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     println!(
-        "SIMULATION: Bedrock batch emulator listening on {} (stand-in model, no real inference); S3 from the AWS environment",
+        "SIMULATION: Bedrock batch emulator listening on {} (stand-in model, no real inference){s3_note}",
         emulator.endpoint()
     );
     // Serve until the process is stopped (Ctrl-C).
+    let _servers = servers;
     loop {
         std::thread::park();
     }

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod display;
+mod lifecycle;
 mod progress;
 
 use std::process::ExitCode;

@@ -17,7 +17,7 @@ pub use fetch::{FetchReport, FetchRequest};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
 pub use submit::SubmitRequest;
-pub use track::{RunReport, Until};
+pub use track::{RunReport, Until, run_report};
 
 use crate::history::{History, HistoryError};
 use crate::ports::{JobsApi, ObjectTransfer, ServiceError};

@@ -5,7 +5,7 @@ use batch_core::aws_names::JobStatus;
 use serde::Serialize;
 
 use super::{Event, Lifecycle, LifecycleError};
-use crate::history::{JobRecord, Part, Run, RunState};
+use crate::history::{History, JobRecord, Part, Run, RunState};
 use crate::ports::{FailureKind, JobsApi, ObjectTransfer};
 
 /// How far `drive` goes.
@@ -39,15 +39,19 @@ impl RunReport {
     }
 }
 
+/// A run's report from the history alone.
+pub fn run_report(history: &History, run_id: &str) -> Result<RunReport, LifecycleError> {
+    let run = history.run(run_id)?;
+    let parts = history.parts(&run.id)?;
+    let jobs = history.run_jobs(&run.id)?;
+    let created = jobs.iter().filter(|j| j.job_arn.is_some()).count();
+    Ok(RunReport { waiting_parts: parts.len().saturating_sub(created), run, parts, jobs })
+}
+
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// The run's report from the history (no remote call).
     pub fn report(&self, run_id: &str) -> Result<RunReport, LifecycleError> {
-        let history = self.lock();
-        let run = history.run(run_id)?;
-        let parts = history.parts(&run.id)?;
-        let jobs = history.run_jobs(&run.id)?;
-        let created = jobs.iter().filter(|j| j.job_arn.is_some()).count();
-        Ok(RunReport { waiting_parts: parts.len().saturating_sub(created), run, parts, jobs })
+        run_report(&self.lock(), run_id)
     }
 
     /// Asks the service for the status of each of the run's jobs that has not ended; true if any changed.

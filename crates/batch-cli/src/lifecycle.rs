@@ -1,0 +1,446 @@
+//! The lifecycle commands: submit, status, stop, fetch, retry, run, sandbox and jobs — each builds a
+//! connection (AWS or the offline sandbox), calls the application layer, and prints what happened.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result, bail};
+use batch_app::history::{History, JobSettings, Run, VpcSettings};
+use batch_app::lifecycle::{Event, FetchRequest, Lifecycle, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report};
+use batch_aws::connection::{Connection, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
+use batch_aws::environment::AccessOptions;
+use batch_core::aws_names::{JobName, RoleArn, S3Uri};
+use batch_core::prepare::prepare;
+use serde::Serialize;
+
+use crate::args::{AccessArgs, FetchArgs, JobArgs, JobsArgs, OutputFormat, RetryArgs, RunArgs, StatusArgs, StopArgs, SubmitArgs};
+use crate::commands::{prepare_request, prices, print_json};
+use crate::display;
+use crate::progress::TerminalProgress;
+
+/// The label on everything the sandbox produces.
+const SIMULATION: &str = "SIMULATION (offline sandbox: local S3 stand-in, Bedrock emulator, stand-in model — not real model output)";
+
+/// Prints lifecycle events as lines on stderr.
+struct EventLines;
+
+impl LifecycleEvents for EventLines {
+    fn event(&self, event: &Event) {
+        let line = match event {
+            Event::UploadStarted { part, target, bytes } => format!("part {part}: uploading {} to {target}", display::bytes(*bytes)),
+            Event::Uploaded { part, sent: true } => format!("part {part}: uploaded"),
+            Event::Uploaded { part, sent: false } => format!("part {part}: already uploaded"),
+            Event::JobCreated { part, job_arn, repeated } => {
+                let again = if *repeated { " (found again with its recorded token; no second job)" } else { "" };
+                format!("part {part}: job {job_arn}{again}")
+            }
+            Event::JobStatus { part, status, message, processed, total, .. } => {
+                let counts = match (processed, total) {
+                    (Some(p), Some(t)) => format!(" {p}/{t} records"),
+                    _ => String::new(),
+                };
+                let why = message.as_deref().map(|m| format!(" — {m}")).unwrap_or_default();
+                format!("part {part}: {status}{counts}{why}")
+            }
+            Event::Waiting { reason, seconds } if *seconds > 0.0 => format!("waiting {seconds:.1} s: {reason}"),
+            Event::Waiting { reason, .. } => format!("waiting: {reason}"),
+            Event::Downloaded { job_id, files, bytes } => {
+                format!("job {job_id}: downloaded {files} file(s), {}", display::bytes(*bytes))
+            }
+        };
+        eprintln!("{line}");
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("cannot start the async runtime")
+}
+
+fn open_history() -> Result<Mutex<History>> {
+    Ok(Mutex::new(History::open(&History::default_path())?))
+}
+
+/// The sandbox's folder, beside the history.
+fn sandbox_dir() -> PathBuf {
+    History::default_path().parent().map_or_else(|| PathBuf::from("sandbox"), |p| p.join("sandbox"))
+}
+
+/// Connects: the sandbox when asked (or when the run is a sandbox run), else AWS — falling back to the
+/// sandbox, loudly, when no credentials are found and nothing AWS-specific was asked for.
+async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) -> Result<Connection> {
+    if access.sandbox || sandbox_run {
+        eprintln!("{SIMULATION}");
+        return Ok(Connection::sandbox(&sandbox_dir()).await?);
+    }
+    let options = AccessOptions { profile: access.profile.clone(), region: access.region.clone(), endpoint_url: None };
+    match Connection::aws(&options).await {
+        Ok(connection) => {
+            let who = connection.identity().await?;
+            eprintln!("AWS account {} as {}", who.account, who.arn);
+            Ok(connection)
+        }
+        Err(error) if may_fall_back && error.kind == batch_app::ports::FailureKind::NoCredentials => {
+            eprintln!("no AWS credentials found: using the offline sandbox");
+            eprintln!("{SIMULATION}");
+            Ok(Connection::sandbox(&sandbox_dir()).await?)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A job name from a folder name: letters, digits and hyphens, starting with a letter or digit.
+fn default_job_name(prepared: &Path) -> String {
+    let stem = std::fs::canonicalize(prepared)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let trimmed = cleaned.trim_matches('-');
+    let base = if trimmed.is_empty() { "batch" } else { trimmed };
+    let stamp: String = batch_core::clock::now_rfc3339().chars().filter(char::is_ascii_digit).take(12).collect();
+    format!("{}-{stamp}", &base[..base.len().min(40)])
+}
+
+fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: usize) -> Result<SubmitRequest> {
+    let pick = |given: &Option<String>, sandbox_default: &str, flag: &str| -> Result<String> {
+        match (given, connection.sandbox) {
+            (Some(value), _) => Ok(value.clone()),
+            (None, true) => Ok(sandbox_default.to_string()),
+            (None, false) => bail!("{flag} is required when submitting to AWS"),
+        }
+    };
+    let vpc = match (job.subnet_ids.is_empty(), job.security_group_ids.is_empty()) {
+        (true, true) => None,
+        (false, false) => Some(VpcSettings { subnet_ids: job.subnet_ids.clone(), security_group_ids: job.security_group_ids.clone() }),
+        _ => bail!("a VPC configuration needs both --subnet-id and --security-group-id"),
+    };
+    Ok(SubmitRequest {
+        prepared_dir: prepared.to_path_buf(),
+        role_arn: RoleArn::parse(&pick(&job.role_arn, SANDBOX_ROLE, "--role-arn")?).context("--role-arn")?,
+        input_uri: S3Uri::parse(&pick(&job.input_uri, SANDBOX_INPUT, "--input-uri")?).context("--input-uri")?,
+        output_uri: S3Uri::parse(&pick(&job.output_uri, SANDBOX_OUTPUT, "--output-uri")?).context("--output-uri")?,
+        job_name: JobName::parse(&job.job_name.clone().unwrap_or_else(|| default_job_name(prepared))).context("--job-name")?,
+        settings: JobSettings {
+            timeout_hours: job.timeout_hours,
+            tags: job.tags.clone(),
+            vpc,
+            output_kms_key: job.output_kms_key.clone(),
+            max_concurrent_jobs: job.max_concurrent_jobs.unwrap_or(cap),
+        },
+        sandbox: connection.sandbox,
+        retry_of: None,
+    })
+}
+
+/// The concurrent-job cap: the account's quota (at most 10 by default), saying where it came from.
+async fn job_cap(connection: &Connection, prepared: &Path, asked: Option<usize>) -> Result<usize> {
+    if let Some(n) = asked {
+        return Ok(n);
+    }
+    if connection.sandbox {
+        return Ok(10);
+    }
+    let plan = batch_core::prepare::PreparedPlan::read(&prepared.join(batch_core::prepare::PLAN_FILE))?;
+    let quotas = batch_aws::quotas::batch_quotas(&connection.config, plan.model.id.as_str()).await;
+    let cap = quotas.max_concurrent_jobs.clamp(1, 10) as usize;
+    match &quotas.source {
+        batch_aws::quotas::QuotaSource::ServiceQuotas { matched } => {
+            eprintln!("quotas for {matched} from Service Quotas: up to {} concurrent jobs; using {cap}", quotas.max_concurrent_jobs)
+        }
+        batch_aws::quotas::QuotaSource::Defaults { reason } => eprintln!("quotas: defaults ({reason}); using {cap} concurrent jobs"),
+    }
+    Ok(cap)
+}
+
+/// A run's report as printed.
+#[derive(Serialize)]
+struct RunView<'a> {
+    simulation: bool,
+    #[serde(flatten)]
+    report: &'a RunReport,
+}
+
+fn print_report(report: &RunReport, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Json => print_json(&RunView { simulation: report.run.sandbox, report }),
+        OutputFormat::Text => {
+            print!("{}", run_text(report));
+            Ok(())
+        }
+    }
+}
+
+fn run_text(report: &RunReport) -> String {
+    let run = &report.run;
+    let mut out = String::new();
+    if run.sandbox {
+        out.push_str(&format!("{SIMULATION}\n"));
+    }
+    out.push_str(&format!("run {}  {:?}  {}  model {}\n", run.id, run.state, run.created_at, run.model_id));
+    for part in &report.parts {
+        let job = report.jobs.iter().find(|j| j.part == part.part);
+        let status = job.and_then(|j| j.status.as_ref()).map_or("not submitted", |s| s.as_str());
+        let counts = job
+            .and_then(|j| j.processed_records.zip(j.total_records))
+            .map(|(p, t)| format!("  {p}/{t} records"))
+            .unwrap_or_default();
+        let arn = job.and_then(|j| j.job_arn.as_deref()).unwrap_or("-");
+        out.push_str(&format!("  part {:>3}  {:<18} {}{counts}\n", part.part, status, arn));
+        if let Some(message) = job.and_then(|j| j.message.as_deref()) {
+            out.push_str(&format!("            {message}\n"));
+        }
+    }
+    if report.waiting_parts > 0 {
+        out.push_str(&format!(
+            "  {} part(s) wait for a free job slot; `bedrock-batch status {} --watch` submits them as jobs end\n",
+            report.waiting_parts, run.id
+        ));
+    }
+    if let Some(dir) = &run.results_dir {
+        out.push_str(&format!("  results in {}\n", dir.display()));
+    }
+    out
+}
+
+/// `submit`.
+pub fn submit(args: SubmitArgs) -> Result<ExitCode> {
+    let history = open_history()?;
+    runtime()?.block_on(async {
+        let connection = connect(&args.access, false, true).await?;
+        let cap = job_cap(&connection, &args.prepared, args.job.max_concurrent_jobs).await?;
+        let request = submit_request(&args.prepared, &args.job, &connection, cap)?;
+        let report = drive_new(&history, &connection, &request, args.wait || connection.sandbox).await?;
+        print_report(&report, args.format)?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn drive_new(history: &Mutex<History>, connection: &Connection, request: &SubmitRequest, wait: bool) -> Result<RunReport> {
+    let cancel = AtomicBool::new(false);
+    let lifecycle = Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+    let run = lifecycle.record_run(request)?;
+    eprintln!("run {run} recorded");
+    // The sandbox's jobs live in this process only, so sandbox runs always go to the end.
+    let until = if wait { Until::Ended } else { Until::Submitted };
+    Ok(lifecycle.drive(run.as_str(), until).await?)
+}
+
+/// The run a target names (a run id, or a job ARN or id).
+fn find_run(history: &Mutex<History>, target: &str) -> Result<Run> {
+    let history = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Ok(run) = history.run(target) {
+        return Ok(run);
+    }
+    let job = history.job(target)?;
+    Ok(history.run(job.run_id.as_str())?)
+}
+
+/// `status`.
+pub fn status(args: StatusArgs) -> Result<ExitCode> {
+    let history = open_history()?;
+    let Some(target) = &args.target else {
+        let runs = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner).runs()?;
+        match args.format {
+            OutputFormat::Json => print_json(&runs)?,
+            OutputFormat::Text if runs.is_empty() => println!("no runs yet; `bedrock-batch submit` or `bedrock-batch sandbox` starts one"),
+            OutputFormat::Text => {
+                for run in runs {
+                    let label = if run.sandbox { "  [SIMULATION]" } else { "" };
+                    println!("{}  {:?}  {}  {}{label}", run.id, run.state, run.created_at, run.job_name);
+                }
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let run = find_run(&history, target)?;
+    runtime()?.block_on(async {
+        let report = if run.state.is_unfinished() {
+            let connection = connect(&args.access, run.sandbox, false).await?;
+            let cancel = AtomicBool::new(false);
+            let lifecycle = Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+            let until = if args.watch { Until::Ended } else { Until::Submitted };
+            lifecycle.drive(run.id.as_str(), until).await?
+        } else {
+            run_report(&history.lock().unwrap_or_else(std::sync::PoisonError::into_inner), run.id.as_str())?
+        };
+        print_report(&report, args.format)?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `stop`.
+pub fn stop(args: StopArgs) -> Result<ExitCode> {
+    let history = open_history()?;
+    let run = find_run(&history, &args.job)?;
+    runtime()?.block_on(async {
+        let connection = connect(&args.access, run.sandbox, false).await?;
+        let cancel = AtomicBool::new(false);
+        let lifecycle = Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+        let job = lifecycle.stop(&args.job).await?;
+        println!(
+            "{}: {}",
+            job.job_arn.as_deref().unwrap_or(&args.job),
+            job.status.as_ref().map_or("unknown", |s| s.as_str())
+        );
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `fetch`.
+pub fn fetch(args: FetchArgs) -> Result<ExitCode> {
+    let history = open_history()?;
+    let run = find_run(&history, &args.run)?;
+    runtime()?.block_on(async {
+        let connection = connect(&args.access, run.sandbox, false).await?;
+        let request = FetchRequest {
+            run: run.id.to_string(),
+            out_dir: args.out.clone(),
+            input: args.input.clone(),
+            export: args.export.clone(),
+            excel_safe: args.excel_safe,
+            prices: prices(None)?,
+        };
+        fetch_and_print(&history, &connection, &request, args.format).await
+    })
+}
+
+async fn fetch_and_print(history: &Mutex<History>, connection: &Connection, request: &FetchRequest, format: OutputFormat) -> Result<ExitCode> {
+    let cancel = AtomicBool::new(false);
+    let lifecycle = Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+    let report = lifecycle.fetch(request, &TerminalProgress::new()).await?;
+    match format {
+        OutputFormat::Json => print_json(&report)?,
+        OutputFormat::Text => {
+            if report.sandbox {
+                println!("{SIMULATION}");
+            }
+            println!(
+                "run {}: {} job(s), {} file(s) downloaded to {}",
+                report.run,
+                report.jobs,
+                report.downloaded.files,
+                report.outputs_dir.display()
+            );
+            print!("{}", display::results_text(&report.summary));
+            if report.summary.failed + report.summary.missing > 0 {
+                println!("  `bedrock-batch retry {}` submits the failed and missing rows again", report.run);
+            }
+        }
+    }
+    display::print_warnings(&report.summary.warnings);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `retry`.
+pub fn retry(args: RetryArgs) -> Result<ExitCode> {
+    let history = open_history()?;
+    let run = find_run(&history, &args.run)?;
+    runtime()?.block_on(async {
+        let connection = connect(&args.access, run.sandbox, false).await?;
+        let cancel = AtomicBool::new(false);
+        let lifecycle = Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+        let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string() })?;
+        eprintln!("retry run {retry} recorded");
+        let until = if args.wait || connection.sandbox { Until::Ended } else { Until::Submitted };
+        let report = lifecycle.drive(retry.as_str(), until).await?;
+        print_report(&report, args.format)?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `run` and `sandbox`.
+pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
+    let history = open_history()?;
+    let mut access = args.access.clone();
+    access.sandbox |= sandbox;
+    let format = args.prepare.format;
+    runtime()?.block_on(async {
+        let connection = connect(&access, false, true).await?;
+        let plan = prepare(&prepare_request(&args.prepare)?, &TerminalProgress::new())?;
+        eprintln!(
+            "prepared {} records in {} part(s) under {}",
+            plan.totals.records,
+            plan.parts.len(),
+            args.prepare.out.display()
+        );
+        let cap = job_cap(&connection, &args.prepare.out, args.job.max_concurrent_jobs).await?;
+        let request = submit_request(&args.prepare.out, &args.job, &connection, cap)?;
+        let wait = args.wait || connection.sandbox;
+        let report = drive_new(&history, &connection, &request, wait).await?;
+        if !wait {
+            print_report(&report, format)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        if format == OutputFormat::Text {
+            print!("{}", run_text(&report));
+        }
+        let out_dir = args.prepare.out.join("results");
+        let fetch = FetchRequest {
+            run: report.run.id.to_string(),
+            out_dir: out_dir.clone(),
+            input: None,
+            export: args.export.clone(),
+            excel_safe: false,
+            prices: prices(args.prepare.prices.as_deref())?,
+        };
+        fetch_and_print(&history, &connection, &fetch, format).await
+    })
+}
+
+/// A job as `jobs` prints it.
+#[derive(Serialize)]
+struct JobView {
+    job_arn: Option<String>,
+    job_name: String,
+    status: Option<String>,
+    run_id: String,
+    part: usize,
+    submitted_at: Option<String>,
+    processed_records: Option<u64>,
+    total_records: Option<u64>,
+    message: Option<String>,
+    simulation: bool,
+}
+
+/// `jobs`.
+pub fn jobs(args: JobsArgs) -> Result<ExitCode> {
+    let history = open_history()?;
+    let history = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let sandbox_runs: std::collections::HashSet<String> =
+        history.runs()?.into_iter().filter(|r| r.sandbox).map(|r| r.id.to_string()).collect();
+    let views: Vec<JobView> = history
+        .jobs()?
+        .into_iter()
+        .map(|j| JobView {
+            simulation: sandbox_runs.contains(j.run_id.as_str()),
+            job_arn: j.job_arn,
+            job_name: j.job_name,
+            status: j.status.map(|s| s.as_str().to_string()),
+            run_id: j.run_id.to_string(),
+            part: j.part,
+            submitted_at: j.submitted_at,
+            processed_records: j.processed_records,
+            total_records: j.total_records,
+            message: j.message,
+        })
+        .collect();
+    match args.format {
+        OutputFormat::Json => print_json(&views)?,
+        OutputFormat::Text if views.is_empty() => println!("no jobs yet"),
+        OutputFormat::Text => {
+            for v in &views {
+                let label = if v.simulation { "  [SIMULATION]" } else { "" };
+                println!(
+                    "{:<14} {:<24} {}  {}{label}",
+                    v.status.as_deref().unwrap_or("creating"),
+                    v.job_name,
+                    v.job_arn.as_deref().unwrap_or("-"),
+                    v.run_id
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
