@@ -3,7 +3,7 @@
 //! same SDK clients, so the sandbox exercises exactly the code that talks to AWS.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -59,11 +59,16 @@ impl Connection {
                 "no AWS region is configured; pass --region (e.g. us-east-1) or set AWS_REGION",
             ));
         }
-        let custom = options.endpoint_url.is_some();
+        // An endpoint on this machine is an emulator: poll in milliseconds, not minutes.
+        let local = |url: &str| url.contains("127.0.0.1") || url.contains("localhost");
+        let custom = options.endpoint_url.as_deref().is_some_and(local)
+            || ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK"]
+                .iter()
+                .any(|v| std::env::var(v).is_ok_and(|url| local(&url)));
         Ok(Self {
             sandbox: false,
             jobs: BedrockJobs::new(bedrock_client(&config)),
-            transfer: S3Transfer::new(s3_client(&config, custom), UploadSettings::default()),
+            transfer: S3Transfer::new(s3_client(&config, options.endpoint_url.is_some()), UploadSettings::default()),
             pacing: if custom { Pacing::local() } else { Pacing::aws() },
             config,
             sandbox_dir: None,
@@ -78,14 +83,19 @@ impl Connection {
         };
         let store = Arc::new(DiskBuckets::open(&dir.join("s3")).map_err(failed)?);
         for bucket in ["sandbox-input", "sandbox-output"] {
-            store.create_bucket(bucket).map_err(|e| ServiceError::new(FailureKind::Other, "start the sandbox", e.to_string()))?;
+            store
+                .create_bucket(bucket)
+                .map_err(|e| ServiceError::new(FailureKind::Other, "start the sandbox", e.to_string()))?;
         }
         let loopback = "127.0.0.1:0".parse().map_err(|_| failed(std::io::Error::other("bad loopback address")))?;
         let s3 = spawn_s3_over(loopback, store.clone(), S3Faults::default()).map_err(failed)?;
         let worker_store: Arc<dyn ObjectStore> = store;
-        let registry = Registry::new(RegistryConfig { account: "000000000000".into(), ..RegistryConfig::default() });
-        let bedrock =
-            bedrock_emulator::spawn(loopback, registry, worker_store, "us-east-1", Duration::from_millis(40)).map_err(failed)?;
+        let jobs_file = dir.join("bedrock-jobs.json");
+        let config = RegistryConfig { account: "000000000000".into(), ..RegistryConfig::default() };
+        let registry = Arc::new(Mutex::new(Registry::load(config, &jobs_file).map_err(failed)?));
+        let tick = Duration::from_millis(40);
+        let bedrock = bedrock_emulator::spawn_saving(loopback, registry, worker_store, "us-east-1", tick, &jobs_file)
+            .map_err(failed)?;
         let credentials = aws_sdk_s3::config::Credentials::new("sandbox", "sandbox", None, None, "sandbox");
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))

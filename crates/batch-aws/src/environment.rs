@@ -36,9 +36,7 @@ pub async fn credentials_available(config: &SdkConfig) -> Result<(), String> {
     let Some(provider) = config.credentials_provider() else {
         return Err("no credentials provider is configured".into());
     };
-    provider.provide_credentials().await.map(|_| ()).map_err(|e| {
-        aws_sdk_s3::error::DisplayErrorContext(e).to_string()
-    })
+    provider.provide_credentials().await.map(|_| ()).map_err(|e| aws_sdk_s3::error::DisplayErrorContext(e).to_string())
 }
 
 /// An S3 client; path-style addressing when S3's endpoint is custom (emulators on loopback need it).

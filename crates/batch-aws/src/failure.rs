@@ -25,8 +25,12 @@ pub(crate) fn kind_of_code(code: &str) -> FailureKind {
         "InternalServerException" | "InternalError" | "ServiceUnavailable" | "ServiceUnavailableException" => {
             FailureKind::Unavailable
         }
-        "ExpiredToken" | "ExpiredTokenException" | "InvalidClientTokenId" | "UnrecognizedClientException"
-        | "InvalidAccessKeyId" | "SignatureDoesNotMatch" => FailureKind::NoCredentials,
+        "ExpiredToken"
+        | "ExpiredTokenException"
+        | "InvalidClientTokenId"
+        | "UnrecognizedClientException"
+        | "InvalidAccessKeyId"
+        | "SignatureDoesNotMatch" => FailureKind::NoCredentials,
         _ => FailureKind::Other,
     }
 }

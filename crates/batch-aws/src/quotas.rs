@@ -106,23 +106,31 @@ pub async fn batch_quotas(config: &SdkConfig, model_id: &str) -> BatchQuotas {
         let mut page_token = None;
         loop {
             let result = if applied {
-                client.list_service_quotas().service_code("bedrock").set_next_token(page_token.clone()).send().await.map(|o| {
-                    let quotas: Vec<(String, f64)> = o
-                        .quotas()
-                        .iter()
-                        .filter_map(|q| Some((q.quota_name()?.to_string(), q.value()?)))
-                        .collect();
-                    (quotas, o.next_token().map(str::to_string))
-                }).map_err(|e| service_error("ListServiceQuotas", e))
+                client
+                    .list_service_quotas()
+                    .service_code("bedrock")
+                    .set_next_token(page_token.clone())
+                    .send()
+                    .await
+                    .map(|o| {
+                        let quotas: Vec<(String, f64)> =
+                            o.quotas().iter().filter_map(|q| Some((q.quota_name()?.to_string(), q.value()?))).collect();
+                        (quotas, o.next_token().map(str::to_string))
+                    })
+                    .map_err(|e| service_error("ListServiceQuotas", e))
             } else {
-                client.list_aws_default_service_quotas().service_code("bedrock").set_next_token(page_token.clone()).send().await.map(|o| {
-                    let quotas: Vec<(String, f64)> = o
-                        .quotas()
-                        .iter()
-                        .filter_map(|q| Some((q.quota_name()?.to_string(), q.value()?)))
-                        .collect();
-                    (quotas, o.next_token().map(str::to_string))
-                }).map_err(|e| service_error("ListAWSDefaultServiceQuotas", e))
+                client
+                    .list_aws_default_service_quotas()
+                    .service_code("bedrock")
+                    .set_next_token(page_token.clone())
+                    .send()
+                    .await
+                    .map(|o| {
+                        let quotas: Vec<(String, f64)> =
+                            o.quotas().iter().filter_map(|q| Some((q.quota_name()?.to_string(), q.value()?))).collect();
+                        (quotas, o.next_token().map(str::to_string))
+                    })
+                    .map_err(|e| service_error("ListAWSDefaultServiceQuotas", e))
             };
             match result {
                 Ok((quotas, next)) => {
@@ -134,14 +142,21 @@ pub async fn batch_quotas(config: &SdkConfig, model_id: &str) -> BatchQuotas {
                 }
                 Err(error) => {
                     if pairs.is_empty() && !applied {
-                        return BatchQuotas::defaults(format!("Service Quotas could not be read ({})", error.message.lines().next().unwrap_or("")));
+                        return BatchQuotas::defaults(format!(
+                            "Service Quotas could not be read ({})",
+                            error.message.lines().next().unwrap_or("")
+                        ));
                     }
                     break;
                 }
             }
         }
         if let Some((limits, concurrent, matched)) = apply_quotas(&pairs, model_id) {
-            return BatchQuotas { limits, max_concurrent_jobs: concurrent, source: QuotaSource::ServiceQuotas { matched } };
+            return BatchQuotas {
+                limits,
+                max_concurrent_jobs: concurrent,
+                source: QuotaSource::ServiceQuotas { matched },
+            };
         }
     }
     BatchQuotas::defaults(format!("Service Quotas lists no batch quotas for {model_id}"))
@@ -170,7 +185,8 @@ mod tests {
 
     #[test]
     fn quotas_are_matched_to_model_ids_by_their_display_names() {
-        let (limits, concurrent, matched) = apply_quotas(&pairs(), "us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap();
+        let (limits, concurrent, matched) =
+            apply_quotas(&pairs(), "us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap();
         assert_eq!(matched, "Claude Haiku 4.5");
         assert_eq!(limits.max_records_per_job, 100_000);
         assert_eq!(limits.max_job_bytes, 5 * GB);

@@ -98,11 +98,13 @@ impl ObjectTransfer for S3Transfer {
                 let temp = path.with_extension("part-download");
                 let mut file = tokio::fs::File::create(&temp).await.map_err(|e| io(&temp, e))?;
                 let mut body = got.body;
-                while let Some(chunk) = body
-                    .try_next()
-                    .await
-                    .map_err(|e| ServiceError::new(FailureKind::Unavailable, "GetObject", format!("s3://{}/{key}: {e}", prefix.bucket())))?
-                {
+                while let Some(chunk) = body.try_next().await.map_err(|e| {
+                    ServiceError::new(
+                        FailureKind::Unavailable,
+                        "GetObject",
+                        format!("s3://{}/{key}: {e}", prefix.bucket()),
+                    )
+                })? {
                     file.write_all(&chunk).await.map_err(|e| io(&temp, e))?;
                     progress.moved(chunk.len() as u64);
                     done.bytes += chunk.len() as u64;

@@ -93,7 +93,11 @@ pub enum UploadError {
     },
 }
 
-fn s3_error<E>(target: &S3Uri, operation: &'static str, error: aws_sdk_s3::error::SdkError<E, HttpResponse>) -> UploadError
+fn s3_error<E>(
+    target: &S3Uri,
+    operation: &'static str,
+    error: aws_sdk_s3::error::SdkError<E, HttpResponse>,
+) -> UploadError
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
 {
@@ -270,9 +274,9 @@ async fn send_chunks(
             Ok((_, Err(e))) => {
                 let gone = e.as_service_error().and_then(|s| aws_sdk_s3::error::ProvideErrorMetadata::code(s))
                     == Some("NoSuchUpload");
-                stop.get_or_insert_with(
-                    || if gone { Sent::UploadGone } else { Sent::Failed(s3_error(plan.target, "UploadPart", e)) },
-                );
+                stop.get_or_insert_with(|| {
+                    if gone { Sent::UploadGone } else { Sent::Failed(s3_error(plan.target, "UploadPart", e)) }
+                });
             }
             Err(e) => {
                 stop.get_or_insert(Sent::Failed(UploadError::S3 {

@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use batch_app::history::{History, JobSettings, RunState};
-use batch_app::lifecycle::{Event, FetchRequest, Lifecycle, LifecycleEvents, Pacing, RetryRequest, SubmitRequest, Until};
+use batch_app::lifecycle::{
+    Event, FetchRequest, Lifecycle, LifecycleEvents, Pacing, RetryRequest, SubmitRequest, Until,
+};
 use batch_app::ports::{FailureKind, JobFilter, JobSnapshot, JobsApi, NewJob, ServiceError};
 use batch_aws::s3_upload::UploadSettings;
 use batch_aws::{BedrockJobs, S3Transfer};
@@ -72,7 +74,8 @@ async fn stack() -> Stack {
         s3.create_bucket().bucket(bucket).send().await.unwrap();
     }
     let store: Arc<dyn ObjectStore> = Arc::new(S3Store::new(s3.clone(), tokio::runtime::Handle::current()));
-    let registry = Arc::new(Mutex::new(Registry::new(RegistryConfig { limits: limits(), ..RegistryConfig::default() })));
+    let registry =
+        Arc::new(Mutex::new(Registry::new(RegistryConfig { limits: limits(), ..RegistryConfig::default() })));
     let emulator =
         spawn_shared("127.0.0.1:0".parse().unwrap(), registry.clone(), store, "us-east-1", Duration::from_millis(15))
             .unwrap();
@@ -130,11 +133,16 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     let prepared = prepared(dir.path());
     let stack = stack().await;
     let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-    let (jobs, transfer) = (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
+    let (jobs, transfer) =
+        (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
     let events = Recorder::default();
     let cancel = AtomicBool::new(false);
     let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &events, Pacing::local(), &cancel);
-    let settings = JobSettings { max_concurrent_jobs: 2, tags: vec![("team".into(), "insights".into())], ..JobSettings::default() };
+    let settings = JobSettings {
+        max_concurrent_jobs: 2,
+        tags: vec![("team".into(), "insights".into())],
+        ..JobSettings::default()
+    };
     let run = lifecycle.record_run(&submit_request(&prepared, settings)).unwrap();
 
     // Submitting stops at the cap: two jobs, the third part waits for a slot.
@@ -157,7 +165,10 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     let fetched = lifecycle.fetch(&fetch_request(run.as_str(), &out), &NoProgress).await.unwrap();
     assert_eq!(fetched.jobs, 3);
     assert_eq!((fetched.summary.rows, fetched.summary.succeeded), (100, 100));
-    assert_eq!(std::fs::read_to_string(out.join("results.csv")).unwrap().lines().filter(|l| l.contains(",succeeded,")).count(), 100);
+    assert_eq!(
+        std::fs::read_to_string(out.join("results.csv")).unwrap().lines().filter(|l| l.contains(",succeeded,")).count(),
+        100
+    );
     assert_eq!(lifecycle.report(run.as_str()).unwrap().run.state, RunState::Fetched);
     // Nothing to retry.
     let nothing = lifecycle.record_retry(&RetryRequest { run: run.to_string() }).unwrap_err();
@@ -179,7 +190,11 @@ impl JobsApi for DiesAfterCreate<'_> {
         let arn = self.inner.create(job).await?;
         if self.deaths.load(Ordering::SeqCst) > 0 {
             self.deaths.fetch_sub(1, Ordering::SeqCst);
-            return Err(ServiceError::new(FailureKind::Other, "CreateModelInvocationJob", format!("process killed after creating {arn}")));
+            return Err(ServiceError::new(
+                FailureKind::Other,
+                "CreateModelInvocationJob",
+                format!("process killed after creating {arn}"),
+            ));
         }
         Ok(arn)
     }
@@ -244,7 +259,8 @@ async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_r
     let prepared = prepared(dir.path());
     let stack = stack().await;
     let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-    let (jobs, transfer) = (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
+    let (jobs, transfer) =
+        (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
     let cancel = AtomicBool::new(false);
     let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &Quietly, Pacing::local(), &cancel);
 
@@ -269,7 +285,11 @@ async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_r
     assert_eq!(second.run, run.to_string(), "a retry fetches into its original run");
     assert_eq!(second.summary.rows, 100);
     assert!(second.summary.succeeded > first.summary.succeeded, "{:?} then {:?}", first.summary, second.summary);
-    assert_eq!(second.summary.succeeded + second.summary.missing + second.summary.failed, 100, "every row accounted for");
+    assert_eq!(
+        second.summary.succeeded + second.summary.missing + second.summary.failed,
+        100,
+        "every row accounted for"
+    );
 
     // A job that fails validation, and a job that is stopped while it runs.
     let failing = JobSettings { tags: vec![("emulator-fault".into(), "fail".into())], ..JobSettings::default() };

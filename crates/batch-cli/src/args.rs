@@ -184,7 +184,7 @@ pub struct RunArgs {
     pub prepare: PrepareArgs,
     #[command(flatten)]
     pub job: JobArgs,
-    /// Follow the jobs until they end, then fetch and export (always on in the sandbox).
+    /// Follow the jobs until they end, then fetch and export (always on for `sandbox`).
     #[arg(long)]
     pub wait: bool,
     /// With --wait: the export file (default: <out>/results/results.csv).

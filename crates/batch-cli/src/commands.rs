@@ -137,6 +137,7 @@ fn run_results(args: ResultsArgs) -> Result<ExitCode> {
         excel_safe: args.excel_safe,
         prices: prices(args.prices.as_deref())?,
         unfinished_list: None,
+        allow_no_outputs: false,
     };
     let summary = join_results(&request, &TerminalProgress::new())?;
     match args.format {

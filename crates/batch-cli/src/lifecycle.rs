@@ -8,20 +8,25 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 use batch_app::history::{History, JobSettings, Run, VpcSettings};
-use batch_app::lifecycle::{Event, FetchRequest, Lifecycle, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report};
+use batch_app::lifecycle::{
+    Event, FetchRequest, Lifecycle, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
+};
 use batch_aws::connection::{Connection, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
 use batch_aws::environment::AccessOptions;
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use batch_core::prepare::prepare;
 use serde::Serialize;
 
-use crate::args::{AccessArgs, FetchArgs, JobArgs, JobsArgs, OutputFormat, RetryArgs, RunArgs, StatusArgs, StopArgs, SubmitArgs};
+use crate::args::{
+    AccessArgs, FetchArgs, JobArgs, JobsArgs, OutputFormat, RetryArgs, RunArgs, StatusArgs, StopArgs, SubmitArgs,
+};
 use crate::commands::{prepare_request, prices, print_json};
 use crate::display;
 use crate::progress::TerminalProgress;
 
 /// The label on everything the sandbox produces.
-const SIMULATION: &str = "SIMULATION (offline sandbox: local S3 stand-in, Bedrock emulator, stand-in model — not real model output)";
+const SIMULATION: &str =
+    "SIMULATION (offline sandbox: local S3 stand-in, Bedrock emulator, stand-in model — not real model output)";
 
 /// Prints lifecycle events as lines on stderr.
 struct EventLines;
@@ -29,7 +34,9 @@ struct EventLines;
 impl LifecycleEvents for EventLines {
     fn event(&self, event: &Event) {
         let line = match event {
-            Event::UploadStarted { part, target, bytes } => format!("part {part}: uploading {} to {target}", display::bytes(*bytes)),
+            Event::UploadStarted { part, target, bytes } => {
+                format!("part {part}: uploading {} to {target}", display::bytes(*bytes))
+            }
             Event::Uploaded { part, sent: true } => format!("part {part}: uploaded"),
             Event::Uploaded { part, sent: false } => format!("part {part}: already uploaded"),
             Event::JobCreated { part, job_arn, repeated } => {
@@ -113,7 +120,9 @@ fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: 
     };
     let vpc = match (job.subnet_ids.is_empty(), job.security_group_ids.is_empty()) {
         (true, true) => None,
-        (false, false) => Some(VpcSettings { subnet_ids: job.subnet_ids.clone(), security_group_ids: job.security_group_ids.clone() }),
+        (false, false) => {
+            Some(VpcSettings { subnet_ids: job.subnet_ids.clone(), security_group_ids: job.security_group_ids.clone() })
+        }
         _ => bail!("a VPC configuration needs both --subnet-id and --security-group-id"),
     };
     Ok(SubmitRequest {
@@ -121,7 +130,8 @@ fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: 
         role_arn: RoleArn::parse(&pick(&job.role_arn, SANDBOX_ROLE, "--role-arn")?).context("--role-arn")?,
         input_uri: S3Uri::parse(&pick(&job.input_uri, SANDBOX_INPUT, "--input-uri")?).context("--input-uri")?,
         output_uri: S3Uri::parse(&pick(&job.output_uri, SANDBOX_OUTPUT, "--output-uri")?).context("--output-uri")?,
-        job_name: JobName::parse(&job.job_name.clone().unwrap_or_else(|| default_job_name(prepared))).context("--job-name")?,
+        job_name: JobName::parse(&job.job_name.clone().unwrap_or_else(|| default_job_name(prepared)))
+            .context("--job-name")?,
         settings: JobSettings {
             timeout_hours: job.timeout_hours,
             tags: job.tags.clone(),
@@ -147,9 +157,14 @@ async fn job_cap(connection: &Connection, prepared: &Path, asked: Option<usize>)
     let cap = quotas.max_concurrent_jobs.clamp(1, 10) as usize;
     match &quotas.source {
         batch_aws::quotas::QuotaSource::ServiceQuotas { matched } => {
-            eprintln!("quotas for {matched} from Service Quotas: up to {} concurrent jobs; using {cap}", quotas.max_concurrent_jobs)
+            eprintln!(
+                "quotas for {matched} from Service Quotas: up to {} concurrent jobs; using {cap}",
+                quotas.max_concurrent_jobs
+            )
         }
-        batch_aws::quotas::QuotaSource::Defaults { reason } => eprintln!("quotas: defaults ({reason}); using {cap} concurrent jobs"),
+        batch_aws::quotas::QuotaSource::Defaults { reason } => {
+            eprintln!("quotas: defaults ({reason}); using {cap} concurrent jobs")
+        }
     }
     Ok(cap)
 }
@@ -211,18 +226,23 @@ pub fn submit(args: SubmitArgs) -> Result<ExitCode> {
         let connection = connect(&args.access, false, true).await?;
         let cap = job_cap(&connection, &args.prepared, args.job.max_concurrent_jobs).await?;
         let request = submit_request(&args.prepared, &args.job, &connection, cap)?;
-        let report = drive_new(&history, &connection, &request, args.wait || connection.sandbox).await?;
+        let report = drive_new(&history, &connection, &request, args.wait).await?;
         print_report(&report, args.format)?;
         Ok(ExitCode::SUCCESS)
     })
 }
 
-async fn drive_new(history: &Mutex<History>, connection: &Connection, request: &SubmitRequest, wait: bool) -> Result<RunReport> {
+async fn drive_new(
+    history: &Mutex<History>,
+    connection: &Connection,
+    request: &SubmitRequest,
+    wait: bool,
+) -> Result<RunReport> {
     let cancel = AtomicBool::new(false);
-    let lifecycle = Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+    let lifecycle =
+        Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
     let run = lifecycle.record_run(request)?;
     eprintln!("run {run} recorded");
-    // The sandbox's jobs live in this process only, so sandbox runs always go to the end.
     let until = if wait { Until::Ended } else { Until::Submitted };
     Ok(lifecycle.drive(run.as_str(), until).await?)
 }
@@ -244,7 +264,9 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
         let runs = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner).runs()?;
         match args.format {
             OutputFormat::Json => print_json(&runs)?,
-            OutputFormat::Text if runs.is_empty() => println!("no runs yet; `bedrock-batch submit` or `bedrock-batch sandbox` starts one"),
+            OutputFormat::Text if runs.is_empty() => {
+                println!("no runs yet; `bedrock-batch submit` or `bedrock-batch sandbox` starts one")
+            }
             OutputFormat::Text => {
                 for run in runs {
                     let label = if run.sandbox { "  [SIMULATION]" } else { "" };
@@ -259,7 +281,14 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
         let report = if run.state.is_unfinished() {
             let connection = connect(&args.access, run.sandbox, false).await?;
             let cancel = AtomicBool::new(false);
-            let lifecycle = Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+            let lifecycle = Lifecycle::new(
+                &history,
+                &connection.jobs,
+                &connection.transfer,
+                &EventLines,
+                connection.pacing,
+                &cancel,
+            );
             let until = if args.watch { Until::Ended } else { Until::Submitted };
             lifecycle.drive(run.id.as_str(), until).await?
         } else {
@@ -277,7 +306,8 @@ pub fn stop(args: StopArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
-        let lifecycle = Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+        let lifecycle =
+            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
         let job = lifecycle.stop(&args.job).await?;
         println!(
             "{}: {}",
@@ -306,9 +336,15 @@ pub fn fetch(args: FetchArgs) -> Result<ExitCode> {
     })
 }
 
-async fn fetch_and_print(history: &Mutex<History>, connection: &Connection, request: &FetchRequest, format: OutputFormat) -> Result<ExitCode> {
+async fn fetch_and_print(
+    history: &Mutex<History>,
+    connection: &Connection,
+    request: &FetchRequest,
+    format: OutputFormat,
+) -> Result<ExitCode> {
     let cancel = AtomicBool::new(false);
-    let lifecycle = Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+    let lifecycle =
+        Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
     let report = lifecycle.fetch(request, &TerminalProgress::new()).await?;
     match format {
         OutputFormat::Json => print_json(&report)?,
@@ -340,10 +376,11 @@ pub fn retry(args: RetryArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
-        let lifecycle = Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+        let lifecycle =
+            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
         let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string() })?;
         eprintln!("retry run {retry} recorded");
-        let until = if args.wait || connection.sandbox { Until::Ended } else { Until::Submitted };
+        let until = if args.wait { Until::Ended } else { Until::Submitted };
         let report = lifecycle.drive(retry.as_str(), until).await?;
         print_report(&report, args.format)?;
         Ok(ExitCode::SUCCESS)
@@ -367,7 +404,7 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
         );
         let cap = job_cap(&connection, &args.prepare.out, args.job.max_concurrent_jobs).await?;
         let request = submit_request(&args.prepare.out, &args.job, &connection, cap)?;
-        let wait = args.wait || connection.sandbox;
+        let wait = args.wait || sandbox;
         let report = drive_new(&history, &connection, &request, wait).await?;
         if !wait {
             print_report(&report, format)?;

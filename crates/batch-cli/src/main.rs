@@ -23,8 +23,15 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            // One readable line: the error and its causes, joined.
-            let text = format!("{error:#}").replace(['\n', '\r'], " ");
+            // One readable line: the error and those of its causes it does not already quote.
+            let mut text = error.to_string();
+            for cause in error.chain().skip(1) {
+                let cause = cause.to_string();
+                if !text.contains(&cause) {
+                    text = format!("{text}: {cause}");
+                }
+            }
+            let text = text.replace(['\n', '\r'], " ");
             eprintln!("error: {text}");
             ExitCode::FAILURE
         }

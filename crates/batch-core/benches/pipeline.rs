@@ -112,6 +112,7 @@ fn end_to_end(c: &mut Criterion) {
         excel_safe: false,
         prices: PriceTable::bundled(),
         unfinished_list: None,
+        allow_no_outputs: false,
     };
     group.bench_function("results to CSV", |b| b.iter(|| join_results(&results, &NoProgress).expect("results")));
     group.finish();

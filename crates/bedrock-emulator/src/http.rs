@@ -2,6 +2,7 @@
 //! on a loopback address, with the worker ticking in the background.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +23,18 @@ struct State {
     registry: Arc<Mutex<Registry>>,
     store: Arc<dyn ObjectStore>,
     region: String,
+    /// Where the jobs are saved after every change (the sandbox), if anywhere.
+    save_to: Option<PathBuf>,
+}
+
+impl State {
+    fn save(&self, registry: &Registry) {
+        if let Some(path) = &self.save_to
+            && let Err(error) = registry.save(path)
+        {
+            eprintln!("warning: the emulator could not save its jobs to {}: {error}", path.display());
+        }
+    }
 }
 
 /// Starts the emulator on `addr` (port 0 picks a free port) in a thread of its own; the worker advances
@@ -44,7 +57,31 @@ pub fn spawn_shared(
     region: &str,
     tick: Duration,
 ) -> std::io::Result<EmulatorHandle> {
-    let state = Arc::new(State { registry, store, region: region.to_string() });
+    spawn_with(addr, registry, store, region, tick, None)
+}
+
+/// Like [`spawn_shared`], saving the jobs to `save_to` after every change, so a later process can load
+/// them with [`Registry::load`] (the offline sandbox).
+pub fn spawn_saving(
+    addr: SocketAddr,
+    registry: Arc<Mutex<Registry>>,
+    store: Arc<dyn ObjectStore>,
+    region: &str,
+    tick: Duration,
+    save_to: &Path,
+) -> std::io::Result<EmulatorHandle> {
+    spawn_with(addr, registry, store, region, tick, Some(save_to.to_path_buf()))
+}
+
+fn spawn_with(
+    addr: SocketAddr,
+    registry: Arc<Mutex<Registry>>,
+    store: Arc<dyn ObjectStore>,
+    region: &str,
+    tick: Duration,
+    save_to: Option<PathBuf>,
+) -> std::io::Result<EmulatorHandle> {
+    let state = Arc::new(State { registry, store, region: region.to_string(), save_to });
     let ticker = {
         let state = state.clone();
         Box::new(move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
@@ -55,8 +92,11 @@ pub fn spawn_shared(
                     let state = state.clone();
                     // The worker reads and writes objects: keep it off the async threads.
                     let _ = tokio::task::spawn_blocking(move || {
-                        if let Ok(mut registry) = state.registry.lock() {
+                        if let Ok(mut registry) = state.registry.lock()
+                            && registry.has_unfinished_jobs()
+                        {
                             registry.tick(state.store.as_ref());
+                            state.save(&registry);
                         }
                     })
                     .await;
@@ -109,6 +149,9 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
         (&Method::GET, ["foundation-models"]) => Ok(foundation_models(&state.region).to_string()),
         _ => Err(ApiError::new(ErrorKind::ResourceNotFound, format!("The emulator does not serve {method} {path}."))),
     };
+    if method == Method::POST {
+        state.save(&registry);
+    }
     match answer {
         Ok(body) => Some(respond(200, "application/json", body)),
         Err(e) => error(&e),

@@ -22,7 +22,7 @@ mod worker;
 pub use api::{CreateJobRequest, JobDetail, JobSummary, ListJobsRequest, ListJobsResponse, S3Config, Tag};
 pub use error::{ApiError, ErrorKind};
 pub use faults::{FAULT_TAG, Faults};
-pub use http::{EmulatorHandle, spawn, spawn_shared};
+pub use http::{EmulatorHandle, spawn, spawn_saving, spawn_shared};
 pub use registry::{Registry, RegistryConfig};
 pub use s3_store::S3Store;
 pub use server::ServerHandle;

@@ -170,56 +170,8 @@ impl Registry {
                 return Ok(existing.arn.clone());
             }
         }
-        JobName::parse(&request.job_name).map_err(|_| {
-            constraint(
-                "jobName",
-                &request.job_name,
-                "Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}",
-            )
-        })?;
-        RoleArn::parse(&request.role_arn).map_err(|_| {
-            constraint(
-                "roleArn",
-                &request.role_arn,
-                "Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$",
-            )
-        })?;
-        let model =
-            ModelId::parse(&request.model_id).map_err(|e| constraint("modelId", &request.model_id, &e.to_string()))?;
-        let invocation = match request.model_invocation_type.as_deref() {
-            None | Some("InvokeModel") => InvocationType::InvokeModel,
-            Some("Converse") => InvocationType::Converse,
-            Some(other) => {
-                return Err(ApiError::validation(format!(
-                    "modelInvocationType value '{other}' is not one of the supported enum values"
-                )));
-            }
-        };
-        let input_config = &request.input_data_config.s3_input_data_config;
-        let input = S3Uri::parse(&input_config.s3_uri)
-            .map_err(|e| constraint("inputDataConfig.s3InputDataConfig.s3Uri", &input_config.s3_uri, &e.rule))?;
-        if input_config.s3_input_format.as_deref().is_some_and(|f| f != "JSONL") {
-            return Err(ApiError::validation("s3InputFormat must be JSONL"));
-        }
-        let output_uri = &request.output_data_config.s3_output_data_config.s3_uri;
-        let output = S3Uri::parse(output_uri)
-            .map_err(|e| constraint("outputDataConfig.s3OutputDataConfig.s3Uri", output_uri, &e.rule))?;
-        let timeout_hours = request.timeout_duration_in_hours.unwrap_or(24);
-        if !(24..=168).contains(&timeout_hours) {
-            return Err(constraint(
-                "timeoutDurationInHours",
-                &timeout_hours.to_string(),
-                "Member must have value between 24 and 168",
-            ));
-        }
-        if request.tags.as_ref().is_some_and(|t| t.len() > 200) {
-            return Err(ApiError::validation("A job can have at most 200 tags."));
-        }
-        if let Some(vpc) = &request.vpc_config
-            && (!(1..=16).contains(&vpc.subnet_ids.len()) || !(1..=5).contains(&vpc.security_group_ids.len()))
-        {
-            return Err(ApiError::validation("vpcConfig needs 1–16 subnetIds and 1–5 securityGroupIds."));
-        }
+        let parsed = parse_request(&request)?;
+        let model = parsed.model.clone();
         let active =
             self.jobs.iter().filter(|j| j.model.base_id() == model.base_id() && !j.status.is_terminal()).count();
         if active >= self.config.max_concurrent_per_model {
@@ -239,15 +191,14 @@ impl Registry {
         }
         let now = unix_now();
         let arn = format!("arn:aws:bedrock:{}:{}:model-invocation-job/{id}", self.config.region, self.config.account);
-        let fault = request.tags.as_deref().and_then(JobFault::from_tags);
         self.jobs.push(Job {
             id,
             arn: arn.clone(),
             model,
-            invocation,
-            input,
-            output,
-            timeout_hours,
+            invocation: parsed.invocation,
+            input: parsed.input,
+            output: parsed.output,
+            timeout_hours: parsed.timeout_hours,
             status: JobStatus::Submitted,
             message: None,
             submit_time: now,
@@ -257,7 +208,7 @@ impl Registry {
             processed: None,
             succeeded: None,
             failed: None,
-            fault,
+            fault: parsed.fault,
             waited: 0,
             stop_requested: false,
             request,
@@ -328,6 +279,11 @@ impl Registry {
         }
     }
 
+    /// True while some job has not ended.
+    pub fn has_unfinished_jobs(&self) -> bool {
+        self.jobs.iter().any(|j| !j.status.is_terminal())
+    }
+
     /// Ticks until every job has ended (at most `max_ticks`); true when all ended.
     pub fn run_to_end(&mut self, store: &dyn ObjectStore, max_ticks: usize) -> bool {
         for _ in 0..max_ticks {
@@ -340,5 +296,72 @@ impl Registry {
     }
 }
 
+/// A create request's fields, checked against the service model.
+pub(crate) struct ParsedRequest {
+    pub model: ModelId,
+    pub invocation: InvocationType,
+    pub input: S3Uri,
+    pub output: S3Uri,
+    pub timeout_hours: i64,
+    pub fault: Option<JobFault>,
+}
+
+/// Checks a create request as the service does (names, ARNs, URIs, ranges) and parses its fields.
+pub(crate) fn parse_request(request: &CreateJobRequest) -> Result<ParsedRequest, ApiError> {
+    JobName::parse(&request.job_name).map_err(|_| {
+        constraint(
+            "jobName",
+            &request.job_name,
+            "Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}",
+        )
+    })?;
+    RoleArn::parse(&request.role_arn).map_err(|_| {
+        constraint(
+            "roleArn",
+            &request.role_arn,
+            "Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$",
+        )
+    })?;
+    let model =
+        ModelId::parse(&request.model_id).map_err(|e| constraint("modelId", &request.model_id, &e.to_string()))?;
+    let invocation = match request.model_invocation_type.as_deref() {
+        None | Some("InvokeModel") => InvocationType::InvokeModel,
+        Some("Converse") => InvocationType::Converse,
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "modelInvocationType value '{other}' is not one of the supported enum values"
+            )));
+        }
+    };
+    let input_config = &request.input_data_config.s3_input_data_config;
+    let input = S3Uri::parse(&input_config.s3_uri)
+        .map_err(|e| constraint("inputDataConfig.s3InputDataConfig.s3Uri", &input_config.s3_uri, &e.rule))?;
+    if input_config.s3_input_format.as_deref().is_some_and(|f| f != "JSONL") {
+        return Err(ApiError::validation("s3InputFormat must be JSONL"));
+    }
+    let output_uri = &request.output_data_config.s3_output_data_config.s3_uri;
+    let output = S3Uri::parse(output_uri)
+        .map_err(|e| constraint("outputDataConfig.s3OutputDataConfig.s3Uri", output_uri, &e.rule))?;
+    let timeout_hours = request.timeout_duration_in_hours.unwrap_or(24);
+    if !(24..=168).contains(&timeout_hours) {
+        return Err(constraint(
+            "timeoutDurationInHours",
+            &timeout_hours.to_string(),
+            "Member must have value between 24 and 168",
+        ));
+    }
+    if request.tags.as_ref().is_some_and(|t| t.len() > 200) {
+        return Err(ApiError::validation("A job can have at most 200 tags."));
+    }
+    if let Some(vpc) = &request.vpc_config
+        && (!(1..=16).contains(&vpc.subnet_ids.len()) || !(1..=5).contains(&vpc.security_group_ids.len()))
+    {
+        return Err(ApiError::validation("vpcConfig needs 1–16 subnetIds and 1–5 securityGroupIds."));
+    }
+    let fault = request.tags.as_deref().and_then(JobFault::from_tags);
+    Ok(ParsedRequest { model, invocation, input, output, timeout_hours, fault })
+}
+
+mod persist;
 #[cfg(test)]
 mod tests;

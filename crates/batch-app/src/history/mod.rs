@@ -10,8 +10,8 @@ mod schema;
 mod store;
 
 pub use records::{
-    JobCounts, JobRecord, JobSettings, JobState, NewPart, NewRun, Part, PartUpload, Run, RunId, RunState, UploadedChunk,
-    VpcSettings,
+    JobCounts, JobRecord, JobSettings, JobState, NewPart, NewRun, Part, PartUpload, Run, RunId, RunState,
+    UploadedChunk, VpcSettings,
 };
 pub use store::{History, HistoryError};
 

@@ -3,7 +3,8 @@
 use rusqlite::Connection;
 
 /// Each step moves the schema one version forward; never edit a released step, add one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE runs (
     id            TEXT PRIMARY KEY,
     created_at    TEXT NOT NULL,
@@ -56,9 +57,11 @@ CREATE TABLE jobs (
     PRIMARY KEY (run_id, part),
     FOREIGN KEY (run_id, part) REFERENCES parts(run_id, part)
 );
-"#, r#"
+"#,
+    r#"
 ALTER TABLE runs ADD COLUMN job_settings TEXT NOT NULL DEFAULT '{}';
-"#];
+"#,
+];
 
 /// Brings the schema up to date.
 pub(crate) fn migrate(conn: &Connection) -> rusqlite::Result<()> {

@@ -429,7 +429,10 @@ impl History {
     /// Jobs of `model_id` (any run) that were created and have not been seen to end: the slots in use.
     pub fn active_jobs_for_model(&self, model_id: &str) -> Result<usize, HistoryError> {
         let jobs = self.jobs_where("WHERE run_id IN (SELECT id FROM runs WHERE model_id = ?1)", &[&model_id])?;
-        Ok(jobs.iter().filter(|j| j.job_arn.is_some() && !j.status.as_ref().is_some_and(JobStatus::is_terminal)).count())
+        Ok(jobs
+            .iter()
+            .filter(|j| j.job_arn.is_some() && !j.status.as_ref().is_some_and(JobStatus::is_terminal))
+            .count())
     }
 
     /// Jobs whose creation was intended but never confirmed: re-send them with their recorded token.

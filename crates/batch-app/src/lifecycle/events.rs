@@ -69,7 +69,13 @@ pub enum Event {
 
 impl Event {
     /// A status event from the history's view of a job.
-    pub(crate) fn status(part: usize, job_arn: &str, status: &JobStatus, message: Option<&str>, counts: JobCounts) -> Self {
+    pub(crate) fn status(
+        part: usize,
+        job_arn: &str,
+        status: &JobStatus,
+        message: Option<&str>,
+        counts: JobCounts,
+    ) -> Self {
         Self::JobStatus {
             part,
             job_arn: job_arn.to_string(),

@@ -92,13 +92,19 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                     .jobs
                     .iter()
                     .filter(|j| !j.status.as_ref().is_some_and(JobStatus::is_terminal))
-                    .map(|j| format!("part {} ({})", j.part, j.status.as_ref().map_or("not created", JobStatus::as_str)))
+                    .map(|j| {
+                        format!("part {} ({})", j.part, j.status.as_ref().map_or("not created", JobStatus::as_str))
+                    })
                     .collect();
                 return Err(LifecycleError::Refused(format!(
                     "run {} has not ended: {}{}; wait with `bedrock-batch status {} --watch`, then fetch",
                     run.id,
                     running.join(", "),
-                    if report.waiting_parts > 0 { format!(", {} parts not submitted", report.waiting_parts) } else { String::new() },
+                    if report.waiting_parts > 0 {
+                        format!(", {} parts not submitted", report.waiting_parts)
+                    } else {
+                        String::new()
+                    },
                     run.id
                 )));
             }
@@ -109,7 +115,10 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                     continue;
                 }
                 let id = job_id(arn);
-                let got = self.transfer.download_folder(&output.join(id), &outputs_dir.join(id), &Forward(self.events)).await?;
+                let got = self
+                    .transfer
+                    .download_folder(&output.join(id), &outputs_dir.join(id), &Forward(self.events))
+                    .await?;
                 self.events.event(&Event::Downloaded { job_id: id.to_string(), files: got.files, bytes: got.bytes });
                 downloaded.files += got.files;
                 downloaded.bytes += got.bytes;
@@ -135,14 +144,27 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             excel_safe: request.excel_safe,
             prices: request.prices.clone(),
             unfinished_list: Some(unfinished_list.clone()),
+            // A run whose jobs stopped or expired before writing anything still accounts for every row.
+            allow_no_outputs: true,
         };
+        std::fs::create_dir_all(&outputs_dir).map_err(|e| {
+            LifecycleError::Refused(format!("{}: cannot create the outputs folder: {e}", outputs_dir.display()))
+        })?;
         let summary = join_results(&join, progress)?;
         {
             let mut history = self.lock();
             history.set_results_dir(&root.id, &absolute(&request.out_dir))?;
             history.set_run_state(&root.id, RunState::Fetched)?;
         }
-        Ok(FetchReport { run: root.id.to_string(), sandbox: root.sandbox, jobs, downloaded, outputs_dir, unfinished_list, summary })
+        Ok(FetchReport {
+            run: root.id.to_string(),
+            sandbox: root.sandbox,
+            jobs,
+            downloaded,
+            outputs_dir,
+            unfinished_list,
+            summary,
+        })
     }
 }
 

@@ -55,7 +55,8 @@ impl Pacing {
 
 /// A number in [0, 1) from the clock (no random-number crate needed for jitter).
 fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     let mixed = batch_core::record_id::fnv1a(&nanos.to_le_bytes(), 7);
     (mixed % 1_000_000) as f64 / 1_000_000.0
 }
@@ -70,7 +71,11 @@ mod tests {
         for attempt in 0..20 {
             let delay = pacing.retry_delay(attempt);
             let full = (pacing.retry_base * 2u32.pow(attempt.min(16))).min(pacing.retry_max);
-            assert!(delay >= full / 2 && delay <= full, "attempt {attempt}: {delay:?} outside [{:?}, {full:?}]", full / 2);
+            assert!(
+                delay >= full / 2 && delay <= full,
+                "attempt {attempt}: {delay:?} outside [{:?}, {full:?}]",
+                full / 2
+            );
         }
         let slower = pacing.next_poll(pacing.poll_initial, false);
         assert_eq!(slower, pacing.poll_initial.mul_f64(1.5));

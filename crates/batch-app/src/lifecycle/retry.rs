@@ -41,8 +41,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         }
         let results_dir = root.results_dir.clone().ok_or_else(not_fetched)?;
         let list = results_dir.join(UNFINISHED_FILE);
-        let text = std::fs::read_to_string(&list)
-            .map_err(|e| LifecycleError::Refused(format!("{}: cannot read ({e}); fetch the run again", list.display())))?;
+        let text = std::fs::read_to_string(&list).map_err(|e| {
+            LifecycleError::Refused(format!("{}: cannot read ({e}); fetch the run again", list.display()))
+        })?;
         let ids: HashSet<String> = text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
         if ids.is_empty() {
             return Err(LifecycleError::Refused(format!("nothing to retry: every row of run {} succeeded", root.id)));

@@ -93,7 +93,12 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             parts: plan
                 .parts
                 .iter()
-                .map(|p| NewPart { file: p.file.clone(), records: p.records, bytes: p.bytes, input_uri: run_prefix.join(&p.file) })
+                .map(|p| NewPart {
+                    file: p.file.clone(),
+                    records: p.records,
+                    bytes: p.bytes,
+                    input_uri: run_prefix.join(&p.file),
+                })
                 .collect(),
             settings: request.settings.clone(),
         };
@@ -113,7 +118,11 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             }
             let target = S3Uri::parse(&part.input_uri).map_err(|e| LifecycleError::Refused(e.to_string()))?;
             let file = run.prepared_dir.join(&part.file);
-            self.events.event(&Event::UploadStarted { part: part.part, target: part.input_uri.clone(), bytes: part.bytes });
+            self.events.event(&Event::UploadStarted {
+                part: part.part,
+                target: part.input_uri.clone(),
+                bytes: part.bytes,
+            });
             let sent = self
                 .transfer
                 .upload_part(self.history, &run.id, part.part, &file, &target, &Forward(self.events), self.cancel)

@@ -46,6 +46,8 @@ pub struct ResultsRequest {
     pub excel_safe: bool,
     /// Prices for the cost from measured tokens.
     pub prices: PriceTable,
+    /// Join even when no output file exists (every row is then missing) — a stopped or expired job.
+    pub allow_no_outputs: bool,
     /// Where to list the record ids of rows that did not succeed (failed or missing), one per line — the
     /// input of a retry.
     pub unfinished_list: Option<PathBuf>,
@@ -115,7 +117,7 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
     }
 
     let files = scan(&request.outputs).map_err(io(&request.outputs))?;
-    if files.records.is_empty() {
+    if files.records.is_empty() && !request.allow_no_outputs {
         return Err(ResultsError::NoOutputs { dir: request.outputs.clone() });
     }
     progress.phase("Reading outputs", None);

@@ -19,6 +19,7 @@ fn request(input: &Path, prepared: &Path, outputs: &Path, export: &Path) -> Resu
         excel_safe: false,
         prices: PriceTable::bundled(),
         unfinished_list: None,
+        allow_no_outputs: false,
     }
 }
 
