@@ -3,7 +3,7 @@
 pub mod http;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// The `bedrock-batch` binary: `$BEDROCK_BATCH_BIN`, else the one built beside this test in `target/<profile>/`.
 pub fn binary() -> PathBuf {
@@ -52,7 +52,46 @@ impl Run {
 
 /// Runs `bedrock-batch` with `args` in `dir`.
 pub fn run(dir: &Path, args: &[&str]) -> Run {
-    let output: Output = Command::new(binary()).args(args).current_dir(dir).output().expect("run bedrock-batch");
+    let mut command = Command::new(binary());
+    command.args(args).current_dir(dir);
+    finish(command)
+}
+
+/// Variables that could point a run at a real account; removed so tests only reach loopback servers.
+const AWS_VARIABLES: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ENDPOINT_URL_BEDROCK",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+];
+
+/// A `bedrock-batch` command in `dir` with a clean AWS environment: `home` as HOME and as the tool's data
+/// folder, no inherited AWS variables, the instance metadata service off, then `vars`.
+pub fn command(dir: &Path, home: &Path, vars: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(binary());
+    command.current_dir(dir);
+    for name in AWS_VARIABLES {
+        command.env_remove(name);
+    }
+    command.env("HOME", home).env("BEDROCK_BATCH_HOME", home).env("AWS_EC2_METADATA_DISABLED", "true");
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    command
+}
+
+/// Runs a prepared command to its end.
+pub fn finish(mut command: Command) -> Run {
+    let output = command.output().expect("run bedrock-batch");
     Run {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

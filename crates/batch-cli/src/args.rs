@@ -227,6 +227,9 @@ pub struct EmulatorArgs {
     /// Submitted plus in-progress jobs allowed per model.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub max_concurrent_jobs: usize,
+    /// Fewest records a job accepts (the emulated quota).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub min_records: u64,
     /// Also serve an S3 stand-in on this address, storing objects under --s3-dir (the worker then uses it
     /// instead of the S3 of the AWS environment).
     #[arg(long, value_name = "ADDR", requires = "s3_dir")]

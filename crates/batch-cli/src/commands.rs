@@ -198,6 +198,7 @@ fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
     let config = RegistryConfig {
         region: args.region.clone(),
         max_concurrent_per_model: args.max_concurrent_jobs,
+        limits: Limits { min_records_per_job: args.min_records, ..Limits::default() },
         ..RegistryConfig::default()
     };
     let tick = std::time::Duration::from_millis(args.tick_ms.max(1));

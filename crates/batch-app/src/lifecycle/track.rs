@@ -96,6 +96,12 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     pub async fn drive(&self, run_id: &str, until: Until) -> Result<RunReport, LifecycleError> {
         let run = self.lock().run(run_id)?;
         self.upload(&run).await?;
+        {
+            let mut history = self.lock();
+            if history.run(run_id)?.state == RunState::Uploading {
+                history.set_run_state(&run.id, RunState::Submitting)?;
+            }
+        }
         let mut interval = self.pacing.poll_initial;
         loop {
             let pass = self.submit_due(&run).await?;

@@ -1,0 +1,286 @@
+//! The job lifecycle through the `bedrock-batch` binary: against moto's S3 and STS with the Bedrock
+//! emulator in its own process (submit, status --watch, fetch, retry, stop, jobs; a process killed right
+//! after submitting), and the offline sandbox, which is what runs when no credentials are found.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use e2e_tests::http::request;
+use e2e_tests::path_text as s;
+use e2e_tests::{Run, command, finish, read_csv, samples};
+use serde_json::Value;
+use test_servers::{Moto, free_port};
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for_port(addr: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on {addr}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// moto for S3 and STS, the emulator (over moto's S3) for Bedrock, and the variables that point the CLI there.
+struct Aws {
+    _moto: Moto,
+    _emulator: Process,
+    bedrock: String,
+    vars: Vec<(String, String)>,
+}
+
+impl Aws {
+    fn start(home: &Path) -> Self {
+        let moto = Moto::start();
+        let s3 = moto.endpoint().trim_start_matches("http://").to_string();
+        for bucket in ["in-bucket", "out-bucket"] {
+            assert_eq!(request(&s3, "PUT", &format!("/{bucket}"), b"").status, 200);
+        }
+        let bedrock = format!("127.0.0.1:{}", free_port());
+        let vars: Vec<(String, String)> = [
+            ("AWS_ACCESS_KEY_ID", "testing".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".to_string()),
+            ("AWS_REGION", "us-east-1".to_string()),
+            ("AWS_ENDPOINT_URL_S3", moto.endpoint()),
+            ("AWS_ENDPOINT_URL_STS", moto.endpoint()),
+            ("AWS_ENDPOINT_URL_BEDROCK", format!("http://{bedrock}")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let mut emulator = command(home, home, &borrow(&vars));
+        emulator
+            .args(["emulator", "--listen", &bedrock, "--tick-ms", "20", "--min-records", "10"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        let emulator = Process(emulator.spawn().expect("start the emulator"));
+        wait_for_port(&bedrock);
+        Self { _moto: moto, _emulator: emulator, bedrock, vars }
+    }
+
+    fn cli(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut cli = command(dir, dir, &borrow(&self.vars));
+        cli.args(args);
+        finish(cli)
+    }
+
+    /// The jobs the emulator has, as ListModelInvocationJobs returns them.
+    fn remote_jobs(&self) -> Vec<Value> {
+        let listed: Value =
+            serde_json::from_slice(&request(&self.bedrock, "GET", "/model-invocation-jobs", b"").body).unwrap();
+        listed["invocationJobSummaries"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+fn borrow(vars: &[(String, String)]) -> Vec<(&str, &str)> {
+    vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// `prepare` of the sample into `<dir>/prep`, in three parts of 40 rows.
+fn prepare_args(dir: &Path) -> Vec<String> {
+    let mut args = sample_args(dir);
+    args.extend(["--min-records", "10", "--max-records-per-file", "50"].map(str::to_string));
+    args
+}
+
+/// `prepare` of the sample into `<dir>/prep` with Bedrock's default limits: one part of 120 rows.
+fn sample_args(dir: &Path) -> Vec<String> {
+    [
+        "--input",
+        s(&samples().join("reviews.csv")),
+        "--template",
+        s(&samples().join("prompt.txt")),
+        "--model",
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "--out",
+        s(&dir.join("prep")),
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect()
+}
+
+fn aws_job_args<'a>(name: &'a str) -> Vec<&'a str> {
+    vec![
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/BedrockBatchRole",
+        "--input-uri",
+        "s3://in-bucket/batch",
+        "--output-uri",
+        "s3://out-bucket/results",
+        "--job-name",
+        name,
+    ]
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(run.ok()).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
+}
+
+#[test]
+fn a_run_on_aws_apis_is_submitted_followed_fetched_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(prepare_args(dir.path()));
+    let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
+    full.extend(aws_job_args("reviews"));
+    full.extend(["--max-concurrent-jobs", "2", "--tag", "emulator-fault=partial", "--format", "json"]);
+    let submitted = aws.cli(dir.path(), &full);
+    let report = json(&submitted);
+    assert!(submitted.stderr.contains("AWS account 123456789012 as arn:aws"), "identity first: {}", submitted.stderr);
+    assert_eq!(report["simulation"], false);
+    assert_eq!(report["parts"].as_array().unwrap().len(), 3);
+    assert_eq!(report["waiting_parts"], 1, "the cap of 2 holds the third part back");
+    let run_id = report["run"]["id"].as_str().unwrap().to_string();
+
+    let watched = json(&aws.cli(dir.path(), &["status", &run_id, "--watch", "--format", "json"]));
+    assert_eq!(watched["run"]["state"], "ended");
+    let statuses: Vec<&str> =
+        watched["jobs"].as_array().unwrap().iter().map(|j| j["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["PartiallyCompleted"; 3]);
+    assert_eq!(aws.remote_jobs().len(), 3);
+
+    let out = dir.path().join("fetched");
+    let fetched = json(&aws.cli(dir.path(), &["fetch", &run_id, "--out", s(&out), "--format", "json"]));
+    assert_eq!(fetched["summary"]["rows"], 120);
+    let missing = fetched["summary"]["missing"].as_u64().unwrap();
+    assert!(missing > 0);
+    let (_, rows) = read_csv(&out.join("results.csv"));
+    assert_eq!(rows.len(), 120, "every input row once");
+
+    // The retry carries only the missing rows; fetching afterwards merges its answers into the run.
+    let retried = json(&aws.cli(dir.path(), &["retry", &run_id, "--wait", "--format", "json"]));
+    let retry_records: u64 = retried["parts"].as_array().unwrap().iter().map(|p| p["records"].as_u64().unwrap()).sum();
+    assert_eq!(retry_records, missing);
+    let merged = json(&aws.cli(dir.path(), &["fetch", &run_id, "--out", s(&out), "--format", "json"]));
+    assert!(merged["summary"]["missing"].as_u64().unwrap() < missing, "{merged}");
+    assert_eq!(merged["summary"]["rows"], 120);
+
+    // The history lists every job with the names the contract promises.
+    let jobs = json(&aws.cli(dir.path(), &["jobs", "--format", "json"]));
+    let jobs = jobs.as_array().unwrap();
+    assert_eq!(jobs.len(), aws.remote_jobs().len());
+    assert!(jobs.iter().all(|j| j["job_arn"].is_string() && j["job_name"].is_string() && j["status"].is_string()));
+}
+
+#[test]
+fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let mut prepare: Vec<String> = vec!["prepare".into()];
+    prepare.extend(prepare_args(dir.path()));
+    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+
+    let mut submit = command(dir.path(), dir.path(), &borrow(&aws.vars));
+    let mut args = vec!["submit", "--prepared", "prep", "--wait", "--tag", "emulator-fault=slow"];
+    args.extend(aws_job_args("killed"));
+    submit.args(&args).stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut child = Process(submit.spawn().unwrap());
+    let stderr = child.0.stderr.take().unwrap();
+    let mut seen = String::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("part 1: job arn:") {
+            break;
+        }
+    }
+    // Killed (SIGKILL) right after the first job was created and recorded.
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    assert!(seen.contains("part 1: job arn:"), "{seen}");
+    let before = aws.remote_jobs().len();
+    assert!((1..=3).contains(&before));
+
+    let runs = json(&aws.cli(dir.path(), &["status", "--format", "json"]));
+    let run_id = runs[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(runs[0]["state"], "submitting", "an unfinished run is found: {runs}");
+    let watched = json(&aws.cli(dir.path(), &["status", &run_id, "--watch", "--format", "json"]));
+    assert_eq!(watched["run"]["state"], "ended");
+    let remote = aws.remote_jobs();
+    assert_eq!(remote.len(), 3, "one job per part, none twice: {remote:?}");
+    let recorded: Vec<&str> =
+        watched["jobs"].as_array().unwrap().iter().map(|j| j["job_arn"].as_str().unwrap()).collect();
+    assert!(remote.iter().all(|r| recorded.contains(&r["jobArn"].as_str().unwrap())));
+}
+
+#[test]
+fn stop_and_bad_input_give_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let mut prepare: Vec<String> = vec!["prepare".into()];
+    prepare.extend(prepare_args(dir.path()));
+    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=slow", "--format", "json"];
+    args.extend(aws_job_args("stopme"));
+    let report = json(&aws.cli(dir.path(), &args));
+    let arn = report["jobs"][0]["job_arn"].as_str().unwrap().to_string();
+    let stopped = aws.cli(dir.path(), &["stop", &arn]);
+    assert!(stopped.ok().contains("Stopping") || stopped.ok().contains("Stopped"), "{}", stopped.stdout);
+    let again = aws.cli(dir.path(), &["stop", &arn]);
+    assert!(again.failed().contains("cannot be stopped"), "{}", again.stderr);
+
+    let mut bad_role = vec!["submit", "--prepared", "prep"];
+    bad_role.extend(aws_job_args("x"));
+    bad_role[4] = "not-an-arn";
+    let refused = aws.cli(dir.path(), &bad_role);
+    assert!(refused.failed().contains("--role-arn"), "{}", refused.stderr);
+    let mut short = vec!["submit", "--prepared", "prep", "--timeout-hours", "12"];
+    short.extend(aws_job_args("x"));
+    assert!(aws.cli(dir.path(), &short).failed().contains("24 to 168"));
+    assert!(aws.cli(dir.path(), &["fetch", "run-nope", "--out", "x"]).failed().contains("bedrock-batch jobs"));
+}
+
+#[test]
+fn without_credentials_the_offline_sandbox_runs_the_whole_flow_labelled_as_a_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_aws: [(&str, &str); 0] = [];
+    let cli = |args: &[&str]| {
+        let mut c = command(dir.path(), dir.path(), &no_aws);
+        c.args(args);
+        finish(c)
+    };
+    // `run` with nothing configured falls back to the sandbox and says so.
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(sample_args(dir.path()));
+    args.extend(["--format".into(), "json".into()]);
+    let submitted = cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let report = json(&submitted);
+    assert!(submitted.stderr.contains("no AWS credentials found"), "{}", submitted.stderr);
+    assert!(submitted.stderr.contains("SIMULATION"));
+    assert_eq!(report["simulation"], true);
+    let run_id = report["run"]["id"].as_str().unwrap().to_string();
+    // A later command follows the same run: the sandbox kept its jobs.
+    let watched = json(&cli(&["status", &run_id, "--watch", "--format", "json"]));
+    assert_eq!(watched["run"]["state"], "ended");
+    let text = cli(&["status", &run_id]);
+    assert!(text.ok().starts_with("SIMULATION"), "{}", text.stdout);
+    let out = dir.path().join("fetched");
+    let fetched = cli(&["fetch", &run_id, "--out", s(&out)]);
+    assert!(fetched.ok().starts_with("SIMULATION"));
+    assert!(fetched.ok().contains("120 succeeded"), "{}", fetched.stdout);
+    let jobs = json(&cli(&["jobs", "--format", "json"]));
+    assert!(jobs.as_array().unwrap().iter().all(|j| j["simulation"] == true && j["status"] == "Completed"));
+
+    // `sandbox` does it all in one go and exports.
+    let export = dir.path().join("answers.xlsx");
+    let mut all: Vec<String> = vec!["sandbox".into()];
+    all.extend(sample_args(&dir.path().join("second")));
+    all.extend(["--export".into(), s(&export).into()]);
+    let done = cli(&all.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(done.ok().contains("Exported 120 rows"), "{}", done.stdout);
+    assert!(export.is_file());
+}
