@@ -1,13 +1,15 @@
 //! Resumable uploads against a real S3-protocol server (moto) through aws-sdk-s3.
 
-use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-use batch_app::history::{History, NewPart, NewRun, PartUpload, RunId};
+use batch_app::history::{History, PartUpload};
 use batch_aws::s3_upload::{MIN_CHUNK_BYTES, UploadError, UploadOutcome, UploadProgress, UploadSettings, upload_part};
-use batch_core::aws_names::{JobName, RoleArn, S3Uri};
+use batch_core::aws_names::S3Uri;
 use test_servers::Moto;
+
+mod common;
+use common::{object, record_run, write_file};
 
 async fn s3_client(endpoint: &str) -> aws_sdk_s3::Client {
     let config = test_servers::sdk_config(endpoint).await;
@@ -15,34 +17,6 @@ async fn s3_client(endpoint: &str) -> aws_sdk_s3::Client {
         aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
     client.create_bucket().bucket("in-bucket").send().await.unwrap();
     client
-}
-
-/// A deterministic file of `len` bytes.
-fn write_file(path: &Path, len: usize) -> Vec<u8> {
-    let bytes: Vec<u8> = (0..len).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-    std::fs::write(path, &bytes).unwrap();
-    bytes
-}
-
-fn record_run(history: &Mutex<History>, target: &S3Uri, bytes: u64) -> RunId {
-    let run = NewRun {
-        prepared_dir: "/tmp/prepared".into(),
-        model_id: "amazon.nova-lite-v1:0".into(),
-        role_arn: RoleArn::parse("arn:aws:iam::123456789012:role/BedrockBatchRole").unwrap(),
-        input_uri: S3Uri::parse("s3://in-bucket/runs/").unwrap(),
-        output_uri: S3Uri::parse("s3://out-bucket/out/").unwrap(),
-        job_name: JobName::parse("reviews").unwrap(),
-        sandbox: false,
-        retry_of: None,
-        parts: vec![NewPart { file: "part-001.jsonl".into(), records: 100, bytes, input_uri: target.clone() }],
-        settings: Default::default(),
-    };
-    history.lock().unwrap().create_run(&run).unwrap()
-}
-
-async fn object(client: &aws_sdk_s3::Client, target: &S3Uri) -> Vec<u8> {
-    let got = client.get_object().bucket(target.bucket()).key(target.key()).send().await.unwrap();
-    got.body.collect().await.unwrap().into_bytes().to_vec()
 }
 
 const SETTINGS: UploadSettings = UploadSettings { chunk_bytes: MIN_CHUNK_BYTES, concurrency: 1 };
