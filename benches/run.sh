@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Benchmarks: criterion micro-benchmarks of the core, then the end-to-end comparison with pandas.
+# Benchmarks: criterion micro-benchmarks of the core, then the end-to-end comparison with pandas, and with
+# --upload the upload throughput against boto3 (benches/upload.py).
 # Generated sheets and outputs (about 2 GB) go to benches/data/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_rust_toolchain
-ensure_python_venv benches/requirements.txt
+ensure_python_venv benches/requirements.txt tests/requirements.txt
 cargo build --release -p batch-cli
 args=()
 run_criterion=1
+run_upload=0
 for arg in "$@"; do
-  if [[ "$arg" == "--skip-criterion" ]]; then run_criterion=0; else args+=("$arg"); fi
+  case "$arg" in
+    --skip-criterion) run_criterion=0 ;;
+    --upload) run_upload=1 ;;
+    *) args+=("$arg") ;;
+  esac
 done
 if ((run_criterion)); then
   cargo bench -p batch-core --bench pipeline
 fi
 "$VENV/bin/python" benches/compare.py --bin target/release/bedrock-batch "${args[@]}"
+if ((run_upload)); then
+  "$VENV/bin/python" benches/upload.py --bin target/release/bedrock-batch "${args[@]}"
+fi

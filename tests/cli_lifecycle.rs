@@ -54,6 +54,7 @@ impl Aws {
             ("AWS_REGION", "us-east-1".to_string()),
             ("AWS_ENDPOINT_URL_S3", moto.endpoint()),
             ("AWS_ENDPOINT_URL_STS", moto.endpoint()),
+            ("AWS_ENDPOINT_URL_SERVICE_QUOTAS", moto.endpoint()),
             ("AWS_ENDPOINT_URL_BEDROCK", format!("http://{bedrock}")),
         ]
         .into_iter()
@@ -173,6 +174,15 @@ fn a_run_on_aws_apis_is_submitted_followed_fetched_and_retried() {
     let jobs = jobs.as_array().unwrap();
     assert_eq!(jobs.len(), aws.remote_jobs().len());
     assert!(jobs.iter().all(|j| j["job_arn"].is_string() && j["job_name"].is_string() && j["status"].is_string()));
+    // The service's own list, filtered and paged through ListModelInvocationJobs.
+    let remote = json(&aws.cli(dir.path(), &["jobs", "--remote", "--name-contains", "retry", "--format", "json"]));
+    assert_eq!(remote.as_array().unwrap().len(), retried["parts"].as_array().unwrap().len(), "{remote}");
+    let partial =
+        json(&aws.cli(
+            dir.path(),
+            &["jobs", "--remote", "--status", "PartiallyCompleted", "--limit", "2", "--format", "json"],
+        ));
+    assert_eq!(partial.as_array().unwrap().len(), 2);
 }
 
 #[test]
@@ -226,7 +236,10 @@ fn stop_and_bad_input_give_one_clear_line() {
     aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
     let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=slow", "--format", "json"];
     args.extend(aws_job_args("stopme"));
-    let report = json(&aws.cli(dir.path(), &args));
+    let submitted = aws.cli(dir.path(), &args);
+    // Without --max-concurrent-jobs the cap comes from Service Quotas (moto has none for Bedrock: defaults).
+    assert!(submitted.stderr.contains("quotas: defaults ("), "the quota source is named: {}", submitted.stderr);
+    let report = json(&submitted);
     let arn = report["jobs"][0]["job_arn"].as_str().unwrap().to_string();
     let stopped = aws.cli(dir.path(), &["stop", &arn]);
     assert!(stopped.ok().contains("Stopping") || stopped.ok().contains("Stopped"), "{}", stopped.stdout);

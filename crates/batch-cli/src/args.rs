@@ -40,7 +40,7 @@ pub enum Command {
     Retry(RetryArgs),
     /// Prepare, upload and submit in one step; with --wait also follow the jobs, fetch and export.
     Run(RunArgs),
-    /// List the jobs in the local history.
+    /// List the jobs in the local history (or, with --remote, those Bedrock has).
     Jobs(JobsArgs),
     /// SIMULATION: the whole flow offline (prepare, upload, jobs, results) against a local S3 stand-in and
     /// the Bedrock emulator, answered by a stand-in model.
@@ -197,6 +197,20 @@ pub struct RunArgs {
 /// Arguments of `jobs`.
 #[derive(Debug, Args)]
 pub struct JobsArgs {
+    /// List the jobs Bedrock has (ListModelInvocationJobs, newest first) instead of the local history.
+    #[arg(long)]
+    pub remote: bool,
+    /// With --remote: only jobs with this status (e.g. InProgress, Failed).
+    #[arg(long, value_name = "STATUS", requires = "remote")]
+    pub status: Option<String>,
+    /// With --remote: only jobs whose name contains this.
+    #[arg(long, value_name = "TEXT", requires = "remote")]
+    pub name_contains: Option<String>,
+    /// With --remote: at most this many jobs.
+    #[arg(long, default_value_t = 100, value_name = "N", requires = "remote")]
+    pub limit: usize,
+    #[command(flatten)]
+    pub access: AccessArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,

@@ -28,11 +28,50 @@ use crate::progress::TerminalProgress;
 const SIMULATION: &str =
     "SIMULATION (offline sandbox: local S3 stand-in, Bedrock emulator, stand-in model — not real model output)";
 
-/// Prints lifecycle events as lines on stderr.
-struct EventLines;
+/// Prints lifecycle events as lines on stderr, with a byte progress bar for transfers on a terminal.
+struct EventLines {
+    bar: Mutex<Option<indicatif::ProgressBar>>,
+}
+
+/// The one printer of this process (its progress bar is shared by every step).
+static PRINTER: std::sync::LazyLock<EventLines> = std::sync::LazyLock::new(|| EventLines { bar: Mutex::new(None) });
 
 impl LifecycleEvents for EventLines {
     fn event(&self, event: &Event) {
+        self.print(event);
+    }
+
+    fn bytes_moved(&self, bytes: u64) {
+        if let Some(bar) = self.bar().as_ref() {
+            bar.inc(bytes);
+        }
+    }
+}
+
+impl EventLines {
+    fn bar(&self) -> std::sync::MutexGuard<'_, Option<indicatif::ProgressBar>> {
+        self.bar.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn print(&self, event: &Event) {
+        match event {
+            Event::UploadStarted { bytes, .. } if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
+                let bar = indicatif::ProgressBar::new(*bytes).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar.set_message("uploading");
+                *self.bar() = Some(bar);
+            }
+            Event::Uploaded { .. } | Event::Downloaded { .. } => {
+                if let Some(bar) = self.bar().take() {
+                    bar.finish_and_clear();
+                }
+            }
+            _ => {}
+        }
         let line = match event {
             Event::UploadStarted { part, target, bytes } => {
                 format!("part {part}: uploading {} to {target}", display::bytes(*bytes))
@@ -57,7 +96,10 @@ impl LifecycleEvents for EventLines {
                 format!("job {job_id}: downloaded {files} file(s), {}", display::bytes(*bytes))
             }
         };
-        eprintln!("{line}");
+        match self.bar().as_ref() {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
     }
 }
 
@@ -154,6 +196,17 @@ async fn job_cap(connection: &Connection, prepared: &Path, asked: Option<usize>)
     }
     let plan = batch_core::prepare::PreparedPlan::read(&prepared.join(batch_core::prepare::PLAN_FILE))?;
     let quotas = batch_aws::quotas::batch_quotas(&connection.config, plan.model.id.as_str()).await;
+    // Parts the quotas would refuse fail validation hours later; say so now.
+    for part in &plan.parts {
+        let min = quotas.limits.min_records_per_job;
+        let max = quotas.limits.max_records_per_part();
+        if part.records < min || part.records > max {
+            eprintln!(
+                "WARNING: {} has {} records; this model's jobs take {min} to {max} (Service Quotas or defaults) — prepare again with --min-records/--max-records-per-file within that range, or expect the job to fail validation",
+                part.file, part.records
+            );
+        }
+    }
     let cap = quotas.max_concurrent_jobs.clamp(1, 10) as usize;
     match &quotas.source {
         batch_aws::quotas::QuotaSource::ServiceQuotas { matched } => {
@@ -240,7 +293,7 @@ async fn drive_new(
 ) -> Result<RunReport> {
     let cancel = AtomicBool::new(false);
     let lifecycle =
-        Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+        Lifecycle::new(history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
     let run = lifecycle.record_run(request)?;
     eprintln!("run {run} recorded");
     let until = if wait { Until::Ended } else { Until::Submitted };
@@ -281,14 +334,8 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
         let report = if run.state.is_unfinished() {
             let connection = connect(&args.access, run.sandbox, false).await?;
             let cancel = AtomicBool::new(false);
-            let lifecycle = Lifecycle::new(
-                &history,
-                &connection.jobs,
-                &connection.transfer,
-                &EventLines,
-                connection.pacing,
-                &cancel,
-            );
+            let lifecycle =
+                Lifecycle::new(&history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
             let until = if args.watch { Until::Ended } else { Until::Submitted };
             lifecycle.drive(run.id.as_str(), until).await?
         } else {
@@ -307,7 +354,7 @@ pub fn stop(args: StopArgs) -> Result<ExitCode> {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle =
-            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
         let job = lifecycle.stop(&args.job).await?;
         println!(
             "{}: {}",
@@ -344,7 +391,7 @@ async fn fetch_and_print(
 ) -> Result<ExitCode> {
     let cancel = AtomicBool::new(false);
     let lifecycle =
-        Lifecycle::new(history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+        Lifecycle::new(history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
     let report = lifecycle.fetch(request, &TerminalProgress::new()).await?;
     match format {
         OutputFormat::Json => print_json(&report)?,
@@ -377,7 +424,7 @@ pub fn retry(args: RetryArgs) -> Result<ExitCode> {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle =
-            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &EventLines, connection.pacing, &cancel);
+            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
         let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string() })?;
         eprintln!("retry run {retry} recorded");
         let until = if args.wait { Until::Ended } else { Until::Submitted };
@@ -441,8 +488,35 @@ struct JobView {
     simulation: bool,
 }
 
+/// `jobs --remote`: what the service lists.
+fn remote_jobs(args: &JobsArgs) -> Result<ExitCode> {
+    runtime()?.block_on(async {
+        let connection = connect(&args.access, false, false).await?;
+        let filter = batch_app::ports::JobFilter {
+            status: args.status.clone().map(batch_core::aws_names::JobStatus::from),
+            name_contains: args.name_contains.clone(),
+            limit: Some(args.limit.max(1)),
+        };
+        let listed = batch_app::ports::JobsApi::list(&connection.jobs, &filter).await?;
+        match args.format {
+            OutputFormat::Json => print_json(&listed)?,
+            OutputFormat::Text if listed.is_empty() => println!("no jobs"),
+            OutputFormat::Text => {
+                for job in &listed {
+                    let when = job.submit_time.as_deref().unwrap_or("-");
+                    println!("{:<18} {:<24} {when}  {}", job.status.as_str(), job.job_name, job.job_arn);
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 /// `jobs`.
 pub fn jobs(args: JobsArgs) -> Result<ExitCode> {
+    if args.remote {
+        return remote_jobs(&args);
+    }
     let history = open_history()?;
     let history = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let sandbox_runs: std::collections::HashSet<String> =
