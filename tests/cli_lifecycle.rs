@@ -112,7 +112,7 @@ fn sample_args(dir: &Path) -> Vec<String> {
     .collect()
 }
 
-fn aws_job_args<'a>(name: &'a str) -> Vec<&'a str> {
+fn aws_job_args(name: &str) -> Vec<&str> {
     vec![
         "--role-arn",
         "arn:aws:iam::123456789012:role/BedrockBatchRole",
@@ -218,7 +218,11 @@ fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_fo
     let runs = json(&aws.cli(dir.path(), &["status", "--format", "json"]));
     let run_id = runs[0]["id"].as_str().unwrap().to_string();
     assert_eq!(runs[0]["state"], "submitting", "an unfinished run is found: {runs}");
-    let watched = json(&aws.cli(dir.path(), &["status", &run_id, "--watch", "--format", "json"]));
+    // The next start takes up every unfinished run.
+    let resumed = json(&aws.cli(dir.path(), &["status", "--watch", "--format", "json"]));
+    assert_eq!(resumed.as_array().unwrap().len(), 1);
+    let watched = &resumed[0];
+    assert_eq!(watched["run"]["id"], run_id.as_str());
     assert_eq!(watched["run"]["state"], "ended");
     let remote = aws.remote_jobs();
     assert_eq!(remote.len(), 3, "one job per part, none twice: {remote:?}");

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use batch_app::history::{History, JobSettings, RunState};
+use batch_app::history::{History, JobSettings, RunState, VpcSettings};
 use batch_app::lifecycle::{
     Event, FetchRequest, Lifecycle, LifecycleEvents, Pacing, RetryRequest, SubmitRequest, Until,
 };
@@ -141,7 +141,9 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     let settings = JobSettings {
         max_concurrent_jobs: 2,
         tags: vec![("team".into(), "insights".into())],
-        ..JobSettings::default()
+        timeout_hours: 72,
+        vpc: Some(VpcSettings { subnet_ids: vec!["subnet-0abc".into()], security_group_ids: vec!["sg-0def".into()] }),
+        output_kms_key: Some("alias/batch-output".into()),
     };
     let run = lifecycle.record_run(&submit_request(&prepared, settings)).unwrap();
 
@@ -150,6 +152,15 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     assert_eq!(submitted.jobs.iter().filter(|j| j.job_arn.is_some()).count(), 2);
     assert_eq!(submitted.waiting_parts, 1);
     assert_eq!(submitted.run.state, RunState::Submitting);
+    // What the service received: timeout, VPC and output key, and the token derived from run and part.
+    let first_arn = submitted.jobs[0].job_arn.clone().unwrap();
+    let job = stack.bedrock.get_model_invocation_job().job_identifier(&first_arn).send().await.unwrap();
+    assert_eq!(job.timeout_duration_in_hours(), Some(72));
+    assert_eq!(job.vpc_config().unwrap().subnet_ids(), ["subnet-0abc"]);
+    assert_eq!(job.client_request_token(), Some(submitted.jobs[0].request_token.as_str()));
+    let output = job.output_data_config().unwrap().as_s3_output_data_config().unwrap();
+    assert_eq!(output.s3_encryption_key_id(), Some("alias/batch-output"));
+    assert_eq!(job.job_name(), Some("reviews-001"));
     // Each part's object is under the run's own prefix.
     let listed = stack.s3.list_objects_v2().bucket("in-bucket").prefix(format!("batch/{run}/")).send().await.unwrap();
     assert_eq!(listed.contents().len(), 3);
@@ -241,9 +252,10 @@ async fn a_crash_right_after_create_and_throttled_or_failing_calls_never_duplica
     let history = Mutex::new(History::open(&db).unwrap());
     let events = Recorder::default();
     let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &events, Pacing::local(), &cancel);
-    let unfinished = history.lock().unwrap().unfinished_runs().unwrap();
-    assert_eq!(unfinished.len(), 1, "the run is found on start");
-    let ended = lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
+    let resumed = lifecycle.resume(false, Until::Ended).await.unwrap();
+    assert_eq!(resumed.len(), 1, "the unfinished run is found and resumed on start");
+    let ended = resumed.into_iter().next().unwrap();
+    assert_eq!(ended.run.id, run);
     assert!(ended.ended());
     assert!(events.count(|e| matches!(e, Event::JobCreated { repeated: true, .. })) == 1);
     assert!(events.count(|e| matches!(e, Event::Waiting { .. })) >= 1, "throttling was waited out");
@@ -307,6 +319,14 @@ async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_r
     }
     let ended = lifecycle.drive(slow_run.as_str(), Until::Ended).await.unwrap();
     assert!(ended.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Stopped"), "{:?}", ended.jobs);
+    // A job that never starts expires; fetching still accounts for every row (all missing).
+    let expiring = JobSettings { tags: vec![("emulator-fault".into(), "expire".into())], ..JobSettings::default() };
+    let expired_run = lifecycle.record_run(&submit_request(&prepared, expiring)).unwrap();
+    let expired = lifecycle.drive(expired_run.as_str(), Until::Ended).await.unwrap();
+    assert!(expired.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Expired"));
+    let nothing =
+        lifecycle.fetch(&fetch_request(expired_run.as_str(), &dir.path().join("expired")), &NoProgress).await.unwrap();
+    assert_eq!((nothing.summary.rows, nothing.summary.missing), (100, 100));
     let again = lifecycle.stop(&arn).await.unwrap_err();
     assert!(again.to_string().contains("cannot be stopped"), "{again}");
 }

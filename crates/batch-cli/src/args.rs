@@ -119,7 +119,8 @@ pub struct SubmitArgs {
 pub struct StatusArgs {
     /// A run id, or a job ARN or id (default: every run).
     pub target: Option<String>,
-    /// Keep following until the run's jobs end (submitting waiting parts as slots free).
+    /// Keep following until the run's jobs end (submitting waiting parts as slots free); without a run,
+    /// take up every unfinished run (after a crash or a reboot) and follow each to its end.
     #[arg(long)]
     pub watch: bool,
     #[command(flatten)]

@@ -314,6 +314,9 @@ fn find_run(history: &Mutex<History>, target: &str) -> Result<Run> {
 pub fn status(args: StatusArgs) -> Result<ExitCode> {
     let history = open_history()?;
     let Some(target) = &args.target else {
+        if args.watch {
+            return resume_all(&history, &args);
+        }
         let runs = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner).runs()?;
         match args.format {
             OutputFormat::Json => print_json(&runs)?,
@@ -342,6 +345,38 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
             run_report(&history.lock().unwrap_or_else(std::sync::PoisonError::into_inner), run.id.as_str())?
         };
         print_report(&report, args.format)?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `status --watch` without a run: every unfinished run (uploads, waiting parts, running jobs) is taken up
+/// again and followed to its end — what to run after a crash or a reboot.
+fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
+    let unfinished = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner).unfinished_runs()?;
+    if unfinished.is_empty() {
+        println!("no unfinished runs");
+        return Ok(ExitCode::SUCCESS);
+    }
+    runtime()?.block_on(async {
+        let mut reports = Vec::new();
+        for sandbox in [false, true] {
+            if !unfinished.iter().any(|r| r.sandbox == sandbox) {
+                continue;
+            }
+            let connection = connect(&args.access, sandbox, false).await?;
+            let cancel = AtomicBool::new(false);
+            let lifecycle =
+                Lifecycle::new(history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
+            reports.extend(lifecycle.resume(sandbox, Until::Ended).await?);
+        }
+        match args.format {
+            OutputFormat::Json => {
+                let views: Vec<RunView<'_>> =
+                    reports.iter().map(|r| RunView { simulation: r.run.sandbox, report: r }).collect();
+                print_json(&views)?;
+            }
+            OutputFormat::Text => reports.iter().for_each(|r| print!("{}", run_text(r))),
+        }
         Ok(ExitCode::SUCCESS)
     })
 }

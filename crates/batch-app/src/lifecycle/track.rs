@@ -121,6 +121,17 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         }
     }
 
+    /// Continues every unfinished run of this kind (sandbox or not) after a restart: uploads resume,
+    /// unconfirmed creates are re-sent with their tokens, waiting parts are submitted and jobs polled.
+    pub async fn resume(&self, sandbox: bool, until: Until) -> Result<Vec<RunReport>, LifecycleError> {
+        let runs = self.lock().unfinished_runs()?;
+        let mut reports = Vec::new();
+        for run in runs.into_iter().filter(|r| r.sandbox == sandbox) {
+            reports.push(self.drive(run.id.as_str(), until).await?);
+        }
+        Ok(reports)
+    }
+
     /// Stops a job (by ARN or id) and records its new status.
     pub async fn stop(&self, job: &str) -> Result<JobRecord, LifecycleError> {
         let record = self.lock().job(job)?;
