@@ -92,5 +92,3 @@ impl<'a, J: JobsApi, T: ObjectTransfer> Lifecycle<'a, J, T> {
     }
 }
 
-#[cfg(test)]
-mod tests;
