@@ -71,12 +71,15 @@ def reference_results(sheet: str, prepared: str, outputs: str, export: str) -> N
 
 # ----- measuring --------------------------------------------------------------------------------------------
 
-def measure(argv, repeat):
-    """Runs argv `repeat` times; returns (median seconds, max peak RSS in bytes)."""
+def measure(argv, repeat, env=None, before=None):
+    """Runs argv `repeat` times (calling `before` ahead of each run); returns (median seconds, max peak RSS
+    in bytes)."""
     times, peaks = [], []
     for _ in range(repeat):
+        if before:
+            before()
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:

@@ -12,7 +12,6 @@ import argparse
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benches" / "data"
 SAMPLES = ROOT / "samples"
 VENV = ROOT / ".venv"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare import measure  # noqa: E402  (the same measuring as the pandas comparison)
 
 
 def free_port():
@@ -39,21 +40,6 @@ def wait_port(port):
                 return
         time.sleep(0.05)
     sys.exit(f"nothing listens on port {port}")
-
-
-def measure(argv, env, repeat, before):
-    times, peaks = [], []
-    for _ in range(repeat):
-        before()
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"failed: {' '.join(map(str, argv))}\n{proc.stderr.read().decode()}")
-        times.append(elapsed)
-        peaks.append(usage.ru_maxrss * 1024)
-    return statistics.median(times), max(peaks)
 
 
 def boto3_upload(endpoint, path, bucket, key):
@@ -126,9 +112,9 @@ boto3.client('s3', endpoint_url='http://127.0.0.1:{s3_port}', region_name='us-ea
         ours = measure([args.bin, "submit", "--prepared", str(prep), "--role-arn",
                         "arn:aws:iam::123456789012:role/BedrockBatchRole", "--input-uri", "s3://bench-in/b",
                         "--output-uri", "s3://bench-out/o", "--job-name", "bench", "--max-concurrent-jobs", "1"],
-                       ours_env, args.repeat, fresh)
+                       args.repeat, env=ours_env, before=fresh)
         ref = measure([sys.executable, __file__, "--bin", args.bin, "--reference", f"http://127.0.0.1:{s3_port}",
-                       str(part), "bench-in", "boto3/part-001.jsonl"], env, args.repeat, fresh)
+                       str(part), "bench-in", "boto3/part-001.jsonl"], args.repeat, env=env, before=fresh)
     finally:
         for server in servers:
             server.kill()

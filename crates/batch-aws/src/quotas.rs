@@ -5,6 +5,9 @@ use aws_config::SdkConfig;
 use batch_core::limits::{GB, Limits};
 use serde::Serialize;
 
+use aws_sdk_servicequotas::types::ServiceQuota;
+use batch_app::ports::ServiceError;
+
 use crate::failure::service_error;
 
 /// Where the quotas came from.
@@ -98,68 +101,62 @@ pub fn apply_quotas(pairs: &[(String, f64)], model_id: &str) -> Option<(Limits, 
     Some((limits, concurrent, model))
 }
 
-/// Reads the quotas for `model_id`; never fails — falls back to the defaults with the reason.
-pub async fn batch_quotas(config: &SdkConfig, model_id: &str) -> BatchQuotas {
-    let client = aws_sdk_servicequotas::Client::new(config);
+/// A quota's name and value, when it has both.
+fn named(quota: &ServiceQuota) -> Option<(String, f64)> {
+    Some((quota.quota_name()?.to_string(), quota.value()?))
+}
+
+/// One page of Bedrock's quotas: the account's applied values, or AWS's defaults.
+async fn quota_page(
+    client: &aws_sdk_servicequotas::Client,
+    applied: bool,
+    token: Option<String>,
+) -> Result<(Vec<(String, f64)>, Option<String>), ServiceError> {
+    let next = |t: Option<&str>| t.map(str::to_string);
+    if applied {
+        let page = client.list_service_quotas().service_code("bedrock").set_next_token(token).send().await;
+        let page = page.map_err(|e| service_error("ListServiceQuotas", e))?;
+        Ok((page.quotas().iter().filter_map(named).collect(), next(page.next_token())))
+    } else {
+        let page = client.list_aws_default_service_quotas().service_code("bedrock").set_next_token(token).send().await;
+        let page = page.map_err(|e| service_error("ListAWSDefaultServiceQuotas", e))?;
+        Ok((page.quotas().iter().filter_map(named).collect(), next(page.next_token())))
+    }
+}
+
+/// Every page of one list.
+async fn all_quotas(client: &aws_sdk_servicequotas::Client, applied: bool) -> Result<Vec<(String, f64)>, ServiceError> {
     let mut pairs = Vec::new();
-    for applied in [true, false] {
-        let mut page_token = None;
-        loop {
-            let result = if applied {
-                client
-                    .list_service_quotas()
-                    .service_code("bedrock")
-                    .set_next_token(page_token.clone())
-                    .send()
-                    .await
-                    .map(|o| {
-                        let quotas: Vec<(String, f64)> =
-                            o.quotas().iter().filter_map(|q| Some((q.quota_name()?.to_string(), q.value()?))).collect();
-                        (quotas, o.next_token().map(str::to_string))
-                    })
-                    .map_err(|e| service_error("ListServiceQuotas", e))
-            } else {
-                client
-                    .list_aws_default_service_quotas()
-                    .service_code("bedrock")
-                    .set_next_token(page_token.clone())
-                    .send()
-                    .await
-                    .map(|o| {
-                        let quotas: Vec<(String, f64)> =
-                            o.quotas().iter().filter_map(|q| Some((q.quota_name()?.to_string(), q.value()?))).collect();
-                        (quotas, o.next_token().map(str::to_string))
-                    })
-                    .map_err(|e| service_error("ListAWSDefaultServiceQuotas", e))
-            };
-            match result {
-                Ok((quotas, next)) => {
-                    pairs.extend(quotas);
-                    page_token = next;
-                    if page_token.is_none() {
-                        break;
-                    }
-                }
-                Err(error) => {
-                    if pairs.is_empty() && !applied {
-                        return BatchQuotas::defaults(format!(
-                            "Service Quotas could not be read ({})",
-                            error.message.lines().next().unwrap_or("")
-                        ));
-                    }
-                    break;
-                }
-            }
-        }
-        if let Some((limits, concurrent, matched)) = apply_quotas(&pairs, model_id) {
-            return BatchQuotas {
-                limits,
-                max_concurrent_jobs: concurrent,
-                source: QuotaSource::ServiceQuotas { matched },
-            };
+    let mut token = None;
+    loop {
+        let (page, next) = quota_page(client, applied, token).await?;
+        pairs.extend(page);
+        match next {
+            Some(next) => token = Some(next),
+            None => return Ok(pairs),
         }
     }
-    BatchQuotas::defaults(format!("Service Quotas lists no batch quotas for {model_id}"))
+}
+
+/// Reads the quotas for `model_id`: the account's applied values, else AWS's defaults; never fails — when
+/// Service Quotas cannot be read or lists nothing for the model, this tool's defaults, with the reason.
+pub async fn batch_quotas(config: &SdkConfig, model_id: &str) -> BatchQuotas {
+    let client = aws_sdk_servicequotas::Client::new(config);
+    let mut failure = None;
+    for applied in [true, false] {
+        match all_quotas(&client, applied).await {
+            Ok(pairs) => {
+                if let Some((limits, max_concurrent_jobs, matched)) = apply_quotas(&pairs, model_id) {
+                    return BatchQuotas { limits, max_concurrent_jobs, source: QuotaSource::ServiceQuotas { matched } };
+                }
+            }
+            Err(error) => failure = Some(error),
+        }
+    }
+    BatchQuotas::defaults(match failure {
+        Some(error) => format!("Service Quotas could not be read: {}", error.message.lines().next().unwrap_or("")),
+        None => format!("Service Quotas lists no batch quotas for {model_id}"),
+    })
 }
 
 #[cfg(test)]

@@ -101,3 +101,12 @@ pub struct Quiet;
 impl LifecycleEvents for Quiet {
     fn event(&self, _event: &Event) {}
 }
+
+/// Byte counts of a transfer, forwarded to the events.
+pub(crate) struct ForwardBytes<'a>(pub &'a dyn LifecycleEvents);
+
+impl crate::ports::TransferProgress for ForwardBytes<'_> {
+    fn moved(&self, bytes: u64) {
+        self.0.bytes_moved(bytes);
+    }
+}

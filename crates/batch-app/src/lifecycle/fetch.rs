@@ -10,9 +10,10 @@ use batch_core::progress::Progress;
 use batch_core::results::{ResultsRequest, ResultsSummary, join_results};
 use serde::Serialize;
 
+use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
 use crate::history::{Run, RunState};
-use crate::ports::{Downloaded, JobsApi, ObjectTransfer, TransferProgress};
+use crate::ports::{Downloaded, JobsApi, ObjectTransfer};
 
 /// The file listing the record ids of rows that did not succeed, written beside the export.
 pub const UNFINISHED_FILE: &str = "unfinished-records.txt";
@@ -51,14 +52,6 @@ pub struct FetchReport {
     pub unfinished_list: PathBuf,
     /// The join's summary (export path inside).
     pub summary: ResultsSummary,
-}
-
-struct Forward<'a>(&'a dyn super::LifecycleEvents);
-
-impl TransferProgress for Forward<'_> {
-    fn moved(&self, bytes: u64) {
-        self.0.bytes_moved(bytes);
-    }
 }
 
 /// The job id at the end of a job ARN.
@@ -117,7 +110,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 let id = job_id(arn);
                 let got = self
                     .transfer
-                    .download_folder(&output.join(id), &outputs_dir.join(id), &Forward(self.events))
+                    .download_folder(&output.join(id), &outputs_dir.join(id), &ForwardBytes(self.events))
                     .await?;
                 self.events.event(&Event::Downloaded { job_id: id.to_string(), files: got.files, bytes: got.bytes });
                 downloaded.files += got.files;

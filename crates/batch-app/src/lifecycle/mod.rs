@@ -91,4 +91,3 @@ impl<'a, J: JobsApi, T: ObjectTransfer> Lifecycle<'a, J, T> {
         Ok(())
     }
 }
-

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 
+use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
 use crate::history::{JobSettings, JobState, NewPart, NewRun, PartUpload, Run, RunId, RunState};
-use crate::ports::{FailureKind, JobsApi, NewJob, ObjectTransfer, TransferProgress};
+use crate::ports::{FailureKind, JobsApi, NewJob, ObjectTransfer};
 
 /// What to submit.
 #[derive(Debug, Clone)]
@@ -36,15 +37,6 @@ pub struct SubmitRequest {
 pub(crate) struct SubmitPass {
     pub created: usize,
     pub waiting: usize,
-}
-
-/// Bytes moved, forwarded to the events.
-struct Forward<'a>(&'a dyn super::LifecycleEvents);
-
-impl TransferProgress for Forward<'_> {
-    fn moved(&self, bytes: u64) {
-        self.0.bytes_moved(bytes);
-    }
 }
 
 /// The name of part `part`'s job: the base name, with `-<part>` when the run has several parts.
@@ -125,7 +117,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             });
             let sent = self
                 .transfer
-                .upload_part(self.history, &run.id, part.part, &file, &target, &Forward(self.events), self.cancel)
+                .upload_part(self.history, &run.id, part.part, &file, &target, &ForwardBytes(self.events), self.cancel)
                 .await?;
             self.events.event(&Event::Uploaded { part: part.part, sent });
         }
