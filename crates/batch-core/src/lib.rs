@@ -9,6 +9,7 @@
 pub mod aws_names;
 pub mod clock;
 pub mod export;
+pub mod iam;
 pub mod json_escape;
 pub mod limits;
 pub mod model;
