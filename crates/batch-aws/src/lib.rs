@@ -5,6 +5,7 @@ pub mod bedrock_jobs;
 pub mod connection;
 pub mod environment;
 mod failure;
+pub mod iam_live;
 pub mod identity;
 pub mod quotas;
 pub mod s3_transfer;

@@ -42,6 +42,10 @@ pub enum Command {
     Run(RunArgs),
     /// List the jobs in the local history (or, with --remote, those Bedrock has).
     Jobs(JobsArgs),
+    /// Check the IAM access a batch job needs (service role trust and S3 access, your PassRole and job
+    /// permissions), or print and create the policies that grant it.
+    #[command(subcommand)]
+    Iam(IamCommand),
     /// SIMULATION: the whole flow offline (prepare, upload, jobs, results) against a local S3 stand-in and
     /// the Bedrock emulator, answered by a stand-in model.
     Sandbox(RunArgs),
@@ -429,4 +433,83 @@ pub fn parse_delimiter(raw: &str) -> Result<u8, String> {
         _ if raw.len() == 1 && raw.is_ascii() && raw != "\"" && raw != "\n" => Ok(raw.as_bytes()[0]),
         _ => Err(format!("\"{raw}\" is not a delimiter; give one character such as , ; | or the word tab")),
     }
+}
+
+/// The `iam` steps.
+#[derive(Debug, Subcommand)]
+pub enum IamCommand {
+    /// Evaluate every access check (live from AWS, or --offline from policy files); exit 1 when one fails.
+    Check(IamCheckArgs),
+    /// Print least-privilege policies for this job (and with --create-role, create the service role).
+    Fix(IamFixArgs),
+}
+
+/// The job an access check is about.
+#[derive(Debug, Args, Clone)]
+pub struct IamJobArgs {
+    /// The service role.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: String,
+    /// The input prefix.
+    #[arg(long, value_name = "S3_URI")]
+    pub input: String,
+    /// The output prefix.
+    #[arg(long, value_name = "S3_URI")]
+    pub output: String,
+    /// The model or inference profile.
+    #[arg(long, value_name = "ID")]
+    pub model_id: String,
+    /// The job's region (live: default the profile's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The job's account (live: the caller's).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+    /// The buckets' owner, when another account owns them.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub bucket_owner: Option<String>,
+    /// The KMS key that encrypts the output.
+    #[arg(long, value_name = "KEY")]
+    pub output_kms_key: Option<String>,
+    /// AWS profile for live reads.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// Arguments of `iam check`.
+#[derive(Debug, Args)]
+pub struct IamCheckArgs {
+    #[command(flatten)]
+    pub job: IamJobArgs,
+    /// Evaluate policy files instead of reading AWS (needs --trust-policy, --region and --account).
+    #[arg(long)]
+    pub offline: bool,
+    /// Offline: the role's trust policy.
+    #[arg(long, value_name = "FILE", requires = "offline")]
+    pub trust_policy: Option<PathBuf>,
+    /// Offline: a permission policy of the role (repeatable).
+    #[arg(long = "role-policy", value_name = "FILE", requires = "offline")]
+    pub role_policies: Vec<PathBuf>,
+    /// Offline: your ARN (user or role).
+    #[arg(long, value_name = "ARN", requires = "offline")]
+    pub caller_arn: Option<String>,
+    /// Offline: a policy that applies to you (repeatable).
+    #[arg(long = "caller-policy", value_name = "FILE", requires = "offline")]
+    pub caller_policies: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `iam fix`.
+#[derive(Debug, Args)]
+pub struct IamFixArgs {
+    #[command(flatten)]
+    pub job: IamJobArgs,
+    /// Create the service role with the generated trust policy and S3 permissions (live).
+    #[arg(long)]
+    pub create_role: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
 }

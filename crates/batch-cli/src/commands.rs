@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => crate::lifecycle::run(args, false),
         Command::Sandbox(args) => crate::lifecycle::run(args, true),
         Command::Jobs(args) => crate::lifecycle::jobs(args),
+        Command::Iam(command) => crate::iam::run(command),
     }
 }
 

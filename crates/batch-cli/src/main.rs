@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod display;
+mod iam;
 mod lifecycle;
 mod progress;
 
@@ -23,17 +24,20 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            // One readable line: the error and those of its causes it does not already quote.
-            let mut text = error.to_string();
-            for cause in error.chain().skip(1) {
-                let cause = cause.to_string();
-                if !text.contains(&cause) {
-                    text = format!("{text}: {cause}");
-                }
-            }
-            let text = text.replace(['\n', '\r'], " ");
-            eprintln!("error: {text}");
+            eprintln!("error: {}", error_line(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// One readable line: the error and those of its causes it does not already quote.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text.replace(['\n', '\r'], " ")
 }

@@ -62,6 +62,44 @@ pub struct CheckResult {
     /// AWS's own answer (IAM policy simulator), when it was asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_simulator: Option<String>,
+    /// The requests the check evaluated, so the same can be put to AWS's policy simulator.
+    #[serde(skip)]
+    pub requests: Vec<CheckRequest>,
+}
+
+impl CheckResult {
+    /// A result with no simulator answer and no recorded requests (checks made outside this module).
+    pub fn new(
+        id: &str,
+        status: CheckStatus,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+        fix: Option<String>,
+    ) -> Self {
+        result(id, status, summary, detail, fix)
+    }
+}
+
+/// Whose permissions a check is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The service role.
+    Role,
+    /// The caller.
+    Caller,
+}
+
+/// One request a check evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckRequest {
+    /// Whose policies.
+    pub subject: Subject,
+    /// The action.
+    pub action: String,
+    /// The resource ARN.
+    pub resource: String,
+    /// The context the check supplied.
+    pub context: Vec<(String, Vec<String>)>,
 }
 
 /// The overall verdict.
@@ -106,21 +144,48 @@ fn result(
     detail: impl Into<String>,
     fix: Option<String>,
 ) -> CheckResult {
-    CheckResult { id: id.into(), status, summary: summary.into(), detail: detail.into(), fix, aws_simulator: None }
+    CheckResult {
+        id: id.into(),
+        status,
+        summary: summary.into(),
+        detail: detail.into(),
+        fix,
+        aws_simulator: None,
+        requests: Vec::new(),
+    }
 }
 
 /// One permission question: may `who` do each `(action, resource)` under `policies`?
 struct Question<'a> {
     id: &'a str,
-    /// "the role may read the input" (for summaries).
-    subject: &'a str,
+    who: Subject,
+    /// "the service role can read the input files" (summaries).
+    can: &'a str,
+    /// "the service role cannot read the input files".
+    cannot: &'a str,
     requests: Vec<(&'a str, String)>,
     context: Context,
     fix: String,
 }
 
 fn ask(question: Question<'_>, policies: &Known<Vec<Policy>>) -> CheckResult {
-    let Question { id, subject, requests, context, fix } = question;
+    let asked: Vec<CheckRequest> = question
+        .requests
+        .iter()
+        .map(|(action, resource)| CheckRequest {
+            subject: question.who,
+            action: action.to_string(),
+            resource: resource.clone(),
+            context: question.context.entries(),
+        })
+        .collect();
+    let mut answer = answer(question, policies);
+    answer.requests = asked;
+    answer
+}
+
+fn answer(question: Question<'_>, policies: &Known<Vec<Policy>>) -> CheckResult {
+    let Question { id, can, cannot, requests, context, fix, .. } = question;
     let policies = match policies {
         Known::Yes(p) => p,
         Known::No(why) => return result(id, CheckStatus::Unknown, format!("not checked: {why}"), "", Some(fix)),
@@ -138,7 +203,7 @@ fn ask(question: Question<'_>, policies: &Known<Vec<Policy>>) -> CheckResult {
                 return result(
                     id,
                     CheckStatus::Fail,
-                    format!("No: {subject} — an explicit Deny forbids {action}"),
+                    format!("{} — a Deny forbids {action}", capitalized(cannot)),
                     format!(
                         "{action} on {resource} is denied by {}; a Deny beats every Allow, so narrow or remove it",
                         evaluation.deciding_text()
@@ -151,7 +216,7 @@ fn ask(question: Question<'_>, policies: &Known<Vec<Policy>>) -> CheckResult {
                 return result(
                     id,
                     CheckStatus::Fail,
-                    format!("No: {subject} — nothing allows {action}"),
+                    format!("{} — nothing allows {action}", capitalized(cannot)),
                     format!("no statement in {} allows {action} on {resource}", names.join(", ")),
                     Some(fix),
                 );
@@ -160,15 +225,14 @@ fn ask(question: Question<'_>, policies: &Known<Vec<Policy>>) -> CheckResult {
         }
     }
     if !unknowns.is_empty() {
-        return result(
-            id,
-            CheckStatus::Unknown,
-            format!("Cannot tell whether {subject}"),
-            unknowns.join(" | "),
-            Some(fix),
-        );
+        return result(id, CheckStatus::Unknown, format!("Cannot tell whether {can}"), unknowns.join(" | "), Some(fix));
     }
-    result(id, CheckStatus::Pass, format!("Yes: {subject}"), allowed_by.join(" | "), None)
+    result(id, CheckStatus::Pass, capitalized(can), allowed_by.join(" | "), None)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 /// The trust checks: Bedrock may assume the role; the trust limits which account's jobs; nobody else may.
@@ -201,7 +265,7 @@ fn trust_checks(setup: &AccessSetup, trust: &Known<Policy>) -> Vec<CheckResult> 
         Decision::Allowed => result(
             "trust.bedrock_principal",
             CheckStatus::Pass,
-            "Yes: Bedrock may assume the service role for this account's jobs",
+            "Bedrock can assume the service role for this account's jobs",
             format!("allowed by {}", evaluation.deciding_text()),
             None,
         ),
@@ -215,14 +279,14 @@ fn trust_checks(setup: &AccessSetup, trust: &Known<Policy>) -> Vec<CheckResult> 
         Decision::ExplicitDeny => result(
             "trust.bedrock_principal",
             CheckStatus::Fail,
-            "No: the trust policy denies Bedrock",
+            "The trust policy denies Bedrock",
             format!("sts:AssumeRole by bedrock.amazonaws.com is denied by {}", evaluation.deciding_text()),
             Some(fix.clone()),
         ),
         Decision::ImplicitDeny => result(
             "trust.bedrock_principal",
             CheckStatus::Fail,
-            "No: Bedrock cannot assume the service role",
+            "Bedrock cannot assume the service role",
             trust_diagnosis(setup, trust),
             Some(fix.clone()),
         ),
@@ -255,7 +319,7 @@ fn trust_checks(setup: &AccessSetup, trust: &Known<Policy>) -> Vec<CheckResult> 
             result(
                 "trust.confused_deputy",
                 CheckStatus::Pass,
-                "Yes: the trust is limited to this account's jobs (aws:SourceAccount / aws:SourceArn)",
+                "The trust is limited to this account's jobs (aws:SourceAccount / aws:SourceArn)",
                 "",
                 None,
             )
@@ -281,12 +345,12 @@ fn trust_checks(setup: &AccessSetup, trust: &Known<Policy>) -> Vec<CheckResult> 
         .map(|s| s.label())
         .collect();
     let open = if anyone.is_empty() {
-        result("trust.open_principal", CheckStatus::Pass, "Yes: the trust names its principals", "", None)
+        result("trust.open_principal", CheckStatus::Pass, "The trust names its principals", "", None)
     } else {
         result(
             "trust.open_principal",
             CheckStatus::Fail,
-            "No: anyone may assume the service role",
+            "Anyone can assume the service role",
             format!(
                 "{} of {} allows sts:AssumeRole to Principal \"*\" without conditions",
                 anyone.join(", "),
@@ -365,8 +429,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
     let input_prefix = setup.input.as_folder().key().to_string();
     checks.push(ask(
         Question {
+            who: Subject::Role,
             id: "role.s3_read_input",
-            subject: "the service role may read the input files",
+            can: "the service role can read the input files",
+            cannot: "the service role cannot read the input files",
             requests: vec![("s3:GetObject", setup.input_object_arn())],
             context: role_context(),
             fix: role_fix.clone(),
@@ -375,8 +441,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
     ));
     checks.push(ask(
         Question {
+            who: Subject::Role,
             id: "role.s3_list_input",
-            subject: "the service role may list the input bucket",
+            can: "the service role can list the input bucket",
+            cannot: "the service role cannot list the input bucket",
             requests: vec![("s3:ListBucket", setup.input.bucket_arn())],
             context: role_context().with("s3:prefix", &[&input_prefix]),
             fix: role_fix.clone(),
@@ -385,8 +453,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
     ));
     checks.push(ask(
         Question {
+            who: Subject::Role,
             id: "role.s3_write_output",
-            subject: "the service role may write the outputs under the output prefix",
+            can: "the service role can write the outputs under the output prefix",
+            cannot: "the service role cannot write the outputs under the output prefix",
             requests: vec![("s3:PutObject", setup.output_object_arn())],
             context: role_context(),
             fix: role_fix.clone(),
@@ -397,8 +467,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
         checks.push(match key {
             Ok(key) => ask(
                 Question {
+                    who: Subject::Role,
                     id: "role.kms_output",
-                    subject: "the service role may use the output KMS key",
+                    can: "the service role can use the output KMS key",
+                    cannot: "the service role cannot use the output KMS key",
                     requests: vec![("kms:GenerateDataKey", key)],
                     context: role_context(),
                     fix: role_fix.clone(),
@@ -428,8 +500,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
     let statement = |value: serde_json::Value| fixes::pretty(&value);
     checks.push(ask(
         Question {
+            who: Subject::Caller,
             id: "caller.pass_role",
-            subject: "you may pass the service role to Bedrock (iam:PassRole)",
+            can: "you can pass the service role to Bedrock (iam:PassRole)",
+            cannot: "you cannot pass the service role to Bedrock (iam:PassRole)",
             requests: vec![("iam:PassRole", setup.role_arn.as_str().to_string())],
             context: caller_context()
                 .with("iam:PassedToService", &["bedrock.amazonaws.com"])
@@ -440,8 +514,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
     ));
     checks.push(ask(
         Question {
+            who: Subject::Caller,
             id: "caller.create_job",
-            subject: "you may create batch jobs with this model",
+            can: "you can create batch jobs with this model",
+            cannot: "you cannot create batch jobs with this model",
             requests: vec![
                 ("bedrock:CreateModelInvocationJob", setup.model_arn()),
                 ("bedrock:CreateModelInvocationJob", setup.job_arn()),
@@ -456,8 +532,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
     let caller_s3 = fixes::caller_s3_statements(setup);
     checks.push(ask(
         Question {
+            who: Subject::Caller,
             id: "caller.s3_upload_input",
-            subject: "you may upload the input files",
+            can: "you can upload the input files",
+            cannot: "you cannot upload the input files",
             requests: vec![("s3:PutObject", setup.input_object_arn())],
             context: caller_context().with("aws:ResourceAccount", &[&owner]),
             fix: statement(caller_s3[0].clone()),
@@ -466,8 +544,10 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
     ));
     checks.push(ask(
         Question {
+            who: Subject::Caller,
             id: "caller.s3_read_output",
-            subject: "you may list and download the outputs",
+            can: "you can list and download the outputs",
+            cannot: "you cannot list and download the outputs",
             requests: vec![("s3:GetObject", setup.output_object_arn()), ("s3:ListBucket", setup.output.bucket_arn())],
             context: caller_context()
                 .with("aws:ResourceAccount", &[&owner])
@@ -492,7 +572,7 @@ fn broader_than_needed(setup: &AccessSetup, role: &Known<Vec<Policy>>, context: 
         result(
             ID,
             CheckStatus::Warn,
-            "The service role may write to any bucket, more than the job needs",
+            "The service role can write to any bucket, more than the job needs",
             format!(
                 "s3:PutObject on an unrelated bucket is allowed by {}; whoever may pass this role can use that",
                 evaluation.deciding_text()
@@ -500,6 +580,6 @@ fn broader_than_needed(setup: &AccessSetup, role: &Known<Vec<Policy>>, context: 
             Some(fixes::pretty(&fixes::role_policy(setup))),
         )
     } else {
-        result(ID, CheckStatus::Pass, "Yes: the role cannot write to unrelated buckets", "", None)
+        result(ID, CheckStatus::Pass, "The service role cannot write to unrelated buckets", "", None)
     }
 }

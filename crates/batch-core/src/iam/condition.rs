@@ -43,6 +43,13 @@ impl Context {
         self.values.get(&key.to_ascii_lowercase()).map(Vec::as_slice)
     }
 
+    /// Every key and its values, sorted by key.
+    pub fn entries(&self) -> Vec<(String, Vec<String>)> {
+        let mut entries: Vec<_> = self.values.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        entries.sort();
+        entries
+    }
+
     /// Replaces `${key}` policy variables from the context; `None` when a variable is unknown or absent.
     pub fn substitute(&self, text: &str) -> Option<String> {
         let mut out = String::new();

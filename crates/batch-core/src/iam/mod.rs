@@ -10,7 +10,9 @@ pub mod fixes;
 mod setup;
 mod wildcard;
 
-pub use checks::{AccessPolicies, AccessReport, CheckResult, CheckStatus, Known, Verdict, run_checks};
+pub use checks::{
+    AccessPolicies, AccessReport, CheckRequest, CheckResult, CheckStatus, Known, Subject, Verdict, run_checks,
+};
 pub use condition::{Context, Truth};
 pub use document::{Condition, Effect, Policy, PolicyError, Principals, Statement};
 pub use evaluate::{Decision, Evaluation, Principal, Request, StatementRef, evaluate};
