@@ -155,3 +155,36 @@ async fn an_identity_center_session_is_checked_as_its_path_qualified_role() {
     // The service role does not exist yet: its checks are unknown with that reason, not a crash.
     assert_eq!(status(&report, "role.s3_read_input"), CheckStatus::Unknown);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_the_caller_may_not_make_leave_their_checks_unknown_not_failed() {
+    // After the set-up's five calls moto enforces IAM permissions on every request.
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "5")]);
+    let admin = test_servers::sdk_config(&moto.endpoint()).await;
+    let iam = Client::new(&admin);
+    iam.create_role()
+        .role_name("BedrockBatchRole")
+        .assume_role_policy_document(ROOT_TRUST)
+        .send()
+        .await
+        .unwrap();
+    iam.create_user().user_name("limited").send().await.unwrap();
+    // The analyst may read their own policies, pass the role and run jobs — but not read roles.
+    let own = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["iam:ListUserPolicies","iam:GetUserPolicy","iam:ListAttachedUserPolicies","iam:ListGroupsForUser","sts:GetCallerIdentity"],"Resource":"*"},
+        {"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/BedrockBatchRole","Condition":{"StringEquals":{"iam:PassedToService":"bedrock.amazonaws.com"}}},
+        {"Effect":"Allow","Action":"bedrock:*","Resource":"*"}]}"#;
+    iam.put_user_policy().user_name("limited").policy_name("own").policy_document(own).send().await.unwrap();
+    let key = iam.create_access_key().user_name("limited").send().await.unwrap();
+    let key = key.access_key().unwrap();
+    let limited = config_with(&moto.endpoint(), key.access_key_id(), key.secret_access_key(), None).await;
+    let job = setup(&format!("arn:aws:iam::{ACCOUNT}:role/BedrockBatchRole"));
+    let read = read_live(&limited, &job).await.unwrap();
+    let Known::No(why) = &read.policies.trust else { panic!("the trust should be unreadable: {:?}", read.policies.trust) };
+    assert!(why.contains("not allowed to read role BedrockBatchRole"), "{why}");
+    let report = run_checks(&job, &read.policies);
+    for id in ["trust.bedrock_principal", "role.s3_read_input", "role.s3_write_output"] {
+        assert_eq!(status(&report, id), CheckStatus::Unknown, "{id}");
+    }
+    assert_eq!(status(&report, "caller.pass_role"), CheckStatus::Pass, "the caller's own policies were readable");
+}

@@ -28,6 +28,12 @@ pub struct Moto {
 impl Moto {
     /// Starts moto and waits until it accepts connections (panics with the fix when it cannot start).
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Like [`Moto::start`], with environment variables for moto (e.g. `INITIAL_NO_AUTH_ACTION_COUNT`,
+    /// after which moto checks IAM permissions on every request).
+    pub fn start_with(vars: &[(&str, &str)]) -> Self {
         let executable = moto_executable();
         assert!(
             executable.exists(),
@@ -37,6 +43,7 @@ impl Moto {
         let port = free_port();
         let child = Command::new(&executable)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
