@@ -162,12 +162,7 @@ async fn reads_the_caller_may_not_make_leave_their_checks_unknown_not_failed() {
     let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "5")]);
     let admin = test_servers::sdk_config(&moto.endpoint()).await;
     let iam = Client::new(&admin);
-    iam.create_role()
-        .role_name("BedrockBatchRole")
-        .assume_role_policy_document(ROOT_TRUST)
-        .send()
-        .await
-        .unwrap();
+    iam.create_role().role_name("BedrockBatchRole").assume_role_policy_document(ROOT_TRUST).send().await.unwrap();
     iam.create_user().user_name("limited").send().await.unwrap();
     // The analyst may read their own policies, pass the role and run jobs — but not read roles.
     let own = r#"{"Version":"2012-10-17","Statement":[
@@ -180,7 +175,9 @@ async fn reads_the_caller_may_not_make_leave_their_checks_unknown_not_failed() {
     let limited = config_with(&moto.endpoint(), key.access_key_id(), key.secret_access_key(), None).await;
     let job = setup(&format!("arn:aws:iam::{ACCOUNT}:role/BedrockBatchRole"));
     let read = read_live(&limited, &job).await.unwrap();
-    let Known::No(why) = &read.policies.trust else { panic!("the trust should be unreadable: {:?}", read.policies.trust) };
+    let Known::No(why) = &read.policies.trust else {
+        panic!("the trust should be unreadable: {:?}", read.policies.trust)
+    };
     assert!(why.contains("not allowed to read role BedrockBatchRole"), "{why}");
     let report = run_checks(&job, &read.policies);
     for id in ["trust.bedrock_principal", "role.s3_read_input", "role.s3_write_output"] {
