@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_system_packages
 ensure_rust_toolchain
+build_ui
 cargo build --workspace --bins --locked
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
   log "no display found: starting the app inside a virtual X server (xvfb-run); nothing will be visible"

@@ -7,6 +7,8 @@ VENV="$ROOT/.venv"
 # Debian/Ubuntu packages the desktop shell, its WebDriver tests and the builds need.
 SYSTEM_PACKAGES=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
                  librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver python3-venv)
+# The WebDriver bridge of the desktop app's end-to-end test, installed from crates.io into .tools/.
+TAURI_DRIVER_VERSION=2.1.0
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -48,4 +50,36 @@ ensure_python_venv() {
   [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check $(printf -- '-r %s ' "$@")
   echo "$wanted" > "$stamp"
+}
+
+# ensure_ui_packages: ui/node_modules as ui/package-lock.json pins it (npm ci, again when the lock changes).
+ensure_ui_packages() {
+  if ! command -v npm >/dev/null; then
+    log "npm not found: install Node.js 20.19 or newer (with npm) and run this again"; return 1
+  fi
+  local stamp="$ROOT/ui/node_modules/.lock-hash"
+  local wanted
+  wanted="$(sha256sum "$ROOT/ui/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then return 0; fi
+  log "installing the UI's npm packages (npm ci)"
+  (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$wanted" > "$stamp"
+}
+
+# build_ui: the web UI into ui/dist, which the desktop binary embeds when it is compiled.
+build_ui() {
+  ensure_ui_packages
+  log "building the UI (ui/dist)"
+  (cd "$ROOT/ui" && npm run --silent build >/dev/null)
+}
+
+# ensure_tauri_driver: .tools/bin/tauri-driver, for the WebDriver test of the desktop app.
+ensure_tauri_driver() {
+  local bin="$ROOT/.tools/bin/tauri-driver"
+  if [[ -x "$bin" ]] && [[ -f "$ROOT/.tools/.version" ]] && [[ "$(cat "$ROOT/.tools/.version")" == "$TAURI_DRIVER_VERSION" ]]; then
+    return 0
+  fi
+  log "installing tauri-driver $TAURI_DRIVER_VERSION into .tools/"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --root "$ROOT/.tools" --quiet --force
+  echo "$TAURI_DRIVER_VERSION" > "$ROOT/.tools/.version"
 }

@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh Debian/Ubuntu machine: installs what is missing, builds the workspace (CLI and
-# desktop shell), then runs the unit, integration and end-to-end suites.
+# Runs every test on a fresh Debian/Ubuntu machine: installs what is missing, builds the UI and the workspace
+# (CLI and desktop app), then runs the UI's tests and the unit, integration and end-to-end suites (the desktop
+# app's in a real webview, through tauri-driver and WebKitWebDriver under Xvfb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_system_packages
 ensure_rust_toolchain
 ensure_python_venv tests/requirements.txt   # moto: the S3/IAM/STS server the AWS tests talk to
+ensure_tauri_driver                         # WebDriver for the desktop app's end-to-end test
 start=$SECONDS
+build_ui
+results="$(mktemp)"
+ui_results="$(mktemp)"
+trap 'rm -f "$results" "$ui_results"' EXIT
+log "UI tests (vitest)"
+(cd ui && npx vitest run 2>&1) | tee "$ui_results"
 log "building the workspace (debug)"
 cargo build --workspace --bins --locked
 log "lint: rustfmt and clippy -D warnings"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "tests"
-results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
 cargo test --workspace --locked 2>&1 | tee "$results"
-log "all tests passed in $((SECONDS - start)) s"
-# One closing line with the totals of every suite.
+log "all tests passed in $((SECONDS - start)) s; screenshots of the desktop app's steps: target/e2e-screenshots/"
+# One closing line with the totals of every suite: Rust's, and the UI's vitest line ("Tests  N passed (N)").
+sed 's/\x1b\[[0-9;]*m//g' "$ui_results" \
+  | awk '$1 == "Tests" && $3 == "passed" { print "test result: ok. " $2 " passed; 0 failed;" }' >> "$results"
 awk '/^test result:/ { for (i = 2; i <= NF; i++) { if ($i ~ /^passed/) p += $(i - 1); if ($i ~ /^failed/) f += $(i - 1) } }
      END { printf "%d passed, %d failed\n", p, f }' "$results"

@@ -2,15 +2,14 @@
 //! server (moto), run the job on the emulator (which reads and writes that S3), download the outputs and
 //! join them with `bedrock-batch results`.
 
-use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use e2e_tests::http::{encode, request, request_as};
 use e2e_tests::path_text as s;
-use e2e_tests::{binary, prepare_sample, read_csv, run, samples};
+use e2e_tests::{binary, prepare_sample, read_csv, run, samples, spawn_listening};
 use serde_json::{Value, json};
-use test_servers::{Moto, free_port};
+use test_servers::Moto;
 
 /// The emulator process; killed when dropped.
 struct Emulator(Child);
@@ -23,24 +22,16 @@ impl Drop for Emulator {
 }
 
 fn start_emulator(s3_endpoint: &str) -> (Emulator, String) {
-    let addr = format!("127.0.0.1:{}", free_port());
-    let child = Command::new(binary())
-        .args(["emulator", "--listen", &addr, "--tick-ms", "20"])
+    let mut command = Command::new(binary());
+    command
+        .args(["emulator", "--listen", "127.0.0.1:0", "--tick-ms", "20"])
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ENDPOINT_URL_S3", s3_endpoint)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start bedrock-batch emulator");
-    let emulator = Emulator(child);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "the emulator did not listen on {addr}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (emulator, addr)
+        .stderr(Stdio::inherit());
+    let (child, addr) = spawn_listening(command);
+    (Emulator(child), addr)
 }
 
 #[test]

@@ -3,16 +3,14 @@
 //! after submitting), and the offline sandbox, which is what runs when no credentials are found.
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
 
 use e2e_tests::http::request;
 use e2e_tests::path_text as s;
-use e2e_tests::{Run, command, finish, read_csv, samples};
+use e2e_tests::{Run, command, finish, read_csv, samples, spawn_listening};
 use serde_json::Value;
-use test_servers::{Moto, free_port};
+use test_servers::Moto;
 
 /// A child process killed when dropped.
 struct Process(Child);
@@ -21,14 +19,6 @@ impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-fn wait_for_port(addr: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {addr}");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -47,7 +37,21 @@ impl Aws {
         for bucket in ["in-bucket", "out-bucket"] {
             assert_eq!(request(&s3, "PUT", &format!("/{bucket}"), b"").status, 200);
         }
-        let bedrock = format!("127.0.0.1:{}", free_port());
+        let mut emulator = command(
+            home,
+            home,
+            &[
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_ENDPOINT_URL_S3", &moto.endpoint()),
+            ],
+        );
+        emulator
+            .args(["emulator", "--listen", "127.0.0.1:0", "--tick-ms", "20", "--min-records", "10"])
+            .stderr(Stdio::inherit());
+        let (emulator, bedrock) = spawn_listening(emulator);
+        let emulator = Process(emulator);
         let vars: Vec<(String, String)> = [
             ("AWS_ACCESS_KEY_ID", "testing".to_string()),
             ("AWS_SECRET_ACCESS_KEY", "testing".to_string()),
@@ -60,13 +64,6 @@ impl Aws {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-        let mut emulator = command(home, home, &borrow(&vars));
-        emulator
-            .args(["emulator", "--listen", &bedrock, "--tick-ms", "20", "--min-records", "10"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        let emulator = Process(emulator.spawn().expect("start the emulator"));
-        wait_for_port(&bedrock);
         Self { _moto: moto, _emulator: emulator, bedrock, vars }
     }
 

@@ -1,5 +1,5 @@
 //! Bedrock Batch Studio's desktop shell: a window over the libraries. Commands stay one or two lines;
-//! logic lives in `batch-core` (and later the application layer) where tests reach it without a window.
+//! logic lives in `batch-core` and `batch-app` where tests reach it without a window.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -7,7 +7,14 @@ mod commands;
 
 fn main() {
     let app = tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::connect,
+            commands::open_sheet,
+            commands::sheet_rows,
+            commands::preview_prompt
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = app {
         eprintln!("error: Bedrock Batch Studio could not start: {error}");

@@ -48,22 +48,36 @@ pub fn request_as(addr: &str, method: &str, path: &str, body: &[u8], access_key:
 }
 
 fn send(addr: &str, method: &str, path: &str, body: &[u8], extra_headers: &str) -> Response {
+    try_send(addr, method, path, body, extra_headers)
+        .unwrap_or_else(|| panic!("{method} {path}: {addr} closed the connection without an answer"))
+}
+
+/// Like [`request`], but `None` when the server closes the connection without an answer.
+pub fn try_request(addr: &str, method: &str, path: &str, body: &[u8]) -> Option<Response> {
+    try_send(addr, method, path, body, "")
+}
+
+fn try_send(addr: &str, method: &str, path: &str, body: &[u8], extra_headers: &str) -> Option<Response> {
     let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
+    // No test waits forever on a server that stopped answering.
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(60))).expect("set a read timeout");
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nContent-Type: application/json\r\n{extra_headers}Connection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body)).expect("send request");
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read response");
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
+    if let Err(error) = stream.read_to_end(&mut raw) {
+        panic!("{method} {path}: no answer from {addr}: {error}");
+    }
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let headers = String::from_utf8_lossy(&raw[..split]).to_lowercase();
     let status = headers.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status code");
     let mut body = raw[split + 4..].to_vec();
     if headers.contains("transfer-encoding: chunked") {
         body = dechunk(&body);
     }
-    Response { status, headers, body }
+    Some(Response { status, headers, body })
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {

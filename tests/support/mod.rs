@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end suites: locating the built `bedrock-batch` binary and running it.
 
 pub mod http;
+pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,6 +98,27 @@ pub fn finish(mut command: Command) -> Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// Starts a server command that prints `… listening on http://ADDR …` on its first stdout line (the CLI's
+/// `emulator --listen 127.0.0.1:0`) and returns the child and ADDR; its further output is drained.
+pub fn spawn_listening(mut command: Command) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = command.stdout(std::process::Stdio::piped()).spawn().expect("start the server");
+    let mut stdout = BufReader::new(child.stdout.take().expect("the server's stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("the server's first line");
+    let addr = line
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    std::thread::spawn(move || {
+        let mut sink = Vec::new();
+        let _ = stdout.read_to_end(&mut sink);
+    });
+    (child, addr)
 }
 
 /// The repository's `samples/` folder.

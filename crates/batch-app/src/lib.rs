@@ -4,3 +4,4 @@
 pub mod history;
 pub mod lifecycle;
 pub mod ports;
+pub mod sheet_pages;

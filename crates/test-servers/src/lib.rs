@@ -34,31 +34,46 @@ impl Moto {
     /// Like [`Moto::start`], with environment variables for moto (e.g. `INITIAL_NO_AUTH_ACTION_COUNT`,
     /// after which moto checks IAM permissions on every request).
     pub fn start_with(vars: &[(&str, &str)]) -> Self {
+        use std::io::{BufRead, BufReader, Read};
         let executable = moto_executable();
         assert!(
             executable.exists(),
             "{} is missing: run `bash scripts/test.sh`, which creates .venv with tests/requirements.txt (or set MOTO_SERVER)",
             executable.display()
         );
-        let port = free_port();
-        let child = Command::new(&executable)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        // Port 0: the system picks a free port and moto says which, so parallel suites never race for one.
+        let mut child = Command::new(&executable)
+            .args(["-H", "127.0.0.1", "-p", "0"])
             .envs(vars.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
+        let mut stderr = BufReader::new(child.stderr.take().expect("moto's stderr"));
+        let mut seen = String::new();
+        let port = loop {
+            let mut line = String::new();
+            if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+                let status = child.wait().ok();
+                panic!("moto_server exited during start-up ({status:?}): {seen}");
+            }
+            seen.push_str(&line);
+            if let Some(rest) = line.split("Running on http://127.0.0.1:").nth(1) {
+                break rest.trim().parse::<u16>().unwrap_or_else(|_| panic!("moto's port in {line:?}"));
+            }
+        };
+        // Keep reading what moto logs so its pipe never fills.
+        std::thread::spawn(move || {
+            let mut sink = Vec::new();
+            let _ = stderr.read_to_end(&mut sink);
+        });
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let mut moto = Self { child, addr };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto_server exited during start-up ({status})");
-            }
             assert!(Instant::now() < deadline, "moto_server did not listen on {addr} within 30 s");
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
         }
-        moto
+        Self { child, addr }
     }
 
     /// `http://127.0.0.1:<port>`.

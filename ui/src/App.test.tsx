@@ -1,0 +1,53 @@
+// The wizard with the backend faked: connect to the sandbox, open a sheet, write a template.
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { vi } from "vitest";
+
+vi.mock("./backend", () => ({
+  appInfo: vi.fn(async () => ({ version: "0.1.0", prices_as_of: "2026-11-21", priced_models: 20 })),
+  connect: vi.fn(async () => ({ sandbox: true, caller: null, account: null, reason: "no AWS credentials found" })),
+  openSheet: vi.fn(async (path: string) => ({
+    meta: { path, format: "csv", sheet: null, delimiter: 44, headers: ["id", "review"] },
+    sheets: [],
+    rows: 3,
+    columns: [
+      { name: "id", kind: "number", empty_cells: 0 },
+      { name: "review", kind: "text", empty_cells: 1 },
+    ],
+  })),
+  sheetRows: vi.fn(async () => [["1", "great"], ["2", ""], ["3", "bad"]]),
+  previewPrompt: vi.fn(async ({ template }: { template: string }) => ({
+    row: 1, prompt: template.replace("{{review}}", "great"), system: null, row_tokens: 5, rows: 3, total_tokens: 15,
+    min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"],
+  })),
+  pickSheet: vi.fn(async () => null),
+  errorText: (e: unknown) => String(e),
+}));
+
+import { App } from "./App";
+
+beforeAll(() => {
+  globalThis.ResizeObserver = class {
+    observe() {}
+    disconnect() {}
+    unobserve() {}
+  } as unknown as typeof ResizeObserver;
+});
+
+describe("the wizard", () => {
+  it("labels the sandbox, opens a sheet and previews a prompt", async () => {
+    render(<App />);
+    expect((screen.getByRole("button", { name: /Data/ }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Use the offline sandbox" }));
+    await screen.findByText(/SIMULATION/);
+    fireEvent.change(screen.getByLabelText("Sheet path"), { target: { value: "/data/reviews.csv" } });
+    fireEvent.click(screen.getByRole("button", { name: "Load" }));
+    await screen.findByText(/3 rows · 2 columns · CSV/);
+    expect(screen.getByText(/1 empty/)).toBeTruthy();
+    await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "great")).toBe(true));
+    fireEvent.click(screen.getByRole("button", { name: /Prompt/ }));
+    fireEvent.change(screen.getByLabelText(/Template/), { target: { value: "Summarise: {{review}} {{nope}}" } });
+    expect(screen.getByText(/Unknown column: nope/)).toBeTruthy();
+    await screen.findByText("Summarise: great {{nope}}", {}, { timeout: 2000 });
+    expect(screen.getByText(/~15 for/)).toBeTruthy();
+  });
+});

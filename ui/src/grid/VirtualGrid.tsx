@@ -1,0 +1,95 @@
+// A table that renders only the rows in view and asks for pages of rows as it scrolls.
+import { useEffect, useRef, useState } from "react";
+
+import { PageCache, pagesFor, visibleRange } from "./paging";
+
+const ROW_HEIGHT = 28;
+const PAGE_SIZE = 200;
+
+export interface VirtualGridProps {
+  columns: string[];
+  totalRows: number;
+  /** Fetches rows [offset, offset + limit). */
+  fetchPage: (offset: number, limit: number) => Promise<string[][]>;
+  /** Called with the 0-based row a user selects. */
+  onSelect?: (row: number) => void;
+  selected?: number;
+  label: string;
+}
+
+export function VirtualGrid({ columns, totalRows, fetchPage, onSelect, selected, label }: VirtualGridProps) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const cache = useRef(new PageCache(20));
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+  const [, setVersion] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    cache.current = new PageCache(20);
+    setVersion((v) => v + 1);
+  }, [fetchPage, totalRows]);
+
+  useEffect(() => {
+    const element = viewport.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setHeight(element.clientHeight));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const { first, count } = visibleRange(scrollTop, height, ROW_HEIGHT);
+  useEffect(() => {
+    let alive = true;
+    for (const page of pagesFor(first, first + count, PAGE_SIZE, totalRows)) {
+      if (cache.current.get(page)) continue;
+      fetchPage(page * PAGE_SIZE, PAGE_SIZE)
+        .then((rows) => {
+          if (!alive) return;
+          cache.current.set(page, rows);
+          setVersion((v) => v + 1);
+        })
+        .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)));
+    }
+    return () => {
+      alive = false;
+    };
+  }, [first, count, totalRows, fetchPage]);
+
+  const rows = [];
+  for (let index = first; index < Math.min(first + count, totalRows); index += 1) {
+    const cells = cache.current.row(index, PAGE_SIZE);
+    rows.push(
+      <div
+        key={index}
+        role="row"
+        aria-rowindex={index + 2}
+        aria-selected={selected === index}
+        className={selected === index ? "grid-row selected" : "grid-row"}
+        style={{ top: index * ROW_HEIGHT }}
+        onClick={() => onSelect?.(index)}
+      >
+        <span role="rowheader" className="grid-cell number">{index + 1}</span>
+        {columns.map((_, c) => (
+          <span role="gridcell" key={c} className="grid-cell" title={cells?.[c] ?? ""}>
+            {cells ? cells[c] : "…"}
+          </span>
+        ))}
+      </div>,
+    );
+  }
+  return (
+    <div className="grid" role="grid" aria-label={label} aria-rowcount={totalRows + 1}>
+      {error && <p role="alert" className="error">Rows could not be read: {error}</p>}
+      <div role="row" className="grid-row header">
+        <span role="columnheader" className="grid-cell number">#</span>
+        {columns.map((name) => (
+          <span role="columnheader" key={name} className="grid-cell">{name}</span>
+        ))}
+      </div>
+      <div className="grid-viewport" ref={viewport} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} tabIndex={0}>
+        <div className="grid-body" style={{ height: totalRows * ROW_HEIGHT }}>{rows}</div>
+      </div>
+    </div>
+  );
+}
