@@ -1,13 +1,14 @@
 //! The desktop app as a person uses it: the real binary in a real webview (WebKitGTK through tauri-driver
 //! and WebKitWebDriver, under Xvfb). It connects to the offline sandbox, opens the sample sheet by path,
-//! pages through it, writes a template and sees the rendered prompt; a screenshot of every step is kept in
+//! pages through it, writes a template and sees the rendered prompt, picks a model and sees the cost; a
+//! screenshot of every step is kept in
 //! `target/e2e-screenshots/`.
 
 use e2e_tests::samples;
 use e2e_tests::webdriver::{Driver, Session, app_binary, screenshot_dir};
 
 #[test]
-fn connect_open_a_sheet_and_preview_a_prompt_in_the_sandbox() {
+fn connect_open_a_sheet_preview_a_prompt_and_price_a_model_in_the_sandbox() {
     let home = tempfile::tempdir().unwrap();
     // The app reads no AWS credentials here (the sandbox is chosen explicitly) and keeps its data in `home`.
     // SAFETY: set before any thread of this test reads the environment.
@@ -41,4 +42,11 @@ fn connect_open_a_sheet_and_preview_a_prompt_in_the_sandbox() {
     app.wait_for_text("#token-estimate", "all 120 rows");
     let shot = app.screenshot("prompt");
     assert!(std::fs::metadata(shot).unwrap().len() > 10_000, "a real picture of the window");
+
+    app.click("#step-model");
+    app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
+    app.type_into("#max-tokens", "300");
+    let cost = app.wait_for_text("#cost-estimate", "max 300 tokens");
+    assert!(cost.contains("Batch: $") && cost.contains("on-demand would be up to $"), "{cost}");
+    app.screenshot("model");
 }

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use batch_app::sheet_pages::{SheetSummary, page, summarize};
+use batch_core::model::ModelId;
 use batch_core::prepare::{Preview, PreviewRequest, preview};
+use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::sheet::SheetOptions;
 use serde::Serialize;
 
@@ -104,4 +106,17 @@ pub async fn preview_prompt(
         preview(&request).map_err(|e| e.to_string())
     })
     .await
+}
+
+/// The models of the bundled price table, by id.
+#[tauri::command]
+pub fn models() -> Vec<String> {
+    PriceTable::bundled().models.into_keys().collect()
+}
+
+/// The cost of a run: its estimated input tokens, and `rows` answers of at most `max_tokens` each.
+#[tauri::command]
+pub fn estimate(model: String, input_tokens: u64, rows: u64, max_tokens: u64) -> Result<CostEstimate, String> {
+    let model = ModelId::parse(&model).map_err(|e| e.to_string())?;
+    Ok(estimate_cost(&PriceTable::bundled(), &model, input_tokens, rows.saturating_mul(max_tokens)))
 }

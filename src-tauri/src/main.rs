@@ -13,7 +13,9 @@ fn main() {
             commands::connect,
             commands::open_sheet,
             commands::sheet_rows,
-            commands::preview_prompt
+            commands::preview_prompt,
+            commands::models,
+            commands::estimate
         ])
         .run(tauri::generate_context!());
     if let Err(error) = app {

@@ -197,6 +197,9 @@ impl<'a> Session<'a> {
 
     /// Saves a screenshot of the window as `<NN>-<name>.png`; returns its path.
     pub fn screenshot(&mut self, name: &str) -> PathBuf {
+        // Let the page paint what it holds now (two animation frames), so the picture matches the state.
+        let settle = json!({"script": "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));", "args": []});
+        call(&self.driver.addr, "POST", &self.path("/execute/async"), settle);
         let encoded = call(&self.driver.addr, "GET", &self.path("/screenshot"), Value::Null);
         let bytes = decode_base64(encoded.as_str().expect("a base64 screenshot"));
         assert!(bytes.starts_with(b"\x89PNG"), "the screenshot is a PNG");

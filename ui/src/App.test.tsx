@@ -20,6 +20,11 @@ vi.mock("./backend", () => ({
     min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"],
   })),
   pickSheet: vi.fn(async () => null),
+  models: vi.fn(async () => ["amazon.nova-lite-v1:0"]),
+  estimate: vi.fn(async (_m: string, input: number, rows: number, max: number) => ({
+    input_tokens: input, max_output_tokens: rows * max, batch_usd: 0.5, on_demand_usd: 1.0, batch_input_usd: 0.001,
+    price: null, prices_as_of: "2026-11-21",
+  })),
   errorText: (e: unknown) => String(e),
 }));
 
@@ -49,5 +54,9 @@ describe("the wizard", () => {
     expect(screen.getByText(/Unknown column: nope/)).toBeTruthy();
     await screen.findByText("Summarise: great {{nope}}", {}, { timeout: 2000 });
     expect(screen.getByText(/~15 for/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: /Model/ }));
+    await screen.findByRole("option", { name: "amazon.nova-lite-v1:0" });
+    fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });
+    await screen.findByText(/Batch: \$0\.0010 – \$0\.50 for 3 rows .*max 1024 tokens.* on-demand would be up to \$1\.00/);
   });
 });

@@ -5,6 +5,7 @@ import * as backend from "./backend";
 import type { AppInfo, ConnectionInfo, SheetSummary } from "./backend";
 import { ConnectStep } from "./wizard/ConnectStep";
 import { DataStep } from "./wizard/DataStep";
+import { ModelStep } from "./wizard/ModelStep";
 import { PromptStep } from "./wizard/PromptStep";
 import { STEPS, type StepId, blockedReason } from "./wizard/steps";
 
@@ -16,6 +17,9 @@ export function App() {
   const [row, setRow] = useState(0);
   const [template, setTemplate] = useState("");
   const [system, setSystem] = useState("");
+  const [tokens, setTokens] = useState(0);
+  const [model, setModel] = useState("");
+  const [maxTokens, setMaxTokens] = useState(1024);
 
   useEffect(() => {
     backend.appInfo().then(setInfo).catch(() => setInfo(null));
@@ -75,7 +79,25 @@ export function App() {
           />
         )}
         {step === "prompt" && summary && (
-          <PromptStep summary={summary} template={template} onTemplate={setTemplate} system={system} onSystem={setSystem} row={row} />
+          <PromptStep
+            summary={summary}
+            template={template}
+            onTemplate={setTemplate}
+            system={system}
+            onSystem={setSystem}
+            row={row}
+            onTokens={setTokens}
+          />
+        )}
+        {step === "model" && summary && (
+          <ModelStep
+            model={model}
+            onModel={setModel}
+            maxTokens={maxTokens}
+            onMaxTokens={setMaxTokens}
+            inputTokens={tokens}
+            rows={summary.rows}
+          />
         )}
       </main>
     </div>

@@ -3,7 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
 
-import type { AppInfo, ConnectionInfo, Preview, SheetSummary } from "./types";
+import type { AppInfo, ConnectionInfo, CostEstimate, Preview, SheetSummary } from "./types";
 
 export type * from "./types";
 
@@ -36,6 +36,16 @@ export function previewPrompt(args: {
   row: number;
 }): Promise<Preview> {
   return invoke<Preview>("preview_prompt", args);
+}
+
+/** The model ids of the bundled price table. */
+export function models(): Promise<string[]> {
+  return invoke<string[]>("models");
+}
+
+/** The cost of `rows` records of `inputTokens` in total and at most `maxTokens` answer tokens each. */
+export function estimate(model: string, inputTokens: number, rows: number, maxTokens: number): Promise<CostEstimate> {
+  return invoke<CostEstimate>("estimate", { model, inputTokens, rows, maxTokens });
 }
 
 /** The native open dialog for sheets; null when cancelled. */

@@ -47,3 +47,21 @@ export interface Preview {
   max_row_tokens: number;
   columns_used: string[];
 }
+
+export interface ModelPrice {
+  input: number;
+  output: number;
+  batch_input: number | null;
+  batch_output: number | null;
+}
+
+export interface CostEstimate {
+  input_tokens: number;
+  max_output_tokens: number;
+  batch_usd: number | null;
+  on_demand_usd: number | null;
+  batch_input_usd: number | null;
+  price: ModelPrice | null;
+  prices_as_of: string;
+  note?: string | null;
+}

@@ -11,6 +11,8 @@ export interface PromptStepProps {
   system: string;
   onSystem: (system: string) => void;
   row: number;
+  /** Reports the token estimate of all rows as it changes. */
+  onTokens?: (total: number) => void;
 }
 
 /** The `{{ name }}` placeholders of a template. */
@@ -18,7 +20,7 @@ export function placeholders(template: string): string[] {
   return [...template.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]);
 }
 
-export function PromptStep({ summary, template, onTemplate, system, onSystem, row }: PromptStepProps) {
+export function PromptStep({ summary, template, onTemplate, system, onSystem, row, onTokens }: PromptStepProps) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const unknown = placeholders(template).filter((name) => !summary.meta.headers.includes(name));
@@ -29,14 +31,19 @@ export function PromptStep({ summary, template, onTemplate, system, onSystem, ro
     const timer = setTimeout(() => {
       backend
         .previewPrompt({ path: summary.meta.path, sheet: summary.meta.sheet, template, system: system || null, row: row + 1 })
-        .then((p) => alive && (setPreview(p), setError(null)))
+        .then((p) => {
+          if (!alive) return;
+          setPreview(p);
+          setError(null);
+          onTokens?.(p.total_tokens);
+        })
         .catch((e) => alive && (setPreview(null), setError(backend.errorText(e))));
     }, 250);
     return () => {
       alive = false;
       clearTimeout(timer);
     };
-  }, [summary, template, system, row]);
+  }, [summary, template, system, row, onTokens]);
 
   return (
     <section aria-labelledby="prompt-title" className="two-columns">

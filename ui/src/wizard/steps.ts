@@ -13,7 +13,7 @@ export const STEPS: Step[] = [
   { id: "connect", title: "Connect", ready: true },
   { id: "data", title: "Data", ready: true },
   { id: "prompt", title: "Prompt", ready: true },
-  { id: "model", title: "Model", ready: false },
+  { id: "model", title: "Model", ready: true },
   { id: "access", title: "Access", ready: false },
   { id: "submit", title: "Submit", ready: false },
   { id: "jobs", title: "Jobs", ready: false },
@@ -35,5 +35,7 @@ export function blockedReason(step: StepId, state: WizardState): string | null {
   if (!state.connected) return "connect first (or choose the offline sandbox)";
   if (step === "data") return null;
   if (!state.sheetPath) return "open a sheet first";
+  if (step === "prompt") return null;
+  if (!state.template.trim()) return "write a prompt template first";
   return null;
 }
