@@ -136,13 +136,7 @@ fn epoch_seconds(text: &str) -> Option<f64> {
     let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
     let (h, min, s) =
         (t.next().flatten().unwrap_or(0), t.next().flatten().unwrap_or(0), t.next().flatten().unwrap_or(0));
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = crate::sheet::cell_text::days_from_civil(y, m, day);
     Some((days * 86_400 + h * 3600 + min * 60 + s) as f64)
 }
 

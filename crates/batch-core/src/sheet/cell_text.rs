@@ -36,6 +36,17 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Converts a proleptic Gregorian date to days since 1970-01-01 (the inverse of `civil_from_days`).
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    // Howard Hinnant's algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Formats days since the Unix epoch as `YYYY-MM-DD`.
 pub fn format_unix_days(days: i64) -> String {
     let (y, m, d) = civil_from_days(days);
@@ -97,5 +108,13 @@ mod tests {
         assert_eq!(format_unix_days(-1), "1969-12-31");
         assert_eq!(format_unix_micros(1_500_000), "1970-01-01 00:00:01.5");
         assert_eq!(format_duration_days(1.5), "36:00:00");
+    }
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for days in [-719_468, -1, 0, 59, 60, 19_844, 20_414, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), days, "{y}-{m}-{d}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! without a fractional part, empty cells as empty text. Rows stream one at a time, so a million-row CSV is
 //! read in bounded memory.
 
-mod cell_text;
+pub(crate) mod cell_text;
 mod csv_source;
 mod error;
 mod format;
