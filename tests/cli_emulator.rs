@@ -2,26 +2,16 @@
 //! server (moto), run the job on the emulator (which reads and writes that S3), download the outputs and
 //! join them with `bedrock-batch results`.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use e2e_tests::http::{encode, request, request_as};
 use e2e_tests::path_text as s;
-use e2e_tests::{binary, prepare_sample, read_csv, run, samples, spawn_listening};
+use e2e_tests::{KillOnDrop, binary, prepare_sample, read_csv, run, samples, spawn_listening};
 use serde_json::{Value, json};
 use test_servers::Moto;
 
-/// The emulator process; killed when dropped.
-struct Emulator(Child);
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_emulator(s3_endpoint: &str) -> (Emulator, String) {
+fn start_emulator(s3_endpoint: &str) -> (KillOnDrop, String) {
     let mut command = Command::new(binary());
     command
         .args(["emulator", "--listen", "127.0.0.1:0", "--tick-ms", "20"])
@@ -31,7 +21,7 @@ fn start_emulator(s3_endpoint: &str) -> (Emulator, String) {
         .env("AWS_ENDPOINT_URL_S3", s3_endpoint)
         .stderr(Stdio::inherit());
     let (child, addr) = spawn_listening(command);
-    (Emulator(child), addr)
+    (KillOnDrop(child), addr)
 }
 
 #[test]

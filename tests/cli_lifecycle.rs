@@ -4,28 +4,18 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
 use e2e_tests::http::request;
 use e2e_tests::path_text as s;
-use e2e_tests::{Run, command, finish, read_csv, samples, spawn_listening};
+use e2e_tests::{KillOnDrop, Run, command, finish, read_csv, samples, spawn_listening};
 use serde_json::Value;
 use test_servers::Moto;
-
-/// A child process killed when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// moto for S3 and STS, the emulator (over moto's S3) for Bedrock, and the variables that point the CLI there.
 struct Aws {
     _moto: Moto,
-    _emulator: Process,
+    _emulator: KillOnDrop,
     bedrock: String,
     vars: Vec<(String, String)>,
 }
@@ -51,7 +41,7 @@ impl Aws {
             .args(["emulator", "--listen", "127.0.0.1:0", "--tick-ms", "20", "--min-records", "10"])
             .stderr(Stdio::inherit());
         let (emulator, bedrock) = spawn_listening(emulator);
-        let emulator = Process(emulator);
+        let emulator = KillOnDrop(emulator);
         let vars: Vec<(String, String)> = [
             ("AWS_ACCESS_KEY_ID", "testing".to_string()),
             ("AWS_SECRET_ACCESS_KEY", "testing".to_string()),
@@ -194,7 +184,7 @@ fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_fo
     let mut args = vec!["submit", "--prepared", "prep", "--wait", "--tag", "emulator-fault=slow"];
     args.extend(aws_job_args("killed"));
     submit.args(&args).stdout(Stdio::null()).stderr(Stdio::piped());
-    let mut child = Process(submit.spawn().unwrap());
+    let mut child = KillOnDrop(submit.spawn().unwrap());
     let stderr = child.0.stderr.take().unwrap();
     let mut seen = String::new();
     for line in BufReader::new(stderr).lines() {

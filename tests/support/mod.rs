@@ -100,6 +100,16 @@ pub fn finish(mut command: Command) -> Run {
     }
 }
 
+/// A child process (a server a suite started) that is killed when dropped.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts a server command that prints `… listening on http://ADDR …` on its first stdout line (the CLI's
 /// `emulator --listen 127.0.0.1:0`) and returns the child and ADDR; its further output is drained.
 pub fn spawn_listening(mut command: Command) -> (std::process::Child, String) {

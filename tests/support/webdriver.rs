@@ -164,15 +164,7 @@ impl<'a> Session<'a> {
 
     /// Waits up to 20 s until the text of `css` contains `wanted`; returns the text.
     pub fn wait_for_text(&self, css: &str, wanted: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let text = self.text(css);
-            if text.contains(wanted) {
-                return text;
-            }
-            assert!(Instant::now() < deadline, "{css} never showed {wanted:?}; it shows {text:?}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_until_contains(css, wanted, || self.text(css))
     }
 
     /// The `textContent` of the first element matching `css` (for virtualised rows, which WebDriver's
@@ -184,15 +176,7 @@ impl<'a> Session<'a> {
 
     /// Waits up to 20 s until the `textContent` of `css` contains `wanted`; returns it.
     pub fn wait_for_content(&self, css: &str, wanted: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let text = self.content(css);
-            if text.contains(wanted) {
-                return text;
-            }
-            assert!(Instant::now() < deadline, "{css} never held {wanted:?}; it holds {text:?}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_until_contains(css, wanted, || self.content(css))
     }
 
     /// Saves a screenshot of the window as `<NN>-<name>.png`; returns its path.
@@ -213,6 +197,19 @@ impl<'a> Session<'a> {
 impl Drop for Session<'_> {
     fn drop(&mut self) {
         let _ = try_request(&self.driver.addr, "DELETE", &format!("/session/{}", self.id), b"");
+    }
+}
+
+/// Reads `css` with `read` until what it reads contains `wanted` (20 s at most); returns the last reading.
+fn wait_until_contains(css: &str, wanted: &str, read: impl Fn() -> String) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = read();
+        if text.contains(wanted) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "{css} never showed {wanted:?}; it shows {text:?}");
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

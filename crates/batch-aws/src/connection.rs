@@ -7,7 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use batch_app::lifecycle::Pacing;
+use std::sync::atomic::AtomicBool;
+
+use batch_app::history::History;
+use batch_app::lifecycle::{Lifecycle, LifecycleEvents, Pacing};
 use batch_app::ports::{CallerIdentity, FailureKind, ServiceError};
 use bedrock_emulator::s3::{DiskBuckets, S3Faults, spawn_s3_over};
 use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, ServerHandle};
@@ -117,6 +120,16 @@ impl Connection {
             sandbox_dir: Some(dir.to_path_buf()),
             _servers: vec![s3, bedrock],
         })
+    }
+
+    /// The lifecycle over this connection's ports and timing.
+    pub fn lifecycle<'a>(
+        &'a self,
+        history: &'a Mutex<History>,
+        events: &'a dyn LifecycleEvents,
+        cancel: &'a AtomicBool,
+    ) -> Lifecycle<'a, BedrockJobs, S3Transfer> {
+        Lifecycle::new(history, &self.jobs, &self.transfer, events, self.pacing, cancel)
     }
 
     /// Who is calling (the sandbox's simulated identity offline).

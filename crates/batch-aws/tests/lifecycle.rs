@@ -83,6 +83,13 @@ async fn stack() -> Stack {
     Stack { _moto: moto, emulator, registry, s3, bedrock }
 }
 
+impl Stack {
+    /// The real adapters over the stack's SDK clients.
+    fn adapters(&self) -> (BedrockJobs, S3Transfer) {
+        (BedrockJobs::new(self.bedrock.clone()), S3Transfer::new(self.s3.clone(), UploadSettings::default()))
+    }
+}
+
 fn submit_request(prepared: &Path, settings: JobSettings) -> SubmitRequest {
     SubmitRequest {
         prepared_dir: prepared.to_path_buf(),
@@ -133,8 +140,7 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     let prepared = prepared(dir.path());
     let stack = stack().await;
     let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-    let (jobs, transfer) =
-        (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
+    let (jobs, transfer) = stack.adapters();
     let events = Recorder::default();
     let cancel = AtomicBool::new(false);
     let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &events, Pacing::local(), &cancel);
@@ -226,8 +232,7 @@ async fn a_crash_right_after_create_and_throttled_or_failing_calls_never_duplica
     let prepared = prepared(dir.path());
     let stack = stack().await;
     let db = dir.path().join("history.sqlite");
-    let jobs = BedrockJobs::new(stack.bedrock.clone());
-    let transfer = S3Transfer::new(stack.s3.clone(), UploadSettings::default());
+    let (jobs, transfer) = stack.adapters();
     let cancel = AtomicBool::new(false);
     let run = {
         // First process: the first job is created, then the process "dies" before recording its ARN.
@@ -271,8 +276,7 @@ async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_r
     let prepared = prepared(dir.path());
     let stack = stack().await;
     let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-    let (jobs, transfer) =
-        (BedrockJobs::new(stack.bedrock.clone()), S3Transfer::new(stack.s3.clone(), UploadSettings::default()));
+    let (jobs, transfer) = stack.adapters();
     let cancel = AtomicBool::new(false);
     let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &Quietly, Pacing::local(), &cancel);
 

@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result, bail};
 use batch_app::history::{History, JobSettings, Run, VpcSettings};
 use batch_app::lifecycle::{
-    Event, FetchRequest, Lifecycle, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
+    Event, FetchRequest, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
 };
 use batch_aws::connection::{Connection, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
 use batch_aws::environment::AccessOptions;
@@ -292,8 +292,7 @@ async fn drive_new(
     wait: bool,
 ) -> Result<RunReport> {
     let cancel = AtomicBool::new(false);
-    let lifecycle =
-        Lifecycle::new(history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
+    let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
     let run = lifecycle.record_run(request)?;
     eprintln!("run {run} recorded");
     let until = if wait { Until::Ended } else { Until::Submitted };
@@ -337,8 +336,7 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
         let report = if run.state.is_unfinished() {
             let connection = connect(&args.access, run.sandbox, false).await?;
             let cancel = AtomicBool::new(false);
-            let lifecycle =
-                Lifecycle::new(&history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
+            let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
             let until = if args.watch { Until::Ended } else { Until::Submitted };
             lifecycle.drive(run.id.as_str(), until).await?
         } else {
@@ -365,8 +363,7 @@ fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
             }
             let connection = connect(&args.access, sandbox, false).await?;
             let cancel = AtomicBool::new(false);
-            let lifecycle =
-                Lifecycle::new(history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
+            let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
             reports.extend(lifecycle.resume(sandbox, Until::Ended).await?);
         }
         match args.format {
@@ -388,8 +385,7 @@ pub fn stop(args: StopArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
-        let lifecycle =
-            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
+        let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
         let job = lifecycle.stop(&args.job).await?;
         println!(
             "{}: {}",
@@ -425,8 +421,7 @@ async fn fetch_and_print(
     format: OutputFormat,
 ) -> Result<ExitCode> {
     let cancel = AtomicBool::new(false);
-    let lifecycle =
-        Lifecycle::new(history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
+    let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
     let report = lifecycle.fetch(request, &TerminalProgress::new()).await?;
     match format {
         OutputFormat::Json => print_json(&report)?,
@@ -458,8 +453,7 @@ pub fn retry(args: RetryArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
-        let lifecycle =
-            Lifecycle::new(&history, &connection.jobs, &connection.transfer, &*PRINTER, connection.pacing, &cancel);
+        let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
         let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string() })?;
         eprintln!("retry run {retry} recorded");
         let until = if args.wait { Until::Ended } else { Until::Submitted };
