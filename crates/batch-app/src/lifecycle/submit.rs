@@ -127,7 +127,8 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// Creates the jobs that are due: first any whose creation was recorded but never confirmed (same
     /// token, so never a second job), then new ones while the model has free slots under the cap.
     pub(crate) async fn submit_due(&self, run: &Run) -> Result<SubmitPass, LifecycleError> {
-        let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
+        // Read only when a job is to be created: a poll loop calls this with nothing left to create.
+        let mut invocation = None;
         let parts = self.lock().parts(&run.id)?;
         let jobs = self.lock().run_jobs(&run.id)?;
         let mut pass = SubmitPass::default();
@@ -152,7 +153,12 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 model_id: run.model_id.clone(),
                 input_uri: S3Uri::parse(&part.input_uri).map_err(|e| LifecycleError::Refused(e.to_string()))?,
                 output_uri: S3Uri::parse(&run.output_uri).map_err(|e| LifecycleError::Refused(e.to_string()))?,
-                invocation: plan.model.invocation_type,
+                invocation: match invocation {
+                    Some(known) => known,
+                    None => {
+                        *invocation.insert(PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?.model.invocation_type)
+                    }
+                },
                 settings: run.settings.clone(),
                 request_token: record.request_token.clone(),
             };
