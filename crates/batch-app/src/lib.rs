@@ -4,4 +4,6 @@
 pub mod history;
 pub mod lifecycle;
 pub mod ports;
+pub mod results_table;
+pub mod row_selection;
 pub mod sheet_pages;

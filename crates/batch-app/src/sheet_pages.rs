@@ -1,10 +1,29 @@
 //! What the wizard shows of a sheet: a summary (format, worksheets, columns with their kind and empty
-//! cells, row count) and pages of rows, read on demand so the window never receives the whole table.
+//! cells, row count) and pages of rows. The one pass that summarizes also copies the rows into an SQLite
+//! cache keyed by row number, so any page of a million-row sheet (of any format) is one indexed read and the
+//! window never receives the whole table.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use batch_core::sheet::{ImportError, Row, SheetMeta, SheetOptions, open_sheet, sheet_names};
+use rusqlite::{Connection, params};
 use serde::Serialize;
+
+/// Why a sheet could not be summarized or paged.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetPagesError {
+    /// The sheet could not be read.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// The page cache could not be written or read.
+    #[error("{}: the sheet's page cache: {source}; open the sheet again", path.display())]
+    Cache {
+        /// The cache file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+}
 
 /// What a column holds, judged from its non-empty cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,6 +80,15 @@ fn kind_of(cell: &str) -> ColumnKind {
 
 /// Reads the whole sheet once (streaming) to count rows and judge each column.
 pub fn summarize(path: &Path, options: &SheetOptions) -> Result<SheetSummary, ImportError> {
+    summarize_with(path, options, |_| Ok(()))
+}
+
+/// Summarizes like [`summarize`], handing every row to `each` on the way.
+fn summarize_with(
+    path: &Path,
+    options: &SheetOptions,
+    mut each: impl FnMut(&Row) -> Result<(), ImportError>,
+) -> Result<SheetSummary, ImportError> {
     let mut source = open_sheet(path, options)?;
     let meta = source.meta().clone();
     let mut kinds = vec![ColumnKind::Empty; meta.headers.len()];
@@ -69,6 +97,7 @@ pub fn summarize(path: &Path, options: &SheetOptions) -> Result<SheetSummary, Im
     let mut rows = 0;
     while source.next_row(&mut row)? {
         rows += 1;
+        each(&row)?;
         for (index, cell) in row.iter().enumerate().take(kinds.len()) {
             if cell.is_empty() {
                 empty[index] += 1;
@@ -91,7 +120,61 @@ pub fn summarize(path: &Path, options: &SheetOptions) -> Result<SheetSummary, Im
     Ok(SheetSummary { sheets: sheet_names(path)?, meta, rows, columns })
 }
 
-/// Rows `offset..offset + limit` (0-based, data rows only), each as its cells.
+/// A sheet's rows cached by row number for paging.
+pub struct SheetTable {
+    path: PathBuf,
+    db: Connection,
+}
+
+impl SheetTable {
+    /// Summarizes the sheet and caches its rows in the SQLite file `cache` (replaced if present).
+    pub fn build(sheet: &Path, options: &SheetOptions, cache: &Path) -> Result<(SheetSummary, Self), SheetPagesError> {
+        let failed = |source| SheetPagesError::Cache { path: cache.to_path_buf(), source };
+        let _ = std::fs::remove_file(cache);
+        let mut db = Connection::open(cache).map_err(failed)?;
+        db.execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; CREATE TABLE rows (idx INTEGER PRIMARY KEY, cells TEXT NOT NULL);",
+        )
+        .map_err(failed)?;
+        let tx = db.transaction().map_err(failed)?;
+        let summary = {
+            let mut insert = tx.prepare("INSERT INTO rows (idx, cells) VALUES (?1, ?2)").map_err(failed)?;
+            let mut stored: Option<rusqlite::Error> = None;
+            let summary = summarize_with(sheet, options, |row| {
+                let cells: Vec<&str> = row.iter().collect();
+                let json = serde_json::to_string(&cells).unwrap_or_else(|_| "[]".into());
+                if stored.is_none()
+                    && let Err(e) = insert.execute(params![row.number() as i64, json])
+                {
+                    stored = Some(e);
+                }
+                Ok(())
+            })?;
+            if let Some(e) = stored {
+                return Err(failed(e));
+            }
+            summary
+        };
+        tx.commit().map_err(failed)?;
+        Ok((summary, Self { path: cache.to_path_buf(), db }))
+    }
+
+    /// Rows `offset..offset + limit` (0-based, data rows only), each as its cells.
+    pub fn page(&self, offset: u64, limit: u64) -> Result<Vec<Vec<String>>, SheetPagesError> {
+        let failed = |source| SheetPagesError::Cache { path: self.path.clone(), source };
+        let mut query =
+            self.db.prepare_cached("SELECT cells FROM rows WHERE idx > ?1 ORDER BY idx LIMIT ?2").map_err(failed)?;
+        let mut found = query.query(params![offset as i64, limit.min(1000) as i64]).map_err(failed)?;
+        let mut rows = Vec::new();
+        while let Some(r) = found.next().map_err(failed)? {
+            let cells: String = r.get(0).map_err(failed)?;
+            rows.push(serde_json::from_str(&cells).unwrap_or_default());
+        }
+        Ok(rows)
+    }
+}
+
+/// Rows `offset..offset + limit` (0-based, data rows only), each as its cells, read from the sheet itself.
 pub fn page(path: &Path, options: &SheetOptions, offset: u64, limit: u64) -> Result<Vec<Vec<String>>, ImportError> {
     let mut source = open_sheet(path, options)?;
     let mut row = Row::new();
@@ -136,5 +219,16 @@ mod tests {
         assert_eq!(rows[0][0], "21");
         assert_eq!(rows[0][4], "text, \"quoted\"");
         assert!(page(&path, &SheetOptions::default(), 100, 10).unwrap().is_empty());
+
+        let (cached_summary, table) =
+            SheetTable::build(&path, &SheetOptions::default(), &dir.path().join("c.db")).unwrap();
+        assert_eq!(cached_summary, summary);
+        for (offset, limit) in [(0, 7), (20, 10), (24, 1), (100, 3)] {
+            assert_eq!(
+                table.page(offset, limit).unwrap(),
+                page(&path, &SheetOptions::default(), offset, limit).unwrap(),
+                "page {offset}+{limit}"
+            );
+        }
     }
 }

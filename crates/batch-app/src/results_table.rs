@@ -1,0 +1,287 @@
+//! The results of a run as the window shows them: the joined export indexed once into an SQLite file, so a
+//! page of a 1,000,000-row result (filtered by status, searched) is a query, never the whole table.
+
+use std::path::{Path, PathBuf};
+
+use batch_core::export::RESULT_COLUMNS;
+use batch_core::sheet::{ImportError, Row, SheetOptions, open_sheet};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// Why the results table could not be built or read.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsTableError {
+    /// The joined export could not be read.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// The table file could not be written or read.
+    #[error("{}: results table: {source}; fetch the run again to rebuild it", path.display())]
+    Sqlite {
+        /// The table file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The table file could not be moved into place.
+    #[error("{}: cannot write the results table: {source}", path.display())]
+    Io {
+        /// The table file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// The run has no results table yet.
+    #[error("{}: no results yet; fetch the run first", path.display())]
+    Missing {
+        /// The table file looked for.
+        path: PathBuf,
+    },
+    /// The export does not end with the result columns.
+    #[error("{}: not a joined results file (its last columns are not {expected}); fetch the run again", path.display())]
+    NotResults {
+        /// The file read.
+        path: PathBuf,
+        /// The columns expected.
+        expected: String,
+    },
+}
+
+/// Which rows a page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct RowFilter {
+    /// Only rows with this status (`succeeded`, `failed`, `missing`).
+    pub status: Option<String>,
+    /// Only rows with this text in any cell (case-insensitive for ASCII letters).
+    pub search: Option<String>,
+}
+
+/// One page of rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResultsPage {
+    /// Rows matching the filter, in all.
+    pub matching: u64,
+    /// The rows: their 1-based input row number and their cells (input columns, then result columns).
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Counts of rows by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    /// Rows that succeeded.
+    pub succeeded: u64,
+    /// Rows that failed.
+    pub failed: u64,
+    /// Rows with no output.
+    pub missing: u64,
+}
+
+/// A bar of the token histogram: rows whose output tokens fall in `from..=to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenBin {
+    /// Lowest token count of the bin.
+    pub from: u64,
+    /// Highest token count of the bin.
+    pub to: u64,
+    /// Rows in it.
+    pub rows: u64,
+}
+
+/// The indexed results of one run.
+pub struct ResultsTable {
+    path: PathBuf,
+    db: Connection,
+    columns: Vec<String>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE rows (
+    idx INTEGER PRIMARY KEY,
+    status TEXT NOT NULL,
+    output_tokens INTEGER,
+    cells TEXT NOT NULL
+);
+";
+
+impl ResultsTable {
+    /// Indexes a joined CSV export (`fetch` writes one) into `table`, replacing it atomically.
+    pub fn build(export_csv: &Path, table: &Path) -> Result<Self, ResultsTableError> {
+        let temp = table.with_extension("building");
+        let sqlite = |source| ResultsTableError::Sqlite { path: table.to_path_buf(), source };
+        let _ = std::fs::remove_file(&temp);
+        let options = SheetOptions { sheet: None, delimiter: Some(b',') };
+        let mut source = open_sheet(export_csv, &options)?;
+        let columns = source.meta().headers.clone();
+        let n = columns.len();
+        if n < RESULT_COLUMNS.len() || !columns[n - 7..].iter().zip(RESULT_COLUMNS).all(|(c, r)| c.ends_with(r)) {
+            return Err(ResultsTableError::NotResults {
+                path: export_csv.to_path_buf(),
+                expected: RESULT_COLUMNS.join(", "),
+            });
+        }
+        {
+            let mut db = Connection::open(&temp).map_err(sqlite)?;
+            db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;").map_err(sqlite)?;
+            db.execute_batch(SCHEMA).map_err(sqlite)?;
+            let names = serde_json::to_string(&columns).unwrap_or_else(|_| "[]".into());
+            let tx = db.transaction().map_err(sqlite)?;
+            tx.execute("INSERT INTO meta (key, value) VALUES ('columns', ?1)", [names]).map_err(sqlite)?;
+            {
+                let mut insert = tx
+                    .prepare("INSERT INTO rows (idx, status, output_tokens, cells) VALUES (?1, ?2, ?3, ?4)")
+                    .map_err(sqlite)?;
+                let mut row = Row::new();
+                while source.next_row(&mut row)? {
+                    let mut cells: Vec<&str> = row.iter().collect();
+                    cells.resize(n, "");
+                    let status = cells[n - 6];
+                    let output_tokens = cells[n - 2].parse::<i64>().ok();
+                    let json = serde_json::to_string(&cells).unwrap_or_else(|_| "[]".into());
+                    insert.execute(params![row.number() as i64, status, output_tokens, json]).map_err(sqlite)?;
+                }
+            }
+            tx.execute_batch("CREATE INDEX rows_by_status ON rows (status, idx);").map_err(sqlite)?;
+            tx.commit().map_err(sqlite)?;
+        }
+        std::fs::rename(&temp, table).map_err(|source| ResultsTableError::Io { path: table.to_path_buf(), source })?;
+        Self::open(table)
+    }
+
+    /// Opens a table built earlier.
+    pub fn open(table: &Path) -> Result<Self, ResultsTableError> {
+        let sqlite = |source| ResultsTableError::Sqlite { path: table.to_path_buf(), source };
+        if !table.is_file() {
+            return Err(ResultsTableError::Missing { path: table.to_path_buf() });
+        }
+        let db = Connection::open_with_flags(table, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite)?;
+        let names: String =
+            db.query_row("SELECT value FROM meta WHERE key = 'columns'", [], |r| r.get(0)).map_err(sqlite)?;
+        let columns = serde_json::from_str(&names).unwrap_or_default();
+        Ok(Self { path: table.to_path_buf(), db, columns })
+    }
+
+    fn sqlite(&self) -> impl FnOnce(rusqlite::Error) -> ResultsTableError + '_ {
+        move |source| ResultsTableError::Sqlite { path: self.path.clone(), source }
+    }
+
+    /// The column names: the input's, then the result columns.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Rows `offset..offset + limit` of those matching `filter`, in input order.
+    pub fn page(&self, filter: &RowFilter, offset: u64, limit: u64) -> Result<ResultsPage, ResultsTableError> {
+        let pattern = filter.search.as_deref().filter(|s| !s.is_empty()).map(like_pattern);
+        let status = filter.status.as_deref().filter(|s| !s.is_empty());
+        let matching: i64 = match (status, &pattern) {
+            (None, None) => self.db.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)),
+            _ => self.db.query_row(
+                "SELECT count(*) FROM rows WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR cells LIKE ?2 ESCAPE '\\')",
+                params![status, pattern],
+                |r| r.get(0),
+            ),
+        }
+        .map_err(self.sqlite())?;
+        let limit = limit.min(1000) as i64;
+        let mut rows = Vec::new();
+        let mut push = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
+            let idx: i64 = r.get(0)?;
+            let cells: String = r.get(1)?;
+            rows.push((idx as u64, serde_json::from_str(&cells).unwrap_or_default()));
+            Ok(())
+        };
+        if status.is_none() && pattern.is_none() {
+            // Row numbers are 1..=n without gaps: seek by key instead of skipping `offset` rows.
+            let mut query = self
+                .db
+                .prepare_cached("SELECT idx, cells FROM rows WHERE idx > ?1 ORDER BY idx LIMIT ?2")
+                .map_err(self.sqlite())?;
+            let mut found = query.query(params![offset as i64, limit]).map_err(self.sqlite())?;
+            while let Some(r) = found.next().map_err(self.sqlite())? {
+                push(r).map_err(self.sqlite())?;
+            }
+        } else {
+            let mut query = self
+                .db
+                .prepare_cached(
+                    "SELECT idx, cells FROM rows WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR cells LIKE ?2 ESCAPE '\\') ORDER BY idx LIMIT ?3 OFFSET ?4",
+                )
+                .map_err(self.sqlite())?;
+            let mut found = query.query(params![status, pattern, limit, offset as i64]).map_err(self.sqlite())?;
+            while let Some(r) = found.next().map_err(self.sqlite())? {
+                push(r).map_err(self.sqlite())?;
+            }
+        }
+        Ok(ResultsPage { matching: matching as u64, rows })
+    }
+
+    /// One row by its 1-based input row number.
+    pub fn row(&self, number: u64) -> Result<Option<Vec<String>>, ResultsTableError> {
+        let cells: Option<String> = self
+            .db
+            .query_row("SELECT cells FROM rows WHERE idx = ?1", [number as i64], |r| r.get(0))
+            .optional()
+            .map_err(self.sqlite())?;
+        Ok(cells.map(|c| serde_json::from_str(&c).unwrap_or_default()))
+    }
+
+    /// Rows by status.
+    pub fn counts(&self) -> Result<StatusCounts, ResultsTableError> {
+        let mut counts = StatusCounts::default();
+        let mut query = self.db.prepare("SELECT status, count(*) FROM rows GROUP BY status").map_err(self.sqlite())?;
+        let mut found = query.query([]).map_err(self.sqlite())?;
+        while let Some(r) = found.next().map_err(self.sqlite())? {
+            let status: String = r.get(0).map_err(self.sqlite())?;
+            let n: i64 = r.get(1).map_err(self.sqlite())?;
+            match status.as_str() {
+                "succeeded" => counts.succeeded = n as u64,
+                "failed" => counts.failed = n as u64,
+                _ => counts.missing += n as u64,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The rows' output tokens in at most `bins` equal-width bins (empty when no row reports tokens).
+    pub fn output_token_bins(&self, bins: u64) -> Result<Vec<TokenBin>, ResultsTableError> {
+        let range: (Option<i64>, Option<i64>) = self
+            .db
+            .query_row("SELECT min(output_tokens), max(output_tokens) FROM rows", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sqlite())?;
+        let (Some(low), Some(high)) = range else { return Ok(Vec::new()) };
+        let bins = bins.max(1) as i64;
+        let width = ((high - low) / bins + 1).max(1);
+        let mut query = self
+            .db
+            .prepare(
+                "SELECT (output_tokens - ?1) / ?2 AS bin, count(*) FROM rows WHERE output_tokens IS NOT NULL GROUP BY bin ORDER BY bin",
+            )
+            .map_err(self.sqlite())?;
+        let mut found = query.query(params![low, width]).map_err(self.sqlite())?;
+        let mut out = Vec::new();
+        while let Some(r) = found.next().map_err(self.sqlite())? {
+            let bin: i64 = r.get(0).map_err(self.sqlite())?;
+            let rows: i64 = r.get(1).map_err(self.sqlite())?;
+            let from = low + bin * width;
+            out.push(TokenBin { from: from as u64, to: (from + width - 1) as u64, rows: rows as u64 });
+        }
+        Ok(out)
+    }
+}
+
+/// A LIKE pattern that finds `text` literally anywhere.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests;

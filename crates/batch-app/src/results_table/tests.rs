@@ -1,0 +1,94 @@
+use super::*;
+
+/// A joined export of `rows` rows: every third failed, every fifth missing, the rest succeeded.
+fn export(dir: &Path, rows: u64) -> PathBuf {
+    let path = dir.join("results.csv");
+    let mut text = String::from("id,note,record_id,status,output,error,input_tokens,output_tokens,stop_reason\n");
+    for i in 1..=rows {
+        let (status, output, error, tokens) = if i % 5 == 0 {
+            ("missing", String::new(), "", String::new())
+        } else if i % 3 == 0 {
+            ("failed", String::new(), "ValidationException: too long", String::new())
+        } else {
+            ("succeeded", format!("answer {i}"), "", (10 + i % 40).to_string())
+        };
+        let note = if i == 7 { "50% off, \"quoted\"" } else { "plain" };
+        text.push_str(&format!(
+            "{i},\"{}\",RID{i:011},{status},{output},{error},12,{tokens},{}\n",
+            note.replace('"', "\"\""),
+            if tokens.is_empty() { "" } else { "end_turn" }
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn pages_follow_input_order_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = ResultsTable::build(&export(dir.path(), 1000), &dir.path().join("results.db")).unwrap();
+    assert_eq!(table.columns().len(), 9);
+
+    let page = table.page(&RowFilter::default(), 990, 50).unwrap();
+    assert_eq!(page.matching, 1000);
+    let numbers: Vec<u64> = page.rows.iter().map(|r| r.0).collect();
+    assert_eq!(numbers, (991..=1000).collect::<Vec<_>>(), "the last page is short and in order");
+    assert_eq!(page.rows[0].1[4], "answer 991");
+
+    let failed = RowFilter { status: Some("failed".into()), search: None };
+    let page = table.page(&failed, 2, 3).unwrap();
+    assert_eq!(page.matching, 267, "multiples of 3 that are not multiples of 5");
+    assert_eq!(page.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [9, 12, 18]);
+
+    let counts = table.counts().unwrap();
+    assert_eq!((counts.succeeded, counts.failed, counts.missing), (533, 267, 200));
+}
+
+#[test]
+fn search_is_literal_and_ignores_ascii_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = ResultsTable::build(&export(dir.path(), 30), &dir.path().join("results.db")).unwrap();
+    let find = |text: &str| {
+        let page = table.page(&RowFilter { status: None, search: Some(text.into()) }, 0, 100).unwrap();
+        page.rows.iter().map(|r| r.0).collect::<Vec<_>>()
+    };
+    assert_eq!(find("50%"), [7], "% is literal");
+    assert_eq!(find("ANSWER 2"), [2, 22, 23, 26, 28, 29], "answers 2 and 2x that succeeded");
+    assert!(find("no such text").is_empty());
+    let with_status =
+        table.page(&RowFilter { status: Some("failed".into()), search: Some("validation".into()) }, 0, 100);
+    assert_eq!(with_status.unwrap().matching, 8);
+}
+
+#[test]
+fn a_row_a_histogram_and_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("results.db");
+    let table = ResultsTable::build(&export(dir.path(), 100), &db).unwrap();
+    let row = table.row(7).unwrap().unwrap();
+    assert_eq!(row[1], "50% off, \"quoted\"");
+    assert_eq!(table.row(101).unwrap(), None);
+
+    let bins = table.output_token_bins(4).unwrap();
+    let total: u64 = bins.iter().map(|b| b.rows).sum();
+    assert_eq!(total, table.counts().unwrap().succeeded, "every row with tokens is in one bin");
+    assert_eq!(bins.first().unwrap().from, 11);
+    assert!(bins.last().unwrap().to >= 49);
+    drop(table);
+
+    // Building again (a retry was merged) replaces the table.
+    let again = ResultsTable::build(&export(dir.path(), 40), &db).unwrap();
+    assert_eq!(again.page(&RowFilter::default(), 0, 10).unwrap().matching, 40);
+    assert_eq!(ResultsTable::open(&db).unwrap().counts().unwrap().missing, 8);
+}
+
+#[test]
+fn a_file_that_is_not_a_joined_export_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sheet.csv");
+    std::fs::write(&path, "a,b\n1,2\n").unwrap();
+    let error = ResultsTable::build(&path, &dir.path().join("r.db")).err().unwrap();
+    assert!(error.to_string().contains("not a joined results file"), "{error}");
+    let missing = ResultsTable::open(&dir.path().join("none.db")).err().unwrap();
+    assert!(missing.to_string().contains("fetch the run first"), "{missing}");
+}
