@@ -10,6 +10,7 @@ use aws_sdk_iam::types::{ContextEntry, ContextKeyTypeEnum};
 use batch_app::ports::{FailureKind, ServiceError};
 use batch_core::iam::{
     AccessPolicies, AccessReport, AccessSetup, CheckRequest, CheckResult, CheckStatus, Known, Policy, Subject, fixes,
+    run_checks,
 };
 
 use crate::failure::service_error;
@@ -379,4 +380,17 @@ pub async fn bucket_region_check(config: &SdkConfig, setup: &AccessSetup) -> Che
             Some(format!("submit the job in the buckets' region (--region), or use buckets in {}", setup.region)),
         )
     }
+}
+/// The whole live check: read the policies, run the checks, add the bucket-region check, and put the same
+/// questions to AWS's policy simulator; returns the report and notes for the reader.
+pub async fn live_check(config: &SdkConfig, setup: &AccessSetup) -> Result<(AccessReport, Vec<String>), ServiceError> {
+    let read = read_live(config, setup).await?;
+    let mut notes = read.notes.clone();
+    let mut checks = run_checks(setup, &read.policies).checks;
+    checks.push(bucket_region_check(config, setup).await);
+    let mut report = AccessReport::new(checks);
+    if let Some(note) = simulate(config, setup, read.caller_iam_arn.as_deref(), &mut report).await {
+        notes.push(note);
+    }
+    Ok((report, notes))
 }

@@ -7,9 +7,11 @@ pub mod environment;
 mod failure;
 pub mod iam_live;
 pub mod identity;
+pub mod profiles;
 pub mod quotas;
 pub mod s3_transfer;
 pub mod s3_upload;
+pub mod studio;
 
 pub use bedrock_jobs::BedrockJobs;
 pub use s3_transfer::S3Transfer;

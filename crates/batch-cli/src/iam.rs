@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use batch_aws::environment::{AccessOptions, load_config};
-use batch_aws::iam_live::{bucket_region_check, create_role, read_live, simulate};
+use batch_aws::iam_live::create_role;
 use batch_core::aws_names::{RoleArn, S3Uri};
 use batch_core::iam::{
     AccessPolicies, AccessReport, AccessSetup, CheckStatus, Known, Policy, Verdict, fixes, run_checks,
@@ -116,16 +116,7 @@ async fn live_check(job: &IamJobArgs) -> Result<(AccessReport, Vec<String>)> {
     let me = batch_aws::identity::caller_identity(&config).await?;
     let account = job.account.clone().unwrap_or(me.account);
     let setup = setup(job, region, account)?;
-    let read = read_live(&config, &setup).await?;
-    let mut notes = read.notes.clone();
-    let mut report = run_checks(&setup, &read.policies);
-    let mut checks = std::mem::take(&mut report.checks);
-    checks.push(bucket_region_check(&config, &setup).await);
-    report = AccessReport::new(checks);
-    if let Some(note) = simulate(&config, &setup, read.caller_iam_arn.as_deref(), &mut report).await {
-        notes.push(note);
-    }
-    Ok((report, notes))
+    Ok(batch_aws::iam_live::live_check(&config, &setup).await?)
 }
 
 fn mark(status: CheckStatus) -> &'static str {

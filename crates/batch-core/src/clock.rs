@@ -20,9 +20,29 @@ pub fn now_rfc3339() -> String {
     rfc3339_from_unix(unix_now())
 }
 
+/// Seconds since the Unix epoch of an RFC 3339 UTC time (`YYYY-MM-DDTHH:MM:SS`, fractions and zone ignored).
+pub fn unix_from_rfc3339(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 19 || bytes[4] != b'-' || bytes[7] != b'-' || bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let days = crate::sheet::cell_text::days_from_civil(number(0..4)?, number(5..7)?, number(8..10)?);
+    Some(days * 86_400 + number(11..13)? * 3600 + number(14..16)? * 60 + number(17..19)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_what_it_formats() {
+        for secs in [0, 1_763_781_296, 1_900_000_000] {
+            assert_eq!(unix_from_rfc3339(&rfc3339_from_unix(secs)), Some(secs));
+        }
+        assert_eq!(unix_from_rfc3339("2025-11-22T03:14:56.789+00:00"), Some(1_763_781_296));
+        assert_eq!(unix_from_rfc3339("yesterday"), None);
+    }
 
     #[test]
     fn formats_epoch_seconds() {

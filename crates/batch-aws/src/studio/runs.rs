@@ -1,0 +1,465 @@
+//! Runs in the desktop session: submit (select rows, prepare, record, drive in the background), the job
+//! history with live counts, stop, fetch and index the results when a run ends, retry, results pages and
+//! exports.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use batch_app::history::{JobSettings, Run, RunState};
+use batch_app::lifecycle::{FetchRequest, RetryRequest, SubmitRequest, Until};
+use batch_app::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TokenBin};
+use batch_app::row_selection::{RowSelection, select_rows};
+use batch_core::aws_names::{JobName, JobStatus, RoleArn, S3Uri};
+use batch_core::limits::Limits;
+use batch_core::model::{InvocationType, ModelId};
+use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
+use batch_core::pricing::PriceTable;
+use batch_core::progress::NoProgress;
+use batch_core::records::InferenceParams;
+use batch_core::results::{ResultsRequest, join_results};
+use batch_core::sheet::SheetOptions;
+use serde::{Deserialize, Serialize};
+
+use super::{RunEvents, Studio, StudioError};
+use crate::connection::{SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
+
+/// The export `fetch` writes for the results table, and the table's file, in a run's results folder.
+const TABLE_EXPORT: &str = "results.csv";
+const TABLE_FILE: &str = "results.db";
+
+/// Everything the wizard gathered for a run.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubmitForm {
+    /// The sheet.
+    pub sheet: PathBuf,
+    /// Its worksheet (workbooks).
+    pub worksheet: Option<String>,
+    /// The rows to send.
+    pub selection: RowSelection,
+    /// The prompt template.
+    pub template: String,
+    /// The system prompt template, if any.
+    pub system: Option<String>,
+    /// The model or inference profile.
+    pub model: String,
+    /// `invoke_model` or `converse` (the family's default when absent).
+    pub invocation: Option<String>,
+    /// Most answer tokens per row.
+    pub max_tokens: u32,
+    /// Sampling temperature.
+    pub temperature: Option<f64>,
+    /// Nucleus sampling.
+    pub top_p: Option<f64>,
+    /// The service role (the sandbox's when absent there).
+    pub role_arn: Option<String>,
+    /// Input prefix.
+    pub input_uri: Option<String>,
+    /// Output prefix.
+    pub output_uri: Option<String>,
+    /// Job name (made from the sheet's name and the time when absent).
+    pub job_name: Option<String>,
+    /// Job timeout, 24–168 hours.
+    pub timeout_hours: u32,
+    /// Job tags.
+    pub tags: Vec<(String, String)>,
+}
+
+/// A run as the Jobs step lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRow {
+    /// Run id.
+    pub id: String,
+    /// Job name (base).
+    pub job_name: String,
+    /// Model.
+    pub model_id: String,
+    /// uploading, submitting, running, ended, fetched.
+    pub state: RunState,
+    /// True for a sandbox run.
+    pub sandbox: bool,
+    /// When it was recorded.
+    pub created_at: String,
+    /// The run it retries.
+    pub retry_of: Option<String>,
+    /// Parts.
+    pub parts: usize,
+    /// Each job's status (`not submitted` before its create).
+    pub statuses: Vec<String>,
+    /// Records processed so far, over all jobs.
+    pub processed: u64,
+    /// Records in the run.
+    pub total: u64,
+    /// Seconds from recording to now (or to the last job update once ended).
+    pub elapsed_seconds: i64,
+    /// True while this session drives it.
+    pub active: bool,
+    /// True when its results can be shown.
+    pub has_results: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunOutcome {
+    /// The run (the original of a retry chain once fetched).
+    pub run: String,
+    /// Rows that succeeded, failed or are missing, when fetched.
+    pub counts: Option<StatusCounts>,
+    /// Why it could not be followed or fetched.
+    pub error: Option<String>,
+}
+
+/// What the Results step shows beside the table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultsOverview {
+    /// The run shown (the original of a retry chain).
+    pub run: String,
+    /// True for sandbox output (a stand-in model).
+    pub sandbox: bool,
+    /// Column names: input columns, then result columns.
+    pub columns: Vec<String>,
+    /// Rows by status.
+    pub counts: StatusCounts,
+    /// Output tokens per row, binned.
+    pub output_tokens: Vec<TokenBin>,
+    /// The join's summary (tokens, cost, warnings) as saved when fetched.
+    pub summary: serde_json::Value,
+}
+
+fn invalid(message: impl Into<String>) -> StudioError {
+    StudioError::Invalid(message.into())
+}
+
+fn blocking_error(e: tokio::task::JoinError) -> StudioError {
+    invalid(format!("internal error: {e}"))
+}
+
+/// A job name from the sheet's file name and the time.
+fn default_job_name(sheet: &Path) -> String {
+    let stem = sheet.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let trimmed = cleaned.trim_matches('-');
+    let base = if trimmed.is_empty() { "batch" } else { trimmed };
+    let stamp: String = batch_core::clock::now_rfc3339().chars().filter(char::is_ascii_digit).take(14).collect();
+    format!("{}-{stamp}", &base[..base.len().min(40)])
+}
+
+impl Studio {
+    /// Selects the rows, prepares the parts, records the run and starts driving it in the background.
+    pub async fn submit(self: &Arc<Self>, form: SubmitForm) -> Result<RunRow, StudioError> {
+        let (connection, _) = self.connected().await?;
+        let sandbox = connection.sandbox;
+        let pick = |given: &Option<String>, default: &str, what: &str| -> Result<String, StudioError> {
+            match given.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(value) => Ok(value.to_string()),
+                None if sandbox => Ok(default.to_string()),
+                None => Err(invalid(format!("the {what} is required when submitting to AWS"))),
+            }
+        };
+        let role_arn = RoleArn::parse(&pick(&form.role_arn, SANDBOX_ROLE, "service role ARN")?)
+            .map_err(|e| invalid(format!("service role: {e}")))?;
+        let input_uri = S3Uri::parse(&pick(&form.input_uri, SANDBOX_INPUT, "input S3 location")?)
+            .map_err(|e| invalid(format!("input location: {e}")))?;
+        let output_uri = S3Uri::parse(&pick(&form.output_uri, SANDBOX_OUTPUT, "output S3 location")?)
+            .map_err(|e| invalid(format!("output location: {e}")))?;
+        let name =
+            form.job_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| default_job_name(&form.sheet));
+        let job_name = JobName::parse(name.trim()).map_err(|e| invalid(format!("job name: {e}")))?;
+        let model = ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?;
+        let invocation = match form.invocation.as_deref() {
+            None | Some("") => None,
+            Some("invoke_model") => Some(InvocationType::InvokeModel),
+            Some("converse") => Some(InvocationType::Converse),
+            Some(other) => return Err(invalid(format!("invocation type {other:?}: use invoke_model or converse"))),
+        };
+        let folder = self.home.join("runs").join(job_name.as_str());
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| invalid(format!("{}: cannot create the run's folder: {e}", folder.display())))?;
+        let prepared_dir = folder.join("prepared");
+        let request_folder = folder.clone();
+        let form_for_prepare = form.clone();
+        let prepared = prepared_dir.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), StudioError> {
+            let form = form_for_prepare;
+            let options = SheetOptions { sheet: form.worksheet.clone(), delimiter: None };
+            let (input, options, _) =
+                select_rows(&form.sheet, &options, &form.selection, &request_folder.join("selected.csv"))
+                    .map_err(|e| invalid(e.to_string()))?;
+            let request = PrepareRequest {
+                input,
+                sheet: options,
+                template: form.template.clone(),
+                system: form.system.clone().filter(|s| !s.trim().is_empty()),
+                model,
+                invocation,
+                params: InferenceParams {
+                    max_tokens: form.max_tokens.max(1),
+                    temperature: form.temperature,
+                    top_p: form.top_p,
+                    stop_sequences: Vec::new(),
+                },
+                id_column: None,
+                limits: Limits::default(),
+                prices: PriceTable::bundled(),
+                out_dir: prepared,
+            };
+            prepare(&request, &NoProgress).map_err(|e| invalid(e.to_string()))?;
+            Ok(())
+        })
+        .await
+        .map_err(blocking_error)??;
+        let request = SubmitRequest {
+            prepared_dir,
+            role_arn,
+            input_uri,
+            output_uri,
+            job_name,
+            settings: JobSettings {
+                timeout_hours: form.timeout_hours,
+                tags: form.tags.clone(),
+                ..JobSettings::default()
+            },
+            sandbox,
+            retry_of: None,
+        };
+        let cancel = AtomicBool::new(false);
+        let events = RunEvents { run: String::new(), sink: self.events.clone() };
+        let run = connection.lifecycle(&self.history, &events, &cancel).record_run(&request)?;
+        self.drive_in_background(run.to_string(), sandbox);
+        self.run_row(run.as_str())
+    }
+
+    /// Follows `run` to its end in the background (once), then fetches and indexes its results.
+    pub fn drive_in_background(self: &Arc<Self>, run: String, sandbox: bool) {
+        let cancel = Arc::new(AtomicBool::new(false));
+        {
+            let mut driving = self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if driving.contains_key(&run) {
+                return;
+            }
+            driving.insert(run.clone(), cancel.clone());
+        }
+        let studio = self.clone();
+        tokio::spawn(async move {
+            let outcome = studio.follow(&run, sandbox, &cancel).await;
+            studio.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&run);
+            let outcome = match outcome {
+                Ok(outcome) => outcome,
+                Err(error) => RunOutcome { run: run.clone(), counts: None, error: Some(error.to_string()) },
+            };
+            studio.events.run_ended(&run, &outcome);
+        });
+    }
+
+    async fn follow(&self, run: &str, sandbox: bool, cancel: &AtomicBool) -> Result<RunOutcome, StudioError> {
+        let connection = self.connection_for(sandbox).await?;
+        let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
+        let lifecycle = connection.lifecycle(&self.history, &events, cancel);
+        lifecycle.drive(run, Until::Ended).await?;
+        let root = self.root_run(run)?;
+        let results = self.results_dir(&root);
+        let request = FetchRequest {
+            run: root.id.to_string(),
+            out_dir: results.clone(),
+            input: None,
+            export: Some(results.join(TABLE_EXPORT)),
+            excel_safe: false,
+            prices: PriceTable::bundled(),
+        };
+        let report = lifecycle.fetch(&request, &NoProgress).await?;
+        let summary = serde_json::to_vec_pretty(&report.summary).unwrap_or_default();
+        let counts = tokio::task::spawn_blocking(move || -> Result<StatusCounts, StudioError> {
+            std::fs::write(results.join("summary.json"), summary)
+                .map_err(|e| invalid(format!("{}: cannot save the summary: {e}", results.display())))?;
+            let table = ResultsTable::build(&results.join(TABLE_EXPORT), &results.join(TABLE_FILE))
+                .map_err(|e| invalid(e.to_string()))?;
+            table.counts().map_err(|e| invalid(e.to_string()))
+        })
+        .await
+        .map_err(blocking_error)??;
+        Ok(RunOutcome { run: root.id.to_string(), counts: Some(counts), error: None })
+    }
+
+    /// Takes up every unfinished run this connection can follow (after a restart), and fetches ended runs
+    /// whose results were never fetched.
+    pub async fn resume(self: &Arc<Self>) -> Result<usize, StudioError> {
+        let (connection, _) = self.connected().await?;
+        let runs = self.history().runs()?;
+        let mut taken = 0;
+        for run in runs {
+            let needs_work = run.state.is_unfinished() || run.state == RunState::Ended;
+            if needs_work && (run.sandbox || !connection.sandbox) {
+                self.drive_in_background(run.id.to_string(), run.sandbox);
+                taken += 1;
+            }
+        }
+        Ok(taken)
+    }
+
+    fn root_run(&self, run: &str) -> Result<Run, StudioError> {
+        let history = self.history();
+        let mut root = history.run(run)?;
+        while let Some(parent) = &root.retry_of {
+            root = history.run(parent.as_str())?;
+        }
+        Ok(root)
+    }
+
+    /// Where a run's results go: beside its prepared folder.
+    fn results_dir(&self, run: &Run) -> PathBuf {
+        run.results_dir.clone().unwrap_or_else(|| {
+            run.prepared_dir.parent().map_or_else(|| self.home.join("results"), |p| p.join("results"))
+        })
+    }
+
+    /// Every run, newest first, with live counts.
+    pub fn runs(&self) -> Result<Vec<RunRow>, StudioError> {
+        let ids: Vec<String> = self.history().runs()?.into_iter().map(|r| r.id.to_string()).collect();
+        let mut rows = ids.iter().map(|id| self.run_row(id)).collect::<Result<Vec<_>, _>>()?;
+        rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        Ok(rows)
+    }
+
+    fn run_row(&self, id: &str) -> Result<RunRow, StudioError> {
+        let (run, parts, jobs) = {
+            let history = self.history();
+            let run = history.run(id)?;
+            let parts = history.parts(&run.id)?;
+            let jobs = history.run_jobs(&run.id)?;
+            (run, parts, jobs)
+        };
+        let statuses = parts
+            .iter()
+            .map(|p| {
+                jobs.iter()
+                    .find(|j| j.part == p.part)
+                    .and_then(|j| j.status.as_ref())
+                    .map_or_else(|| "not submitted".to_string(), |s| s.as_str().to_string())
+            })
+            .collect();
+        let processed = jobs.iter().filter_map(|j| j.processed_records).sum();
+        let total = parts.iter().map(|p| p.records).sum();
+        let started = batch_core::clock::unix_from_rfc3339(&run.created_at).unwrap_or(0);
+        let ended = if run.state.is_unfinished() {
+            batch_core::clock::unix_now()
+        } else {
+            jobs.iter().filter_map(|j| batch_core::clock::unix_from_rfc3339(&j.updated_at)).max().unwrap_or(started)
+        };
+        let active = self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains_key(id);
+        let has_results = self.root_run(id).is_ok_and(|root| self.results_dir(&root).join(TABLE_FILE).is_file());
+        Ok(RunRow {
+            id: run.id.to_string(),
+            job_name: run.job_name.clone(),
+            model_id: run.model_id.clone(),
+            state: run.state,
+            sandbox: run.sandbox,
+            created_at: run.created_at.clone(),
+            retry_of: run.retry_of.as_ref().map(ToString::to_string),
+            parts: parts.len(),
+            statuses,
+            processed,
+            total,
+            elapsed_seconds: (ended - started).max(0),
+            active,
+            has_results,
+        })
+    }
+
+    /// Stops every job of `run` that has not ended (and stops following it once they have).
+    pub async fn stop(self: &Arc<Self>, run: &str) -> Result<RunRow, StudioError> {
+        let record = self.history().run(run)?;
+        let connection = self.connection_for(record.sandbox).await?;
+        let jobs = self.history().run_jobs(&record.id)?;
+        let cancel = AtomicBool::new(false);
+        let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
+        let lifecycle = connection.lifecycle(&self.history, &events, &cancel);
+        let mut stopped = 0;
+        for job in jobs {
+            let (Some(arn), Some(status)) = (&job.job_arn, &job.status) else { continue };
+            if !status.is_terminal() && *status != JobStatus::Stopping {
+                lifecycle.stop(arn).await?;
+                stopped += 1;
+            }
+        }
+        if stopped == 0 && record.state.is_unfinished() {
+            // Nothing to stop remotely (parts still uploading or waiting): stop driving it.
+            if let Some(flag) = self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(run) {
+                flag.store(true, Ordering::SeqCst);
+            }
+        }
+        self.run_row(run)
+    }
+
+    /// Records a retry of the failed and missing rows of `run` and drives it.
+    pub async fn retry(self: &Arc<Self>, run: &str) -> Result<RunRow, StudioError> {
+        let record = self.history().run(run)?;
+        let connection = self.connection_for(record.sandbox).await?;
+        let cancel = AtomicBool::new(false);
+        let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
+        let retry = connection
+            .lifecycle(&self.history, &events, &cancel)
+            .record_retry(&RetryRequest { run: run.to_string() })?;
+        self.drive_in_background(retry.to_string(), record.sandbox);
+        self.run_row(retry.as_str())
+    }
+
+    fn table(&self, run: &str) -> Result<(Run, ResultsTable), StudioError> {
+        let root = self.root_run(run)?;
+        let table =
+            ResultsTable::open(&self.results_dir(&root).join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
+        Ok((root, table))
+    }
+
+    /// Columns, counts, token bins and the saved summary of a run's results.
+    pub fn results_overview(&self, run: &str) -> Result<ResultsOverview, StudioError> {
+        let (root, table) = self.table(run)?;
+        let text = std::fs::read_to_string(self.results_dir(&root).join("summary.json")).unwrap_or_default();
+        Ok(ResultsOverview {
+            run: root.id.to_string(),
+            sandbox: root.sandbox,
+            columns: table.columns().to_vec(),
+            counts: table.counts().map_err(|e| invalid(e.to_string()))?,
+            output_tokens: table.output_token_bins(12).map_err(|e| invalid(e.to_string()))?,
+            summary: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        })
+    }
+
+    /// A page of a run's results.
+    pub fn results_page(
+        &self,
+        run: &str,
+        filter: &RowFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<ResultsPage, StudioError> {
+        self.table(run)?.1.page(filter, offset, limit).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Exports a run's joined results to `path` (CSV, XLSX, Parquet or JSONL by extension).
+    pub async fn export(&self, run: &str, path: PathBuf, excel_safe: bool) -> Result<String, StudioError> {
+        let root = self.root_run(run)?;
+        let results = self.results_dir(&root);
+        if !results.join(TABLE_FILE).is_file() {
+            return Err(invalid(format!("run {run} has no results yet; wait for it to end (they are fetched then)")));
+        }
+        let prepared = root.prepared_dir.clone();
+        tokio::task::spawn_blocking(move || -> Result<String, StudioError> {
+            let plan = PreparedPlan::read(&prepared.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
+            let request = ResultsRequest {
+                input: PathBuf::from(&plan.input.path),
+                sheet: None,
+                prepared,
+                outputs: results.join("outputs"),
+                export: path,
+                excel_safe,
+                prices: PriceTable::bundled(),
+                allow_no_outputs: true,
+                unfinished_list: None,
+            };
+            let summary = join_results(&request, &NoProgress).map_err(|e| invalid(e.to_string()))?;
+            Ok(format!("{} rows written to {} ({})", summary.export.rows, summary.export.path, summary.export.format))
+        })
+        .await
+        .map_err(blocking_error)?
+    }
+}

@@ -1,0 +1,204 @@
+//! The desktop session without a window, in the offline sandbox: submit from a sheet with a row selection,
+//! follow the run in the background, fetch and index its results when it ends, page and export them, retry
+//! the missing rows, survive a restart, and check access over pasted documents.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use batch_app::lifecycle::Event;
+use batch_app::results_table::RowFilter;
+use batch_app::row_selection::{FilterOp, RowSelection};
+use batch_aws::environment::AccessOptions;
+use batch_aws::studio::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm};
+use batch_core::iam::{CheckStatus, Verdict};
+
+#[derive(Default)]
+struct Recorded {
+    events: Mutex<Vec<(String, Event)>>,
+    bytes: Mutex<u64>,
+    ended: Mutex<Vec<RunOutcome>>,
+}
+
+impl StudioEvents for Recorded {
+    fn run_event(&self, run: &str, event: &Event) {
+        self.events.lock().unwrap().push((run.to_string(), event.clone()));
+    }
+    fn run_bytes(&self, _run: &str, bytes: u64) {
+        *self.bytes.lock().unwrap() += bytes;
+    }
+    fn run_ended(&self, _run: &str, outcome: &RunOutcome) {
+        self.ended.lock().unwrap().push(outcome.clone());
+    }
+}
+
+impl Recorded {
+    async fn wait_for_end(&self, count: usize) -> RunOutcome {
+        for _ in 0..600 {
+            if let Some(outcome) = self.ended.lock().unwrap().get(count - 1) {
+                return outcome.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no run ended within 30 s");
+    }
+}
+
+/// A sheet of `rows` rows: id, a region (every 4th EU), a text.
+fn sheet(dir: &Path, rows: usize) -> PathBuf {
+    let path = dir.join("tickets.csv");
+    let mut text = String::from("id,region,text\n");
+    for i in 1..=rows {
+        let region = if i % 4 == 0 { "EU" } else { "US" };
+        text.push_str(&format!("{i},{region},\"ticket {i}: the app, it crashes\"\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn form(sheet: PathBuf, selection: RowSelection, tags: Vec<(String, String)>) -> SubmitForm {
+    SubmitForm {
+        sheet,
+        worksheet: None,
+        selection,
+        template: "Classify: {{text}} ({{region}})".into(),
+        system: Some("Answer with one word.".into()),
+        model: "anthropic.claude-3-haiku-20240307-v1:0".into(),
+        invocation: None,
+        max_tokens: 50,
+        temperature: Some(0.0),
+        top_p: None,
+        role_arn: None,
+        input_uri: None,
+        output_uri: None,
+        job_name: Some("tickets-eu".into()),
+        timeout_hours: 24,
+        tags,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sheet(dir.path(), 600);
+    let events = Arc::new(Recorded::default());
+    let studio = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    let error = studio.submit(form(input.clone(), RowSelection::All, vec![])).await.err().unwrap();
+    assert!(error.to_string().contains("not connected"), "{error}");
+
+    let info = studio.connect(true, &AccessOptions::default()).await.unwrap();
+    assert!(info.sandbox);
+    let eu = RowSelection::Filter { column: "region".into(), op: FilterOp::Equals, value: "EU".into() };
+    let row = studio.submit(form(input.clone(), eu, vec![])).await.unwrap();
+    assert_eq!((row.total, row.sandbox, row.job_name.as_str()), (150, true, "tickets-eu"));
+
+    let outcome = events.wait_for_end(1).await;
+    assert_eq!(outcome.error, None);
+    let counts = outcome.counts.unwrap();
+    assert_eq!((counts.succeeded, counts.failed, counts.missing), (150, 0, 0));
+    assert!(*events.bytes.lock().unwrap() > 0, "upload progress was reported");
+    let seen = events.events.lock().unwrap();
+    assert!(seen.iter().any(|(run, e)| run == &row.id && matches!(e, Event::JobCreated { .. })));
+    assert!(seen.iter().any(|(_, e)| matches!(e, Event::JobStatus { status, .. } if status.as_str() == "Completed")));
+    drop(seen);
+
+    let listed = studio.runs().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].processed, listed[0].has_results, listed[0].active), (150, true, false));
+    assert_eq!(listed[0].statuses, ["Completed"]);
+
+    let overview = studio.results_overview(&row.id).unwrap();
+    assert_eq!(&overview.columns[..4], ["id", "region", "text", "record_id"]);
+    assert!(overview.summary["tokens"]["output_from_outputs"].as_u64().unwrap() > 0);
+    assert!(!overview.output_tokens.is_empty());
+    let page = studio.results_page(&row.id, &RowFilter::default(), 0, 5).unwrap();
+    assert_eq!(page.matching, 150);
+    assert_eq!(page.rows[0].1[..2], ["4".to_string(), "EU".into()], "the first EU row of the sheet");
+    let found =
+        studio.results_page(&row.id, &RowFilter { status: None, search: Some("ticket 400:".into()) }, 0, 5).unwrap();
+    assert_eq!(found.rows.iter().map(|r| r.1[0].as_str()).collect::<Vec<_>>(), ["400"]);
+
+    let export = dir.path().join("export.csv");
+    let said = studio.export(&row.id, export.clone(), true).await.unwrap();
+    assert!(said.starts_with("150 rows written"), "{said}");
+    let text = std::fs::read_to_string(&export).unwrap();
+    assert_eq!(text.lines().count(), 151);
+    assert!(text.lines().next().unwrap().starts_with("id,region,text,record_id,status,output"));
+
+    // A new session over the same folder (the app restarted) still knows the run and its results.
+    drop(studio);
+    let again = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    assert_eq!(again.runs().unwrap()[0].id, row.id);
+    assert_eq!(again.results_page(&row.id, &RowFilter::default(), 149, 5).unwrap().rows.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_rows_are_retried_and_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sheet(dir.path(), 400);
+    let events = Arc::new(Recorded::default());
+    let studio = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+    // The sandbox's fault tag: only half of each file is processed (PartiallyCompleted).
+    let partial = vec![("emulator-fault".to_string(), "partial".to_string())];
+    let mut first = form(input, RowSelection::First { count: 400 }, partial);
+    first.job_name = Some("tickets-partial".into());
+    let row = studio.submit(first).await.unwrap();
+    let counts = events.wait_for_end(1).await.counts.unwrap();
+    assert_eq!((counts.succeeded, counts.missing), (200, 200));
+    let missing = studio.results_page(&row.id, &RowFilter { status: Some("missing".into()), search: None }, 0, 1000);
+    assert_eq!(missing.unwrap().matching, 200);
+
+    let retry = studio.retry(&row.id).await.unwrap();
+    assert_eq!((retry.retry_of.as_deref(), retry.total), (Some(row.id.as_str()), 200));
+    let merged = events.wait_for_end(2).await;
+    assert_eq!(merged.run, row.id, "the retry's results are merged into the original's");
+    let counts = merged.counts.unwrap();
+    assert_eq!((counts.succeeded, counts.missing), (300, 100), "the retry was partial too (same tags)");
+    assert_eq!(counts.succeeded + counts.failed + counts.missing, 400, "every row is accounted for");
+
+    let error = studio.stop(&row.id).await.unwrap();
+    assert_eq!(error.id, row.id, "stopping an ended run changes nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_is_checked_over_pasted_documents_in_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = Studio::open(&dir.path().join("home"), Arc::new(Recorded::default())).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+    let mut form = AccessForm {
+        role_arn: None,
+        input_uri: None,
+        output_uri: None,
+        model: "anthropic.claude-3-haiku-20240307-v1:0".into(),
+        documents: None,
+    };
+    let error = studio.check_access(&form).await.err().unwrap();
+    assert!(error.to_string().contains("paste the role's trust"), "{error}");
+
+    // The generated fixes pass.
+    form.documents = Some(AccessDocuments::default());
+    let error = studio.check_access(&form).await.err().unwrap();
+    assert!(error.to_string().contains("trust policy"), "{error}");
+    let fixes = {
+        form.documents = Some(AccessDocuments { trust: "{\"Statement\": []}".into(), ..Default::default() });
+        studio.check_access(&form).await.unwrap().fixes
+    };
+    form.documents = Some(fixes.clone());
+    let view = studio.check_access(&form).await.unwrap();
+    assert!(view.offline);
+    assert_eq!(view.report.verdict, Verdict::Pass, "{:#?}", view.report);
+
+    // A trust policy that names the account root instead of the Bedrock service fails, with the fix.
+    let broken = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}"#;
+    form.documents = Some(AccessDocuments { trust: broken.into(), ..fixes });
+    let view = studio.check_access(&form).await.unwrap();
+    assert_eq!(view.report.verdict, Verdict::Fail);
+    let trust = view.report.checks.iter().find(|c| c.id == "trust.bedrock_principal").unwrap();
+    assert_eq!(trust.status, CheckStatus::Fail);
+    assert!(trust.fix.as_deref().unwrap().contains("bedrock.amazonaws.com"));
+
+    form.documents = Some(AccessDocuments { trust: "{not json".into(), ..Default::default() });
+    let error = studio.check_access(&form).await.err().unwrap();
+    assert!(error.to_string().contains("trust policy"), "{error}");
+}
