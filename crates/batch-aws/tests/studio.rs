@@ -97,10 +97,13 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
     let counts = outcome.counts.unwrap();
     assert_eq!((counts.succeeded, counts.failed, counts.missing), (150, 0, 0));
     assert!(*events.bytes.lock().unwrap() > 0, "upload progress was reported");
-    let seen = events.events.lock().unwrap();
-    assert!(seen.iter().any(|(run, e)| run == &row.id && matches!(e, Event::JobCreated { .. })));
-    assert!(seen.iter().any(|(_, e)| matches!(e, Event::JobStatus { status, .. } if status.as_str() == "Completed")));
-    drop(seen);
+    {
+        let seen = events.events.lock().unwrap();
+        assert!(seen.iter().any(|(run, e)| run == &row.id && matches!(e, Event::JobCreated { .. })));
+        assert!(
+            seen.iter().any(|(_, e)| matches!(e, Event::JobStatus { status, .. } if status.as_str() == "Completed"))
+        );
+    }
 
     let listed = studio.runs().unwrap();
     assert_eq!(listed.len(), 1);
