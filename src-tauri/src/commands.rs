@@ -2,13 +2,42 @@
 //! into their readable messages.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-use batch_app::sheet_pages::{SheetSummary, page, summarize};
+use batch_app::results_table::{ResultsPage, RowFilter};
+use batch_app::settings::Settings;
+use batch_app::sheet_pages::{SheetSummary, SheetTable};
+use batch_aws::environment::AccessOptions;
+use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
+use batch_aws::studio::{AccessForm, AccessView, ConnectionInfo, ResultsOverview, RunRow, Studio, SubmitForm};
+use batch_core::limits::Limits;
 use batch_core::model::ModelId;
 use batch_core::prepare::{Preview, PreviewRequest, preview};
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::sheet::SheetOptions;
 use serde::Serialize;
+use tauri::State;
+
+/// What the commands share: the session, the open sheet's page cache and the remembered settings.
+pub struct AppState {
+    /// The desktop session.
+    pub studio: Arc<Studio>,
+    /// The open sheet's rows, cached for paging.
+    pub sheet: Mutex<Option<SheetTable>>,
+    /// Window size and last choices.
+    pub settings: Mutex<Settings>,
+}
+
+type Answer<T> = Result<T, String>;
+
+fn text(error: impl std::fmt::Display) -> String {
+    error.to_string()
+}
+
+/// Runs blocking library work off the async threads.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Answer<T> + Send + 'static) -> Answer<T> {
+    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| format!("internal error: {e}"))?
+}
 
 /// What the window shows about this build.
 #[derive(Debug, Serialize)]
@@ -19,71 +48,64 @@ pub struct AppInfo {
     pub prices_as_of: String,
     /// How many models the bundled price table covers.
     pub priced_models: usize,
+    /// The app's folder (history, sandbox, runs).
+    pub home: String,
 }
 
 /// Describes this build (version and bundled data).
 #[tauri::command]
-pub fn app_info() -> AppInfo {
-    let prices = batch_core::pricing::PriceTable::bundled();
-    AppInfo { version: env!("CARGO_PKG_VERSION"), prices_as_of: prices.as_of, priced_models: prices.models.len() }
-}
-
-/// Where the app's calls go.
-#[derive(Debug, Serialize)]
-pub struct ConnectionInfo {
-    /// True for the offline sandbox (a simulation).
-    pub sandbox: bool,
-    /// The caller's ARN, when connected to AWS.
-    pub caller: Option<String>,
-    /// The account.
-    pub account: Option<String>,
-    /// Why the sandbox was chosen, when it was.
-    pub reason: Option<String>,
-}
-
-/// Connects to AWS with the default credential chain, or explains why the sandbox is used instead.
-#[tauri::command]
-pub async fn connect(sandbox: bool) -> Result<ConnectionInfo, String> {
-    if sandbox {
-        return Ok(ConnectionInfo { sandbox: true, caller: None, account: None, reason: Some("chosen".into()) });
-    }
-    let options = batch_aws::environment::AccessOptions::default();
-    match batch_aws::connection::Connection::aws(&options).await {
-        Ok(connection) => {
-            let who = connection.identity().await.map_err(|e| e.to_string())?;
-            Ok(ConnectionInfo { sandbox: false, caller: Some(who.arn), account: Some(who.account), reason: None })
-        }
-        Err(error) => Ok(ConnectionInfo { sandbox: true, caller: None, account: None, reason: Some(error.message) }),
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let prices = PriceTable::bundled();
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        prices_as_of: prices.as_of,
+        priced_models: prices.models.len(),
+        home: state.studio.home().display().to_string(),
     }
 }
 
-/// Runs blocking library work off the async threads.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
-    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| format!("internal error: {e}"))?
+/// The named AWS profiles, with regions and SSO sign-in state.
+#[tauri::command]
+pub fn profiles() -> Vec<ProfileInfo> {
+    list_profiles(&ProfileFiles::standard(), batch_core::clock::unix_now())
 }
 
-/// Opens a sheet: its format, worksheets, columns and row count.
+/// Connects (AWS with a profile and region, or the sandbox) and takes up the runs left unfinished.
 #[tauri::command]
-pub async fn open_sheet(path: String, sheet: Option<String>) -> Result<SheetSummary, String> {
-    blocking(move || {
-        summarize(&PathBuf::from(path), &SheetOptions { sheet, delimiter: None }).map_err(|e| e.to_string())
-    })
-    .await
+pub async fn connect(
+    state: State<'_, AppState>,
+    sandbox: bool,
+    profile: Option<String>,
+    region: Option<String>,
+) -> Answer<ConnectionInfo> {
+    let options = AccessOptions {
+        profile: profile.filter(|p| !p.is_empty()),
+        region: region.filter(|r| !r.is_empty()),
+        endpoint_url: None,
+    };
+    let info = state.studio.connect(sandbox, &options).await.map_err(text)?;
+    state.studio.resume().await.map_err(text)?;
+    Ok(info)
 }
 
-/// A page of a sheet's rows (0-based offset).
+/// Opens a sheet: its format, worksheets, columns and row count; its rows are cached for paging.
 #[tauri::command]
-pub async fn sheet_rows(
-    path: String,
-    sheet: Option<String>,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<Vec<String>>, String> {
-    blocking(move || {
-        page(&PathBuf::from(path), &SheetOptions { sheet, delimiter: None }, offset, limit.min(1000))
-            .map_err(|e| e.to_string())
+pub async fn open_sheet(state: State<'_, AppState>, path: String, sheet: Option<String>) -> Answer<SheetSummary> {
+    let cache = state.studio.home().join("cache").join("sheet.db");
+    let (summary, table) = blocking(move || {
+        std::fs::create_dir_all(cache.parent().unwrap_or(&cache)).map_err(text)?;
+        SheetTable::build(&PathBuf::from(path), &SheetOptions { sheet, delimiter: None }, &cache).map_err(text)
     })
-    .await
+    .await?;
+    *state.sheet.lock().map_err(text)? = Some(table);
+    Ok(summary)
+}
+
+/// A page of the open sheet's rows (0-based offset).
+#[tauri::command]
+pub fn sheet_rows(state: State<'_, AppState>, offset: u64, limit: u64) -> Answer<Vec<Vec<String>>> {
+    let sheet = state.sheet.lock().map_err(text)?;
+    sheet.as_ref().ok_or("no sheet is open; open one in the Data step")?.page(offset, limit).map_err(text)
 }
 
 /// The rendered prompt of one row and token estimates for the sheet.
@@ -94,7 +116,7 @@ pub async fn preview_prompt(
     template: String,
     system: Option<String>,
     row: u64,
-) -> Result<Preview, String> {
+) -> Answer<Preview> {
     blocking(move || {
         let request = PreviewRequest {
             input: PathBuf::from(path),
@@ -103,7 +125,7 @@ pub async fn preview_prompt(
             system: system.filter(|s| !s.trim().is_empty()),
             row: row.max(1),
         };
-        preview(&request).map_err(|e| e.to_string())
+        preview(&request).map_err(text)
     })
     .await
 }
@@ -116,7 +138,83 @@ pub fn models() -> Vec<String> {
 
 /// The cost of a run: its estimated input tokens, and `rows` answers of at most `max_tokens` each.
 #[tauri::command]
-pub fn estimate(model: String, input_tokens: u64, rows: u64, max_tokens: u64) -> Result<CostEstimate, String> {
-    let model = ModelId::parse(&model).map_err(|e| e.to_string())?;
+pub fn estimate(model: String, input_tokens: u64, rows: u64, max_tokens: u64) -> Answer<CostEstimate> {
+    let model = ModelId::parse(&model).map_err(text)?;
     Ok(estimate_cost(&PriceTable::bundled(), &model, input_tokens, rows.saturating_mul(max_tokens)))
+}
+
+/// Records per job for `rows` rows under the default quotas.
+#[tauri::command]
+pub fn job_plan(rows: u64) -> Vec<u64> {
+    batch_core::plan::likely_part_rows(rows, &Limits::default())
+}
+
+/// The access check of the job about to be submitted.
+#[tauri::command]
+pub async fn check_access(state: State<'_, AppState>, form: AccessForm) -> Answer<AccessView> {
+    state.studio.check_access(&form).await.map_err(text)
+}
+
+/// Prepares and submits a run; it is then followed in the background.
+#[tauri::command]
+pub async fn submit(state: State<'_, AppState>, form: SubmitForm) -> Answer<RunRow> {
+    state.studio.submit(form).await.map_err(text)
+}
+
+/// Every run with its live counts.
+#[tauri::command]
+pub fn runs(state: State<'_, AppState>) -> Answer<Vec<RunRow>> {
+    state.studio.runs().map_err(text)
+}
+
+/// Stops a run's jobs.
+#[tauri::command]
+pub async fn stop_run(state: State<'_, AppState>, run: String) -> Answer<RunRow> {
+    state.studio.stop(&run).await.map_err(text)
+}
+
+/// Retries a run's failed and missing rows.
+#[tauri::command]
+pub async fn retry_run(state: State<'_, AppState>, run: String) -> Answer<RunRow> {
+    state.studio.retry(&run).await.map_err(text)
+}
+
+/// Columns, counts, token bins and summary of a run's results.
+#[tauri::command]
+pub async fn results_overview(state: State<'_, AppState>, run: String) -> Answer<ResultsOverview> {
+    let studio = state.studio.clone();
+    blocking(move || studio.results_overview(&run).map_err(text)).await
+}
+
+/// A page of a run's results.
+#[tauri::command]
+pub async fn results_page(
+    state: State<'_, AppState>,
+    run: String,
+    filter: RowFilter,
+    offset: u64,
+    limit: u64,
+) -> Answer<ResultsPage> {
+    let studio = state.studio.clone();
+    blocking(move || studio.results_page(&run, &filter, offset, limit).map_err(text)).await
+}
+
+/// Exports a run's results to `path` (format by extension).
+#[tauri::command]
+pub async fn export_results(state: State<'_, AppState>, run: String, path: String, excel_safe: bool) -> Answer<String> {
+    state.studio.export(&run, PathBuf::from(path), excel_safe).await.map_err(text)
+}
+
+/// The remembered choices.
+#[tauri::command]
+pub fn load_choices(state: State<'_, AppState>) -> Answer<serde_json::Map<String, serde_json::Value>> {
+    Ok(state.settings.lock().map_err(text)?.choices.clone())
+}
+
+/// Remembers choices (a null forgets one).
+#[tauri::command]
+pub fn remember_choices(state: State<'_, AppState>, choices: serde_json::Map<String, serde_json::Value>) -> Answer<()> {
+    let mut settings = state.settings.lock().map_err(text)?;
+    settings.remember(choices).map_err(text)?;
+    settings.save(&Settings::path_in(state.studio.home())).map_err(text)
 }

@@ -1,21 +1,56 @@
 //! Bedrock Batch Studio's desktop shell: a window over the libraries. Commands stay one or two lines;
-//! logic lives in `batch-core` and `batch-app` where tests reach it without a window.
+//! logic lives in `batch-core`, `batch-app` and `batch-aws` where tests reach it without a window.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod window_events;
+
+use std::sync::{Arc, Mutex};
+
+use batch_app::history::History;
+use batch_app::settings::Settings;
+use batch_aws::studio::Studio;
+use tauri::Manager;
+
+use commands::AppState;
+use window_events::{WindowEvents, remember_window_size, restore_window_size};
 
 fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            let home = History::default_path().parent().map(ToOwned::to_owned).unwrap_or_else(|| ".".into());
+            let studio = Studio::open(&home, Arc::new(WindowEvents::new(app.handle().clone())))?;
+            let settings = Settings::load(&Settings::path_in(&home));
+            if let Some(window) = app.get_webview_window("main") {
+                restore_window_size(&window, &settings);
+            }
+            app.manage(AppState { studio, sheet: Mutex::new(None), settings: Mutex::new(settings) });
+            Ok(())
+        })
+        .on_window_event(remember_window_size)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::profiles,
             commands::connect,
             commands::open_sheet,
             commands::sheet_rows,
             commands::preview_prompt,
             commands::models,
-            commands::estimate
+            commands::estimate,
+            commands::job_plan,
+            commands::check_access,
+            commands::submit,
+            commands::runs,
+            commands::stop_run,
+            commands::retry_run,
+            commands::results_overview,
+            commands::results_page,
+            commands::export_results,
+            commands::load_choices,
+            commands::remember_choices
         ])
         .run(tauri::generate_context!());
     if let Err(error) = app {

@@ -3,8 +3,14 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { vi } from "vitest";
 
 vi.mock("./backend", () => ({
-  appInfo: vi.fn(async () => ({ version: "0.1.0", prices_as_of: "2026-11-21", priced_models: 20 })),
-  connect: vi.fn(async () => ({ sandbox: true, caller: null, account: null, reason: "no AWS credentials found" })),
+  appInfo: vi.fn(async () => ({ version: "0.1.0", prices_as_of: "2026-11-21", priced_models: 20, home: "/h" })),
+  profiles: vi.fn(async () => [{ name: "analyst", region: "eu-west-1", sso: true, signed_in: false, hint: "the SSO sign-in expired: run `aws sso login --profile analyst`, then connect again" }]),
+  connect: vi.fn(async () => ({ sandbox: true, caller: "arn:aws:iam::000000000000:user/sandbox", account: "000000000000", region: "us-east-1", profile: null, reason: "no AWS credentials found" })),
+  loadChoices: vi.fn(async () => ({ maxTokens: 300 })),
+  rememberChoices: vi.fn(async () => undefined),
+  onRunEnded: vi.fn(async () => () => undefined),
+  onFileDrop: vi.fn(async () => () => undefined),
+  jobPlan: vi.fn(async (rows: number) => [rows]),
   openSheet: vi.fn(async (path: string) => ({
     meta: { path, format: "csv", sheet: null, delimiter: 44, headers: ["id", "review"] },
     sheets: [],
@@ -41,6 +47,8 @@ beforeAll(() => {
 describe("the wizard", () => {
   it("labels the sandbox, opens a sheet and previews a prompt", async () => {
     render(<App />);
+    fireEvent.change(await screen.findByLabelText("AWS profile"), { target: { value: "analyst" } });
+    expect(screen.getByText(/aws sso login --profile analyst/)).toBeTruthy();
     expect((screen.getByRole("button", { name: /Data/ }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByRole("button", { name: "Use the offline sandbox" }));
     await screen.findByText(/SIMULATION/);
@@ -51,12 +59,18 @@ describe("the wizard", () => {
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "great")).toBe(true));
     fireEvent.click(screen.getByRole("button", { name: /Prompt/ }));
     fireEvent.change(screen.getByLabelText(/Template/), { target: { value: "Summarise: {{review}} {{nope}}" } });
-    expect(screen.getByText(/Unknown column: nope/)).toBeTruthy();
+    expect(screen.getByText(/\{\{nope\}\} is not a column of the sheet/)).toBeTruthy();
+    expect(screen.getByText(/1 row has an empty review/)).toBeTruthy();
     await screen.findByText("Summarise: great {{nope}}", {}, { timeout: 2000 });
+    // The editor completes a column after "{{".
+    const editor = screen.getByLabelText(/Template/) as HTMLTextAreaElement;
+    fireEvent.change(editor, { target: { value: "Rate {{rev", selectionStart: 10 } });
+    fireEvent.keyDown(editor, { key: "Enter" });
+    expect(editor.value).toBe("Rate {{review}}");
     expect(screen.getByText(/~15 for/)).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: /Model/ }));
     await screen.findByRole("option", { name: "amazon.nova-lite-v1:0" });
     fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });
-    await screen.findByText(/Batch: \$0\.0010 – \$0\.50 for 3 rows .*max 1024 tokens.* on-demand would be up to \$1\.00/);
+    await screen.findByText(/Batch: \$0\.0010 – \$0\.50 for 3 rows .*max 300 tokens.* on-demand would be up to \$1\.00/);
   });
 });

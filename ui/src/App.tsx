@@ -1,31 +1,85 @@
 // The wizard: a header that always says whether this is a simulation, the steps, and the current step.
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "./backend";
-import type { AppInfo, ConnectionInfo, SheetSummary } from "./backend";
+import type { AppInfo, ConnectionInfo, RowSelection, SheetSummary } from "./backend";
+import { AccessStep } from "./wizard/AccessStep";
 import { ConnectStep } from "./wizard/ConnectStep";
 import { DataStep } from "./wizard/DataStep";
-import { ModelStep } from "./wizard/ModelStep";
+import { JobsStep } from "./wizard/JobsStep";
+import { type ModelParams, ModelStep, contextTokens } from "./wizard/ModelStep";
 import { PromptStep } from "./wizard/PromptStep";
+import { ResultsStep } from "./wizard/ResultsStep";
 import { STEPS, type StepId, blockedReason } from "./wizard/steps";
+import { SubmitStep } from "./wizard/SubmitStep";
+import type { JobTarget } from "./wizard/TargetFields";
+
+/** The choices remembered between launches (never a secret). */
+interface Choices {
+  profile: string;
+  region: string;
+  template: string;
+  system: string;
+  model: string;
+  maxTokens: number;
+  params: ModelParams;
+  target: JobTarget;
+}
+
+const DEFAULTS: Choices = {
+  profile: "",
+  region: "",
+  template: "",
+  system: "",
+  model: "",
+  maxTokens: 1024,
+  params: { invocation: null, temperature: null, topP: null },
+  target: { roleArn: "", inputUri: "", outputUri: "" },
+};
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [step, setStep] = useState<StepId>("connect");
   const [connection, setConnection] = useState<ConnectionInfo | null>(null);
   const [summary, setSummary] = useState<SheetSummary | null>(null);
+  const [selection, setSelection] = useState<RowSelection>({ kind: "all" });
   const [row, setRow] = useState(0);
-  const [template, setTemplate] = useState("");
-  const [system, setSystem] = useState("");
   const [tokens, setTokens] = useState(0);
-  const [model, setModel] = useState("");
-  const [maxTokens, setMaxTokens] = useState(1024);
+  const [choices, setChoices] = useState<Choices>(DEFAULTS);
+  const [loaded, setLoaded] = useState(false);
+  const [resultsRun, setResultsRun] = useState<string | null>(null);
+  const [toast, setToast] = useState<string | null>(null);
+
+  const choose = useCallback(<K extends keyof Choices>(key: K, value: Choices[K]) => setChoices((c) => ({ ...c, [key]: value })), []);
 
   useEffect(() => {
     backend.appInfo().then(setInfo).catch(() => setInfo(null));
+    backend
+      .loadChoices()
+      .then((saved) => setChoices((c) => ({ ...c, ...(saved as Partial<Choices>) })))
+      .catch(() => undefined)
+      .finally(() => setLoaded(true));
+    const ended = backend.onRunEnded((outcome) => {
+      const counts = outcome.counts;
+      setToast(
+        counts
+          ? `Run ${outcome.run} ended: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
+          : `Run ${outcome.run} stopped: ${outcome.error ?? "see Jobs"}`,
+      );
+    });
+    return () => void ended.then((stop) => stop()).catch(() => undefined);
   }, []);
 
-  const state = { connected: connection !== null, sheetPath: summary?.meta.path ?? null, template };
+  // Remember the choices a moment after they change.
+  useEffect(() => {
+    if (!loaded) return;
+    const timer = setTimeout(() => void backend.rememberChoices({ ...choices }).catch(() => undefined), 500);
+    return () => clearTimeout(timer);
+  }, [choices, loaded]);
+
+  const state = { connected: connection !== null, sheetPath: summary?.meta.path ?? null, template: choices.template, model: choices.model };
+  const onTokens = useCallback((total: number) => setTokens(total), []);
+  const rows = summary ? (selection.kind === "first" ? Math.min(selection.count, summary.rows) : summary.rows) : 0;
   return (
     <div className="app">
       <header>
@@ -35,7 +89,7 @@ export function App() {
             SIMULATION — offline sandbox, stand-in model
           </span>
         )}
-        {connection && !connection.sandbox && <span className="badge">AWS {connection.account}</span>}
+        {connection && !connection.sandbox && <span className="badge">AWS {connection.account} · {connection.region}</span>}
         <span className="muted version">{info ? `v${info.version} · prices ${info.prices_as_of}` : ""}</span>
       </header>
       <nav aria-label="Steps">
@@ -58,9 +112,18 @@ export function App() {
           })}
         </ol>
       </nav>
+      {toast && (
+        <div id="toast" role="status" className="toast">
+          {toast} <button className="link" onClick={() => setToast(null)} aria-label="Dismiss">✕</button>
+        </div>
+      )}
       <main>
         {step === "connect" && (
           <ConnectStep
+            profile={choices.profile}
+            onProfile={(p) => choose("profile", p)}
+            region={choices.region}
+            onRegion={(r) => choose("region", r)}
             onConnected={(c) => {
               setConnection(c);
               setStep("data");
@@ -73,32 +136,72 @@ export function App() {
             onOpened={(s) => {
               setSummary(s);
               setRow(0);
+              setSelection({ kind: "all" });
             }}
             selectedRow={row}
             onSelectRow={setRow}
+            selection={selection}
+            onSelection={setSelection}
           />
         )}
         {step === "prompt" && summary && (
           <PromptStep
             summary={summary}
-            template={template}
-            onTemplate={setTemplate}
-            system={system}
-            onSystem={setSystem}
+            template={choices.template}
+            onTemplate={(t) => choose("template", t)}
+            system={choices.system}
+            onSystem={(s) => choose("system", s)}
             row={row}
-            onTokens={setTokens}
+            onRow={setRow}
+            onTokens={onTokens}
+            contextTokens={contextTokens(choices.model)}
           />
         )}
         {step === "model" && summary && (
           <ModelStep
-            model={model}
-            onModel={setModel}
-            maxTokens={maxTokens}
-            onMaxTokens={setMaxTokens}
-            inputTokens={tokens}
-            rows={summary.rows}
+            model={choices.model}
+            onModel={(m) => choose("model", m)}
+            maxTokens={choices.maxTokens}
+            onMaxTokens={(m) => choose("maxTokens", m)}
+            params={choices.params}
+            onParams={(p) => choose("params", p)}
+            inputTokens={summary.rows > 0 ? Math.round((tokens * rows) / summary.rows) : 0}
+            rows={rows}
           />
         )}
+        {step === "access" && connection && (
+          <AccessStep sandbox={connection.sandbox} model={choices.model} target={choices.target} onTarget={(t) => choose("target", t)} />
+        )}
+        {step === "submit" && connection && summary && (
+          <SubmitStep
+            sandbox={connection.sandbox}
+            target={choices.target}
+            onTarget={(t) => choose("target", t)}
+            draft={{
+              sheet: summary.meta.path,
+              worksheet: summary.meta.sheet,
+              selection,
+              template: choices.template,
+              system: choices.system || null,
+              model: choices.model,
+              invocation: choices.params.invocation,
+              max_tokens: choices.maxTokens,
+              temperature: choices.params.temperature,
+              top_p: choices.params.topP,
+            }}
+            onSubmitted={() => undefined}
+            onOpenJobs={() => setStep("jobs")}
+          />
+        )}
+        {step === "jobs" && (
+          <JobsStep
+            onOpenResults={(run) => {
+              setResultsRun(run);
+              setStep("results");
+            }}
+          />
+        )}
+        {step === "results" && <ResultsStep run={resultsRun} onRun={setResultsRun} onRetried={() => undefined} />}
       </main>
     </div>
   );

@@ -6,4 +6,5 @@ pub mod lifecycle;
 pub mod ports;
 pub mod results_table;
 pub mod row_selection;
+pub mod settings;
 pub mod sheet_pages;

@@ -15,9 +15,14 @@ export interface VirtualGridProps {
   onSelect?: (row: number) => void;
   selected?: number;
   label: string;
+  /** Show the 1-based position as the first column (default true). */
+  numbered?: boolean;
+  /** Called once when the first page has arrived (for the first-rows timing). */
+  onFirstRows?: () => void;
 }
 
-export function VirtualGrid({ columns, totalRows, fetchPage, onSelect, selected, label }: VirtualGridProps) {
+export function VirtualGrid(props: VirtualGridProps) {
+  const { columns, totalRows, fetchPage, onSelect, selected, label, numbered = true, onFirstRows } = props;
   const viewport = useRef<HTMLDivElement>(null);
   const cache = useRef(new PageCache(20));
   const [scrollTop, setScrollTop] = useState(0);
@@ -48,13 +53,14 @@ export function VirtualGrid({ columns, totalRows, fetchPage, onSelect, selected,
           if (!alive) return;
           cache.current.set(page, rows);
           setVersion((v) => v + 1);
+          if (page === 0) onFirstRows?.();
         })
         .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)));
     }
     return () => {
       alive = false;
     };
-  }, [first, count, totalRows, fetchPage]);
+  }, [first, count, totalRows, fetchPage, onFirstRows]);
 
   const rows = [];
   for (let index = first; index < Math.min(first + count, totalRows); index += 1) {
@@ -68,8 +74,10 @@ export function VirtualGrid({ columns, totalRows, fetchPage, onSelect, selected,
         className={selected === index ? "grid-row selected" : "grid-row"}
         style={{ top: index * ROW_HEIGHT }}
         onClick={() => onSelect?.(index)}
+        onKeyDown={(e) => e.key === "Enter" && onSelect?.(index)}
+        tabIndex={-1}
       >
-        <span role="rowheader" className="grid-cell number">{index + 1}</span>
+        {numbered && <span role="rowheader" className="grid-cell number">{index + 1}</span>}
         {columns.map((_, c) => (
           <span role="gridcell" key={c} className="grid-cell" title={cells?.[c] ?? ""}>
             {cells ? cells[c] : "…"}
@@ -82,12 +90,29 @@ export function VirtualGrid({ columns, totalRows, fetchPage, onSelect, selected,
     <div className="grid" role="grid" aria-label={label} aria-rowcount={totalRows + 1}>
       {error && <p role="alert" className="error">Rows could not be read: {error}</p>}
       <div role="row" className="grid-row header">
-        <span role="columnheader" className="grid-cell number">#</span>
+        {numbered && <span role="columnheader" className="grid-cell number">#</span>}
         {columns.map((name) => (
           <span role="columnheader" key={name} className="grid-cell">{name}</span>
         ))}
       </div>
-      <div className="grid-viewport" ref={viewport} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} tabIndex={0}>
+      <div
+        className="grid-viewport"
+        ref={viewport}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        tabIndex={0}
+        aria-label={`${label}: arrow keys move the selection`}
+        onKeyDown={(e) => {
+          if (!onSelect || totalRows === 0 || !["ArrowDown", "ArrowUp", "PageDown", "PageUp"].includes(e.key)) return;
+          e.preventDefault();
+          const step = e.key.startsWith("Page") ? count - 1 : 1;
+          const next = Math.min(totalRows - 1, Math.max(0, (selected ?? -1) + (e.key.endsWith("Down") ? step : -step)));
+          onSelect(next);
+          const element = viewport.current;
+          if (element && (next * ROW_HEIGHT < element.scrollTop || (next + 1) * ROW_HEIGHT > element.scrollTop + height)) {
+            element.scrollTop = Math.max(0, next * ROW_HEIGHT - height / 2);
+          }
+        }}
+      >
         <div className="grid-body" style={{ height: totalRows * ROW_HEIGHT }}>{rows}</div>
       </div>
     </div>

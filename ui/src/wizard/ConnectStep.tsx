@@ -1,19 +1,34 @@
-// Step 1: AWS (the default credential chain) or the offline sandbox.
-import { useState } from "react";
+// Step 1: an AWS profile (with its SSO sign-in state) and region, or the offline sandbox.
+import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { ConnectionInfo } from "../backend";
+import type { ConnectionInfo, ProfileInfo } from "../backend";
 
-export function ConnectStep({ onConnected }: { onConnected: (info: ConnectionInfo) => void }) {
+export interface ConnectStepProps {
+  onConnected: (info: ConnectionInfo) => void;
+  profile: string;
+  onProfile: (profile: string) => void;
+  region: string;
+  onRegion: (region: string) => void;
+}
+
+export function ConnectStep({ onConnected, profile, onProfile, region, onRegion }: ConnectStepProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [info, setInfo] = useState<ConnectionInfo | null>(null);
+  const [profiles, setProfiles] = useState<ProfileInfo[]>([]);
+
+  useEffect(() => {
+    backend.profiles().then(setProfiles).catch(() => setProfiles([]));
+  }, []);
+
+  const chosen = profiles.find((p) => p.name === profile);
 
   async function choose(sandbox: boolean) {
     setBusy(true);
     setError(null);
     try {
-      const answer = await backend.connect(sandbox);
+      const answer = await backend.connect(sandbox, sandbox ? null : profile || null, sandbox ? null : region || null);
       setInfo(answer);
       onConnected(answer);
     } catch (e) {
@@ -26,9 +41,29 @@ export function ConnectStep({ onConnected }: { onConnected: (info: ConnectionInf
   return (
     <section aria-labelledby="connect-title">
       <h2 id="connect-title">Connect</h2>
-      <p>Use your AWS credentials (profile, SSO or environment), or try everything offline in the sandbox.</p>
+      <p>Use an AWS profile (keys, SSO or the environment), or try everything offline in the sandbox.</p>
+      <div className="form-grid">
+        <label>
+          AWS profile
+          <select id="profile" value={profile} onChange={(e) => onProfile(e.target.value)}>
+            <option value="">Default chain (environment, default profile)</option>
+            {profiles.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+                {p.sso ? (p.signed_in ? " · SSO signed in" : " · SSO sign-in needed") : ""}
+                {p.region ? ` · ${p.region}` : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Region
+          <input id="region" value={region} placeholder={chosen?.region ?? "from the profile, e.g. us-east-1"} onChange={(e) => onRegion(e.target.value.trim())} />
+        </label>
+      </div>
+      {chosen?.hint && <p role="note" className="hint" id="sso-hint">{chosen.hint}</p>}
       <div className="actions">
-        <button id="connect-aws" disabled={busy} onClick={() => choose(false)}>Use my AWS account</button>
+        <button id="connect-aws" disabled={busy} onClick={() => choose(false)}>Connect to AWS</button>
         <button id="connect-sandbox" className="secondary" disabled={busy} onClick={() => choose(true)}>
           Use the offline sandbox
         </button>
@@ -37,7 +72,7 @@ export function ConnectStep({ onConnected }: { onConnected: (info: ConnectionInf
         <p id="connection-status" role="status">
           {info.sandbox
             ? `Offline sandbox: a simulation with a stand-in model${info.reason && info.reason !== "chosen" ? ` (${info.reason})` : ""}.`
-            : `Connected to account ${info.account} as ${info.caller}.`}
+            : `Connected to account ${info.account} in ${info.region} as ${info.caller}.`}
         </p>
       )}
       {error && <p role="alert" className="error">{error}</p>}

@@ -1,8 +1,9 @@
-// Step 2: open a sheet (native dialog or a typed path), see its columns and page through its rows.
-import { useCallback, useState } from "react";
+// Step 2: open a sheet (native dialog, a dropped file or a typed path), see its columns, page through its
+// rows and choose which rows to send.
+import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { SheetSummary } from "../backend";
+import type { RowSelection, SheetSummary } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 
 export interface DataStepProps {
@@ -10,9 +11,54 @@ export interface DataStepProps {
   onOpened: (summary: SheetSummary) => void;
   selectedRow: number;
   onSelectRow: (row: number) => void;
+  selection: RowSelection;
+  onSelection: (selection: RowSelection) => void;
 }
 
-export function DataStep({ summary, onOpened, selectedRow, onSelectRow }: DataStepProps) {
+/** How many rows a selection sends, when it is known before reading the sheet. */
+export function selectedRows(selection: RowSelection, rows: number): number | null {
+  if (selection.kind === "all") return rows;
+  if (selection.kind === "first") return Math.min(rows, Math.max(0, selection.count));
+  return null;
+}
+
+function SelectionEditor({ summary, selection, onSelection }: { summary: SheetSummary; selection: RowSelection; onSelection: (s: RowSelection) => void }) {
+  const column = selection.kind === "filter" ? selection.column : summary.meta.headers[0] ?? "";
+  return (
+    <fieldset className="selection">
+      <legend>Rows to send</legend>
+      <label>
+        <input type="radio" name="selection" id="select-all" checked={selection.kind === "all"} onChange={() => onSelection({ kind: "all" })} /> all
+      </label>
+      <label>
+        <input type="radio" name="selection" id="select-first" checked={selection.kind === "first"} onChange={() => onSelection({ kind: "first", count: Math.min(100, summary.rows) })} /> the first
+        {selection.kind === "first" && (
+          <input id="first-count" type="number" min={1} aria-label="How many rows" value={selection.count} onChange={(e) => onSelection({ kind: "first", count: Math.max(1, Number(e.target.value) || 1) })} />
+        )}
+      </label>
+      <label>
+        <input type="radio" name="selection" id="select-filter" checked={selection.kind === "filter"} onChange={() => onSelection({ kind: "filter", column, op: "contains", value: "" })} /> rows where
+      </label>
+      {selection.kind === "filter" && (
+        <span className="filter">
+          <select aria-label="Filter column" value={selection.column} onChange={(e) => onSelection({ ...selection, column: e.target.value })}>
+            {summary.meta.headers.map((h) => <option key={h}>{h}</option>)}
+          </select>
+          <select aria-label="Filter comparison" value={selection.op} onChange={(e) => onSelection({ ...selection, op: e.target.value as "contains" })}>
+            <option value="contains">contains</option>
+            <option value="equals">equals</option>
+            <option value="not_empty">is not empty</option>
+          </select>
+          {selection.op !== "not_empty" && (
+            <input aria-label="Filter text" value={selection.value} onChange={(e) => onSelection({ ...selection, value: e.target.value })} />
+          )}
+        </span>
+      )}
+    </fieldset>
+  );
+}
+
+export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selection, onSelection }: DataStepProps) {
   const [path, setPath] = useState(summary?.meta.path ?? "");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,6 +76,19 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow }: DataSt
     }
   }
 
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    backend
+      .onFileDrop((dropped) => {
+        setPath(dropped);
+        void load(dropped);
+      })
+      .then((u) => (unlisten = u))
+      .catch(() => undefined);
+    return () => unlisten?.();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   async function browse() {
     const chosen = await backend.pickSheet();
     if (chosen) {
@@ -41,7 +100,9 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow }: DataSt
   const sheetPath = summary?.meta.path ?? "";
   const sheet = summary?.meta.sheet ?? null;
   const fetchPage = useCallback(
-    (offset: number, limit: number) => backend.sheetRows(sheetPath, sheet, offset, limit),
+    // A new sheet or worksheet gives a new function, so the grid drops its cached pages and refetches.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    (offset: number, limit: number) => backend.sheetRows(offset, limit),
     [sheetPath, sheet],
   );
 
@@ -58,7 +119,7 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow }: DataSt
         <button type="button" onClick={() => void browse()} disabled={busy}>Open a sheet…</button>
         <label className="grow">
           <span className="visually-hidden">Sheet path</span>
-          <input id="sheet-path" value={path} placeholder="or type a path: /data/reviews.csv" onChange={(e) => setPath(e.target.value)} />
+          <input id="sheet-path" value={path} placeholder="or drop a file here, or type a path: /data/reviews.csv" onChange={(e) => setPath(e.target.value)} />
         </label>
         <button id="sheet-load" type="submit" disabled={busy}>Load</button>
       </form>
@@ -83,6 +144,7 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow }: DataSt
               </li>
             ))}
           </ul>
+          <SelectionEditor summary={summary} selection={selection} onSelection={onSelection} />
           <VirtualGrid
             label="Sheet rows"
             columns={summary.meta.headers}

@@ -1,17 +1,41 @@
-// Step 4: the model and its answer budget, and what the run costs at batch prices beside on-demand.
+// Step 4: the model, how it is invoked and its parameters, what the run costs at batch prices beside
+// on-demand, and how the rows split into jobs.
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
 import type { CostEstimate } from "../backend";
+
+/** Invocation and sampling parameters. */
+export interface ModelParams {
+  invocation: "invoke_model" | "converse" | null;
+  temperature: number | null;
+  topP: number | null;
+}
 
 export interface ModelStepProps {
   model: string;
   onModel: (model: string) => void;
   maxTokens: number;
   onMaxTokens: (maxTokens: number) => void;
+  params: ModelParams;
+  onParams: (params: ModelParams) => void;
   /** Estimated input tokens of every row (from the prompt preview). */
   inputTokens: number;
   rows: number;
+}
+
+/** A model's context window in tokens (a conservative figure per family). */
+export function contextTokens(model: string): number {
+  if (/anthropic\.claude/.test(model)) return 200_000;
+  if (/amazon\.nova-(lite|pro|premier)/.test(model)) return 300_000;
+  return 128_000;
+}
+
+/** "3 jobs: 50,000 + 50,000 + 20,000 records". */
+export function planText(parts: number[]): string {
+  if (parts.length === 0) return "no rows to send";
+  const jobs = `${parts.length} job${parts.length === 1 ? "" : "s"}`;
+  return `${jobs}: ${parts.map((p) => p.toLocaleString()).join(" + ")} records`;
 }
 
 /** US dollars, with cents (or more digits below a cent). */
@@ -20,10 +44,16 @@ export function usd(amount: number | null | undefined): string {
   return amount >= 0.01 || amount === 0 ? `$${amount.toFixed(2)}` : `$${amount.toPrecision(2)}`;
 }
 
-export function ModelStep({ model, onModel, maxTokens, onMaxTokens, inputTokens, rows }: ModelStepProps) {
+export function ModelStep(props: ModelStepProps) {
+  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows } = props;
   const [choices, setChoices] = useState<string[]>([]);
   const [cost, setCost] = useState<CostEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [plan, setPlan] = useState<number[]>([]);
+
+  useEffect(() => {
+    backend.jobPlan(rows).then(setPlan).catch(() => setPlan([]));
+  }, [rows]);
 
   useEffect(() => {
     backend.models().then(setChoices).catch((e) => setError(backend.errorText(e)));
@@ -55,6 +85,25 @@ export function ModelStep({ model, onModel, maxTokens, onMaxTokens, inputTokens,
         Most answer tokens per row
         <input id="max-tokens" type="number" min={1} value={maxTokens} onChange={(e) => onMaxTokens(Math.max(1, Number(e.target.value) || 1))} />
       </label>
+      <label>
+        Invocation
+        <select id="invocation" value={params.invocation ?? ""} onChange={(e) => onParams({ ...params, invocation: (e.target.value || null) as ModelParams["invocation"] })}>
+          <option value="">The model's default</option>
+          <option value="invoke_model">InvokeModel (the model's own request body)</option>
+          <option value="converse">Converse (one body for every chat model)</option>
+        </select>
+      </label>
+      <div className="form-grid">
+        <label>
+          Temperature
+          <input id="temperature" type="number" min={0} max={1} step={0.1} placeholder="model default" value={params.temperature ?? ""} onChange={(e) => onParams({ ...params, temperature: e.target.value === "" ? null : Math.min(1, Math.max(0, Number(e.target.value))) })} />
+        </label>
+        <label>
+          Top-p
+          <input id="top-p" type="number" min={0} max={1} step={0.05} placeholder="model default" value={params.topP ?? ""} onChange={(e) => onParams({ ...params, topP: e.target.value === "" ? null : Math.min(1, Math.max(0, Number(e.target.value))) })} />
+        </label>
+      </div>
+      <p id="job-plan" role="status">Job plan: {planText(plan)} (at most 50,000 records a job, at least 100).</p>
       {error && <p role="alert" className="error">{error}</p>}
       {cost && (
         <p id="cost-estimate" role="status">

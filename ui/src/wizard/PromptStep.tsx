@@ -1,8 +1,12 @@
-// Step 3: the template with {{column}} placeholders, and the selected row's rendered prompt beside it.
-import { useEffect, useState } from "react";
+// Step 3: the template with {{column}} placeholders (completed as you type, highlighted), a system prompt,
+// the selected row's rendered prompt beside it, token estimates and the problems list.
+import { useEffect, useRef, useState } from "react";
 
 import * as backend from "../backend";
 import type { Preview, SheetSummary } from "../backend";
+import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
+
+export { placeholders } from "../prompt/template";
 
 export interface PromptStepProps {
   summary: SheetSummary;
@@ -11,19 +15,23 @@ export interface PromptStepProps {
   system: string;
   onSystem: (system: string) => void;
   row: number;
+  onRow: (row: number) => void;
   /** Reports the token estimate of all rows as it changes. */
   onTokens?: (total: number) => void;
+  /** The chosen model's context window, in tokens. */
+  contextTokens: number;
 }
 
-/** The `{{ name }}` placeholders of a template. */
-export function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]);
-}
-
-export function PromptStep({ summary, template, onTemplate, system, onSystem, row, onTokens }: PromptStepProps) {
+export function PromptStep(props: PromptStepProps) {
+  const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, contextTokens } = props;
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const unknown = placeholders(template).filter((name) => !summary.meta.headers.includes(name));
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const editor = useRef<HTMLTextAreaElement>(null);
+  const columns = summary.meta.headers;
+  const open = openPlaceholder(template, caret);
+  const choices = open ? completions(columns, open.typed) : [];
 
   useEffect(() => {
     if (!template.trim()) return;
@@ -45,39 +53,102 @@ export function PromptStep({ summary, template, onTemplate, system, onSystem, ro
     };
   }, [summary, template, system, row, onTokens]);
 
+  function accept(column: string) {
+    if (!open) return;
+    const next = complete(template, caret, open.start, column);
+    onTemplate(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => {
+      editor.current?.focus();
+      editor.current?.setSelectionRange(next.caret, next.caret);
+    });
+  }
+
+  function onKeyDown(e: React.KeyboardEvent<HTMLTextAreaElement>) {
+    if (choices.length === 0) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      setActive((a) => (a + (e.key === "ArrowDown" ? 1 : choices.length - 1)) % choices.length);
+    } else if (e.key === "Enter" || e.key === "Tab") {
+      e.preventDefault();
+      accept(choices[Math.min(active, choices.length - 1)]);
+    }
+  }
+
+  const found = problems(summary, template, preview, contextTokens);
   return (
     <section aria-labelledby="prompt-title" className="two-columns">
       <div>
         <h2 id="prompt-title">Prompt</h2>
-        <label>
-          Template (use <code>{"{{column}}"}</code>)
-          <textarea id="template" rows={10} value={template} onChange={(e) => onTemplate(e.target.value)} />
-        </label>
+        <label htmlFor="template">Template (type <code>{"{{"}</code> for a column)</label>
+        <div className="editor">
+          <textarea
+            id="template"
+            ref={editor}
+            rows={9}
+            value={template}
+            role="combobox"
+            aria-expanded={choices.length > 0}
+            aria-controls="column-completions"
+            aria-autocomplete="list"
+            onChange={(e) => {
+              onTemplate(e.target.value);
+              setCaret(e.target.selectionStart);
+              setActive(0);
+            }}
+            onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+            onKeyDown={onKeyDown}
+          />
+          {choices.length > 0 && (
+            <ul id="column-completions" role="listbox" className="completions" aria-label="Columns">
+              {choices.map((c, i) => (
+                <li key={c} role="option" aria-selected={i === active} onMouseDown={(e) => (e.preventDefault(), accept(c))}>
+                  {c}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <p id="template-highlight" className="highlight" aria-label="Highlighted placeholders">
+          {segments(template, columns).map((s, i) =>
+            s.column === undefined ? <span key={i}>{s.text}</span> : <mark key={i} className={s.known ? "known" : "unknown"}>{s.text}</mark>,
+          )}
+        </p>
         <p className="muted">
           Columns:{" "}
-          {summary.meta.headers.map((h) => (
+          {columns.map((h) => (
             <button key={h} className="chip" type="button" onClick={() => onTemplate(`${template}{{${h}}}`)}>
               {h}
             </button>
           ))}
         </p>
         <label>
-          System prompt (optional)
+          System prompt (optional; placeholders work here too)
           <textarea id="system" rows={3} value={system} onChange={(e) => onSystem(e.target.value)} />
         </label>
-        {unknown.length > 0 && (
-          <p role="alert" className="error">Unknown column{unknown.length > 1 ? "s" : ""}: {unknown.join(", ")}</p>
+        {found.length > 0 && (
+          <ul id="problems" className="problems" aria-label="Problems">
+            {found.map((p) => (
+              <li key={p.text} className={p.severity}>{p.severity === "error" ? "✖" : "⚠"} {p.text}</li>
+            ))}
+          </ul>
         )}
       </div>
       <div>
-        <h3>Row {row + 1}, rendered</h3>
+        <h3>
+          Row{" "}
+          <input id="preview-row" type="number" min={1} max={summary.rows} aria-label="Row to preview" value={row + 1} onChange={(e) => onRow(Math.min(summary.rows, Math.max(1, Number(e.target.value) || 1)) - 1)} />
+          {" "}rendered
+        </h3>
         {error && <p role="alert" className="error">{error}</p>}
         {preview && (
           <>
+            {preview.system && <pre className="rendered system" aria-label="Rendered system prompt">{preview.system}</pre>}
             <pre id="rendered-prompt" className="rendered">{preview.prompt}</pre>
             <p id="token-estimate" role="status">
               ~{preview.row_tokens.toLocaleString()} tokens for this row · ~{preview.total_tokens.toLocaleString()} for
-              all {preview.rows.toLocaleString()} rows
+              all {preview.rows.toLocaleString()} rows (from {preview.min_row_tokens.toLocaleString()} to{" "}
+              {preview.max_row_tokens.toLocaleString()} a row)
             </p>
           </>
         )}

@@ -5,19 +5,17 @@ export type StepId = "connect" | "data" | "prompt" | "model" | "access" | "submi
 export interface Step {
   id: StepId;
   title: string;
-  /** Built in this version; the others are listed so the whole path is visible. */
-  ready: boolean;
 }
 
 export const STEPS: Step[] = [
-  { id: "connect", title: "Connect", ready: true },
-  { id: "data", title: "Data", ready: true },
-  { id: "prompt", title: "Prompt", ready: true },
-  { id: "model", title: "Model", ready: true },
-  { id: "access", title: "Access", ready: false },
-  { id: "submit", title: "Submit", ready: false },
-  { id: "jobs", title: "Jobs", ready: false },
-  { id: "results", title: "Results", ready: false },
+  { id: "connect", title: "Connect" },
+  { id: "data", title: "Data" },
+  { id: "prompt", title: "Prompt" },
+  { id: "model", title: "Model" },
+  { id: "access", title: "Access" },
+  { id: "submit", title: "Submit" },
+  { id: "jobs", title: "Jobs" },
+  { id: "results", title: "Results" },
 ];
 
 /** What the wizard knows so far. */
@@ -25,17 +23,19 @@ export interface WizardState {
   connected: boolean;
   sheetPath: string | null;
   template: string;
+  model: string;
 }
 
 /** Why a step cannot be entered yet, or null when it can. */
 export function blockedReason(step: StepId, state: WizardState): string | null {
-  const found = STEPS.find((s) => s.id === step);
-  if (!found?.ready) return "coming in a later version";
   if (step === "connect") return null;
   if (!state.connected) return "connect first (or choose the offline sandbox)";
-  if (step === "data") return null;
+  // The history and the results of earlier runs are there as soon as the app is connected.
+  if (step === "data" || step === "jobs" || step === "results") return null;
   if (!state.sheetPath) return "open a sheet first";
   if (step === "prompt") return null;
   if (!state.template.trim()) return "write a prompt template first";
+  if (step === "model") return null;
+  if (!state.model) return "choose a model first";
   return null;
 }

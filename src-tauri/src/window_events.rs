@@ -1,0 +1,78 @@
+//! What the shell sends to the window unasked: run events (progress, statuses), a desktop notification
+//! when a run ends, and the window's size kept between launches.
+
+use batch_app::lifecycle::Event;
+use batch_app::settings::Settings;
+use batch_aws::studio::{RunOutcome, StudioEvents};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, WebviewWindow, WindowEvent};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::commands::AppState;
+
+/// A run's event as the window receives it (`run-event`).
+#[derive(Serialize, Clone)]
+struct RunEvent<'a> {
+    run: &'a str,
+    event: &'a Event,
+}
+
+/// Bytes moved for a run (`run-bytes`).
+#[derive(Serialize, Clone)]
+struct RunBytes<'a> {
+    run: &'a str,
+    bytes: u64,
+}
+
+/// Forwards the session's events to the window.
+pub struct WindowEvents {
+    app: AppHandle,
+}
+
+impl WindowEvents {
+    /// Events for this app's windows.
+    pub fn new(app: AppHandle) -> Self {
+        Self { app }
+    }
+}
+
+impl StudioEvents for WindowEvents {
+    fn run_event(&self, run: &str, event: &Event) {
+        let _ = self.app.emit("run-event", RunEvent { run, event });
+    }
+
+    fn run_bytes(&self, run: &str, bytes: u64) {
+        let _ = self.app.emit("run-bytes", RunBytes { run, bytes });
+    }
+
+    fn run_ended(&self, run: &str, outcome: &RunOutcome) {
+        let _ = self.app.emit("run-ended", outcome);
+        let body = match (&outcome.counts, &outcome.error) {
+            (Some(c), _) => format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing),
+            (None, Some(error)) => error.clone(),
+            (None, None) => "ended".into(),
+        };
+        // No notification service (a bare X session) is not an error worth showing.
+        let _ = self.app.notification().builder().title(format!("Run {run} ended")).body(body).show();
+    }
+}
+
+/// Applies the remembered window size.
+pub fn restore_window_size(window: &WebviewWindow, settings: &Settings) {
+    if let Some((width, height)) = settings.window {
+        let _ = window.set_size(tauri::LogicalSize::new(width.max(720), height.max(480)));
+    }
+}
+
+/// Remembers the window's size when it closes.
+pub fn remember_window_size(window: &tauri::Window, event: &WindowEvent) {
+    if !matches!(event, WindowEvent::CloseRequested { .. }) {
+        return;
+    }
+    let (Ok(size), Ok(scale)) = (window.inner_size(), window.scale_factor()) else { return };
+    let logical = size.to_logical::<u32>(scale);
+    let Some(state) = window.app_handle().try_state::<AppState>() else { return };
+    let Ok(mut settings) = state.settings.lock() else { return };
+    settings.window = Some((logical.width, logical.height));
+    let _ = settings.save(&Settings::path_in(state.studio.home()));
+}

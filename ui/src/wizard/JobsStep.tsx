@@ -1,0 +1,112 @@
+// Step 7: the job history with live status, records processed, elapsed time, stop, and the way to results.
+import { useEffect, useState } from "react";
+
+import * as backend from "../backend";
+import type { RunRow } from "../backend";
+
+export interface JobsStepProps {
+  onOpenResults: (run: string) => void;
+}
+
+/** "1 h 02 min", "3 min 05 s", "12 s". */
+export function elapsed(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, "0")} min`;
+  if (m > 0) return `${m} min ${String(s).padStart(2, "0")} s`;
+  return `${s} s`;
+}
+
+/** The run's status in a word or two: its state, or its jobs' statuses when they differ. */
+export function statusText(run: RunRow): string {
+  const distinct = [...new Set(run.statuses)];
+  if (run.state === "fetched") return `Results ready (${distinct.join(", ")})`;
+  if (distinct.length === 1) return distinct[0];
+  return distinct.map((s) => `${run.statuses.filter((x) => x === s).length}× ${s}`).join(", ");
+}
+
+export function JobsStep({ onOpenResults }: JobsStepProps) {
+  const [runs, setRuns] = useState<RunRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  useEffect(() => {
+    let alive = true;
+    const refresh = () =>
+      backend
+        .runs()
+        .then((r) => alive && (setRuns(r), setError(null)))
+        .catch((e) => alive && setError(backend.errorText(e)));
+    void refresh();
+    const timer = setInterval(refresh, 1500);
+    const ended = backend.onRunEnded(() => void refresh());
+    return () => {
+      alive = false;
+      clearInterval(timer);
+      void ended.then((stop) => stop()).catch(() => undefined);
+    };
+  }, []);
+
+  async function act(run: string, action: (run: string) => Promise<RunRow>) {
+    setBusy(run);
+    setError(null);
+    try {
+      await action(run);
+      setRuns(await backend.runs());
+    } catch (e) {
+      setError(backend.errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section aria-labelledby="jobs-title" className="fill">
+      <h2 id="jobs-title">Jobs</h2>
+      <p className="muted">Runs are followed in the background and taken up again when the app restarts; a desktop notification says when one ends.</p>
+      {error && <p role="alert" className="error">{error}</p>}
+      {runs.length === 0 ? (
+        <p>No runs yet: submit one in the Submit step.</p>
+      ) : (
+        <table id="runs" className="runs">
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Status</th>
+              <th scope="col">Records</th>
+              <th scope="col">Elapsed</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.id} data-run={run.id} data-state={run.state}>
+                <td>
+                  <strong>{run.job_name}</strong>
+                  {run.sandbox && <span className="badge warn small">SIMULATION</span>}
+                  {run.retry_of && <span className="badge small">retry</span>}
+                  <div className="muted">{run.model_id} · {run.created_at}</div>
+                </td>
+                <td className="status">{statusText(run)}</td>
+                <td>
+                  <progress max={Math.max(1, run.total)} value={run.processed} aria-label={`${run.processed} of ${run.total} records`} />{" "}
+                  {run.processed.toLocaleString()} / {run.total.toLocaleString()}
+                </td>
+                <td>{elapsed(run.elapsed_seconds)}</td>
+                <td className="row-actions">
+                  {["uploading", "submitting", "running"].includes(run.state) && (
+                    <button className="secondary" disabled={busy === run.id} onClick={() => void act(run.id, backend.stopRun)}>Stop</button>
+                  )}
+                  {run.has_results && !run.retry_of && (
+                    <button className="open-results" onClick={() => onOpenResults(run.id)}>Results</button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

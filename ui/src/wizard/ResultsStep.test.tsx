@@ -1,0 +1,69 @@
+// The Results step with the backend faked: charts, paging through a filter, the row detail, export, retry.
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { vi } from "vitest";
+
+import type { RowFilter } from "../backend";
+
+const rows: [number, string[]][] = [
+  [1, ["great", "R1", "succeeded", "positive", "", "10", "3", "end_turn"]],
+  [2, ["=cmd()", "R2", "failed", "", "ValidationException", "", "", ""]],
+  [3, ["bad", "R3", "succeeded", "negative", "", "9", "4", "end_turn"]],
+];
+
+const backend = vi.hoisted(() => ({
+  runs: vi.fn(async () => [{ id: "r1", job_name: "reviews", has_results: true, retry_of: null, sandbox: true, created_at: "2026-11-22" }]),
+  resultsOverview: vi.fn(async () => ({
+    run: "r1",
+    sandbox: true,
+    columns: ["review", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"],
+    counts: { succeeded: 2, failed: 1, missing: 0 },
+    output_tokens: [{ from: 3, to: 4, rows: 2 }],
+    summary: { tokens: { input_from_outputs: 19, output_from_outputs: 7 }, batch_cost_usd: 0.00002, warnings: [] },
+  })),
+  resultsPage: vi.fn(async (_run: string, filter: RowFilter, offset: number, limit: number) => {
+    const matching = rows.filter((r) => !filter.status || r[1][2] === filter.status);
+    return { matching: matching.length, rows: matching.slice(offset, offset + limit) };
+  }),
+  exportResults: vi.fn(async (_run: string, path: string) => `3 rows written to ${path} (csv)`),
+  retryRun: vi.fn(async () => { throw "1 rows failed or are missing, fewer than the 100 records a Bedrock batch job accepts"; }),
+  pickExportPath: vi.fn(async () => null),
+  errorText: (e: unknown) => String(e),
+}));
+vi.mock("../backend", () => backend);
+
+import { ResultsStep } from "./ResultsStep";
+
+beforeAll(() => {
+  globalThis.ResizeObserver = class {
+    observe() {}
+    disconnect() {}
+    unobserve() {}
+  } as unknown as typeof ResizeObserver;
+});
+
+describe("the Results step", () => {
+  it("pages, filters, shows a row, exports and explains a refused retry", async () => {
+    render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
+    await screen.findByText("2 succeeded (67%)");
+    expect(screen.getByText("1 failed (33%)")).toBeTruthy();
+    await screen.findByText("3 rows");
+    await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "negative")).toBe(true));
+    expect(screen.getByText(/first rows in \d+ ms/)).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "failed" } });
+    await screen.findByText("1 rows", {}, { timeout: 2000 });
+    expect(backend.resultsPage).toHaveBeenCalledWith("r1", { status: "failed", search: null }, 0, 1);
+    await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "ValidationException")).toBe(true));
+    fireEvent.click(screen.getAllByRole("row").find((r) => r.textContent?.includes("ValidationException"))!);
+    const detail = await screen.findByRole("complementary", { name: "Row 2" });
+    expect(detail.textContent).toContain("=cmd()");
+
+    fireEvent.change(screen.getByLabelText("Export path"), { target: { value: "/tmp/a.csv" } });
+    fireEvent.click(screen.getByRole("button", { name: "Export to path" }));
+    await screen.findByText("3 rows written to /tmp/a.csv (csv)");
+    expect(backend.exportResults).toHaveBeenCalledWith("r1", "/tmp/a.csv", true);
+
+    fireEvent.click(screen.getByRole("button", { name: /Retry 1 failed or missing rows/ }));
+    await screen.findByText(/fewer than the 100 records/);
+  });
+});

@@ -1,0 +1,225 @@
+// Step 8: a run's joined results — outcome and token charts, cost, a virtualised table paged from Rust with
+// a status filter and search, a row detail panel, exports (CSV, Excel-safe CSV, XLSX, Parquet) and retry.
+import { useCallback, useEffect, useState } from "react";
+
+import * as backend from "../backend";
+import type { ResultsOverview, RowFilter, RunRow } from "../backend";
+import { VirtualGrid } from "../grid/VirtualGrid";
+import { OutcomeBar, TokenHistogram } from "../results/charts";
+import { usd } from "./ModelStep";
+
+export interface ResultsStepProps {
+  run: string | null;
+  onRun: (run: string) => void;
+  onRetried: (run: RunRow) => void;
+}
+
+type Format = "csv" | "xlsx" | "parquet";
+
+export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
+  const [runs, setRuns] = useState<RunRow[]>([]);
+  const [overview, setOverview] = useState<ResultsOverview | null>(null);
+  const [status, setStatus] = useState("");
+  const [search, setSearch] = useState("");
+  const [filter, setFilter] = useState<RowFilter>({ status: null, search: null });
+  const [matching, setMatching] = useState<number | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [detail, setDetail] = useState<{ row: number; cells: string[] } | null>(null);
+  const [format, setFormat] = useState<Format>("csv");
+  const [excelSafe, setExcelSafe] = useState(true);
+  const [exportPath, setExportPath] = useState("");
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [openedAt, setOpenedAt] = useState(0);
+  const [firstRowsMs, setFirstRowsMs] = useState<number | null>(null);
+
+  useEffect(() => {
+    backend.runs().then((r) => setRuns(r.filter((x) => x.has_results && !x.retry_of))).catch(() => setRuns([]));
+  }, [run]);
+
+  useEffect(() => {
+    if (!run) return;
+    setOpenedAt(performance.now());
+    setFirstRowsMs(null);
+    setOverview(null);
+    setDetail(null);
+    setSelected(null);
+    setError(null);
+    backend.resultsOverview(run).then(setOverview).catch((e) => setError(backend.errorText(e)));
+  }, [run]);
+
+  // Search waits for a pause in typing; the status filter applies at once.
+  useEffect(() => {
+    const timer = setTimeout(() => setFilter({ status: status || null, search: search.trim() || null }), 300);
+    return () => clearTimeout(timer);
+  }, [status, search]);
+
+  useEffect(() => {
+    if (!run) return;
+    let alive = true;
+    setMatching(null);
+    setSelected(null);
+    backend
+      .resultsPage(run, filter, 0, 1)
+      .then((page) => alive && setMatching(page.matching))
+      .catch((e) => alive && setError(backend.errorText(e)));
+    return () => {
+      alive = false;
+    };
+  }, [run, filter]);
+
+  const fetchPage = useCallback(
+    async (offset: number, limit: number) => {
+      if (!run) return [];
+      const page = await backend.resultsPage(run, filter, offset, limit);
+      return page.rows.map(([number, cells]) => [String(number), ...cells]);
+    },
+    [run, filter],
+  );
+  const onFirstRows = useCallback(() => {
+    setFirstRowsMs((ms) => ms ?? Math.round(performance.now() - openedAt));
+  }, [openedAt]);
+
+  async function select(index: number) {
+    setSelected(index);
+    if (!run) return;
+    try {
+      const page = await backend.resultsPage(run, filter, index, 1);
+      const found = page.rows[0];
+      setDetail(found ? { row: found[0], cells: found[1] } : null);
+    } catch (e) {
+      setError(backend.errorText(e));
+    }
+  }
+
+  async function exportTo(path: string) {
+    if (!run || !path) return;
+    setMessage(null);
+    setError(null);
+    try {
+      setMessage(await backend.exportResults(run, path, format === "csv" && excelSafe));
+    } catch (e) {
+      setError(backend.errorText(e));
+    }
+  }
+
+  async function chooseAndExport() {
+    const name = `${runs.find((r) => r.id === run)?.job_name ?? "results"}.${format}`;
+    const path = await backend.pickExportPath(name);
+    if (path) {
+      setExportPath(path);
+      await exportTo(path);
+    }
+  }
+
+  async function retry() {
+    if (!run) return;
+    setMessage(null);
+    setError(null);
+    try {
+      const retried = await backend.retryRun(run);
+      setMessage(`Retry run ${retried.id} submitted with ${retried.total.toLocaleString()} rows; its results are merged here when it ends.`);
+      onRetried(retried);
+    } catch (e) {
+      setError(backend.errorText(e));
+    }
+  }
+
+  const summary = overview?.summary;
+  const unfinished = overview ? overview.counts.failed + overview.counts.missing : 0;
+  return (
+    <section aria-labelledby="results-title" className="fill">
+      <h2 id="results-title">Results</h2>
+      <label>
+        Run
+        <select id="results-run" value={run ?? ""} onChange={(e) => onRun(e.target.value)}>
+          <option value="">Choose a run with results…</option>
+          {runs.map((r) => <option key={r.id} value={r.id}>{r.job_name} · {r.created_at}{r.sandbox ? " · SIMULATION" : ""}</option>)}
+        </select>
+      </label>
+      {error && <p role="alert" className="error">{error}</p>}
+      {overview && (
+        <div className="overview">
+          {overview.sandbox && <p className="badge warn">SIMULATION: these answers come from the sandbox's stand-in model, not from Bedrock.</p>}
+          <OutcomeBar counts={overview.counts} />
+          <TokenHistogram bins={overview.output_tokens} />
+          <p id="results-cost">
+            Tokens: {summary?.tokens?.input_from_outputs?.toLocaleString() ?? "?"} in, {summary?.tokens?.output_from_outputs?.toLocaleString() ?? "?"} out · batch cost {usd(summary?.batch_cost_usd ?? null)}
+          </p>
+          {(summary?.warnings ?? []).map((w) => <p key={w} className="hint">{w}</p>)}
+        </div>
+      )}
+      {overview && (
+        <>
+          <div className="actions">
+            <label>
+              Status
+              <select id="status-filter" value={status} onChange={(e) => setStatus(e.target.value)}>
+                <option value="">all</option>
+                <option value="succeeded">succeeded</option>
+                <option value="failed">failed</option>
+                <option value="missing">missing</option>
+              </select>
+            </label>
+            <label className="grow">
+              Search
+              <input id="results-search" type="search" value={search} placeholder="text in any column" onChange={(e) => setSearch(e.target.value)} />
+            </label>
+            <span id="results-matching" role="status">{matching === null ? "…" : `${matching.toLocaleString()} rows`}</span>
+            {firstRowsMs !== null && <span id="first-rows-ms" className="muted" data-ms={firstRowsMs}>first rows in {firstRowsMs} ms</span>}
+          </div>
+          <div className="results-body">
+            {matching !== null && (
+              <VirtualGrid
+                label="Results"
+                columns={["row", ...overview.columns]}
+                totalRows={matching}
+                fetchPage={fetchPage}
+                numbered={false}
+                selected={selected ?? undefined}
+                onSelect={(i) => void select(i)}
+                onFirstRows={onFirstRows}
+              />
+            )}
+            {detail && (
+              <aside id="row-detail" aria-label={`Row ${detail.row}`} className="detail-panel">
+                <h3>Row {detail.row} <button className="link" onClick={() => setDetail(null)} aria-label="Close the row detail">✕</button></h3>
+                <dl>
+                  {overview.columns.map((c, i) => (
+                    <div key={c}>
+                      <dt>{c}</dt>
+                      <dd>{detail.cells[i]}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </aside>
+            )}
+          </div>
+          <div className="actions export">
+            <label>
+              Export as
+              <select id="export-format" value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+                <option value="csv">CSV</option>
+                <option value="xlsx">Excel (XLSX)</option>
+                <option value="parquet">Parquet</option>
+              </select>
+            </label>
+            {format === "csv" && (
+              <label className="inline">
+                <input id="excel-safe" type="checkbox" checked={excelSafe} onChange={(e) => setExcelSafe(e.target.checked)} /> Excel-safe (cells starting with = + - @ cannot run as formulas)
+              </label>
+            )}
+            <button id="export-choose" onClick={() => void chooseAndExport()}>Export…</button>
+            <label className="grow">
+              <span className="visually-hidden">Export path</span>
+              <input id="export-path" value={exportPath} placeholder="or type a path: /data/answers.csv" onChange={(e) => setExportPath(e.target.value)} />
+            </label>
+            <button id="export-run" className="secondary" disabled={!exportPath.trim()} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
+            {unfinished > 0 && <button id="retry-failed" className="secondary" onClick={() => void retry()}>Retry {unfinished.toLocaleString()} failed or missing rows</button>}
+          </div>
+          {message && <p id="results-message" role="status">{message}</p>}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+// The job's service role and S3 locations, shared by the Access and Submit steps.
+
+/** Where the job reads and writes, and the role it runs as. */
+export interface JobTarget {
+  roleArn: string;
+  inputUri: string;
+  outputUri: string;
+}
+
+export function TargetFields({ sandbox, target, onTarget }: { sandbox: boolean; target: JobTarget; onTarget: (t: JobTarget) => void }) {
+  const hint = (value: string) => (sandbox ? `sandbox default: ${value}` : "");
+  return (
+    <div className="form-grid">
+      <label>
+        Service role ARN
+        <input id="role-arn" value={target.roleArn} placeholder={hint("BedrockBatchSandboxRole") || "arn:aws:iam::123456789012:role/BedrockBatchRole"} onChange={(e) => onTarget({ ...target, roleArn: e.target.value.trim() })} />
+      </label>
+      <label>
+        Input S3 location
+        <input id="input-uri" value={target.inputUri} placeholder={hint("s3://sandbox-input/batch") || "s3://my-bucket/batch-input/"} onChange={(e) => onTarget({ ...target, inputUri: e.target.value.trim() })} />
+      </label>
+      <label>
+        Output S3 location
+        <input id="output-uri" value={target.outputUri} placeholder={hint("s3://sandbox-output/results") || "s3://my-bucket/batch-output/"} onChange={(e) => onTarget({ ...target, outputUri: e.target.value.trim() })} />
+      </label>
+    </div>
+  );
+}
