@@ -1,16 +1,47 @@
 //! The desktop app as a person uses it: the real binary in a real webview (WebKitGTK through tauri-driver
-//! and WebKitWebDriver, under Xvfb). It connects to the offline sandbox, opens the sample sheet by path,
-//! pages through it, writes a template and sees the rendered prompt, picks a model and sees the cost; a
-//! screenshot of every step is kept in
-//! `target/e2e-screenshots/`.
+//! and WebKitWebDriver, under Xvfb), in the offline sandbox. One walk through the whole wizard — connect,
+//! open the sample, write a template with the completion, pick a model, check access (generated policies
+//! pass, a broken trust policy fails with its fix), submit, follow the run to its end, page, search and
+//! open a row of the results, export a CSV whose every row the test checks — then a restart that finds the
+//! run and the last choices again. A screenshot of every step is kept in `target/e2e-screenshots/wizard/`.
+
+use std::path::Path;
+use std::time::Instant;
 
 use e2e_tests::samples;
 use e2e_tests::webdriver::{Driver, Session, app_binary, screenshot_dir};
 
+const ENTER: &str = "\u{E007}";
+
+/// The rows of a CSV file (a small reader for the checks: quoted fields with doubled quotes and newlines).
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (mut rows, mut row, mut field, mut quoted) = (Vec::new(), Vec::new(), String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            ('\r', false) => {}
+            (c, _) => field.push(c),
+        }
+    }
+    rows
+}
+
 #[test]
-fn connect_open_a_sheet_preview_a_prompt_and_price_a_model_in_the_sandbox() {
+fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     let home = tempfile::tempdir().unwrap();
-    // The app reads no AWS credentials here (the sandbox is chosen explicitly) and keeps its data in `home`.
+    let work = tempfile::tempdir().unwrap();
+    // The app keeps its history, sandbox and settings in `home`; the sandbox is chosen explicitly.
     // SAFETY: set before any thread of this test reads the environment.
     unsafe {
         std::env::set_var("BEDROCK_BATCH_HOME", home.path());
@@ -20,33 +51,147 @@ fn connect_open_a_sheet_preview_a_prompt_and_price_a_model_in_the_sandbox() {
     let _ = std::fs::remove_dir_all(&shots);
     let mut app = Session::start(&driver, &app_binary(), &shots);
 
+    // 1. Connect.
     app.find("#connect-sandbox");
     app.screenshot("connect");
     app.click("#connect-sandbox");
     let badge = app.wait_for_text("#simulation-badge", "SIMULATION");
     assert!(badge.contains("offline sandbox"), "{badge}");
 
+    // 2. Data.
     let sample = samples().join("reviews.csv");
     app.type_into("#sheet-path", &sample.to_string_lossy());
     app.click("#sheet-load");
     let summary = app.wait_for_text("#sheet-summary", "120 rows");
     assert!(summary.contains("CSV"), "{summary}");
-    // The first page of rows arrived from Rust.
     app.wait_for_content("[role=grid] [aria-rowindex='2']", "R-0000001");
     app.screenshot("data");
 
+    // 3. Prompt: "{{prod" + Enter completes the column.
     app.click("#step-prompt");
-    app.type_into("#template", "Classify this review of {{product}}: {{review text}}");
+    app.type_into("#template", "Classify this review of {{prod");
+    app.wait_for_content("#column-completions", "product");
+    app.keys("#template", ENTER);
+    assert_eq!(app.value("#template"), "Classify this review of {{product}}");
+    app.keys("#template", ": {{review text}}");
     let rendered = app.wait_for_text("#rendered-prompt", "Classify this review of");
     assert!(!rendered.contains("{{"), "placeholders are filled: {rendered}");
     app.wait_for_text("#token-estimate", "all 120 rows");
-    let shot = app.screenshot("prompt");
-    assert!(std::fs::metadata(shot).unwrap().len() > 10_000, "a real picture of the window");
+    let highlighted = app.content("#template-highlight mark.known");
+    assert_eq!(highlighted, "{{product}}");
+    app.screenshot("prompt");
 
+    // 4. Model.
     app.click("#step-model");
     app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
     app.type_into("#max-tokens", "300");
     let cost = app.wait_for_text("#cost-estimate", "max 300 tokens");
     assert!(cost.contains("Batch: $") && cost.contains("on-demand would be up to $"), "{cost}");
+    app.wait_for_text("#job-plan", "1 job: 120 records");
     app.screenshot("model");
+
+    // 5. Access: the generated policies pass; a trust policy naming the account root fails, with the fix.
+    app.click("#step-access");
+    app.click("#use-fixes");
+    app.wait_for_content("#trust-policy", "bedrock.amazonaws.com");
+    app.click("#check-access");
+    app.wait_for_text("#access-verdict", "Everything needed is allowed");
+    app.screenshot("access-pass");
+    let broken = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"sts:AssumeRole"}]}"#;
+    app.type_into("#trust-policy", broken);
+    app.click("#check-access");
+    app.wait_for_text("#access-verdict", "Something will stop this job");
+    let trust = app.text("[data-check='trust.bedrock_principal']");
+    assert!(trust.contains("Bedrock"), "the failing trust check explains itself: {trust}");
+    let class = app.run_script(
+        "return document.querySelector(\"[data-check='trust.bedrock_principal']\").className;",
+        serde_json::json!([]),
+    );
+    assert_eq!(class, "fail");
+    app.click("[data-check='trust.bedrock_principal'] summary");
+    app.wait_for_text("[data-check='trust.bedrock_principal'] .fix", "bedrock.amazonaws.com");
+    app.screenshot("access-broken-trust");
+
+    // 6. Submit.
+    app.click("#step-submit");
+    app.type_into("#job-name", "reviews-e2e");
+    app.type_into("#tags", "team=analytics");
+    app.click("#submit-run");
+    let submitted = app.wait_for_text("#submitted", "120 records in 1 part");
+    assert!(submitted.contains("SIMULATION"), "{submitted}");
+    app.screenshot("submit");
+
+    // 7. Jobs: followed to its end, results fetched, and said so.
+    app.click("#open-jobs");
+    app.wait_for_text("#toast", "120 succeeded, 0 failed, 0 missing");
+    let row = app.wait_for_text("#runs tbody tr", "Results ready");
+    assert!(row.contains("reviews-e2e") && row.contains("120 / 120") && row.contains("SIMULATION"), "{row}");
+    app.screenshot("jobs");
+
+    // 8. Results: the first rows, a search, a row's detail, and an export checked row by row.
+    let opened = Instant::now();
+    app.click("#runs .open-results");
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "R-0000001");
+    let seen_ms = opened.elapsed().as_millis();
+    let first_rows_ms = app.wait_for_text("#first-rows-ms", "first rows in");
+    eprintln!("results: first rows {first_rows_ms} (in the page); {seen_ms} ms from the click as WebDriver saw it");
+    app.wait_for_text("#results-matching", "120 rows");
+    app.wait_for_text("#results-cost", "batch cost $");
+    app.screenshot("results");
+    app.type_into("#results-search", "R-0000042");
+    app.wait_for_text("#results-matching", "1 rows");
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "R-0000042");
+    // Virtualised rows are absolutely positioned, which WebDriver counts as not interactable: click in the page.
+    app.run_script(
+        "document.querySelector(arguments[0]).click();",
+        serde_json::json!(["[aria-label='Results'] [aria-rowindex='2']"]),
+    );
+    let detail = app.wait_for_text("#row-detail", "Row 42");
+    assert!(detail.contains("succeeded") && detail.contains("record_id"), "{detail}");
+    app.screenshot("results-detail");
+
+    let export = work.path().join("answers.csv");
+    app.type_into("#export-path", &export.to_string_lossy());
+    app.click("#export-run");
+    app.wait_for_text("#results-message", "120 rows written");
+    let exported = csv_rows(&export);
+    let input = csv_rows(&sample);
+    assert_eq!(exported.len(), 121, "a header and every input row");
+    let header = &exported[0];
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {header:?}"));
+    assert_eq!(header[..input[0].len()], input[0][..], "the input columns come first");
+    // Excel-safe (on by default): a cell a spreadsheet would run as a formula starts with an apostrophe.
+    let safe = |cell: &String| {
+        if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.clone() }
+    };
+    let mut neutralised = 0;
+    for (got, want) in exported[1..].iter().zip(&input[1..]) {
+        let want: Vec<String> = want.iter().map(safe).collect();
+        neutralised += want.iter().filter(|c| c.starts_with('\'')).count();
+        assert_eq!(got[..want.len()], want[..], "input cells in input order");
+        assert_eq!(got[column("status")], "succeeded");
+        assert!(!got[column("output")].is_empty(), "row {} has an answer", want[0]);
+        assert!(got[column("output_tokens")].parse::<u64>().is_ok_and(|t| t > 0));
+    }
+    let ids: std::collections::HashSet<&String> = exported[1..].iter().map(|r| &r[column("record_id")]).collect();
+    assert_eq!(ids.len(), 120, "every record id once");
+    assert!(neutralised > 0, "the sample has formula-like cells, and they were neutralised");
+    app.screenshot("exported");
+    drop(app);
+
+    // A restart: the run is in the history and the last choices come back.
+    let mut again = Session::start(&driver, &app_binary(), &shots);
+    again.click("#connect-sandbox");
+    again.wait_for_text("#simulation-badge", "SIMULATION");
+    again.click("#step-jobs");
+    again.screenshot("restarted-jobs");
+    let row = again.wait_for_text("#runs tbody tr", "reviews-e2e");
+    assert!(row.contains("Results ready"), "{row}");
+    again.click("#step-data");
+    again.type_into("#sheet-path", &sample.to_string_lossy());
+    again.click("#sheet-load");
+    again.wait_for_text("#sheet-summary", "120 rows");
+    again.click("#step-prompt");
+    assert_eq!(again.value("#template"), "Classify this review of {{product}}: {{review text}}");
+    again.screenshot("restarted");
 }

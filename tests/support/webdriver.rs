@@ -107,7 +107,7 @@ fn call(addr: &str, method: &str, path: &str, body: Value) -> Value {
 }
 
 impl<'a> Session<'a> {
-    /// Starts `application` (the debug app binary); screenshots go to `shots`.
+    /// Starts `application` (the debug app binary); screenshots go to `shots`, numbered after those there.
     pub fn start(driver: &'a Driver, application: &Path, shots: &Path) -> Self {
         std::fs::create_dir_all(shots).expect("create the screenshot folder");
         let capabilities = json!({"capabilities": {"alwaysMatch": {
@@ -116,7 +116,10 @@ impl<'a> Session<'a> {
         }}});
         let value = call(&driver.addr, "POST", "/session", capabilities);
         let id = value["sessionId"].as_str().expect("a session id").to_string();
-        Self { driver, id, shots: shots.to_path_buf(), taken: 0 }
+        // A second session (an app restart) numbers its screenshots after the first one's.
+        let taken = std::fs::read_dir(shots)
+            .map_or(0, |d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "png")).count());
+        Self { driver, id, shots: shots.to_path_buf(), taken }
     }
 
     fn path(&self, rest: &str) -> String {
@@ -151,6 +154,27 @@ impl<'a> Session<'a> {
         let element = self.find(css);
         call(&self.driver.addr, "POST", &self.path(&format!("/element/{element}/clear")), json!({}));
         call(&self.driver.addr, "POST", &self.path(&format!("/element/{element}/value")), json!({"text": text}));
+    }
+
+    /// Types `text` at the end of the input matching `css` (WebDriver key codes such as `\u{E007}`, Enter,
+    /// work too).
+    pub fn keys(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        call(&self.driver.addr, "POST", &self.path(&format!("/element/{element}/value")), json!({"text": text}));
+    }
+
+    /// The `value` property of the input matching `css`.
+    pub fn value(&self, css: &str) -> String {
+        let element = self.find(css);
+        call(&self.driver.addr, "GET", &self.path(&format!("/element/{element}/property/value")), Value::Null)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) in the page and returns its value.
+    pub fn run_script(&self, script: &str, args: Value) -> Value {
+        call(&self.driver.addr, "POST", &self.path("/execute/sync"), json!({"script": script, "args": args}))
     }
 
     /// The visible text of the element matching `css`.

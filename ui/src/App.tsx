@@ -70,6 +70,13 @@ export function App() {
     return () => void ended.then((stop) => stop()).catch(() => undefined);
   }, []);
 
+  // A notice stays for 15 s unless dismissed.
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 15_000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
   // Remember the choices a moment after they change.
   useEffect(() => {
     if (!loaded) return;

@@ -62,6 +62,8 @@ export function VirtualGrid(props: VirtualGridProps) {
     };
   }, [first, count, totalRows, fetchPage, onFirstRows]);
 
+  // Wide tables scroll sideways instead of squeezing every column.
+  const minWidth = columns.length * 110 + (numbered ? 64 : 0);
   const rows = [];
   for (let index = first; index < Math.min(first + count, totalRows); index += 1) {
     const cells = cache.current.row(index, PAGE_SIZE);
@@ -72,7 +74,7 @@ export function VirtualGrid(props: VirtualGridProps) {
         aria-rowindex={index + 2}
         aria-selected={selected === index}
         className={selected === index ? "grid-row selected" : "grid-row"}
-        style={{ top: index * ROW_HEIGHT }}
+        style={{ top: index * ROW_HEIGHT, minWidth }}
         onClick={() => onSelect?.(index)}
         onKeyDown={(e) => e.key === "Enter" && onSelect?.(index)}
         tabIndex={-1}
@@ -89,7 +91,7 @@ export function VirtualGrid(props: VirtualGridProps) {
   return (
     <div className="grid" role="grid" aria-label={label} aria-rowcount={totalRows + 1}>
       {error && <p role="alert" className="error">Rows could not be read: {error}</p>}
-      <div role="row" className="grid-row header">
+      <div role="row" className="grid-row header" style={{ minWidth }}>
         {numbered && <span role="columnheader" className="grid-cell number">#</span>}
         {columns.map((name) => (
           <span role="columnheader" key={name} className="grid-cell">{name}</span>
@@ -113,7 +115,7 @@ export function VirtualGrid(props: VirtualGridProps) {
           }
         }}
       >
-        <div className="grid-body" style={{ height: totalRows * ROW_HEIGHT }}>{rows}</div>
+        <div className="grid-body" style={{ height: totalRows * ROW_HEIGHT, minWidth }}>{rows}</div>
       </div>
     </div>
   );

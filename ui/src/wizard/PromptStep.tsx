@@ -1,6 +1,6 @@
 // Step 3: the template with {{column}} placeholders (completed as you type, highlighted), a system prompt,
 // the selected row's rendered prompt beside it, token estimates and the problems list.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import * as backend from "../backend";
 import type { Preview, SheetSummary } from "../backend";
@@ -29,6 +29,7 @@ export function PromptStep(props: PromptStepProps) {
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const editor = useRef<HTMLTextAreaElement>(null);
+  const pendingCaret = useRef<number | null>(null);
   const columns = summary.meta.headers;
   const open = openPlaceholder(template, caret);
   const choices = open ? completions(columns, open.typed) : [];
@@ -56,13 +57,19 @@ export function PromptStep(props: PromptStepProps) {
   function accept(column: string) {
     if (!open) return;
     const next = complete(template, caret, open.start, column);
+    pendingCaret.current = next.caret;
     onTemplate(next.text);
     setCaret(next.caret);
-    requestAnimationFrame(() => {
-      editor.current?.focus();
-      editor.current?.setSelectionRange(next.caret, next.caret);
-    });
   }
+
+  // Put the caret after a completed column as soon as the new text is in the page, before the next key.
+  useLayoutEffect(() => {
+    const at = pendingCaret.current;
+    if (at === null || !editor.current) return;
+    pendingCaret.current = null;
+    editor.current.focus();
+    editor.current.setSelectionRange(at, at);
+  }, [template]);
 
   function onKeyDown(e: React.KeyboardEvent<HTMLTextAreaElement>) {
     if (choices.length === 0) return;
