@@ -149,11 +149,18 @@ impl<'a> Session<'a> {
         call(&self.driver.addr, "POST", &self.path(&format!("/element/{element}/click")), json!({}));
     }
 
-    /// Replaces the text of the input matching `css` with `text`.
+    /// Replaces the text of the input matching `css` with `text` (empty: clears it).
     pub fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css);
+        let value = self.path(&format!("/element/{element}/value"));
+        if text.is_empty() {
+            // WebDriver's clear sets the value the way a script does, which React's change tracking does not
+            // see as an edit; select all and delete instead, as a person would.
+            call(&self.driver.addr, "POST", &value, json!({"text": "\u{E009}a\u{E000}\u{E003}"}));
+            return;
+        }
         call(&self.driver.addr, "POST", &self.path(&format!("/element/{element}/clear")), json!({}));
-        call(&self.driver.addr, "POST", &self.path(&format!("/element/{element}/value")), json!({"text": text}));
+        call(&self.driver.addr, "POST", &value, json!({"text": text}));
     }
 
     /// Types `text` at the end of the input matching `css` (WebDriver key codes such as `\u{E007}`, Enter,

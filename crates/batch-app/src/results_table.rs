@@ -65,7 +65,7 @@ pub struct ResultsPage {
 }
 
 /// Counts of rows by status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct StatusCounts {
     /// Rows that succeeded.
     pub succeeded: u64,
@@ -76,7 +76,7 @@ pub struct StatusCounts {
 }
 
 /// A bar of the token histogram: rows whose output tokens fall in `from..=to`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TokenBin {
     /// Lowest token count of the bin.
     pub from: u64,
@@ -85,6 +85,9 @@ pub struct TokenBin {
     /// Rows in it.
     pub rows: u64,
 }
+
+/// The bins of the output-token histogram kept with the table.
+pub const TOKEN_BINS: u64 = 12;
 
 /// The indexed results of one run.
 pub struct ResultsTable {
@@ -143,6 +146,18 @@ impl ResultsTable {
             tx.execute_batch("CREATE INDEX rows_by_status ON rows (status, idx);").map_err(sqlite)?;
             tx.commit().map_err(sqlite)?;
         }
+        {
+            // What every opening shows (row count, counts, token bins) is computed once, here.
+            let built =
+                Self { path: temp.clone(), db: Connection::open(&temp).map_err(sqlite)?, columns: columns.clone() };
+            let rows: i64 = built.db.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)).map_err(sqlite)?;
+            let counts = serde_json::to_string(&built.count_statuses()?).unwrap_or_default();
+            let bins = serde_json::to_string(&built.bin_output_tokens(TOKEN_BINS)?).unwrap_or_default();
+            let mut remember = built.db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)").map_err(sqlite)?;
+            for (key, value) in [("rows", rows.to_string()), ("counts", counts), ("output_token_bins", bins)] {
+                remember.execute(params![key, value]).map_err(sqlite)?;
+            }
+        }
         std::fs::rename(&temp, table).map_err(|source| ResultsTableError::Io { path: table.to_path_buf(), source })?;
         Self::open(table)
     }
@@ -174,7 +189,10 @@ impl ResultsTable {
         let pattern = filter.search.as_deref().filter(|s| !s.is_empty()).map(like_pattern);
         let status = filter.status.as_deref().filter(|s| !s.is_empty());
         let matching: i64 = match (status, &pattern) {
-            (None, None) => self.db.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)),
+            (None, None) => self.remembered::<i64>("rows").map_or_else(
+                || self.db.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)),
+                Ok,
+            ),
             _ => self.db.query_row(
                 "SELECT count(*) FROM rows WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR cells LIKE ?2 ESCAPE '\\')",
                 params![status, pattern],
@@ -225,8 +243,30 @@ impl ResultsTable {
         Ok(cells.map(|c| serde_json::from_str(&c).unwrap_or_default()))
     }
 
+    /// A value kept in the table's meta at build time.
+    fn remembered<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let text: String =
+            self.db.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
     /// Rows by status.
     pub fn counts(&self) -> Result<StatusCounts, ResultsTableError> {
+        match self.remembered("counts") {
+            Some(counts) => Ok(counts),
+            None => self.count_statuses(),
+        }
+    }
+
+    /// The rows' output tokens in [`TOKEN_BINS`] equal-width bins (empty when no row reports tokens).
+    pub fn output_token_bins(&self) -> Result<Vec<TokenBin>, ResultsTableError> {
+        match self.remembered("output_token_bins") {
+            Some(bins) => Ok(bins),
+            None => self.bin_output_tokens(TOKEN_BINS),
+        }
+    }
+
+    fn count_statuses(&self) -> Result<StatusCounts, ResultsTableError> {
         let mut counts = StatusCounts::default();
         let mut query = self.db.prepare("SELECT status, count(*) FROM rows GROUP BY status").map_err(self.sqlite())?;
         let mut found = query.query([]).map_err(self.sqlite())?;
@@ -242,8 +282,7 @@ impl ResultsTable {
         Ok(counts)
     }
 
-    /// The rows' output tokens in at most `bins` equal-width bins (empty when no row reports tokens).
-    pub fn output_token_bins(&self, bins: u64) -> Result<Vec<TokenBin>, ResultsTableError> {
+    fn bin_output_tokens(&self, bins: u64) -> Result<Vec<TokenBin>, ResultsTableError> {
         let range: (Option<i64>, Option<i64>) = self
             .db
             .query_row("SELECT min(output_tokens), max(output_tokens) FROM rows", [], |r| Ok((r.get(0)?, r.get(1)?)))

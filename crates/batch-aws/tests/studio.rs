@@ -128,11 +128,17 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
     assert_eq!(text.lines().count(), 151);
     assert!(text.lines().next().unwrap().starts_with("id,region,text,record_id,status,output"));
 
-    // A new session over the same folder (the app restarted) still knows the run and its results.
+    // A new session over the same folder (the app restarted) still knows the run and its results — and
+    // rebuilds the results table from the downloaded outputs when it is gone (a run fetched by the CLI).
     drop(studio);
+    let table = dir.path().join("home/runs/tickets-eu/results/results.db");
+    std::fs::remove_file(&table).unwrap();
     let again = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
     assert_eq!(again.runs().unwrap()[0].id, row.id);
-    assert_eq!(again.results_page(&row.id, &RowFilter::default(), 149, 5).unwrap().rows.len(), 1);
+    assert!(again.runs().unwrap()[0].has_results);
+    let last = again.results_page(&row.id, &RowFilter::default(), 149, 5).unwrap();
+    assert_eq!((last.matching, last.rows[0].1[0].as_str()), (150, "600"));
+    assert!(table.is_file(), "rebuilt");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,7 @@
 // A table that renders only the rows in view and asks for pages of rows as it scrolls.
 import { useEffect, useRef, useState } from "react";
 
-import { PageCache, pagesFor, visibleRange } from "./paging";
+import { PageCache, bodyHeight, pagesFor, rowScroll, rowTop, visibleRange } from "./paging";
 
 const ROW_HEIGHT = 28;
 const PAGE_SIZE = 200;
@@ -43,7 +43,9 @@ export function VirtualGrid(props: VirtualGridProps) {
     return () => observer.disconnect();
   }, []);
 
-  const { first, count } = visibleRange(scrollTop, height, ROW_HEIGHT);
+  // The viewport's height less the sticky header's row.
+  const perRow = rowScroll(totalRows, ROW_HEIGHT, Math.max(0, height - ROW_HEIGHT));
+  const { first, count } = visibleRange(scrollTop, height, ROW_HEIGHT, perRow);
   useEffect(() => {
     let alive = true;
     for (const page of pagesFor(first, first + count, PAGE_SIZE, totalRows)) {
@@ -74,7 +76,7 @@ export function VirtualGrid(props: VirtualGridProps) {
         aria-rowindex={index + 2}
         aria-selected={selected === index}
         className={selected === index ? "grid-row selected" : "grid-row"}
-        style={{ top: index * ROW_HEIGHT, minWidth }}
+        style={{ top: rowTop(index, scrollTop, ROW_HEIGHT, perRow), minWidth }}
         onClick={() => onSelect?.(index)}
         onKeyDown={(e) => e.key === "Enter" && onSelect?.(index)}
         tabIndex={-1}
@@ -91,15 +93,10 @@ export function VirtualGrid(props: VirtualGridProps) {
   return (
     <div className="grid" role="grid" aria-label={label} aria-rowcount={totalRows + 1}>
       {error && <p role="alert" className="error">Rows could not be read: {error}</p>}
-      <div role="row" className="grid-row header" style={{ minWidth }}>
-        {numbered && <span role="columnheader" className="grid-cell number">#</span>}
-        {columns.map((name) => (
-          <span role="columnheader" key={name} className="grid-cell">{name}</span>
-        ))}
-      </div>
       <div
         className="grid-viewport"
         ref={viewport}
+        data-row-scroll={perRow}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         tabIndex={0}
         aria-label={`${label}: arrow keys move the selection`}
@@ -110,12 +107,19 @@ export function VirtualGrid(props: VirtualGridProps) {
           const next = Math.min(totalRows - 1, Math.max(0, (selected ?? -1) + (e.key.endsWith("Down") ? step : -step)));
           onSelect(next);
           const element = viewport.current;
-          if (element && (next * ROW_HEIGHT < element.scrollTop || (next + 1) * ROW_HEIGHT > element.scrollTop + height)) {
-            element.scrollTop = Math.max(0, next * ROW_HEIGHT - height / 2);
+          if (element && (next < first + 1 || next > first + count - 3)) {
+            element.scrollTop = Math.max(0, next * perRow - height / 2);
           }
         }}
       >
-        <div className="grid-body" style={{ height: totalRows * ROW_HEIGHT, minWidth }}>{rows}</div>
+        {/* The header scrolls sideways with the rows and stays on top when scrolling down. */}
+        <div role="row" className="grid-row header" style={{ minWidth }}>
+          {numbered && <span role="columnheader" className="grid-cell number">#</span>}
+          {columns.map((name) => (
+            <span role="columnheader" key={name} className="grid-cell">{name}</span>
+          ))}
+        </div>
+        <div className="grid-body" style={{ height: bodyHeight(totalRows, ROW_HEIGHT), minWidth }}>{rows}</div>
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-import { PageCache, pagesFor, visibleRange } from "./paging";
+import { MAX_BODY_HEIGHT, PageCache, bodyHeight, pagesFor, rowScroll, rowTop, visibleRange } from "./paging";
 
 describe("pagesFor", () => {
   it("covers the viewport and one page ahead, within the table", () => {
@@ -27,5 +27,20 @@ describe("PageCache", () => {
     expect(cache.get(0)).toEqual([["a"]]);
     expect(cache.size).toBe(2);
     expect(cache.row(200, 100)).toEqual(["c"]);
+  });
+});
+
+describe("scaled scrolling", () => {
+  it("keeps the body under the browser's limit and draws rows in view one row apart", () => {
+    expect(rowScroll(1000, 28)).toBe(28);
+    const perRow = rowScroll(10_000_000, 28, 280);
+    expect(bodyHeight(10_000_000, 28)).toBe(MAX_BODY_HEIGHT);
+    // At the end of the body, the last ten rows fill the viewport.
+    expect(visibleRange(MAX_BODY_HEIGHT - 280, 280, 28, perRow).first).toBe(10_000_000 - 10);
+    const scrollTop = 5_000_000 * perRow;
+    expect(visibleRange(scrollTop, 280, 28, perRow).first).toBe(5_000_000);
+    expect(rowTop(5_000_000, scrollTop, 28, perRow)).toBeCloseTo(scrollTop);
+    expect(rowTop(5_000_001, scrollTop, 28, perRow) - rowTop(5_000_000, scrollTop, 28, perRow)).toBeCloseTo(28);
+    expect(rowTop(7, 0, 28, 28)).toBe(196);
   });
 });

@@ -123,6 +123,7 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selectio
         </label>
         <button id="sheet-load" type="submit" disabled={busy}>Load</button>
       </form>
+      {busy && <p role="status" className="muted">Reading the sheet (every row is counted and cached for paging)…</p>}
       {error && <p role="alert" className="error">{error}</p>}
       {summary && (
         <>

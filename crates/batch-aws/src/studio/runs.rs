@@ -346,7 +346,9 @@ impl Studio {
             jobs.iter().filter_map(|j| batch_core::clock::unix_from_rfc3339(&j.updated_at)).max().unwrap_or(started)
         };
         let active = self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains_key(id);
-        let has_results = self.root_run(id).is_ok_and(|root| self.results_dir(&root).join(TABLE_FILE).is_file());
+        let has_results = self
+            .root_run(id)
+            .is_ok_and(|root| root.state == RunState::Fetched || self.results_dir(&root).join(TABLE_FILE).is_file());
         Ok(RunRow {
             id: run.id.to_string(),
             job_name: run.job_name.clone(),
@@ -405,8 +407,28 @@ impl Studio {
 
     fn table(&self, run: &str) -> Result<(Run, ResultsTable), StudioError> {
         let root = self.root_run(run)?;
-        let table =
-            ResultsTable::open(&self.results_dir(&root).join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
+        let dir = self.results_dir(&root);
+        if !dir.join(TABLE_FILE).is_file() && root.state == RunState::Fetched {
+            // Fetched elsewhere (the CLI) or the table was removed: join the downloaded outputs again.
+            let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
+            let source = dir.join("table-source.csv");
+            let request = ResultsRequest {
+                input: PathBuf::from(&plan.input.path),
+                sheet: None,
+                prepared: root.prepared_dir.clone(),
+                outputs: dir.join("outputs"),
+                export: source.clone(),
+                excel_safe: false,
+                prices: PriceTable::bundled(),
+                allow_no_outputs: true,
+                unfinished_list: None,
+            };
+            let summary = join_results(&request, &NoProgress).map_err(|e| invalid(e.to_string()))?;
+            let _ = std::fs::write(dir.join("summary.json"), serde_json::to_vec_pretty(&summary).unwrap_or_default());
+            ResultsTable::build(&source, &dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
+            let _ = std::fs::remove_file(&source);
+        }
+        let table = ResultsTable::open(&dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
         Ok((root, table))
     }
 
@@ -419,7 +441,7 @@ impl Studio {
             sandbox: root.sandbox,
             columns: table.columns().to_vec(),
             counts: table.counts().map_err(|e| invalid(e.to_string()))?,
-            output_tokens: table.output_token_bins(12).map_err(|e| invalid(e.to_string()))?,
+            output_tokens: table.output_token_bins().map_err(|e| invalid(e.to_string()))?,
             summary: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
         })
     }

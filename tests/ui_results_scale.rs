@@ -1,0 +1,169 @@
+//! The results of a 1,000,000-row run in the real app: the first rows, a jump to the middle, the last row
+//! and a search, each paged from Rust — the webview never holds more than the rows in view. The figures are
+//! printed and written to `target/e2e-screenshots/scale/timings.txt` (measured, not asserted: speed goals
+//! live in benchmarks), with a screenshot of each step.
+
+use std::io::Write;
+use std::time::Instant;
+
+use batch_app::history::{History, NewPart, NewRun, RunState};
+use batch_app::results_table::ResultsTable;
+use batch_core::aws_names::{JobName, RoleArn, S3Uri};
+use e2e_tests::webdriver::{Driver, Session, app_binary, screenshot_dir};
+
+const ROWS: u64 = 1_000_000;
+
+/// Records a fetched sandbox run of `ROWS` rows in `home`'s history, with its indexed results table.
+fn seed(home: &std::path::Path) -> String {
+    let folder = home.join("runs").join("million");
+    let results = folder.join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    let mut history = History::open(&home.join("history.sqlite")).unwrap();
+    let run = history
+        .create_run(&NewRun {
+            prepared_dir: folder.join("prepared"),
+            model_id: "amazon.nova-lite-v1:0".into(),
+            role_arn: RoleArn::parse("arn:aws:iam::000000000000:role/BedrockBatchSandboxRole").unwrap(),
+            input_uri: S3Uri::parse("s3://sandbox-input/batch/r").unwrap(),
+            output_uri: S3Uri::parse("s3://sandbox-output/results").unwrap(),
+            job_name: JobName::parse("million").unwrap(),
+            sandbox: true,
+            retry_of: None,
+            parts: vec![NewPart {
+                file: "part-001.jsonl".into(),
+                records: ROWS,
+                bytes: 1,
+                input_uri: S3Uri::parse("s3://sandbox-input/batch/r/part-001.jsonl").unwrap(),
+            }],
+            settings: Default::default(),
+        })
+        .unwrap();
+    history.set_results_dir(&run, &results).unwrap();
+    history.set_run_state(&run, RunState::Fetched).unwrap();
+
+    let csv = results.join("results.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+    writeln!(out, "ticket,text,record_id,status,output,error,input_tokens,output_tokens,stop_reason").unwrap();
+    for i in 1..=ROWS {
+        let (status, output, error, tokens) = if i % 50 == 0 {
+            ("failed", "", "ModelTimeoutException: the model did not answer in time", "")
+        } else {
+            ("succeeded", "billing", "", "2")
+        };
+        writeln!(
+            out,
+            "{i},\"ticket {i}: the invoice, it is wrong\",RID{i:011},{status},{output},{error},14,{tokens},end_turn"
+        )
+        .unwrap();
+    }
+    drop(out);
+    let started = Instant::now();
+    ResultsTable::build(&csv, &results.join("results.db")).unwrap();
+    eprintln!("seeded {ROWS} rows; indexed in {:.1} s (debug build)", started.elapsed().as_secs_f64());
+    std::fs::write(results.join("summary.json"), "{\"warnings\": []}").unwrap();
+    run.to_string()
+}
+
+/// Scrolls the grid labelled `grid` to `row` (1-based) and waits for its cells; returns the milliseconds.
+fn jump_in(app: &Session, grid: &str, row: u64) -> u128 {
+    let started = Instant::now();
+    app.run_script(
+        "const v = document.querySelector(`[aria-label='${arguments[0]}'] .grid-viewport`); v.scrollTop = Math.min(v.scrollHeight, arguments[1] * Number(v.dataset.rowScroll)); v.dispatchEvent(new Event('scroll'));",
+        serde_json::json!([grid, row - 1]),
+    );
+    let css = format!("[aria-label='{grid}'] [aria-rowindex='{}']", row + 1);
+    app.wait_for_content(&css, &format!("ticket {row}:"));
+    started.elapsed().as_millis()
+}
+
+/// The digits of a count as the page shows it in the user's locale ("1,000,000", "1 000 000", "1000000").
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Waits until `#results-matching` shows `count` rows.
+fn wait_for_count(app: &Session, count: &str) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    while digits(&app.text("#results-matching")) != count {
+        assert!(Instant::now() < deadline, "the count never became {count}: {}", app.text("#results-matching"));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_million_row_result_pages_from_rust() {
+    let home = tempfile::tempdir().unwrap();
+    let run = seed(home.path());
+    // SAFETY: set before any thread of this test reads the environment.
+    unsafe {
+        std::env::set_var("BEDROCK_BATCH_HOME", home.path());
+    }
+    let driver = Driver::start();
+    let shots = screenshot_dir().join("scale");
+    let _ = std::fs::remove_dir_all(&shots);
+    let mut app = Session::start(&driver, &app_binary(), &shots);
+    app.click("#connect-sandbox");
+    app.wait_for_text("#simulation-badge", "SIMULATION");
+    app.click("#step-results");
+    let option = format!("#results-run option[value='{run}']");
+    app.find(&option);
+
+    let clicked = Instant::now();
+    app.click(&option);
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "ticket 1:");
+    let first_seen = clicked.elapsed().as_millis();
+    let first_in_page = app.wait_for_text("#first-rows-ms", "first rows in");
+    assert_eq!(digits(&app.wait_for_text("#results-matching", " rows")), "1000000");
+    app.screenshot("first-rows");
+
+    // Only the rows in view (and a page ahead) are in the page.
+    let rendered = app.run_script(
+        "return document.querySelectorAll(\"[aria-label='Results'] .grid-row\").length;",
+        serde_json::json!([]),
+    );
+    let rendered = rendered.as_u64().unwrap();
+    assert!(rendered < 80, "{rendered} rows rendered for a million");
+
+    let jump = |app: &Session, row: u64| jump_in(app, "Results", row);
+    let middle = jump(&app, 500_001);
+    app.screenshot("middle");
+    let last = jump(&app, ROWS);
+    app.screenshot("last");
+
+    let started = Instant::now();
+    app.type_into("#results-search", "ticket 999999:");
+    app.wait_for_text("#results-matching", "1 rows");
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "ticket 999999:");
+    let search = started.elapsed().as_millis();
+    app.screenshot("search");
+
+    let started = Instant::now();
+    app.type_into("#results-search", "");
+    app.click("#status-filter option[value='failed']");
+    wait_for_count(&app, "20000");
+    let filtered = started.elapsed().as_millis();
+    app.screenshot("failed-only");
+
+    // The same sheet size in the Data step: one streaming pass summarizes it and caches its rows.
+    let sheet = home.path().join("million.csv");
+    std::fs::copy(home.path().join("runs/million/results/results.csv"), &sheet).unwrap();
+    app.click("#step-data");
+    let started = Instant::now();
+    app.type_into("#sheet-path", &sheet.to_string_lossy());
+    app.click("#sheet-load");
+    let summary = app.wait_for_text("#sheet-summary", "columns");
+    let opened = started.elapsed().as_millis();
+    assert_eq!(digits(summary.split(" rows").next().unwrap()), "1000000", "{summary}");
+    let sheet_middle = jump_in(&app, "Sheet rows", 500_001);
+    app.screenshot("sheet-middle");
+
+    let report = format!(
+        "results of {ROWS} rows in the debug app (WebDriver's view, including its own round trips):\n\
+         first rows: {first_seen} ms from choosing the run ({first_in_page} measured in the page)\n\
+         jump to row 500,001: {middle} ms\njump to row 1,000,000: {last} ms\n\
+         search (incl. 300 ms typing pause): {search} ms\nstatus filter: {filtered} ms\nrows in the page: {rendered}\n\
+         a {ROWS}-row CSV in the Data step: opened (summary and page cache) in {opened} ms; jump to row 500,001: {sheet_middle} ms\n"
+    );
+    eprint!("{report}");
+    std::fs::write(shots.join("timings.txt"), report).unwrap();
+}
