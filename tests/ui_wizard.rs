@@ -88,6 +88,10 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     let cost = app.wait_for_text("#cost-estimate", "max 300 tokens");
     assert!(cost.contains("Batch: $") && cost.contains("on-demand would be up to $"), "{cost}");
     app.wait_for_text("#job-plan", "1 job: 120 records");
+    // "Test one row now": an on-demand Converse call through the SDK, answered by the sandbox's stand-in.
+    app.click("#test-row");
+    let tested = app.wait_for_text("#test-answer", "simulated answer");
+    assert!(tested.contains("SIMULATION") && tested.contains("stopped: end_turn"), "{tested}");
     app.screenshot("model");
 
     // 5. Access: the generated policies pass; a trust policy naming the account root fails, with the fix.

@@ -9,7 +9,9 @@ use batch_app::settings::Settings;
 use batch_app::sheet_pages::{SheetSummary, SheetTable};
 use batch_aws::environment::AccessOptions;
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
-use batch_aws::studio::{AccessForm, AccessView, ConnectionInfo, ResultsOverview, RunRow, Studio, SubmitForm};
+use batch_aws::studio::{
+    AccessForm, AccessView, ConnectionInfo, ResultsOverview, RunRow, Studio, SubmitForm, TestRowForm, TestRowView,
+};
 use batch_core::limits::Limits;
 use batch_core::model::ModelId;
 use batch_core::prepare::{Preview, PreviewRequest, preview};
@@ -130,10 +132,31 @@ pub async fn preview_prompt(
     .await
 }
 
-/// The models of the bundled price table, by id.
+/// The models and inference profiles the connection lists; the bundled price table's when that fails.
 #[tauri::command]
-pub fn models() -> Vec<String> {
-    PriceTable::bundled().models.into_keys().collect()
+pub async fn models(state: State<'_, AppState>) -> Answer<ModelList> {
+    match state.studio.models().await {
+        Ok(models) => Ok(ModelList { models, note: None }),
+        Err(error) => Ok(ModelList {
+            models: batch_aws::models::bundled_models(),
+            note: Some(format!("the bundled model list is shown: the account's could not be listed ({error})")),
+        }),
+    }
+}
+
+/// The Model step's choices, and why they are the bundled ones when they are.
+#[derive(Debug, Serialize)]
+pub struct ModelList {
+    /// Models and profiles.
+    pub models: Vec<batch_aws::models::ModelChoice>,
+    /// Set when the list is the bundled one.
+    pub note: Option<String>,
+}
+
+/// Sends one rendered row through an on-demand Converse call.
+#[tauri::command]
+pub async fn test_row(state: State<'_, AppState>, form: TestRowForm) -> Answer<TestRowView> {
+    state.studio.test_row(form).await.map_err(text)
 }
 
 /// The cost of a run: its estimated input tokens, and `rows` answers of at most `max_tokens` each.

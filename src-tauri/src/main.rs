@@ -39,6 +39,7 @@ fn main() {
             commands::sheet_rows,
             commands::preview_prompt,
             commands::models,
+            commands::test_row,
             commands::estimate,
             commands::job_plan,
             commands::check_access,

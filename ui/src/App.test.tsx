@@ -26,7 +26,17 @@ vi.mock("./backend", () => ({
     min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"],
   })),
   pickSheet: vi.fn(async () => null),
-  models: vi.fn(async () => ["amazon.nova-lite-v1:0"]),
+  models: vi.fn(async () => ({
+    models: [
+      { id: "amazon.nova-lite-v1:0", name: "Nova Lite", provider: "Amazon", profile: false, lifecycle: "ACTIVE", batch_priced: true },
+      { id: "us.amazon.nova-lite-v1:0", name: "US Nova Lite", provider: "", profile: true, lifecycle: "ACTIVE", batch_priced: true },
+    ],
+    note: null,
+  })),
+  testRow: vi.fn(async () => ({
+    row: 1, prompt: "p", system: null, sandbox: true,
+    answer: { answer: "positive: simulated answer 00ff", input_tokens: 12, output_tokens: 5, stop_reason: "end_turn", latency_ms: 3, on_demand_usd: 0.00001 },
+  })),
   estimate: vi.fn(async (_m: string, input: number, rows: number, max: number) => ({
     input_tokens: input, max_output_tokens: rows * max, batch_usd: 0.5, on_demand_usd: 1.0, batch_input_usd: 0.001,
     price: null, prices_as_of: "2026-11-21",
@@ -69,8 +79,12 @@ describe("the wizard", () => {
     expect(editor.value).toBe("Rate {{review}}");
     expect(screen.getByText(/~15 for/)).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: /Model/ }));
-    await screen.findByRole("option", { name: "amazon.nova-lite-v1:0" });
+    await screen.findByRole("option", { name: "amazon.nova-lite-v1:0 — Nova Lite" });
     fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });
     await screen.findByText(/Batch: \$0\.0010 – \$0\.50 for 3 rows .*max 300 tokens.* on-demand would be up to \$1\.00/);
+    fireEvent.click(screen.getByRole("button", { name: /Test row 1 now/ }));
+    await screen.findByText("positive: simulated answer 00ff");
+    expect(screen.getByText(/12 input \+ 5 output tokens · stopped: end_turn/)).toBeTruthy();
   });
 });
+

@@ -35,6 +35,10 @@ pub struct Connection {
     pub jobs: BedrockJobs,
     /// S3 transfers.
     pub transfer: S3Transfer,
+    /// The Bedrock control plane (model lists).
+    pub bedrock: aws_sdk_bedrock::Client,
+    /// Bedrock's runtime (the one-row test).
+    pub runtime: aws_sdk_bedrockruntime::Client,
     /// The SDK configuration (for identity and quota reads).
     pub config: SdkConfig,
     /// Poll and retry timing that suits the target.
@@ -71,6 +75,8 @@ impl Connection {
         Ok(Self {
             sandbox: false,
             jobs: BedrockJobs::new(bedrock_client(&config)),
+            bedrock: bedrock_client(&config),
+            runtime: aws_sdk_bedrockruntime::Client::new(&config),
             transfer: S3Transfer::new(s3_client(&config, options.endpoint_url.is_some()), UploadSettings::default()),
             pacing: if custom { Pacing::local() } else { Pacing::aws() },
             config,
@@ -111,9 +117,15 @@ impl Connection {
         let bedrock_client = aws_sdk_bedrock::Client::from_conf(
             aws_sdk_bedrock::config::Builder::from(&config).endpoint_url(bedrock.endpoint()).build(),
         );
+        // The emulator serves Converse on the same port, from the stand-in model.
+        let runtime = aws_sdk_bedrockruntime::Client::from_conf(
+            aws_sdk_bedrockruntime::config::Builder::from(&config).endpoint_url(bedrock.endpoint()).build(),
+        );
         Ok(Self {
             sandbox: true,
-            jobs: BedrockJobs::new(bedrock_client),
+            jobs: BedrockJobs::new(bedrock_client.clone()),
+            bedrock: bedrock_client,
+            runtime,
             transfer: S3Transfer::new(s3_client, UploadSettings::default()),
             config,
             pacing: Pacing::local(),

@@ -7,6 +7,7 @@ pub mod environment;
 mod failure;
 pub mod iam_live;
 pub mod identity;
+pub mod models;
 pub mod profiles;
 pub mod quotas;
 pub mod s3_transfer;

@@ -10,7 +10,7 @@ use batch_app::lifecycle::Event;
 use batch_app::results_table::RowFilter;
 use batch_app::row_selection::{FilterOp, RowSelection};
 use batch_aws::environment::AccessOptions;
-use batch_aws::studio::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm};
+use batch_aws::studio::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm, TestRowForm};
 use batch_core::iam::{CheckStatus, Verdict};
 
 #[derive(Default)]
@@ -210,4 +210,43 @@ async fn access_is_checked_over_pasted_documents_in_the_sandbox() {
     form.documents = Some(AccessDocuments { trust: "{not json".into(), ..Default::default() });
     let error = studio.check_access(&form).await.err().unwrap();
     assert!(error.to_string().contains("trust policy"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn models_are_listed_and_one_row_is_tested_through_converse() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sheet(dir.path(), 10);
+    let studio = Studio::open(&dir.path().join("home"), Arc::new(Recorded::default())).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+
+    // Through the real SDK: ListFoundationModels and ListInferenceProfiles, served by the emulator.
+    let models = studio.models().await.unwrap();
+    let haiku = models.iter().find(|m| m.id == "anthropic.claude-3-haiku-20240307-v1:0").expect("a foundation model");
+    assert!(!haiku.profile && haiku.batch_priced && haiku.provider == "Anthropic");
+    let profile = models.iter().find(|m| m.id.starts_with("us.anthropic.claude-haiku-4-5")).expect("a profile");
+    assert!(profile.profile && profile.lifecycle == "ACTIVE");
+
+    let mut test = TestRowForm {
+        sheet: input,
+        worksheet: None,
+        row: 8,
+        template: "Classify: {{text}}".into(),
+        system: Some("One word.".into()),
+        model: profile.id.clone(),
+        max_tokens: 20,
+        temperature: Some(0.0),
+        top_p: None,
+    };
+    let view = studio.test_row(test.clone()).await.unwrap();
+    assert_eq!(view.prompt, "Classify: ticket 8: the app, it crashes");
+    assert_eq!(view.system.as_deref(), Some("One word."));
+    assert!(view.sandbox);
+    assert!(view.answer.answer.contains("simulated answer"), "{:?}", view.answer);
+    assert!(view.answer.input_tokens > 0 && view.answer.output_tokens > 0);
+    assert_eq!(view.answer.stop_reason, "end_turn");
+    assert!(view.answer.on_demand_usd.is_some_and(|usd| usd > 0.0));
+
+    test.row = 99;
+    let error = studio.test_row(test).await.err().unwrap();
+    assert!(error.to_string().contains("99"), "{error}");
 }

@@ -1,4 +1,5 @@
-//! ListFoundationModels' answer: the models the bundled price table knows, as ACTIVE batch-capable models.
+//! ListFoundationModels' and ListInferenceProfiles' answers — the models and cross-region profiles the
+//! bundled price table knows, as ACTIVE — and Converse's, from the stand-in model.
 
 use batch_core::model::{ModelFamily, ModelId};
 use batch_core::pricing::PriceTable;
@@ -39,4 +40,42 @@ pub(crate) fn foundation_models(region: &str) -> Value {
         })
         .collect();
     json!({ "modelSummaries": summaries })
+}
+
+/// `{"inferenceProfileSummaries": [...]}`: the price table's cross-region profiles (`us.…`, `eu.…`).
+pub(crate) fn inference_profiles(region: &str, account: &str) -> Value {
+    let table = PriceTable::bundled();
+    let summaries: Vec<Value> = table
+        .models
+        .keys()
+        .filter_map(|id| ModelId::parse(id).ok())
+        .filter_map(|id| Some((id.profile_prefix()?.to_string(), id)))
+        .map(|(prefix, id)| {
+            let model = id.as_str().trim_start_matches(&format!("{prefix}.")).to_string();
+            json!({
+                "inferenceProfileName": format!("{} {model}", prefix.to_uppercase()),
+                "inferenceProfileArn": format!("arn:aws:bedrock:{region}:{account}:inference-profile/{id}"),
+                "inferenceProfileId": id.as_str(),
+                "description": format!("Routes requests for {model} across {} regions", prefix.to_uppercase()),
+                "models": [{ "modelArn": format!("arn:aws:bedrock:{region}::foundation-model/{model}") }],
+                "status": "ACTIVE",
+                "type": "SYSTEM_DEFINED"
+            })
+        })
+        .collect();
+    json!({ "inferenceProfileSummaries": summaries })
+}
+
+/// Converse's answer for `model_id` from the stand-in, or the validation error Bedrock would give.
+pub(crate) fn converse(model_id: &str, body: &[u8]) -> Result<Value, crate::error::ApiError> {
+    use crate::error::{ApiError, ErrorKind};
+    let id = ModelId::parse(model_id)
+        .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The provided model identifier is invalid: {e}")))?;
+    let input: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The request body is not valid JSON: {e}")))?;
+    let started = std::time::Instant::now();
+    let mut answer = batch_core::standin::respond(id.family(), batch_core::model::InvocationType::Converse, &input)
+        .map_err(|failure| ApiError::new(ErrorKind::Validation, failure.message))?;
+    answer["metrics"] = json!({ "latencyMs": started.elapsed().as_millis() as u64 });
+    Ok(answer)
 }

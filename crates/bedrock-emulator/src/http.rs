@@ -147,6 +147,13 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
             registry.list(&list).map(|l| serde_json::to_string(&l).unwrap_or_default())
         }
         (&Method::GET, ["foundation-models"]) => Ok(foundation_models(&state.region).to_string()),
+        (&Method::GET, ["inference-profiles"]) => {
+            Ok(crate::catalogue::inference_profiles(&state.region, registry.account()).to_string())
+        }
+        // bedrock-runtime's Converse, served on the same port (the sandbox points both clients here).
+        (&Method::POST, ["model", model, "converse"]) => {
+            crate::catalogue::converse(model, &body).map(|v| v.to_string())
+        }
         _ => Err(ApiError::new(ErrorKind::ResourceNotFound, format!("The emulator does not serve {method} {path}."))),
     };
     if method == Method::POST {

@@ -279,6 +279,11 @@ impl Registry {
         }
     }
 
+    /// The emulated account.
+    pub fn account(&self) -> &str {
+        &self.config.account
+    }
+
     /// True while some job has not ended.
     pub fn has_unfinished_jobs(&self) -> bool {
         self.jobs.iter().any(|j| !j.status.is_terminal())

@@ -11,6 +11,7 @@ import type {
   AppInfo,
   ConnectionInfo,
   CostEstimate,
+  ModelList,
   Preview,
   ProfileInfo,
   ResultsOverview,
@@ -22,6 +23,8 @@ import type {
   RunRow,
   SheetSummary,
   SubmitForm,
+  TestRowForm,
+  TestRowView,
 } from "./types";
 
 export type * from "./types";
@@ -62,9 +65,14 @@ export function previewPrompt(args: {
   return invoke<Preview>("preview_prompt", args);
 }
 
-/** The model ids of the bundled price table. */
-export function models(): Promise<string[]> {
-  return invoke<string[]>("models");
+/** The models and inference profiles of the connection (the bundled list, with a note, when unavailable). */
+export function models(): Promise<ModelList> {
+  return invoke<ModelList>("models");
+}
+
+/** Sends one rendered row through an on-demand Converse call. */
+export function testRow(form: TestRowForm): Promise<TestRowView> {
+  return invoke<TestRowView>("test_row", { form });
 }
 
 /** The cost of `rows` records of `inputTokens` in total and at most `maxTokens` answer tokens each. */

@@ -205,3 +205,46 @@ export interface AccessView {
   fixes: AccessDocuments;
   offline: boolean;
 }
+
+export interface ModelChoice {
+  id: string;
+  name: string;
+  provider: string;
+  profile: boolean;
+  lifecycle: string;
+  batch_priced: boolean;
+}
+
+export interface ModelList {
+  models: ModelChoice[];
+  note: string | null;
+}
+
+export interface TestRowForm {
+  sheet: string;
+  worksheet: string | null;
+  row: number;
+  template: string;
+  system: string | null;
+  model: string;
+  max_tokens: number;
+  temperature: number | null;
+  top_p: number | null;
+}
+
+export interface TestAnswer {
+  answer: string;
+  input_tokens: number;
+  output_tokens: number;
+  stop_reason: string;
+  latency_ms: number;
+  on_demand_usd: number | null;
+}
+
+export interface TestRowView {
+  row: number;
+  prompt: string;
+  system: string | null;
+  answer: TestAnswer;
+  sandbox: boolean;
+}

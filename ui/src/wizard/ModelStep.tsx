@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { CostEstimate } from "../backend";
+import type { CostEstimate, ModelChoice, TestRowView } from "../backend";
 
 /** Invocation and sampling parameters. */
 export interface ModelParams {
@@ -22,6 +22,8 @@ export interface ModelStepProps {
   /** Estimated input tokens of every row (from the prompt preview). */
   inputTokens: number;
   rows: number;
+  /** What "test one row now" sends: the sheet, the row and the templates. */
+  test: { sheet: string; worksheet: string | null; row: number; template: string; system: string | null };
 }
 
 /** A model's context window in tokens (a conservative figure per family). */
@@ -29,6 +31,14 @@ export function contextTokens(model: string): number {
   if (/anthropic\.claude/.test(model)) return 200_000;
   if (/amazon\.nova-(lite|pro|premier)/.test(model)) return 300_000;
   return 128_000;
+}
+
+/** A model's line in the list: its id, name when different, and what to know before choosing it. */
+export function label(choice: ModelChoice): string {
+  const name = choice.name && choice.name !== choice.id ? ` — ${choice.name}` : "";
+  const legacy = choice.lifecycle !== "ACTIVE" ? ` (${choice.lifecycle.toLowerCase()})` : "";
+  const unpriced = choice.batch_priced ? "" : " (no batch price known)";
+  return `${choice.id}${name}${legacy}${unpriced}`;
 }
 
 /** "3 jobs: 50,000 + 50,000 + 20,000 records". */
@@ -45,8 +55,11 @@ export function usd(amount: number | null | undefined): string {
 }
 
 export function ModelStep(props: ModelStepProps) {
-  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows } = props;
-  const [choices, setChoices] = useState<string[]>([]);
+  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows, test } = props;
+  const [choices, setChoices] = useState<ModelChoice[]>([]);
+  const [listNote, setListNote] = useState<string | null>(null);
+  const [tested, setTested] = useState<TestRowView | null>(null);
+  const [testing, setTesting] = useState(false);
   const [cost, setCost] = useState<CostEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [plan, setPlan] = useState<number[]>([]);
@@ -56,7 +69,13 @@ export function ModelStep(props: ModelStepProps) {
   }, [rows]);
 
   useEffect(() => {
-    backend.models().then(setChoices).catch((e) => setError(backend.errorText(e)));
+    backend
+      .models()
+      .then((list) => {
+        setChoices(list.models);
+        setListNote(list.note);
+      })
+      .catch((e) => setError(backend.errorText(e)));
   }, []);
 
   useEffect(() => {
@@ -71,6 +90,26 @@ export function ModelStep(props: ModelStepProps) {
     };
   }, [model, inputTokens, rows, maxTokens]);
 
+  async function testOne() {
+    setTesting(true);
+    setError(null);
+    try {
+      setTested(
+        await backend.testRow({
+          ...test,
+          model,
+          max_tokens: maxTokens,
+          temperature: params.temperature,
+          top_p: params.topP,
+        }),
+      );
+    } catch (e) {
+      setError(backend.errorText(e));
+    } finally {
+      setTesting(false);
+    }
+  }
+
   return (
     <section aria-labelledby="model-title">
       <h2 id="model-title">Model</h2>
@@ -78,9 +117,15 @@ export function ModelStep(props: ModelStepProps) {
         Model or inference profile
         <select id="model" value={model} onChange={(e) => onModel(e.target.value)}>
           <option value="">Choose a model…</option>
-          {choices.map((id) => <option key={id} value={id}>{id}</option>)}
+          <optgroup label="Cross-region inference profiles">
+            {choices.filter((c) => c.profile).map((c) => <option key={c.id} value={c.id}>{label(c)}</option>)}
+          </optgroup>
+          <optgroup label="Models">
+            {choices.filter((c) => !c.profile).map((c) => <option key={c.id} value={c.id}>{label(c)}</option>)}
+          </optgroup>
         </select>
       </label>
+      {listNote && <p className="hint">{listNote}</p>}
       <label>
         Most answer tokens per row
         <input id="max-tokens" type="number" min={1} value={maxTokens} onChange={(e) => onMaxTokens(Math.max(1, Number(e.target.value) || 1))} />
@@ -103,6 +148,20 @@ export function ModelStep(props: ModelStepProps) {
           <input id="top-p" type="number" min={0} max={1} step={0.05} placeholder="model default" value={params.topP ?? ""} onChange={(e) => onParams({ ...params, topP: e.target.value === "" ? null : Math.min(1, Math.max(0, Number(e.target.value))) })} />
         </label>
       </div>
+      <div className="actions">
+        <button id="test-row" className="secondary" disabled={!model || testing} onClick={() => void testOne()}>
+          {testing ? "Asking the model…" : `Test row ${test.row} now (one on-demand call)`}
+        </button>
+      </div>
+      {tested && (
+        <div id="test-answer" role="status" className="test-answer">
+          <p className="muted">Row {tested.row}{tested.sandbox ? " · SIMULATION: the stand-in model answered" : ""}</p>
+          <pre className="rendered">{tested.answer.answer}</pre>
+          <p>
+            {tested.answer.input_tokens} input + {tested.answer.output_tokens} output tokens · stopped: {tested.answer.stop_reason} · {tested.answer.latency_ms} ms · {usd(tested.answer.on_demand_usd)} on demand
+          </p>
+        </div>
+      )}
       <p id="job-plan" role="status">Job plan: {planText(plan)} (at most 50,000 records a job, at least 100).</p>
       {error && <p role="alert" className="error">{error}</p>}
       {cost && (

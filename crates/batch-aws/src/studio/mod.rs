@@ -3,6 +3,7 @@
 //! when a run ends, and the access check. The Tauri shell calls these methods in a line or two each.
 
 mod access;
+mod model;
 mod runs;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use batch_app::ports::{FailureKind, ServiceError};
 use serde::Serialize;
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
+pub use model::{TestRowForm, TestRowView};
 pub use runs::{ResultsOverview, RunOutcome, RunRow, SubmitForm};
 
 use crate::connection::Connection;

@@ -1,0 +1,162 @@
+//! The models an analyst can pick, from the account (ListFoundationModels and ListInferenceProfiles, paged),
+//! and "test one row now": one on-demand Converse call with the rendered prompt, its answer and tokens.
+
+use aws_sdk_bedrock::types::{FoundationModelLifecycleStatus, InferenceProfileType, ModelModality};
+use aws_sdk_bedrockruntime::types::{
+    ContentBlock, ConversationRole, InferenceConfiguration, Message, SystemContentBlock,
+};
+use batch_app::ports::{FailureKind, ServiceError};
+use batch_core::model::ModelId;
+use batch_core::pricing::PriceTable;
+use serde::Serialize;
+
+use crate::failure::service_error;
+
+/// A model or inference profile as the Model step lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelChoice {
+    /// The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its provider.
+    pub provider: String,
+    /// True for a cross-region inference profile.
+    pub profile: bool,
+    /// `ACTIVE` or `LEGACY`.
+    pub lifecycle: String,
+    /// True when the bundled price table has a batch price for it (batch inference is known to work).
+    pub batch_priced: bool,
+}
+
+/// Text models and system inference profiles of the account's region, sorted by id; legacy models last.
+pub async fn list_models(client: &aws_sdk_bedrock::Client) -> Result<Vec<ModelChoice>, ServiceError> {
+    let prices = PriceTable::bundled();
+    let priced = |id: &str| ModelId::parse(id).is_ok_and(|id| prices.lookup(&id).is_some());
+    let models = client
+        .list_foundation_models()
+        .by_output_modality(ModelModality::Text)
+        .send()
+        .await
+        .map_err(|e| service_error("ListFoundationModels", e))?;
+    let mut choices: Vec<ModelChoice> = models
+        .model_summaries()
+        .iter()
+        .filter(|m| m.model_lifecycle().is_none_or(|l| l.status() != &FoundationModelLifecycleStatus::from("EOL")))
+        .map(|m| ModelChoice {
+            id: m.model_id().to_string(),
+            name: m.model_name().unwrap_or(m.model_id()).to_string(),
+            provider: m.provider_name().unwrap_or_default().to_string(),
+            profile: false,
+            lifecycle: m.model_lifecycle().map_or("ACTIVE", |l| l.status().as_str()).to_string(),
+            batch_priced: priced(m.model_id()),
+        })
+        .collect();
+    let mut pages =
+        client.list_inference_profiles().type_equals(InferenceProfileType::SystemDefined).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| service_error("ListInferenceProfiles", e))?;
+        for p in page.inference_profile_summaries() {
+            choices.push(ModelChoice {
+                id: p.inference_profile_id().to_string(),
+                name: p.inference_profile_name().to_string(),
+                provider: String::new(),
+                profile: true,
+                lifecycle: p.status().as_str().to_string(),
+                batch_priced: priced(p.inference_profile_id()),
+            });
+        }
+    }
+    choices.sort_by(|a, b| (a.lifecycle != "ACTIVE", &a.id).cmp(&(b.lifecycle != "ACTIVE", &b.id)));
+    Ok(choices)
+}
+
+/// The bundled price table's models and profiles (when the account's cannot be listed).
+pub fn bundled_models() -> Vec<ModelChoice> {
+    PriceTable::bundled()
+        .models
+        .into_keys()
+        .filter_map(|id| ModelId::parse(&id).ok())
+        .map(|id| ModelChoice {
+            name: id.as_str().to_string(),
+            provider: String::new(),
+            profile: id.profile_prefix().is_some(),
+            lifecycle: "ACTIVE".into(),
+            batch_priced: true,
+            id: id.as_str().to_string(),
+        })
+        .collect()
+}
+
+/// What one on-demand call answered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestAnswer {
+    /// The answer's text.
+    pub answer: String,
+    /// Input tokens, as the service counted them.
+    pub input_tokens: u64,
+    /// Output tokens.
+    pub output_tokens: u64,
+    /// Why generation stopped.
+    pub stop_reason: String,
+    /// The service's latency.
+    pub latency_ms: u64,
+    /// What this call cost at on-demand prices, when the model is priced.
+    pub on_demand_usd: Option<f64>,
+}
+
+/// Sampling settings of the test call.
+#[derive(Debug, Clone, Default)]
+pub struct TestParams {
+    /// Most answer tokens.
+    pub max_tokens: u32,
+    /// Temperature.
+    pub temperature: Option<f64>,
+    /// Top-p.
+    pub top_p: Option<f64>,
+}
+
+/// Sends one prompt through Converse.
+pub async fn converse_once(
+    client: &aws_sdk_bedrockruntime::Client,
+    model: &ModelId,
+    system: Option<&str>,
+    prompt: &str,
+    params: &TestParams,
+) -> Result<TestAnswer, ServiceError> {
+    let message = Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::Text(prompt.to_string()))
+        .build()
+        .map_err(|e| ServiceError::new(FailureKind::Invalid, "Converse", e.to_string()))?;
+    let mut config = InferenceConfiguration::builder().max_tokens(params.max_tokens.clamp(1, i32::MAX as u32) as i32);
+    if let Some(t) = params.temperature {
+        config = config.temperature(t as f32);
+    }
+    if let Some(p) = params.top_p {
+        config = config.top_p(p as f32);
+    }
+    let mut request = client.converse().model_id(model.as_str()).messages(message).inference_config(config.build());
+    if let Some(system) = system.filter(|s| !s.trim().is_empty()) {
+        request = request.system(SystemContentBlock::Text(system.to_string()));
+    }
+    let answer = request.send().await.map_err(|e| service_error("Converse", e))?;
+    let text = answer
+        .output()
+        .and_then(|o| o.as_message().ok())
+        .map(|m| m.content().iter().filter_map(|c| c.as_text().ok()).cloned().collect::<Vec<_>>().join(""))
+        .unwrap_or_default();
+    let (input_tokens, output_tokens) =
+        answer.usage().map_or((0, 0), |u| (u.input_tokens().max(0) as u64, u.output_tokens().max(0) as u64));
+    let on_demand_usd = PriceTable::bundled()
+        .lookup(model)
+        .map(|p| (input_tokens as f64 * p.input + output_tokens as f64 * p.output) / 1_000_000.0);
+    Ok(TestAnswer {
+        answer: text,
+        input_tokens,
+        output_tokens,
+        stop_reason: answer.stop_reason().as_str().to_string(),
+        latency_ms: answer.metrics().map_or(0, |m| m.latency_ms().max(0) as u64),
+        on_demand_usd,
+    })
+}
