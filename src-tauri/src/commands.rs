@@ -10,14 +10,14 @@ use batch_app::sheet_pages::{SheetSummary, SheetTable};
 use batch_aws::environment::AccessOptions;
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
 use batch_aws::studio::{
-    AccessForm, AccessView, ConnectionInfo, ResultsOverview, RunRow, Studio, SubmitForm, TestRowForm, TestRowView,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, ModelList, ResultsOverview, RunRow, Studio, SubmitForm,
+    TestRowForm, TestRowView,
 };
 use batch_core::limits::Limits;
 use batch_core::model::ModelId;
 use batch_core::prepare::{Preview, PreviewRequest, preview};
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::sheet::SheetOptions;
-use serde::Serialize;
 use tauri::State;
 
 /// What the commands share: the session, the open sheet's page cache and the remembered settings.
@@ -41,29 +41,10 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Answer<T> + Send + '
     tauri::async_runtime::spawn_blocking(work).await.map_err(|e| format!("internal error: {e}"))?
 }
 
-/// What the window shows about this build.
-#[derive(Debug, Serialize)]
-pub struct AppInfo {
-    /// The app's version.
-    pub version: &'static str,
-    /// The date of the bundled price table.
-    pub prices_as_of: String,
-    /// How many models the bundled price table covers.
-    pub priced_models: usize,
-    /// The app's folder (history, sandbox, runs).
-    pub home: String,
-}
-
 /// Describes this build (version and bundled data).
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    let prices = PriceTable::bundled();
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
-        prices_as_of: prices.as_of,
-        priced_models: prices.models.len(),
-        home: state.studio.home().display().to_string(),
-    }
+    AppInfo::of(&state.studio)
 }
 
 /// The named AWS profiles, with regions and SSO sign-in state.
@@ -142,15 +123,6 @@ pub async fn models(state: State<'_, AppState>) -> Answer<ModelList> {
             note: Some(format!("the bundled model list is shown: the account's could not be listed ({error})")),
         }),
     }
-}
-
-/// The Model step's choices, and why they are the bundled ones when they are.
-#[derive(Debug, Serialize)]
-pub struct ModelList {
-    /// Models and profiles.
-    pub models: Vec<batch_aws::models::ModelChoice>,
-    /// Set when the list is the bundled one.
-    pub note: Option<String>,
 }
 
 /// Sends one rendered row through an on-demand Converse call.

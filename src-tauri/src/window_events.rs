@@ -3,26 +3,11 @@
 
 use batch_app::lifecycle::Event;
 use batch_app::settings::Settings;
-use batch_aws::studio::{RunOutcome, StudioEvents};
-use serde::Serialize;
+use batch_aws::studio::{RunBytesMessage, RunEventMessage, RunOutcome, StudioEvents};
 use tauri::{AppHandle, Emitter, Manager, WebviewWindow, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::commands::AppState;
-
-/// A run's event as the window receives it (`run-event`).
-#[derive(Serialize, Clone)]
-struct RunEvent<'a> {
-    run: &'a str,
-    event: &'a Event,
-}
-
-/// Bytes moved for a run (`run-bytes`).
-#[derive(Serialize, Clone)]
-struct RunBytes<'a> {
-    run: &'a str,
-    bytes: u64,
-}
 
 /// Forwards the session's events to the window.
 pub struct WindowEvents {
@@ -38,11 +23,11 @@ impl WindowEvents {
 
 impl StudioEvents for WindowEvents {
     fn run_event(&self, run: &str, event: &Event) {
-        let _ = self.app.emit("run-event", RunEvent { run, event });
+        let _ = self.app.emit("run-event", RunEventMessage { run: run.to_string(), event: event.clone() });
     }
 
     fn run_bytes(&self, run: &str, bytes: u64) {
-        let _ = self.app.emit("run-bytes", RunBytes { run, bytes });
+        let _ = self.app.emit("run-bytes", RunBytesMessage { run: run.to_string(), bytes });
     }
 
     fn run_ended(&self, run: &str, outcome: &RunOutcome) {

@@ -48,6 +48,7 @@ pub enum ResultsTableError {
 
 /// Which rows a page shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowFilter {
     /// Only rows with this status (`succeeded`, `failed`, `missing`).
     pub status: Option<String>,
@@ -57,6 +58,7 @@ pub struct RowFilter {
 
 /// One page of rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResultsPage {
     /// Rows matching the filter, in all.
     pub matching: u64,
@@ -66,6 +68,7 @@ pub struct ResultsPage {
 
 /// Counts of rows by status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusCounts {
     /// Rows that succeeded.
     pub succeeded: u64,
@@ -77,6 +80,7 @@ pub struct StatusCounts {
 
 /// A bar of the token histogram: rows whose output tokens fall in `from..=to`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenBin {
     /// Lowest token count of the bin.
     pub from: u64,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// How a filter compares a column's cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FilterOp {
     /// The cell contains the text (ignoring case).
     Contains,
@@ -22,6 +23,7 @@ pub enum FilterOp {
 /// The rows to send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RowSelection {
     /// Every row.
     All,

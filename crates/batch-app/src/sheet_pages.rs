@@ -28,6 +28,7 @@ pub enum SheetPagesError {
 /// What a column holds, judged from its non-empty cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ColumnKind {
     /// Every non-empty cell is a number.
     Number,
@@ -43,6 +44,7 @@ pub enum ColumnKind {
 
 /// One column of the summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ColumnSummary {
     /// Its header.
     pub name: String,
@@ -54,6 +56,7 @@ pub struct ColumnSummary {
 
 /// A sheet as the wizard first shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SheetSummary {
     /// File, format, worksheet, delimiter and headers.
     pub meta: SheetMeta,

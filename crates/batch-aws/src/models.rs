@@ -14,6 +14,7 @@ use crate::failure::service_error;
 
 /// A model or inference profile as the Model step lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelChoice {
     /// The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
     pub id: String,
@@ -90,6 +91,7 @@ pub fn bundled_models() -> Vec<ModelChoice> {
 
 /// What one on-demand call answered.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestAnswer {
     /// The answer's text.
     pub answer: String,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// One profile as the Connect step lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProfileInfo {
     /// Its name.
     pub name: String,

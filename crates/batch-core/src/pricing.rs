@@ -13,6 +13,7 @@ const BUNDLED: &str = include_str!("../data/prices.json");
 
 /// Prices of one model in USD per 1,000,000 tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelPrice {
     /// On-demand input price.
     pub input: f64,
@@ -85,6 +86,7 @@ impl PriceTable {
 
 /// Estimated cost of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CostEstimate {
     /// Estimated input tokens.
     pub input_tokens: u64,

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { ResultsOverview, RowFilter, RunRow } from "../backend";
+import type { ResultsOverview, RowFilter, RunRow, SummaryView } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
 import { usd } from "./ModelStep";
@@ -125,7 +125,8 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     }
   }
 
-  const summary = overview?.summary;
+  // The summary saved at fetch time (free-form JSON); only what is shown is read.
+  const summary = (overview?.summary ?? null) as SummaryView | null;
   const unfinished = overview ? overview.counts.failed + overview.counts.missing : 0;
   return (
     <section aria-labelledby="results-title" className="fill">

@@ -49,6 +49,7 @@ impl std::fmt::Display for RunId {
 /// Where a run is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RunState {
     /// Parts are being uploaded.
     Uploading,

@@ -8,6 +8,7 @@ use crate::history::JobCounts;
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Event {
     /// A part's upload starts (or resumes).
     UploadStarted {
@@ -41,6 +42,7 @@ pub enum Event {
         /// Its ARN.
         job_arn: String,
         /// Status.
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         status: JobStatus,
         /// The service's message.
         message: Option<String>,

@@ -12,6 +12,7 @@ use crate::connection::{SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
 
 /// The job whose access is checked.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccessForm {
     /// The service role (the sandbox's when empty there).
     pub role_arn: Option<String>,
@@ -27,6 +28,7 @@ pub struct AccessForm {
 
 /// Pasted policy documents (JSON text).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccessDocuments {
     /// The role's trust policy.
     pub trust: String,
@@ -38,6 +40,7 @@ pub struct AccessDocuments {
 
 /// What the Access step shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccessView {
     /// The checks and the verdict.
     pub report: AccessReport,

@@ -5,6 +5,7 @@
 mod access;
 mod model;
 mod runs;
+mod window;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use serde::Serialize;
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use model::{TestRowForm, TestRowView};
 pub use runs::{ResultsOverview, RunOutcome, RunRow, SubmitForm};
+pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};
 
 use crate::connection::Connection;
 use crate::environment::AccessOptions;
@@ -35,6 +37,7 @@ pub trait StudioEvents: Send + Sync {
 
 /// Where the session's calls go.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectionInfo {
     /// True for the offline sandbox (a simulation).
     pub sandbox: bool,

@@ -12,6 +12,7 @@ use crate::models::{ModelChoice, TestAnswer, TestParams, converse_once, list_mod
 
 /// One row to send on demand.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestRowForm {
     /// The sheet.
     pub sheet: PathBuf,
@@ -35,6 +36,7 @@ pub struct TestRowForm {
 
 /// The test's prompt and answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestRowView {
     /// The row sent.
     pub row: u64,

@@ -30,6 +30,7 @@ const TABLE_FILE: &str = "results.db";
 
 /// Everything the wizard gathered for a run.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SubmitForm {
     /// The sheet.
     pub sheet: PathBuf,
@@ -67,6 +68,7 @@ pub struct SubmitForm {
 
 /// A run as the Jobs step lists it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunRow {
     /// Run id.
     pub id: String,
@@ -100,6 +102,7 @@ pub struct RunRow {
 
 /// How a run ended.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunOutcome {
     /// The run (the original of a retry chain once fetched).
     pub run: String,
@@ -111,6 +114,7 @@ pub struct RunOutcome {
 
 /// What the Results step shows beside the table.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResultsOverview {
     /// The run shown (the original of a retry chain).
     pub run: String,

@@ -35,6 +35,7 @@ pub struct AccessPolicies {
 /// A check's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CheckStatus {
     /// Fine.
     Pass,
@@ -48,6 +49,7 @@ pub enum CheckStatus {
 
 /// One check's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckResult {
     /// The fixed id, e.g. `caller.pass_role`.
     pub id: String,
@@ -61,6 +63,7 @@ pub struct CheckResult {
     pub fix: Option<String>,
     /// AWS's own answer (IAM policy simulator), when it was asked.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub aws_simulator: Option<String>,
     /// The requests the check evaluated, so the same can be put to AWS's policy simulator.
     #[serde(skip)]
@@ -105,6 +108,7 @@ pub struct CheckRequest {
 /// The overall verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Verdict {
     /// Every check passes.
     Pass,
@@ -116,6 +120,7 @@ pub enum Verdict {
 
 /// Every check's result and the verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccessReport {
     /// The verdict.
     pub verdict: Verdict,

@@ -11,6 +11,7 @@ use super::ImportError;
 /// The file formats a sheet can be read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SheetFormat {
     /// Delimited text (CSV, TSV, semicolon- or pipe-separated).
     Csv,

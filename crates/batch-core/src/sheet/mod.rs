@@ -37,6 +37,7 @@ pub struct SheetOptions {
 
 /// What was opened: the file, its format, the chosen worksheet or delimiter and the header row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SheetMeta {
     /// The file the rows come from.
     pub path: PathBuf,

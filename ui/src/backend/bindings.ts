@@ -1,0 +1,767 @@
+// Generated from the Rust types by tests/ts_bindings.rs (ts-rs); do not edit.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p e2e-tests --test ts_bindings
+// Integers are `number`: they travel as JSON numbers (all below 2^53), which JavaScript reads as numbers.
+
+export type AppInfo = { 
+/**
+ * The app's version.
+ */
+version: string, 
+/**
+ * The date of the bundled price table.
+ */
+prices_as_of: string, 
+/**
+ * How many models the bundled price table covers.
+ */
+priced_models: number, 
+/**
+ * The app's folder (history, sandbox, runs).
+ */
+home: string, };
+
+export type ProfileInfo = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its region, when set.
+ */
+region: string | null, 
+/**
+ * True for an IAM Identity Center (SSO) profile.
+ */
+sso: boolean, 
+/**
+ * For SSO profiles: true when a cached sign-in is still valid, false when it expired or none exists.
+ */
+signed_in: boolean | null, 
+/**
+ * What to do before connecting, when something is needed.
+ */
+hint: string | null, };
+
+export type ConnectionInfo = { 
+/**
+ * True for the offline sandbox (a simulation).
+ */
+sandbox: boolean, 
+/**
+ * The caller's ARN.
+ */
+caller: string, 
+/**
+ * The account.
+ */
+account: string, 
+/**
+ * The region.
+ */
+region: string, 
+/**
+ * The profile used, when one was named.
+ */
+profile: string | null, 
+/**
+ * Why the sandbox was chosen, when it was.
+ */
+reason: string | null, };
+
+export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
+
+export type SheetMeta = { 
+/**
+ * The file the rows come from.
+ */
+path: string, 
+/**
+ * The detected format.
+ */
+format: SheetFormat, 
+/**
+ * The worksheet read, for workbooks.
+ */
+sheet: string | null, 
+/**
+ * The delimiter used, for CSV.
+ */
+delimiter: number | null, 
+/**
+ * Column names in file order; unique and non-empty.
+ */
+headers: Array<string>, };
+
+export type ColumnKind = "number" | "date" | "boolean" | "text" | "empty";
+
+export type ColumnSummary = { 
+/**
+ * Its header.
+ */
+name: string, 
+/**
+ * What it holds.
+ */
+kind: ColumnKind, 
+/**
+ * Empty cells.
+ */
+empty_cells: number, };
+
+export type SheetSummary = { 
+/**
+ * File, format, worksheet, delimiter and headers.
+ */
+meta: SheetMeta, 
+/**
+ * The worksheets of a workbook (empty for single-table formats).
+ */
+sheets: Array<string>, 
+/**
+ * Data rows.
+ */
+rows: number, 
+/**
+ * The columns.
+ */
+columns: Array<ColumnSummary>, };
+
+export type FilterOp = "contains" | "equals" | "not_empty";
+
+export type RowSelection = { "kind": "all" } | { "kind": "first", 
+/**
+ * How many.
+ */
+count: number, } | { "kind": "filter", 
+/**
+ * The column's header.
+ */
+column: string, 
+/**
+ * The comparison.
+ */
+op: FilterOp, 
+/**
+ * The text compared with (unused for `not_empty`).
+ */
+value: string, };
+
+export type Preview = { 
+/**
+ * The row shown.
+ */
+row: number, 
+/**
+ * Its rendered prompt.
+ */
+prompt: string, 
+/**
+ * Its rendered system prompt.
+ */
+system: string | null, 
+/**
+ * Estimated input tokens of this row.
+ */
+row_tokens: number, 
+/**
+ * Data rows in the sheet.
+ */
+rows: number, 
+/**
+ * Estimated input tokens of all rows.
+ */
+total_tokens: number, 
+/**
+ * Smallest per-row estimate.
+ */
+min_row_tokens: number, 
+/**
+ * Largest per-row estimate.
+ */
+max_row_tokens: number, 
+/**
+ * Columns the templates use.
+ */
+columns_used: Array<string>, };
+
+export type ModelPrice = { 
+/**
+ * On-demand input price.
+ */
+input: number, 
+/**
+ * On-demand output price.
+ */
+output: number, 
+/**
+ * Batch input price; half of on-demand when absent.
+ */
+batch_input?: number | null, 
+/**
+ * Batch output price; half of on-demand when absent.
+ */
+batch_output?: number | null, };
+
+export type CostEstimate = { 
+/**
+ * Estimated input tokens.
+ */
+input_tokens: number, 
+/**
+ * Output tokens if every record used `max_tokens` (an upper bound).
+ */
+max_output_tokens: number, 
+/**
+ * Batch cost of the input tokens plus the upper-bound output, USD; `None` without a price.
+ */
+batch_usd: number | null, 
+/**
+ * The same at on-demand prices.
+ */
+on_demand_usd: number | null, 
+/**
+ * Batch cost of the input tokens alone (the lower bound), USD.
+ */
+batch_input_usd: number | null, 
+/**
+ * The price used, per 1M tokens.
+ */
+price: ModelPrice | null, 
+/**
+ * The price table's date.
+ */
+prices_as_of: string, 
+/**
+ * Why there is no cost, when there is none.
+ */
+note?: string | null, };
+
+export type ModelChoice = { 
+/**
+ * The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
+ */
+id: string, 
+/**
+ * Its display name.
+ */
+name: string, 
+/**
+ * Its provider.
+ */
+provider: string, 
+/**
+ * True for a cross-region inference profile.
+ */
+profile: boolean, 
+/**
+ * `ACTIVE` or `LEGACY`.
+ */
+lifecycle: string, 
+/**
+ * True when the bundled price table has a batch price for it (batch inference is known to work).
+ */
+batch_priced: boolean, };
+
+export type ModelList = { 
+/**
+ * Models and profiles.
+ */
+models: Array<ModelChoice>, 
+/**
+ * Set when the list is the bundled one.
+ */
+note: string | null, };
+
+export type TestRowForm = { 
+/**
+ * The sheet.
+ */
+sheet: string, 
+/**
+ * Its worksheet.
+ */
+worksheet: string | null, 
+/**
+ * The 1-based data row.
+ */
+row: number, 
+/**
+ * The prompt template.
+ */
+template: string, 
+/**
+ * The system prompt template.
+ */
+system: string | null, 
+/**
+ * The model or profile.
+ */
+model: string, 
+/**
+ * Most answer tokens.
+ */
+max_tokens: number, 
+/**
+ * Temperature.
+ */
+temperature: number | null, 
+/**
+ * Top-p.
+ */
+top_p: number | null, };
+
+export type TestAnswer = { 
+/**
+ * The answer's text.
+ */
+answer: string, 
+/**
+ * Input tokens, as the service counted them.
+ */
+input_tokens: number, 
+/**
+ * Output tokens.
+ */
+output_tokens: number, 
+/**
+ * Why generation stopped.
+ */
+stop_reason: string, 
+/**
+ * The service's latency.
+ */
+latency_ms: number, 
+/**
+ * What this call cost at on-demand prices, when the model is priced.
+ */
+on_demand_usd: number | null, };
+
+export type TestRowView = { 
+/**
+ * The row sent.
+ */
+row: number, 
+/**
+ * The rendered prompt.
+ */
+prompt: string, 
+/**
+ * The rendered system prompt.
+ */
+system: string | null, 
+/**
+ * The answer.
+ */
+answer: TestAnswer, 
+/**
+ * True when the stand-in model answered (sandbox).
+ */
+sandbox: boolean, };
+
+export type CheckStatus = "pass" | "fail" | "warn" | "unknown";
+
+export type CheckResult = { 
+/**
+ * The fixed id, e.g. `caller.pass_role`.
+ */
+id: string, 
+/**
+ * Its status.
+ */
+status: CheckStatus, 
+/**
+ * One plain sentence.
+ */
+summary: string, 
+/**
+ * Why: the deciding statements, or what could not be decided.
+ */
+detail: string, 
+/**
+ * What to change (a policy to copy), when something should change.
+ */
+fix: string | null, 
+/**
+ * AWS's own answer (IAM policy simulator), when it was asked.
+ */
+aws_simulator?: string, };
+
+export type Verdict = "pass" | "warn" | "fail";
+
+export type AccessReport = { 
+/**
+ * The verdict.
+ */
+verdict: Verdict, 
+/**
+ * The checks, in a fixed order.
+ */
+checks: Array<CheckResult>, };
+
+export type AccessDocuments = { 
+/**
+ * The role's trust policy.
+ */
+trust: string, 
+/**
+ * The role's permission policy.
+ */
+role: string, 
+/**
+ * The caller's policy.
+ */
+caller: string, };
+
+export type AccessForm = { 
+/**
+ * The service role (the sandbox's when empty there).
+ */
+role_arn: string | null, 
+/**
+ * Input prefix.
+ */
+input_uri: string | null, 
+/**
+ * Output prefix.
+ */
+output_uri: string | null, 
+/**
+ * The model or inference profile.
+ */
+model: string, 
+/**
+ * Policy documents to check instead of reading them from AWS.
+ */
+documents: AccessDocuments | null, };
+
+export type AccessView = { 
+/**
+ * The checks and the verdict.
+ */
+report: AccessReport, 
+/**
+ * Notes: where the policies came from, what could not be read.
+ */
+notes: Array<string>, 
+/**
+ * The least-privilege policies for this job, to copy or to start from.
+ */
+fixes: AccessDocuments, 
+/**
+ * True when the documents were pasted rather than read from AWS.
+ */
+offline: boolean, };
+
+export type SubmitForm = { 
+/**
+ * The sheet.
+ */
+sheet: string, 
+/**
+ * Its worksheet (workbooks).
+ */
+worksheet: string | null, 
+/**
+ * The rows to send.
+ */
+selection: RowSelection, 
+/**
+ * The prompt template.
+ */
+template: string, 
+/**
+ * The system prompt template, if any.
+ */
+system: string | null, 
+/**
+ * The model or inference profile.
+ */
+model: string, 
+/**
+ * `invoke_model` or `converse` (the family's default when absent).
+ */
+invocation: string | null, 
+/**
+ * Most answer tokens per row.
+ */
+max_tokens: number, 
+/**
+ * Sampling temperature.
+ */
+temperature: number | null, 
+/**
+ * Nucleus sampling.
+ */
+top_p: number | null, 
+/**
+ * The service role (the sandbox's when absent there).
+ */
+role_arn: string | null, 
+/**
+ * Input prefix.
+ */
+input_uri: string | null, 
+/**
+ * Output prefix.
+ */
+output_uri: string | null, 
+/**
+ * Job name (made from the sheet's name and the time when absent).
+ */
+job_name: string | null, 
+/**
+ * Job timeout, 24–168 hours.
+ */
+timeout_hours: number, 
+/**
+ * Job tags.
+ */
+tags: Array<[string, string]>, };
+
+export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
+
+export type RunRow = { 
+/**
+ * Run id.
+ */
+id: string, 
+/**
+ * Job name (base).
+ */
+job_name: string, 
+/**
+ * Model.
+ */
+model_id: string, 
+/**
+ * uploading, submitting, running, ended, fetched.
+ */
+state: RunState, 
+/**
+ * True for a sandbox run.
+ */
+sandbox: boolean, 
+/**
+ * When it was recorded.
+ */
+created_at: string, 
+/**
+ * The run it retries.
+ */
+retry_of: string | null, 
+/**
+ * Parts.
+ */
+parts: number, 
+/**
+ * Each job's status (`not submitted` before its create).
+ */
+statuses: Array<string>, 
+/**
+ * Records processed so far, over all jobs.
+ */
+processed: number, 
+/**
+ * Records in the run.
+ */
+total: number, 
+/**
+ * Seconds from recording to now (or to the last job update once ended).
+ */
+elapsed_seconds: number, 
+/**
+ * True while this session drives it.
+ */
+active: boolean, 
+/**
+ * True when its results can be shown.
+ */
+has_results: boolean, };
+
+export type StatusCounts = { 
+/**
+ * Rows that succeeded.
+ */
+succeeded: number, 
+/**
+ * Rows that failed.
+ */
+failed: number, 
+/**
+ * Rows with no output.
+ */
+missing: number, };
+
+export type RunOutcome = { 
+/**
+ * The run (the original of a retry chain once fetched).
+ */
+run: string, 
+/**
+ * Rows that succeeded, failed or are missing, when fetched.
+ */
+counts: StatusCounts | null, 
+/**
+ * Why it could not be followed or fetched.
+ */
+error: string | null, };
+
+export type Event = { "event": "upload_started", 
+/**
+ * 1-based part.
+ */
+part: number, 
+/**
+ * Its object.
+ */
+target: string, 
+/**
+ * Its size.
+ */
+bytes: number, } | { "event": "uploaded", 
+/**
+ * 1-based part.
+ */
+part: number, 
+/**
+ * False when the history already had it (nothing sent).
+ */
+sent: boolean, } | { "event": "job_created", 
+/**
+ * 1-based part.
+ */
+part: number, 
+/**
+ * Its ARN.
+ */
+job_arn: string, 
+/**
+ * True when the create was a repeat of an earlier, unconfirmed one (same token, same job).
+ */
+repeated: boolean, } | { "event": "job_status", 
+/**
+ * 1-based part.
+ */
+part: number, 
+/**
+ * Its ARN.
+ */
+job_arn: string, 
+/**
+ * Status.
+ */
+status: string, 
+/**
+ * The service's message.
+ */
+message: string | null, 
+/**
+ * Records processed so far, if reported.
+ */
+processed: number | null, 
+/**
+ * Records in the job, if reported.
+ */
+total: number | null, } | { "event": "waiting", 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * For how long.
+ */
+seconds: number, } | { "event": "downloaded", 
+/**
+ * The job's id.
+ */
+job_id: string, 
+/**
+ * Files.
+ */
+files: number, 
+/**
+ * Bytes.
+ */
+bytes: number, };
+
+export type RunEventMessage = { 
+/**
+ * The run.
+ */
+run: string, 
+/**
+ * What happened.
+ */
+event: Event, };
+
+export type RunBytesMessage = { 
+/**
+ * The run.
+ */
+run: string, 
+/**
+ * Bytes uploaded or downloaded since the last message.
+ */
+bytes: number, };
+
+export type TokenBin = { 
+/**
+ * Lowest token count of the bin.
+ */
+from: number, 
+/**
+ * Highest token count of the bin.
+ */
+to: number, 
+/**
+ * Rows in it.
+ */
+rows: number, };
+
+export type ResultsOverview = { 
+/**
+ * The run shown (the original of a retry chain).
+ */
+run: string, 
+/**
+ * True for sandbox output (a stand-in model).
+ */
+sandbox: boolean, 
+/**
+ * Column names: input columns, then result columns.
+ */
+columns: Array<string>, 
+/**
+ * Rows by status.
+ */
+counts: StatusCounts, 
+/**
+ * Output tokens per row, binned.
+ */
+output_tokens: Array<TokenBin>, 
+/**
+ * The join's summary (tokens, cost, warnings) as saved when fetched.
+ */
+summary: JsonValue, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type RowFilter = { 
+/**
+ * Only rows with this status (`succeeded`, `failed`, `missing`).
+ */
+status: string | null, 
+/**
+ * Only rows with this text in any cell (case-insensitive for ASCII letters).
+ */
+search: string | null, };
+
+export type ResultsPage = { 
+/**
+ * Rows matching the filter, in all.
+ */
+matching: number, 
+/**
+ * The rows: their 1-based input row number and their cells (input columns, then result columns).
+ */
+rows: Array<[number, Array<string>]>, };
