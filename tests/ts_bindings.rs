@@ -37,6 +37,8 @@ fn declarations() -> String {
         studio::AccessDocuments::decl(),
         studio::AccessForm::decl(),
         studio::AccessView::decl(),
+        batch_aws::s3_browse::S3Entry::decl(),
+        batch_aws::s3_browse::S3Listing::decl(),
         studio::SubmitForm::decl(),
         history::RunState::decl(),
         studio::RunRow::decl(),

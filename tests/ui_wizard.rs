@@ -118,6 +118,13 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
 
     // 6. Submit.
     app.click("#step-submit");
+    // Browse S3 for the input location: the buckets, then a bucket.
+    app.click("#browse-input");
+    app.wait_for_text(".s3-entries", "sandbox-output");
+    app.click(".s3-entries li:first-child button");
+    app.wait_for_text(".s3-browser", "s3://sandbox-input/");
+    app.click("#s3-use");
+    assert_eq!(app.value("#input-uri"), "s3://sandbox-input/");
     app.type_into("#job-name", "reviews-e2e");
     app.type_into("#tags", "team=analytics");
     app.click("#submit-run");

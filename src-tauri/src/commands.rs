@@ -9,6 +9,7 @@ use batch_app::settings::Settings;
 use batch_app::sheet_pages::{SheetSummary, SheetTable};
 use batch_aws::environment::AccessOptions;
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
+use batch_aws::s3_browse::S3Listing;
 use batch_aws::studio::{
     AccessForm, AccessView, AppInfo, ConnectionInfo, ModelList, ResultsOverview, RunRow, Studio, SubmitForm,
     TestRowForm, TestRowView,
@@ -148,6 +149,12 @@ pub fn job_plan(rows: u64) -> Vec<u64> {
 #[tauri::command]
 pub async fn check_access(state: State<'_, AppState>, form: AccessForm) -> Answer<AccessView> {
     state.studio.check_access(&form).await.map_err(text)
+}
+
+/// The buckets (empty location) or one folder level of S3.
+#[tauri::command]
+pub async fn browse_s3(state: State<'_, AppState>, location: String) -> Answer<S3Listing> {
+    state.studio.browse_s3(&location).await.map_err(text)
 }
 
 /// Prepares and submits a run; it is then followed in the background.

@@ -43,6 +43,7 @@ fn main() {
             commands::estimate,
             commands::job_plan,
             commands::check_access,
+            commands::browse_s3,
             commands::submit,
             commands::runs,
             commands::stop_run,

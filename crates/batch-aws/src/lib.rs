@@ -10,6 +10,7 @@ pub mod identity;
 pub mod models;
 pub mod profiles;
 pub mod quotas;
+pub mod s3_browse;
 pub mod s3_transfer;
 pub mod s3_upload;
 pub mod studio;

@@ -25,6 +25,11 @@ impl S3Transfer {
     pub fn new(client: Client, settings: UploadSettings) -> Self {
         Self { client, settings }
     }
+
+    /// The S3 client (for browsing).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
 }
 
 fn upload_failure(error: UploadError) -> ServiceError {

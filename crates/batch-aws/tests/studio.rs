@@ -250,3 +250,48 @@ async fn models_are_listed_and_one_row_is_tested_through_converse() {
     let error = studio.test_row(test).await.err().unwrap();
     assert!(error.to_string().contains("99"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_is_browsed_and_a_running_job_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sheet(dir.path(), 300);
+    let events = Arc::new(Recorded::default());
+    let studio = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+    // A slow job (the sandbox's fault tag), stopped while it runs.
+    let slow = vec![("emulator-fault".to_string(), "slow".to_string())];
+    let mut slow_form = form(input, RowSelection::All, slow);
+    slow_form.job_name = Some("tickets-slow".into());
+    let row = studio.submit(slow_form).await.unwrap();
+    let mut stopped = None;
+    for _ in 0..200 {
+        let listed = &studio.runs().unwrap()[0];
+        if listed.statuses.iter().any(|s| s != "not submitted") {
+            stopped = Some(studio.stop(&row.id).await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(stopped.is_some(), "the job was created");
+    let outcome = events.wait_for_end(1).await;
+    let counts = outcome.counts.expect("a stopped run is fetched too");
+    assert_eq!(counts.succeeded + counts.failed + counts.missing, 300, "every row is accounted for");
+    assert!(counts.missing > 0, "{counts:?}");
+    let statuses = &studio.runs().unwrap()[0].statuses;
+    assert!(statuses.iter().all(|s| s == "Stopped"), "{statuses:?}");
+
+    // The buckets, then one level at a time; the part uploaded for the run is there.
+    let top = studio.browse_s3("").await.unwrap();
+    let names: Vec<&str> = top.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["sandbox-input", "sandbox-output"]);
+    let batch = studio.browse_s3("s3://sandbox-input/batch").await.unwrap();
+    assert_eq!(batch.location, "s3://sandbox-input/batch/");
+    assert_eq!(batch.parent.as_deref(), Some("s3://sandbox-input/"));
+    let run_folder = batch.entries.iter().find(|e| e.name == row.id).expect("the run's folder");
+    assert!(run_folder.folder);
+    let parts = studio.browse_s3(&run_folder.uri).await.unwrap();
+    let part = parts.entries.iter().find(|e| !e.folder).expect("the uploaded part");
+    assert!(part.name.ends_with(".jsonl") && part.size.is_some_and(|s| s > 0), "{part:?}");
+    let error = studio.browse_s3("s3://no-such-bucket/").await.err().unwrap();
+    assert!(error.to_string().contains("no-such-bucket") || error.to_string().contains("NoSuchBucket"), "{error}");
+}

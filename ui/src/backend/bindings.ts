@@ -452,6 +452,42 @@ fixes: AccessDocuments,
  */
 offline: boolean, };
 
+export type S3Entry = { 
+/**
+ * Its location (`s3://bucket/prefix/` for folders).
+ */
+uri: string, 
+/**
+ * What to show: the bucket, folder or file name.
+ */
+name: string, 
+/**
+ * True for buckets and folders.
+ */
+folder: boolean, 
+/**
+ * The object's size.
+ */
+size: number | null, };
+
+export type S3Listing = { 
+/**
+ * The location listed (empty for the list of buckets).
+ */
+location: string, 
+/**
+ * The level above, when there is one.
+ */
+parent: string | null, 
+/**
+ * Folders first, then objects.
+ */
+entries: Array<S3Entry>, 
+/**
+ * True when there were more than were listed.
+ */
+truncated: boolean, };
+
 export type SubmitForm = { 
 /**
  * The sheet.

@@ -21,6 +21,7 @@ import type {
   RunEvent,
   RunOutcome,
   RunRow,
+  S3Listing,
   SheetSummary,
   SubmitForm,
   TestRowForm,
@@ -88,6 +89,11 @@ export function jobPlan(rows: number): Promise<number[]> {
 /** The access check of the job about to be submitted. */
 export function checkAccess(form: AccessForm): Promise<AccessView> {
   return invoke<AccessView>("check_access", { form });
+}
+
+/** The buckets (empty location) or one folder level of S3. */
+export function browseS3(location: string): Promise<S3Listing> {
+  return invoke<S3Listing>("browse_s3", { location });
 }
 
 /** Prepares and submits a run; it is then followed in the background. */

@@ -3,6 +3,7 @@
 //! when a run ends, and the access check. The Tauri shell calls these methods in a line or two each.
 
 mod access;
+mod locations;
 mod model;
 mod runs;
 mod window;
