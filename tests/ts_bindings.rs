@@ -22,6 +22,7 @@ fn declarations() -> String {
         sheet::SheetSummary::decl(),
         rows::FilterOp::decl(),
         rows::RowSelection::decl(),
+        sheet::RenderedPrompt::decl(),
         prepare::Preview::decl(),
         pricing::ModelPrice::decl(),
         pricing::CostEstimate::decl(),

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::settings::Settings;
-use batch_app::sheet_pages::{SheetSummary, SheetTable};
+use batch_app::sheet_pages::{RenderedPrompt, SheetSummary, SheetTable};
 use batch_aws::environment::AccessOptions;
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
 use batch_aws::s3_browse::S3Listing;
@@ -90,6 +90,19 @@ pub async fn open_sheet(state: State<'_, AppState>, path: String, sheet: Option<
 pub fn sheet_rows(state: State<'_, AppState>, offset: u64, limit: u64) -> Answer<Vec<Vec<String>>> {
     let sheet = state.sheet.lock().map_err(text)?;
     sheet.as_ref().ok_or("no sheet is open; open one in the Data step")?.page(offset, limit).map_err(text)
+}
+
+/// One row's prompt, rendered from the open sheet's cache (fast, whatever the sheet's size).
+#[tauri::command]
+pub fn render_row(
+    state: State<'_, AppState>,
+    template: String,
+    system: Option<String>,
+    row: u64,
+) -> Answer<RenderedPrompt> {
+    let sheet = state.sheet.lock().map_err(text)?;
+    let table = sheet.as_ref().ok_or("no sheet is open; open one in the Data step")?;
+    table.render(&template, system.as_deref().filter(|s| !s.trim().is_empty()), row.max(1)).map_err(text)
 }
 
 /// The rendered prompt of one row and token estimates for the sheet.

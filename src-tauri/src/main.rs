@@ -37,6 +37,7 @@ fn main() {
             commands::connect,
             commands::open_sheet,
             commands::sheet_rows,
+            commands::render_row,
             commands::preview_prompt,
             commands::models,
             commands::test_row,

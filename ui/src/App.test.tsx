@@ -9,6 +9,8 @@ vi.mock("./backend", () => ({
   loadChoices: vi.fn(async () => ({ maxTokens: 300 })),
   rememberChoices: vi.fn(async () => undefined),
   onRunEnded: vi.fn(async () => () => undefined),
+  onRunEvent: vi.fn(async () => () => undefined),
+  onRunBytes: vi.fn(async () => () => undefined),
   onFileDrop: vi.fn(async () => () => undefined),
   jobPlan: vi.fn(async (rows: number) => [rows]),
   openSheet: vi.fn(async (path: string) => ({
@@ -26,6 +28,7 @@ vi.mock("./backend", () => ({
     min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"],
   })),
   pickSheet: vi.fn(async () => null),
+  renderRow: vi.fn(async (template: string) => ({ row: 1, prompt: template.replace("{{review}}", "great"), system: null, tokens: 5 })),
   models: vi.fn(async () => ({
     models: [
       { id: "amazon.nova-lite-v1:0", name: "Nova Lite", provider: "Amazon", profile: false, lifecycle: "ACTIVE", batch_priced: true },
@@ -77,7 +80,8 @@ describe("the wizard", () => {
     fireEvent.change(editor, { target: { value: "Rate {{rev", selectionStart: 10 } });
     fireEvent.keyDown(editor, { key: "Enter" });
     expect(editor.value).toBe("Rate {{review}}");
-    expect(screen.getByText(/~15 for/)).toBeTruthy();
+    // The row renders first (from the cache); the estimate over every row follows.
+    await screen.findByText(/~15 for all 3 rows/, {}, { timeout: 2000 });
     fireEvent.click(screen.getByRole("button", { name: /Model/ }));
     await screen.findByRole("option", { name: "amazon.nova-lite-v1:0 — Nova Lite" });
     fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });

@@ -180,7 +180,9 @@ export function App() {
         {step === "access" && connection && (
           <AccessStep sandbox={connection.sandbox} model={choices.model} target={choices.target} onTarget={(t) => choose("target", t)} />
         )}
-        {step === "submit" && connection && summary && (
+        {/* Kept mounted while another step shows, so an upload in progress and its progress survive. */}
+        {connection && summary && (
+          <div hidden={step !== "submit"} className={step === "submit" ? "fill" : undefined}>
           <SubmitStep
             sandbox={connection.sandbox}
             target={choices.target}
@@ -200,6 +202,7 @@ export function App() {
             onSubmitted={() => undefined}
             onOpenJobs={() => setStep("jobs")}
           />
+          </div>
         )}
         {step === "jobs" && (
           <JobsStep

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use batch_core::prepare::{PrepareError, PromptBuffers, Prompts};
 use batch_core::sheet::{ImportError, Row, SheetMeta, SheetOptions, open_sheet, sheet_names};
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -127,6 +128,21 @@ fn summarize_with(
 pub struct SheetTable {
     path: PathBuf,
     db: Connection,
+    headers: Vec<String>,
+}
+
+/// One row's prompt, rendered from the cache (no pass over the sheet).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderedPrompt {
+    /// The 1-based row.
+    pub row: u64,
+    /// Its prompt.
+    pub prompt: String,
+    /// Its system prompt.
+    pub system: Option<String>,
+    /// Its estimated input tokens.
+    pub tokens: u64,
 }
 
 impl SheetTable {
@@ -159,7 +175,8 @@ impl SheetTable {
             summary
         };
         tx.commit().map_err(failed)?;
-        Ok((summary, Self { path: cache.to_path_buf(), db }))
+        let headers = summary.meta.headers.clone();
+        Ok((summary, Self { path: cache.to_path_buf(), db, headers }))
     }
 
     /// Rows `offset..offset + limit` (0-based, data rows only), each as its cells.
@@ -175,6 +192,34 @@ impl SheetTable {
         }
         Ok(rows)
     }
+}
+
+impl SheetTable {
+    /// Renders the templates for 1-based `row` from the cached cells.
+    pub fn render(&self, template: &str, system: Option<&str>, row: u64) -> Result<RenderedPrompt, RenderError> {
+        let prompts = Prompts::compile(&self.headers, template, system)?;
+        let cells = self.page(row.saturating_sub(1), 1)?.pop().ok_or(RenderError::NoSuchRow { row })?;
+        let mut buffers = PromptBuffers::default();
+        let (prompt, system, tokens) = prompts.render(&Row::from_cells(row, cells), &mut buffers)?;
+        Ok(RenderedPrompt { row, prompt: prompt.to_string(), system: system.map(str::to_string), tokens })
+    }
+}
+
+/// Why a row could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The template does not fit the sheet.
+    #[error(transparent)]
+    Template(#[from] PrepareError),
+    /// The cache could not be read.
+    #[error(transparent)]
+    Cache(#[from] SheetPagesError),
+    /// No such row.
+    #[error("row {row} is not in the sheet; pick a row between 1 and the row count")]
+    NoSuchRow {
+        /// The row asked for.
+        row: u64,
+    },
 }
 
 /// Rows `offset..offset + limit` (0-based, data rows only), each as its cells, read from the sheet itself.
@@ -233,5 +278,11 @@ mod tests {
                 "page {offset}+{limit}"
             );
         }
+        let rendered = table.render("Note: {{note}} ({{id}})", Some("Be brief."), 21).unwrap();
+        assert_eq!(rendered.prompt, "Note: text, \"quoted\" (21)");
+        assert_eq!(rendered.system.as_deref(), Some("Be brief."));
+        assert!(rendered.tokens > 0);
+        assert!(table.render("{{nope}}", None, 1).unwrap_err().to_string().contains("nope"));
+        assert!(table.render("{{id}}", None, 26).unwrap_err().to_string().contains("row 26"));
     }
 }

@@ -146,6 +146,24 @@ op: FilterOp,
  */
 value: string, };
 
+export type RenderedPrompt = { 
+/**
+ * The 1-based row.
+ */
+row: number, 
+/**
+ * Its prompt.
+ */
+prompt: string, 
+/**
+ * Its system prompt.
+ */
+system: string | null, 
+/**
+ * Its estimated input tokens.
+ */
+tokens: number, };
+
 export type Preview = { 
 /**
  * The row shown.

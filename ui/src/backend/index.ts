@@ -14,6 +14,7 @@ import type {
   ModelList,
   Preview,
   ProfileInfo,
+  RenderedPrompt,
   ResultsOverview,
   ResultsPage,
   RowFilter,
@@ -55,7 +56,12 @@ export function sheetRows(offset: number, limit: number): Promise<string[][]> {
   return invoke<string[][]>("sheet_rows", { offset, limit });
 }
 
-/** Renders one row's prompt and estimates tokens. */
+/** One row's prompt, rendered from the open sheet's cache (fast at any size). */
+export function renderRow(template: string, system: string | null, row: number): Promise<RenderedPrompt> {
+  return invoke<RenderedPrompt>("render_row", { template, system, row });
+}
+
+/** Renders one row's prompt and estimates the tokens of every row (reads the whole sheet). */
 export function previewPrompt(args: {
   path: string;
   sheet: string | null;

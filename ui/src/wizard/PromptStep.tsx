@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import * as backend from "../backend";
-import type { Preview, SheetSummary } from "../backend";
+import type { Preview, RenderedPrompt, SheetSummary } from "../backend";
 import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
 
 export { placeholders } from "../prompt/template";
@@ -25,6 +25,7 @@ export interface PromptStepProps {
 export function PromptStep(props: PromptStepProps) {
   const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, contextTokens } = props;
   const [preview, setPreview] = useState<Preview | null>(null);
+  const [rendered, setRendered] = useState<RenderedPrompt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
@@ -34,20 +35,37 @@ export function PromptStep(props: PromptStepProps) {
   const open = openPlaceholder(template, caret);
   const choices = open ? completions(columns, open.typed) : [];
 
+  // The selected row renders from the sheet's cache at once; the estimate over every row follows (it
+  // reads the whole sheet, which takes seconds at a million rows).
   useEffect(() => {
     if (!template.trim()) return;
     let alive = true;
+    const timer = setTimeout(() => {
+      backend
+        .renderRow(template, system || null, row + 1)
+        .then((r) => alive && (setRendered(r), setError(null)))
+        .catch((e) => alive && (setRendered(null), setError(backend.errorText(e))));
+    }, 60);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [template, system, row]);
+
+  useEffect(() => {
+    if (!template.trim()) return;
+    let alive = true;
+    setPreview(null);
     const timer = setTimeout(() => {
       backend
         .previewPrompt({ path: summary.meta.path, sheet: summary.meta.sheet, template, system: system || null, row: row + 1 })
         .then((p) => {
           if (!alive) return;
           setPreview(p);
-          setError(null);
           onTokens?.(p.total_tokens);
         })
-        .catch((e) => alive && (setPreview(null), setError(backend.errorText(e))));
-    }, 250);
+        .catch(() => undefined);
+    }, 500);
     return () => {
       alive = false;
       clearTimeout(timer);
@@ -148,14 +166,15 @@ export function PromptStep(props: PromptStepProps) {
           {" "}rendered
         </h3>
         {error && <p role="alert" className="error">{error}</p>}
-        {preview && (
+        {rendered && (
           <>
-            {preview.system && <pre className="rendered system" aria-label="Rendered system prompt">{preview.system}</pre>}
-            <pre id="rendered-prompt" className="rendered">{preview.prompt}</pre>
+            {rendered.system && <pre className="rendered system" aria-label="Rendered system prompt">{rendered.system}</pre>}
+            <pre id="rendered-prompt" className="rendered">{rendered.prompt}</pre>
             <p id="token-estimate" role="status">
-              ~{preview.row_tokens.toLocaleString()} tokens for this row · ~{preview.total_tokens.toLocaleString()} for
-              all {preview.rows.toLocaleString()} rows (from {preview.min_row_tokens.toLocaleString()} to{" "}
-              {preview.max_row_tokens.toLocaleString()} a row)
+              ~{rendered.tokens.toLocaleString()} tokens for this row ·{" "}
+              {preview
+                ? `~${preview.total_tokens.toLocaleString()} for all ${preview.rows.toLocaleString()} rows (from ${preview.min_row_tokens.toLocaleString()} to ${preview.max_row_tokens.toLocaleString()} a row)`
+                : "estimating all rows…"}
             </p>
           </>
         )}
