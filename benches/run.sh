@@ -20,6 +20,7 @@ for arg in "$@"; do
 done
 if ((run_criterion)); then
   cargo bench -p batch-core --bench pipeline
+  cargo bench -p batch-app --bench window_paging
 fi
 "$VENV/bin/python" benches/compare.py --bin target/release/bedrock-batch "${args[@]}"
 if ((run_upload)); then

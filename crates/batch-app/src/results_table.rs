@@ -192,47 +192,46 @@ impl ResultsTable {
     pub fn page(&self, filter: &RowFilter, offset: u64, limit: u64) -> Result<ResultsPage, ResultsTableError> {
         let pattern = filter.search.as_deref().filter(|s| !s.is_empty()).map(like_pattern);
         let status = filter.status.as_deref().filter(|s| !s.is_empty());
-        let matching: i64 = match (status, &pattern) {
-            (None, None) => self.remembered::<i64>("rows").map_or_else(
-                || self.db.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)),
-                Ok,
-            ),
-            _ => self.db.query_row(
-                "SELECT count(*) FROM rows WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR cells LIKE ?2 ESCAPE '\\')",
-                params![status, pattern],
-                |r| r.get(0),
-            ),
-        }
-        .map_err(self.sqlite())?;
         let limit = limit.min(1000) as i64;
-        let mut rows = Vec::new();
-        let mut push = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-            let idx: i64 = r.get(0)?;
-            let cells: String = r.get(1)?;
-            rows.push((idx as u64, serde_json::from_str(&cells).unwrap_or_default()));
-            Ok(())
+        // Only the conditions in use, so a status filter alone is answered from the (status, idx) index.
+        let (condition, values): (&str, Vec<&dyn rusqlite::ToSql>) = match (&status, &pattern) {
+            (None, None) => ("", Vec::new()),
+            (Some(status), None) => ("WHERE status = ?1", vec![status as &dyn rusqlite::ToSql]),
+            (None, Some(pattern)) => ("WHERE cells LIKE ?1 ESCAPE '\\'", vec![pattern as &dyn rusqlite::ToSql]),
+            (Some(status), Some(pattern)) => {
+                ("WHERE status = ?1 AND cells LIKE ?2 ESCAPE '\\'", vec![status as &dyn rusqlite::ToSql, pattern])
+            }
         };
-        if status.is_none() && pattern.is_none() {
+        let matching: i64 = match self.remembered::<i64>("rows").filter(|_| condition.is_empty()) {
+            Some(rows) => rows,
+            None => self
+                .db
+                .prepare_cached(&format!("SELECT count(*) FROM rows {condition}"))
+                .and_then(|mut q| q.query_row(values.as_slice(), |r| r.get(0)))
+                .map_err(self.sqlite())?,
+        };
+        let (sql, mut values) = if condition.is_empty() {
             // Row numbers are 1..=n without gaps: seek by key instead of skipping `offset` rows.
-            let mut query = self
-                .db
-                .prepare_cached("SELECT idx, cells FROM rows WHERE idx > ?1 ORDER BY idx LIMIT ?2")
-                .map_err(self.sqlite())?;
-            let mut found = query.query(params![offset as i64, limit]).map_err(self.sqlite())?;
-            while let Some(r) = found.next().map_err(self.sqlite())? {
-                push(r).map_err(self.sqlite())?;
-            }
+            ("SELECT idx, cells FROM rows WHERE idx > ?1 ORDER BY idx LIMIT ?2".to_string(), Vec::new())
         } else {
-            let mut query = self
-                .db
-                .prepare_cached(
-                    "SELECT idx, cells FROM rows WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR cells LIKE ?2 ESCAPE '\\') ORDER BY idx LIMIT ?3 OFFSET ?4",
-                )
-                .map_err(self.sqlite())?;
-            let mut found = query.query(params![status, pattern, limit, offset as i64]).map_err(self.sqlite())?;
-            while let Some(r) = found.next().map_err(self.sqlite())? {
-                push(r).map_err(self.sqlite())?;
-            }
+            let n = values.len();
+            (format!("SELECT idx, cells FROM rows {condition} ORDER BY idx LIMIT ?{} OFFSET ?{}", n + 1, n + 2), values)
+        };
+        let offset = offset as i64;
+        if condition.is_empty() {
+            values.push(&offset);
+            values.push(&limit);
+        } else {
+            values.push(&limit);
+            values.push(&offset);
+        }
+        let mut query = self.db.prepare_cached(&sql).map_err(self.sqlite())?;
+        let mut found = query.query(values.as_slice()).map_err(self.sqlite())?;
+        let mut rows = Vec::new();
+        while let Some(r) = found.next().map_err(self.sqlite())? {
+            let idx: i64 = r.get(0).map_err(self.sqlite())?;
+            let cells: String = r.get(1).map_err(self.sqlite())?;
+            rows.push((idx as u64, serde_json::from_str(&cells).unwrap_or_default()));
         }
         Ok(ResultsPage { matching: matching as u64, rows })
     }
