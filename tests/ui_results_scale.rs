@@ -9,7 +9,7 @@ use std::time::Instant;
 use batch_app::history::{History, NewPart, NewRun, RunState};
 use batch_app::results_table::ResultsTable;
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
-use e2e_tests::webdriver::{Driver, Session, app_binary, screenshot_dir};
+use e2e_tests::webdriver::{Driver, Session, app_binary, fresh_screenshot_dir, use_app_home};
 
 const ROWS: u64 = 1_000_000;
 
@@ -94,13 +94,9 @@ fn wait_for_count(app: &Session, count: &str) {
 fn a_million_row_result_pages_from_rust() {
     let home = tempfile::tempdir().unwrap();
     let run = seed(home.path());
-    // SAFETY: set before any thread of this test reads the environment.
-    unsafe {
-        std::env::set_var("BEDROCK_BATCH_HOME", home.path());
-    }
+    use_app_home(home.path());
     let driver = Driver::start();
-    let shots = screenshot_dir().join("scale");
-    let _ = std::fs::remove_dir_all(&shots);
+    let shots = fresh_screenshot_dir("scale");
     let mut app = Session::start(&driver, &app_binary(), &shots);
     app.click("#connect-sandbox");
     app.wait_for_text("#simulation-badge", "SIMULATION");

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use e2e_tests::samples;
-use e2e_tests::webdriver::{Driver, Session, app_binary, screenshot_dir};
+use e2e_tests::webdriver::{Driver, Session, app_binary, fresh_screenshot_dir, use_app_home};
 
 const ENTER: &str = "\u{E007}";
 
@@ -42,13 +42,9 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     let home = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
     // The app keeps its history, sandbox and settings in `home`; the sandbox is chosen explicitly.
-    // SAFETY: set before any thread of this test reads the environment.
-    unsafe {
-        std::env::set_var("BEDROCK_BATCH_HOME", home.path());
-    }
+    use_app_home(home.path());
     let driver = Driver::start();
-    let shots = screenshot_dir().join("wizard");
-    let _ = std::fs::remove_dir_all(&shots);
+    let shots = fresh_screenshot_dir("wizard");
     let mut app = Session::start(&driver, &app_binary(), &shots);
 
     // 1. Connect.

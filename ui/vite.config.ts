@@ -7,5 +7,5 @@ export default defineConfig({
   plugins: [react()],
   clearScreen: false,
   build: { outDir: "dist", emptyOutDir: true, target: "safari16", sourcemap: false },
-  test: { environment: "jsdom", globals: true },
+  test: { environment: "jsdom", globals: true, setupFiles: ["src/test-setup.ts"] },
 });

@@ -270,6 +270,21 @@ pub fn app_binary() -> PathBuf {
     bin.with_file_name(format!("bedrock-batch-studio{}", std::env::consts::EXE_SUFFIX))
 }
 
+/// Points the app this process starts at `home` for its data (history, sandbox, runs, settings).
+pub fn use_app_home(home: &Path) {
+    // SAFETY: the suites call this first, before any thread of the test reads the environment.
+    unsafe {
+        std::env::set_var("BEDROCK_BATCH_HOME", home);
+    }
+}
+
+/// An empty `target/e2e-screenshots/<name>/` for a suite's screenshots.
+pub fn fresh_screenshot_dir(name: &str) -> PathBuf {
+    let shots = screenshot_dir().join(name);
+    let _ = std::fs::remove_dir_all(&shots);
+    shots
+}
+
 /// `target/e2e-screenshots/` of this workspace.
 pub fn screenshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots")

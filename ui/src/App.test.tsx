@@ -49,14 +49,6 @@ vi.mock("./backend", () => ({
 
 import { App } from "./App";
 
-beforeAll(() => {
-  globalThis.ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-    unobserve() {}
-  } as unknown as typeof ResizeObserver;
-});
-
 describe("the wizard", () => {
   it("labels the sandbox, opens a sheet and previews a prompt", async () => {
     render(<App />);

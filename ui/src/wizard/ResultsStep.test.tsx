@@ -33,14 +33,6 @@ vi.mock("../backend", () => backend);
 
 import { ResultsStep } from "./ResultsStep";
 
-beforeAll(() => {
-  globalThis.ResizeObserver = class {
-    observe() {}
-    disconnect() {}
-    unobserve() {}
-  } as unknown as typeof ResizeObserver;
-});
-
 describe("the Results step", () => {
   it("pages, filters, shows a row, exports and explains a refused retry", async () => {
     render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);

@@ -130,6 +130,28 @@ pub struct ResultsOverview {
     pub summary: serde_json::Value,
 }
 
+/// Joins a run's downloaded outputs to its sheet again, into `export` (the results folder keeps the outputs).
+fn rejoin(
+    prepared: &Path,
+    results: &Path,
+    export: PathBuf,
+    excel_safe: bool,
+) -> Result<batch_core::results::ResultsSummary, StudioError> {
+    let plan = PreparedPlan::read(&prepared.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
+    let request = ResultsRequest {
+        input: PathBuf::from(&plan.input.path),
+        sheet: None,
+        prepared: prepared.to_path_buf(),
+        outputs: results.join("outputs"),
+        export,
+        excel_safe,
+        prices: PriceTable::bundled(),
+        allow_no_outputs: true,
+        unfinished_list: None,
+    };
+    join_results(&request, &NoProgress).map_err(|e| invalid(e.to_string()))
+}
+
 fn invalid(message: impl Into<String>) -> StudioError {
     StudioError::Invalid(message.into())
 }
@@ -414,20 +436,8 @@ impl Studio {
         let dir = self.results_dir(&root);
         if !dir.join(TABLE_FILE).is_file() && root.state == RunState::Fetched {
             // Fetched elsewhere (the CLI) or the table was removed: join the downloaded outputs again.
-            let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
             let source = dir.join("table-source.csv");
-            let request = ResultsRequest {
-                input: PathBuf::from(&plan.input.path),
-                sheet: None,
-                prepared: root.prepared_dir.clone(),
-                outputs: dir.join("outputs"),
-                export: source.clone(),
-                excel_safe: false,
-                prices: PriceTable::bundled(),
-                allow_no_outputs: true,
-                unfinished_list: None,
-            };
-            let summary = join_results(&request, &NoProgress).map_err(|e| invalid(e.to_string()))?;
+            let summary = rejoin(&root.prepared_dir, &dir, source.clone(), false)?;
             let _ = std::fs::write(dir.join("summary.json"), serde_json::to_vec_pretty(&summary).unwrap_or_default());
             ResultsTable::build(&source, &dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
             let _ = std::fs::remove_file(&source);
@@ -470,19 +480,7 @@ impl Studio {
         }
         let prepared = root.prepared_dir.clone();
         tokio::task::spawn_blocking(move || -> Result<String, StudioError> {
-            let plan = PreparedPlan::read(&prepared.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
-            let request = ResultsRequest {
-                input: PathBuf::from(&plan.input.path),
-                sheet: None,
-                prepared,
-                outputs: results.join("outputs"),
-                export: path,
-                excel_safe,
-                prices: PriceTable::bundled(),
-                allow_no_outputs: true,
-                unfinished_list: None,
-            };
-            let summary = join_results(&request, &NoProgress).map_err(|e| invalid(e.to_string()))?;
+            let summary = rejoin(&prepared, &results, path, excel_safe)?;
             Ok(format!("{} rows written to {} ({})", summary.export.rows, summary.export.path, summary.export.format))
         })
         .await
