@@ -70,7 +70,8 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     app.keys("#template", ENTER);
     assert_eq!(app.value("#template"), "Classify this review of {{product}}");
     app.keys("#template", ": {{review text}}");
-    let rendered = app.wait_for_text("#rendered-prompt", "Classify this review of");
+    // The row re-renders as the template changes: wait for the finished template's rendering.
+    let rendered = app.wait_for_text("#rendered-prompt", "Classify this review of Aero Kettle: Five stars");
     assert!(!rendered.contains("{{"), "placeholders are filled: {rendered}");
     app.wait_for_text("#token-estimate", "all 120 rows");
     let highlighted = app.content("#template-highlight mark.known");
