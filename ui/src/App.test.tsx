@@ -52,11 +52,14 @@ import { App } from "./App";
 describe("the wizard", () => {
   it("labels the sandbox, opens a sheet and previews a prompt", async () => {
     render(<App />);
+    // Without credentials, the launch opens the offline sandbox and says why.
+    await screen.findByText(/SIMULATION/);
+    expect(screen.getByText(/Offline sandbox: .*no AWS credentials found/)).toBeTruthy();
+    expect((screen.getByRole("button", { name: /Data/ }) as HTMLButtonElement).disabled).toBe(false);
     fireEvent.change(await screen.findByLabelText("AWS profile"), { target: { value: "analyst" } });
     expect(screen.getByText(/aws sso login --profile analyst/)).toBeTruthy();
-    expect((screen.getByRole("button", { name: /Data/ }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByRole("button", { name: "Use the offline sandbox" }));
-    await screen.findByText(/SIMULATION/);
+    await screen.findByLabelText("Sheet path");
     fireEvent.change(screen.getByLabelText("Sheet path"), { target: { value: "/data/reviews.csv" } });
     fireEvent.click(screen.getByRole("button", { name: "Load" }));
     await screen.findByText(/3 rows · 2 columns · CSV/);

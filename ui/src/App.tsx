@@ -54,9 +54,16 @@ export function App() {
 
   useEffect(() => {
     backend.appInfo().then(setInfo).catch(() => setInfo(null));
+    // At launch: the last choices, then a connection with the last profile — or, without credentials, the
+    // offline sandbox (the Connect step says which, and another can be chosen there).
     backend
       .loadChoices()
-      .then((saved) => setChoices((c) => ({ ...c, ...(saved as Partial<Choices>) })))
+      .then((saved) => {
+        const merged = { ...DEFAULTS, ...(saved as Partial<Choices>) };
+        setChoices(merged);
+        return backend.connect(false, merged.profile || null, merged.region || null);
+      })
+      .then((c) => setConnection((current) => current ?? c))
       .catch(() => undefined)
       .finally(() => setLoaded(true));
     const ended = backend.onRunEnded((outcome) => {
@@ -127,6 +134,7 @@ export function App() {
       <main>
         {step === "connect" && (
           <ConnectStep
+            connection={connection}
             profile={choices.profile}
             onProfile={(p) => choose("profile", p)}
             region={choices.region}

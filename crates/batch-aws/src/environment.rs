@@ -36,7 +36,33 @@ pub async fn credentials_available(config: &SdkConfig) -> Result<(), String> {
     let Some(provider) = config.credentials_provider() else {
         return Err("no credentials provider is configured".into());
     };
-    provider.provide_credentials().await.map(|_| ()).map_err(|e| aws_sdk_s3::error::DisplayErrorContext(e).to_string())
+    provider
+        .provide_credentials()
+        .await
+        .map(|_| ())
+        .map_err(|e| readable_cause(&aws_sdk_s3::error::DisplayErrorContext(e).to_string()))
+}
+
+/// The chain of messages of an SDK error without its debug dump (which follows the first " (").
+fn readable_cause(full: &str) -> String {
+    let text = full.split(" (").next().unwrap_or(full).trim_end_matches('.');
+    let mut short: String = text.chars().take(300).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_credentials_error_reads_as_its_messages() {
+        let full = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled. (ProviderError(ProviderError { source: FailedToLoadToken(...) }))";
+        assert_eq!(
+            super::readable_cause(full),
+            "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled"
+        );
+    }
 }
 
 /// An S3 client; path-style addressing when S3's endpoint is custom (emulators on loopback need it).

@@ -5,6 +5,8 @@ import * as backend from "../backend";
 import type { ConnectionInfo, ProfileInfo } from "../backend";
 
 export interface ConnectStepProps {
+  /** The connection so far (made automatically at launch), if any. */
+  connection: ConnectionInfo | null;
   onConnected: (info: ConnectionInfo) => void;
   profile: string;
   onProfile: (profile: string) => void;
@@ -12,10 +14,11 @@ export interface ConnectStepProps {
   onRegion: (region: string) => void;
 }
 
-export function ConnectStep({ onConnected, profile, onProfile, region, onRegion }: ConnectStepProps) {
+export function ConnectStep({ connection, onConnected, profile, onProfile, region, onRegion }: ConnectStepProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [info, setInfo] = useState<ConnectionInfo | null>(null);
+  const [picked, setInfo] = useState<ConnectionInfo | null>(null);
+  const info = picked ?? connection;
   const [profiles, setProfiles] = useState<ProfileInfo[]>([]);
 
   useEffect(() => {

@@ -126,7 +126,9 @@ impl Studio {
             match Connection::aws(options).await {
                 Ok(connection) => (Arc::new(connection), None),
                 Err(error) if error.kind == FailureKind::NoCredentials => {
-                    (self.sandbox_connection().await?, Some(error.message))
+                    // The CLI's advice names its flags; the window offers the profile list and the sandbox.
+                    let reason = error.message.split("; sign in").next().unwrap_or(&error.message).to_string();
+                    (self.sandbox_connection().await?, Some(reason))
                 }
                 Err(error) => return Err(error.into()),
             }
