@@ -53,18 +53,6 @@ fn readable_cause(full: &str) -> String {
     short
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_credentials_error_reads_as_its_messages() {
-        let full = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled. (ProviderError(ProviderError { source: FailedToLoadToken(...) }))";
-        assert_eq!(
-            super::readable_cause(full),
-            "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled"
-        );
-    }
-}
-
 /// An S3 client; path-style addressing when S3's endpoint is custom (emulators on loopback need it).
 pub fn s3_client(config: &SdkConfig, custom_endpoint: bool) -> aws_sdk_s3::Client {
     let custom = custom_endpoint
@@ -77,4 +65,16 @@ pub fn s3_client(config: &SdkConfig, custom_endpoint: bool) -> aws_sdk_s3::Clien
 /// A Bedrock control-plane client.
 pub fn bedrock_client(config: &SdkConfig) -> aws_sdk_bedrock::Client {
     aws_sdk_bedrock::Client::new(config)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_credentials_error_reads_as_its_messages() {
+        let full = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled. (ProviderError(ProviderError { source: FailedToLoadToken(...) }))";
+        assert_eq!(
+            super::readable_cause(full),
+            "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled"
+        );
+    }
 }
