@@ -99,7 +99,7 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
         <textarea id="tags" rows={2} value={tags} placeholder="team=analytics" onChange={(e) => setTags(e.target.value)} />
       </label>
       <div className="actions">
-        <button id="submit-run" disabled={busy} onClick={() => void submit()}>{busy ? "Preparing and uploading…" : "Upload and submit"}</button>
+        <button id="submit-run" disabled={busy} onClick={() => void submit()}>{busy ? "Preparing the parts…" : "Upload and submit"}</button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       {run && (
