@@ -155,6 +155,8 @@ async fn missing_rows_are_retried_and_merged() {
     let row = studio.submit(first).await.unwrap();
     let counts = events.wait_for_end(1).await.counts.unwrap();
     assert_eq!((counts.succeeded, counts.missing), (200, 200));
+    let first_folder = dir.path().join("home/runs/tickets-partial");
+    assert!(first_folder.join("prepared/plan.json").is_file());
     let missing = studio.results_page(&row.id, &RowFilter { status: Some("missing".into()), search: None }, 0, 1000);
     assert_eq!(missing.unwrap().matching, 200);
 
@@ -168,6 +170,17 @@ async fn missing_rows_are_retried_and_merged() {
 
     let error = studio.stop(&row.id).await.unwrap();
     assert_eq!(error.id, row.id, "stopping an ended run changes nothing");
+
+    // A new run given the same job name gets a folder of its own: the first run's files stay as they were.
+    let plan_before = std::fs::read(first_folder.join("prepared/plan.json")).unwrap();
+    let mut again = form(sheet(dir.path(), 120), RowSelection::All, vec![]);
+    again.job_name = Some("tickets-partial".into());
+    studio.submit(again).await.unwrap();
+    events.wait_for_end(3).await;
+    assert!(dir.path().join("home/runs/tickets-partial-2/prepared/plan.json").is_file());
+    assert_eq!(std::fs::read(first_folder.join("prepared/plan.json")).unwrap(), plan_before);
+    let merged_again = studio.results_overview(&row.id).unwrap().counts;
+    assert_eq!((merged_again.succeeded, merged_again.missing), (300, 100), "the first run's results are intact");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -160,6 +160,24 @@ fn blocking_error(e: tokio::task::JoinError) -> StudioError {
     invalid(format!("internal error: {e}"))
 }
 
+/// A folder of its own for a new run: `<runs>/<job name>`, or `<job name>-2`, `-3`… when that is taken — an
+/// earlier run's prepared parts and results are never overwritten by a run given the same name.
+fn new_run_folder(runs: &Path, job_name: &str) -> Result<PathBuf, StudioError> {
+    let failed =
+        |path: &Path, e: std::io::Error| invalid(format!("{}: cannot create the run's folder: {e}", path.display()));
+    std::fs::create_dir_all(runs).map_err(|e| failed(runs, e))?;
+    for attempt in 1u32.. {
+        let name = if attempt == 1 { job_name.to_string() } else { format!("{job_name}-{attempt}") };
+        let folder = runs.join(name);
+        match std::fs::create_dir(&folder) {
+            Ok(()) => return Ok(folder),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(failed(&folder, e)),
+        }
+    }
+    unreachable!("u32 attempts run out before free folder names")
+}
+
 /// A job name from the sheet's file name and the time.
 fn default_job_name(sheet: &Path) -> String {
     let stem = sheet.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -198,9 +216,7 @@ impl Studio {
             Some("converse") => Some(InvocationType::Converse),
             Some(other) => return Err(invalid(format!("invocation type {other:?}: use invoke_model or converse"))),
         };
-        let folder = self.home.join("runs").join(job_name.as_str());
-        std::fs::create_dir_all(&folder)
-            .map_err(|e| invalid(format!("{}: cannot create the run's folder: {e}", folder.display())))?;
+        let folder = new_run_folder(&self.home.join("runs"), job_name.as_str())?;
         let prepared_dir = folder.join("prepared");
         let request_folder = folder.clone();
         let form_for_prepare = form.clone();
