@@ -204,6 +204,15 @@ impl History {
             .ok_or_else(|| HistoryError::NotFound(format!("run {id}")))
     }
 
+    /// The run a retry chain starts from: `id` itself, or the original run it (transitively) retries.
+    pub fn root_run(&self, id: &str) -> Result<Run, HistoryError> {
+        let mut root = self.run(id)?;
+        while let Some(parent) = &root.retry_of {
+            root = self.run(parent.as_str())?;
+        }
+        Ok(root)
+    }
+
     /// Every run, oldest first.
     pub fn runs(&self) -> Result<Vec<Run>, HistoryError> {
         self.runs_where("", &[])

@@ -175,3 +175,15 @@ fn jobs_are_found_by_arn_or_bare_id_and_active_ones_count_against_the_model_cap(
     assert_eq!(history.job(&arn(1)).unwrap().part, 1);
     assert!(matches!(history.job("job000000009"), Err(HistoryError::NotFound(_))));
 }
+
+#[test]
+fn a_retry_chain_leads_back_to_its_original_run() {
+    let mut history = History::in_memory().unwrap();
+    let original = history.create_run(&new_run(1)).unwrap();
+    let retry = history.create_run(&NewRun { retry_of: Some(original.clone()), ..new_run(1) }).unwrap();
+    let again = history.create_run(&NewRun { retry_of: Some(retry.clone()), ..new_run(1) }).unwrap();
+    for id in [&original, &retry, &again] {
+        assert_eq!(history.root_run(id.as_str()).unwrap().id, original);
+    }
+    assert!(history.root_run("run-nope").is_err());
+}

@@ -63,10 +63,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// The run a retry chain starts from, and every run of the chain (itself first).
     pub(crate) fn chain(&self, run_id: &str) -> Result<(Run, Vec<Run>), LifecycleError> {
         let history = self.lock();
-        let mut root = history.run(run_id)?;
-        while let Some(parent) = &root.retry_of {
-            root = history.run(parent.as_str())?;
-        }
+        let root = history.root_run(run_id)?;
         let mut runs = vec![root.clone()];
         runs.extend(history.runs()?.into_iter().filter(|r| r.retry_of.as_ref() == Some(&root.id)));
         Ok((root, runs))

@@ -339,12 +339,7 @@ impl Studio {
     }
 
     fn root_run(&self, run: &str) -> Result<Run, StudioError> {
-        let history = self.history();
-        let mut root = history.run(run)?;
-        while let Some(parent) = &root.retry_of {
-            root = history.run(parent.as_str())?;
-        }
-        Ok(root)
+        Ok(self.history().root_run(run)?)
     }
 
     /// Where a run's results go: beside its prepared folder.
