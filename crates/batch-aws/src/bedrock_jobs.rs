@@ -24,6 +24,11 @@ impl BedrockJobs {
     pub fn new(client: Client) -> Self {
         Self { client }
     }
+
+    /// The Bedrock control-plane client (model lists).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
 }
 
 fn invalid(operation: &'static str, error: impl std::fmt::Display) -> ServiceError {

@@ -35,8 +35,6 @@ pub struct Connection {
     pub jobs: BedrockJobs,
     /// S3 transfers.
     pub transfer: S3Transfer,
-    /// The Bedrock control plane (model lists).
-    pub bedrock: aws_sdk_bedrock::Client,
     /// Bedrock's runtime (the one-row test).
     pub runtime: aws_sdk_bedrockruntime::Client,
     /// The SDK configuration (for identity and quota reads).
@@ -75,7 +73,6 @@ impl Connection {
         Ok(Self {
             sandbox: false,
             jobs: BedrockJobs::new(bedrock_client(&config)),
-            bedrock: bedrock_client(&config),
             runtime: aws_sdk_bedrockruntime::Client::new(&config),
             transfer: S3Transfer::new(s3_client(&config, options.endpoint_url.is_some()), UploadSettings::default()),
             pacing: if custom { Pacing::local() } else { Pacing::aws() },
@@ -123,8 +120,7 @@ impl Connection {
         );
         Ok(Self {
             sandbox: true,
-            jobs: BedrockJobs::new(bedrock_client.clone()),
-            bedrock: bedrock_client,
+            jobs: BedrockJobs::new(bedrock_client),
             runtime,
             transfer: S3Transfer::new(s3_client, UploadSettings::default()),
             config,

@@ -54,7 +54,7 @@ impl Studio {
     /// The models and inference profiles the connection lists (the sandbox lists the bundled ones).
     pub async fn models(&self) -> Result<Vec<ModelChoice>, StudioError> {
         let (connection, _) = self.connected().await?;
-        Ok(list_models(&connection.bedrock).await?)
+        Ok(list_models(connection.jobs.client()).await?)
     }
 
     /// Renders one row and sends it through an on-demand Converse call.
