@@ -82,17 +82,13 @@ fn kind_of(cell: &str) -> ColumnKind {
     }
 }
 
-/// Reads the whole sheet once (streaming) to count rows and judge each column.
-pub fn summarize(path: &Path, options: &SheetOptions) -> Result<SheetSummary, ImportError> {
-    summarize_with(path, options, |_| Ok(()))
-}
-
-/// Summarizes like [`summarize`], handing every row to `each` on the way.
-fn summarize_with(
+/// Reads the whole sheet once (streaming) to count rows and judge each column, handing every row to `each`
+/// on the way.
+fn summarize<E: From<ImportError>>(
     path: &Path,
     options: &SheetOptions,
-    mut each: impl FnMut(&Row) -> Result<(), ImportError>,
-) -> Result<SheetSummary, ImportError> {
+    mut each: impl FnMut(&Row) -> Result<(), E>,
+) -> Result<SheetSummary, E> {
     let mut source = open_sheet(path, options)?;
     let meta = source.meta().clone();
     let mut kinds = vec![ColumnKind::Empty; meta.headers.len()];
@@ -158,21 +154,11 @@ impl SheetTable {
         let tx = db.transaction().map_err(failed)?;
         let summary = {
             let mut insert = tx.prepare("INSERT INTO rows (idx, cells) VALUES (?1, ?2)").map_err(failed)?;
-            let mut stored: Option<rusqlite::Error> = None;
-            let summary = summarize_with(sheet, options, |row| {
+            summarize(sheet, options, |row| {
                 let cells: Vec<&str> = row.iter().collect();
                 let json = serde_json::to_string(&cells).unwrap_or_else(|_| "[]".into());
-                if stored.is_none()
-                    && let Err(e) = insert.execute(params![row.number() as i64, json])
-                {
-                    stored = Some(e);
-                }
-                Ok(())
-            })?;
-            if let Some(e) = stored {
-                return Err(failed(e));
-            }
-            summary
+                insert.execute(params![row.number() as i64, json]).map(drop).map_err(failed)
+            })?
         };
         tx.commit().map_err(failed)?;
         let headers = summary.meta.headers.clone();
@@ -222,27 +208,22 @@ pub enum RenderError {
     },
 }
 
-/// Rows `offset..offset + limit` (0-based, data rows only), each as its cells, read from the sheet itself.
-pub fn page(path: &Path, options: &SheetOptions, offset: u64, limit: u64) -> Result<Vec<Vec<String>>, ImportError> {
-    let mut source = open_sheet(path, options)?;
-    let mut row = Row::new();
-    let mut skipped = 0;
-    while skipped < offset {
-        if !source.next_row(&mut row)? {
-            return Ok(Vec::new());
-        }
-        skipped += 1;
-    }
-    let mut rows = Vec::new();
-    while (rows.len() as u64) < limit && source.next_row(&mut row)? {
-        rows.push(row.iter().map(str::to_string).collect());
-    }
-    Ok(rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows `offset..offset + limit` read from the sheet itself: what the cache must answer.
+    fn page(path: &Path, options: &SheetOptions, offset: u64, limit: u64) -> Vec<Vec<String>> {
+        let mut source = open_sheet(path, options).unwrap();
+        let mut row = Row::new();
+        let mut rows = Vec::new();
+        while source.next_row(&mut row).unwrap() {
+            if row.number() > offset && (rows.len() as u64) < limit {
+                rows.push(row.iter().map(str::to_string).collect());
+            }
+        }
+        rows
+    }
 
     #[test]
     fn a_sheet_is_summarized_and_paged() {
@@ -254,7 +235,7 @@ mod tests {
             text.push_str(&format!("{i},{}.5,2026-01-{:02},TRUE,\"{}\"\n", i, i, note.replace('"', "\"\"")));
         }
         std::fs::write(&path, text).unwrap();
-        let summary = summarize(&path, &SheetOptions::default()).unwrap();
+        let summary = summarize::<ImportError>(&path, &SheetOptions::default(), |_| Ok(())).unwrap();
         assert_eq!(summary.rows, 25);
         let kinds: Vec<ColumnKind> = summary.columns.iter().map(|c| c.kind).collect();
         assert_eq!(
@@ -262,11 +243,11 @@ mod tests {
             [ColumnKind::Number, ColumnKind::Number, ColumnKind::Date, ColumnKind::Boolean, ColumnKind::Text]
         );
         assert_eq!(summary.columns[4].empty_cells, 5);
-        let rows = page(&path, &SheetOptions::default(), 20, 10).unwrap();
+        let rows = page(&path, &SheetOptions::default(), 20, 10);
         assert_eq!(rows.len(), 5, "the last page is short");
         assert_eq!(rows[0][0], "21");
         assert_eq!(rows[0][4], "text, \"quoted\"");
-        assert!(page(&path, &SheetOptions::default(), 100, 10).unwrap().is_empty());
+        assert!(page(&path, &SheetOptions::default(), 100, 10).is_empty());
 
         let (cached_summary, table) =
             SheetTable::build(&path, &SheetOptions::default(), &dir.path().join("c.db")).unwrap();
@@ -274,7 +255,7 @@ mod tests {
         for (offset, limit) in [(0, 7), (20, 10), (24, 1), (100, 3)] {
             assert_eq!(
                 table.page(offset, limit).unwrap(),
-                page(&path, &SheetOptions::default(), offset, limit).unwrap(),
+                page(&path, &SheetOptions::default(), offset, limit),
                 "page {offset}+{limit}"
             );
         }
