@@ -2,13 +2,11 @@
 //! connected, or over policy documents the analyst pastes (offline, and always in the sandbox, where no IAM
 //! exists) — with the least-privilege policies that fix it.
 
-use batch_core::aws_names::{RoleArn, S3Uri};
 use batch_core::iam::{AccessPolicies, AccessReport, AccessSetup, Known, Policy, fixes, run_checks};
 use batch_core::model::ModelId;
 use serde::{Deserialize, Serialize};
 
-use super::{Studio, StudioError};
-use crate::connection::{SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
+use super::{Studio, StudioError, job_target};
 
 /// The job whose access is checked.
 #[derive(Debug, Clone, Deserialize)]
@@ -67,20 +65,14 @@ impl Studio {
     /// Checks the access of the job described by `form`.
     pub async fn check_access(&self, form: &AccessForm) -> Result<AccessView, StudioError> {
         let (connection, info) = self.connected().await?;
-        let or_sandbox = |given: &Option<String>, default: &str, what: &str| -> Result<String, StudioError> {
-            match given.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(value) => Ok(value.to_string()),
-                None if info.sandbox => Ok(default.to_string()),
-                None => Err(invalid(format!("enter the {what} to check (Submit step fields)"))),
-            }
-        };
+        let (role_arn, input, output) =
+            job_target(&form.role_arn, &form.input_uri, &form.output_uri, info.sandbox, |what| {
+                format!("enter the {what} to check (Submit step fields)")
+            })?;
         let setup = AccessSetup {
-            role_arn: RoleArn::parse(&or_sandbox(&form.role_arn, SANDBOX_ROLE, "service role ARN")?)
-                .map_err(|e| invalid(format!("service role: {e}")))?,
-            input: S3Uri::parse(&or_sandbox(&form.input_uri, SANDBOX_INPUT, "input S3 location")?)
-                .map_err(|e| invalid(format!("input location: {e}")))?,
-            output: S3Uri::parse(&or_sandbox(&form.output_uri, SANDBOX_OUTPUT, "output S3 location")?)
-                .map_err(|e| invalid(format!("output location: {e}")))?,
+            role_arn,
+            input,
+            output,
             region: info.region.clone(),
             account: info.account.clone(),
             model_id: ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?,

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use batch_app::history::{History, HistoryError};
 use batch_app::lifecycle::{Event, LifecycleEvents};
 use batch_app::ports::{FailureKind, ServiceError};
+use batch_core::aws_names::{RoleArn, S3Uri};
 use serde::Serialize;
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
@@ -23,7 +24,7 @@ pub use model::{TestRowForm, TestRowView};
 pub use runs::{ResultsOverview, RunOutcome, RunRow, SubmitForm};
 pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};
 
-use crate::connection::Connection;
+use crate::connection::{Connection, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
 use crate::environment::AccessOptions;
 
 /// What the session reports while runs are driven in the background.
@@ -165,6 +166,34 @@ impl Studio {
             )),
         }
     }
+}
+
+/// A job's service role and S3 locations as the Access and Submit steps give them: each as typed, or the
+/// sandbox's own when left empty there; `missing` words the error for an empty field on AWS.
+fn job_target(
+    role_arn: &Option<String>,
+    input_uri: &Option<String>,
+    output_uri: &Option<String>,
+    sandbox: bool,
+    missing: fn(&str) -> String,
+) -> Result<(RoleArn, S3Uri, S3Uri), StudioError> {
+    let pick = |given: &Option<String>, default: &str, what: &str| match given
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(value) => Ok(value.to_string()),
+        None if sandbox => Ok(default.to_string()),
+        None => Err(StudioError::Invalid(missing(what))),
+    };
+    let invalid = |what: &str, e: batch_core::aws_names::NameError| StudioError::Invalid(format!("{what}: {e}"));
+    Ok((
+        RoleArn::parse(&pick(role_arn, SANDBOX_ROLE, "service role ARN")?).map_err(|e| invalid("service role", e))?,
+        S3Uri::parse(&pick(input_uri, SANDBOX_INPUT, "input S3 location")?)
+            .map_err(|e| invalid("input location", e))?,
+        S3Uri::parse(&pick(output_uri, SANDBOX_OUTPUT, "output S3 location")?)
+            .map_err(|e| invalid("output location", e))?,
+    ))
 }
 
 /// Forwards one run's lifecycle events to the session's events.

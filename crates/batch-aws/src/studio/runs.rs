@@ -10,7 +10,7 @@ use batch_app::history::{JobSettings, Run, RunState};
 use batch_app::lifecycle::{FetchRequest, RetryRequest, SubmitRequest, Until};
 use batch_app::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TokenBin};
 use batch_app::row_selection::{RowSelection, select_rows};
-use batch_core::aws_names::{JobName, JobStatus, RoleArn, S3Uri};
+use batch_core::aws_names::{JobName, JobStatus};
 use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
@@ -21,8 +21,7 @@ use batch_core::results::{ResultsRequest, join_results};
 use batch_core::sheet::SheetOptions;
 use serde::{Deserialize, Serialize};
 
-use super::{RunEvents, Studio, StudioError};
-use crate::connection::{SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
+use super::{RunEvents, Studio, StudioError, job_target};
 
 /// The export `fetch` writes for the results table, and the table's file, in a run's results folder.
 const TABLE_EXPORT: &str = "results.csv";
@@ -193,19 +192,10 @@ impl Studio {
     pub async fn submit(self: &Arc<Self>, form: SubmitForm) -> Result<RunRow, StudioError> {
         let (connection, _) = self.connected().await?;
         let sandbox = connection.sandbox;
-        let pick = |given: &Option<String>, default: &str, what: &str| -> Result<String, StudioError> {
-            match given.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(value) => Ok(value.to_string()),
-                None if sandbox => Ok(default.to_string()),
-                None => Err(invalid(format!("the {what} is required when submitting to AWS"))),
-            }
-        };
-        let role_arn = RoleArn::parse(&pick(&form.role_arn, SANDBOX_ROLE, "service role ARN")?)
-            .map_err(|e| invalid(format!("service role: {e}")))?;
-        let input_uri = S3Uri::parse(&pick(&form.input_uri, SANDBOX_INPUT, "input S3 location")?)
-            .map_err(|e| invalid(format!("input location: {e}")))?;
-        let output_uri = S3Uri::parse(&pick(&form.output_uri, SANDBOX_OUTPUT, "output S3 location")?)
-            .map_err(|e| invalid(format!("output location: {e}")))?;
+        let (role_arn, input_uri, output_uri) =
+            job_target(&form.role_arn, &form.input_uri, &form.output_uri, sandbox, |what| {
+                format!("the {what} is required when submitting to AWS")
+            })?;
         let name =
             form.job_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| default_job_name(&form.sheet));
         let job_name = JobName::parse(name.trim()).map_err(|e| invalid(format!("job name: {e}")))?;
