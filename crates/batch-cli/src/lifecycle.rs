@@ -139,17 +139,14 @@ async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) ->
     }
 }
 
-/// A job name from a folder name: letters, digits and hyphens, starting with a letter or digit.
-fn default_job_name(prepared: &Path) -> String {
+/// A job name from the prepared folder's name and the time (to the minute).
+fn default_job_name(prepared: &Path) -> JobName {
     let stem = std::fs::canonicalize(prepared)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
-    let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let trimmed = cleaned.trim_matches('-');
-    let base = if trimmed.is_empty() { "batch" } else { trimmed };
     let stamp: String = batch_core::clock::now_rfc3339().chars().filter(char::is_ascii_digit).take(12).collect();
-    format!("{}-{stamp}", &base[..base.len().min(40)])
+    JobName::derive(&stem, &stamp)
 }
 
 fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: usize) -> Result<SubmitRequest> {
@@ -172,8 +169,10 @@ fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: 
         role_arn: RoleArn::parse(&pick(&job.role_arn, SANDBOX_ROLE, "--role-arn")?).context("--role-arn")?,
         input_uri: S3Uri::parse(&pick(&job.input_uri, SANDBOX_INPUT, "--input-uri")?).context("--input-uri")?,
         output_uri: S3Uri::parse(&pick(&job.output_uri, SANDBOX_OUTPUT, "--output-uri")?).context("--output-uri")?,
-        job_name: JobName::parse(&job.job_name.clone().unwrap_or_else(|| default_job_name(prepared)))
-            .context("--job-name")?,
+        job_name: match &job.job_name {
+            Some(name) => JobName::parse(name).context("--job-name")?,
+            None => default_job_name(prepared),
+        },
         settings: JobSettings {
             timeout_hours: job.timeout_hours,
             tags: job.tags.clone(),

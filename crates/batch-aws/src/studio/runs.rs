@@ -177,14 +177,11 @@ fn new_run_folder(runs: &Path, job_name: &str) -> Result<PathBuf, StudioError> {
     unreachable!("u32 attempts run out before free folder names")
 }
 
-/// A job name from the sheet's file name and the time.
-fn default_job_name(sheet: &Path) -> String {
+/// A job name from the sheet's file name and the time (to the second).
+fn default_job_name(sheet: &Path) -> JobName {
     let stem = sheet.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let trimmed = cleaned.trim_matches('-');
-    let base = if trimmed.is_empty() { "batch" } else { trimmed };
     let stamp: String = batch_core::clock::now_rfc3339().chars().filter(char::is_ascii_digit).take(14).collect();
-    format!("{}-{stamp}", &base[..base.len().min(40)])
+    JobName::derive(&stem, &stamp)
 }
 
 impl Studio {
@@ -196,9 +193,10 @@ impl Studio {
             job_target(&form.role_arn, &form.input_uri, &form.output_uri, sandbox, |what| {
                 format!("the {what} is required when submitting to AWS")
             })?;
-        let name =
-            form.job_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| default_job_name(&form.sheet));
-        let job_name = JobName::parse(name.trim()).map_err(|e| invalid(format!("job name: {e}")))?;
+        let job_name = match form.job_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(name) => JobName::parse(name).map_err(|e| invalid(format!("job name: {e}")))?,
+            None => default_job_name(&form.sheet),
+        };
         let model = ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?;
         let invocation = match form.invocation.as_deref() {
             None | Some("") => None,
