@@ -26,6 +26,8 @@ use super::{RunEvents, Studio, StudioError, job_target};
 /// The export `fetch` writes for the results table, and the table's file, in a run's results folder.
 const TABLE_EXPORT: &str = "results.csv";
 const TABLE_FILE: &str = "results.db";
+/// The join's summary as saved beside the table (tokens, cost, warnings).
+const SUMMARY_FILE: &str = "summary.json";
 
 /// Everything the wizard gathered for a run.
 #[derive(Debug, Clone, Deserialize)]
@@ -149,6 +151,17 @@ fn rejoin(
         unfinished_list: None,
     };
     join_results(&request, &NoProgress).map_err(|e| invalid(e.to_string()))
+}
+
+/// Saves a join's summary in the results folder `dir` and indexes its CSV export into the results table.
+fn index_results(
+    dir: &Path,
+    export: &Path,
+    summary: &batch_core::results::ResultsSummary,
+) -> Result<ResultsTable, StudioError> {
+    std::fs::write(dir.join(SUMMARY_FILE), serde_json::to_vec_pretty(summary).unwrap_or_default())
+        .map_err(|e| invalid(format!("{}: cannot save the summary: {e}", dir.display())))?;
+    ResultsTable::build(export, &dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))
 }
 
 fn invalid(message: impl Into<String>) -> StudioError {
@@ -297,12 +310,8 @@ impl Studio {
             prices: PriceTable::bundled(),
         };
         let report = lifecycle.fetch(&request, &NoProgress).await?;
-        let summary = serde_json::to_vec_pretty(&report.summary).unwrap_or_default();
         let counts = tokio::task::spawn_blocking(move || -> Result<StatusCounts, StudioError> {
-            std::fs::write(results.join("summary.json"), summary)
-                .map_err(|e| invalid(format!("{}: cannot save the summary: {e}", results.display())))?;
-            let table = ResultsTable::build(&results.join(TABLE_EXPORT), &results.join(TABLE_FILE))
-                .map_err(|e| invalid(e.to_string()))?;
+            let table = index_results(&results, &results.join(TABLE_EXPORT), &report.summary)?;
             table.counts().map_err(|e| invalid(e.to_string()))
         })
         .await
@@ -437,8 +446,7 @@ impl Studio {
             // Fetched elsewhere (the CLI) or the table was removed: join the downloaded outputs again.
             let source = dir.join("table-source.csv");
             let summary = rejoin(&root.prepared_dir, &dir, source.clone(), false)?;
-            let _ = std::fs::write(dir.join("summary.json"), serde_json::to_vec_pretty(&summary).unwrap_or_default());
-            ResultsTable::build(&source, &dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
+            index_results(&dir, &source, &summary)?;
             let _ = std::fs::remove_file(&source);
         }
         let table = ResultsTable::open(&dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
@@ -448,7 +456,7 @@ impl Studio {
     /// Columns, counts, token bins and the saved summary of a run's results.
     pub fn results_overview(&self, run: &str) -> Result<ResultsOverview, StudioError> {
         let (root, table) = self.table(run)?;
-        let text = std::fs::read_to_string(self.results_dir(&root).join("summary.json")).unwrap_or_default();
+        let text = std::fs::read_to_string(self.results_dir(&root).join(SUMMARY_FILE)).unwrap_or_default();
         Ok(ResultsOverview {
             run: root.id.to_string(),
             sandbox: root.sandbox,
