@@ -58,4 +58,15 @@ describe("the Results step", () => {
     fireEvent.click(screen.getByRole("button", { name: /Retry 1 failed or missing rows/ }));
     await screen.findByText(/fewer than the 100 records/);
   });
+
+  it("keeps the table where the user is when the search pause ends with nothing changed", async () => {
+    backend.resultsPage.mockClear();
+    render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
+    await screen.findByText("3 rows");
+    const grid = await screen.findByRole("grid", { name: "Results" });
+    await new Promise((done) => setTimeout(done, 450));
+    expect(screen.getByRole("grid", { name: "Results" })).toBe(grid);
+    const counts = backend.resultsPage.mock.calls.filter(([, , offset, limit]) => offset === 0 && limit === 1);
+    expect(counts).toHaveLength(1);
+  });
 });

@@ -48,9 +48,13 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     backend.resultsOverview(run).then(setOverview).catch((e) => setError(backend.errorText(e)));
   }, [run]);
 
-  // Search waits for a pause in typing; the status filter applies at once.
+  // Search waits for a pause in typing. The filter keeps its identity when nothing changed: a new but equal
+  // filter would recount the rows and put the table back at the top under a user who has started scrolling.
   useEffect(() => {
-    const timer = setTimeout(() => setFilter({ status: status || null, search: search.trim() || null }), 300);
+    const timer = setTimeout(
+      () => setFilter((current) => sameFilter(current, status, search) ? current : { status: status || null, search: search.trim() || null }),
+      300,
+    );
     return () => clearTimeout(timer);
   }, [status, search]);
 
@@ -223,4 +227,9 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
       )}
     </section>
   );
+}
+
+/** Whether `filter` already is what the status choice and the search box ask for. */
+export function sameFilter(filter: RowFilter, status: string, search: string): boolean {
+  return filter.status === (status || null) && filter.search === (search.trim() || null);
 }
