@@ -185,6 +185,27 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     assert_eq!(ids.len(), 120, "every record id once");
     assert!(neutralised > 0, "the sample has formula-like cells, and they were neutralised");
     app.screenshot("exported");
+
+    // The dark theme, chosen in the header: the page's colours change, and the choice is remembered.
+    let background = |app: &Session| {
+        app.run_script("return getComputedStyle(document.documentElement).backgroundColor;", serde_json::json!([]))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let light = background(&app);
+    app.click("#theme option[value='dark']");
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while background(&app) == light {
+        assert!(Instant::now() < deadline, "the background stayed {light} in the dark theme");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    app.screenshot("results-dark");
+    let settings = home.path().join("settings.json");
+    while !std::fs::read_to_string(&settings).unwrap_or_default().contains("\"dark\"") {
+        assert!(Instant::now() < deadline, "the dark theme was not remembered in {}", settings.display());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     drop(app);
 
     // A restart: the run is in the history and the last choices come back.
@@ -201,5 +222,6 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     again.wait_for_text("#sheet-summary", "120 rows");
     again.click("#step-prompt");
     assert_eq!(again.value("#template"), "Classify this review of {{product}}: {{review text}}");
+    assert_eq!(again.value("#theme"), "dark", "the theme chosen before the restart");
     again.screenshot("restarted");
 }

@@ -2,7 +2,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { vi } from "vitest";
 
-vi.mock("./backend", () => ({
+const backend = vi.hoisted(() => ({
   appInfo: vi.fn(async () => ({ version: "0.1.0", prices_as_of: "2026-11-21", priced_models: 20, home: "/h" })),
   profiles: vi.fn(async () => [{ name: "analyst", region: "eu-west-1", sso: true, signed_in: false, hint: "the SSO sign-in expired: run `aws sso login --profile analyst`, then connect again" }]),
   connect: vi.fn(async () => ({ sandbox: true, caller: "arn:aws:iam::000000000000:user/sandbox", account: "000000000000", region: "us-east-1", profile: null, reason: "no AWS credentials found" })),
@@ -46,8 +46,9 @@ vi.mock("./backend", () => ({
   })),
   errorText: (e: unknown) => String(e),
 }));
+vi.mock("./backend", () => backend);
 
-import { App } from "./App";
+import { App, resolvedTheme } from "./App";
 
 describe("the wizard", () => {
   it("labels the sandbox, opens a sheet and previews a prompt", async () => {
@@ -85,5 +86,29 @@ describe("the wizard", () => {
     await screen.findByText("positive: simulated answer 00ff");
     expect(screen.getByText(/12 input \+ 5 output tokens · stopped: end_turn/)).toBeTruthy();
   });
+
+  it("draws the chosen theme, remembers it and restores it at the next launch", async () => {
+    const first = render(<App />);
+    await screen.findByText(/SIMULATION/);
+    expect(document.documentElement.dataset.theme).toBe("light");
+    fireEvent.change(screen.getByLabelText("Theme"), { target: { value: "dark" } });
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    await waitFor(() => expect(backend.rememberChoices).toHaveBeenCalledWith(expect.objectContaining({ theme: "dark" })), { timeout: 2000 });
+    first.unmount();
+
+    backend.loadChoices.mockResolvedValueOnce({ maxTokens: 300, theme: "dark" } as never);
+    document.documentElement.dataset.theme = "";
+    render(<App />);
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    expect((screen.getByLabelText("Theme") as HTMLSelectElement).value).toBe("dark");
+  });
 });
 
+describe("the theme", () => {
+  it("follows the system only when the choice is the system's", () => {
+    expect(resolvedTheme("system", true)).toBe("dark");
+    expect(resolvedTheme("system", false)).toBe("light");
+    expect(resolvedTheme("light", true)).toBe("light");
+    expect(resolvedTheme("dark", false)).toBe("dark");
+  });
+});

@@ -24,6 +24,16 @@ interface Choices {
   maxTokens: number;
   params: ModelParams;
   target: JobTarget;
+  theme: Theme;
+}
+
+/** The colour theme: the system's, or one chosen in the header. */
+export type Theme = "system" | "light" | "dark";
+
+/** The theme to draw in: the chosen one, or the system's when the choice is "system". */
+export function resolvedTheme(theme: Theme, systemPrefersDark: boolean): "light" | "dark" {
+  if (theme === "system") return systemPrefersDark ? "dark" : "light";
+  return theme;
 }
 
 const DEFAULTS: Choices = {
@@ -35,6 +45,7 @@ const DEFAULTS: Choices = {
   maxTokens: 1024,
   params: { invocation: null, temperature: null, topP: null },
   target: { roleArn: "", inputUri: "", outputUri: "" },
+  theme: "system",
 };
 
 export function App() {
@@ -84,6 +95,18 @@ export function App() {
     return () => clearTimeout(timer);
   }, [toast]);
 
+  // The theme is an attribute on the document that the style sheet picks its colours from; "system"
+  // follows the system's preference, also when it changes while the app is open.
+  useEffect(() => {
+    const query = window.matchMedia?.("(prefers-color-scheme: dark)");
+    const apply = () => {
+      document.documentElement.dataset.theme = resolvedTheme(choices.theme, query?.matches ?? false);
+    };
+    apply();
+    query?.addEventListener("change", apply);
+    return () => query?.removeEventListener("change", apply);
+  }, [choices.theme]);
+
   // Remember the choices a moment after they change.
   useEffect(() => {
     if (!loaded) return;
@@ -105,6 +128,11 @@ export function App() {
         )}
         {connection && !connection.sandbox && <span className="badge">AWS {connection.account} · {connection.region}</span>}
         <span className="muted version">{info ? `v${info.version} · prices ${info.prices_as_of}` : ""}</span>
+        <select id="theme" className="theme" aria-label="Theme" value={choices.theme} onChange={(e) => choose("theme", e.target.value as Theme)}>
+          <option value="system">System theme</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
       </header>
       <nav aria-label="Steps">
         <ol>
