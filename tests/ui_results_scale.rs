@@ -1,5 +1,6 @@
 //! The results of a 1,000,000-row run in the real app: the first rows, a jump to the middle, the last row
-//! and a search, each paged from Rust — the webview never holds more than the rows in view. The figures are
+//! and a search, each paged from Rust; then the same grids and the template editor while 300,000 rows are
+//! prepared, uploaded and their job polled — the webview never holds more than the rows in view. The figures are
 //! printed and written to `target/e2e-screenshots/scale/timings.txt` (measured, not asserted: speed goals
 //! live in benchmarks), with a screenshot of each step.
 
@@ -193,6 +194,36 @@ fn a_million_row_result_pages_from_rust() {
     let submit_ms = submitted.elapsed().as_millis();
     app.screenshot("submitted");
 
+    // The run's parts are now uploaded and its job polled in the background: page the sheet, edit the
+    // template and page the results meanwhile, and say how far the upload was before and after.
+    let upload_state = |app: &Session| {
+        let parts = app.run_script(
+            "return [...document.querySelectorAll(\"[aria-label='Jobs of this run'] li\")].map((li) => li.textContent).join('; ');",
+            serde_json::json!([]),
+        );
+        format!(
+            "upload {}, {}",
+            app.attribute("#upload-progress", "aria-valuetext"),
+            parts.as_str().unwrap_or_default()
+        )
+    };
+    let before = upload_state(&app);
+    app.click("#step-data");
+    let uploading_sheet = jump_in(&app, "Sheet rows", 250_001);
+    app.click("#step-prompt");
+    let started = Instant::now();
+    app.type_into("#template", "Which team: {{text}}");
+    app.wait_for_text("#rendered-prompt", "Which team: ticket");
+    let uploading_edit = started.elapsed().as_millis();
+    app.click("#step-results");
+    app.find(&option);
+    app.click(&option);
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "ticket 1:");
+    let uploading_results = jump_in(&app, "Results", 123_457);
+    app.click("#step-submit");
+    let after = upload_state(&app);
+    app.screenshot("uploading");
+
     let report = format!(
         "results of {ROWS} rows in the debug app (WebDriver's view, including its own round trips):\n\
          first rows: {first_seen} ms from choosing the run ({first_in_page} measured in the page)\n\
@@ -200,7 +231,9 @@ fn a_million_row_result_pages_from_rust() {
          search (incl. 300 ms typing pause): {search} ms\nstatus filter: {filtered} ms\nrows in the page: {rendered}\n\
          a {ROWS}-row CSV in the Data step: opened (summary and page cache) in {opened} ms; jump to row 500,001: {sheet_middle} ms\n\
          while 300,000 rows were selected and prepared for submission ({submit_ms} ms until the run was recorded; still preparing after the measurements: {still_busy}):\n\
-         sheet jump to row 750,001: {busy_sheet} ms; another row's prompt: {busy_preview} ms; results jump to row 654,321: {busy_results} ms\n"
+         sheet jump to row 750,001: {busy_sheet} ms; another row's prompt: {busy_preview} ms; results jump to row 654,321: {busy_results} ms\n\
+         while its parts were uploaded and its job polled (before: {before}; after: {after}):\n\
+         sheet jump to row 250,001: {uploading_sheet} ms; template edited until its prompt showed: {uploading_edit} ms; results jump to row 123,457: {uploading_results} ms\n"
     );
     eprint!("{report}");
     std::fs::write(shots.join("timings.txt"), report).unwrap();

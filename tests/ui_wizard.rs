@@ -127,6 +127,9 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     app.click("#submit-run");
     let submitted = app.wait_for_text("#submitted", "120 records in 1 part");
     assert!(submitted.contains("SIMULATION"), "{submitted}");
+    // The upload's events (sent before the submit call answers, for so small a run) reach the progress bar.
+    app.wait_for_attribute("#upload-progress", "aria-valuetext", "100%");
+    app.wait_for_content("[aria-label='Jobs of this run']", "part 1: ");
     app.screenshot("submit");
 
     // 7. Jobs: followed to its end, results fetched, and said so.

@@ -179,6 +179,20 @@ impl<'a> Session<'a> {
             .to_string()
     }
 
+    /// The attribute `name` of the element matching `css`, or an empty string when it has none.
+    pub fn attribute(&self, css: &str, name: &str) -> String {
+        let element = self.find(css);
+        call(&self.driver.addr, "GET", &self.path(&format!("/element/{element}/attribute/{name}")), Value::Null)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits up to 20 s until the attribute `name` of `css` contains `wanted`; returns it.
+    pub fn wait_for_attribute(&self, css: &str, name: &str, wanted: &str) -> String {
+        wait_until_contains(css, wanted, || self.attribute(css, name))
+    }
+
     /// Runs `script` (a function body; `arguments` are `args`) in the page and returns its value.
     pub fn run_script(&self, script: &str, args: Value) -> Value {
         call(&self.driver.addr, "POST", &self.path("/execute/sync"), json!({"script": script, "args": args}))

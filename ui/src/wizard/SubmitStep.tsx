@@ -6,6 +6,7 @@ import * as backend from "../backend";
 import type { RunRow, SubmitForm } from "../backend";
 import { parseTags } from "./tags";
 import { type JobTarget, TargetFields } from "./TargetFields";
+import { NO_PROGRESS, type UploadProgress, uploadPercent, withBytes, withEvent } from "./uploadProgress";
 
 export interface SubmitStepProps {
   sandbox: boolean;
@@ -17,12 +18,6 @@ export interface SubmitStepProps {
   onOpenJobs: () => void;
 }
 
-interface Progress {
-  sent: number;
-  total: number;
-  parts: Record<number, string>;
-}
-
 export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOpenJobs }: SubmitStepProps) {
   const [jobName, setJobName] = useState("");
   const [timeout, setTimeoutHours] = useState(24);
@@ -30,26 +25,19 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [run, setRun] = useState<RunRow | null>(null);
-  const [progress, setProgress] = useState<Progress>({ sent: 0, total: 0, parts: {} });
+  const [progress, setProgress] = useState<Record<string, UploadProgress>>({});
 
+  // Listening starts with the step, for every run: a run's first events can arrive before its submit call
+  // has answered with the run's id.
   useEffect(() => {
+    const update = (run: string, change: (p: UploadProgress) => UploadProgress) =>
+      setProgress((all) => ({ ...all, [run]: change(all[run] ?? NO_PROGRESS) }));
     const stops: Promise<() => void>[] = [
-      backend.onRunBytes((e) => run && e.run === run.id && setProgress((p) => ({ ...p, sent: p.sent + e.bytes }))),
-      backend.onRunEvent(({ run: id, event }) => {
-        if (!run || id !== run.id) return;
-        setProgress((p) => {
-          if (event.event === "upload_started") return { ...p, total: p.total + (event.bytes ?? 0) };
-          if (event.event === "job_created" && event.part) return { ...p, parts: { ...p.parts, [event.part]: "Submitted" } };
-          if (event.event === "job_status" && event.part) {
-            const counts = event.processed != null && event.total != null ? ` ${event.processed}/${event.total}` : "";
-            return { ...p, parts: { ...p.parts, [event.part]: `${event.status ?? ""}${counts}` } };
-          }
-          return p;
-        });
-      }),
+      backend.onRunBytes((e) => update(e.run, (p) => withBytes(p, e.bytes))),
+      backend.onRunEvent(({ run, event }) => update(run, (p) => withEvent(p, event))),
     ];
     return () => stops.forEach((s) => void s.then((stop) => stop()).catch(() => undefined));
-  }, [run]);
+  }, []);
 
   async function submit() {
     const parsed = parseTags(tags);
@@ -59,7 +47,6 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
     }
     setBusy(true);
     setError(null);
-    setProgress({ sent: 0, total: 0, parts: {} });
     try {
       const row = await backend.submit({
         ...draft,
@@ -79,7 +66,8 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
     }
   }
 
-  const percent = progress.total > 0 ? Math.min(100, Math.round((progress.sent / progress.total) * 100)) : run ? 100 : 0;
+  const current = (run && progress[run.id]) || NO_PROGRESS;
+  const percent = run ? uploadPercent(current, run.parts) : 0;
   return (
     <section aria-labelledby="submit-title">
       <h2 id="submit-title">Submit</h2>
@@ -108,12 +96,15 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
             Run <strong>{run.id}</strong> recorded: {run.total.toLocaleString()} records in {run.parts} part{run.parts === 1 ? "" : "s"}
             {run.sandbox ? " (SIMULATION)" : ""}.
           </p>
-          <label>
-            Upload
-            <progress id="upload-progress" max={100} value={percent} aria-valuetext={`${percent}%`} />
-          </label>
+          <div className="upload-line">
+            <label>
+              Upload
+              <progress id="upload-progress" max={100} value={percent} aria-valuetext={`${percent}%`} />
+            </label>
+            <span id="upload-percent" className="muted">{percent}%</span>
+          </div>
           <ul aria-label="Jobs of this run">
-            {Object.entries(progress.parts).map(([part, status]) => <li key={part}>part {part}: {status}</li>)}
+            {Object.entries(current.parts).map(([part, status]) => <li key={part}>part {part}: {status}</li>)}
           </ul>
           <button id="open-jobs" className="secondary" onClick={onOpenJobs}>Follow it in Jobs</button>
         </div>

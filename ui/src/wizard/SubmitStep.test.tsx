@@ -1,0 +1,60 @@
+// The Submit step with the backend faked: a run's first events arrive before its submit call answers (a
+// small run is uploaded by then), and the progress must still count them.
+import { fireEvent, render, screen } from "@testing-library/react";
+import { vi } from "vitest";
+
+import type { RunBytes, RunEvent } from "../backend";
+
+const handlers = vi.hoisted(() => ({ event: [] as ((e: RunEvent) => void)[], bytes: [] as ((e: RunBytes) => void)[] }));
+
+const backend = vi.hoisted(() => ({
+  onRunEvent: vi.fn(async (handler: (e: RunEvent) => void) => {
+    handlers.event.push(handler);
+    return () => undefined;
+  }),
+  onRunBytes: vi.fn(async (handler: (e: RunBytes) => void) => {
+    handlers.bytes.push(handler);
+    return () => undefined;
+  }),
+  submit: vi.fn(async () => {
+    const event = (e: RunEvent["event"]) => handlers.event.forEach((h) => h({ run: "r1", event: e }));
+    event({ event: "upload_started", part: 1, target: "s3://in/r1/part-001.jsonl", bytes: 4000 });
+    handlers.bytes.forEach((h) => h({ run: "r1", bytes: 4000 }));
+    event({ event: "uploaded", part: 1, sent: true });
+    // Another run's bytes are not this one's.
+    handlers.bytes.forEach((h) => h({ run: "other", bytes: 999 }));
+    event({ event: "upload_started", part: 2, target: "s3://in/r1/part-002.jsonl", bytes: 4000 });
+    handlers.bytes.forEach((h) => h({ run: "r1", bytes: 1000 }));
+    return {
+      id: "r1", job_name: "reviews", model_id: "amazon.nova-lite-v1:0", state: "uploading", sandbox: true,
+      created_at: "2026-11-22", retry_of: null, parts: 2, statuses: [], processed: 0, total: 200,
+      elapsed_seconds: 0, active: true, has_results: false,
+    };
+  }),
+  errorText: (e: unknown) => String(e),
+}));
+vi.mock("../backend", () => backend);
+
+import { SubmitStep } from "./SubmitStep";
+
+const draft = {
+  sheet: "/data/reviews.csv", worksheet: null, selection: { kind: "all" as const }, template: "{{review}}", system: null,
+  model: "amazon.nova-lite-v1:0", invocation: null, max_tokens: 100, temperature: null, top_p: null,
+};
+
+describe("the Submit step", () => {
+  it("counts the upload events that arrive before the submit call answers", async () => {
+    render(
+      <SubmitStep sandbox target={{ roleArn: "", inputUri: "", outputUri: "" }} onTarget={() => undefined}
+        draft={draft} onSubmitted={() => undefined} onOpenJobs={() => undefined} />,
+    );
+    // The listeners are in place before anything is submitted.
+    await vi.waitFor(() => expect(handlers.event.length).toBeGreaterThan(0));
+    fireEvent.click(screen.getByRole("button", { name: "Upload and submit" }));
+    await screen.findByText(/records in 2 parts/);
+    // Part 1 is in S3 (half of the run), and a quarter of part 2 is sent: 62%.
+    expect(screen.getByLabelText("Upload").getAttribute("aria-valuetext")).toBe("62%");
+    expect(screen.getByText("part 1: uploaded")).toBeTruthy();
+    expect(screen.getByText("part 2: uploading")).toBeTruthy();
+  });
+});
