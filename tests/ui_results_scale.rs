@@ -77,6 +77,15 @@ fn jump_in(app: &Session, grid: &str, row: u64) -> u128 {
     started.elapsed().as_millis()
 }
 
+/// Goes back to the Results step, chooses the run (its `option`) and jumps to `row`; returns the jump's ms.
+fn reopen_results_and_jump(app: &Session, option: &str, row: u64) -> u128 {
+    app.click("#step-results");
+    app.find(option);
+    app.click(option);
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "ticket 1:");
+    jump_in(app, "Results", row)
+}
+
 /// The digits of a count as the page shows it in the user's locale ("1,000,000", "1 000 000", "1000000").
 fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
@@ -181,11 +190,7 @@ fn a_million_row_result_pages_from_rust() {
     let started = Instant::now();
     app.wait_for_text("#rendered-prompt", "ticket 750001:");
     let busy_preview = started.elapsed().as_millis();
-    app.click("#step-results");
-    app.find(&option);
-    app.click(&option);
-    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "ticket 1:");
-    let busy_results = jump_in(&app, "Results", 654_321);
+    let busy_results = reopen_results_and_jump(&app, &option, 654_321);
     app.click("#step-submit");
     let still_busy = app.text("#submit-run").contains("Preparing");
     app.screenshot("busy");
@@ -215,11 +220,7 @@ fn a_million_row_result_pages_from_rust() {
     app.type_into("#template", "Which team: {{text}}");
     app.wait_for_text("#rendered-prompt", "Which team: ticket");
     let uploading_edit = started.elapsed().as_millis();
-    app.click("#step-results");
-    app.find(&option);
-    app.click(&option);
-    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "ticket 1:");
-    let uploading_results = jump_in(&app, "Results", 123_457);
+    let uploading_results = reopen_results_and_jump(&app, &option, 123_457);
     app.click("#step-submit");
     let after = upload_state(&app);
     app.screenshot("uploading");
