@@ -8,7 +8,9 @@ use ts_rs::TS;
 
 /// `export type Name = …;` for every type, in a stable order.
 fn declarations() -> String {
-    use batch_app::{history, lifecycle, results_table as table, row_selection as rows, sheet_pages as sheet};
+    use batch_app::{
+        history, lifecycle, results_table as table, row_selection as rows, sheet_opening, sheet_pages as sheet,
+    };
     use batch_aws::{models, profiles, studio};
     use batch_core::{iam, prepare, pricing, sheet as core_sheet};
     let decls = [
@@ -20,6 +22,7 @@ fn declarations() -> String {
         sheet::ColumnKind::decl(),
         sheet::ColumnSummary::decl(),
         sheet::SheetSummary::decl(),
+        sheet_opening::SheetProgress::decl(),
         rows::FilterOp::decl(),
         rows::RowSelection::decl(),
         sheet::RenderedPrompt::decl(),

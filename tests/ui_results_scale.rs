@@ -154,10 +154,21 @@ fn a_million_row_result_pages_from_rust() {
     let sheet = home.path().join("million.csv");
     std::fs::copy(home.path().join("runs/million/results/results.csv"), &sheet).unwrap();
     app.click("#step-data");
-    let started = Instant::now();
     app.type_into("#sheet-path", &sheet.to_string_lossy());
+    // A first opening shows the rows read so far, and is cancelled.
+    app.click("#sheet-load");
+    let reading = app.wait_for_text("#sheet-reading", "rows so far");
+    app.screenshot("sheet-reading");
+    app.click("#sheet-cancel");
+    app.wait_for_text("#sheet-note", "was cancelled");
+    let no_summary = app.run_script("return document.querySelector('#sheet-summary') === null;", serde_json::json!([]));
+    assert_eq!(no_summary, serde_json::json!(true), "nothing was opened");
+    let cache_files = || std::fs::read_dir(home.path().join("cache")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(cache_files(), 0, "a cancelled opening leaves no cache");
+    let started = Instant::now();
     app.click("#sheet-load");
     let summary = app.wait_for_text("#sheet-summary", "columns");
+    assert_eq!(cache_files(), 1, "one cache, the open sheet's");
     let opened = started.elapsed().as_millis();
     assert_eq!(digits(summary.split(" rows").next().unwrap()), "1000000", "{summary}");
     let sheet_middle = jump_in(&app, "Sheet rows", 500_001);
@@ -230,7 +241,8 @@ fn a_million_row_result_pages_from_rust() {
          first rows: {first_seen} ms from choosing the run ({first_in_page} measured in the page)\n\
          jump to row 500,001: {middle} ms\njump to row 1,000,000: {last} ms\n\
          search (incl. 300 ms typing pause): {search} ms\nstatus filter: {filtered} ms\nrows in the page: {rendered}\n\
-         a {ROWS}-row CSV in the Data step: opened (summary and page cache) in {opened} ms; jump to row 500,001: {sheet_middle} ms\n\
+         a {ROWS}-row CSV in the Data step: opened (summary and page cache) in {opened} ms; jump to row 500,001: {sheet_middle} ms \
+         (a first opening, cancelled, had shown \"{reading}\")\n\
          while 300,000 rows were selected and prepared for submission ({submit_ms} ms until the run was recorded; still preparing after the measurements: {still_busy}):\n\
          sheet jump to row 750,001: {busy_sheet} ms; another row's prompt: {busy_preview} ms; results jump to row 654,321: {busy_results} ms\n\
          while its parts were uploaded and its job polled (before: {before}; after: {after}):\n\

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::settings::Settings;
+use batch_app::sheet_opening::{SheetOpenings, SheetProgress};
 use batch_app::sheet_pages::{RenderedPrompt, SheetSummary, SheetTable};
 use batch_aws::environment::AccessOptions;
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
@@ -19,7 +20,7 @@ use batch_core::model::ModelId;
 use batch_core::prepare::{Preview, PreviewRequest, preview};
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::sheet::SheetOptions;
-use tauri::State;
+use tauri::{AppHandle, Emitter, Manager, State};
 
 /// What the commands share: the session, the open sheet's page cache and the remembered settings.
 pub struct AppState {
@@ -27,6 +28,8 @@ pub struct AppState {
     pub studio: Arc<Studio>,
     /// The open sheet's rows, cached for paging.
     pub sheet: Mutex<Option<SheetTable>>,
+    /// Where sheets are cached, and the opening in progress.
+    pub openings: SheetOpenings,
     /// Window size and last choices.
     pub settings: Mutex<Settings>,
 }
@@ -72,17 +75,31 @@ pub async fn connect(
     Ok(info)
 }
 
-/// Opens a sheet: its format, worksheets, columns and row count; its rows are cached for paging.
+/// Opens a sheet: its format, worksheets, columns and row count; its rows are cached for paging. The rows
+/// read so far go to the window as `sheet-progress` events; `cancel_open_sheet` stops the reading, and the
+/// sheet open before stays open.
 #[tauri::command]
-pub async fn open_sheet(state: State<'_, AppState>, path: String, sheet: Option<String>) -> Answer<SheetSummary> {
-    let cache = state.studio.home().join("cache").join("sheet.db");
+pub async fn open_sheet(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+    sheet: Option<String>,
+) -> Answer<SheetSummary> {
+    let handle = app.clone();
     let (summary, table) = blocking(move || {
-        std::fs::create_dir_all(cache.parent().unwrap_or(&cache)).map_err(text)?;
-        SheetTable::build(&PathBuf::from(path), &SheetOptions { sheet, delimiter: None }, &cache).map_err(text)
+        let state = handle.state::<AppState>();
+        let progress = |rows| drop(handle.emit("sheet-progress", SheetProgress { rows }));
+        state.openings.open(&PathBuf::from(path), &SheetOptions { sheet, delimiter: None }, progress).map_err(text)
     })
     .await?;
     *state.sheet.lock().map_err(text)? = Some(table);
     Ok(summary)
+}
+
+/// Stops the sheet opening in progress, if any.
+#[tauri::command]
+pub fn cancel_open_sheet(state: State<'_, AppState>) {
+    state.openings.cancel();
 }
 
 /// A page of the open sheet's rows (0-based offset).

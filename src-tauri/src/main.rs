@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use batch_app::history::History;
 use batch_app::settings::Settings;
+use batch_app::sheet_opening::SheetOpenings;
 use batch_aws::studio::Studio;
 use tauri::Manager;
 
@@ -27,7 +28,8 @@ fn main() {
             if let Some(window) = app.get_webview_window("main") {
                 restore_window_size(&window, &settings);
             }
-            app.manage(AppState { studio, sheet: Mutex::new(None), settings: Mutex::new(settings) });
+            let openings = SheetOpenings::new(&home.join("cache"));
+            app.manage(AppState { studio, sheet: Mutex::new(None), openings, settings: Mutex::new(settings) });
             Ok(())
         })
         .on_window_event(remember_window_size)
@@ -36,6 +38,7 @@ fn main() {
             commands::profiles,
             commands::connect,
             commands::open_sheet,
+            commands::cancel_open_sheet,
             commands::sheet_rows,
             commands::render_row,
             commands::preview_prompt,

@@ -12,6 +12,8 @@ const backend = vi.hoisted(() => ({
   onRunEvent: vi.fn(async () => () => undefined),
   onRunBytes: vi.fn(async () => () => undefined),
   onFileDrop: vi.fn(async () => () => undefined),
+  onSheetProgress: vi.fn(async () => () => undefined),
+  cancelOpenSheet: vi.fn(async () => undefined),
   jobPlan: vi.fn(async (rows: number) => [rows]),
   openSheet: vi.fn(async (path: string) => ({
     meta: { path, format: "csv", sheet: null, delimiter: 44, headers: ["id", "review"] },

@@ -7,4 +7,5 @@ pub mod ports;
 pub mod results_table;
 pub mod row_selection;
 pub mod settings;
+pub mod sheet_opening;
 pub mod sheet_pages;

@@ -24,7 +24,24 @@ pub enum SheetPagesError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// The folder for page caches could not be made.
+    #[error("{}: the folder for sheets' page caches could not be made: {source}", path.display())]
+    CacheFolder {
+        /// The folder.
+        path: PathBuf,
+        /// What the file system said.
+        source: std::io::Error,
+    },
+    /// The reading was stopped on request after `rows` rows.
+    #[error("opening the sheet was cancelled after {rows} rows; nothing was kept of it")]
+    Cancelled {
+        /// Rows read before stopping.
+        rows: u64,
+    },
 }
+
+/// How often (in rows) a summarizing pass reports its progress and asks whether to go on.
+pub const PROGRESS_EVERY: u64 = 10_000;
 
 /// What a column holds, judged from its non-empty cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,6 +161,31 @@ pub struct RenderedPrompt {
 impl SheetTable {
     /// Summarizes the sheet and caches its rows in the SQLite file `cache` (replaced if present).
     pub fn build(sheet: &Path, options: &SheetOptions, cache: &Path) -> Result<(SheetSummary, Self), SheetPagesError> {
+        Self::build_watched(sheet, options, cache, &mut |_| true)
+    }
+
+    /// [`SheetTable::build`], telling `watch` the rows read every [`PROGRESS_EVERY`] rows; when `watch`
+    /// answers false the reading stops with [`SheetPagesError::Cancelled`]. A build that does not finish
+    /// leaves no cache file behind.
+    pub fn build_watched(
+        sheet: &Path,
+        options: &SheetOptions,
+        cache: &Path,
+        watch: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<(SheetSummary, Self), SheetPagesError> {
+        let built = Self::write_cache(sheet, options, cache, watch);
+        if built.is_err() {
+            let _ = std::fs::remove_file(cache);
+        }
+        built
+    }
+
+    fn write_cache(
+        sheet: &Path,
+        options: &SheetOptions,
+        cache: &Path,
+        watch: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<(SheetSummary, Self), SheetPagesError> {
         let failed = |source| SheetPagesError::Cache { path: cache.to_path_buf(), source };
         let _ = std::fs::remove_file(cache);
         let mut db = Connection::open(cache).map_err(failed)?;
@@ -155,14 +197,23 @@ impl SheetTable {
         let summary = {
             let mut insert = tx.prepare("INSERT INTO rows (idx, cells) VALUES (?1, ?2)").map_err(failed)?;
             summarize(sheet, options, |row| {
+                let rows = row.number();
+                if rows % PROGRESS_EVERY == 0 && !watch(rows) {
+                    return Err(SheetPagesError::Cancelled { rows });
+                }
                 let cells: Vec<&str> = row.iter().collect();
                 let json = serde_json::to_string(&cells).unwrap_or_else(|_| "[]".into());
-                insert.execute(params![row.number() as i64, json]).map(drop).map_err(failed)
+                insert.execute(params![rows as i64, json]).map(drop).map_err(failed)
             })?
         };
         tx.commit().map_err(failed)?;
         let headers = summary.meta.headers.clone();
         Ok((summary, Self { path: cache.to_path_buf(), db, headers }))
+    }
+
+    /// The cache file.
+    pub fn cache_path(&self) -> &Path {
+        &self.path
     }
 
     /// Rows `offset..offset + limit` (0-based, data rows only), each as its cells.
@@ -188,6 +239,16 @@ impl SheetTable {
         let mut buffers = PromptBuffers::default();
         let (prompt, system, tokens) = prompts.render(&Row::from_cells(row, cells), &mut buffers)?;
         Ok(RenderedPrompt { row, prompt: prompt.to_string(), system: system.map(str::to_string), tokens })
+    }
+}
+
+impl Drop for SheetTable {
+    /// Closes the cache and deletes its file: a table's cache lives as long as the table.
+    fn drop(&mut self) {
+        if let Ok(closed) = Connection::open_in_memory() {
+            drop(std::mem::replace(&mut self.db, closed));
+        }
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

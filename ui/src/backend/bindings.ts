@@ -126,6 +126,12 @@ rows: number,
  */
 columns: Array<ColumnSummary>, };
 
+export type SheetProgress = { 
+/**
+ * Data rows read so far.
+ */
+rows: number, };
+
 export type FilterOp = "contains" | "equals" | "not_empty";
 
 export type RowSelection = { "kind": "all" } | { "kind": "first", 

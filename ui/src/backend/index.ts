@@ -23,6 +23,7 @@ import type {
   RunOutcome,
   RunRow,
   S3Listing,
+  SheetProgress,
   SheetSummary,
   SubmitForm,
   TestRowForm,
@@ -46,9 +47,20 @@ export function connect(sandbox: boolean, profile: string | null = null, region:
   return invoke<ConnectionInfo>("connect", { sandbox, profile, region });
 }
 
-/** Summarizes a sheet: format, worksheets, columns, rows. */
+/** Summarizes a sheet: format, worksheets, columns, rows. Rejects with a "cancelled" message when
+ * `cancelOpenSheet` (or a newer opening) stops it. */
 export function openSheet(path: string, sheet: string | null): Promise<SheetSummary> {
   return invoke<SheetSummary>("open_sheet", { path, sheet });
+}
+
+/** Stops the sheet opening in progress; the sheet open before stays open. */
+export function cancelOpenSheet(): Promise<void> {
+  return invoke<void>("cancel_open_sheet");
+}
+
+/** Calls `handler` with the rows read so far while a sheet opens. */
+export function onSheetProgress(handler: (progress: SheetProgress) => void): Promise<() => void> {
+  return listen<SheetProgress>("sheet-progress", (e) => handler(e.payload));
 }
 
 /** A page of the open sheet's rows, 0-based. */

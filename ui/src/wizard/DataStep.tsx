@@ -1,6 +1,6 @@
 // Step 2: open a sheet (native dialog, a dropped file or a typed path), see its columns, page through its
 // rows and choose which rows to send.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import * as backend from "../backend";
 import type { RowSelection, SheetSummary } from "../backend";
@@ -61,20 +61,42 @@ function SelectionEditor({ summary, selection, onSelection }: { summary: SheetSu
 export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selection, onSelection }: DataStepProps) {
   const [path, setPath] = useState(summary?.meta.path ?? "");
   const [busy, setBusy] = useState(false);
+  const [readRows, setReadRows] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  // Only the latest opening's answer counts: a newer one (a second drop, another worksheet) supersedes it.
+  const latest = useRef(0);
+  const cancelled = useRef(false);
 
   async function load(target: string, sheet: string | null = null) {
     if (!target.trim()) return;
+    const opening = ++latest.current;
+    cancelled.current = false;
     setBusy(true);
+    setReadRows(0);
     setError(null);
+    setNote(null);
     try {
-      onOpened(await backend.openSheet(target.trim(), sheet));
+      const opened = await backend.openSheet(target.trim(), sheet);
+      if (opening === latest.current) onOpened(opened);
     } catch (e) {
-      setError(backend.errorText(e));
+      if (opening !== latest.current) return;
+      if (cancelled.current) setNote(`Opening ${target.trim()} was cancelled${summary ? "; the sheet open before is still open" : ""}.`);
+      else setError(backend.errorText(e));
     } finally {
-      setBusy(false);
+      if (opening === latest.current) setBusy(false);
     }
   }
+
+  function cancel() {
+    cancelled.current = true;
+    void backend.cancelOpenSheet().catch(() => undefined);
+  }
+
+  useEffect(() => {
+    const stop = backend.onSheetProgress((p) => setReadRows(p.rows));
+    return () => void stop.then((s) => s()).catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     let unlisten: (() => void) | null = null;
@@ -123,7 +145,13 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selectio
         </label>
         <button id="sheet-load" type="submit" disabled={busy}>Load</button>
       </form>
-      {busy && <p role="status" className="muted">Reading the sheet (every row is counted and cached for paging)…</p>}
+      {busy && (
+        <p id="sheet-reading" role="status" className="muted">
+          Reading the sheet (every row is counted and cached for paging)…{readRows > 0 ? ` ${readRows.toLocaleString()} rows so far` : ""}{" "}
+          <button id="sheet-cancel" type="button" className="secondary" onClick={cancel}>Cancel</button>
+        </p>
+      )}
+      {note && <p id="sheet-note" role="status" className="muted">{note}</p>}
       {error && <p role="alert" className="error">{error}</p>}
       {summary && (
         <>
