@@ -9,10 +9,11 @@ use ts_rs::TS;
 /// `export type Name = …;` for every type, in a stable order.
 fn declarations() -> String {
     use batch_app::{
-        history, lifecycle, results_table as table, row_selection as rows, sheet_opening, sheet_pages as sheet,
+        history, lifecycle, prompt_totals, results_table as table, row_selection as rows, sheet_opening,
+        sheet_pages as sheet,
     };
     use batch_aws::{models, profiles, studio};
-    use batch_core::{iam, prepare, pricing, sheet as core_sheet};
+    use batch_core::{iam, pricing, sheet as core_sheet};
     let decls = [
         studio::AppInfo::decl(),
         profiles::ProfileInfo::decl(),
@@ -26,7 +27,7 @@ fn declarations() -> String {
         rows::FilterOp::decl(),
         rows::RowSelection::decl(),
         sheet::RenderedPrompt::decl(),
-        prepare::Preview::decl(),
+        prompt_totals::PromptTotals::decl(),
         pricing::ModelPrice::decl(),
         pricing::CostEstimate::decl(),
         models::ModelChoice::decl(),

@@ -178,8 +178,13 @@ fn a_million_row_result_pages_from_rust() {
     // parts prepared, then uploaded in the background), and meanwhile page the sheet, render another row's
     // prompt and page the results.
     app.click("#step-prompt");
+    let started = Instant::now();
     app.type_into("#template", "Route this ticket: {{text}}");
     app.wait_for_text("#rendered-prompt", "Route this ticket: ticket 1:");
+    let first_prompt = started.elapsed().as_millis();
+    let estimate = app.wait_for_text("#token-estimate", "for all");
+    let all_rows_estimate = started.elapsed().as_millis();
+    assert!(digits(&estimate).contains("1000000"), "{estimate}");
     app.click("#step-model");
     app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
     app.click("#step-data");
@@ -243,6 +248,7 @@ fn a_million_row_result_pages_from_rust() {
          search (incl. 300 ms typing pause): {search} ms\nstatus filter: {filtered} ms\nrows in the page: {rendered}\n\
          a {ROWS}-row CSV in the Data step: opened (summary and page cache) in {opened} ms; jump to row 500,001: {sheet_middle} ms \
          (a first opening, cancelled, had shown \"{reading}\")\n\
+         a template typed: its first row's prompt in {first_prompt} ms, the estimate of all {ROWS} rows in {all_rows_estimate} ms (incl. the 500 ms pause)\n\
          while 300,000 rows were selected and prepared for submission ({submit_ms} ms until the run was recorded; still preparing after the measurements: {still_busy}):\n\
          sheet jump to row 750,001: {busy_sheet} ms; another row's prompt: {busy_preview} ms; results jump to row 654,321: {busy_results} ms\n\
          while its parts were uploaded and its job polled (before: {before}; after: {after}):\n\

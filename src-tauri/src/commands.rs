@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use batch_app::latest_only::LatestOnly;
+use batch_app::prompt_totals::{PromptTotals, prompt_totals as prompt_totals_of};
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::settings::Settings;
 use batch_app::sheet_opening::{SheetOpenings, SheetProgress};
@@ -17,7 +19,6 @@ use batch_aws::studio::{
 };
 use batch_core::limits::Limits;
 use batch_core::model::ModelId;
-use batch_core::prepare::{Preview, PreviewRequest, preview};
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::sheet::SheetOptions;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -30,11 +31,15 @@ pub struct AppState {
     pub sheet: Mutex<Option<SheetTable>>,
     /// Where sheets are cached, and the opening in progress.
     pub openings: SheetOpenings,
+    /// The all-rows prompt estimate in progress.
+    pub estimates: LatestOnly,
     /// Window size and last choices.
     pub settings: Mutex<Settings>,
 }
 
 type Answer<T> = Result<T, String>;
+
+const NO_SHEET: &str = "no sheet is open; open one in the Data step";
 
 fn text(error: impl std::fmt::Display) -> String {
     error.to_string()
@@ -106,7 +111,7 @@ pub fn cancel_open_sheet(state: State<'_, AppState>) {
 #[tauri::command]
 pub fn sheet_rows(state: State<'_, AppState>, offset: u64, limit: u64) -> Answer<Vec<Vec<String>>> {
     let sheet = state.sheet.lock().map_err(text)?;
-    sheet.as_ref().ok_or("no sheet is open; open one in the Data step")?.page(offset, limit).map_err(text)
+    sheet.as_ref().ok_or(NO_SHEET)?.page(offset, limit).map_err(text)
 }
 
 /// One row's prompt, rendered from the open sheet's cache (fast, whatever the sheet's size).
@@ -118,28 +123,25 @@ pub fn render_row(
     row: u64,
 ) -> Answer<RenderedPrompt> {
     let sheet = state.sheet.lock().map_err(text)?;
-    let table = sheet.as_ref().ok_or("no sheet is open; open one in the Data step")?;
+    let table = sheet.as_ref().ok_or(NO_SHEET)?;
     table.render(&template, system.as_deref().filter(|s| !s.trim().is_empty()), row.max(1)).map_err(text)
 }
 
-/// The rendered prompt of one row and token estimates for the sheet.
+/// Every row's prompt estimated in one pass over the sheet, off the window's thread; a newer estimate stops
+/// this one.
 #[tauri::command]
-pub async fn preview_prompt(
+pub async fn prompt_totals(
+    state: State<'_, AppState>,
     path: String,
     sheet: Option<String>,
     template: String,
     system: Option<String>,
-    row: u64,
-) -> Answer<Preview> {
+) -> Answer<PromptTotals> {
+    let superseded = state.estimates.begin();
+    let system = system.filter(|s| !s.trim().is_empty());
     blocking(move || {
-        let request = PreviewRequest {
-            input: PathBuf::from(path),
-            sheet: SheetOptions { sheet, delimiter: None },
-            template,
-            system: system.filter(|s| !s.trim().is_empty()),
-            row: row.max(1),
-        };
-        preview(&request).map_err(text)
+        let options = SheetOptions { sheet, delimiter: None };
+        prompt_totals_of(&PathBuf::from(path), &options, &template, system.as_deref(), &superseded).map_err(text)
     })
     .await
 }

@@ -9,6 +9,7 @@ mod window_events;
 use std::sync::{Arc, Mutex};
 
 use batch_app::history::History;
+use batch_app::latest_only::LatestOnly;
 use batch_app::settings::Settings;
 use batch_app::sheet_opening::SheetOpenings;
 use batch_aws::studio::Studio;
@@ -29,7 +30,13 @@ fn main() {
                 restore_window_size(&window, &settings);
             }
             let openings = SheetOpenings::new(&home.join("cache"));
-            app.manage(AppState { studio, sheet: Mutex::new(None), openings, settings: Mutex::new(settings) });
+            app.manage(AppState {
+                studio,
+                sheet: Mutex::new(None),
+                openings,
+                estimates: LatestOnly::default(),
+                settings: Mutex::new(settings),
+            });
             Ok(())
         })
         .on_window_event(remember_window_size)
@@ -41,7 +48,7 @@ fn main() {
             commands::cancel_open_sheet,
             commands::sheet_rows,
             commands::render_row,
-            commands::preview_prompt,
+            commands::prompt_totals,
             commands::models,
             commands::test_row,
             commands::estimate,

@@ -25,10 +25,7 @@ const backend = vi.hoisted(() => ({
     ],
   })),
   sheetRows: vi.fn(async () => [["1", "great"], ["2", ""], ["3", "bad"]]),
-  previewPrompt: vi.fn(async ({ template }: { template: string }) => ({
-    row: 1, prompt: template.replace("{{review}}", "great"), system: null, row_tokens: 5, rows: 3, total_tokens: 15,
-    min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"],
-  })),
+  promptTotals: vi.fn(async () => ({ rows: 3, total_tokens: 15, min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"] })),
   pickSheet: vi.fn(async () => null),
   renderRow: vi.fn(async (template: string) => ({ row: 1, prompt: template.replace("{{review}}", "great"), system: null, tokens: 5 })),
   models: vi.fn(async () => ({

@@ -1,12 +1,15 @@
 //! What the desktop window waits for, on 1,000,000 rows: opening a results table and its first page, a page
-//! in the middle, a status filter page, a search, and a page of a cached sheet. The table is built once
+//! in the middle, a status filter page, a search, a page of a cached sheet, and the Prompt step's all-rows
+//! estimate. The table is built once
 //! (its build time is printed). Run with `cargo bench -p batch-app --bench window_paging` (benches/run.sh
 //! runs it too).
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+use batch_app::prompt_totals::prompt_totals;
 use batch_app::results_table::{ResultsTable, RowFilter};
 use batch_app::sheet_pages::SheetTable;
 use batch_core::sheet::SheetOptions;
@@ -61,6 +64,16 @@ fn paging(c: &mut Criterion) {
     let search = RowFilter { status: None, search: Some("ticket 999999:".into()) };
     group.bench_function("search every row", |b| b.iter(|| table.page(&search, 0, 200).expect("page").matching));
     group.bench_function("sheet page at row 750,000", |b| b.iter(|| sheet.page(750_000, 200).expect("page").len()));
+    group.finish();
+
+    // The Prompt step's all-rows estimate, one pass over the file.
+    let mut group = c.benchmark_group("all-rows prompt estimate (1,000,000 rows)");
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    let options = SheetOptions::default();
+    let template = "Route this ticket: {{text}}";
+    group.bench_function("from the CSV file", |b| {
+        b.iter(|| prompt_totals(&csv, &options, template, None, &AtomicBool::new(false)).expect("totals").total_tokens)
+    });
     group.finish();
 }
 

@@ -2,8 +2,10 @@
 //! (prepare, submit, track, fetch, retry), and the job history they share.
 
 pub mod history;
+pub mod latest_only;
 pub mod lifecycle;
 pub mod ports;
+pub mod prompt_totals;
 pub mod results_table;
 pub mod row_selection;
 pub mod settings;

@@ -3,17 +3,17 @@
 //! the user can cancel the one in progress.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use batch_core::sheet::SheetOptions;
 
+use crate::latest_only::LatestOnly;
 use crate::sheet_pages::{SheetPagesError, SheetSummary, SheetTable};
 
 /// Where sheets' caches go, and the cancel flag of the opening in progress.
 pub struct SheetOpenings {
     dir: PathBuf,
-    current: Mutex<Arc<AtomicBool>>,
+    current: LatestOnly,
     opened: AtomicU64,
 }
 
@@ -40,11 +40,7 @@ impl SheetOpenings {
                 }
             }
         }
-        Self {
-            dir: dir.to_path_buf(),
-            current: Mutex::new(Arc::new(AtomicBool::new(false))),
-            opened: AtomicU64::new(0),
-        }
+        Self { dir: dir.to_path_buf(), current: LatestOnly::default(), opened: AtomicU64::new(0) }
     }
 
     /// Summarizes and caches `sheet`, cancelling an opening still reading; `progress` is told the rows read
@@ -55,9 +51,7 @@ impl SheetOpenings {
         options: &SheetOptions,
         mut progress: impl FnMut(u64),
     ) -> Result<(SheetSummary, SheetTable), SheetPagesError> {
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let earlier = std::mem::replace(&mut *self.lock(), cancelled.clone());
-        earlier.store(true, Ordering::Relaxed);
+        let cancelled = self.current.begin();
         std::fs::create_dir_all(&self.dir)
             .map_err(|source| SheetPagesError::CacheFolder { path: self.dir.clone(), source })?;
         let number = self.opened.fetch_add(1, Ordering::Relaxed) + 1;
@@ -70,11 +64,7 @@ impl SheetOpenings {
 
     /// Cancels the opening in progress, if any.
     pub fn cancel(&self) {
-        self.lock().store(true, Ordering::Relaxed);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Arc<AtomicBool>> {
-        self.current.lock().unwrap_or_else(PoisonError::into_inner)
+        self.current.cancel();
     }
 }
 

@@ -170,41 +170,25 @@ system: string | null,
  */
 tokens: number, };
 
-export type Preview = { 
+export type PromptTotals = { 
 /**
- * The row shown.
- */
-row: number, 
-/**
- * Its rendered prompt.
- */
-prompt: string, 
-/**
- * Its rendered system prompt.
- */
-system: string | null, 
-/**
- * Estimated input tokens of this row.
- */
-row_tokens: number, 
-/**
- * Data rows in the sheet.
+ * Data rows.
  */
 rows: number, 
 /**
- * Estimated input tokens of all rows.
+ * Estimated input tokens of every row.
  */
 total_tokens: number, 
 /**
- * Smallest per-row estimate.
+ * The smallest row's estimate.
  */
 min_row_tokens: number, 
 /**
- * Largest per-row estimate.
+ * The largest row's estimate.
  */
 max_row_tokens: number, 
 /**
- * Columns the templates use.
+ * The columns the templates use.
  */
 columns_used: Array<string>, };
 

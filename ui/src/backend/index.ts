@@ -12,7 +12,7 @@ import type {
   ConnectionInfo,
   CostEstimate,
   ModelList,
-  Preview,
+  PromptTotals,
   ProfileInfo,
   RenderedPrompt,
   ResultsOverview,
@@ -73,15 +73,9 @@ export function renderRow(template: string, system: string | null, row: number):
   return invoke<RenderedPrompt>("render_row", { template, system, row });
 }
 
-/** Renders one row's prompt and estimates the tokens of every row (reads the whole sheet). */
-export function previewPrompt(args: {
-  path: string;
-  sheet: string | null;
-  template: string;
-  system: string | null;
-  row: number;
-}): Promise<Preview> {
-  return invoke<Preview>("preview_prompt", args);
+/** Every row's prompt estimated in one pass over the sheet; a newer call stops this one (it then rejects). */
+export function promptTotals(path: string, sheet: string | null, template: string, system: string | null): Promise<PromptTotals> {
+  return invoke<PromptTotals>("prompt_totals", { path, sheet, template, system });
 }
 
 /** The models and inference profiles of the connection (the bundled list, with a note, when unavailable). */

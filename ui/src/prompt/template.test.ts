@@ -37,11 +37,11 @@ describe("template", () => {
   });
 
   it("lists unknown columns, empty cells and over-long prompts", () => {
-    const preview = { row: 1, prompt: "", system: null, row_tokens: 10, rows: 10, total_tokens: 100, min_row_tokens: 5, max_row_tokens: 9000, columns_used: [] };
-    const found = problems(summary, "{{review text}} {{stars}}", preview, 8000).map((p) => p.text);
+    const totals = { rows: 10, total_tokens: 100, min_row_tokens: 5, max_row_tokens: 9000, columns_used: [] };
+    const found = problems(summary, "{{review text}} {{stars}}", totals, 8000).map((p) => p.text);
     expect(found[0]).toContain("{{stars}} is not a column");
     expect(found[1]).toBe("3 rows have an empty review text: their prompts will have a gap there");
     expect(found[2]).toContain("over the model's 8,000-token context");
-    expect(problems(summary, "{{id}}", preview, 200000)).toEqual([]);
+    expect(problems(summary, "{{id}}", totals, 200000)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // The template editor's logic: placeholders, highlighting, column completion and the problems list.
-import type { Preview, SheetSummary } from "../backend";
+import type { PromptTotals, SheetSummary } from "../backend";
 
 /** The `{{ name }}` placeholders of a template. */
 export function placeholders(template: string): string[] {
@@ -56,7 +56,7 @@ export interface Problem {
 }
 
 /** Unknown columns, empty cells in used columns, and rows whose prompt is over the model's context. */
-export function problems(summary: SheetSummary, template: string, preview: Preview | null, contextTokens: number): Problem[] {
+export function problems(summary: SheetSummary, template: string, totals: PromptTotals | null, contextTokens: number): Problem[] {
   const out: Problem[] = [];
   const used = [...new Set(placeholders(template))];
   for (const name of used.filter((n) => !summary.meta.headers.includes(n))) {
@@ -68,10 +68,10 @@ export function problems(summary: SheetSummary, template: string, preview: Previ
       text: `${column.empty_cells.toLocaleString()} row${column.empty_cells === 1 ? " has" : "s have"} an empty ${column.name}: their prompts will have a gap there`,
     });
   }
-  if (preview && preview.max_row_tokens > contextTokens) {
+  if (totals && totals.max_row_tokens > contextTokens) {
     out.push({
       severity: "error",
-      text: `the longest prompt is ~${preview.max_row_tokens.toLocaleString()} tokens, over the model's ${contextTokens.toLocaleString()}-token context; shorten the template or the column`,
+      text: `the longest prompt is ~${totals.max_row_tokens.toLocaleString()} tokens, over the model's ${contextTokens.toLocaleString()}-token context; shorten the template or the column`,
     });
   }
   if (used.length === 0 && template.trim()) {

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import * as backend from "../backend";
-import type { Preview, RenderedPrompt, SheetSummary } from "../backend";
+import type { PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
 import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
 
 export { placeholders } from "../prompt/template";
@@ -24,7 +24,7 @@ export interface PromptStepProps {
 
 export function PromptStep(props: PromptStepProps) {
   const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, contextTokens } = props;
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [totals, setTotals] = useState<PromptTotals | null>(null);
   const [rendered, setRendered] = useState<RenderedPrompt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [caret, setCaret] = useState(0);
@@ -55,14 +55,14 @@ export function PromptStep(props: PromptStepProps) {
   useEffect(() => {
     if (!template.trim()) return;
     let alive = true;
-    setPreview(null);
+    setTotals(null);
     const timer = setTimeout(() => {
       backend
-        .previewPrompt({ path: summary.meta.path, sheet: summary.meta.sheet, template, system: system || null, row: row + 1 })
-        .then((p) => {
+        .promptTotals(summary.meta.path, summary.meta.sheet, template, system || null)
+        .then((t) => {
           if (!alive) return;
-          setPreview(p);
-          onTokens?.(p.total_tokens);
+          setTotals(t);
+          onTokens?.(t.total_tokens);
         })
         .catch(() => undefined);
     }, 500);
@@ -70,7 +70,7 @@ export function PromptStep(props: PromptStepProps) {
       alive = false;
       clearTimeout(timer);
     };
-  }, [summary, template, system, row, onTokens]);
+  }, [summary, template, system, onTokens]);
 
   function accept(column: string) {
     if (!open) return;
@@ -100,7 +100,7 @@ export function PromptStep(props: PromptStepProps) {
     }
   }
 
-  const found = problems(summary, template, preview, contextTokens);
+  const found = problems(summary, template, totals, contextTokens);
   return (
     <section aria-labelledby="prompt-title" className="two-columns">
       <div>
@@ -172,8 +172,8 @@ export function PromptStep(props: PromptStepProps) {
             <pre id="rendered-prompt" className="rendered">{rendered.prompt}</pre>
             <p id="token-estimate" role="status">
               ~{rendered.tokens.toLocaleString()} tokens for this row ·{" "}
-              {preview
-                ? `~${preview.total_tokens.toLocaleString()} for all ${preview.rows.toLocaleString()} rows (from ${preview.min_row_tokens.toLocaleString()} to ${preview.max_row_tokens.toLocaleString()} a row)`
+              {totals
+                ? `~${totals.total_tokens.toLocaleString()} for all ${totals.rows.toLocaleString()} rows (from ${totals.min_row_tokens.toLocaleString()} to ${totals.max_row_tokens.toLocaleString()} a row)`
                 : "estimating all rows…"}
             </p>
           </>
