@@ -77,6 +77,10 @@ describe("the wizard", () => {
     expect(editor.value).toBe("Rate {{review}}");
     // The row renders first (from the cache); the estimate over every row follows.
     await screen.findByText(/~15 for all 3 rows/, {}, { timeout: 2000 });
+    // An estimate that fails says so where the estimate would be.
+    backend.promptTotals.mockRejectedValueOnce("/data/reviews.csv: the file is gone; open it again" as never);
+    fireEvent.change(editor, { target: { value: "Rate {{review}}!", selectionStart: 16 } });
+    await screen.findByText(/all rows could not be estimated: .*the file is gone/, {}, { timeout: 2000 });
     fireEvent.click(screen.getByRole("button", { name: /Model/ }));
     await screen.findByRole("option", { name: "amazon.nova-lite-v1:0 — Nova Lite" });
     fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });

@@ -25,6 +25,7 @@ export interface PromptStepProps {
 export function PromptStep(props: PromptStepProps) {
   const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, contextTokens } = props;
   const [totals, setTotals] = useState<PromptTotals | null>(null);
+  const [totalsError, setTotalsError] = useState<string | null>(null);
   const [rendered, setRendered] = useState<RenderedPrompt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [caret, setCaret] = useState(0);
@@ -56,6 +57,7 @@ export function PromptStep(props: PromptStepProps) {
     if (!template.trim()) return;
     let alive = true;
     setTotals(null);
+    setTotalsError(null);
     const timer = setTimeout(() => {
       backend
         .promptTotals(summary.meta.path, summary.meta.sheet, template, system || null)
@@ -64,7 +66,8 @@ export function PromptStep(props: PromptStepProps) {
           setTotals(t);
           onTokens?.(t.total_tokens);
         })
-        .catch(() => undefined);
+        // A superseded estimate is no longer alive; any other failure is said where the estimate would be.
+        .catch((e) => alive && setTotalsError(backend.errorText(e)));
     }, 500);
     return () => {
       alive = false;
@@ -174,7 +177,9 @@ export function PromptStep(props: PromptStepProps) {
               ~{rendered.tokens.toLocaleString()} tokens for this row ·{" "}
               {totals
                 ? `~${totals.total_tokens.toLocaleString()} for all ${totals.rows.toLocaleString()} rows (from ${totals.min_row_tokens.toLocaleString()} to ${totals.max_row_tokens.toLocaleString()} a row)`
-                : "estimating all rows…"}
+                : totalsError
+                  ? `all rows could not be estimated: ${totalsError}`
+                  : "estimating all rows…"}
             </p>
           </>
         )}
