@@ -134,7 +134,7 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
 
     // 7. Jobs: followed to its end, results fetched, and said so.
     app.click("#open-jobs");
-    app.wait_for_text("#toast", "120 succeeded, 0 failed, 0 missing");
+    app.wait_for_text("#toast", "reviews-e2e ended: 120 succeeded, 0 failed, 0 missing");
     let row = app.wait_for_text("#runs tbody tr", "Results ready");
     assert!(row.contains("reviews-e2e") && row.contains("120 / 120") && row.contains("SIMULATION"), "{row}");
     app.screenshot("jobs");

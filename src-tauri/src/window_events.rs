@@ -30,15 +30,10 @@ impl StudioEvents for WindowEvents {
         let _ = self.app.emit("run-bytes", RunBytesMessage { run: run.to_string(), bytes });
     }
 
-    fn run_ended(&self, run: &str, outcome: &RunOutcome) {
+    fn run_ended(&self, _run: &str, outcome: &RunOutcome) {
         let _ = self.app.emit("run-ended", outcome);
-        let body = match (&outcome.counts, &outcome.error) {
-            (Some(c), _) => format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing),
-            (None, Some(error)) => error.clone(),
-            (None, None) => "ended".into(),
-        };
         // No notification service (a bare X session) is not an error worth showing.
-        let _ = self.app.notification().builder().title(format!("Run {run} ended")).body(body).show();
+        let _ = self.app.notification().builder().title(outcome.title()).body(outcome.body()).show();
     }
 }
 

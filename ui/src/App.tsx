@@ -81,8 +81,8 @@ export function App() {
       const counts = outcome.counts;
       setToast(
         counts
-          ? `Run ${outcome.run} ended: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
-          : `Run ${outcome.run} stopped: ${outcome.error ?? "see Jobs"}`,
+          ? `${outcome.job_name} ended: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
+          : `${outcome.job_name} stopped: ${outcome.error ?? "see Jobs"}`,
       );
     });
     return () => void ended.then((stop) => stop()).catch(() => undefined);

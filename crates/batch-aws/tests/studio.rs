@@ -94,6 +94,11 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
 
     let outcome = events.wait_for_end(1).await;
     assert_eq!(outcome.error, None);
+    assert_eq!((outcome.run.as_str(), outcome.job_name.as_str()), (row.id.as_str(), "tickets-eu"));
+    assert_eq!(
+        (outcome.title().as_str(), outcome.body().as_str()),
+        ("tickets-eu ended", "150 succeeded, 0 failed, 0 missing")
+    );
     let counts = outcome.counts.unwrap();
     assert_eq!((counts.succeeded, counts.failed, counts.missing), (150, 0, 0));
     assert!(*events.bytes.lock().unwrap() > 0, "upload progress was reported");

@@ -642,6 +642,10 @@ export type RunOutcome = {
  */
 run: string, 
 /**
+ * Its job name, as the user chose it (the run id when the history cannot say).
+ */
+job_name: string, 
+/**
  * Rows that succeeded, failed or are missing, when fetched.
  */
 counts: StatusCounts | null, 

@@ -107,10 +107,31 @@ pub struct RunRow {
 pub struct RunOutcome {
     /// The run (the original of a retry chain once fetched).
     pub run: String,
+    /// Its job name, as the user chose it (the run id when the history cannot say).
+    pub job_name: String,
     /// Rows that succeeded, failed or are missing, when fetched.
     pub counts: Option<StatusCounts>,
     /// Why it could not be followed or fetched.
     pub error: Option<String>,
+}
+
+impl RunOutcome {
+    /// The desktop notification's title: which job ended.
+    pub fn title(&self) -> String {
+        match &self.error {
+            Some(_) if self.counts.is_none() => format!("{} stopped", self.job_name),
+            _ => format!("{} ended", self.job_name),
+        }
+    }
+
+    /// The notification's text: the counts, or why the run could not be followed or fetched.
+    pub fn body(&self) -> String {
+        match (&self.counts, &self.error) {
+            (Some(c), _) => format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing),
+            (None, Some(error)) => error.clone(),
+            (None, None) => "ended".into(),
+        }
+    }
 }
 
 /// What the Results step shows beside the table.
@@ -286,15 +307,24 @@ impl Studio {
         tokio::spawn(async move {
             let outcome = studio.follow(&run, sandbox, &cancel).await;
             studio.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&run);
-            let outcome = match outcome {
-                Ok(outcome) => outcome,
-                Err(error) => RunOutcome { run: run.clone(), counts: None, error: Some(error.to_string()) },
+            let (ended, counts, error) = match outcome {
+                Ok((root, counts)) => (root, Some(counts), None),
+                Err(error) => (run.clone(), None, Some(error.to_string())),
             };
+            let job_name = studio.run_row(&ended).map(|row| row.job_name).unwrap_or_else(|_| ended.clone());
+            let outcome = RunOutcome { run: ended, job_name, counts, error };
             studio.events.run_ended(&run, &outcome);
         });
     }
 
-    async fn follow(&self, run: &str, sandbox: bool, cancel: &AtomicBool) -> Result<RunOutcome, StudioError> {
+    /// Follows `run` to its end, then fetches and indexes it; returns the run the results belong to (the
+    /// original of a retry chain) and its counts.
+    async fn follow(
+        &self,
+        run: &str,
+        sandbox: bool,
+        cancel: &AtomicBool,
+    ) -> Result<(String, StatusCounts), StudioError> {
         let connection = self.connection_for(sandbox).await?;
         let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
         let lifecycle = connection.lifecycle(&self.history, &events, cancel);
@@ -316,7 +346,7 @@ impl Studio {
         })
         .await
         .map_err(blocking_error)??;
-        Ok(RunOutcome { run: root.id.to_string(), counts: Some(counts), error: None })
+        Ok((root.id.to_string(), counts))
     }
 
     /// Takes up every unfinished run this connection can follow (after a restart), and fetches ended runs
@@ -492,5 +522,28 @@ impl Studio {
         })
         .await
         .map_err(blocking_error)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notice_names_the_job_and_says_how_it_ended() {
+        let failed = RunOutcome {
+            run: "run-1".into(),
+            job_name: "tickets-eu".into(),
+            counts: None,
+            error: Some("the job expired: resubmit the missing rows".into()),
+        };
+        assert_eq!(failed.title(), "tickets-eu stopped");
+        assert_eq!(failed.body(), "the job expired: resubmit the missing rows");
+        let ended =
+            RunOutcome { counts: Some(StatusCounts { succeeded: 7, failed: 2, missing: 1 }), error: None, ..failed };
+        assert_eq!(
+            (ended.title().as_str(), ended.body().as_str()),
+            ("tickets-eu ended", "7 succeeded, 2 failed, 1 missing")
+        );
     }
 }
