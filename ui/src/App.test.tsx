@@ -55,6 +55,7 @@ describe("the wizard", () => {
     // Without credentials, the launch opens the offline sandbox and says why.
     await screen.findByText(/SIMULATION/);
     expect(screen.getByText(/Offline sandbox: .*no AWS credentials found/)).toBeTruthy();
+    expect(document.querySelector("#aws-sign-in-hint")?.textContent).toMatch(/aws configure.*aws sso login --profile NAME/);
     expect((screen.getByRole("button", { name: /Data/ }) as HTMLButtonElement).disabled).toBe(false);
     fireEvent.change(await screen.findByLabelText("AWS profile"), { target: { value: "analyst" } });
     expect(screen.getByText(/aws sso login --profile analyst/)).toBeTruthy();

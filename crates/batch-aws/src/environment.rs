@@ -40,7 +40,18 @@ pub async fn credentials_available(config: &SdkConfig) -> Result<(), String> {
         .provide_credentials()
         .await
         .map(|_| ())
-        .map_err(|e| readable_cause(&aws_sdk_s3::error::DisplayErrorContext(e).to_string()))
+        .map_err(|e| credentials_cause(&aws_sdk_s3::error::DisplayErrorContext(e).to_string()))
+}
+
+/// Why no credentials resolved, in words: the chain reports only its last provider, the instance metadata
+/// service (IMDS), when every earlier one found nothing, which on a laptop reads as a red herring.
+fn credentials_cause(full: &str) -> String {
+    let cause = readable_cause(full);
+    if cause.contains("IMDS") {
+        "nothing in the environment variables, ~/.aws/config, ~/.aws/credentials or an SSO sign-in, and no instance role".into()
+    } else {
+        cause
+    }
 }
 
 /// The chain of messages of an SDK error without its debug dump (which follows the first " (").
@@ -76,5 +87,14 @@ mod tests {
             super::readable_cause(full),
             "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled"
         );
+    }
+
+    #[test]
+    fn the_chain_falling_through_to_imds_reads_as_nothing_found_and_other_causes_stay() {
+        let imds = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled. (ProviderError(..))";
+        let cause = super::credentials_cause(imds);
+        assert!(cause.starts_with("nothing in the environment variables") && !cause.contains("IMDS"), "{cause}");
+        let sso = "the SSO session has expired or is invalid (ProviderError(..))";
+        assert_eq!(super::credentials_cause(sso), "the SSO session has expired or is invalid");
     }
 }

@@ -78,6 +78,12 @@ export function ConnectStep({ connection, onConnected, profile, onProfile, regio
             : `Connected to account ${info.account} in ${info.region} as ${info.caller}.`}
         </p>
       )}
+      {info?.sandbox && info.reason && info.reason !== "chosen" && (
+        <p className="hint" id="aws-sign-in-hint">
+          To use AWS: run <code>aws configure</code> (access keys) or <code>aws sso login --profile NAME</code> in a terminal,
+          then pick the profile above and choose Connect to AWS.
+        </p>
+      )}
       {error && <p role="alert" className="error">{error}</p>}
     </section>
   );
