@@ -31,7 +31,7 @@ const backend = vi.hoisted(() => ({
 }));
 vi.mock("../backend", () => backend);
 
-import { ResultsStep } from "./ResultsStep";
+import { ResultsStep, displayOrder } from "./ResultsStep";
 
 describe("the Results step", () => {
   it("pages, filters, shows a row, exports and explains a refused retry", async () => {
@@ -40,6 +40,11 @@ describe("the Results step", () => {
     expect(screen.getByText("1 failed (33%)")).toBeTruthy();
     await screen.findByText("3 rows");
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "negative")).toBe(true));
+    // The outcome comes first in the grid, then the input columns.
+    const headers = screen.getAllByRole("columnheader").map((h) => h.textContent);
+    expect(headers.slice(0, 5)).toEqual(["row", "status", "output", "error", "review"]);
+    const third = screen.getAllByRole("row").find((r) => r.getAttribute("aria-rowindex") === "4");
+    expect([...(third?.querySelectorAll("[role=gridcell]") ?? [])].slice(0, 5).map((c) => c.textContent)).toEqual(["3", "succeeded", "negative", "", "bad"]);
     expect(screen.getByText(/first rows in \d+ ms/)).toBeTruthy();
 
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "failed" } });
@@ -68,5 +73,11 @@ describe("the Results step", () => {
     expect(screen.getByRole("grid", { name: "Results" })).toBe(grid);
     const counts = backend.resultsPage.mock.calls.filter(([, , offset, limit]) => offset === 0 && limit === 1);
     expect(counts).toHaveLength(1);
+  });
+
+  it("orders the grid's columns outcome first, and keeps an input column named like one in place", () => {
+    expect(displayOrder(["a", "record_id", "status", "output", "error", "input_tokens"])).toEqual([2, 3, 4, 0, 1, 5]);
+    expect(displayOrder(["output", "record_id", "status", "output", "error"])).toEqual([2, 3, 4, 0, 1]);
+    expect(displayOrder(["x", "y"])).toEqual([0, 1]);
   });
 });

@@ -1,6 +1,6 @@
 // Step 8: a run's joined results — outcome and token charts, cost, a virtualised table paged from Rust with
 // a status filter and search, a row detail panel, exports (CSV, Excel-safe CSV, XLSX, Parquet) and retry.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
 import type { ResultsOverview, RowFilter, RunRow, SummaryView } from "../backend";
@@ -72,13 +72,16 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     };
   }, [run, filter]);
 
+  // The grid shows the outcome first (status, answer, error), then the input columns; exports and the detail
+  // panel keep the joined file's order.
+  const order = useMemo(() => displayOrder(overview?.columns ?? []), [overview]);
   const fetchPage = useCallback(
     async (offset: number, limit: number) => {
       if (!run) return [];
       const page = await backend.resultsPage(run, filter, offset, limit);
-      return page.rows.map(([number, cells]) => [String(number), ...cells]);
+      return page.rows.map(([number, cells]) => [String(number), ...order.map((i) => cells[i] ?? "")]);
     },
-    [run, filter],
+    [run, filter, order],
   );
   const onFirstRows = useCallback(() => {
     setFirstRowsMs((ms) => ms ?? Math.round(performance.now() - openedAt));
@@ -177,7 +180,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
             {matching !== null && (
               <VirtualGrid
                 label="Results"
-                columns={["row", ...overview.columns]}
+                columns={["row", ...order.map((i) => overview.columns[i])]}
                 totalRows={matching}
                 fetchPage={fetchPage}
                 numbered={false}
@@ -232,4 +235,14 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
 /** Whether `filter` already is what the status choice and the search box ask for. */
 export function sameFilter(filter: RowFilter, status: string, search: string): boolean {
   return filter.status === (status || null) && filter.search === (search.trim() || null);
+}
+
+/** The columns that say how a row ended, shown first in the grid. */
+const OUTCOME_COLUMNS = ["status", "output", "error"];
+
+/** The grid's column order as indexes into `columns`: the outcome columns first, then the rest as joined. */
+export function displayOrder(columns: string[]): number[] {
+  // The joined columns come after the input's, so an input column with the same name is not taken for one.
+  const first = OUTCOME_COLUMNS.map((name) => columns.lastIndexOf(name)).filter((i) => i >= 0);
+  return [...first, ...columns.map((_, i) => i).filter((i) => !first.includes(i))];
 }
