@@ -80,4 +80,23 @@ describe("the Results step", () => {
     expect(displayOrder(["output", "record_id", "status", "output", "error"])).toEqual([2, 3, 4, 0, 1]);
     expect(displayOrder(["x", "y"])).toEqual([0, 1]);
   });
+
+  it("exports once however often the button is clicked while the export runs", async () => {
+    let finish: (text: string) => void = () => undefined;
+    backend.exportResults.mockImplementationOnce(() => new Promise<string>((done) => (finish = done)));
+    backend.exportResults.mockClear();
+    render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
+    await screen.findByText("3 rows");
+    fireEvent.change(screen.getByLabelText("Export path"), { target: { value: "/tmp/b.csv" } });
+    const button = screen.getByRole("button", { name: "Export to path" }) as HTMLButtonElement;
+    fireEvent.click(button);
+    await screen.findByText("Exporting every row of the run…");
+    expect(button.disabled).toBe(true);
+    fireEvent.click(button);
+    expect(backend.exportResults).toHaveBeenCalledTimes(1);
+    finish("3 rows written to /tmp/b.csv (csv)");
+    await screen.findByText("3 rows written to /tmp/b.csv (csv)");
+    expect(button.disabled).toBe(false);
+    expect(screen.queryByText("Exporting every row of the run…")).toBeNull();
+  });
 });

@@ -29,6 +29,8 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   const [excelSafe, setExcelSafe] = useState(true);
   const [exportPath, setExportPath] = useState("");
   const [message, setMessage] = useState<string | null>(null);
+  // An export or a retry in progress: its buttons wait (a second click must not export twice or retry twice).
+  const [working, setWorking] = useState<"exporting" | "retrying" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [openedAt, setOpenedAt] = useState(0);
   const [firstRowsMs, setFirstRowsMs] = useState<number | null>(null);
@@ -100,13 +102,16 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   }
 
   async function exportTo(path: string) {
-    if (!run || !path) return;
+    if (!run || !path || working) return;
     setMessage(null);
     setError(null);
+    setWorking("exporting");
     try {
       setMessage(await backend.exportResults(run, path, format === "csv" && excelSafe));
     } catch (e) {
       setError(backend.errorText(e));
+    } finally {
+      setWorking(null);
     }
   }
 
@@ -120,15 +125,18 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   }
 
   async function retry() {
-    if (!run) return;
+    if (!run || working) return;
     setMessage(null);
     setError(null);
+    setWorking("retrying");
     try {
       const retried = await backend.retryRun(run);
       setMessage(`Retry run ${retried.id} submitted with ${retried.total.toLocaleString()} rows; its results are merged here when it ends.`);
       onRetried(retried);
     } catch (e) {
       setError(backend.errorText(e));
+    } finally {
+      setWorking(null);
     }
   }
 
@@ -217,14 +225,19 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
                 <input id="excel-safe" type="checkbox" checked={excelSafe} onChange={(e) => setExcelSafe(e.target.checked)} /> Excel-safe (cells starting with = + - @ cannot run as formulas)
               </label>
             )}
-            <button id="export-choose" onClick={() => void chooseAndExport()}>Export…</button>
+            <button id="export-choose" disabled={working !== null} onClick={() => void chooseAndExport()}>Export…</button>
             <label className="grow">
               <span className="visually-hidden">Export path</span>
               <input id="export-path" value={exportPath} placeholder="or type a path: /data/answers.csv" onChange={(e) => setExportPath(e.target.value)} />
             </label>
-            <button id="export-run" className="secondary" disabled={!exportPath.trim()} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
-            {unfinished > 0 && <button id="retry-failed" className="secondary" onClick={() => void retry()}>Retry {unfinished.toLocaleString()} failed or missing rows</button>}
+            <button id="export-run" className="secondary" disabled={!exportPath.trim() || working !== null} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
+            {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry()}>Retry {unfinished.toLocaleString()} failed or missing rows</button>}
           </div>
+          {working && (
+            <p id="results-working" role="status" className="muted">
+              {working === "exporting" ? "Exporting every row of the run…" : "Preparing the retry of the failed and missing rows…"}
+            </p>
+          )}
           {message && <p id="results-message" role="status">{message}</p>}
         </>
       )}
