@@ -165,7 +165,20 @@ async fn missing_rows_are_retried_and_merged() {
     let missing = studio.results_page(&row.id, &RowFilter { status: Some("missing".into()), search: None }, 0, 1000);
     assert_eq!(missing.unwrap().matching, 200);
 
-    let retry = studio.retry(&row.id).await.unwrap();
+    // Two retries asked at once (a double click, or the CLI and the app): one is submitted, the other refused.
+    let ask = || {
+        let (studio, run) = (studio.clone(), row.id.clone());
+        tokio::spawn(async move { studio.retry(&run).await })
+    };
+    let (one, other) = (ask(), ask());
+    let (one, other) = (one.await.unwrap(), other.await.unwrap());
+    let (retry, refused) = match (one, other) {
+        (Ok(retry), Err(refused)) | (Err(refused), Ok(retry)) => (retry, refused),
+        (one, other) => {
+            panic!("exactly one retry must be submitted: {:?} and {:?}", one.map(|r| r.id), other.map(|r| r.id))
+        }
+    };
+    assert!(refused.to_string().contains("has not ended"), "{refused}");
     assert_eq!((retry.retry_of.as_deref(), retry.total), (Some(row.id.as_str()), 200));
     let merged = events.wait_for_end(2).await;
     assert_eq!(merged.run, row.id, "the retry's results are merged into the original's");

@@ -80,6 +80,8 @@ pub struct Studio {
     current: tokio::sync::Mutex<Option<(Arc<Connection>, ConnectionInfo)>>,
     sandbox: tokio::sync::Mutex<Option<Arc<Connection>>>,
     driving: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    /// Held while a retry is recorded, so two at once cannot both find the chain ended and both submit.
+    retrying: Mutex<()>,
 }
 
 impl Studio {
@@ -95,6 +97,7 @@ impl Studio {
             current: tokio::sync::Mutex::new(None),
             sandbox: tokio::sync::Mutex::new(None),
             driving: Mutex::new(HashMap::new()),
+            retrying: Mutex::new(()),
         }))
     }
 

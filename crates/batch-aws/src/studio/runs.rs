@@ -462,9 +462,12 @@ impl Studio {
         let connection = self.connection_for(record.sandbox).await?;
         let cancel = AtomicBool::new(false);
         let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
-        let retry = connection
-            .lifecycle(&self.history, &events, &cancel)
-            .record_retry(&RetryRequest { run: run.to_string() })?;
+        let retry = {
+            let _one_at_a_time = self.retrying.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            connection
+                .lifecycle(&self.history, &events, &cancel)
+                .record_retry(&RetryRequest { run: run.to_string() })?
+        };
         self.drive_in_background(retry.to_string(), record.sandbox);
         self.run_row(retry.as_str())
     }
