@@ -236,6 +236,15 @@ fn stop_and_bad_input_give_one_clear_line() {
     assert!(stopped.ok().contains("Stopping") || stopped.ok().contains("Stopped"), "{}", stopped.stdout);
     let again = aws.cli(dir.path(), &["stop", &arn]);
     assert!(again.failed().contains("cannot be stopped"), "{}", again.stderr);
+    // A whole run, by its id: its running job is stopped, and watching it reaches its end.
+    let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=slow", "--format", "json"];
+    args.extend(aws_job_args("stoprun"));
+    let run = json(&aws.cli(dir.path(), &args))["run"]["id"].as_str().unwrap().to_string();
+    let stopped = aws.cli(dir.path(), &["stop", &run]);
+    assert!(stopped.ok().contains(&format!("{run}: stopped (")), "{}", stopped.stdout);
+    let watched = json(&aws.cli(dir.path(), &["status", &run, "--watch", "--format", "json"]));
+    assert_eq!(watched["run"]["state"], "ended", "{watched}");
+    assert_eq!(watched["run"]["stop_requested"], true, "{watched}");
 
     let mut bad_role = vec!["submit", "--prepared", "prep"];
     bad_role.extend(aws_job_args("x"));

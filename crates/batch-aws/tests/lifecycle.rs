@@ -341,3 +341,49 @@ struct Quietly;
 impl LifecycleEvents for Quietly {
     fn event(&self, _event: &Event) {}
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_run_submits_no_more_parts_and_still_accounts_for_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let prepared = prepared(dir.path());
+    let stack = stack().await;
+    let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
+    let (jobs, transfer) = stack.adapters();
+    let cancel = AtomicBool::new(false);
+    let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &Quietly, Pacing::local(), &cancel);
+
+    // One job at a time, and a slow one: after submitting, part 1 runs and parts 2 and 3 wait for a slot.
+    let settings = JobSettings {
+        max_concurrent_jobs: 1,
+        tags: vec![("emulator-fault".into(), "slow".into())],
+        ..JobSettings::default()
+    };
+    let run = lifecycle.record_run(&submit_request(&prepared, settings)).unwrap();
+    let submitted = lifecycle.drive(run.as_str(), Until::Submitted).await.unwrap();
+    assert_eq!((submitted.jobs.len(), submitted.waiting_parts), (1, 2));
+    assert_eq!(lifecycle.stop_run(run.as_str()).await.unwrap(), 1, "the running job is stopped");
+    let ended = lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
+    assert!(ended.ended() && ended.run.stop_requested, "{ended:?}");
+    assert_eq!(ended.run.state, RunState::Ended);
+    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 1, "the waiting parts were never submitted");
+    let fetched =
+        lifecycle.fetch(&fetch_request(run.as_str(), &dir.path().join("stopped")), &NoProgress).await.unwrap();
+    let summary = &fetched.summary;
+    assert_eq!(summary.rows, 100);
+    assert_eq!(summary.succeeded + summary.failed + summary.missing, 100, "every row accounted for");
+    assert!(summary.missing >= 60, "the two parts never submitted are missing: {summary:?}");
+    // Stopping it again changes nothing.
+    assert_eq!(lifecycle.stop_run(run.as_str()).await.unwrap(), 0);
+
+    // Stopped before any upload: nothing is sent or submitted, and the run ends with every row missing.
+    let early = lifecycle.record_run(&submit_request(&prepared, JobSettings::default())).unwrap();
+    assert_eq!(lifecycle.stop_run(early.as_str()).await.unwrap(), 0);
+    let ended = lifecycle.drive(early.as_str(), Until::Ended).await.unwrap();
+    assert!(ended.ended() && ended.jobs.is_empty(), "{ended:?}");
+    let listed = stack.s3.list_objects_v2().bucket("in-bucket").prefix(format!("batch/{early}/")).send().await.unwrap();
+    assert!(listed.contents().is_empty(), "no part was uploaded");
+    let fetched =
+        lifecycle.fetch(&fetch_request(early.as_str(), &dir.path().join("early")), &NoProgress).await.unwrap();
+    assert_eq!((fetched.summary.rows, fetched.summary.missing), (100, 100));
+    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 1);
+}

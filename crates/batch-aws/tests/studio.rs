@@ -303,7 +303,8 @@ async fn s3_is_browsed_and_a_running_job_is_stopped() {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert!(stopped.is_some(), "the job was created");
+    let stopped = stopped.expect("the job was created");
+    assert!(stopped.stopped, "the run says it was stopped: {stopped:?}");
     let outcome = events.wait_for_end(1).await;
     let counts = outcome.counts.expect("a stopped run is fetched too");
     assert_eq!(counts.succeeded + counts.failed + counts.missing, 300, "every row is accounted for");

@@ -32,7 +32,7 @@ pub enum Command {
     Submit(SubmitArgs),
     /// Show runs and jobs from the local history (a run's jobs are asked for their latest status).
     Status(StatusArgs),
-    /// Stop a job.
+    /// Stop a job, or a whole run (its running jobs, and no more parts).
     Stop(StopArgs),
     /// Download a run's outputs (its retries' included) and join them to the sheet's rows.
     Fetch(FetchArgs),
@@ -137,7 +137,7 @@ pub struct StatusArgs {
 /// Arguments of `stop`.
 #[derive(Debug, Args)]
 pub struct StopArgs {
-    /// The job's ARN or id.
+    /// A job's ARN or id, or a run id (every job of the run, and no more parts).
     pub job: String,
     #[command(flatten)]
     pub access: AccessArgs,

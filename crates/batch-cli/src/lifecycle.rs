@@ -385,6 +385,15 @@ pub fn stop(args: StopArgs) -> Result<ExitCode> {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
+        if run.id.as_str() == args.job {
+            let stopped = lifecycle.stop_run(&args.job).await?;
+            println!(
+                "{}: stopped ({stopped} running jobs stopped; parts not yet submitted never will be); \
+                 `bedrock-batch status {} --watch` follows it to its end, then fetch it",
+                run.id, run.id
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         let job = lifecycle.stop(&args.job).await?;
         println!(
             "{}: {}",

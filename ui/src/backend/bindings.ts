@@ -618,6 +618,10 @@ elapsed_seconds: number,
  */
 active: boolean, 
 /**
+ * True once the user stopped it (it gets no more jobs and ends when the ones it has end).
+ */
+stopped: boolean, 
+/**
  * True when its results can be shown.
  */
 has_results: boolean, };

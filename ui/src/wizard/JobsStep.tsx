@@ -18,12 +18,15 @@ export function elapsed(seconds: number): string {
   return `${s} s`;
 }
 
+/** The states of a run that still has work (uploads, jobs to create or to follow). */
+const UNFINISHED = ["uploading", "submitting", "running"];
+
 /** The run's status in a word or two: its state, or its jobs' statuses when they differ. */
 export function statusText(run: RunRow): string {
   const distinct = [...new Set(run.statuses)];
   if (run.state === "fetched") return `Results ready (${distinct.join(", ")})`;
-  if (distinct.length === 1) return distinct[0];
-  return distinct.map((s) => `${run.statuses.filter((x) => x === s).length}× ${s}`).join(", ");
+  const jobs = distinct.length === 1 ? distinct[0] : distinct.map((s) => `${run.statuses.filter((x) => x === s).length}× ${s}`).join(", ");
+  return run.stopped && UNFINISHED.includes(run.state) ? `Stopping (${jobs})` : jobs;
 }
 
 export function JobsStep({ onOpenResults }: JobsStepProps) {
@@ -95,7 +98,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
                 </td>
                 <td>{elapsed(run.elapsed_seconds)}</td>
                 <td className="row-actions">
-                  {["uploading", "submitting", "running"].includes(run.state) && (
+                  {UNFINISHED.includes(run.state) && !run.stopped && (
                     <button className="secondary" disabled={busy === run.id} onClick={() => void act(run.id, backend.stopRun)}>Stop</button>
                   )}
                   {run.has_results && !run.retry_of && (

@@ -184,6 +184,9 @@ pub struct Run {
     pub results_dir: Option<PathBuf>,
     /// How its jobs are created.
     pub settings: JobSettings,
+    /// The user stopped the run: no part is uploaded or submitted any more, and it ends when the jobs it has
+    /// end (the rows of parts never submitted count as missing).
+    pub stop_requested: bool,
 }
 
 /// How far a part's upload got.

@@ -61,6 +61,9 @@ CREATE TABLE jobs (
     r#"
 ALTER TABLE runs ADD COLUMN job_settings TEXT NOT NULL DEFAULT '{}';
 "#,
+    r#"
+ALTER TABLE runs ADD COLUMN stop_requested INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Brings the schema up to date.
@@ -75,4 +78,39 @@ pub(crate) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
 /// The schema version this build writes.
 pub(crate) fn current_version() -> usize {
     MIGRATIONS.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::History;
+
+    #[test]
+    fn a_history_of_the_previous_version_is_upgraded_and_keeps_its_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("history.sqlite");
+        {
+            // What the previous release wrote: every step but the last, and a run in it.
+            let conn = Connection::open(&file).unwrap();
+            for (step, sql) in MIGRATIONS[..MIGRATIONS.len() - 1].iter().enumerate() {
+                conn.execute_batch(&format!("BEGIN; {sql} PRAGMA user_version = {}; COMMIT;", step + 1)).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO runs (id, created_at, prepared_dir, model_id, role_arn, input_uri, output_uri, job_name, state)
+                 VALUES ('run-old', '2026-11-01T10:00:00Z', '/p', 'amazon.nova-lite-v1:0',
+                         'arn:aws:iam::123456789012:role/R', 's3://in/r', 's3://out/', 'reviews', 'running');",
+            )
+            .unwrap();
+        }
+        let mut history = History::open(&file).unwrap();
+        let run = history.run("run-old").unwrap();
+        assert!(!run.stop_requested, "an old run was never stopped");
+        history.request_stop(&run.id).unwrap();
+        drop(history);
+        let history = History::open(&file).unwrap();
+        assert!(history.run("run-old").unwrap().stop_requested, "the stop is remembered");
+        let version: usize =
+            Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, current_version());
+    }
 }

@@ -175,6 +175,7 @@ impl History {
                 results_dir: row.get::<_, Option<String>>("results_dir")?.map(PathBuf::from),
                 // Settings written by this tool always parse; an edited database falls back to defaults.
                 settings: serde_json::from_str(&settings).unwrap_or_default(),
+                stop_requested: row.get("stop_requested")?,
             },
             state,
         ))
@@ -229,6 +230,13 @@ impl History {
             .conn
             .execute("UPDATE runs SET state = ?2 WHERE id = ?1", params![id.as_str(), state.as_str()])
             .map_err(self.db())?;
+        if changed == 0 { Err(HistoryError::NotFound(format!("run {id}"))) } else { Ok(()) }
+    }
+
+    /// Records that the user stopped `id`: no more uploads or new jobs for it.
+    pub fn request_stop(&mut self, id: &RunId) -> Result<(), HistoryError> {
+        let changed =
+            self.conn.execute("UPDATE runs SET stop_requested = 1 WHERE id = ?1", [id.as_str()]).map_err(self.db())?;
         if changed == 0 { Err(HistoryError::NotFound(format!("run {id}"))) } else { Ok(()) }
     }
 

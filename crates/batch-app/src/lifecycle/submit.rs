@@ -108,6 +108,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             if self.cancelled() {
                 return Err(LifecycleError::Cancelled);
             }
+            if self.lock().run(run.id.as_str())?.stop_requested {
+                break;
+            }
             let target = S3Uri::parse(&part.input_uri).map_err(|e| LifecycleError::Refused(e.to_string()))?;
             let file = run.prepared_dir.join(&part.file);
             self.events.event(&Event::UploadStarted {
@@ -129,6 +132,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     pub(crate) async fn submit_due(&self, run: &Run) -> Result<SubmitPass, LifecycleError> {
         // Read only when a job is to be created: a poll loop calls this with nothing left to create.
         let mut invocation = None;
+        // A stopped run gets no new jobs; a creation already recorded is still confirmed (same token), then
+        // stopped at once.
+        let stopped = self.lock().run(run.id.as_str())?.stop_requested;
         let parts = self.lock().parts(&run.id)?;
         let jobs = self.lock().run_jobs(&run.id)?;
         let mut pass = SubmitPass::default();
@@ -138,6 +144,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 continue;
             }
             let repeated = existing.is_some();
+            if stopped && !repeated {
+                continue;
+            }
             if !repeated {
                 let active = self.lock().active_jobs_for_model(&run.model_id)?;
                 if active >= run.settings.max_concurrent_jobs {
@@ -165,8 +174,14 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             match self.create_with_retries(&job).await? {
                 Some(arn) => {
                     self.lock().record_job_created(&record.request_token, &arn)?;
-                    self.events.event(&Event::JobCreated { part: part.part, job_arn: arn, repeated });
+                    self.events.event(&Event::JobCreated { part: part.part, job_arn: arn.clone(), repeated });
                     pass.created += 1;
+                    if stopped {
+                        match self.stop(&arn).await {
+                            Ok(_) | Err(LifecycleError::Refused(_)) => {}
+                            Err(error) => return Err(error),
+                        }
+                    }
                 }
                 None => pass.waiting += 1,
             }

@@ -31,10 +31,11 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// True when every part has a job and every job has ended.
+    /// True when every part has a job and every job has ended; for a run the user stopped, when the jobs it
+    /// has have ended (its other parts will never get one).
     pub fn ended(&self) -> bool {
-        self.waiting_parts == 0
-            && self.jobs.len() == self.parts.len()
+        let every_part_submitted = self.waiting_parts == 0 && self.jobs.len() == self.parts.len();
+        (every_part_submitted || self.run.stop_requested)
             && self.jobs.iter().all(|j| j.status.as_ref().is_some_and(JobStatus::is_terminal))
     }
 }
@@ -130,6 +131,28 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             reports.push(self.drive(run.id.as_str(), until).await?);
         }
         Ok(reports)
+    }
+
+    /// Stops a whole run: records the stop (no more uploads or new jobs, also for a process that drives it
+    /// later) and stops each of its jobs that has not ended; returns how many were stopped. The run then ends
+    /// when its jobs do, and a fetch counts the rows of parts never submitted as missing.
+    pub async fn stop_run(&self, run_id: &str) -> Result<usize, LifecycleError> {
+        let run = self.lock().run(run_id)?;
+        self.lock().request_stop(&run.id)?;
+        let jobs = self.lock().run_jobs(&run.id)?;
+        let mut stopped = 0;
+        for job in jobs {
+            let (Some(arn), Some(status)) = (&job.job_arn, &job.status) else { continue };
+            if !status.is_terminal() && *status != JobStatus::Stopping {
+                match self.stop(arn).await {
+                    Ok(_) => stopped += 1,
+                    // It ended between the history's view and the call: nothing left to stop.
+                    Err(LifecycleError::Refused(_)) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        Ok(stopped)
     }
 
     /// Stops a job (by ARN or id) and records its new status.

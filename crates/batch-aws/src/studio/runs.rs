@@ -4,13 +4,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use batch_app::history::{JobSettings, Run, RunState};
 use batch_app::lifecycle::{FetchRequest, RetryRequest, SubmitRequest, Until};
 use batch_app::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TokenBin};
 use batch_app::row_selection::{RowSelection, select_rows};
-use batch_core::aws_names::{JobName, JobStatus};
+use batch_core::aws_names::JobName;
 use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
@@ -97,6 +97,8 @@ pub struct RunRow {
     pub elapsed_seconds: i64,
     /// True while this session drives it.
     pub active: bool,
+    /// True once the user stopped it (it gets no more jobs and ends when the ones it has end).
+    pub stopped: bool,
     /// True when its results can be shown.
     pub has_results: bool,
 }
@@ -427,31 +429,22 @@ impl Studio {
             total,
             elapsed_seconds: (ended - started).max(0),
             active,
+            stopped: run.stop_requested,
             has_results,
         })
     }
 
-    /// Stops every job of `run` that has not ended (and stops following it once they have).
+    /// Stops `run`: no more uploads or new jobs, and each job that has not ended is stopped; the run is still
+    /// followed to its end and fetched, with the rows of parts never submitted counted as missing.
     pub async fn stop(self: &Arc<Self>, run: &str) -> Result<RunRow, StudioError> {
         let record = self.history().run(run)?;
-        let connection = self.connection_for(record.sandbox).await?;
-        let jobs = self.history().run_jobs(&record.id)?;
-        let cancel = AtomicBool::new(false);
-        let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
-        let lifecycle = connection.lifecycle(&self.history, &events, &cancel);
-        let mut stopped = 0;
-        for job in jobs {
-            let (Some(arn), Some(status)) = (&job.job_arn, &job.status) else { continue };
-            if !status.is_terminal() && *status != JobStatus::Stopping {
-                lifecycle.stop(arn).await?;
-                stopped += 1;
-            }
-        }
-        if stopped == 0 && record.state.is_unfinished() {
-            // Nothing to stop remotely (parts still uploading or waiting): stop driving it.
-            if let Some(flag) = self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(run) {
-                flag.store(true, Ordering::SeqCst);
-            }
+        if record.state.is_unfinished() {
+            let connection = self.connection_for(record.sandbox).await?;
+            let cancel = AtomicBool::new(false);
+            let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
+            connection.lifecycle(&self.history, &events, &cancel).stop_run(run).await?;
+            // Followed to its end (and fetched) like any run; a no-op when it is being followed already.
+            self.drive_in_background(run.to_string(), record.sandbox);
         }
         self.run_row(run)
     }
