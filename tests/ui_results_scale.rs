@@ -241,6 +241,32 @@ fn a_million_row_result_pages_from_rust() {
     let after = upload_state(&app);
     app.screenshot("uploading");
 
+    // Stop the run while it uploads: the part being sent finishes, no other part is sent or submitted, and
+    // the run ends and is fetched with every one of its rows accounted for.
+    let run_id = submitted_text.split_whitespace().nth(1).unwrap_or_default().to_string();
+    assert!(run_id.starts_with("run-"), "{submitted_text}");
+    app.click("#step-jobs");
+    let row = format!("#runs tr[data-run='{run_id}']");
+    app.find(&row);
+    let stopped_at = Instant::now();
+    app.click(&format!("{row} .stop-run"));
+    app.wait_for_text(&format!("{row} .status"), "Stopping");
+    app.screenshot("stopping");
+    let deadline = Instant::now() + std::time::Duration::from_secs(120);
+    while !app.text(&format!("{row} .status")).contains("Results ready") {
+        assert!(Instant::now() < deadline, "the stopped run never ended: {}", app.text(&row));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let stop_ms = stopped_at.elapsed().as_millis();
+    let ended = app.wait_for_text("#toast", "busy stopped:");
+    let count = |label: &str| -> u64 {
+        let before = ended.split(label).next().unwrap_or_default();
+        digits(before.rsplit([':', ',']).next().unwrap_or_default()).parse().unwrap_or(u64::MAX)
+    };
+    let (succeeded, failed, missing) = (count(" succeeded"), count(" failed"), count(" missing"));
+    assert_eq!(succeeded + failed + missing, 300_000, "every row of the stopped run is accounted for: {ended}");
+    app.screenshot("stopped");
+
     let report = format!(
         "results of {ROWS} rows in the debug app (WebDriver's view, including its own round trips):\n\
          first rows: {first_seen} ms from choosing the run ({first_in_page} measured in the page)\n\
@@ -252,7 +278,8 @@ fn a_million_row_result_pages_from_rust() {
          while 300,000 rows were selected and prepared for submission ({submit_ms} ms until the run was recorded; still preparing after the measurements: {still_busy}):\n\
          sheet jump to row 750,001: {busy_sheet} ms; another row's prompt: {busy_preview} ms; results jump to row 654,321: {busy_results} ms\n\
          while its parts were uploaded and its job polled (before: {before}; after: {after}):\n\
-         sheet jump to row 250,001: {uploading_sheet} ms; template edited until its prompt showed: {uploading_edit} ms; results jump to row 123,457: {uploading_results} ms\n"
+         sheet jump to row 250,001: {uploading_sheet} ms; template edited until its prompt showed: {uploading_edit} ms; results jump to row 123,457: {uploading_results} ms\n\
+         stopped while uploading: ended and fetched {stop_ms} ms after Stop, {succeeded} succeeded, {failed} failed, {missing} missing\n"
     );
     eprint!("{report}");
     std::fs::write(shots.join("timings.txt"), report).unwrap();

@@ -81,7 +81,7 @@ export function App() {
       const counts = outcome.counts;
       setToast(
         counts
-          ? `${outcome.job_name} ended: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
+          ? `${outcome.job_name} ${outcome.stopped ? "stopped" : "ended"}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
           : `${outcome.job_name} stopped: ${outcome.error ?? "see Jobs"}`,
       );
     });

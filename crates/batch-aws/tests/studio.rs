@@ -95,6 +95,7 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
     let outcome = events.wait_for_end(1).await;
     assert_eq!(outcome.error, None);
     assert_eq!((outcome.run.as_str(), outcome.job_name.as_str()), (row.id.as_str(), "tickets-eu"));
+    assert!(!outcome.stopped);
     assert_eq!(
         (outcome.title().as_str(), outcome.body().as_str()),
         ("tickets-eu ended", "150 succeeded, 0 failed, 0 missing")
@@ -306,6 +307,7 @@ async fn s3_is_browsed_and_a_running_job_is_stopped() {
     let stopped = stopped.expect("the job was created");
     assert!(stopped.stopped, "the run says it was stopped: {stopped:?}");
     let outcome = events.wait_for_end(1).await;
+    assert!(outcome.stopped && outcome.title() == "tickets-slow stopped", "{outcome:?}");
     let counts = outcome.counts.expect("a stopped run is fetched too");
     assert_eq!(counts.succeeded + counts.failed + counts.missing, 300, "every row is accounted for");
     assert!(counts.missing > 0, "{counts:?}");

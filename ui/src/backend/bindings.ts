@@ -650,6 +650,10 @@ run: string,
  */
 job_name: string, 
 /**
+ * True when the user stopped it.
+ */
+stopped: boolean, 
+/**
  * Rows that succeeded, failed or are missing, when fetched.
  */
 counts: StatusCounts | null, 

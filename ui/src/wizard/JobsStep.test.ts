@@ -13,7 +13,7 @@ describe("the Jobs step's wording", () => {
     expect(statusText(run({ statuses: ["Completed", "InProgress", "not submitted"] }))).toBe("1× Completed, 1× InProgress, 1× not submitted");
     const stopping = run({ stopped: true, statuses: ["Stopping", "not submitted", "not submitted"] });
     expect(statusText(stopping)).toBe("Stopping (1× Stopping, 2× not submitted)");
-    expect(statusText({ ...stopping, state: "fetched", statuses: ["Stopped", "not submitted"] })).toBe("Results ready (Stopped, not submitted)");
+    expect(statusText({ ...stopping, state: "fetched", statuses: ["Stopped", "not submitted"] })).toBe("Results ready (stopped; Stopped, not submitted)");
   });
 
   it("says elapsed time in hours, minutes or seconds", () => {

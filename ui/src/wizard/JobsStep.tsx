@@ -24,7 +24,7 @@ const UNFINISHED = ["uploading", "submitting", "running"];
 /** The run's status in a word or two: its state, or its jobs' statuses when they differ. */
 export function statusText(run: RunRow): string {
   const distinct = [...new Set(run.statuses)];
-  if (run.state === "fetched") return `Results ready (${distinct.join(", ")})`;
+  if (run.state === "fetched") return `Results ready (${run.stopped ? "stopped; " : ""}${distinct.join(", ")})`;
   const jobs = distinct.length === 1 ? distinct[0] : distinct.map((s) => `${run.statuses.filter((x) => x === s).length}× ${s}`).join(", ");
   return run.stopped && UNFINISHED.includes(run.state) ? `Stopping (${jobs})` : jobs;
 }
@@ -99,7 +99,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
                 <td>{elapsed(run.elapsed_seconds)}</td>
                 <td className="row-actions">
                   {UNFINISHED.includes(run.state) && !run.stopped && (
-                    <button className="secondary" disabled={busy === run.id} onClick={() => void act(run.id, backend.stopRun)}>Stop</button>
+                    <button className="secondary stop-run" disabled={busy === run.id} onClick={() => void act(run.id, backend.stopRun)}>Stop</button>
                   )}
                   {run.has_results && !run.retry_of && (
                     <button className="open-results" onClick={() => onOpenResults(run.id)}>Results</button>

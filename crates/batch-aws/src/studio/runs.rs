@@ -111,6 +111,8 @@ pub struct RunOutcome {
     pub run: String,
     /// Its job name, as the user chose it (the run id when the history cannot say).
     pub job_name: String,
+    /// True when the user stopped it.
+    pub stopped: bool,
     /// Rows that succeeded, failed or are missing, when fetched.
     pub counts: Option<StatusCounts>,
     /// Why it could not be followed or fetched.
@@ -120,10 +122,8 @@ pub struct RunOutcome {
 impl RunOutcome {
     /// The desktop notification's title: which job ended.
     pub fn title(&self) -> String {
-        match &self.error {
-            Some(_) if self.counts.is_none() => format!("{} stopped", self.job_name),
-            _ => format!("{} ended", self.job_name),
-        }
+        let stopped = self.stopped || (self.error.is_some() && self.counts.is_none());
+        format!("{} {}", self.job_name, if stopped { "stopped" } else { "ended" })
     }
 
     /// The notification's text: the counts, or why the run could not be followed or fetched.
@@ -314,7 +314,8 @@ impl Studio {
                 Err(error) => (run.clone(), None, Some(error.to_string())),
             };
             let job_name = studio.run_row(&ended).map(|row| row.job_name).unwrap_or_else(|_| ended.clone());
-            let outcome = RunOutcome { run: ended, job_name, counts, error };
+            let stopped = studio.history().run(&run).is_ok_and(|r| r.stop_requested);
+            let outcome = RunOutcome { run: ended, job_name, stopped, counts, error };
             studio.events.run_ended(&run, &outcome);
         });
     }
@@ -530,6 +531,7 @@ mod tests {
         let failed = RunOutcome {
             run: "run-1".into(),
             job_name: "tickets-eu".into(),
+            stopped: false,
             counts: None,
             error: Some("the job expired: resubmit the missing rows".into()),
         };
@@ -541,5 +543,7 @@ mod tests {
             (ended.title().as_str(), ended.body().as_str()),
             ("tickets-eu ended", "7 succeeded, 2 failed, 1 missing")
         );
+        let stopped = RunOutcome { stopped: true, ..ended };
+        assert_eq!(stopped.title(), "tickets-eu stopped");
     }
 }
