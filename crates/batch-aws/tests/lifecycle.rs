@@ -60,7 +60,7 @@ fn prepared(dir: &Path) -> PathBuf {
 /// moto's S3 and the Bedrock emulator working on it.
 struct Stack {
     _moto: Moto,
-    emulator: EmulatorHandle,
+    _emulator: EmulatorHandle,
     registry: Arc<Mutex<Registry>>,
     s3: aws_sdk_s3::Client,
     bedrock: aws_sdk_bedrock::Client,
@@ -80,13 +80,40 @@ async fn stack() -> Stack {
         spawn_shared("127.0.0.1:0".parse().unwrap(), registry.clone(), store, "us-east-1", Duration::from_millis(15))
             .unwrap();
     let bedrock = aws_sdk_bedrock::Client::new(&sdk_config(&emulator.endpoint()).await);
-    Stack { _moto: moto, emulator, registry, s3, bedrock }
+    Stack { _moto: moto, _emulator: emulator, registry, s3, bedrock }
 }
 
 impl Stack {
     /// The real adapters over the stack's SDK clients.
     fn adapters(&self) -> (BedrockJobs, S3Transfer) {
         (BedrockJobs::new(self.bedrock.clone()), S3Transfer::new(self.s3.clone(), UploadSettings::default()))
+    }
+}
+
+/// One test's world: a 3-part prepared sheet, the stack, a history and the real adapters.
+struct Fixture {
+    dir: tempfile::TempDir,
+    prepared: PathBuf,
+    stack: Stack,
+    history: Mutex<History>,
+    jobs: BedrockJobs,
+    transfer: S3Transfer,
+    cancel: AtomicBool,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let prepared = prepared(dir.path());
+        let stack = stack().await;
+        let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
+        let (jobs, transfer) = stack.adapters();
+        Self { dir, prepared, stack, history, jobs, transfer, cancel: AtomicBool::new(false) }
+    }
+
+    /// The lifecycle over the fixture, reporting to `events`, paced for a local emulator.
+    fn lifecycle<'a>(&'a self, events: &'a dyn LifecycleEvents) -> Lifecycle<'a, BedrockJobs, S3Transfer> {
+        Lifecycle::new(&self.history, &self.jobs, &self.transfer, events, Pacing::local(), &self.cancel)
     }
 }
 
@@ -136,14 +163,10 @@ async fn remote_jobs(bedrock: &aws_sdk_bedrock::Client) -> Vec<JobSnapshot> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
-    let dir = tempfile::tempdir().unwrap();
-    let prepared = prepared(dir.path());
-    let stack = stack().await;
-    let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-    let (jobs, transfer) = stack.adapters();
+    let world = Fixture::new().await;
+    let (dir, prepared, stack) = (&world.dir, &world.prepared, &world.stack);
     let events = Recorder::default();
-    let cancel = AtomicBool::new(false);
-    let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &events, Pacing::local(), &cancel);
+    let lifecycle = world.lifecycle(&events);
     let settings = JobSettings {
         max_concurrent_jobs: 2,
         tags: vec![("team".into(), "insights".into())],
@@ -151,7 +174,7 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
         vpc: Some(VpcSettings { subnet_ids: vec!["subnet-0abc".into()], security_group_ids: vec!["sg-0def".into()] }),
         output_kms_key: Some("alias/batch-output".into()),
     };
-    let run = lifecycle.record_run(&submit_request(&prepared, settings)).unwrap();
+    let run = lifecycle.record_run(&submit_request(prepared, settings)).unwrap();
 
     // Submitting stops at the cap: two jobs, the third part waits for a slot.
     let submitted = lifecycle.drive(run.as_str(), Until::Submitted).await.unwrap();
@@ -193,7 +216,6 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     // Driving again creates nothing new.
     lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
     assert_eq!(remote_jobs(&stack.bedrock).await.len(), 3);
-    drop(stack.emulator);
 }
 
 /// Creates the job, then fails as if the process died before hearing the answer.
@@ -272,17 +294,13 @@ async fn a_crash_right_after_create_and_throttled_or_failing_calls_never_duplica
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let prepared = prepared(dir.path());
-    let stack = stack().await;
-    let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-    let (jobs, transfer) = stack.adapters();
-    let cancel = AtomicBool::new(false);
-    let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &Quietly, Pacing::local(), &cancel);
+    let world = Fixture::new().await;
+    let (dir, prepared) = (&world.dir, &world.prepared);
+    let lifecycle = world.lifecycle(&Quietly);
 
     // Every job of this run processes only half its records.
     let partial = JobSettings { tags: vec![("emulator-fault".into(), "partial".into())], ..JobSettings::default() };
-    let run = lifecycle.record_run(&submit_request(&prepared, partial)).unwrap();
+    let run = lifecycle.record_run(&submit_request(prepared, partial)).unwrap();
     let ended = lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
     assert!(ended.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "PartiallyCompleted"));
     let out = dir.path().join("fetched");
@@ -309,11 +327,11 @@ async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_r
 
     // A job that fails validation, and a job that is stopped while it runs.
     let failing = JobSettings { tags: vec![("emulator-fault".into(), "fail".into())], ..JobSettings::default() };
-    let failed_run = lifecycle.record_run(&submit_request(&prepared, failing)).unwrap();
+    let failed_run = lifecycle.record_run(&submit_request(prepared, failing)).unwrap();
     let failed = lifecycle.drive(failed_run.as_str(), Until::Ended).await.unwrap();
     assert!(failed.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Failed" && j.message.is_some()));
     let slow = JobSettings { tags: vec![("emulator-fault".into(), "slow".into())], ..JobSettings::default() };
-    let slow_run = lifecycle.record_run(&submit_request(&prepared, slow)).unwrap();
+    let slow_run = lifecycle.record_run(&submit_request(prepared, slow)).unwrap();
     let submitted = lifecycle.drive(slow_run.as_str(), Until::Submitted).await.unwrap();
     let arn = submitted.jobs[0].job_arn.clone().unwrap();
     let stopped = lifecycle.stop(&arn).await.unwrap();
@@ -325,7 +343,7 @@ async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_completes_its_r
     assert!(ended.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Stopped"), "{:?}", ended.jobs);
     // A job that never starts expires; fetching still accounts for every row (all missing).
     let expiring = JobSettings { tags: vec![("emulator-fault".into(), "expire".into())], ..JobSettings::default() };
-    let expired_run = lifecycle.record_run(&submit_request(&prepared, expiring)).unwrap();
+    let expired_run = lifecycle.record_run(&submit_request(prepared, expiring)).unwrap();
     let expired = lifecycle.drive(expired_run.as_str(), Until::Ended).await.unwrap();
     assert!(expired.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Expired"));
     let nothing =
@@ -344,13 +362,9 @@ impl LifecycleEvents for Quietly {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_run_submits_no_more_parts_and_still_accounts_for_every_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let prepared = prepared(dir.path());
-    let stack = stack().await;
-    let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-    let (jobs, transfer) = stack.adapters();
-    let cancel = AtomicBool::new(false);
-    let lifecycle = Lifecycle::new(&history, &jobs, &transfer, &Quietly, Pacing::local(), &cancel);
+    let world = Fixture::new().await;
+    let (dir, prepared, stack) = (&world.dir, &world.prepared, &world.stack);
+    let lifecycle = world.lifecycle(&Quietly);
 
     // One job at a time, and a slow one: after submitting, part 1 runs and parts 2 and 3 wait for a slot.
     let settings = JobSettings {
@@ -358,7 +372,7 @@ async fn a_stopped_run_submits_no_more_parts_and_still_accounts_for_every_row() 
         tags: vec![("emulator-fault".into(), "slow".into())],
         ..JobSettings::default()
     };
-    let run = lifecycle.record_run(&submit_request(&prepared, settings)).unwrap();
+    let run = lifecycle.record_run(&submit_request(prepared, settings)).unwrap();
     let submitted = lifecycle.drive(run.as_str(), Until::Submitted).await.unwrap();
     assert_eq!((submitted.jobs.len(), submitted.waiting_parts), (1, 2));
     assert_eq!(lifecycle.stop_run(run.as_str()).await.unwrap(), 1, "the running job is stopped");
@@ -376,7 +390,7 @@ async fn a_stopped_run_submits_no_more_parts_and_still_accounts_for_every_row() 
     assert_eq!(lifecycle.stop_run(run.as_str()).await.unwrap(), 0);
 
     // Stopped before any upload: nothing is sent or submitted, and the run ends with every row missing.
-    let early = lifecycle.record_run(&submit_request(&prepared, JobSettings::default())).unwrap();
+    let early = lifecycle.record_run(&submit_request(prepared, JobSettings::default())).unwrap();
     assert_eq!(lifecycle.stop_run(early.as_str()).await.unwrap(), 0);
     let ended = lifecycle.drive(early.as_str(), Until::Ended).await.unwrap();
     assert!(ended.ended() && ended.jobs.is_empty(), "{ended:?}");
