@@ -158,10 +158,11 @@ pub async fn models(state: State<'_, AppState>) -> Answer<ModelList> {
     }
 }
 
-/// Sends one rendered row through an on-demand Converse call.
+/// Renders one row from the open sheet's cache and sends it through an on-demand Converse call.
 #[tauri::command]
 pub async fn test_row(state: State<'_, AppState>, form: TestRowForm) -> Answer<TestRowView> {
-    state.studio.test_row(form).await.map_err(text)
+    let rendered = form.render(state.sheet.lock().map_err(text)?.as_ref().ok_or(NO_SHEET)?).map_err(text)?;
+    state.studio.test_row(&form, rendered).await.map_err(text)
 }
 
 /// The cost of a run: its estimated input tokens, and `rows` answers of at most `max_tokens` each.

@@ -210,7 +210,7 @@ export function App() {
             onParams={(p) => choose("params", p)}
             inputTokens={summary.rows > 0 ? Math.round((tokens * rows) / summary.rows) : 0}
             rows={rows}
-            test={{ sheet: summary.meta.path, worksheet: summary.meta.sheet, row: row + 1, template: choices.template, system: choices.system || null }}
+            test={{ row: row + 1, template: choices.template, system: choices.system || null }}
           />
         )}
         {step === "access" && connection && (

@@ -9,9 +9,11 @@ use std::time::Duration;
 use batch_app::lifecycle::Event;
 use batch_app::results_table::RowFilter;
 use batch_app::row_selection::{FilterOp, RowSelection};
+use batch_app::sheet_pages::SheetTable;
 use batch_aws::environment::AccessOptions;
 use batch_aws::studio::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm, TestRowForm};
 use batch_core::iam::{CheckStatus, Verdict};
+use batch_core::sheet::SheetOptions;
 
 #[derive(Default)]
 struct Recorded {
@@ -258,9 +260,8 @@ async fn models_are_listed_and_one_row_is_tested_through_converse() {
     let profile = models.iter().find(|m| m.id.starts_with("us.anthropic.claude-haiku-4-5")).expect("a profile");
     assert!(profile.profile && profile.lifecycle == "ACTIVE");
 
+    let (_, table) = SheetTable::build(&input, &SheetOptions::default(), &dir.path().join("sheet.db")).unwrap();
     let mut test = TestRowForm {
-        sheet: input,
-        worksheet: None,
         row: 8,
         template: "Classify: {{text}}".into(),
         system: Some("One word.".into()),
@@ -269,7 +270,7 @@ async fn models_are_listed_and_one_row_is_tested_through_converse() {
         temperature: Some(0.0),
         top_p: None,
     };
-    let view = studio.test_row(test.clone()).await.unwrap();
+    let view = studio.test_row(&test, test.render(&table).unwrap()).await.unwrap();
     assert_eq!(view.prompt, "Classify: ticket 8: the app, it crashes");
     assert_eq!(view.system.as_deref(), Some("One word."));
     assert!(view.sandbox);
@@ -279,7 +280,7 @@ async fn models_are_listed_and_one_row_is_tested_through_converse() {
     assert!(view.answer.on_demand_usd.is_some_and(|usd| usd > 0.0));
 
     test.row = 99;
-    let error = studio.test_row(test).await.err().unwrap();
+    let error = test.render(&table).unwrap_err();
     assert!(error.to_string().contains("99"), "{error}");
 }
 

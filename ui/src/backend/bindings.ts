@@ -282,15 +282,7 @@ note: string | null, };
 
 export type TestRowForm = { 
 /**
- * The sheet.
- */
-sheet: string, 
-/**
- * Its worksheet.
- */
-worksheet: string | null, 
-/**
- * The 1-based data row.
+ * The 1-based data row of the open sheet.
  */
 row: number, 
 /**

@@ -22,8 +22,8 @@ export interface ModelStepProps {
   /** Estimated input tokens of every row (from the prompt preview). */
   inputTokens: number;
   rows: number;
-  /** What "test one row now" sends: the sheet, the row and the templates. */
-  test: { sheet: string; worksheet: string | null; row: number; template: string; system: string | null };
+  /** What "test one row now" sends: the open sheet's row and the templates. */
+  test: { row: number; template: string; system: string | null };
 }
 
 /** A model's context window in tokens (a conservative figure per family). */

@@ -1,10 +1,7 @@
 //! The Model step's calls: the account's models and inference profiles, and "test one row now".
 
-use std::path::PathBuf;
-
+use batch_app::sheet_pages::{RenderedPrompt, SheetTable};
 use batch_core::model::ModelId;
-use batch_core::prepare::{PreviewRequest, preview};
-use batch_core::sheet::SheetOptions;
 use serde::{Deserialize, Serialize};
 
 use super::{Studio, StudioError};
@@ -14,11 +11,7 @@ use crate::models::{ModelChoice, TestAnswer, TestParams, converse_once, list_mod
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestRowForm {
-    /// The sheet.
-    pub sheet: PathBuf,
-    /// Its worksheet.
-    pub worksheet: Option<String>,
-    /// The 1-based data row.
+    /// The 1-based data row of the open sheet.
     pub row: u64,
     /// The prompt template.
     pub template: String,
@@ -50,6 +43,14 @@ pub struct TestRowView {
     pub sandbox: bool,
 }
 
+impl TestRowForm {
+    /// Renders the form's row from the open sheet's page cache (one row read, whatever the sheet's size).
+    pub fn render(&self, sheet: &SheetTable) -> Result<RenderedPrompt, StudioError> {
+        let system = self.system.as_deref().filter(|s| !s.trim().is_empty());
+        sheet.render(&self.template, system, self.row.max(1)).map_err(|e| StudioError::Invalid(e.to_string()))
+    }
+}
+
 impl Studio {
     /// The models and inference profiles the connection lists (the sandbox lists the bundled ones).
     pub async fn models(&self) -> Result<Vec<ModelChoice>, StudioError> {
@@ -57,21 +58,10 @@ impl Studio {
         Ok(list_models(connection.jobs.client()).await?)
     }
 
-    /// Renders one row and sends it through an on-demand Converse call.
-    pub async fn test_row(&self, form: TestRowForm) -> Result<TestRowView, StudioError> {
+    /// Sends the form's row, rendered (see [`TestRowForm::render`]), through an on-demand Converse call.
+    pub async fn test_row(&self, form: &TestRowForm, rendered: RenderedPrompt) -> Result<TestRowView, StudioError> {
         let (connection, info) = self.connected().await?;
         let model = ModelId::parse(&form.model).map_err(|e| StudioError::Invalid(format!("model: {e}")))?;
-        let request = PreviewRequest {
-            input: form.sheet.clone(),
-            sheet: SheetOptions { sheet: form.worksheet.clone(), delimiter: None },
-            template: form.template.clone(),
-            system: form.system.clone().filter(|s| !s.trim().is_empty()),
-            row: form.row.max(1),
-        };
-        let rendered = tokio::task::spawn_blocking(move || preview(&request))
-            .await
-            .map_err(|e| StudioError::Invalid(format!("internal error: {e}")))?
-            .map_err(|e| StudioError::Invalid(e.to_string()))?;
         let params = TestParams { max_tokens: form.max_tokens, temperature: form.temperature, top_p: form.top_p };
         let answer =
             converse_once(&connection.runtime, &model, rendered.system.as_deref(), &rendered.prompt, &params).await?;
