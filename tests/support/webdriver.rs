@@ -172,20 +172,12 @@ impl<'a> Session<'a> {
 
     /// The `value` property of the input matching `css`.
     pub fn value(&self, css: &str) -> String {
-        let element = self.find(css);
-        call(&self.driver.addr, "GET", &self.path(&format!("/element/{element}/property/value")), Value::Null)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.element_string(css, "property/value")
     }
 
     /// The attribute `name` of the element matching `css`, or an empty string when it has none.
     pub fn attribute(&self, css: &str, name: &str) -> String {
-        let element = self.find(css);
-        call(&self.driver.addr, "GET", &self.path(&format!("/element/{element}/attribute/{name}")), Value::Null)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.element_string(css, &format!("attribute/{name}"))
     }
 
     /// Waits up to 20 s until the attribute `name` of `css` contains `wanted`; returns it.
@@ -200,8 +192,13 @@ impl<'a> Session<'a> {
 
     /// The visible text of the element matching `css`.
     pub fn text(&self, css: &str) -> String {
+        self.element_string(css, "text")
+    }
+
+    /// WebDriver's string `GET /element/{id}/{what}` of the element matching `css` ("" when it has none).
+    fn element_string(&self, css: &str, what: &str) -> String {
         let element = self.find(css);
-        call(&self.driver.addr, "GET", &self.path(&format!("/element/{element}/text")), Value::Null)
+        call(&self.driver.addr, "GET", &self.path(&format!("/element/{element}/{what}")), Value::Null)
             .as_str()
             .unwrap_or_default()
             .to_string()
