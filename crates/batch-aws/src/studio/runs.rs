@@ -313,8 +313,11 @@ impl Studio {
                 Ok((root, counts)) => (root, Some(counts), None),
                 Err(error) => (run.clone(), None, Some(error.to_string())),
             };
-            let job_name = studio.run_row(&ended).map(|row| row.job_name).unwrap_or_else(|_| ended.clone());
-            let stopped = studio.history().run(&run).is_ok_and(|r| r.stop_requested);
+            let (job_name, stopped) = {
+                let history = studio.history();
+                let job_name = history.run(&ended).map_or_else(|_| ended.clone(), |r| r.job_name);
+                (job_name, history.run(&run).is_ok_and(|r| r.stop_requested))
+            };
             let outcome = RunOutcome { run: ended, job_name, stopped, counts, error };
             studio.events.run_ended(&run, &outcome);
         });
