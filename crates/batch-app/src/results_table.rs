@@ -194,7 +194,7 @@ impl ResultsTable {
         let status = filter.status.as_deref().filter(|s| !s.is_empty());
         let limit = limit.min(1000) as i64;
         // Only the conditions in use, so a status filter alone is answered from the (status, idx) index.
-        let (condition, values): (&str, Vec<&dyn rusqlite::ToSql>) = match (&status, &pattern) {
+        let (condition, mut values): (&str, Vec<&dyn rusqlite::ToSql>) = match (&status, &pattern) {
             (None, None) => ("", Vec::new()),
             (Some(status), None) => ("WHERE status = ?1", vec![status as &dyn rusqlite::ToSql]),
             (None, Some(pattern)) => ("WHERE cells LIKE ?1 ESCAPE '\\'", vec![pattern as &dyn rusqlite::ToSql]),
@@ -210,21 +210,16 @@ impl ResultsTable {
                 .and_then(|mut q| q.query_row(values.as_slice(), |r| r.get(0)))
                 .map_err(self.sqlite())?,
         };
-        let (sql, mut values) = if condition.is_empty() {
+        let n = values.len();
+        let sql = if condition.is_empty() {
             // Row numbers are 1..=n without gaps: seek by key instead of skipping `offset` rows.
-            ("SELECT idx, cells FROM rows WHERE idx > ?1 ORDER BY idx LIMIT ?2".to_string(), Vec::new())
+            "SELECT idx, cells FROM rows WHERE idx > ?2 ORDER BY idx LIMIT ?1".to_string()
         } else {
-            let n = values.len();
-            (format!("SELECT idx, cells FROM rows {condition} ORDER BY idx LIMIT ?{} OFFSET ?{}", n + 1, n + 2), values)
+            format!("SELECT idx, cells FROM rows {condition} ORDER BY idx LIMIT ?{} OFFSET ?{}", n + 1, n + 2)
         };
         let offset = offset as i64;
-        if condition.is_empty() {
-            values.push(&offset);
-            values.push(&limit);
-        } else {
-            values.push(&limit);
-            values.push(&offset);
-        }
+        values.push(&limit);
+        values.push(&offset);
         let mut query = self.db.prepare_cached(&sql).map_err(self.sqlite())?;
         let mut found = query.query(values.as_slice()).map_err(self.sqlite())?;
         let mut rows = Vec::new();
