@@ -25,7 +25,6 @@ pub struct PreviewRequest {
 
 /// A rendered row and token estimates.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Preview {
     /// The row shown.
     pub row: u64,
