@@ -83,7 +83,7 @@ export function models(): Promise<ModelList> {
   return invoke<ModelList>("models");
 }
 
-/** Sends one rendered row through an on-demand Converse call. */
+/** Renders the open sheet's row (from its cache) and sends it through an on-demand Converse call. */
 export function testRow(form: TestRowForm): Promise<TestRowView> {
   return invoke<TestRowView>("test_row", { form });
 }
