@@ -66,13 +66,26 @@ ALTER TABLE runs ADD COLUMN stop_requested INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 
-/// Brings the schema up to date.
+/// Brings the schema up to date. The steps run in one `BEGIN IMMEDIATE` transaction that reads the version
+/// itself, so processes opening a new history at once migrate it exactly once: the first takes the write lock,
+/// the others wait (the busy timeout) and then find nothing left to do.
 pub(crate) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (step, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-        conn.execute_batch(&format!("BEGIN; {sql} PRAGMA user_version = {}; COMMIT;", step + 1))?;
+    if version >= MIGRATIONS.len() {
+        return Ok(());
     }
-    Ok(())
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let migrated = (|| {
+        let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        for (step, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            conn.execute_batch(&format!("{sql} PRAGMA user_version = {};", step + 1))?;
+        }
+        conn.execute_batch("COMMIT")
+    })();
+    if migrated.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    migrated
 }
 
 /// The schema version this build writes.

@@ -51,6 +51,24 @@ pub enum HistoryError {
     },
 }
 
+/// How long an opening waits for other processes' locks before giving up.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `step` again while SQLite answers "busy", for at most [`BUSY_WAIT`].
+fn retry_while_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_WAIT;
+    loop {
+        match step() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// The job history database.
 pub struct History {
     conn: Connection,
@@ -93,15 +111,17 @@ impl History {
 
     fn setup(conn: Connection, path: PathBuf) -> Result<Self, HistoryError> {
         let db = |source| HistoryError::Database { path: path.clone(), source };
-        // WAL with full sync: a committed write survives a crash of the process or the machine.
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(db)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db)?;
+        // Other processes (the app and the CLI, several CLIs) share the file: wait for their locks.
+        conn.busy_timeout(BUSY_WAIT).map_err(db)?;
+        // WAL with full sync: a committed write survives a crash of the process or the machine. Switching a new
+        // file to WAL answers "busy" at once (no busy wait) while another process switches it, so it is retried.
+        retry_while_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))).map_err(db)?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").map_err(db)?;
         let found: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
         if found > schema::current_version() {
             return Err(HistoryError::TooNew { path, found, known: schema::current_version() });
         }
-        schema::migrate(&conn).map_err(db)?;
+        retry_while_busy(|| schema::migrate(&conn)).map_err(db)?;
         Ok(Self { conn, path })
     }
 

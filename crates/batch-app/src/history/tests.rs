@@ -187,3 +187,31 @@ fn a_retry_chain_leads_back_to_its_original_run() {
     }
     assert!(history.root_run("run-nope").is_err());
 }
+
+#[test]
+fn processes_opening_a_new_history_at_once_all_succeed_and_migrate_it_once() {
+    // Six openers racing on a fresh file, several times over: each must get a usable, fully migrated history.
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(format!("history-{round}.sqlite"));
+        let start = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let openers: Vec<_> = (0..6)
+            .map(|_| {
+                let (file, start) = (file.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    History::open(&file).map(|history| history.runs().map(|runs| runs.len()))
+                })
+            })
+            .collect();
+        for opener in openers {
+            match opener.join().unwrap() {
+                Ok(Ok(0)) => {}
+                other => panic!("round {round}: an opener failed: {other:?}"),
+            }
+        }
+        let version: usize =
+            rusqlite::Connection::open(&file).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, super::schema::current_version());
+    }
+}
