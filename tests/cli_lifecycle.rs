@@ -14,10 +14,29 @@ use test_servers::Moto;
 
 /// moto for S3 and STS, the emulator (over moto's S3) for Bedrock, and the variables that point the CLI there.
 struct Aws {
-    _moto: Moto,
-    _emulator: KillOnDrop,
+    moto: Moto,
+    emulator: KillOnDrop,
     bedrock: String,
     vars: Vec<(String, String)>,
+}
+
+/// The Bedrock emulator in its own process over moto's S3, and its address.
+fn start_emulator(home: &Path, moto: &Moto) -> (KillOnDrop, String) {
+    let mut emulator = command(
+        home,
+        home,
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ENDPOINT_URL_S3", &moto.endpoint()),
+        ],
+    );
+    emulator
+        .args(["emulator", "--listen", "127.0.0.1:0", "--tick-ms", "20", "--min-records", "10"])
+        .stderr(Stdio::inherit());
+    let (emulator, bedrock) = spawn_listening(emulator);
+    (KillOnDrop(emulator), bedrock)
 }
 
 impl Aws {
@@ -27,21 +46,7 @@ impl Aws {
         for bucket in ["in-bucket", "out-bucket"] {
             assert_eq!(request(&s3, "PUT", &format!("/{bucket}"), b"").status, 200);
         }
-        let mut emulator = command(
-            home,
-            home,
-            &[
-                ("AWS_ACCESS_KEY_ID", "testing"),
-                ("AWS_SECRET_ACCESS_KEY", "testing"),
-                ("AWS_REGION", "us-east-1"),
-                ("AWS_ENDPOINT_URL_S3", &moto.endpoint()),
-            ],
-        );
-        emulator
-            .args(["emulator", "--listen", "127.0.0.1:0", "--tick-ms", "20", "--min-records", "10"])
-            .stderr(Stdio::inherit());
-        let (emulator, bedrock) = spawn_listening(emulator);
-        let emulator = KillOnDrop(emulator);
+        let (emulator, bedrock) = start_emulator(home, &moto);
         let vars: Vec<(String, String)> = [
             ("AWS_ACCESS_KEY_ID", "testing".to_string()),
             ("AWS_SECRET_ACCESS_KEY", "testing".to_string()),
@@ -54,7 +59,32 @@ impl Aws {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-        Self { _moto: moto, _emulator: emulator, bedrock, vars }
+        Self { moto, emulator, bedrock, vars }
+    }
+
+    /// Replaces the emulator with a fresh one that knows no job (as a Bedrock in another region would).
+    fn restart_emulator(&mut self, home: &Path) {
+        let (emulator, bedrock) = start_emulator(home, &self.moto);
+        self.emulator = emulator;
+        self.bedrock = bedrock;
+        for (name, value) in &mut self.vars {
+            if name == "AWS_ENDPOINT_URL_BEDROCK" {
+                *value = format!("http://{}", self.bedrock);
+            }
+        }
+    }
+
+    /// Keeps releasing held jobs in the background (jobs submitted later are held too) until dropped.
+    fn keep_releasing(&self) -> Releaser {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (flag, bedrock) = (stop.clone(), self.bedrock.clone());
+        let thread = std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                assert_eq!(request(&bedrock, "POST", "/emulator/release", b"").status, 200);
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+        Releaser { stop, thread: Some(thread) }
     }
 
     fn cli(&self, dir: &Path, args: &[&str]) -> Run {
@@ -68,6 +98,21 @@ impl Aws {
         let listed: Value =
             serde_json::from_slice(&request(&self.bedrock, "GET", "/model-invocation-jobs", b"").body).unwrap();
         listed["invocationJobSummaries"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// Stops the background releaser when dropped.
+struct Releaser {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Releaser {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -180,8 +225,10 @@ fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_fo
     prepare.extend(prepare_args(dir.path()));
     aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
 
+    // One job at a time, held in progress: parts 2 and 3 cannot get a job before the kill, whatever the timing.
     let mut submit = command(dir.path(), dir.path(), &borrow(&aws.vars));
-    let mut args = vec!["submit", "--prepared", "prep", "--wait", "--tag", "emulator-fault=slow"];
+    let mut args =
+        vec!["submit", "--prepared", "prep", "--wait", "--tag", "emulator-fault=hold", "--max-concurrent-jobs", "1"];
     args.extend(aws_job_args("killed"));
     submit.args(&args).stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = KillOnDrop(submit.spawn().unwrap());
@@ -199,14 +246,15 @@ fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_fo
     child.0.kill().unwrap();
     child.0.wait().unwrap();
     assert!(seen.contains("part 1: job arn:"), "{seen}");
-    let before = aws.remote_jobs().len();
-    assert!((1..=3).contains(&before));
+    assert_eq!(aws.remote_jobs().len(), 1, "exactly the one job the killed process created");
 
     let runs = json(&aws.cli(dir.path(), &["status", "--format", "json"]));
     let run_id = runs[0]["id"].as_str().unwrap().to_string();
     assert_eq!(runs[0]["state"], "submitting", "an unfinished run is found: {runs}");
-    // The next start takes up every unfinished run.
+    // The next start takes up every unfinished run (the held jobs are let go as they come).
+    let releasing = aws.keep_releasing();
     let resumed = json(&aws.cli(dir.path(), &["status", "--watch", "--format", "json"]));
+    drop(releasing);
     assert_eq!(resumed.as_array().unwrap().len(), 1);
     let watched = &resumed[0];
     assert_eq!(watched["run"]["id"], run_id.as_str());
@@ -219,13 +267,89 @@ fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_fo
 }
 
 #[test]
+fn the_same_submit_again_continues_its_run_and_a_new_run_is_asked_for_explicitly() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let mut prepare: Vec<String> = vec!["prepare".into()];
+    prepare.extend(prepare_args(dir.path()));
+    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    let mut args = vec!["submit", "--prepared", "prep", "--format", "json"];
+    args.extend(aws_job_args("again"));
+    let first = aws.cli(dir.path(), &args);
+    let run = json(&first)["run"]["id"].as_str().unwrap().to_string();
+    assert!(first.stderr.contains(&format!("run {run} recorded")), "{}", first.stderr);
+    assert_eq!(aws.remote_jobs().len(), 3);
+
+    let second = aws.cli(dir.path(), &args);
+    assert_eq!(json(&second)["run"]["id"], run.as_str(), "the same run");
+    assert!(second.stderr.contains(&format!("continuing run {run}")), "says which run: {}", second.stderr);
+    assert_eq!(aws.remote_jobs().len(), 3, "no part got a second job");
+
+    args.push("--new-run");
+    let third = aws.cli(dir.path(), &args);
+    assert_ne!(json(&third)["run"]["id"], run.as_str());
+    assert_eq!(aws.remote_jobs().len(), 6, "--new-run submits the parts again");
+}
+
+#[test]
+fn watching_every_run_reports_one_that_cannot_be_followed_and_follows_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut aws = Aws::start(dir.path());
+    let mut prepare: Vec<String> = vec!["prepare".into()];
+    prepare.extend(prepare_args(dir.path()));
+    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=hold", "--format", "json"];
+    args.extend(aws_job_args("lost"));
+    let lost = json(&aws.cli(dir.path(), &args))["run"]["id"].as_str().unwrap().to_string();
+    // A Bedrock that never saw those jobs, as another region's would be.
+    aws.restart_emulator(dir.path());
+    let mut args = vec!["submit", "--prepared", "prep", "--new-run", "--format", "json"];
+    args.extend(aws_job_args("kept"));
+    let kept = json(&aws.cli(dir.path(), &args))["run"]["id"].as_str().unwrap().to_string();
+
+    let watched = aws.cli(dir.path(), &["status", "--watch", "--format", "json"]);
+    assert_eq!(watched.code, Some(1), "a run could not be followed: {}", watched.stderr);
+    assert!(watched.stderr.contains(&format!("error: run {lost} cannot be followed")), "{}", watched.stderr);
+    let reports: Value = serde_json::from_str(&watched.stdout).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(
+        (reports[0]["run"]["id"].as_str(), reports[0]["run"]["state"].as_str()),
+        (Some(kept.as_str()), Some("ended"))
+    );
+    let runs = json(&aws.cli(dir.path(), &["status", "--format", "json"]));
+    let state = |id: &str| runs.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["state"].clone();
+    assert_eq!(state(&lost), "running", "the broken run is kept as it was");
+}
+
+#[test]
+fn commands_started_at_once_on_a_new_home_all_open_the_history() {
+    for round in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let children: Vec<_> = (0..6)
+            .map(|_| {
+                let mut status = command(dir.path(), dir.path(), &[]);
+                status.args(["status", "--format", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped());
+                status.spawn().unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "round {round}: {stderr}");
+            assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "[]");
+        }
+    }
+}
+
+#[test]
 fn stop_and_bad_input_give_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());
     let mut prepare: Vec<String> = vec!["prepare".into()];
     prepare.extend(prepare_args(dir.path()));
     aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
-    let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=slow", "--format", "json"];
+    let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=hold", "--format", "json"];
     args.extend(aws_job_args("stopme"));
     let submitted = aws.cli(dir.path(), &args);
     // Without --max-concurrent-jobs the cap comes from Service Quotas (moto has none for Bedrock: defaults).
@@ -237,7 +361,8 @@ fn stop_and_bad_input_give_one_clear_line() {
     let again = aws.cli(dir.path(), &["stop", &arn]);
     assert!(again.failed().contains("cannot be stopped"), "{}", again.stderr);
     // A whole run, by its id: its running job is stopped, and watching it reaches its end.
-    let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=slow", "--format", "json"];
+    let mut args =
+        vec!["submit", "--prepared", "prep", "--new-run", "--tag", "emulator-fault=hold", "--format", "json"];
     args.extend(aws_job_args("stoprun"));
     let run = json(&aws.cli(dir.path(), &args))["run"]["id"].as_str().unwrap().to_string();
     let stopped = aws.cli(dir.path(), &["stop", &run]);

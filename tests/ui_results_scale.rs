@@ -37,6 +37,8 @@ fn seed(home: &std::path::Path) -> String {
                 input_uri: S3Uri::parse("s3://sandbox-input/batch/r/part-001.jsonl").unwrap(),
             }],
             settings: Default::default(),
+            submission: "million".into(),
+            parts_fingerprint: "million".into(),
         })
         .unwrap();
     history.set_results_dir(&run, &results).unwrap();

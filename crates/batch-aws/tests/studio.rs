@@ -291,27 +291,28 @@ async fn s3_is_browsed_and_a_running_job_is_stopped() {
     let events = Arc::new(Recorded::default());
     let studio = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
     studio.connect(true, &AccessOptions::default()).await.unwrap();
-    // A slow job (the sandbox's fault tag), stopped while it runs.
-    let slow = vec![("emulator-fault".to_string(), "slow".to_string())];
-    let mut slow_form = form(input, RowSelection::All, slow);
-    slow_form.job_name = Some("tickets-slow".into());
-    let row = studio.submit(slow_form).await.unwrap();
+    // A job held in progress (the sandbox's fault tag), stopped while it runs.
+    let held = vec![("emulator-fault".to_string(), "hold".to_string())];
+    let mut held_form = form(input, RowSelection::All, held);
+    held_form.job_name = Some("tickets-slow".into());
+    let row = studio.submit(held_form).await.unwrap();
     let mut stopped = None;
-    for _ in 0..200 {
+    for _ in 0..6000 {
         let listed = &studio.runs().unwrap()[0];
-        if listed.statuses.iter().any(|s| s != "not submitted") {
+        // Stopped once it runs (validated, so the stop keeps the records it processed).
+        if listed.statuses.iter().any(|s| s == "InProgress") {
             stopped = Some(studio.stop(&row.id).await.unwrap());
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let stopped = stopped.expect("the job was created");
+    let stopped = stopped.expect("the job reached InProgress");
     assert!(stopped.stopped, "the run says it was stopped: {stopped:?}");
     let outcome = events.wait_for_end(1).await;
     assert!(outcome.stopped && outcome.title() == "tickets-slow stopped", "{outcome:?}");
     let counts = outcome.counts.expect("a stopped run is fetched too");
     assert_eq!(counts.succeeded + counts.failed + counts.missing, 300, "every row is accounted for");
-    assert!(counts.missing > 0, "{counts:?}");
+    assert_eq!(counts.missing, 150, "the stopped job processed the first half of its records: {counts:?}");
     let statuses = &studio.runs().unwrap()[0].statuses;
     assert!(statuses.iter().all(|s| s == "Stopped"), "{statuses:?}");
 

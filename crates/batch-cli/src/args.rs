@@ -98,6 +98,10 @@ pub struct JobArgs {
     /// KMS key that encrypts the output.
     #[arg(long, value_name = "KEY")]
     pub output_kms_key: Option<String>,
+    /// Submit as a new run even when these prepared parts were submitted to this target before (by default
+    /// that run is continued: no second job for any part).
+    #[arg(long)]
+    pub new_run: bool,
 }
 
 /// Arguments of `submit`.

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
-use batch_app::history::{History, JobSettings, Run, VpcSettings};
+use batch_app::history::{History, JobSettings, Recorded, Run, VpcSettings};
 use batch_app::lifecycle::{
     Event, FetchRequest, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
 };
@@ -182,6 +182,7 @@ fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: 
         },
         sandbox: connection.sandbox,
         retry_of: None,
+        new_run: job.new_run,
     })
 }
 
@@ -292,8 +293,20 @@ async fn drive_new(
 ) -> Result<RunReport> {
     let cancel = AtomicBool::new(false);
     let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
-    let run = lifecycle.record_run(request)?;
-    eprintln!("run {run} recorded");
+    let run = match lifecycle.record_run(request)? {
+        Recorded::New(run) => {
+            eprintln!("run {run} recorded");
+            run
+        }
+        Recorded::Continued(run) => {
+            eprintln!(
+                "continuing run {} ({}, recorded {}): these prepared parts were submitted to this target before, \
+                 so no part gets a second job; pass --new-run to submit them again as a new run",
+                run.id, run.job_name, run.created_at
+            );
+            run.id
+        }
+    };
     let until = if wait { Until::Ended } else { Until::Submitted };
     Ok(lifecycle.drive(run.as_str(), until).await?)
 }
@@ -356,6 +369,7 @@ fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
     }
     runtime()?.block_on(async {
         let mut reports = Vec::new();
+        let mut broken = 0;
         for sandbox in [false, true] {
             if !unfinished.iter().any(|r| r.sandbox == sandbox) {
                 continue;
@@ -363,7 +377,12 @@ fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
             let connection = connect(&args.access, sandbox, false).await?;
             let cancel = AtomicBool::new(false);
             let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
-            reports.extend(lifecycle.resume(sandbox, Until::Ended).await?);
+            let resumed = lifecycle.resume(sandbox, Until::Ended).await?;
+            reports.extend(resumed.reports);
+            for (run, error) in resumed.broken {
+                broken += 1;
+                eprintln!("error: run {run} cannot be followed: {}", crate::error_line(&anyhow::Error::from(error)));
+            }
         }
         match args.format {
             OutputFormat::Json => {
@@ -372,6 +391,14 @@ fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
                 print_json(&views)?;
             }
             OutputFormat::Text => reports.iter().for_each(|r| print!("{}", run_text(r))),
+        }
+        if broken > 0 {
+            eprintln!(
+                "{broken} run(s) could not be followed (see above); the others were followed to their end. \
+                 `bedrock-batch status RUN` shows one; a job the service does not know was often submitted in \
+                 another region or account (--region, --profile)"
+            );
+            return Ok(ExitCode::FAILURE);
         }
         Ok(ExitCode::SUCCESS)
     })

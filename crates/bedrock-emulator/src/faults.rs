@@ -2,7 +2,7 @@
 
 use crate::api::Tag;
 
-/// The tag key that picks a job's fault: `fail`, `partial`, `expire` or `slow`.
+/// The tag key that picks a job's fault: `fail`, `partial`, `expire`, `slow` or `hold`.
 pub const FAULT_TAG: &str = "emulator-fault";
 
 /// What goes wrong with one job.
@@ -14,8 +14,11 @@ pub enum JobFault {
     Partial,
     /// The job never starts (`Expired`).
     Expire,
-    /// Each phase takes this many extra ticks.
+    /// Each phase takes this many extra ticks (to try a stop by hand; tests use `Hold`, which has no timing).
     Slow(u32),
+    /// The job stays `InProgress` until it is stopped or released (the emulator's release call): whatever the
+    /// machine's speed, a stop always lands while it runs.
+    Hold,
 }
 
 impl JobFault {
@@ -27,6 +30,7 @@ impl JobFault {
             "partial" => Some(Self::Partial),
             "expire" => Some(Self::Expire),
             "slow" => Some(Self::Slow(3)),
+            "hold" => Some(Self::Hold),
             _ => None,
         }
     }

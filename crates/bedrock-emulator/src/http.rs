@@ -146,6 +146,13 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
             };
             registry.list(&list).map(|l| serde_json::to_string(&l).unwrap_or_default())
         }
+        // Emulator controls (not Bedrock's API): release held jobs (fault `hold`), one or all.
+        (&Method::POST, ["emulator", "jobs", id, "release"]) => {
+            registry.release(Some(id)).map(|n| serde_json::json!({ "released": n }).to_string())
+        }
+        (&Method::POST, ["emulator", "release"]) => {
+            registry.release(None).map(|n| serde_json::json!({ "released": n }).to_string())
+        }
         (&Method::GET, ["foundation-models"]) => Ok(foundation_models(&state.region).to_string()),
         (&Method::GET, ["inference-profiles"]) => {
             Ok(crate::catalogue::inference_profiles(&state.region, registry.account()).to_string())

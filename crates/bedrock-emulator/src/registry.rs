@@ -63,6 +63,8 @@ pub(crate) struct Job {
     pub fault: Option<JobFault>,
     pub waited: u32,
     pub stop_requested: bool,
+    /// A held job (fault `hold`) was released and runs on.
+    pub released: bool,
 }
 
 impl Job {
@@ -211,6 +213,7 @@ impl Registry {
             fault: parsed.fault,
             waited: 0,
             stop_requested: false,
+            released: false,
             request,
         });
         Ok(arn)
@@ -269,6 +272,24 @@ impl Registry {
             }
             _ => Err(ApiError::new(ErrorKind::Conflict, format!("The job is {} and cannot be stopped.", job.status))),
         }
+    }
+
+    /// Releases held jobs (fault `hold`): the one named, or every one when `identifier` is `None`; returns how
+    /// many were released. An emulator control, not part of Bedrock's API.
+    pub fn release(&mut self, identifier: Option<&str>) -> Result<usize, ApiError> {
+        let indices = match identifier {
+            Some(identifier) => vec![self.find(identifier)?],
+            None => (0..self.jobs.len()).collect(),
+        };
+        let mut released = 0;
+        for index in indices {
+            let job = &mut self.jobs[index];
+            if job.fault == Some(JobFault::Hold) && !job.released && !job.status.is_terminal() {
+                job.released = true;
+                released += 1;
+            }
+        }
+        Ok(released)
     }
 
     /// Advances every job that has not ended by one step, reading and writing through `store`.

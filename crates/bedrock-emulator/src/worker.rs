@@ -44,6 +44,7 @@ pub(crate) fn step(job: &mut Job, store: &dyn ObjectStore, limits: &Limits) {
             job.set(JobStatus::Expired, Some(message));
         }
         JobStatus::Scheduled => job.set(JobStatus::InProgress, None),
+        JobStatus::InProgress if job.fault == Some(JobFault::Hold) && !job.released => {}
         JobStatus::InProgress => {
             let partial = job.fault == Some(JobFault::Partial);
             match process(job, store, partial) {

@@ -10,7 +10,7 @@ mod schema;
 mod store;
 
 pub use records::{
-    JobCounts, JobRecord, JobSettings, JobState, NewPart, NewRun, Part, PartUpload, Run, RunId, RunState,
+    JobCounts, JobRecord, JobSettings, JobState, NewPart, NewRun, Part, PartUpload, Recorded, Run, RunId, RunState,
     UploadedChunk, VpcSettings,
 };
 pub use store::{History, HistoryError};

@@ -153,6 +153,30 @@ pub struct NewRun {
     pub parts: Vec<NewPart>,
     /// How its jobs are created.
     pub settings: JobSettings,
+    /// What was submitted where: the same prepared parts sent to the same target give the same key, so a
+    /// repeated submit finds this run instead of recording a second one.
+    pub submission: String,
+    /// The prepared parts' fingerprint when recorded; a part is never uploaded once its file has changed.
+    pub parts_fingerprint: String,
+}
+
+/// What recording a run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// A new run was recorded under this id.
+    New(RunId),
+    /// The same prepared parts were recorded for the same target before: this run, which is continued.
+    Continued(Box<Run>),
+}
+
+impl Recorded {
+    /// The run's id, new or continued.
+    pub fn id(&self) -> &RunId {
+        match self {
+            Self::New(id) => id,
+            Self::Continued(run) => &run.id,
+        }
+    }
 }
 
 /// A recorded run.
@@ -187,6 +211,8 @@ pub struct Run {
     /// The user stopped the run: no part is uploaded or submitted any more, and it ends when the jobs it has
     /// end (the rows of parts never submitted count as missing).
     pub stop_requested: bool,
+    /// The prepared parts' fingerprint when recorded (absent for runs recorded by older versions).
+    pub parts_fingerprint: Option<String>,
 }
 
 /// How far a part's upload got.

@@ -64,6 +64,11 @@ ALTER TABLE runs ADD COLUMN job_settings TEXT NOT NULL DEFAULT '{}';
     r#"
 ALTER TABLE runs ADD COLUMN stop_requested INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+ALTER TABLE runs ADD COLUMN submission TEXT;
+ALTER TABLE runs ADD COLUMN parts_fingerprint TEXT;
+CREATE INDEX runs_by_submission ON runs(submission);
+"#,
 ];
 
 /// Brings the schema up to date. The steps run in one `BEGIN IMMEDIATE` transaction that reads the version

@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 
 use batch_core::aws_names::JobStatus;
 use batch_core::clock::now_rfc3339;
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::records::{JobCounts, JobRecord, JobState, NewRun, Part, PartUpload, Run, RunId, RunState, UploadedChunk};
+use super::records::{
+    JobCounts, JobRecord, JobState, NewRun, Part, PartUpload, Recorded, Run, RunId, RunState, UploadedChunk,
+};
 use super::schema;
 
 /// Why the history could not be read or written.
@@ -131,14 +133,13 @@ impl History {
 
     /// Records a new run and its parts (one transaction) and returns its id.
     pub fn create_run(&mut self, run: &NewRun) -> Result<RunId, HistoryError> {
-        let id = RunId::generate();
-        self.create_run_as(&id, run)?;
-        Ok(id)
+        Ok(self.record_run(&RunId::generate(), run, false)?.id().clone())
     }
 
-    /// Records a new run under an id chosen beforehand (its object keys contain it).
-    pub fn create_run_as(&mut self, id: &RunId, run: &NewRun) -> Result<(), HistoryError> {
-        let id = id.clone();
+    /// Records `run` under `id` (chosen beforehand: its object keys contain it) — or, with `continue_same`, finds the newest run recorded before with the same
+    /// submission key and records nothing. The look-up and the insert are one write transaction, so two
+    /// processes submitting the same parts at once record one run.
+    pub fn record_run(&mut self, id: &RunId, run: &NewRun, continue_same: bool) -> Result<Recorded, HistoryError> {
         let settings = serde_json::to_string(&run.settings).map_err(|e| HistoryError::Corrupt {
             path: self.path.clone(),
             column: "runs.job_settings",
@@ -146,10 +147,24 @@ impl History {
         })?;
         let path = self.path.clone();
         let db = |source| HistoryError::Database { path: path.clone(), source };
-        let tx = self.conn.transaction().map_err(db)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+        if continue_same {
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM runs WHERE submission = ?1 ORDER BY created_at DESC, id DESC LIMIT 1",
+                    [&run.submission],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(db)?;
+            if let Some(existing) = existing {
+                drop(tx);
+                return Ok(Recorded::Continued(Box::new(self.run(&existing)?)));
+            }
+        }
         tx.execute(
-            "INSERT INTO runs (id, created_at, prepared_dir, model_id, role_arn, input_uri, output_uri, job_name, sandbox, retry_of, state, job_settings)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO runs (id, created_at, prepared_dir, model_id, role_arn, input_uri, output_uri, job_name, sandbox, retry_of, state, job_settings, submission, parts_fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 id.as_str(),
                 now_rfc3339(),
@@ -163,6 +178,8 @@ impl History {
                 run.retry_of.as_ref().map(RunId::as_str),
                 RunState::Uploading.as_str(),
                 settings,
+                run.submission,
+                run.parts_fingerprint,
             ],
         )
         .map_err(db)?;
@@ -173,7 +190,8 @@ impl History {
             )
             .map_err(db)?;
         }
-        tx.commit().map_err(db)
+        tx.commit().map_err(db)?;
+        Ok(Recorded::New(id.clone()))
     }
 
     fn run_from(&self, row: &Row<'_>) -> rusqlite::Result<(Run, String)> {
@@ -196,6 +214,7 @@ impl History {
                 // Settings written by this tool always parse; an edited database falls back to defaults.
                 settings: serde_json::from_str(&settings).unwrap_or_default(),
                 stop_requested: row.get("stop_requested")?,
+                parts_fingerprint: row.get("parts_fingerprint")?,
             },
             state,
         ))

@@ -30,6 +30,8 @@ fn new_run(parts: usize) -> NewRun {
             max_concurrent_jobs: 2,
             ..JobSettings::default()
         },
+        submission: "submission-1".into(),
+        parts_fingerprint: "parts-1".into(),
     }
 }
 

@@ -142,9 +142,13 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         })?;
         let summary = join_results(&join, progress)?;
         {
+            // Every run of the chain was joined: each is fetched now, so a later retry knows no run of the chain
+            // ended after this fetch.
             let mut history = self.lock();
             history.set_results_dir(&root.id, &absolute(&request.out_dir))?;
-            history.set_run_state(&root.id, RunState::Fetched)?;
+            for run in &runs {
+                history.set_run_state(&run.id, RunState::Fetched)?;
+            }
         }
         Ok(FetchReport {
             run: root.id.to_string(),

@@ -3,11 +3,16 @@
 //! ports, so the same code runs on AWS, the offline sandbox and in tests.
 
 mod events;
+#[cfg(test)]
+mod fakes;
 mod fetch;
 mod pacing;
 mod retry;
 mod submit;
 mod track;
+
+#[cfg(test)]
+mod tests;
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
@@ -17,7 +22,7 @@ pub use fetch::{FetchReport, FetchRequest};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
 pub use submit::SubmitRequest;
-pub use track::{RunReport, Until, run_report};
+pub use track::{Resumed, RunReport, Until, run_report};
 
 use crate::history::{History, HistoryError};
 use crate::ports::{JobsApi, ObjectTransfer, ServiceError};

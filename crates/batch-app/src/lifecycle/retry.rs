@@ -73,8 +73,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             settings: root.settings.clone(),
             sandbox: root.sandbox,
             retry_of: Some(root.id.clone()),
+            new_run: true,
         };
-        self.record_run(&submit)
+        Ok(self.record_run(&submit)?.id().clone())
     }
 }
 

@@ -8,7 +8,7 @@ use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 
 use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
-use crate::history::{JobSettings, JobState, NewPart, NewRun, PartUpload, Run, RunId, RunState};
+use crate::history::{JobSettings, JobState, NewPart, NewRun, PartUpload, Recorded, Run, RunId, RunState};
 use crate::ports::{FailureKind, JobsApi, NewJob, ObjectTransfer};
 
 /// What to submit.
@@ -30,6 +30,9 @@ pub struct SubmitRequest {
     pub sandbox: bool,
     /// The run this one retries.
     pub retry_of: Option<RunId>,
+    /// Record a new run even when these prepared parts were submitted to this target before (otherwise that
+    /// run is continued: same run, same request tokens, never a second job per part).
+    pub new_run: bool,
 }
 
 /// How many jobs one pass created and how many parts still wait for a slot.
@@ -49,9 +52,28 @@ fn part_job_name(base: &str, part: usize, parts: usize) -> String {
     format!("{}{suffix}", &base[..keep])
 }
 
+/// What identifies a submit: the prepared folder and its parts as they are now, and where they go (model,
+/// service role, input and output locations, sandbox or AWS). The job name is not part of it: a default name
+/// changes from one minute to the next, and a repeated submit keeps the run's name.
+fn submission_key(request: &SubmitRequest, prepared_dir: &std::path::Path, plan: &PreparedPlan, parts: &str) -> String {
+    let text = format!(
+        "{}\u{1}{parts}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+        prepared_dir.display(),
+        plan.model.id,
+        request.role_arn.as_str(),
+        request.input_uri,
+        request.output_uri,
+        request.sandbox
+    );
+    let hash = |seed| batch_core::record_id::fnv1a(text.as_bytes(), seed);
+    format!("{:016x}{:016x}", hash(1), hash(2))
+}
+
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
-    /// Records a new run from a prepared folder (nothing remote happens yet).
-    pub fn record_run(&self, request: &SubmitRequest) -> Result<RunId, LifecycleError> {
+    /// Records a run from a prepared folder (nothing remote happens yet) — or, when the same prepared parts
+    /// were recorded for the same target before and a new run was not asked for, finds that run, so that a
+    /// repeated submit continues it instead of creating every job a second time.
+    pub fn record_run(&self, request: &SubmitRequest) -> Result<Recorded, LifecycleError> {
         let plan = PreparedPlan::read(&request.prepared_dir.join(PLAN_FILE))?;
         if !(24..=168).contains(&request.settings.timeout_hours) {
             return Err(LifecycleError::Refused(format!(
@@ -71,10 +93,13 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 )));
             }
         }
+        let prepared_dir = std::path::absolute(&request.prepared_dir).unwrap_or_else(|_| request.prepared_dir.clone());
+        let parts_fingerprint = plan.parts_fingerprint(&prepared_dir)?;
+        let submission = submission_key(request, &prepared_dir, &plan, &parts_fingerprint);
         let id = RunId::generate();
         let run_prefix = request.input_uri.join(id.as_str());
         let run = NewRun {
-            prepared_dir: std::path::absolute(&request.prepared_dir).unwrap_or_else(|_| request.prepared_dir.clone()),
+            prepared_dir,
             model_id: plan.model.id.as_str().to_string(),
             role_arn: request.role_arn.clone(),
             input_uri: run_prefix.clone(),
@@ -93,14 +118,38 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 })
                 .collect(),
             settings: request.settings.clone(),
+            submission,
+            parts_fingerprint,
         };
-        self.lock().create_run_as(&id, &run)?;
-        Ok(id)
+        // A retry's parts are a new subset each time; only a plain submit can be a repeat.
+        let continue_same = !request.new_run && request.retry_of.is_none();
+        Ok(self.lock().record_run(&id, &run, continue_same)?)
+    }
+
+    /// Refuses to upload a run's parts once the prepared folder holds other parts than when the run was
+    /// recorded (prepared again into the same folder): they would be sent under the earlier run's jobs.
+    fn check_parts_unchanged(&self, run: &Run) -> Result<(), LifecycleError> {
+        let Some(recorded) = &run.parts_fingerprint else { return Ok(()) };
+        let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
+        if plan.parts_fingerprint(&run.prepared_dir)? == *recorded {
+            return Ok(());
+        }
+        Err(LifecycleError::Refused(format!(
+            "the prepared parts in {} changed since run {} was recorded (prepared again?), so they cannot be uploaded \
+             for it; stop that run (`bedrock-batch stop {}`) and submit the new parts as a new run",
+            run.prepared_dir.display(),
+            run.id,
+            run.id
+        )))
     }
 
     /// Uploads every part the history does not have as uploaded (resuming interrupted ones).
     pub async fn upload(&self, run: &Run) -> Result<(), LifecycleError> {
         let parts = self.lock().parts(&run.id)?;
+        let pending = parts.iter().any(|p| !matches!(p.upload, PartUpload::Uploaded { .. }));
+        if pending && !self.lock().run(run.id.as_str())?.stop_requested {
+            self.check_parts_unchanged(run)?;
+        }
         for part in parts {
             if let PartUpload::Uploaded { .. } = part.upload {
                 continue;

@@ -40,6 +40,15 @@ impl RunReport {
     }
 }
 
+/// What resuming the unfinished runs did.
+#[derive(Debug, Default)]
+pub struct Resumed {
+    /// The runs followed, as they ended (or as far as asked).
+    pub reports: Vec<RunReport>,
+    /// The runs that could not be followed, with why; they stay unfinished in the history.
+    pub broken: Vec<(crate::history::RunId, LifecycleError)>,
+}
+
 /// A run's report from the history alone.
 pub fn run_report(history: &History, run_id: &str) -> Result<RunReport, LifecycleError> {
     let run = history.run(run_id)?;
@@ -123,14 +132,20 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     }
 
     /// Continues every unfinished run of this kind (sandbox or not) after a restart: uploads resume,
-    /// unconfirmed creates are re-sent with their tokens, waiting parts are submitted and jobs polled.
-    pub async fn resume(&self, sandbox: bool, until: Until) -> Result<Vec<RunReport>, LifecycleError> {
+    /// unconfirmed creates are re-sent with their tokens, waiting parts are submitted and jobs polled. A run
+    /// that cannot be followed (its job unknown to the service, a part that cannot be read) is reported and
+    /// left as it is; the others are followed all the same. Only a cancel stops the whole pass.
+    pub async fn resume(&self, sandbox: bool, until: Until) -> Result<Resumed, LifecycleError> {
         let runs = self.lock().unfinished_runs()?;
-        let mut reports = Vec::new();
+        let mut resumed = Resumed::default();
         for run in runs.into_iter().filter(|r| r.sandbox == sandbox) {
-            reports.push(self.drive(run.id.as_str(), until).await?);
+            match self.drive(run.id.as_str(), until).await {
+                Ok(report) => resumed.reports.push(report),
+                Err(LifecycleError::Cancelled) => return Err(LifecycleError::Cancelled),
+                Err(error) => resumed.broken.push((run.id, error)),
+            }
         }
-        Ok(reports)
+        Ok(resumed)
     }
 
     /// Stops a whole run: records the stop (no more uploads or new jobs, also for a process that drives it

@@ -287,10 +287,12 @@ impl Studio {
             },
             sandbox,
             retry_of: None,
+            // Every desktop submit prepares into a folder of its own: it is a new run by construction.
+            new_run: true,
         };
         let cancel = AtomicBool::new(false);
         let events = RunEvents { run: String::new(), sink: self.events.clone() };
-        let run = connection.lifecycle(&self.history, &events, &cancel).record_run(&request)?;
+        let run = connection.lifecycle(&self.history, &events, &cancel).record_run(&request)?.id().clone();
         self.drive_in_background(run.to_string(), sandbox);
         self.run_row(run.as_str())
     }

@@ -26,6 +26,8 @@ pub fn record_run(history: &Mutex<History>, target: &S3Uri, bytes: u64) -> RunId
         retry_of: None,
         parts: vec![NewPart { file: "part-001.jsonl".into(), records: 100, bytes, input_uri: target.clone() }],
         settings: Default::default(),
+        submission: format!("test {target}"),
+        parts_fingerprint: "test".into(),
     };
     history.lock().unwrap().create_run(&run).unwrap()
 }

@@ -56,6 +56,14 @@ pub enum PrepareError {
         /// The operating-system error.
         source: std::io::Error,
     },
+    /// A prepared part file could not be read.
+    #[error("{}: cannot read this prepared part ({source}); prepare the sheet into that folder again", path.display())]
+    PartFile {
+        /// The part file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
     /// An existing `plan.json` could not be read.
     #[error("{}: not a readable plan ({detail}); run `bedrock-batch prepare` again to recreate it", path.display())]
     PlanFile {

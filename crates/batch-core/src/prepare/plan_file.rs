@@ -230,6 +230,20 @@ impl PreparedPlan {
         Ok(plan)
     }
 
+    /// A fingerprint of the prepared parts in `dir` as they are now: each part's name, record count and file
+    /// fingerprint (size and first and last 64 KiB), the record-id tag and the model. The same prepared parts
+    /// give the same text; parts prepared again with other content (another template, sheet or model) differ.
+    pub fn parts_fingerprint(&self, dir: &Path) -> Result<String, PrepareError> {
+        let mut text = format!("{}\u{1}{}\u{1}{:?}\n", self.record_ids.tag, self.model.id, self.model.invocation_type);
+        for part in &self.parts {
+            let file = dir.join(&part.file);
+            let (size, print) =
+                fingerprint(&file).map_err(|source| PrepareError::PartFile { path: file.clone(), source })?;
+            text.push_str(&format!("{}\u{1}{}\u{1}{size}\u{1}{print:016x}\n", part.file, part.records));
+        }
+        Ok(format!("{:016x}{:016x}", fnv1a(text.as_bytes(), 1), fnv1a(text.as_bytes(), 2)))
+    }
+
     /// Writes `plan.json` (pretty-printed).
     pub fn write(&self, path: &Path) -> Result<(), PrepareError> {
         let text =

@@ -26,6 +26,8 @@ struct SavedJob {
     failed: Option<u64>,
     waited: u32,
     stop_requested: bool,
+    #[serde(default)]
+    released: bool,
 }
 
 impl Registry {
@@ -49,6 +51,7 @@ impl Registry {
                 failed: j.failed,
                 waited: j.waited,
                 stop_requested: j.stop_requested,
+                released: j.released,
             })
             .collect();
         let text = serde_json::to_string(&saved).map_err(std::io::Error::other)?;
@@ -89,6 +92,7 @@ impl Registry {
                 fault: parsed.fault,
                 waited: job.waited,
                 stop_requested: job.stop_requested,
+                released: job.released,
                 request: job.request,
             });
         }

@@ -200,6 +200,27 @@ fn injected_faults() {
 }
 
 #[test]
+fn a_held_job_waits_in_progress_until_released_or_stopped() {
+    let store = MemoryStore::new();
+    input(&store, 120, false);
+    let mut registry = registry();
+    let held = registry.create(with_fault("h", "hold")).unwrap();
+    let stopped = registry.create(with_fault("s", "hold")).unwrap();
+    // However long it runs, a held job never ends by itself.
+    assert!(!registry.run_to_end(&store, 500));
+    assert_eq!(registry.get(&held).unwrap().status, "InProgress");
+    registry.stop(job_id(&stopped)).unwrap();
+    registry.tick(&store);
+    let detail = registry.get(&stopped).unwrap();
+    assert_eq!((detail.status.as_str(), detail.processed_record_count), ("Stopped", Some(60)));
+    assert_eq!(registry.release(Some(job_id(&held))).unwrap(), 1);
+    assert_eq!(registry.release(None).unwrap(), 0, "nothing else is held");
+    assert!(registry.run_to_end(&store, 10));
+    assert_eq!(registry.get(&held).unwrap().status, "Completed");
+    assert_eq!(registry.release(Some("nope")).unwrap_err().kind, ErrorKind::ResourceNotFound);
+}
+
+#[test]
 fn validation_failures_say_what_is_wrong() {
     let store = MemoryStore::new();
     let mut registry = registry();

@@ -1,0 +1,245 @@
+//! In-memory fakes of the ports for the use-case tests: an object store and a Bedrock that runs each job
+//! the moment it is asked about it, answering records with the stand-in model. No servers, no clock.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
+use batch_core::aws_names::{JobStatus, S3Uri};
+use batch_core::model::ModelId;
+use batch_core::results::{MANIFEST_FILE, Manifest, extract};
+use serde_json::{Value, json};
+
+use crate::history::{History, JobCounts, PartUpload, RunId};
+use crate::ports::{
+    Downloaded, FailureKind, JobFilter, JobSnapshot, JobsApi, NewJob, ObjectTransfer, ServiceError, TransferProgress,
+};
+
+/// How the fake's jobs end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Every record answered.
+    Complete,
+    /// The first half of each file's records answered (`PartiallyCompleted`).
+    Half,
+}
+
+struct FakeJob {
+    arn: String,
+    job: NewJob,
+    status: JobStatus,
+    counts: JobCounts,
+}
+
+#[derive(Default)]
+struct Cloud {
+    objects: BTreeMap<String, Vec<u8>>,
+    jobs: Vec<FakeJob>,
+    creates: usize,
+    unknown: HashSet<String>,
+}
+
+/// Bedrock's job API and S3 in memory.
+pub(crate) struct FakeCloud {
+    cloud: Mutex<Cloud>,
+    outcome: Mutex<Outcome>,
+    held: AtomicBool,
+}
+
+fn object_key(uri: &S3Uri) -> String {
+    format!("{}/{}", uri.bucket(), uri.key())
+}
+
+impl FakeCloud {
+    /// An empty account whose jobs end as `outcome` says.
+    pub(crate) fn new(outcome: Outcome) -> Self {
+        Self { cloud: Mutex::new(Cloud::default()), outcome: Mutex::new(outcome), held: AtomicBool::new(false) }
+    }
+
+    /// While held, jobs go no further than `InProgress`; released, the next look at a job runs it.
+    pub(crate) fn hold(&self, held: bool) {
+        self.held.store(held, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn cloud(&self) -> std::sync::MutexGuard<'_, Cloud> {
+        self.cloud.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How jobs run from now on end.
+    pub(crate) fn set_outcome(&self, outcome: Outcome) {
+        *self.outcome.lock().unwrap() = outcome;
+    }
+
+    /// The jobs created (each create that made a new job, not a repeated token).
+    pub(crate) fn jobs_created(&self) -> usize {
+        self.cloud().creates
+    }
+
+    /// Makes the service answer ResourceNotFound for this job from now on.
+    pub(crate) fn forget(&self, arn: &str) {
+        self.cloud().unknown.insert(arn.to_string());
+    }
+
+    /// Runs a job to its end: answers its records and writes `<output>/<jobId>/<file>.out` and the manifest.
+    fn run(&self, cloud: &mut Cloud, index: usize) {
+        let outcome = *self.outcome.lock().unwrap();
+        let job = &cloud.jobs[index];
+        let input = cloud.objects.get(&object_key(&job.job.input_uri)).cloned().unwrap_or_default();
+        let model = ModelId::parse(&job.job.model_id).expect("the fake's jobs use valid model ids");
+        let lines: Vec<Value> =
+            String::from_utf8_lossy(&input).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        let take = if outcome == Outcome::Half { lines.len().div_ceil(2) } else { lines.len() };
+        let mut manifest = Manifest { total_record_count: lines.len() as u64, ..Manifest::default() };
+        let mut out = String::new();
+        for line in lines.into_iter().take(take) {
+            let output = batch_core::standin::respond(model.family(), job.job.invocation, &line["modelInput"])
+                .expect("the stand-in answers prepared records");
+            let answer = extract(&output);
+            manifest.processed_record_count += 1;
+            manifest.success_record_count += 1;
+            manifest.input_token_count += answer.input_tokens.unwrap_or(0);
+            manifest.output_token_count += answer.output_tokens.unwrap_or(0);
+            let record = json!({"modelInput": line["modelInput"], "modelOutput": output, "recordId": line["recordId"]});
+            out.push_str(&format!("{record}\n"));
+        }
+        let id = job.arn.rsplit('/').next().unwrap_or_default().to_string();
+        let folder = job.job.output_uri.join(&id);
+        let name = job.job.input_uri.key().rsplit('/').next().unwrap_or_default().to_string();
+        let counts = JobCounts {
+            total: Some(manifest.total_record_count),
+            processed: Some(manifest.processed_record_count),
+            succeeded: Some(manifest.success_record_count),
+            failed: Some(0),
+        };
+        let manifest = serde_json::to_vec(&manifest).unwrap_or_default();
+        cloud.objects.insert(object_key(&folder.join(&format!("{name}.out"))), out.into_bytes());
+        cloud.objects.insert(object_key(&folder.join(MANIFEST_FILE)), manifest);
+        let job = &mut cloud.jobs[index];
+        job.counts = counts;
+        job.status = if outcome == Outcome::Half { JobStatus::PartiallyCompleted } else { JobStatus::Completed };
+    }
+
+    fn snapshot(job: &FakeJob) -> JobSnapshot {
+        JobSnapshot {
+            job_arn: job.arn.clone(),
+            job_name: job.job.job_name.clone(),
+            status: job.status.clone(),
+            message: None,
+            counts: job.counts,
+            submit_time: None,
+            end_time: None,
+        }
+    }
+}
+
+fn not_found(operation: &'static str, job: &str) -> ServiceError {
+    ServiceError::new(FailureKind::NotFound, operation, format!("ResourceNotFoundException: {job} was not found"))
+}
+
+impl JobsApi for FakeCloud {
+    async fn create(&self, job: &NewJob) -> Result<String, ServiceError> {
+        let mut cloud = self.cloud();
+        if let Some(existing) = cloud.jobs.iter().find(|j| j.job.request_token == job.request_token) {
+            return Ok(existing.arn.clone());
+        }
+        cloud.creates += 1;
+        let arn = format!("arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/fakejob{:05}", cloud.creates);
+        cloud.jobs.push(FakeJob {
+            arn: arn.clone(),
+            job: job.clone(),
+            status: JobStatus::Submitted,
+            counts: JobCounts::default(),
+        });
+        Ok(arn)
+    }
+
+    async fn get(&self, job: &str) -> Result<JobSnapshot, ServiceError> {
+        let mut cloud = self.cloud();
+        if cloud.unknown.contains(job) {
+            return Err(not_found("GetModelInvocationJob", job));
+        }
+        let index =
+            cloud.jobs.iter().position(|j| j.arn == job).ok_or_else(|| not_found("GetModelInvocationJob", job))?;
+        if !cloud.jobs[index].status.is_terminal() {
+            if self.held.load(std::sync::atomic::Ordering::SeqCst) {
+                cloud.jobs[index].status = JobStatus::InProgress;
+            } else {
+                self.run(&mut cloud, index);
+            }
+        }
+        Ok(Self::snapshot(&cloud.jobs[index]))
+    }
+
+    async fn stop(&self, job: &str) -> Result<(), ServiceError> {
+        let mut cloud = self.cloud();
+        let found =
+            cloud.jobs.iter_mut().find(|j| j.arn == job).ok_or_else(|| not_found("StopModelInvocationJob", job))?;
+        if found.status.is_terminal() {
+            return Err(ServiceError::new(FailureKind::Conflict, "StopModelInvocationJob", "the job has ended"));
+        }
+        found.status = JobStatus::Stopped;
+        Ok(())
+    }
+
+    async fn list(&self, _filter: &JobFilter) -> Result<Vec<JobSnapshot>, ServiceError> {
+        Ok(self.cloud().jobs.iter().rev().map(Self::snapshot).collect())
+    }
+}
+
+impl ObjectTransfer for FakeCloud {
+    async fn upload_part(
+        &self,
+        history: &Mutex<History>,
+        run: &RunId,
+        part: usize,
+        file: &Path,
+        target: &S3Uri,
+        progress: &dyn TransferProgress,
+        _cancel: &AtomicBool,
+    ) -> Result<bool, ServiceError> {
+        let parts = history
+            .lock()
+            .unwrap()
+            .parts(run)
+            .map_err(|e| ServiceError::new(FailureKind::Other, "upload", e.to_string()))?;
+        if parts.iter().any(|p| p.part == part && matches!(p.upload, PartUpload::Uploaded { .. })) {
+            return Ok(false);
+        }
+        let bytes = std::fs::read(file).map_err(|e| ServiceError::new(FailureKind::Other, "upload", e.to_string()))?;
+        progress.moved(bytes.len() as u64);
+        self.cloud().objects.insert(object_key(target), bytes);
+        history
+            .lock()
+            .unwrap()
+            .complete_upload(run, part, "\"etag\"")
+            .map_err(|e| ServiceError::new(FailureKind::Other, "upload", e.to_string()))?;
+        Ok(true)
+    }
+
+    async fn download_folder(
+        &self,
+        prefix: &S3Uri,
+        dir: &Path,
+        progress: &dyn TransferProgress,
+    ) -> Result<Downloaded, ServiceError> {
+        let start = format!("{}/", object_key(prefix).trim_end_matches('/'));
+        let objects: Vec<(String, Vec<u8>)> = self
+            .cloud()
+            .objects
+            .iter()
+            .filter(|(k, _)| k.starts_with(&start))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut done = Downloaded::default();
+        for (key, bytes) in objects {
+            let path = dir.join(&key[start.len()..]);
+            std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+            progress.moved(bytes.len() as u64);
+            done.files += 1;
+            done.bytes += bytes.len() as u64;
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,218 @@
+//! Use-case tests of the lifecycle against the in-memory fakes of the ports: what a repeated submit, a
+//! chain of retries and a resume with a broken run do, with no server and no clock.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use batch_core::aws_names::{JobName, RoleArn, S3Uri};
+use batch_core::limits::Limits;
+use batch_core::model::ModelId;
+use batch_core::prepare::{PrepareRequest, prepare};
+use batch_core::pricing::PriceTable;
+use batch_core::progress::NoProgress;
+use batch_core::records::InferenceParams;
+use batch_core::sheet::SheetOptions;
+
+use super::fakes::{FakeCloud, Outcome};
+use super::*;
+use crate::history::{History, JobSettings, Recorded, RunState};
+
+/// Polls and retries without waiting.
+const NO_WAIT: Pacing = Pacing {
+    poll_initial: Duration::from_millis(1),
+    poll_max: Duration::from_millis(1),
+    retry_base: Duration::from_millis(1),
+    retry_max: Duration::from_millis(1),
+    create_attempts: 3,
+};
+
+/// A sheet of `rows` rows prepared into `<dir>/<name>` in parts of at most 40 records (at least 5 a job).
+fn prepared(dir: &Path, name: &str, rows: usize) -> PathBuf {
+    let input = dir.join(format!("{name}.csv"));
+    let mut text = String::from("id,text\n");
+    for i in 1..=rows {
+        text.push_str(&format!("U{i},review number {i}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let out = dir.join(name);
+    let request = PrepareRequest {
+        input,
+        sheet: SheetOptions::default(),
+        template: "Summarise: {{text}}".into(),
+        system: None,
+        model: ModelId::parse("amazon.nova-lite-v1:0").unwrap(),
+        invocation: None,
+        params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
+        id_column: None,
+        limits: Limits {
+            min_records_per_job: 5,
+            max_records_per_file: 40,
+            max_records_per_job: 40,
+            ..Limits::default()
+        },
+        prices: PriceTable::bundled(),
+        out_dir: out.clone(),
+    };
+    prepare(&request, &NoProgress).unwrap();
+    out
+}
+
+fn submit_request(prepared: &Path) -> SubmitRequest {
+    SubmitRequest {
+        prepared_dir: prepared.to_path_buf(),
+        role_arn: RoleArn::parse("arn:aws:iam::123456789012:role/BedrockBatchRole").unwrap(),
+        input_uri: S3Uri::parse("s3://in-bucket/batch").unwrap(),
+        output_uri: S3Uri::parse("s3://out-bucket/results").unwrap(),
+        job_name: JobName::parse("reviews").unwrap(),
+        settings: JobSettings::default(),
+        sandbox: false,
+        retry_of: None,
+        new_run: false,
+    }
+}
+
+struct World {
+    dir: tempfile::TempDir,
+    history: Mutex<History>,
+    cloud: FakeCloud,
+    cancel: AtomicBool,
+}
+
+impl World {
+    fn new(outcome: Outcome) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
+        Self { dir, history, cloud: FakeCloud::new(outcome), cancel: AtomicBool::new(false) }
+    }
+
+    fn lifecycle(&self) -> Lifecycle<'_, FakeCloud, FakeCloud> {
+        Lifecycle::new(&self.history, &self.cloud, &self.cloud, &Quiet, NO_WAIT, &self.cancel)
+    }
+
+    fn fetch(&self, run: &RunId) -> FetchReport {
+        let request = FetchRequest {
+            run: run.to_string(),
+            out_dir: self.dir.path().join("results"),
+            input: None,
+            export: None,
+            excel_safe: false,
+            prices: PriceTable::bundled(),
+        };
+        tokio_test(self.lifecycle().fetch(&request, &NoProgress)).unwrap()
+    }
+}
+
+use crate::history::RunId;
+
+/// Runs a future to its end on a fresh current-thread runtime.
+fn tokio_test<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+}
+
+#[test]
+fn a_repeated_submit_continues_the_recorded_run_and_never_creates_a_second_job() {
+    let world = World::new(Outcome::Complete);
+    let prepared = prepared(world.dir.path(), "prepared", 100);
+    let lifecycle = world.lifecycle();
+    let first = lifecycle.record_run(&submit_request(&prepared)).unwrap();
+    let Recorded::New(run) = first else { panic!("the first submit records a run: {first:?}") };
+    tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap();
+    assert_eq!(world.cloud.jobs_created(), 3);
+
+    // The same submit again, under another default job name a minute later: the same run, no new job.
+    let again = SubmitRequest { job_name: JobName::parse("reviews-later").unwrap(), ..submit_request(&prepared) };
+    let Recorded::Continued(continued) = lifecycle.record_run(&again).unwrap() else { panic!("not continued") };
+    assert_eq!(continued.id, run);
+    assert_eq!(continued.job_name, "reviews", "the run keeps its name");
+    let report = tokio_test(lifecycle.drive(continued.id.as_str(), Until::Ended)).unwrap();
+    assert!(report.ended());
+    assert_eq!(world.cloud.jobs_created(), 3, "one job per part, however often the submit is repeated");
+    assert_eq!(world.history.lock().unwrap().runs().unwrap().len(), 1);
+
+    // Another target, or an explicit new run, records a second run.
+    let elsewhere =
+        SubmitRequest { output_uri: S3Uri::parse("s3://out-bucket/other").unwrap(), ..submit_request(&prepared) };
+    assert!(matches!(lifecycle.record_run(&elsewhere).unwrap(), Recorded::New(_)));
+    let explicit = SubmitRequest { new_run: true, ..submit_request(&prepared) };
+    let Recorded::New(second) = lifecycle.record_run(&explicit).unwrap() else { panic!("--new-run records a run") };
+    assert_ne!(second, run);
+}
+
+#[test]
+fn parts_prepared_again_into_a_recorded_folder_are_never_uploaded_for_the_earlier_run() {
+    let world = World::new(Outcome::Complete);
+    let prepared = prepared(world.dir.path(), "prepared", 20);
+    let lifecycle = world.lifecycle();
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    // Before the upload, the folder is prepared again from another sheet: a new submit is a new run…
+    std::fs::remove_dir_all(&prepared).unwrap();
+    let again = self::prepared(world.dir.path(), "prepared", 30);
+    assert!(matches!(lifecycle.record_run(&submit_request(&again)).unwrap(), Recorded::New(_)));
+    // …and the earlier run refuses to upload what is there now.
+    let error = tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap_err();
+    assert!(error.to_string().contains("changed since run"), "{error}");
+    assert_eq!(world.cloud.jobs_created(), 0);
+}
+
+#[test]
+fn a_run_can_be_retried_again_as_long_as_rows_remain_unanswered() {
+    let world = World::new(Outcome::Half);
+    let prepared = prepared(world.dir.path(), "prepared", 40);
+    let lifecycle = world.lifecycle();
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    assert_eq!(world.fetch(&run).summary.missing, 20);
+
+    // Each retry answers half of what is left; each fetch leaves the chain ready for the next retry.
+    for left in [10, 5, 2] {
+        let retry = lifecycle.record_retry(&RetryRequest { run: run.to_string() }).unwrap();
+        tokio_test(lifecycle.drive(retry.as_str(), Until::Ended)).unwrap();
+        let fetched = world.fetch(&run);
+        assert_eq!((fetched.summary.rows, fetched.summary.missing), (40, left));
+        let states: Vec<RunState> = world.history.lock().unwrap().runs().unwrap().iter().map(|r| r.state).collect();
+        assert!(states.iter().all(|s| *s == RunState::Fetched), "{states:?}");
+    }
+    // Fewer rows than a job's minimum are left: refused, with the reason.
+    let error = lifecycle.record_retry(&RetryRequest { run: run.to_string() }).unwrap_err();
+    assert!(error.to_string().contains("fewer than the 5 records"), "{error}");
+    // Once every row is answered there is nothing to retry.
+    world.cloud.set_outcome(Outcome::Complete);
+    let explicit = SubmitRequest { new_run: true, ..submit_request(&prepared) };
+    let whole = lifecycle.record_run(&explicit).unwrap().id().clone();
+    tokio_test(lifecycle.drive(whole.as_str(), Until::Ended)).unwrap();
+    assert_eq!(world.fetch(&whole).summary.missing, 0);
+    let error = lifecycle.record_retry(&RetryRequest { run: whole.to_string() }).unwrap_err();
+    assert!(error.to_string().contains("nothing to retry"), "{error}");
+}
+
+#[test]
+fn resuming_reports_a_run_that_cannot_be_followed_and_follows_the_others() {
+    let world = World::new(Outcome::Complete);
+    let lifecycle = world.lifecycle();
+    world.cloud.hold(true);
+    let mut runs = Vec::new();
+    for name in ["first", "second", "third"] {
+        let prepared = prepared(world.dir.path(), name, 10);
+        let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+        tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap();
+        runs.push(run);
+    }
+    // The service no longer knows the first run's job (another region, a lost job…).
+    let broken_arn = world.history.lock().unwrap().run_jobs(&runs[0]).unwrap()[0].job_arn.clone().unwrap();
+    world.cloud.forget(&broken_arn);
+    world.cloud.hold(false);
+
+    let resumed = tokio_test(lifecycle.resume(false, Until::Ended)).unwrap();
+    let mut followed: Vec<&RunId> = resumed.reports.iter().map(|r| &r.run.id).collect();
+    let mut others = vec![&runs[1], &runs[2]];
+    followed.sort_by_key(|id| id.as_str());
+    others.sort_by_key(|id| id.as_str());
+    assert_eq!(followed, others);
+    assert!(resumed.reports.iter().all(RunReport::ended));
+    assert_eq!(resumed.broken.len(), 1);
+    assert_eq!(resumed.broken[0].0, runs[0]);
+    assert!(resumed.broken[0].1.to_string().contains("ResourceNotFoundException"), "{}", resumed.broken[0].1);
+    assert!(world.history.lock().unwrap().run(runs[0].as_str()).unwrap().state.is_unfinished(), "kept, not lost");
+}
