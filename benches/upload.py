@@ -42,6 +42,18 @@ def wait_port(port):
     sys.exit(f"nothing listens on port {port}")
 
 
+def peak_rss(pid):
+    """A running process's peak resident memory in bytes (Linux's VmHWM), or None where /proc has none."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def boto3_upload(endpoint, path, bucket, key):
     import boto3
     from botocore.config import Config
@@ -115,6 +127,8 @@ boto3.client('s3', endpoint_url='http://127.0.0.1:{s3_port}', region_name='us-ea
                        args.repeat, env=ours_env, before=fresh)
         ref = measure([sys.executable, __file__, "--bin", args.bin, "--reference", f"http://127.0.0.1:{s3_port}",
                        str(part), "bench-in", "boto3/part-001.jsonl"], args.repeat, env=env, before=fresh)
+        # The stand-in streams each body to disk: its own peak memory stays far below one part's size.
+        server_peak = peak_rss(servers[1].pid)
     finally:
         for server in servers:
             server.kill()
@@ -127,6 +141,9 @@ boto3.client('s3', endpoint_url='http://127.0.0.1:{s3_port}', region_name='us-ea
     print(f"upload {mb:.0f} MB to the S3 stand-in: bedrock-batch submit {ours[0]:.2f} s ({mb / ours[0]:.0f} MB/s), "
           f"peak {ours[1] / 1e6:.0f} MB | boto3 upload_file {ref[0]:.2f} s ({mb / ref[0]:.0f} MB/s), "
           f"peak {ref[1] / 1e6:.0f} MB | ratio {ref[0] / ours[0]:.2f}x", flush=True)
+    if server_peak is not None:
+        print(f"S3 stand-in (emulator --s3-listen) peak memory while receiving those uploads: {server_peak / 1e6:.0f} MB",
+              flush=True)
 
 
 if __name__ == "__main__":

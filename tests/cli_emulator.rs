@@ -104,3 +104,23 @@ fn prepare_emulated_job_over_s3_and_results() {
     let listed: Value = serde_json::from_slice(&request(&bedrock, "GET", "/model-invocation-jobs", b"").body).unwrap();
     assert_eq!(listed["invocationJobSummaries"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn the_emulator_listens_on_loopback_unless_told_otherwise_and_then_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = |args: &[&str]| {
+        let mut command = Command::new(binary());
+        command.args(args).env("AWS_REGION", "us-east-1").stderr(Stdio::piped());
+        let (mut child, addr) = spawn_listening(command);
+        child.kill().unwrap();
+        let output = child.wait_with_output().unwrap();
+        (addr, String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let s3_dir = dir.path().join("s3");
+    let (addr, stderr) = start(&["emulator", "--s3-listen", "127.0.0.1:0", "--s3-dir", s(&s3_dir)]);
+    assert!(addr.starts_with("127.0.0.1:"), "loopback by default: {addr}");
+    assert!(!stderr.contains("WARNING"), "{stderr}");
+    let (addr, stderr) = start(&["emulator", "--listen", "0.0.0.0:0"]);
+    assert!(addr.starts_with("0.0.0.0:"), "{addr}");
+    assert!(stderr.contains("WARNING: listening on 0.0.0.0:0, which is not a loopback address"), "{stderr}");
+}

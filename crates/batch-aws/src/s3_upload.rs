@@ -156,15 +156,21 @@ pub async fn upload_part(
     // Send the missing chunks to the recorded upload; if S3 no longer knows it (expired, or the server
     // lost it), start a new one once. A new upload is recorded before any of its chunks is sent.
     let chunks = size.div_ceil(chunk_bytes) as u32;
-    let mut upload_id = match recorded {
-        Some(PartUpload::InProgress { upload_id }) => Some(upload_id),
+    let mut upload_id = match &recorded {
+        Some(PartUpload::InProgress { upload_id }) => Some(upload_id.clone()),
         _ => None,
     };
+    // A crash between opening an upload and recording its id left that upload open in S3: abort it, so it
+    // neither costs storage nor is ever mistaken for this one.
+    if recorded == Some(PartUpload::Opening) {
+        abort_orphans(client, target).await?;
+    }
     let mut restarted = false;
     loop {
         let id = match upload_id.take() {
             Some(id) => id,
             None => {
+                lock().intend_upload(run, part)?;
                 let created = client
                     .create_multipart_upload()
                     .bucket(bucket)
@@ -179,8 +185,12 @@ pub async fn upload_part(
             }
         };
         let plan = Chunks { file, target, upload_id: &id, count: chunks, chunk_bytes, size };
-        match send_chunks(client, history, run, part, &plan, settings, progress, cancel).await {
-            Ok(()) => return complete(client, history, run, part, target, &id).await,
+        let sent = match send_chunks(client, history, run, part, &plan, settings, progress, cancel).await {
+            Ok(()) => complete(client, history, run, part, &plan).await,
+            Err(stop) => Err(stop),
+        };
+        match sent {
+            Ok(outcome) => return Ok(outcome),
             Err(Sent::UploadGone) if !restarted => restarted = true,
             Err(Sent::UploadGone) => {
                 return Err(UploadError::S3 {
@@ -272,8 +282,7 @@ async fn send_chunks(
                 progress(UploadProgress::ChunkSent { chunk, bytes: chunk_len(chunk, plan.chunk_bytes, plan.size) });
             }
             Ok((_, Err(e))) => {
-                let gone = e.as_service_error().and_then(|s| aws_sdk_s3::error::ProvideErrorMetadata::code(s))
-                    == Some("NoSuchUpload");
+                let gone = error_code(&e) == Some("NoSuchUpload");
                 stop.get_or_insert_with(|| {
                     if gone { Sent::UploadGone } else { Sent::Failed(s3_error(plan.target, "UploadPart", e)) }
                 });
@@ -296,36 +305,129 @@ async fn send_chunks(
     Ok(())
 }
 
-/// Completes the upload from the recorded chunks and records the object's ETag.
+/// Completes the upload from the recorded chunks and records the object's ETag. When S3 no longer knows the
+/// upload because it was completed already (a crash after S3's answer, before the history recorded it), the
+/// object itself is checked: the same size and checksum as these chunks make the part uploaded.
 async fn complete(
     client: &Client,
     history: &Mutex<History>,
     run: &RunId,
     part: usize,
-    target: &S3Uri,
-    upload_id: &str,
-) -> Result<UploadOutcome, UploadError> {
+    plan: &Chunks<'_>,
+) -> Result<UploadOutcome, Sent> {
     let lock = || history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let parts: Vec<CompletedPart> = lock()
-        .chunks(run, part)?
-        .into_iter()
+    let chunks = lock().chunks(run, part)?;
+    let parts: Vec<CompletedPart> = chunks
+        .iter()
         .map(|c| {
-            let built = CompletedPart::builder().part_number(c.chunk as i32).e_tag(c.etag);
-            if c.checksum.is_empty() { built.build() } else { built.checksum_crc32(c.checksum).build() }
+            let built = CompletedPart::builder().part_number(c.chunk as i32).e_tag(&c.etag);
+            if c.checksum.is_empty() { built.build() } else { built.checksum_crc32(&c.checksum).build() }
         })
         .collect();
+    let target = plan.target;
     let completed = client
         .complete_multipart_upload()
         .bucket(target.bucket())
         .key(target.key())
-        .upload_id(upload_id)
+        .upload_id(plan.upload_id)
         .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
         .send()
-        .await
-        .map_err(|e| s3_error(target, "CompleteMultipartUpload", e))?;
-    let etag = completed.e_tag().unwrap_or_default().to_string();
+        .await;
+    let etag = match completed {
+        Ok(completed) => completed.e_tag().unwrap_or_default().to_string(),
+        Err(e) if error_code(&e) == Some("NoSuchUpload") => match completed_object(client, plan, &chunks).await? {
+            Some(etag) => etag,
+            None => return Err(Sent::UploadGone),
+        },
+        Err(e) => return Err(Sent::Failed(s3_error(target, "CompleteMultipartUpload", e))),
+    };
     lock().complete_upload(run, part, &etag)?;
     Ok(UploadOutcome::Uploaded(etag))
+}
+
+fn error_code<E: aws_sdk_s3::error::ProvideErrorMetadata>(
+    error: &aws_sdk_s3::error::SdkError<E, HttpResponse>,
+) -> Option<&str> {
+    error.as_service_error().and_then(aws_sdk_s3::error::ProvideErrorMetadata::code)
+}
+
+/// The ETag of the object at the part's key when it is this part's completed upload: its size is the file's
+/// and its checksum the one these chunks make (S3's composite CRC32; without one, the ETag's chunk count).
+async fn completed_object(
+    client: &Client,
+    plan: &Chunks<'_>,
+    chunks: &[UploadedChunk],
+) -> Result<Option<String>, Sent> {
+    let target = plan.target;
+    let head = client
+        .head_object()
+        .bucket(target.bucket())
+        .key(target.key())
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+        .send()
+        .await;
+    let head = match head {
+        Ok(head) => head,
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => return Ok(None),
+        Err(e) => return Err(Sent::Failed(s3_error(target, "HeadObject", e))),
+    };
+    let etag = head.e_tag().unwrap_or_default().to_string();
+    if head.content_length() != Some(plan.size as i64) || chunks.len() != plan.count as usize {
+        return Ok(None);
+    }
+    let same = match (head.checksum_crc32(), composite_crc32(chunks)) {
+        // S3 writes a composite checksum as `<base64>-<chunks>`; some servers leave the suffix out.
+        (Some(found), Some(expected)) => found.split('-').next() == Some(expected.as_str()),
+        _ => etag.trim_matches('"').ends_with(&format!("-{}", plan.count)),
+    };
+    Ok(same.then_some(etag))
+}
+
+/// S3's composite CRC32 of a multipart object: the CRC32 of the chunks' CRC32s, base64 (`None` when a chunk
+/// was sent without one).
+fn composite_crc32(chunks: &[UploadedChunk]) -> Option<String> {
+    let mut joined = Vec::with_capacity(4 * chunks.len());
+    for chunk in chunks {
+        joined.extend(aws_smithy_types::base64::decode(&chunk.checksum).ok().filter(|d| d.len() == 4)?);
+    }
+    Some(aws_smithy_types::base64::encode(crc32fast::hash(&joined).to_be_bytes()))
+}
+
+/// Aborts every multipart upload S3 has open for exactly this key (only this run's part writes to it: its key
+/// holds the run id); returns how many.
+async fn abort_orphans(client: &Client, target: &S3Uri) -> Result<u32, UploadError> {
+    let (mut key_marker, mut id_marker) = (None::<String>, None::<String>);
+    let mut aborted = 0;
+    loop {
+        let listed = client
+            .list_multipart_uploads()
+            .bucket(target.bucket())
+            .prefix(target.key())
+            .set_key_marker(key_marker.take())
+            .set_upload_id_marker(id_marker.take())
+            .send()
+            .await
+            .map_err(|e| s3_error(target, "ListMultipartUploads", e))?;
+        for upload in listed.uploads() {
+            let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) else { continue };
+            if key != target.key() {
+                continue;
+            }
+            match client.abort_multipart_upload().bucket(target.bucket()).key(key).upload_id(id).send().await {
+                Ok(_) => aborted += 1,
+                Err(e) if error_code(&e) == Some("NoSuchUpload") => {}
+                Err(e) => return Err(s3_error(target, "AbortMultipartUpload", e)),
+            }
+        }
+        if listed.is_truncated() != Some(true) {
+            return Ok(aborted);
+        }
+        key_marker = listed.next_key_marker().map(str::to_string);
+        id_marker = listed.next_upload_id_marker().map(str::to_string);
+        if key_marker.is_none() && id_marker.is_none() {
+            return Ok(aborted);
+        }
+    }
 }
 
 fn chunk_len(chunk: u32, chunk_bytes: u64, size: u64) -> u64 {

@@ -91,3 +91,11 @@ async fn an_interrupted_multipart_upload_resumes_without_resending_chunks() {
     assert_eq!(object(&client, &target).await, bytes, "the object is the file, byte for byte");
     assert!(matches!(history.lock().unwrap().parts(&run).unwrap()[0].upload, PartUpload::Uploaded { .. }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crashes_at_either_end_of_a_multipart_upload_leave_nothing_stuck_or_open() {
+    let moto = Moto::start();
+    let client = s3_client(&moto.endpoint()).await;
+    common::crashes::killed_after_the_upload_completed(&client).await;
+    common::crashes::killed_after_the_upload_opened(&client).await;
+}

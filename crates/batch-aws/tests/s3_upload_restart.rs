@@ -51,7 +51,8 @@ async fn the_server_killed_mid_upload_and_restarted_gets_each_chunk_once() {
     let run = record_run(&history, &target, size as u64);
 
     // The server "dies" after storing its second chunk: the rest of the requests get no answer.
-    let first = start("127.0.0.1:0".parse().unwrap(), &root, S3Faults { crash_after_chunks: Some(2) });
+    let first =
+        start("127.0.0.1:0".parse().unwrap(), &root, S3Faults { crash_after_chunks: Some(2), ..S3Faults::default() });
     let addr = first.addr();
     let s3 = client(&first).await;
     s3.create_bucket().bucket("in-bucket").send().await.unwrap();
@@ -86,7 +87,8 @@ async fn an_upload_the_server_lost_starts_over_once() {
     let target = S3Uri::parse("s3://in-bucket/runs/r1/part-001.jsonl").unwrap();
     let history = Mutex::new(History::open(&dir.path().join("h.sqlite")).unwrap());
     let run = record_run(&history, &target, size as u64);
-    let first = start("127.0.0.1:0".parse().unwrap(), &root, S3Faults { crash_after_chunks: Some(1) });
+    let first =
+        start("127.0.0.1:0".parse().unwrap(), &root, S3Faults { crash_after_chunks: Some(1), ..S3Faults::default() });
     let addr = first.addr();
     let s3 = client(&first).await;
     s3.create_bucket().bucket("in-bucket").send().await.unwrap();
@@ -103,4 +105,14 @@ async fn an_upload_the_server_lost_starts_over_once() {
     let uploads: std::collections::HashSet<_> = stored_chunks(&root).into_iter().map(|(id, _)| id).collect();
     assert_eq!(uploads.len(), 2, "the lost upload and its replacement");
     drop(second);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crashes_at_either_end_of_a_multipart_upload_leave_nothing_stuck_or_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start("127.0.0.1:0".parse().unwrap(), &dir.path().join("s3"), S3Faults::default());
+    let s3 = client(&server).await;
+    s3.create_bucket().bucket("in-bucket").send().await.unwrap();
+    common::crashes::killed_after_the_upload_completed(&s3).await;
+    common::crashes::killed_after_the_upload_opened(&s3).await;
 }

@@ -238,8 +238,8 @@ pub fn parse_tag(raw: &str) -> Result<(String, String), String> {
 /// Arguments of `emulator`.
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
-    /// Address to listen on, e.g. 127.0.0.1:4599 (port 0 picks a free one).
-    #[arg(long, value_name = "ADDR")]
+    /// Address to listen on (port 0 picks a free one). It checks no signatures: keep it on loopback.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: std::net::SocketAddr,
     /// Region in job ARNs.
     #[arg(long, default_value = "us-east-1")]
@@ -253,8 +253,8 @@ pub struct EmulatorArgs {
     /// Fewest records a job accepts (the emulated quota).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub min_records: u64,
-    /// Also serve an S3 stand-in on this address, storing objects under --s3-dir (the worker then uses it
-    /// instead of the S3 of the AWS environment).
+    /// Also serve an S3 stand-in on this address (loopback, e.g. 127.0.0.1:0), storing objects under --s3-dir
+    /// (the worker then uses it instead of the S3 of the AWS environment).
     #[arg(long, value_name = "ADDR", requires = "s3_dir")]
     pub s3_listen: Option<std::net::SocketAddr>,
     /// Folder of the S3 stand-in's buckets.

@@ -176,6 +176,15 @@ fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
 
     use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, S3Store};
 
+    for address in std::iter::once(&args.listen).chain(args.s3_listen.as_ref()) {
+        if !address.ip().is_loopback() {
+            eprintln!(
+                "WARNING: listening on {address}, which is not a loopback address: the emulator checks no \
+                 signatures, so anyone who can reach it can create jobs and read and write its S3 objects. \
+                 Use 127.0.0.1 unless every machine that can reach this address is yours."
+            );
+        }
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let mut servers = Vec::new();
     let mut s3_note = "; S3 from the AWS environment".to_string();

@@ -114,8 +114,28 @@ fn error(error: &ApiError) -> Reply {
     Some(response)
 }
 
+/// The largest request body the emulator reads: Bedrock's control-plane calls are small JSON documents, and a
+/// Converse request stays well below this (its images and documents are limited to a few MB each).
+const MAX_REQUEST_BYTES: u64 = 32 * 1024 * 1024;
+
 fn handle(state: &State, request: ServedRequest) -> Reply {
-    let ServedRequest { head, body } = request;
+    let ServedRequest { head, mut body } = request;
+    let too_large = || {
+        ApiError::new(
+            ErrorKind::Validation,
+            format!("The request body is larger than the {} MiB this endpoint accepts.", MAX_REQUEST_BYTES >> 20),
+        )
+    };
+    if crate::server::declared_length(&head).is_some_and(|n| n > MAX_REQUEST_BYTES) {
+        return error(&too_large());
+    }
+    let body = match body.read_to_limit(MAX_REQUEST_BYTES) {
+        Ok(body) => body,
+        Err(crate::server::BodyError::TooLarge) => return error(&too_large()),
+        Err(crate::server::BodyError::Broken(why)) => {
+            return error(&ApiError::new(ErrorKind::Validation, format!("The request body was cut short: {why}.")));
+        }
+    };
     let (method, path) = (head.method.clone(), head.uri.path().to_string());
     let params = query_pairs(&head);
     let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();

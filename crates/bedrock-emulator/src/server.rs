@@ -1,6 +1,7 @@
 //! A small loopback HTTP server shared by the emulated services: its own thread and runtime, one handler
 //! for every request (run off the async threads, since handlers touch disk and locks), an optional
-//! background task, and shutdown when the handle is dropped.
+//! background task, and shutdown when the handle is dropped. Request bodies are not collected: the handler
+//! reads them as they arrive, so it can refuse an oversized one early or stream a large one to disk.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -23,8 +24,65 @@ pub(crate) type Reply = Option<Response<Full<Bytes>>>;
 pub(crate) struct ServedRequest {
     /// Method, URI and headers.
     pub head: hyper::http::request::Parts,
-    /// The whole body.
-    pub body: Bytes,
+    /// The body, read as it arrives.
+    pub body: RequestBody,
+}
+
+/// How many body frames may wait between the connection and the handler (bounded memory per request).
+const BODY_FRAMES_IN_FLIGHT: usize = 4;
+
+/// A request body the handler reads on its blocking thread while the connection delivers it.
+pub(crate) struct RequestBody {
+    frames: tokio::sync::mpsc::Receiver<Result<Bytes, String>>,
+    current: Bytes,
+}
+
+/// Why a body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BodyError {
+    /// It is longer than the handler accepts.
+    TooLarge,
+    /// The connection failed while sending it.
+    Broken(String),
+}
+
+impl RequestBody {
+    /// Reads the whole body, refusing it once it passes `limit` bytes.
+    pub(crate) fn read_to_limit(&mut self, limit: u64) -> Result<Vec<u8>, BodyError> {
+        let mut out = Vec::new();
+        let mut buffer = [0u8; 64 * 1024];
+        loop {
+            let n = std::io::Read::read(self, &mut buffer).map_err(|e| BodyError::Broken(e.to_string()))?;
+            if n == 0 {
+                return Ok(out);
+            }
+            if out.len() as u64 + n as u64 > limit {
+                return Err(BodyError::TooLarge);
+            }
+            out.extend_from_slice(&buffer[..n]);
+        }
+    }
+}
+
+impl std::io::Read for RequestBody {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.frames.blocking_recv() {
+                Some(Ok(frame)) => self.current = frame,
+                Some(Err(error)) => return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, error)),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = self.current.slice(n..);
+        Ok(n)
+    }
+}
+
+/// The `content-length` a request declares, if any.
+pub(crate) fn declared_length(head: &hyper::http::request::Parts) -> Option<u64> {
+    head.headers.get(hyper::header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
 }
 
 /// Answers one request.
@@ -133,9 +191,28 @@ async fn answer(
     handler: Handler,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
-    let (head, body) = request.into_parts();
-    let body = body.collect().await?.to_bytes();
+    let (head, mut incoming) = request.into_parts();
+    let (sender, frames) = tokio::sync::mpsc::channel(BODY_FRAMES_IN_FLIGHT);
+    // The body is handed over frame by frame as the handler reads it; a handler that stops reading (a
+    // refused body) drops the receiver, which ends this pump.
+    let pump = tokio::spawn(async move {
+        while let Some(frame) = incoming.frame().await {
+            let sent = match frame {
+                Ok(frame) => match frame.into_data() {
+                    Ok(data) if data.is_empty() => continue,
+                    Ok(data) => sender.send(Ok(data)).await,
+                    Err(_) => continue,
+                },
+                Err(error) => sender.send(Err(error.to_string())).await,
+            };
+            if sent.is_err() {
+                break;
+            }
+        }
+    });
+    let body = RequestBody { frames, current: Bytes::new() };
     let reply = tokio::task::spawn_blocking(move || handler(ServedRequest { head, body })).await;
+    pump.abort();
     match reply {
         Ok(Some(response)) => Ok(response),
         Ok(None) => Err(Box::new(Dropped)),

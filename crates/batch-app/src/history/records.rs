@@ -221,6 +221,9 @@ pub struct Run {
 pub enum PartUpload {
     /// Nothing sent yet.
     NotStarted,
+    /// A multipart upload is being opened: its id was not yet recorded (a crash here may leave an upload
+    /// open in S3 that only a listing of the key's uploads finds).
+    Opening,
     /// A multipart upload is open; its finished chunks are recorded.
     InProgress {
         /// S3's upload id.

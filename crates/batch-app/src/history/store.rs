@@ -305,6 +305,7 @@ impl History {
                     input_uri: row.get(4)?,
                     upload: match (etag, upload_id) {
                         (Some(etag), _) => PartUpload::Uploaded { etag },
+                        (None, Some(upload_id)) if upload_id.is_empty() => PartUpload::Opening,
                         (None, Some(upload_id)) => PartUpload::InProgress { upload_id },
                         (None, None) => PartUpload::NotStarted,
                     },
@@ -312,6 +313,12 @@ impl History {
             })
             .map_err(self.db())?;
         rows.collect::<Result<_, _>>().map_err(self.db())
+    }
+
+    /// Records that a multipart upload of the part is about to be opened (before CreateMultipartUpload), so
+    /// that after a crash before its id is recorded the next attempt looks for the upload it may have opened.
+    pub fn intend_upload(&mut self, id: &RunId, part: usize) -> Result<(), HistoryError> {
+        self.begin_upload(id, part, "")
     }
 
     /// Records an opened multipart upload, before any chunk is sent; the chunks of an earlier upload of the

@@ -18,6 +18,36 @@ const MAX_ENCODED_KEY: usize = 240;
 /// S3's smallest multipart chunk, for every chunk but the last.
 const MIN_CHUNK: u64 = 5 * 1024 * 1024;
 
+/// An open multipart upload, as ListMultipartUploads shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadInfo {
+    /// The object key it will write.
+    pub key: String,
+    /// Its id.
+    pub upload_id: String,
+}
+
+/// Bytes received into a temporary file, not yet an object or a chunk; removed if dropped uncommitted.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    path: PathBuf,
+    crc: u32,
+    len: u64,
+}
+
+impl Staged {
+    /// Its size in bytes.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// One stored object, as listings show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectInfo {
@@ -84,9 +114,13 @@ fn io(error: std::io::Error) -> S3Error {
     S3Error::new(500, "InternalError", format!("The sandbox store failed: {error}"))
 }
 
-/// The ETag of some bytes: opaque to clients, stable for equal content.
+/// The ETag of some bytes from their CRC32 and length: opaque to clients, stable for equal content.
+fn etag_from(crc: u32, len: u64) -> String {
+    format!("\"{crc:08x}{len:016x}\"")
+}
+
 fn etag_of(bytes: &[u8]) -> String {
-    format!("\"{:08x}{:016x}\"", crc32fast::hash(bytes), bytes.len())
+    etag_from(crc32fast::hash(bytes), bytes.len() as u64)
 }
 
 impl DiskBuckets {
@@ -129,6 +163,51 @@ impl DiskBuckets {
         format!("{:016x}{:016x}", fnv1a(seed.as_bytes(), 1), fnv1a(seed.as_bytes(), 2))
     }
 
+    /// Reads `source` to its end into a temporary file of the store, hashing it on the way.
+    pub(crate) fn stage(&self, source: &mut dyn std::io::Read) -> std::io::Result<Staged> {
+        let path = self.root.join("tmp").join(self.unique());
+        let mut file = std::fs::File::create(&path)?;
+        let mut staged = Staged { path, crc: 0, len: 0 };
+        let mut hasher = crc32fast::Hasher::new();
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            let n = source.read(&mut buffer)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            file.write_all(&buffer[..n])?;
+            staged.len += n as u64;
+        }
+        file.sync_all()?;
+        staged.crc = hasher.finalize();
+        Ok(staged)
+    }
+
+    /// Moves a staged file into place (rename within the store's folder: atomic).
+    fn commit(&self, staged: Staged, path: &Path) -> Result<(), S3Error> {
+        std::fs::rename(&staged.path, path).map_err(io)
+    }
+
+    fn checksum_file(&self, bucket_dir: &Path, name: &str) -> Result<PathBuf, S3Error> {
+        let dir = bucket_dir.join("checksums");
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        Ok(dir.join(name))
+    }
+
+    /// Records (or, with `None`, forgets) an object's checksum as HeadObject reports it.
+    fn set_checksum(&self, bucket_dir: &Path, name: &str, checksum: Option<&str>) -> Result<(), S3Error> {
+        let path = self.checksum_file(bucket_dir, name)?;
+        match checksum {
+            Some(checksum) => self.write_atomic(&path, checksum.as_bytes()),
+            None => match std::fs::remove_file(&path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(io(e)),
+            },
+        }
+    }
+
     /// Writes `bytes` to `path` through a temporary file, so a crash never leaves half a file.
     fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), S3Error> {
         let temp = self.root.join("tmp").join(self.unique());
@@ -155,15 +234,51 @@ impl DiskBuckets {
         self.existing_bucket(bucket).is_ok()
     }
 
-    /// PutObject; returns the ETag.
+    /// PutObject of bytes in memory (the emulator's worker writing its outputs); returns the ETag.
     pub fn put(&self, bucket: &str, key: &str, bytes: &[u8]) -> Result<String, S3Error> {
         let dir = self.existing_bucket(bucket)?;
         let name = encode_key(key)?;
         let etag = etag_of(bytes);
         let _guard = self.guard();
+        self.set_checksum(&dir, &name, None)?;
         self.write_atomic(&dir.join("etags").join(&name), etag.as_bytes())?;
         self.write_atomic(&dir.join("objects").join(&name), bytes)?;
         Ok(etag)
+    }
+
+    /// PutObject of a received body; `checksum` is the CRC32 the client sent (kept for HeadObject).
+    pub(crate) fn put_staged(
+        &self,
+        bucket: &str,
+        key: &str,
+        staged: Staged,
+        checksum: Option<&str>,
+    ) -> Result<String, S3Error> {
+        let dir = self.existing_bucket(bucket)?;
+        let name = encode_key(key)?;
+        let etag = etag_from(staged.crc, staged.len);
+        let _guard = self.guard();
+        self.set_checksum(&dir, &name, checksum)?;
+        self.write_atomic(&dir.join("etags").join(&name), etag.as_bytes())?;
+        self.commit(staged, &dir.join("objects").join(&name))?;
+        Ok(etag)
+    }
+
+    /// HeadObject: the size, the ETag and the checksum recorded when it was written.
+    pub fn head(&self, bucket: &str, key: &str) -> Result<(u64, String, Option<String>), S3Error> {
+        let dir = self.existing_bucket(bucket)?;
+        let name = encode_key(key)?;
+        let size = std::fs::metadata(dir.join("objects").join(&name))
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    S3Error::new(404, "NoSuchKey", "The specified key does not exist.").resource(key)
+                }
+                _ => io(e),
+            })?
+            .len();
+        let etag = std::fs::read_to_string(dir.join("etags").join(&name)).unwrap_or_default();
+        let checksum = std::fs::read_to_string(dir.join("checksums").join(&name)).ok();
+        Ok((size, etag, checksum))
     }
 
     /// GetObject: the bytes and the ETag.
@@ -187,6 +302,7 @@ impl DiskBuckets {
         let _guard = self.guard();
         let _ = std::fs::remove_file(dir.join("objects").join(&name));
         let _ = std::fs::remove_file(dir.join("etags").join(&name));
+        let _ = std::fs::remove_file(dir.join("checksums").join(&name));
         Ok(())
     }
 
@@ -260,23 +376,47 @@ impl DiskBuckets {
         Ok(id)
     }
 
-    /// UploadPart; returns the chunk's ETag.
-    pub fn put_part(
+    /// ListMultipartUploads: the open uploads of `bucket` whose key starts with `prefix`, by key then id.
+    pub fn uploads(&self, bucket: &str, prefix: &str) -> Result<Vec<UploadInfo>, S3Error> {
+        self.existing_bucket(bucket)?;
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(self.root.join("uploads")).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            let upload_id = entry.file_name().to_string_lossy().into_owned();
+            let Ok(target) = std::fs::read_to_string(entry.path().join("target")) else { continue };
+            if let Some((in_bucket, key)) = target.split_once('\n')
+                && in_bucket == bucket
+                && key.starts_with(prefix)
+            {
+                found.push(UploadInfo { key: key.to_string(), upload_id });
+            }
+        }
+        found.sort_by(|a, b| (&a.key, &a.upload_id).cmp(&(&b.key, &b.upload_id)));
+        Ok(found)
+    }
+
+    /// UploadPart of a received body; returns the chunk's ETag. `checksum` is the CRC32 the client sent.
+    pub(crate) fn put_part_staged(
         &self,
         bucket: &str,
         key: &str,
         upload_id: &str,
         number: u32,
-        bytes: &[u8],
+        staged: Staged,
+        checksum: Option<&str>,
     ) -> Result<String, S3Error> {
         if !(1..=10_000).contains(&number) {
             return Err(S3Error::new(400, "InvalidArgument", "Part number must be an integer between 1 and 10000."));
         }
         let dir = self.upload_dir(upload_id)?;
         self.check_upload_target(&dir, bucket, key)?;
-        let etag = etag_of(bytes);
+        let etag = etag_from(staged.crc, staged.len);
+        match checksum {
+            Some(checksum) => self.write_atomic(&dir.join(format!("{number}.crc32")), checksum.as_bytes())?,
+            None => drop(std::fs::remove_file(dir.join(format!("{number}.crc32")))),
+        }
         self.write_atomic(&dir.join(format!("{number}.etag")), etag.as_bytes())?;
-        self.write_atomic(&dir.join(number.to_string()), bytes)?;
+        self.commit(staged, &dir.join(number.to_string()))?;
         Ok(etag)
     }
 
@@ -296,7 +436,12 @@ impl DiskBuckets {
         if parts.windows(2).any(|w| w[0].0 >= w[1].0) {
             return Err(S3Error::new(400, "InvalidPartOrder", "The list of parts was not in ascending order."));
         }
-        let mut bytes = Vec::new();
+        // The chunks are copied one after the other into a new file (never held in memory together).
+        let target = self.root.join("tmp").join(self.unique());
+        let mut out = std::fs::File::create(&target).map_err(io)?;
+        let mut staged = Staged { path: target, crc: 0, len: 0 };
+        let mut hasher = crc32fast::Hasher::new();
+        let mut chunk_crcs = Vec::with_capacity(parts.len());
         for (index, (number, etag)) in parts.iter().enumerate() {
             let stored = std::fs::read_to_string(dir.join(format!("{number}.etag"))).ok();
             let wanted = format!("\"{}\"", etag.trim_matches('"'));
@@ -307,22 +452,30 @@ impl DiskBuckets {
                     format!("Part {number} was not uploaded, or its ETag does not match."),
                 ));
             }
-            let chunk = std::fs::read(dir.join(number.to_string())).map_err(io)?;
-            if index + 1 < parts.len() && (chunk.len() as u64) < MIN_CHUNK {
+            let mut chunk = std::fs::File::open(dir.join(number.to_string())).map_err(io)?;
+            let len = chunk.metadata().map_err(io)?.len();
+            if index + 1 < parts.len() && len < MIN_CHUNK {
                 return Err(S3Error::new(
                     400,
                     "EntityTooSmall",
                     "Your proposed upload is smaller than the minimum allowed object size.",
                 ));
             }
-            bytes.extend_from_slice(&chunk);
+            let mut hashing = HashingWriter { inner: &mut out, hasher: &mut hasher };
+            staged.len += std::io::copy(&mut chunk, &mut hashing).map_err(io)?;
+            chunk_crcs.push(std::fs::read_to_string(dir.join(format!("{number}.crc32"))).ok());
         }
-        let etag = format!("\"{:08x}{:016x}-{}\"", crc32fast::hash(&bytes), bytes.len(), parts.len());
+        out.sync_all().map_err(io)?;
+        drop(out);
+        staged.crc = hasher.finalize();
+        let etag = format!("\"{:08x}{:016x}-{}\"", staged.crc, staged.len, parts.len());
+        let checksum = super::body::composite_crc32(&chunk_crcs);
         let object_dir = self.existing_bucket(bucket)?;
         let name = encode_key(key)?;
         let _guard = self.guard();
+        self.set_checksum(&object_dir, &name, checksum.as_deref())?;
         self.write_atomic(&object_dir.join("etags").join(&name), etag.as_bytes())?;
-        self.write_atomic(&object_dir.join("objects").join(&name), &bytes)?;
+        self.commit(staged, &object_dir.join("objects").join(&name))?;
         std::fs::remove_dir_all(&dir).map_err(io)?;
         Ok(etag)
     }
@@ -341,6 +494,24 @@ impl DiskBuckets {
         {
             let _ = writeln!(file, "{line}");
         }
+    }
+}
+
+/// Writes through to a file while hashing what passes.
+struct HashingWriter<'a> {
+    inner: &'a mut std::fs::File,
+    hasher: &'a mut crc32fast::Hasher,
+}
+
+impl Write for HashingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

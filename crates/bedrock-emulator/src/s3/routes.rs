@@ -7,19 +7,24 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use hyper::Method;
 use hyper::header::HeaderValue;
 
-use super::body::{crc32_base64, decode};
+use super::body::{MAX_OBJECT_BYTES, Payload};
 use super::disk::DiskBuckets;
 use super::error::S3Error;
 use super::xml;
 use crate::server::{Reply, ServedRequest, percent_decode, query_pairs, respond};
 
-/// Failure injection for fault tests.
+/// Failure injection and limits for tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct S3Faults {
     /// After storing this many multipart chunks the server acts as if killed: every later request (and
     /// the connections open at that moment) is dropped without an answer.
     pub crash_after_chunks: Option<u32>,
+    /// A smaller cap than S3's 5 GiB per PUT and per chunk (tests of the limit need not send gigabytes).
+    pub max_object_bytes: Option<u64>,
 }
+
+/// The largest CompleteMultipartUpload body read (10,000 parts with checksums fit well within it).
+const MAX_XML_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The server's state.
 pub(crate) struct S3State {
@@ -51,7 +56,8 @@ pub(crate) fn handle(state: &S3State, request: ServedRequest) -> Reply {
     }
     let id = state.requests.fetch_add(1, Ordering::Relaxed);
     let request_id = format!("SANDBOX{id:010}");
-    match route(state, &request) {
+    let mut request = request;
+    match route(state, &mut request) {
         Ok(reply) => reply,
         Err(error) => {
             let mut response = respond(error.status, "application/xml", xml::error(&error, &request_id));
@@ -61,8 +67,26 @@ pub(crate) fn handle(state: &S3State, request: ServedRequest) -> Reply {
     }
 }
 
-fn route(state: &S3State, request: &ServedRequest) -> Result<Reply, S3Error> {
-    let head = &request.head;
+/// Receives a PUT body into the store's temporary folder: its payload (aws-chunked framing removed), within
+/// the size limit, and the CRC32 the client sent, checked.
+fn receive(state: &S3State, request: &mut ServedRequest) -> Result<(super::disk::Staged, Option<String>), S3Error> {
+    let limit = state.faults.max_object_bytes.unwrap_or(MAX_OBJECT_BYTES);
+    let reader = std::io::BufReader::with_capacity(64 * 1024, &mut request.body);
+    let mut payload = Payload::open(&request.head.headers, reader, limit)?;
+    let staged = state.store.stage(&mut payload);
+    let failed = payload.failed();
+    let checksum = payload.finish();
+    match staged {
+        Err(e) if !failed => Err(S3Error::new(500, "InternalError", format!("The sandbox store failed: {e}"))),
+        staged => {
+            let checksum = checksum?;
+            Ok((staged.map_err(|e| S3Error::new(400, "IncompleteBody", e.to_string()))?, checksum))
+        }
+    }
+}
+
+fn route(state: &S3State, request: &mut ServedRequest) -> Result<Reply, S3Error> {
+    let head = &request.head.clone();
     let params = query_pairs(head);
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let has = |name: &str| params.iter().any(|(k, _)| k == name);
@@ -89,6 +113,10 @@ fn route(state: &S3State, request: &ServedRequest) -> Result<Reply, S3Error> {
             }
             Method::HEAD if store.bucket_exists(&bucket) => Ok(Some(empty(200))),
             Method::HEAD => Ok(Some(empty(404))),
+            Method::GET if has("uploads") => {
+                let prefix = param("prefix").unwrap_or("");
+                Ok(xml_reply(200, xml::uploads(&bucket, prefix, &store.uploads(&bucket, prefix)?)))
+            }
             Method::GET if has("location") => {
                 store.list(&bucket, "")?;
                 Ok(xml_reply(200, r#"<?xml version="1.0" encoding="UTF-8"?><LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>"#.into()))
@@ -106,17 +134,22 @@ fn route(state: &S3State, request: &ServedRequest) -> Result<Reply, S3Error> {
             let number: u32 = param("partNumber")
                 .and_then(|n| n.parse().ok())
                 .ok_or_else(|| S3Error::new(400, "InvalidArgument", "partNumber is missing or not a number."))?;
-            let body = decode(&head.headers, &request.body)?;
-            let etag = store.put_part(&bucket, &key, upload_id, number, &body.bytes)?;
-            store.log(&format!("UploadPart {upload_id} {number} {}", body.bytes.len()));
+            let (staged, checksum) = receive(state, request)?;
+            let len = staged.len();
+            let etag = store.put_part_staged(&bucket, &key, upload_id, number, staged, checksum.as_deref())?;
+            store.log(&format!("UploadPart {upload_id} {number} {len}"));
             let stored = state.chunks_stored.fetch_add(1, Ordering::SeqCst) + 1;
             if state.faults.crash_after_chunks.is_some_and(|limit| stored >= limit) {
                 state.crashed.store(true, Ordering::SeqCst);
             }
-            Ok(Some(object_written(&etag, body.crc32.is_some().then(|| crc32_base64(&body.bytes)))))
+            Ok(Some(object_written(&etag, checksum)))
         }
         (&Method::POST, Some(upload_id)) => {
-            let parts = xml::completed_parts(&request.body)?;
+            let body = request
+                .body
+                .read_to_limit(MAX_XML_BYTES)
+                .map_err(|_| S3Error::new(400, "MalformedXML", "The XML you provided was too large or cut short."))?;
+            let parts = xml::completed_parts(&body)?;
             let etag = store.complete(&bucket, &key, upload_id, &parts)?;
             store.log(&format!("CompleteMultipartUpload {upload_id} {}", parts.len()));
             Ok(xml_reply(200, xml::completed(&bucket, &key, &etag)))
@@ -127,20 +160,30 @@ fn route(state: &S3State, request: &ServedRequest) -> Result<Reply, S3Error> {
         }
         (&Method::PUT, None) if head.headers.contains_key("x-amz-copy-source") => Err(not_implemented(method, &key)),
         (&Method::PUT, None) => {
-            let body = decode(&head.headers, &request.body)?;
-            let etag = store.put(&bucket, &key, &body.bytes)?;
-            store.log(&format!("PutObject {bucket}/{key} {}", body.bytes.len()));
-            Ok(Some(object_written(&etag, body.crc32.is_some().then(|| crc32_base64(&body.bytes)))))
+            let (staged, checksum) = receive(state, request)?;
+            let len = staged.len();
+            let etag = store.put_staged(&bucket, &key, staged, checksum.as_deref())?;
+            store.log(&format!("PutObject {bucket}/{key} {len}"));
+            Ok(Some(object_written(&etag, checksum)))
         }
-        (&Method::GET | &Method::HEAD, None) => {
-            let (bytes, etag) = store.get(&bucket, &key)?;
-            let len = bytes.len();
-            let mut response =
-                respond(200, "application/octet-stream", if *method == Method::GET { bytes } else { Vec::new() });
+        (&Method::HEAD, None) => {
+            let (len, etag, checksum) = store.head(&bucket, &key)?;
+            let mut response = respond(200, "application/octet-stream", Vec::new());
             header(&mut response, "etag", &etag);
-            if *method == Method::HEAD {
-                header(&mut response, "content-length", &len.to_string());
+            header(&mut response, "content-length", &len.to_string());
+            let asked =
+                head.headers.get("x-amz-checksum-mode").is_some_and(|m| m.as_bytes().eq_ignore_ascii_case(b"ENABLED"));
+            if let Some(checksum) = checksum.filter(|_| asked) {
+                header(&mut response, "x-amz-checksum-crc32", &checksum);
+                let kind = if checksum.contains('-') { "COMPOSITE" } else { "FULL_OBJECT" };
+                header(&mut response, "x-amz-checksum-type", kind);
             }
+            Ok(Some(response))
+        }
+        (&Method::GET, None) => {
+            let (bytes, etag) = store.get(&bucket, &key)?;
+            let mut response = respond(200, "application/octet-stream", bytes);
+            header(&mut response, "etag", &etag);
             Ok(Some(response))
         }
         (&Method::DELETE, None) => {
