@@ -422,3 +422,46 @@ fn without_credentials_the_offline_sandbox_runs_the_whole_flow_labelled_as_a_sim
     assert!(done.ok().contains("Exported 120 rows"), "{}", done.stdout);
     assert!(export.is_file());
 }
+
+#[test]
+fn sandbox_commands_sharing_a_home_at_once_lose_no_job() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..3 {
+        // Two prepared folders, submitted to the sandbox by two processes at the same moment.
+        let folders: Vec<std::path::PathBuf> = (0..2).map(|i| dir.path().join(format!("r{round}-{i}"))).collect();
+        for folder in &folders {
+            let mut prepare: Vec<String> = vec!["prepare".into()];
+            prepare.extend(sample_args(folder));
+            let mut cli = command(dir.path(), dir.path(), &[]);
+            cli.args(&prepare);
+            finish(cli).ok();
+        }
+        let children: Vec<_> = folders
+            .iter()
+            .map(|folder| {
+                let mut submit = command(dir.path(), dir.path(), &[]);
+                submit
+                    .args(["submit", "--sandbox", "--prepared", s(&folder.join("prep")), "--format", "json"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                submit.spawn().unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "round {round}: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        // Every run is followed to its end: no job was lost, none is unknown to the sandbox.
+        let mut watch = command(dir.path(), dir.path(), &[]);
+        watch.args(["status", "--watch", "--format", "json"]);
+        let watched = finish(watch);
+        let reports = json(&watched);
+        assert_eq!(reports.as_array().unwrap().len(), 2, "round {round}: {}", watched.stderr);
+        assert!(reports.as_array().unwrap().iter().all(|r| r["run"]["state"] == "ended"), "{reports}");
+    }
+    let mut jobs = command(dir.path(), dir.path(), &[]);
+    jobs.args(["jobs", "--format", "json"]);
+    let jobs = json(&finish(jobs));
+    assert_eq!(jobs.as_array().unwrap().len(), 6, "{jobs}");
+    assert!(jobs.as_array().unwrap().iter().all(|j| j["status"] == "Completed"), "{jobs}");
+}

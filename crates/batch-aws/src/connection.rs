@@ -13,7 +13,7 @@ use batch_app::history::History;
 use batch_app::lifecycle::{Lifecycle, LifecycleEvents, Pacing};
 use batch_app::ports::{CallerIdentity, FailureKind, ServiceError};
 use bedrock_emulator::s3::{DiskBuckets, S3Faults, spawn_s3_over};
-use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, ServerHandle};
+use bedrock_emulator::{FileRegistry, ObjectStore, RegistryConfig, ServerHandle};
 
 use crate::environment::{AccessOptions, bedrock_client, credentials_available, load_config, s3_client};
 use crate::identity::caller_identity;
@@ -96,12 +96,14 @@ impl Connection {
         let loopback = "127.0.0.1:0".parse().map_err(|_| failed(std::io::Error::other("bad loopback address")))?;
         let s3 = spawn_s3_over(loopback, store.clone(), S3Faults::default()).map_err(failed)?;
         let worker_store: Arc<dyn ObjectStore> = store;
+        // The jobs live in one file that every process using this sandbox (the app, any CLI command) shares
+        // under a lock: each serves its own emulator, and all see and advance the same jobs.
         let jobs_file = dir.join("bedrock-jobs.json");
         let config = RegistryConfig { account: "000000000000".into(), ..RegistryConfig::default() };
-        let registry = Arc::new(Mutex::new(Registry::load(config, &jobs_file).map_err(failed)?));
+        let registry = Arc::new(FileRegistry::open(config, &jobs_file).map_err(failed)?);
         let tick = Duration::from_millis(40);
-        let bedrock = bedrock_emulator::spawn_saving(loopback, registry, worker_store, "us-east-1", tick, &jobs_file)
-            .map_err(failed)?;
+        let bedrock =
+            bedrock_emulator::spawn_over_file(loopback, registry, worker_store, "us-east-1", tick).map_err(failed)?;
         let credentials = aws_sdk_s3::config::Credentials::new("sandbox", "sandbox", None, None, "sandbox");
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))

@@ -2,7 +2,6 @@
 //! on a loopback address, with the worker ticking in the background.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,30 +10,41 @@ use hyper::Method;
 use crate::api::{CreateJobRequest, ListJobsRequest};
 use crate::catalogue::foundation_models;
 use crate::error::{ApiError, ErrorKind};
-use crate::registry::Registry;
+use crate::registry::{FileRegistry, Registry};
 use crate::server::{Reply, ServedRequest, ServerHandle, percent_decode, query_pairs, respond, spawn_server};
 use crate::store::ObjectStore;
 
 /// A running emulator; stops when dropped.
 pub type EmulatorHandle = ServerHandle;
 
-/// Shared state of a running emulator.
-struct State {
-    registry: Arc<Mutex<Registry>>,
-    store: Arc<dyn ObjectStore>,
-    region: String,
-    /// Where the jobs are saved after every change (the sandbox), if anywhere.
-    save_to: Option<PathBuf>,
+/// Where a running emulator keeps its jobs.
+enum Jobs {
+    /// In this process (tests, `bedrock-batch emulator`).
+    Memory(Arc<Mutex<Registry>>),
+    /// In a file every process of one sandbox shares.
+    File(Arc<FileRegistry>),
 }
 
-impl State {
-    fn save(&self, registry: &Registry) {
-        if let Some(path) = &self.save_to
-            && let Err(error) = registry.save(path)
-        {
-            eprintln!("warning: the emulator could not save its jobs to {}: {error}", path.display());
+impl Jobs {
+    /// Runs `call` on the jobs (as every process sees them, for a shared file).
+    fn with<R>(&self, call: impl FnOnce(&mut Registry) -> R) -> Result<R, ApiError> {
+        let failed = |what: String| {
+            ApiError::new(ErrorKind::InternalServer, format!("The emulator failed ({what}); restart it."))
+        };
+        match self {
+            Self::Memory(registry) => registry.lock().map(|mut r| call(&mut r)).map_err(|e| failed(e.to_string())),
+            Self::File(registry) => {
+                registry.with(call).map_err(|e| failed(format!("{}: {e}", registry.path().display())))
+            }
         }
     }
+}
+
+/// Shared state of a running emulator.
+struct State {
+    jobs: Jobs,
+    store: Arc<dyn ObjectStore>,
+    region: String,
 }
 
 /// Starts the emulator on `addr` (port 0 picks a free port) in a thread of its own; the worker advances
@@ -49,7 +59,7 @@ pub fn spawn(
     spawn_shared(addr, Arc::new(Mutex::new(registry)), store, region, tick)
 }
 
-/// Like [`spawn`], over a registry the caller keeps a handle to (the sandbox saves it to disk).
+/// Like [`spawn`], over a registry the caller keeps a handle to (tests inspect and steer it).
 pub fn spawn_shared(
     addr: SocketAddr,
     registry: Arc<Mutex<Registry>>,
@@ -57,31 +67,29 @@ pub fn spawn_shared(
     region: &str,
     tick: Duration,
 ) -> std::io::Result<EmulatorHandle> {
-    spawn_with(addr, registry, store, region, tick, None)
+    spawn_with(addr, Jobs::Memory(registry), store, region, tick)
 }
 
-/// Like [`spawn_shared`], saving the jobs to `save_to` after every change, so a later process can load
-/// them with [`Registry::load`] (the offline sandbox).
-pub fn spawn_saving(
+/// Like [`spawn`], over jobs kept in a file that other processes' emulators share (the offline sandbox:
+/// the desktop app and any number of CLI commands, each serving its own port, see and advance the same jobs).
+pub fn spawn_over_file(
     addr: SocketAddr,
-    registry: Arc<Mutex<Registry>>,
+    registry: Arc<FileRegistry>,
     store: Arc<dyn ObjectStore>,
     region: &str,
     tick: Duration,
-    save_to: &Path,
 ) -> std::io::Result<EmulatorHandle> {
-    spawn_with(addr, registry, store, region, tick, Some(save_to.to_path_buf()))
+    spawn_with(addr, Jobs::File(registry), store, region, tick)
 }
 
 fn spawn_with(
     addr: SocketAddr,
-    registry: Arc<Mutex<Registry>>,
+    jobs: Jobs,
     store: Arc<dyn ObjectStore>,
     region: &str,
     tick: Duration,
-    save_to: Option<PathBuf>,
 ) -> std::io::Result<EmulatorHandle> {
-    let state = Arc::new(State { registry, store, region: region.to_string(), save_to });
+    let state = Arc::new(State { jobs, store, region: region.to_string() });
     let ticker = {
         let state = state.clone();
         Box::new(move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
@@ -92,11 +100,13 @@ fn spawn_with(
                     let state = state.clone();
                     // The worker reads and writes objects: keep it off the async threads.
                     let _ = tokio::task::spawn_blocking(move || {
-                        if let Ok(mut registry) = state.registry.lock()
-                            && registry.has_unfinished_jobs()
-                        {
-                            registry.tick(state.store.as_ref());
-                            state.save(&registry);
+                        let ticked = state.jobs.with(|registry| {
+                            if registry.has_unfinished_jobs() {
+                                registry.tick(state.store.as_ref());
+                            }
+                        });
+                        if let Err(error) = ticked {
+                            eprintln!("warning: the emulator could not advance its jobs: {}", error.message);
                         }
                     })
                     .await;
@@ -140,14 +150,30 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
     let params = query_pairs(&head);
     let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let Ok(mut registry) = state.registry.lock() else {
-        return error(&ApiError::new(ErrorKind::InternalServer, "The emulator failed; restart it."));
-    };
-    if let Some(injected) = registry.take_internal_error() {
-        return error(&injected);
+    let answer = state.jobs.with(|registry| {
+        if let Some(injected) = registry.take_internal_error() {
+            return Err(injected);
+        }
+        answer(state, registry, &method, &path, &segments, &params, &body)
+    });
+    match answer.and_then(|a| a) {
+        Ok(body) => Some(respond(200, "application/json", body)),
+        Err(e) => error(&e),
     }
-    let answer = match (&method, segments.as_slice()) {
-        (&Method::POST, ["model-invocation-job"]) => serde_json::from_slice::<CreateJobRequest>(&body)
+}
+
+/// The answer to one call of the API, on the jobs as they are now.
+fn answer(
+    state: &State,
+    registry: &mut Registry,
+    method: &Method,
+    path: &str,
+    segments: &[&str],
+    params: &[(String, String)],
+    body: &[u8],
+) -> Result<String, ApiError> {
+    match (method, segments) {
+        (&Method::POST, ["model-invocation-job"]) => serde_json::from_slice::<CreateJobRequest>(body)
             .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The request body is not valid: {e}")))
             .and_then(|create| registry.create(create))
             .map(|arn| serde_json::json!({ "jobArn": arn }).to_string()),
@@ -178,16 +204,7 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
             Ok(crate::catalogue::inference_profiles(&state.region, registry.account()).to_string())
         }
         // bedrock-runtime's Converse, served on the same port (the sandbox points both clients here).
-        (&Method::POST, ["model", model, "converse"]) => {
-            crate::catalogue::converse(model, &body).map(|v| v.to_string())
-        }
+        (&Method::POST, ["model", model, "converse"]) => crate::catalogue::converse(model, body).map(|v| v.to_string()),
         _ => Err(ApiError::new(ErrorKind::ResourceNotFound, format!("The emulator does not serve {method} {path}."))),
-    };
-    if method == Method::POST {
-        state.save(&registry);
-    }
-    match answer {
-        Ok(body) => Some(respond(200, "application/json", body)),
-        Err(e) => error(&e),
     }
 }

@@ -116,8 +116,12 @@ impl Job {
 pub struct Registry {
     config: RegistryConfig,
     jobs: Vec<Job>,
+    /// Saved jobs this version cannot read back: kept as they were and saved again, never dropped.
+    unreadable: Vec<serde_json::Value>,
     throttles_left: u32,
     internal_errors_left: u32,
+    /// Counts the changes to the jobs (what a save must write).
+    revision: u64,
 }
 
 fn constraint(field: &str, value: &str, rule: &str) -> ApiError {
@@ -131,7 +135,12 @@ impl Registry {
     pub fn new(config: RegistryConfig) -> Self {
         let throttles_left = config.faults.throttle_creates;
         let internal_errors_left = config.faults.internal_errors;
-        Self { config, jobs: Vec::new(), throttles_left, internal_errors_left }
+        Self { config, jobs: Vec::new(), unreadable: Vec::new(), throttles_left, internal_errors_left, revision: 0 }
+    }
+
+    /// Counts the changes to the jobs so far: equal before and after a call that changed none.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Makes the next `count` calls of any kind answer `InternalServerException`.
@@ -193,6 +202,7 @@ impl Registry {
         }
         let now = unix_now();
         let arn = format!("arn:aws:bedrock:{}:{}:model-invocation-job/{id}", self.config.region, self.config.account);
+        self.revision += 1;
         self.jobs.push(Job {
             id,
             arn: arn.clone(),
@@ -268,6 +278,7 @@ impl Registry {
             JobStatus::Submitted | JobStatus::Validating | JobStatus::Scheduled | JobStatus::InProgress => {
                 job.stop_requested = true;
                 job.set(JobStatus::Stopping, None);
+                self.revision += 1;
                 Ok(())
             }
             _ => Err(ApiError::new(ErrorKind::Conflict, format!("The job is {} and cannot be stopped.", job.status))),
@@ -289,6 +300,9 @@ impl Registry {
                 released += 1;
             }
         }
+        if released > 0 {
+            self.revision += 1;
+        }
         Ok(released)
     }
 
@@ -297,6 +311,7 @@ impl Registry {
         let limits = self.config.limits;
         for job in self.jobs.iter_mut().filter(|j| !j.status.is_terminal()) {
             worker::step(job, store, &limits);
+            self.revision += 1;
         }
     }
 
@@ -388,6 +403,9 @@ pub(crate) fn parse_request(request: &CreateJobRequest) -> Result<ParsedRequest,
     Ok(ParsedRequest { model, invocation, input, output, timeout_hours, fault })
 }
 
+mod file;
 mod persist;
+
+pub use file::FileRegistry;
 #[cfg(test)]
 mod tests;

@@ -33,7 +33,7 @@ struct SavedJob {
 impl Registry {
     /// Writes every job to `path` (through a temporary file, so a crash never leaves half a file).
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let saved: Vec<SavedJob> = self
+        let mut saved: Vec<serde_json::Value> = self
             .jobs
             .iter()
             .map(|j| SavedJob {
@@ -53,26 +53,44 @@ impl Registry {
                 stop_requested: j.stop_requested,
                 released: j.released,
             })
-            .collect();
+            .map(|job| serde_json::to_value(job).map_err(std::io::Error::other))
+            .collect::<std::io::Result<_>>()?;
+        saved.extend(self.unreadable.iter().cloned());
         let text = serde_json::to_string(&saved).map_err(std::io::Error::other)?;
-        let temp = path.with_extension("saving");
+        let temp = path.with_extension(format!("saving-{}", std::process::id()));
         std::fs::write(&temp, text)?;
+        std::fs::File::open(&temp)?.sync_all()?;
         std::fs::rename(&temp, path)
     }
 
-    /// A registry with the jobs saved at `path` (none when the file does not exist yet); jobs that no
-    /// longer parse are skipped.
+    /// A registry with the jobs saved at `path` (none when the file does not exist yet).
     pub fn load(config: RegistryConfig, path: &Path) -> std::io::Result<Self> {
         let mut registry = Registry::new(config);
+        registry.reload(path)?;
+        Ok(registry)
+    }
+
+    /// Replaces the jobs with those saved at `path` (none when it does not exist yet), keeping the
+    /// configuration and the injected faults. A saved job this version cannot read is kept as it was.
+    pub fn reload(&mut self, path: &Path) -> std::io::Result<()> {
+        self.jobs.clear();
+        self.unreadable.clear();
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(registry),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
-        let saved: Vec<SavedJob> = serde_json::from_str(&text).map_err(std::io::Error::other)?;
-        for job in saved {
-            let Ok(parsed) = parse_request(&job.request) else { continue };
-            registry.jobs.push(Job {
+        let saved: Vec<serde_json::Value> = serde_json::from_str(&text)
+            .map_err(|e| std::io::Error::other(format!("{} is not a saved job list ({e})", path.display())))?;
+        for value in saved {
+            let readable = serde_json::from_value::<SavedJob>(value.clone())
+                .ok()
+                .and_then(|job| parse_request(&job.request).ok().map(|parsed| (job, parsed)));
+            let Some((job, parsed)) = readable else {
+                self.unreadable.push(value);
+                continue;
+            };
+            self.jobs.push(Job {
                 id: job.id,
                 arn: job.arn,
                 model: parsed.model,
@@ -96,6 +114,6 @@ impl Registry {
                 request: job.request,
             });
         }
-        Ok(registry)
+        Ok(())
     }
 }
