@@ -316,6 +316,29 @@ fn refusals_are_one_clear_line_and_write_nothing() {
         &["results", "--input", s(&small), "--prepared", s(&out), "--outputs", s(&out), "--export", "x.csv"],
     );
     assert!(missing.failed().contains("plan.json"), "{}", missing.stderr);
+
+    // 200 rows, a quote opened in row 10 that never closes: refused, never "Prepared 10 rows".
+    let stray = dir.path().join("stray.csv");
+    let rows: Vec<String> =
+        (1..=200).map(|i| if i == 10 { "\"stray".to_string() } else { format!("review {i}") }).collect();
+    std::fs::write(&stray, format!("text\n{}\n", rows.join("\n"))).unwrap();
+    let refused = run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&stray),
+            "--template",
+            s(&template),
+            "--model",
+            "amazon.nova-lite-v1:0",
+            "--out",
+            s(&out),
+        ],
+    );
+    let line = refused.failed();
+    assert!(line.contains("stray.csv: line 11:") && line.contains("closing quote never comes"), "{line}");
+    assert!(jsonl_under(&out).is_empty());
 }
 
 #[test]

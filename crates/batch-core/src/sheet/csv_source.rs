@@ -16,6 +16,8 @@ pub(crate) struct CsvSource {
     meta: SheetMeta,
     reader: csv::Reader<BufReader<File>>,
     rows_read: u64,
+    /// Where the last record read (the header first) starts: checked for an unclosed quote at the end.
+    last_record: csv::Position,
 }
 
 impl CsvSource {
@@ -44,6 +46,7 @@ impl CsvSource {
         {
             *first = stripped.to_string();
         }
+        let last_record = header.position().cloned().unwrap_or_else(csv::Position::new);
         let names = headers::validate(path, names)?;
         let meta = SheetMeta {
             path: path.to_path_buf(),
@@ -52,7 +55,7 @@ impl CsvSource {
             delimiter: Some(delimiter),
             headers: names,
         };
-        Ok(Self { meta, reader, rows_read: 0 })
+        Ok(Self { meta, reader, rows_read: 0, last_record })
     }
 }
 
@@ -69,6 +72,17 @@ impl RowSource for CsvSource {
         let path = &self.meta.path;
         let more = self.reader.read_record(&mut row.cells).map_err(|e| csv_error(path, e))?;
         if !more {
+            // The reader ends a field quoted but never closed at the end of the file, without an error: the
+            // rest of the file would silently be one cell of the last row read.
+            if let Some(opened) = unclosed_quote(path, &self.last_record, self.meta.delimiter.unwrap_or(b','))? {
+                return Err(ImportError::malformed(
+                    path,
+                    format!("line {opened}"),
+                    "a quoted cell opens here and its closing quote never comes, so everything after it would be \
+                     read as that one cell; close the quote, write a quote that is part of the text as two (\"\"), \
+                     or remove the stray quote",
+                ));
+            }
             if self.rows_read == 0 {
                 return Err(ImportError::NoDataRows { path: path.clone(), hint: String::new() });
             }
@@ -88,9 +102,61 @@ impl RowSource for CsvSource {
                 ),
             });
         }
+        if let Some(position) = row.cells.position() {
+            self.last_record = position.clone();
+        }
         self.rows_read += 1;
         row.number = self.rows_read;
         Ok(true)
+    }
+}
+
+/// Where the reader is inside the last record, byte by byte: csv-core's states that matter for quotes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    /// At the start of a field (a quote here opens a quoted field).
+    FieldStart,
+    /// In an unquoted field (a quote here is text).
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: a second one is text, anything else closes the field.
+    AfterQuote,
+}
+
+/// The line where a quoted field opens without closing in the file's last record (the one starting at
+/// `start`), if it does. Mirrors csv-core's reader (RFC 4180 quotes, `""` inside quotes, CR or LF ends a
+/// record), which the csv crate does not expose; reads only from the last record to the end.
+fn unclosed_quote(path: &Path, start: &csv::Position, delimiter: u8) -> Result<Option<u64>, ImportError> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = File::open(path).map_err(|e| ImportError::io(path, e))?;
+    file.seek(SeekFrom::Start(start.byte())).map_err(|e| ImportError::io(path, e))?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let (mut state, mut line, mut opened) = (QuoteState::FieldStart, start.line(), 0);
+    let mut buffer = [0u8; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buffer).map_err(|e| ImportError::io(path, e))?;
+        if n == 0 {
+            return Ok((state == QuoteState::Quoted).then_some(opened));
+        }
+        for &byte in &buffer[..n] {
+            let ends_field = byte == delimiter || byte == b'\n' || byte == b'\r';
+            state = match (state, byte) {
+                (QuoteState::FieldStart, b'"') => {
+                    opened = line;
+                    QuoteState::Quoted
+                }
+                (QuoteState::Quoted, b'"') => QuoteState::AfterQuote,
+                (QuoteState::Quoted, _) => QuoteState::Quoted,
+                (QuoteState::AfterQuote, b'"') => QuoteState::Quoted,
+                (_, _) if ends_field => QuoteState::FieldStart,
+                (_, _) => QuoteState::Unquoted,
+            };
+            // csv-core counts a line per LF (CRLF is one line end).
+            if byte == b'\n' {
+                line += 1;
+            }
+        }
     }
 }
 

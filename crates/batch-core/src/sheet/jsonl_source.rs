@@ -98,7 +98,20 @@ impl RowSource for JsonlSource {
     fn next_row(&mut self, row: &mut Row) -> Result<bool, ImportError> {
         let path = self.meta.path.clone();
         loop {
-            let Some(line) = self.lines.next() else { return Ok(false) };
+            let Some(line) = self.lines.next() else {
+                if self.rows_read != self.total_rows {
+                    return Err(ImportError::malformed(
+                        &path,
+                        format!("line {}", self.line_number),
+                        format!(
+                            "the file changed while it was read ({} rows when its columns were read, {} now); \
+                             open it again once nothing writes to it",
+                            self.total_rows, self.rows_read
+                        ),
+                    ));
+                }
+                return Ok(false);
+            };
             self.line_number += 1;
             let text = read_line(&path, line, self.line_number)?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

@@ -60,6 +60,16 @@ impl RowSource for ParquetSource {
         let path = self.meta.path.clone();
         let rows = &mut self.rows;
         let Some(next) = super::guard::guarded(&path, SheetFormat::Parquet, || Ok(rows.next()))? else {
+            if self.rows_read != self.total_rows {
+                return Err(ImportError::malformed(
+                    &path,
+                    format!("row {}", self.rows_read + 1),
+                    format!(
+                        "the file says it holds {} rows but only {} could be read; it may be damaged, re-export it",
+                        self.total_rows, self.rows_read
+                    ),
+                ));
+            }
             return Ok(false);
         };
         let record = next.map_err(|e| {

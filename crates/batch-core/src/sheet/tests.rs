@@ -289,3 +289,55 @@ fn an_xlsx_stream_dropped_early_stops_its_reader() {
     assert!(source.count_hint().is_some_and(|h| h >= 19_999));
     drop(source); // must return: the producer thread notices the closed channel
 }
+
+#[test]
+fn a_csv_quote_that_never_closes_is_refused_at_the_line_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<String> = (1..=200).map(|i| format!("{i},review {i}")).collect();
+    // Row 10 (line 11, below the header) opens a quote that nothing closes: before, the reader returned
+    // 10 rows and the other 190 were the tenth row's cell.
+    rows[9] = "10,\"stray quote in review 10".into();
+    let stray = write(&dir, "stray.csv", format!("id,text\n{}\n", rows.join("\n")).as_bytes());
+    let error = read_all(&stray, &default()).unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("line 11") && text.contains("closing quote never comes"), "{text}");
+    assert!(text.starts_with(&stray.display().to_string()), "names the file: {text}");
+
+    // Opened on the very last line (no line end after it, or one): refused too.
+    for tail in ["3,\"unfinished", "3,\"unfinished\n", "3,\"says \"\"hi\"\" and never closes\r\n"] {
+        let last = write(&dir, "last.csv", format!("id,text\n1,a\n2,b\n{tail}").as_bytes());
+        let error = read_all(&last, &default()).unwrap_err().to_string();
+        assert!(error.contains("line 4"), "{tail:?}: {error}");
+    }
+    // A header whose quote never closes leaves no data rows, and says why.
+    let header = write(&dir, "header.csv", b"id,\"text\n1,a\n");
+    assert!(read_all(&header, &default()).unwrap_err().to_string().contains("line 1"));
+
+    // Quotes that are fine: inside an unquoted cell (text), doubled inside a quoted one, a quoted cell over
+    // several lines, and text right after a closing quote.
+    let fine = write(
+        &dir,
+        "fine.csv",
+        b"id,text\n1,a 5\" screen\n2,\"she said \"\"hi\"\"\"\n3,\"two\nlines\"\n4,\"quoted\"tail\n5,\"\"\n",
+    );
+    let (_, read) = read_all(&fine, &default()).unwrap();
+    assert_eq!(read.len(), 5);
+    assert_eq!(read[0][1], "a 5\" screen");
+    assert_eq!(read[3][1], "quotedtail");
+}
+
+#[test]
+fn a_jsonl_file_that_shrinks_between_its_two_passes_is_not_a_short_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "rows.jsonl", b"{\"a\": 1}\n{\"a\": 2}\n{\"a\": 3}\n");
+    let mut source = open_sheet(&path, &default()).unwrap();
+    // The columns pass saw three rows; the file loses one before the rows pass ends.
+    std::fs::write(&path, b"{\"a\": 1}\n{\"a\": 2}\n").unwrap();
+    let mut row = Row::new();
+    let mut outcome = Ok(true);
+    while let Ok(true) = outcome {
+        outcome = source.next_row(&mut row);
+    }
+    let error = outcome.unwrap_err().to_string();
+    assert!(error.contains("changed while it was read"), "{error}");
+}
