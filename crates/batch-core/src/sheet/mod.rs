@@ -5,6 +5,7 @@
 //! read in bounded memory.
 
 pub(crate) mod cell_text;
+mod container;
 mod csv_source;
 mod error;
 mod format;

@@ -33,6 +33,11 @@ impl Row {
         self.cells.iter()
     }
 
+    /// The bytes of text in all its cells.
+    pub fn text_len(&self) -> usize {
+        self.cells.as_slice().len()
+    }
+
     /// The 1-based position of this row among the data rows (the header is row 0).
     pub fn number(&self) -> u64 {
         self.number

@@ -341,3 +341,88 @@ fn a_jsonl_file_that_shrinks_between_its_two_passes_is_not_a_short_sheet() {
     let error = outcome.unwrap_err().to_string();
     assert!(error.contains("changed while it was read"), "{error}");
 }
+
+/// A minimal XLSX whose sheet has the header "text" and `rows` cells that all show shared string 0, which
+/// is `shared` (a few kilobytes standing for `rows` × `shared.len()` bytes of text).
+fn amplifying_workbook(dir: &tempfile::TempDir, name: &str, rows: usize, shared: &str) -> PathBuf {
+    use std::io::Write;
+    let path = dir.path().join(name);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let package = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let mut sheet = format!(r#"<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="s"><v>1</v></c></row>"#);
+    for r in 2..rows + 2 {
+        sheet.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts = [
+        (
+            "[Content_Types].xml",
+            (
+                r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#
+                .to_string()
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+            ),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+        (
+            "xl/sharedStrings.xml",
+            format!(
+                r#"<sst xmlns="{main}" count="2" uniqueCount="2"><si><t>{shared}</t></si><si><t>text</t></si></sst>"#
+            ),
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+#[test]
+fn a_small_workbook_standing_for_gigabytes_of_text_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    // The reported case: a ~20 KB workbook whose 2,000 cells all show one 5,000,000-character string
+    // (10 GB of text; before, `preview` took 48 s and 6 GB).
+    let huge = amplifying_workbook(&dir, "huge-string.xlsx", 2_000, &"A".repeat(5_000_000));
+    assert!(std::fs::metadata(&huge).unwrap().len() < 100_000);
+    let error = read_all(&huge, &default()).unwrap_err().to_string();
+    assert!(error.contains("cell A2") && error.contains("32767 characters"), "{error}");
+
+    // Cells within Excel's limit, but so many that the text outgrows any honest workbook of this size.
+    let many = amplifying_workbook(&dir, "many-cells.xlsx", 120_000, &"B".repeat(32_000));
+    let error = read_all(&many, &default()).unwrap_err().to_string();
+    assert!(error.contains("bytes of text by row") && error.contains("far more than a workbook"), "{error}");
+
+    // A shared-string table that decompresses far past the budget is refused before calamine holds it.
+    let table = amplifying_workbook(&dir, "table.xlsx", 1, &"C".repeat(160_000_000));
+    let error = read_all(&table, &default()).unwrap_err().to_string();
+    assert!(error.contains("xl/sharedStrings.xml expands"), "{error}");
+    assert!(sheet_names(&table).unwrap_err().to_string().contains("xl/sharedStrings.xml expands"));
+
+    // The same shape at an honest size reads every row.
+    let honest = amplifying_workbook(&dir, "honest.xlsx", 500, &"D".repeat(1_000));
+    let (headers, rows) = read_all(&honest, &default()).unwrap();
+    assert_eq!((headers, rows.len()), (vec!["text".to_string()], 500));
+    assert_eq!(rows[499][0].len(), 1_000);
+}

@@ -30,6 +30,9 @@ fn open(path: &Path, format: SheetFormat) -> Result<Workbook, ImportError> {
             &format!("the {format} workbook could not be opened ({e}); re-save it from your spreadsheet program"),
         )
     };
+    // calamine reads an ODS workbook's content and an XLSX workbook's shared strings whole: bound them first.
+    let read_whole = if format == SheetFormat::Ods { "content.xml" } else { "sharedStrings.xml" };
+    super::container::check(path, super::container::text_budget(path)?, read_whole)?;
     match format {
         SheetFormat::Xls => open_workbook::<Xls<_>, _>(path).map(Sheets::Xls).map_err(|e| damaged(&e)),
         SheetFormat::Ods => open_workbook::<Ods<_>, _>(path).map(Sheets::Ods).map_err(|e| damaged(&e)),

@@ -1,6 +1,12 @@
 //! XLSX worksheets streamed cell by cell (calamine's cell reader), so a million-row workbook is read in
 //! bounded memory. The reader borrows the workbook, so a producer thread owns both and sends rows in
 //! batches over a bounded channel.
+//!
+//! A workbook is a zip of XML, and a shared string is stored once however many cells use it, so a few
+//! kilobytes can stand for gigabytes of text. Budgets keep that bounded: the container's parts are checked
+//! before calamine reads them, a cell holds at most Excel's 32,767 characters, a row at most
+//! [`MAX_ROW_BYTES`], a batch sent between threads at most [`BATCH_BYTES`], and the whole sheet at most the
+//! container's text budget ([`container::text_budget`]).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -8,12 +14,18 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-use calamine::{Data, Reader, Xlsx, XlsxError, open_workbook};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxError, open_workbook};
 
 use super::workbook_source::cell_text;
-use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, guard, headers};
+use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, container, guard, headers};
 
 const BATCH_ROWS: usize = 1024;
+/// A batch is sent once its cells hold this much text, even before [`BATCH_ROWS`] rows.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Excel's limit on one cell's text.
+const MAX_CELL_CHARS: usize = 32_767;
+/// The most text one row may hold (far more than any model's context).
+const MAX_ROW_BYTES: usize = 16 * 1024 * 1024;
 
 enum Message {
     Start(SheetMeta, Option<u64>),
@@ -116,8 +128,43 @@ fn damaged(path: &Path, error: &XlsxError) -> ImportError {
     )
 }
 
+/// The text of a cell as calamine streams it, refused past Excel's cell limit before it is copied.
+fn bounded_text(path: &Path, sheet: &str, (row, col): (u32, u32), value: &DataRef<'_>) -> Result<(), ImportError> {
+    let text: &str = match value {
+        DataRef::SharedString(text) => text,
+        DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => text,
+        _ => return Ok(()),
+    };
+    // Four bytes per character at most: a longer text cannot fit, and counting it would take its time.
+    if text.len() > MAX_CELL_CHARS * 4 || text.chars().count() > MAX_CELL_CHARS {
+        return Err(ImportError::malformed(
+            path,
+            format!("worksheet \"{sheet}\" cell {}", cell_name(row, col)),
+            format!(
+                "the cell holds more than the {MAX_CELL_CHARS} characters a spreadsheet cell can; shorten it, or keep \
+                 texts this long in a CSV, Parquet or JSON Lines file"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `A1`-style name of a 0-based cell position.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+}
+
 /// Opens the workbook, finds the sheet, sends the header and then every data row.
 fn produce(path: &Path, wanted: Option<&str>, sender: &SyncSender<Message>) -> Result<(), ImportError> {
+    let budget = container::text_budget(path)?;
+    container::check(path, budget, "sharedStrings.xml")?;
     let mut workbook: Xlsx<BufReader<File>> = open_workbook(path).map_err(|e: XlsxError| damaged(path, &e))?;
     let names = workbook.sheet_names();
     let quoted = |except: Option<&str>| {
@@ -147,8 +194,10 @@ fn produce(path: &Path, wanted: Option<&str>, sender: &SyncSender<Message>) -> R
     let dimensions = cells.dimensions();
     let mut table = Table::new(path, &name);
     let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let (mut batch_bytes, mut total_bytes) = (0usize, 0u64);
     while let Some(cell) = cells.next_cell().map_err(|e| damaged(path, &e))? {
         let (row, col) = cell.get_position();
+        bounded_text(path, &name, (row, col), cell.get_value())?;
         let value = Data::from(cell.get_value().clone());
         if let Some(done) = table.cell(row, col, &value)? {
             if let Some(meta) = done.header {
@@ -158,9 +207,23 @@ fn produce(path: &Path, wanted: Option<&str>, sender: &SyncSender<Message>) -> R
                 }
             }
             if let Some(finished) = done.row {
+                let bytes = finished.text_len();
+                total_bytes += bytes as u64;
+                if total_bytes > budget {
+                    return Err(container::amplified(
+                        path,
+                        &format!("worksheet \"{name}\" holds more than {budget} bytes of text by row {}", row + 1),
+                    ));
+                }
+                batch_bytes += bytes;
                 batch.push(finished);
-                if batch.len() == BATCH_ROWS && sender.send(Message::Rows(std::mem::take(&mut batch))).is_err() {
+                if (batch.len() == BATCH_ROWS || batch_bytes >= BATCH_BYTES)
+                    && sender.send(Message::Rows(std::mem::take(&mut batch))).is_err()
+                {
                     return Ok(());
+                }
+                if batch.is_empty() {
+                    batch_bytes = 0;
                 }
             }
         }
@@ -216,12 +279,21 @@ struct Table {
     columns: Option<(u32, usize)>,
     /// The sheet row being assembled and its cells by column.
     current: Option<(u32, Vec<(u32, String)>)>,
+    /// The text bytes of the row being assembled.
+    current_bytes: usize,
     rows_read: u64,
 }
 
 impl Table {
     fn new(path: &Path, sheet: &str) -> Self {
-        Self { path: path.to_path_buf(), sheet: sheet.to_string(), columns: None, current: None, rows_read: 0 }
+        Self {
+            path: path.to_path_buf(),
+            sheet: sheet.to_string(),
+            columns: None,
+            current: None,
+            current_bytes: 0,
+            rows_read: 0,
+        }
     }
 
     fn cell(&mut self, row: u32, col: u32, value: &Data) -> Result<Option<Completed>, ImportError> {
@@ -232,6 +304,17 @@ impl Table {
         if !matches!(value, Data::Empty) {
             let (_, cells) = self.current.get_or_insert_with(|| (row, Vec::new()));
             cells.push((col, cell_text(value)));
+            self.current_bytes += cells.last().map_or(0, |(_, text)| text.len());
+            if self.current_bytes > MAX_ROW_BYTES {
+                return Err(ImportError::malformed(
+                    &self.path,
+                    format!("worksheet \"{}\" row {}", self.sheet, row + 1),
+                    format!(
+                        "the row holds more than {} MB of text, more than any model reads in one prompt; split it",
+                        MAX_ROW_BYTES >> 20
+                    ),
+                ));
+            }
         }
         Ok(completed)
     }
@@ -242,6 +325,7 @@ impl Table {
 
     /// Turns the assembled sheet row into the header or a data row (blank rows are not data).
     fn complete(&mut self) -> Result<Completed, ImportError> {
+        self.current_bytes = 0;
         let Some((sheet_row, cells)) = self.current.take() else { return Ok(Completed::default()) };
         if cells.is_empty() {
             return Ok(Completed::default());
