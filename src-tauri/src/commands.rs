@@ -114,17 +114,17 @@ pub fn sheet_rows(state: State<'_, AppState>, offset: u64, limit: u64) -> Answer
     sheet.as_ref().ok_or(NO_SHEET)?.page(offset, limit).map_err(text)
 }
 
-/// One row's prompt, rendered from the open sheet's cache (fast, whatever the sheet's size).
+/// One row's prompt, rendered from the open sheet's cache, off the window's thread (a template has a
+/// budget per row, but even a slow one never freezes the window).
 #[tauri::command]
-pub fn render_row(
-    state: State<'_, AppState>,
-    template: String,
-    system: Option<String>,
-    row: u64,
-) -> Answer<RenderedPrompt> {
-    let sheet = state.sheet.lock().map_err(text)?;
-    let table = sheet.as_ref().ok_or(NO_SHEET)?;
-    table.render(&template, system.as_deref().filter(|s| !s.trim().is_empty()), row.max(1)).map_err(text)
+pub async fn render_row(app: AppHandle, template: String, system: Option<String>, row: u64) -> Answer<RenderedPrompt> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let sheet = state.sheet.lock().map_err(text)?;
+        let table = sheet.as_ref().ok_or(NO_SHEET)?;
+        table.render(&template, system.as_deref().filter(|s| !s.trim().is_empty()), row.max(1)).map_err(text)
+    })
+    .await
 }
 
 /// Every row's prompt estimated in one pass over the sheet, off the window's thread; a newer estimate stops
@@ -160,8 +160,14 @@ pub async fn models(state: State<'_, AppState>) -> Answer<ModelList> {
 
 /// Renders one row from the open sheet's cache and sends it through an on-demand Converse call.
 #[tauri::command]
-pub async fn test_row(state: State<'_, AppState>, form: TestRowForm) -> Answer<TestRowView> {
-    let rendered = form.render(state.sheet.lock().map_err(text)?.as_ref().ok_or(NO_SHEET)?).map_err(text)?;
+pub async fn test_row(app: AppHandle, state: State<'_, AppState>, form: TestRowForm) -> Answer<TestRowView> {
+    let to_render = form.clone();
+    let rendered = blocking(move || {
+        let state = app.state::<AppState>();
+        let sheet = state.sheet.lock().map_err(text)?;
+        to_render.render(sheet.as_ref().ok_or(NO_SHEET)?).map_err(text)
+    })
+    .await?;
     state.studio.test_row(&form, rendered).await.map_err(text)
 }
 

@@ -7,6 +7,11 @@
 //! goes through minijinja, where identifier-like columns are variables and every column is reachable as
 //! `row["Any Name"]`. Cell text is always inserted literally: data that looks like a template is never
 //! expanded, because values are never parsed as templates.
+//!
+//! Every row's rendering has a budget: at most [`RENDER_FUEL`] engine steps and [`MAX_PROMPT_BYTES`] of
+//! prompt, and the statements that bind or import values (`set`, `with`, `macro`, `call`, `include`,
+//! `import`, `from`, `extends`, `block`, `do`) and the `namespace` and `dict` globals are refused: a prompt
+//! template needs none of them, and with them a few lines can grow a value exponentially in a handful of steps.
 
 use std::collections::BTreeMap;
 
@@ -53,7 +58,52 @@ pub enum TemplateError {
         /// "prompt" or "system".
         which: &'static str,
     },
+    /// The template uses a statement or function prompt templates do not allow.
+    #[error(
+        "{which} template: line {line}: {what} is not supported in prompt templates (it can make a prompt grow without bound); use placeholders, filters, if and for instead"
+    )]
+    Unsupported {
+        /// "prompt" or "system".
+        which: &'static str,
+        /// 1-based line of the template.
+        line: usize,
+        /// What was found, e.g. "`{% set %}`".
+        what: String,
+    },
+    /// Rendering one row went past the budget.
+    #[error(
+        "{which} template: row {row}: {detail}; simplify the template (loops over loops?) or shorten the cells it repeats"
+    )]
+    OverBudget {
+        /// "prompt" or "system".
+        which: &'static str,
+        /// 1-based data row.
+        row: u64,
+        /// Which budget, and where in the template.
+        detail: String,
+    },
+    /// The template text itself is too long.
+    #[error("{which} template is {bytes} bytes, more than the {max} a prompt template may have; shorten it")]
+    TooLong {
+        /// "prompt" or "system".
+        which: &'static str,
+        /// Its length.
+        bytes: usize,
+        /// The limit.
+        max: usize,
+    },
 }
+
+/// Engine steps one row's rendering may take (a template with a loop over every column of a wide sheet takes
+/// a few thousand).
+pub const RENDER_FUEL: u64 = 1_000_000;
+/// The longest prompt one row may render to (far more text than any model's context).
+pub const MAX_PROMPT_BYTES: usize = 16 * 1024 * 1024;
+/// The longest template text.
+pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
+/// Statements a prompt template may not use: each binds or imports values.
+const REFUSED_STATEMENTS: &[&str] =
+    &["set", "with", "macro", "call", "include", "import", "from", "extends", "block", "do"];
 
 /// Which template a [`PromptTemplate`] is, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +155,46 @@ impl std::fmt::Debug for PromptTemplate {
 const TEMPLATE_NAME: &str = "template";
 /// minijinja's global functions, which a template may use without a column of that name.
 const JINJA_GLOBALS: &[&str] = &["range", "dict", "namespace", "debug", "row", "loop", "self"];
+/// Globals removed from the engine (see the module's budget).
+const REFUSED_GLOBALS: &[&str] = &["namespace", "dict"];
+
+/// The first statement the budget refuses, with its 1-based line (statements always open with `{%`).
+fn refused_construct(source: &str) -> Option<(usize, String)> {
+    let line_of = |at: usize| source[..at].matches('\n').count() + 1;
+    let mut from = 0;
+    while let Some(open) = source[from..].find("{%").map(|i| i + from) {
+        let inner = source[open + 2..].trim_start_matches(['-', '+', '~']).trim_start();
+        let word: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if REFUSED_STATEMENTS.contains(&word.as_str()) {
+            return Some((line_of(open), format!("`{{% {word} %}}`")));
+        }
+        from = open + 2;
+    }
+    None
+}
+
+/// A prompt being rendered: refuses to grow past [`MAX_PROMPT_BYTES`].
+struct BoundedOutput<'a> {
+    out: &'a mut String,
+    limit: usize,
+    overflowed: bool,
+}
+
+impl std::io::Write for BoundedOutput<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len() + buf.len() > self.limit {
+            self.overflowed = true;
+            return Err(std::io::Error::other("the prompt is too long"));
+        }
+        // minijinja writes whole UTF-8 pieces of text it rendered.
+        self.out.push_str(&String::from_utf8_lossy(buf));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// A placeholder found in the source: byte span and trimmed inner text.
 struct Placeholder<'a> {
@@ -174,21 +264,29 @@ impl PromptTemplate {
         if source.trim().is_empty() {
             return Err(TemplateError::Empty { which });
         }
+        if source.len() > MAX_TEMPLATE_BYTES {
+            return Err(TemplateError::TooLong { which, bytes: source.len(), max: MAX_TEMPLATE_BYTES });
+        }
         let unknown = |name: &str| TemplateError::UnknownColumn {
             which,
             name: name.to_string(),
             suggestion: closest_header(name, headers),
             available: available(headers),
         };
+        if let Some((line, what)) = refused_construct(source) {
+            return Err(TemplateError::Unsupported { which, line, what });
+        }
         let found = placeholders(source);
-        let mut needs_jinja = source.contains("{%") || source.contains("{#");
+        let statements = source.contains("{%");
+        let mut needs_jinja = statements || source.contains("{#");
         let mut columns = Vec::new();
         for p in &found {
             if let Some(index) = headers.iter().position(|h| h == p.inner) {
                 columns.push(index);
-            } else if looks_like_name(p.inner) {
+            } else if looks_like_name(p.inner) && !statements {
                 return Err(unknown(p.inner));
             } else {
+                // With statements, a name may be a loop's variable: the engine tells unknown names apart.
                 needs_jinja = true;
             }
         }
@@ -196,6 +294,14 @@ impl PromptTemplate {
             Self::compile_jinja(source, &found, headers, which, &mut columns).map_err(|e| match e {
                 JinjaCompileError::Unknown(name) => unknown(&name),
                 JinjaCompileError::Syntax(detail) => TemplateError::Syntax { which, detail },
+                JinjaCompileError::Refused(name) => {
+                    let at = source.find(name.as_str()).unwrap_or(0);
+                    TemplateError::Unsupported {
+                        which,
+                        line: source[..at].matches('\n').count() + 1,
+                        what: format!("`{name}()`"),
+                    }
+                }
             })?
         } else {
             let mut segments = Vec::new();
@@ -238,12 +344,19 @@ impl PromptTemplate {
         }
         rewritten.push_str(&source[at..]);
         let mut env = Environment::new();
+        env.set_fuel(Some(RENDER_FUEL));
+        for name in REFUSED_GLOBALS {
+            env.remove_global(name);
+        }
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
         env.add_template_owned(TEMPLATE_NAME, rewritten).map_err(|e| JinjaCompileError::Syntax(describe(&e)))?;
         let template = env.get_template(TEMPLATE_NAME).map_err(|e| JinjaCompileError::Syntax(describe(&e)))?;
         for name in template.undeclared_variables(false) {
+            if REFUSED_GLOBALS.contains(&name.as_str()) {
+                return Err(JinjaCompileError::Refused(name));
+            }
             if JINJA_GLOBALS.contains(&name.as_str()) {
                 continue;
             }
@@ -293,11 +406,36 @@ impl PromptTemplate {
                     context.insert(name.as_str(), minijinja::Value::from(row.get(*index)));
                 }
                 context.insert("row", minijinja::Value::from_serialize(&all));
-                let rendered = env.get_template(TEMPLATE_NAME).and_then(|t| t.render(&context)).map_err(|e| {
-                    TemplateError::Render { which: self.role.label(), row: row.number(), detail: describe(&e) }
-                })?;
-                out.push_str(&rendered);
-                Ok(())
+                let start = out.len();
+                let mut bounded = BoundedOutput { out, limit: start + MAX_PROMPT_BYTES, overflowed: false };
+                let rendered = env
+                    .get_template(TEMPLATE_NAME)
+                    .and_then(|t| t.render_captured_to(&context, &mut bounded).map(|_| ()));
+                let overflowed = bounded.overflowed;
+                let (which, row) = (self.role.label(), row.number());
+                match rendered {
+                    Ok(_) => Ok(()),
+                    Err(_) if overflowed => {
+                        out.truncate(start);
+                        Err(TemplateError::OverBudget {
+                            which,
+                            row,
+                            detail: format!("the prompt grows past {} MB", MAX_PROMPT_BYTES >> 20),
+                        })
+                    }
+                    Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => {
+                        out.truncate(start);
+                        Err(TemplateError::OverBudget {
+                            which,
+                            row,
+                            detail: format!("{} steps were not enough to render it ({})", RENDER_FUEL, describe(&e)),
+                        })
+                    }
+                    Err(e) => {
+                        out.truncate(start);
+                        Err(TemplateError::Render { which, row, detail: describe(&e) })
+                    }
+                }
             }
         }
     }
@@ -313,6 +451,7 @@ impl PromptTemplate {
 enum JinjaCompileError {
     Unknown(String),
     Syntax(String),
+    Refused(String),
 }
 
 fn describe(error: &minijinja::Error) -> String {

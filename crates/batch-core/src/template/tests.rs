@@ -85,3 +85,41 @@ fn empty_templates_are_refused() {
         TemplateError::Empty { which: "prompt" }
     );
 }
+
+fn render_error(source: &str) -> TemplateError {
+    let template = PromptTemplate::compile(source, &headers(), TemplateRole::Prompt).unwrap();
+    template.render(&row(&["1", "text", "5", "p", "t"])).unwrap_err()
+}
+
+#[test]
+fn a_row_has_a_step_budget_and_a_prompt_size_budget() {
+    // Nested loops that would run for minutes stop at the step budget, naming the row and the line.
+    let loops = "Intro\n{% for a in range(100000) %}{% for b in range(100000) %}{{ title }}{% endfor %}{% endfor %}";
+    let error = render_error(loops).to_string();
+    assert!(error.contains("row 7") && error.contains("steps were not enough") && error.contains("line 2"), "{error}");
+    // One expression that builds 20 MB of text stops at the size budget.
+    let error = render_error("{{ title * 20000000 }}").to_string();
+    assert!(error.contains("row 7") && error.contains("grows past 16 MB"), "{error}");
+    // Ordinary loops over the row are well within it.
+    let listed =
+        render("{% for name, value in row|items %}{{ name }}={{ value }};{% endfor %}", &["1", "a", "5", "p", "t"]);
+    assert_eq!(listed, "Review Text=a;id=1;product-name=p;rating=5;title=t;", "by name");
+}
+
+#[test]
+fn statements_that_bind_values_and_namespace_are_refused_with_their_line() {
+    let compile =
+        |source: &str| PromptTemplate::compile(source, &headers(), TemplateRole::Prompt).unwrap_err().to_string();
+    let doubling = "Hi\n{% set ns = namespace(s=title) %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}";
+    let error = compile(doubling);
+    assert!(error.contains("line 2: `{% set %}` is not supported"), "{error}");
+    let error = compile("A\nB\n{{ namespace(x=1) }}");
+    assert!(error.contains("line 3: `namespace()` is not supported"), "{error}");
+    for statement in
+        ["{%- with a = title %}{{ a }}{% endwith %}", "{% macro m() %}x{% endmacro %}", "{% include 'x' %}"]
+    {
+        assert!(compile(statement).contains("is not supported in prompt templates"), "{statement}");
+    }
+    // Text that merely mentions the words is fine.
+    assert_eq!(render("set the namespace of {{ title }}", &["1", "a", "5", "p", "t"]), "set the namespace of t");
+}
