@@ -201,6 +201,15 @@ fn excel_safe_export_neutralises_formula_cells() {
     // Row 50 of the sample holds "=SUM(A1:A3) looks like a formula".
     assert_eq!(read_csv(&plain).1[49][4], "=SUM(A1:A3) looks like a formula");
     assert_eq!(read_csv(&safe).1[49][4], "'=SUM(A1:A3) looks like a formula");
+
+    // An export over the sheet it is joined to is refused, however the path is spelled, and the sheet stays.
+    let sheet = dir.path().join("reviews.csv");
+    std::fs::copy(&reviews, &sheet).unwrap();
+    let same = dir.path().join("sub").join("..").join("reviews.csv");
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+    let refused = results(dir.path(), [&sheet, &prepared, &outputs, &same], &[]);
+    assert!(refused.failed().contains("the sheet the results are joined to"), "{}", refused.stderr);
+    assert_eq!(std::fs::read(&sheet).unwrap(), std::fs::read(&reviews).unwrap());
 }
 
 #[test]

@@ -10,6 +10,7 @@ use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::settings::Settings;
 use batch_app::sheet_opening::{SheetOpenings, SheetProgress};
 use batch_app::sheet_pages::{RenderedPrompt, SheetSummary, SheetTable};
+use batch_app::window_files::WindowFiles;
 use batch_aws::environment::AccessOptions;
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
 use batch_aws::s3_browse::S3Listing;
@@ -20,15 +21,17 @@ use batch_aws::studio::{
 use batch_core::limits::Limits;
 use batch_core::model::ModelId;
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
-use batch_core::sheet::SheetOptions;
+use batch_core::sheet::{SheetMeta, SheetOptions};
 use tauri::{AppHandle, Emitter, Manager, State};
 
 /// What the commands share: the session, the open sheet's page cache and the remembered settings.
 pub struct AppState {
     /// The desktop session.
     pub studio: Arc<Studio>,
-    /// The open sheet's rows, cached for paging.
-    pub sheet: Mutex<Option<SheetTable>>,
+    /// The open sheet (file, format, worksheet, headers) and its rows, cached for paging.
+    pub sheet: Mutex<Option<(SheetMeta, SheetTable)>>,
+    /// Which files the window may have read or written.
+    pub files: WindowFiles,
     /// Where sheets are cached, and the opening in progress.
     pub openings: SheetOpenings,
     /// The all-rows prompt estimate in progress.
@@ -90,14 +93,15 @@ pub async fn open_sheet(
     path: String,
     sheet: Option<String>,
 ) -> Answer<SheetSummary> {
+    let path = state.files.sheet(&PathBuf::from(path)).map_err(text)?;
     let handle = app.clone();
     let (summary, table) = blocking(move || {
         let state = handle.state::<AppState>();
         let progress = |rows| drop(handle.emit("sheet-progress", SheetProgress { rows }));
-        state.openings.open(&PathBuf::from(path), &SheetOptions { sheet, delimiter: None }, progress).map_err(text)
+        state.openings.open(&path, &SheetOptions { sheet, delimiter: None }, progress).map_err(text)
     })
     .await?;
-    *state.sheet.lock().map_err(text)? = Some(table);
+    *state.sheet.lock().map_err(text)? = Some((summary.meta.clone(), table));
     Ok(summary)
 }
 
@@ -111,7 +115,7 @@ pub fn cancel_open_sheet(state: State<'_, AppState>) {
 #[tauri::command]
 pub fn sheet_rows(state: State<'_, AppState>, offset: u64, limit: u64) -> Answer<Vec<Vec<String>>> {
     let sheet = state.sheet.lock().map_err(text)?;
-    sheet.as_ref().ok_or(NO_SHEET)?.page(offset, limit).map_err(text)
+    sheet.as_ref().ok_or(NO_SHEET)?.1.page(offset, limit).map_err(text)
 }
 
 /// One row's prompt, rendered from the open sheet's cache, off the window's thread (a template has a
@@ -121,29 +125,33 @@ pub async fn render_row(app: AppHandle, template: String, system: Option<String>
     blocking(move || {
         let state = app.state::<AppState>();
         let sheet = state.sheet.lock().map_err(text)?;
-        let table = sheet.as_ref().ok_or(NO_SHEET)?;
+        let (_, table) = sheet.as_ref().ok_or(NO_SHEET)?;
         table.render(&template, system.as_deref().filter(|s| !s.trim().is_empty()), row.max(1)).map_err(text)
     })
     .await
 }
 
-/// Every row's prompt estimated in one pass over the sheet, off the window's thread; a newer estimate stops
-/// this one.
+/// Every row of the open sheet's prompt estimated in one pass over its file, off the window's thread; a newer
+/// estimate stops this one.
 #[tauri::command]
 pub async fn prompt_totals(
     state: State<'_, AppState>,
-    path: String,
-    sheet: Option<String>,
     template: String,
     system: Option<String>,
 ) -> Answer<PromptTotals> {
+    let meta = open_sheet_meta(&state)?;
     let superseded = state.estimates.begin();
     let system = system.filter(|s| !s.trim().is_empty());
     blocking(move || {
-        let options = SheetOptions { sheet, delimiter: None };
-        prompt_totals_of(&PathBuf::from(path), &options, &template, system.as_deref(), &superseded).map_err(text)
+        let options = SheetOptions { sheet: meta.sheet, delimiter: meta.delimiter };
+        prompt_totals_of(&meta.path, &options, &template, system.as_deref(), &superseded).map_err(text)
     })
     .await
+}
+
+/// The open sheet's file, format and headers.
+fn open_sheet_meta(state: &AppState) -> Answer<SheetMeta> {
+    Ok(state.sheet.lock().map_err(text)?.as_ref().ok_or(NO_SHEET)?.0.clone())
 }
 
 /// The models and inference profiles the connection lists; the bundled price table's when that fails.
@@ -165,7 +173,7 @@ pub async fn test_row(app: AppHandle, state: State<'_, AppState>, form: TestRowF
     let rendered = blocking(move || {
         let state = app.state::<AppState>();
         let sheet = state.sheet.lock().map_err(text)?;
-        to_render.render(sheet.as_ref().ok_or(NO_SHEET)?).map_err(text)
+        to_render.render(&sheet.as_ref().ok_or(NO_SHEET)?.1).map_err(text)
     })
     .await?;
     state.studio.test_row(&form, rendered).await.map_err(text)
@@ -196,9 +204,17 @@ pub async fn browse_s3(state: State<'_, AppState>, location: String) -> Answer<S
     state.studio.browse_s3(&location).await.map_err(text)
 }
 
-/// Prepares and submits a run; it is then followed in the background.
+/// Prepares and submits a run of the open sheet; it is then followed in the background.
 #[tauri::command]
-pub async fn submit(state: State<'_, AppState>, form: SubmitForm) -> Answer<RunRow> {
+pub async fn submit(state: State<'_, AppState>, mut form: SubmitForm) -> Answer<RunRow> {
+    let meta = open_sheet_meta(&state)?;
+    if state.files.sheet(&form.sheet).map_err(text)? != meta.path {
+        return Err(format!(
+            "{}: only the sheet open in the Data step is submitted; open it there first",
+            form.sheet.display()
+        ));
+    }
+    form.sheet = meta.path;
     state.studio.submit(form).await.map_err(text)
 }
 
@@ -243,7 +259,8 @@ pub async fn results_page(
 /// Exports a run's results to `path` (format by extension).
 #[tauri::command]
 pub async fn export_results(state: State<'_, AppState>, run: String, path: String, excel_safe: bool) -> Answer<String> {
-    state.studio.export(&run, PathBuf::from(path), excel_safe).await.map_err(text)
+    let path = state.files.export(&PathBuf::from(path)).map_err(text)?;
+    state.studio.export(&run, path, excel_safe).await.map_err(text)
 }
 
 /// The remembered choices.

@@ -12,6 +12,7 @@ use batch_app::history::History;
 use batch_app::latest_only::LatestOnly;
 use batch_app::settings::Settings;
 use batch_app::sheet_opening::SheetOpenings;
+use batch_app::window_files::WindowFiles;
 use batch_aws::studio::Studio;
 use tauri::Manager;
 
@@ -33,6 +34,7 @@ fn main() {
             app.manage(AppState {
                 studio,
                 sheet: Mutex::new(None),
+                files: WindowFiles::standard(&home),
                 openings,
                 estimates: LatestOnly::default(),
                 settings: Mutex::new(settings),

@@ -11,3 +11,4 @@ pub mod row_selection;
 pub mod settings;
 pub mod sheet_opening;
 pub mod sheet_pages;
+pub mod window_files;

@@ -74,8 +74,8 @@ export function renderRow(template: string, system: string | null, row: number):
 }
 
 /** Every row's prompt estimated in one pass over the sheet; a newer call stops this one (it then rejects). */
-export function promptTotals(path: string, sheet: string | null, template: string, system: string | null): Promise<PromptTotals> {
-  return invoke<PromptTotals>("prompt_totals", { path, sheet, template, system });
+export function promptTotals(template: string, system: string | null): Promise<PromptTotals> {
+  return invoke<PromptTotals>("prompt_totals", { template, system });
 }
 
 /** The models and inference profiles of the connection (the bundled list, with a note, when unavailable). */

@@ -60,7 +60,7 @@ export function PromptStep(props: PromptStepProps) {
     setTotalsError(null);
     const timer = setTimeout(() => {
       backend
-        .promptTotals(summary.meta.path, summary.meta.sheet, template, system || null)
+        .promptTotals(template, system || null)
         .then((t) => {
           if (!alive) return;
           setTotals(t);

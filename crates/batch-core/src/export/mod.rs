@@ -79,6 +79,14 @@ pub enum ExportError {
         /// What failed.
         detail: String,
     },
+    /// The export would replace a file it is made from.
+    #[error("{}: this is {what}; writing the export there would destroy it — export to another file name", path.display())]
+    WouldOverwrite {
+        /// The target.
+        path: PathBuf,
+        /// What the file is ("the sheet the results are joined to").
+        what: &'static str,
+    },
     /// The data does not fit the format (XLSX row or cell limits).
     #[error("{}: {detail}", path.display())]
     DoesNotFit {
@@ -87,6 +95,24 @@ pub enum ExportError {
         /// What does not fit and what to use instead.
         detail: String,
     },
+}
+
+/// Refuses an export to one of `sources` — each a file the export is made from, with what it is — whatever
+/// the spelling of the paths (relative, `..`, symbolic links): the export would overwrite its own input.
+pub fn refuse_overwriting(export: &Path, sources: &[(&Path, &'static str)]) -> Result<(), ExportError> {
+    let resolved = |path: &Path| -> Option<PathBuf> {
+        std::fs::canonicalize(path).ok().or_else(|| {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+        })
+    };
+    let Some(target) = resolved(export) else { return Ok(()) };
+    for (source, what) in sources {
+        if resolved(source).is_some_and(|s| s == target) {
+            return Err(ExportError::WouldOverwrite { path: export.to_path_buf(), what });
+        }
+    }
+    Ok(())
 }
 
 /// The result fields of one row.

@@ -99,6 +99,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ResultsError + '_ {
 pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result<ResultsSummary, ResultsError> {
     let plan = PreparedPlan::read(&request.prepared.join(PLAN_FILE))?;
     let format = ExportFormat::from_path(&request.export)?;
+    let mapping = request.prepared.join(&plan.record_ids.mapping_file);
+    crate::export::refuse_overwriting(
+        &request.export,
+        &[
+            (&request.input, "the sheet the results are joined to"),
+            (Path::new(&plan.input.path), "the sheet the run was prepared from"),
+            (&mapping, "the prepared run's record-id mapping"),
+        ],
+    )?;
     let options = request.sheet.clone().unwrap_or_else(|| plan.input.sheet_options());
     let mut source = open_sheet(&request.input, &options)?;
     let headers = source.meta().headers.clone();
