@@ -413,14 +413,16 @@ fn without_credentials_the_offline_sandbox_runs_the_whole_flow_labelled_as_a_sim
     let jobs = json(&cli(&["jobs", "--format", "json"]));
     assert!(jobs.as_array().unwrap().iter().all(|j| j["simulation"] == true && j["status"] == "Completed"));
 
-    // `sandbox` does it all in one go and exports.
-    let export = dir.path().join("answers.xlsx");
+    // `sandbox` does it all in one go and exports, with the same export options as `results` and `fetch`.
+    let export = dir.path().join("answers.csv");
     let mut all: Vec<String> = vec!["sandbox".into()];
     all.extend(sample_args(&dir.path().join("second")));
-    all.extend(["--export".into(), s(&export).into()]);
+    all.extend(["--export".into(), s(&export).into(), "--excel-safe".into()]);
     let done = cli(&all.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(done.ok().contains("Exported 120 rows"), "{}", done.stdout);
-    assert!(export.is_file());
+    let (headers, rows) = read_csv(&export);
+    let text = headers.iter().position(|h| h == "review text").unwrap();
+    assert_eq!(rows[49][text], "'=SUM(A1:A3) looks like a formula", "--excel-safe reached the export");
 }
 
 #[test]

@@ -202,6 +202,51 @@ fn excel_safe_export_neutralises_formula_cells() {
     assert_eq!(read_csv(&plain).1[49][4], "=SUM(A1:A3) looks like a formula");
     assert_eq!(read_csv(&safe).1[49][4], "'=SUM(A1:A3) looks like a formula");
 
+    // Header cells are cells too: a column named like a formula is neutralised with the rest.
+    let hostile = dir.path().join("hostile-header.csv");
+    let text = std::fs::read_to_string(&reviews).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let renamed = header.replacen("review_id", "\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"", 1);
+    std::fs::write(&hostile, format!("{renamed}\n{body}")).unwrap();
+    let template = dir.path().join("t.txt");
+    std::fs::write(&template, "{{ review text }}").unwrap();
+    let hostile_prep = dir.path().join("hostile-prep");
+    let hostile_out = dir.path().join("hostile-out");
+    run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&hostile),
+            "--template",
+            s(&template),
+            "--model",
+            "amazon.nova-micro-v1:0",
+            "--out",
+            s(&hostile_prep),
+        ],
+    )
+    .ok();
+    run(dir.path(), &["simulate", "--prepared", s(&hostile_prep), "--out", s(&hostile_out)]).ok();
+    let safe_header = dir.path().join("safe-header.csv");
+    results(dir.path(), [&hostile, &hostile_prep, &hostile_out, &safe_header], &["--excel-safe"]).ok();
+    assert_eq!(read_csv(&safe_header).0[0], "'=HYPERLINK(\"http://evil\",\"x\")");
+
+    // --prices replaces the bundled table: the measured cost is the manifests' tokens at those prices.
+    let table = dir.path().join("prices.json");
+    let prices = r#"{"as_of": "2026-12-01", "models": {"amazon.nova-micro-v1:0": {"input": 2.0, "output": 8.0, "batch_input": 1.0, "batch_output": 4.0}}}"#;
+    std::fs::write(&table, prices).unwrap();
+    let priced = dir.path().join("priced.csv");
+    let summary =
+        results(dir.path(), [&reviews, &prepared, &outputs, &priced], &["--prices", s(&table), "--format", "json"]);
+    let summary: serde_json::Value = serde_json::from_str(summary.ok()).unwrap();
+    let tokens = &summary["tokens"];
+    let expected = (tokens["input_from_manifests"].as_f64().unwrap() * 1.0
+        + tokens["output_from_manifests"].as_f64().unwrap() * 4.0)
+        / 1e6;
+    assert!((summary["batch_cost_usd"].as_f64().unwrap() - expected).abs() < 1e-12, "{summary}");
+    assert!(expected > 0.0);
+
     // An export over the sheet it is joined to is refused, however the path is spelled, and the sheet stays.
     let sheet = dir.path().join("reviews.csv");
     std::fs::copy(&reviews, &sheet).unwrap();

@@ -161,9 +161,13 @@ pub struct FetchArgs {
     /// Export file: .csv, .xlsx, .parquet or .jsonl (default: <out>/results.csv).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
-    /// CSV: prefix ' to cells starting with = + - @.
+    /// CSV: prefix ' to cells (headers included) starting with = + - @, tab or CR, so spreadsheets do not run
+    /// them as formulas.
     #[arg(long)]
     pub excel_safe: bool,
+    /// Price table replacing the bundled one (for the measured cost).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
     #[command(flatten)]
     pub access: AccessArgs,
     /// Summary format.
@@ -199,6 +203,10 @@ pub struct RunArgs {
     /// With --wait: the export file (default: <out>/results/results.csv).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
+    /// CSV: prefix ' to cells (headers included) starting with = + - @, tab or CR, so spreadsheets do not run
+    /// them as formulas.
+    #[arg(long)]
+    pub excel_safe: bool,
     #[command(flatten)]
     pub access: AccessArgs,
 }
@@ -416,7 +424,8 @@ pub struct ResultsArgs {
     /// Export file: .csv, .xlsx, .parquet or .jsonl.
     #[arg(long, value_name = "FILE")]
     pub export: PathBuf,
-    /// CSV: prefix ' to cells starting with = + - @ so spreadsheets do not run them as formulas.
+    /// CSV: prefix ' to cells (headers included) starting with = + - @, tab or CR, so spreadsheets do not run
+    /// them as formulas.
     #[arg(long)]
     pub excel_safe: bool,
     /// Price table replacing the bundled one.

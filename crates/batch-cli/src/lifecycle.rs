@@ -443,7 +443,7 @@ pub fn fetch(args: FetchArgs) -> Result<ExitCode> {
             input: args.input.clone(),
             export: args.export.clone(),
             excel_safe: args.excel_safe,
-            prices: prices(None)?,
+            prices: prices(args.prices.as_deref())?,
         };
         fetch_and_print(&history, &connection, &request, args.format).await
     })
@@ -530,7 +530,7 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
             out_dir: out_dir.clone(),
             input: None,
             export: args.export.clone(),
-            excel_safe: false,
+            excel_safe: args.excel_safe,
             prices: prices(args.prepare.prices.as_deref())?,
         };
         fetch_and_print(&history, &connection, &fetch, format).await

@@ -30,7 +30,12 @@ impl CsvExport {
         let temp = TempTarget::new(path);
         let file = File::create(temp.path()).map_err(|e| temp.error(e))?;
         let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
-        writer.write_record(columns).map_err(|e| temp.error(e))?;
+        // Header cells are cells too: a column named like a formula is neutralised with the rest.
+        for column in columns {
+            let value = if excel_safe { self::excel_safe(column) } else { Cow::Borrowed(column.as_str()) };
+            writer.write_field(value.as_bytes()).map_err(|e| temp.error(e))?;
+        }
+        writer.write_record(None::<&[u8]>).map_err(|e| temp.error(e))?;
         Ok(Self { temp, writer, excel_safe, tokens: Default::default() })
     }
 }
