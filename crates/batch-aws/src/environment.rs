@@ -36,32 +36,17 @@ pub async fn credentials_available(config: &SdkConfig) -> Result<(), String> {
     let Some(provider) = config.credentials_provider() else {
         return Err("no credentials provider is configured".into());
     };
-    provider
-        .provide_credentials()
-        .await
-        .map(|_| ())
-        .map_err(|e| credentials_cause(&aws_sdk_s3::error::DisplayErrorContext(e).to_string()))
+    provider.provide_credentials().await.map(|_| ()).map_err(|e| credentials_cause(&crate::failure::one_line(&e)))
 }
 
 /// Why no credentials resolved, in words: the chain reports only its last provider, the instance metadata
 /// service (IMDS), when every earlier one found nothing, which on a laptop reads as a red herring.
-fn credentials_cause(full: &str) -> String {
-    let cause = readable_cause(full);
+fn credentials_cause(cause: &str) -> String {
     if cause.contains("IMDS") {
         "nothing in the environment variables, ~/.aws/config, ~/.aws/credentials or an SSO sign-in, and no instance role".into()
     } else {
-        cause
+        cause.to_string()
     }
-}
-
-/// The chain of messages of an SDK error without its debug dump (which follows the first " (").
-fn readable_cause(full: &str) -> String {
-    let text = full.split(" (").next().unwrap_or(full).trim_end_matches('.');
-    let mut short: String = text.chars().take(300).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
 }
 
 /// An S3 client; path-style addressing when S3's endpoint is custom (emulators on loopback need it).
@@ -81,20 +66,11 @@ pub fn bedrock_client(config: &SdkConfig) -> aws_sdk_bedrock::Client {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_credentials_error_reads_as_its_messages() {
-        let full = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled. (ProviderError(ProviderError { source: FailedToLoadToken(...) }))";
-        assert_eq!(
-            super::readable_cause(full),
-            "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled"
-        );
-    }
-
-    #[test]
     fn the_chain_falling_through_to_imds_reads_as_nothing_found_and_other_causes_stay() {
-        let imds = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled. (ProviderError(..))";
+        let imds = "an error occurred while loading credentials: failed to load IMDS session token: service error: request forbidden: IMDS is disabled";
         let cause = super::credentials_cause(imds);
         assert!(cause.starts_with("nothing in the environment variables") && !cause.contains("IMDS"), "{cause}");
-        let sso = "the SSO session has expired or is invalid (ProviderError(..))";
-        assert_eq!(super::credentials_cause(sso), "the SSO session has expired or is invalid");
+        let sso = "the SSO session has expired or is invalid";
+        assert_eq!(super::credentials_cause(sso), sso);
     }
 }

@@ -2,8 +2,38 @@
 //! the service's code and words plus what to do.
 
 use aws_sdk_s3::config::http::HttpResponse;
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use batch_app::ports::{FailureKind, ServiceError};
+
+/// The longest error line shown: the service's words and the fix fit; dumps do not.
+const MAX_LINE: usize = 400;
+
+/// An error and its causes as one readable line: each cause's message once (never a `Debug` dump), what a
+/// `credential_process` printed on its error output withheld (it may print anything, secrets included), at
+/// most [`MAX_LINE`] characters.
+pub(crate) fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = String::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = next {
+        let mut text = cause.to_string().replace(['\n', '\r'], " ");
+        if let Some(at) = text.find("Stderr:") {
+            text.truncate(at);
+            text.push_str("(what the process printed is not shown: it may hold secrets; run it yourself to see it)");
+        }
+        let text = text.trim().trim_end_matches('.').to_string();
+        if !text.is_empty() && !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+        next = cause.source();
+    }
+    if line.chars().count() > MAX_LINE {
+        line = line.chars().take(MAX_LINE).collect::<String>() + "…";
+    }
+    line
+}
 
 /// The kind of a service error code.
 pub(crate) fn kind_of_code(code: &str) -> FailureKind {
@@ -55,7 +85,16 @@ pub(crate) fn service_error<E>(operation: &'static str, error: SdkError<E, HttpR
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let text = DisplayErrorContext(&error).to_string();
+    // A service's answer is its code and message; anything else (timeouts, connections, credentials) its
+    // chain of causes.
+    let text = match &error {
+        SdkError::ServiceError(service) => match (service.err().code(), service.err().message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => format!("{code} (HTTP {})", service.raw().status().as_u16()),
+            _ => one_line(&error),
+        },
+        _ => one_line(&error),
+    };
     let kind = match &error {
         SdkError::ServiceError(service) => {
             let code = service.err().code().unwrap_or("");
@@ -80,6 +119,42 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An error with a cause, as the SDK's are.
+    #[derive(Debug)]
+    struct Chain(&'static str, Option<Box<Chain>>);
+
+    impl std::fmt::Display for Chain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Chain {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|c| c as _)
+        }
+    }
+
+    #[test]
+    fn an_error_chain_is_one_line_without_repeats_dumps_or_a_process_s_error_output() {
+        let process = Chain(
+            "Error retrieving credentials: external process exited with code exit status: 3. Stderr: AKIAFAKE wJalr secret\nline2",
+            None,
+        );
+        let error = Chain(
+            "an error occurred while loading credentials",
+            Some(Box::new(Chain("an error occurred while loading credentials", Some(Box::new(process))))),
+        );
+        let line = one_line(&error);
+        assert_eq!(
+            line,
+            "an error occurred while loading credentials: Error retrieving credentials: external process exited with code exit status: 3. (what the process printed is not shown: it may hold secrets; run it yourself to see it)"
+        );
+        assert!(!line.contains("AKIA") && !line.contains('\n'));
+        let long = Chain(Box::leak("x".repeat(5_000).into_boxed_str()), None);
+        assert_eq!(one_line(&long).chars().count(), MAX_LINE + 1, "cut, with an ellipsis");
+    }
 
     #[test]
     fn codes_map_to_retry_or_stop() {
