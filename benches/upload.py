@@ -93,6 +93,7 @@ def main():
                 "AWS_EC2_METADATA_DISABLED": "true",
                 "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{s3_port}",
                 "AWS_ENDPOINT_URL_BEDROCK": f"http://127.0.0.1:{bedrock_port}",
+                "BEDROCK_BATCH_POLLING": "emulator",
                 "AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{moto_port}",
                 "AWS_ENDPOINT_URL_SERVICE_QUOTAS": f"http://127.0.0.1:{moto_port}"})
     servers = [

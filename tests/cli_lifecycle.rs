@@ -55,6 +55,8 @@ impl Aws {
             ("AWS_ENDPOINT_URL_STS", moto.endpoint()),
             ("AWS_ENDPOINT_URL_SERVICE_QUOTAS", moto.endpoint()),
             ("AWS_ENDPOINT_URL_BEDROCK", format!("http://{bedrock}")),
+            // The emulator's jobs take milliseconds: poll for them so.
+            ("BEDROCK_BATCH_POLLING", "emulator".to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -412,6 +414,11 @@ fn without_credentials_the_offline_sandbox_runs_the_whole_flow_labelled_as_a_sim
     assert!(fetched.ok().contains("120 succeeded"), "{}", fetched.stdout);
     let jobs = json(&cli(&["jobs", "--format", "json"]));
     assert!(jobs.as_array().unwrap().iter().all(|j| j["simulation"] == true && j["status"] == "Completed"));
+    // As text, every sandbox job and run says it is a simulation.
+    let listed = cli(&["jobs"]);
+    assert!(listed.ok().lines().all(|l| l.ends_with(&format!("{run_id}  [SIMULATION]"))), "{}", listed.stdout);
+    let runs = cli(&["status"]);
+    assert!(runs.ok().lines().all(|l| l.starts_with("run-") && l.ends_with("  [SIMULATION]")), "{}", runs.stdout);
 
     // `sandbox` does it all in one go and exports, with the same export options as `results` and `fetch`.
     let export = dir.path().join("answers.csv");

@@ -78,9 +78,7 @@ pub async fn connect(
         region: region.filter(|r| !r.is_empty()),
         endpoint_url: None,
     };
-    let info = state.studio.connect(sandbox, &options).await.map_err(text)?;
-    state.studio.resume().await.map_err(text)?;
-    Ok(info)
+    state.studio.connect(sandbox, &options).await.map_err(text)
 }
 
 /// Opens a sheet: its format, worksheets, columns and row count; its rows are cached for paging. The rows

@@ -47,8 +47,9 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Connects to AWS with the standard chain; fails with the reason when no credentials resolve.
-    pub async fn aws(options: &AccessOptions) -> Result<Self, ServiceError> {
+    /// Connects to AWS with the standard chain, polling and retrying with `pacing`; fails with the reason
+    /// when no credentials resolve.
+    pub async fn aws(options: &AccessOptions, pacing: Pacing) -> Result<Self, ServiceError> {
         let config = load_config(options).await;
         credentials_available(&config).await.map_err(|reason| {
             ServiceError::new(
@@ -64,18 +65,12 @@ impl Connection {
                 "no AWS region is configured; pass --region (e.g. us-east-1) or set AWS_REGION",
             ));
         }
-        // An endpoint on this machine is an emulator: poll in milliseconds, not minutes.
-        let local = |url: &str| url.contains("127.0.0.1") || url.contains("localhost");
-        let custom = options.endpoint_url.as_deref().is_some_and(local)
-            || ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK"]
-                .iter()
-                .any(|v| std::env::var(v).is_ok_and(|url| local(&url)));
         Ok(Self {
             sandbox: false,
             jobs: BedrockJobs::new(bedrock_client(&config)),
             runtime: aws_sdk_bedrockruntime::Client::new(&config),
             transfer: S3Transfer::new(s3_client(&config, options.endpoint_url.is_some()), UploadSettings::default()),
-            pacing: if custom { Pacing::local() } else { Pacing::aws() },
+            pacing,
             config,
             sandbox_dir: None,
             _servers: Vec::new(),

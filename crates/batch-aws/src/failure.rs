@@ -158,6 +158,15 @@ mod tests {
 
     #[test]
     fn codes_map_to_retry_or_stop() {
+        // Each kind exactly: a quota error mapped to Throttled would be retried and then fail, where it must
+        // wait for a free job slot.
+        assert_eq!(kind_of_code("ThrottlingException"), FailureKind::Throttled);
+        assert_eq!(kind_of_code("SlowDown"), FailureKind::Throttled);
+        assert_eq!(kind_of_code("ServiceQuotaExceededException"), FailureKind::QuotaExceeded);
+        assert_eq!(kind_of_code("InternalServerException"), FailureKind::Unavailable);
+        assert_eq!(kind_of_code("ResourceNotFoundException"), FailureKind::NotFound);
+        assert_eq!(kind_of_code("ConflictException"), FailureKind::Conflict);
+        assert_eq!(kind_of_code("ValidationException"), FailureKind::Invalid);
         assert!(kind_of_code("ThrottlingException").is_retryable());
         assert!(kind_of_code("ServiceQuotaExceededException").is_retryable());
         assert!(kind_of_code("InternalServerException").is_retryable());

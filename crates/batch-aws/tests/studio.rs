@@ -331,3 +331,44 @@ async fn s3_is_browsed_and_a_running_job_is_stopped() {
     let error = studio.browse_s3("s3://no-such-bucket/").await.err().unwrap();
     assert!(error.to_string().contains("no-such-bucket") || error.to_string().contains("NoSuchBucket"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_left_running_when_the_app_quit_is_taken_up_at_the_next_launch() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let input = sheet(dir.path(), 120);
+    // The first session submits a run whose job is held in progress, then the app quits.
+    {
+        let events = Arc::new(Recorded::default());
+        let studio = Studio::open(&home, events.clone()).unwrap();
+        studio.connect(true, &AccessOptions::default()).await.unwrap();
+        let held = vec![("emulator-fault".to_string(), "hold".to_string())];
+        let row = studio.submit(form(input.clone(), RowSelection::All, held)).await.unwrap();
+        let mut running = false;
+        for _ in 0..6000 {
+            if studio.runs().unwrap()[0].statuses.iter().any(|s| s == "InProgress") {
+                running = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(running, "the job reached InProgress");
+        assert!(events.ended.lock().unwrap().is_empty(), "{:?}", row.id);
+    }
+    // The next launch connects (the sandbox), which takes the unfinished run up again; the job is let go.
+    let events = Arc::new(Recorded::default());
+    let studio = Studio::open(&home, events.clone()).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+    let run = studio.runs().unwrap().remove(0);
+    assert!(run.active, "followed again after the restart: {run:?}");
+    let jobs = bedrock_emulator::FileRegistry::open(
+        bedrock_emulator::RegistryConfig::default(),
+        &home.join("sandbox").join("bedrock-jobs.json"),
+    )
+    .unwrap();
+    assert_eq!(jobs.with(|r| r.release(None)).unwrap().unwrap(), 1);
+    let outcome = events.wait_for_end(1).await;
+    assert_eq!((outcome.run.as_str(), outcome.error.as_deref()), (run.id.as_str(), None));
+    let counts = outcome.counts.unwrap();
+    assert_eq!((counts.succeeded, counts.failed, counts.missing), (120, 0, 0), "fetched and indexed");
+}

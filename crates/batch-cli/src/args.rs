@@ -63,6 +63,19 @@ pub struct AccessArgs {
     /// Run offline against the local sandbox (also chosen when no AWS credentials are found).
     #[arg(long)]
     pub sandbox: bool,
+    /// How often to ask about jobs: `aws` (from 15 s, backing off to 5 min) or `emulator` (milliseconds, for
+    /// `bedrock-batch emulator` or another local stand-in reached through AWS_ENDPOINT_URL_*).
+    #[arg(long, value_enum, env = "BEDROCK_BATCH_POLLING", default_value_t = Polling::Aws)]
+    pub polling: Polling,
+}
+
+/// Poll and retry timing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Polling {
+    /// Real Bedrock: jobs take minutes to hours.
+    Aws,
+    /// A local emulator: everything in milliseconds.
+    Emulator,
 }
 
 /// Where the parts go and how the jobs are made.

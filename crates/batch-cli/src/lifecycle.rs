@@ -124,7 +124,11 @@ async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) ->
         return Ok(Connection::sandbox(&sandbox_dir()).await?);
     }
     let options = AccessOptions { profile: access.profile.clone(), region: access.region.clone(), endpoint_url: None };
-    match Connection::aws(&options).await {
+    let pacing = match access.polling {
+        crate::args::Polling::Aws => batch_app::lifecycle::Pacing::aws(),
+        crate::args::Polling::Emulator => batch_app::lifecycle::Pacing::local(),
+    };
+    match Connection::aws(&options, pacing).await {
         Ok(connection) => {
             let who = connection.identity().await?;
             eprintln!("AWS account {} as {}", who.account, who.arn);

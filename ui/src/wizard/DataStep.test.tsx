@@ -1,6 +1,6 @@
 // The Data step with the backend faked: a long opening shows the rows read so far and can be cancelled,
 // keeping the sheet open before; a newer opening supersedes an older one.
-import { fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen } from "@testing-library/react";
 import { vi } from "vitest";
 
 import type { SheetProgress, SheetSummary } from "../backend";
@@ -43,6 +43,27 @@ function open(path: string) {
   fireEvent.click(screen.getByRole("button", { name: "Load" }));
 }
 
+/** Lets every promise callback already queued run (an ordering, not a wait: a macrotask runs after them). */
+async function settled() {
+  await act(() => new Promise<void>((done) => setTimeout(done, 0)));
+}
+
+/** A Data step with two openings in flight: a typed one, then a dropped file that supersedes it. */
+async function twoOpenings() {
+  const onOpened = vi.fn();
+  pending.openings.length = 0;
+  render(
+    <DataStep summary={null} onOpened={onOpened} selectedRow={0} onSelectRow={() => undefined}
+      selection={{ kind: "all" }} onSelection={() => undefined} />,
+  );
+  open("/data/first.csv");
+  await vi.waitFor(() => expect(pending.openings.length).toBe(1));
+  const drop = backend.onFileDrop.mock.calls.at(-1)?.[0];
+  drop?.("/data/second.csv");
+  await vi.waitFor(() => expect(pending.openings.length).toBe(2));
+  return onOpened;
+}
+
 describe("the Data step", () => {
   it("shows the rows read, cancels on request and keeps the sheet open before", async () => {
     const onOpened = vi.fn();
@@ -63,25 +84,26 @@ describe("the Data step", () => {
     expect(screen.getByText(/3 rows · 2 columns/)).toBeTruthy();
   });
 
-  it("takes only the newest opening's answer", async () => {
-    const onOpened = vi.fn();
-    pending.openings.length = 0;
-    render(
-      <DataStep summary={null} onOpened={onOpened} selectedRow={0} onSelectRow={() => undefined}
-        selection={{ kind: "all" }} onSelection={() => undefined} />,
-    );
-    open("/data/first.csv");
-    await vi.waitFor(() => expect(pending.openings.length).toBe(1));
-    // A dropped file starts a newer opening while the first still reads (the Load button is busy).
-    const drop = backend.onFileDrop.mock.calls.at(-1)?.[0];
-    drop?.("/data/second.csv");
-    await vi.waitFor(() => expect(pending.openings.length).toBe(2));
+  it("takes only the newest opening's answer when an older one succeeds late", async () => {
+    const onOpened = await twoOpenings();
     const [first, second] = pending.openings;
     second.resolve(summary("/data/second.csv", 7));
     await vi.waitFor(() => expect(onOpened).toHaveBeenCalledWith(summary("/data/second.csv", 7)));
-    first.reject("opening the sheet was cancelled after 10000 rows; nothing was kept of it");
+    // The older opening finishes after the newer one: its answer must not replace the sheet.
     first.resolve(summary("/data/first.csv", 5));
-    await new Promise((done) => setTimeout(done, 20));
+    await settled();
+    expect(onOpened).toHaveBeenCalledTimes(1);
+    expect(onOpened).not.toHaveBeenCalledWith(summary("/data/first.csv", 5));
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("shows no error for an older opening that fails late", async () => {
+    const onOpened = await twoOpenings();
+    const [first, second] = pending.openings;
+    second.resolve(summary("/data/second.csv", 7));
+    await vi.waitFor(() => expect(onOpened).toHaveBeenCalledTimes(1));
+    first.reject("opening the sheet was cancelled after 10000 rows; nothing was kept of it");
+    await settled();
     expect(onOpened).toHaveBeenCalledTimes(1);
     expect(screen.queryByRole("alert")).toBeNull();
   });

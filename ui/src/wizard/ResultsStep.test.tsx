@@ -1,5 +1,5 @@
 // The Results step with the backend faked: charts, paging through a filter, the row detail, export, retry.
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { vi } from "vitest";
 
 import type { RowFilter } from "../backend";
@@ -66,13 +66,20 @@ describe("the Results step", () => {
 
   it("keeps the table where the user is when the search pause ends with nothing changed", async () => {
     backend.resultsPage.mockClear();
-    render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
-    await screen.findByText("3 rows");
-    const grid = await screen.findByRole("grid", { name: "Results" });
-    await new Promise((done) => setTimeout(done, 450));
-    expect(screen.getByRole("grid", { name: "Results" })).toBe(grid);
-    const counts = backend.resultsPage.mock.calls.filter(([, , offset, limit]) => offset === 0 && limit === 1);
-    expect(counts).toHaveLength(1);
+    // The clock is the test's: the 300 ms search pause ends when the test says, not when the machine gets to it.
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
+      await screen.findByText("3 rows");
+      const grid = await screen.findByRole("grid", { name: "Results" });
+      await act(() => vi.advanceTimersByTimeAsync(450));
+      expect(vi.getTimerCount()).toBe(0);
+      expect(screen.getByRole("grid", { name: "Results" })).toBe(grid);
+      const counts = backend.resultsPage.mock.calls.filter(([, , offset, limit]) => offset === 0 && limit === 1);
+      expect(counts).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("orders the grid's columns outcome first, and keeps an input column named like one in place", () => {

@@ -38,6 +38,8 @@ struct Cloud {
     jobs: Vec<FakeJob>,
     creates: usize,
     unknown: HashSet<String>,
+    /// The account's quota of jobs not yet ended, when lower than the tool's own cap.
+    quota: Option<usize>,
 }
 
 /// Bedrock's job API and S3 in memory.
@@ -74,6 +76,11 @@ impl FakeCloud {
     /// The jobs created (each create that made a new job, not a repeated token).
     pub(crate) fn jobs_created(&self) -> usize {
         self.cloud().creates
+    }
+
+    /// Sets the account's quota of jobs not yet ended (creates past it answer ServiceQuotaExceededException).
+    pub(crate) fn set_quota(&self, jobs: usize) {
+        self.cloud().quota = Some(jobs);
     }
 
     /// Makes the service answer ResourceNotFound for this job from now on.
@@ -142,6 +149,14 @@ impl JobsApi for FakeCloud {
         let mut cloud = self.cloud();
         if let Some(existing) = cloud.jobs.iter().find(|j| j.job.request_token == job.request_token) {
             return Ok(existing.arn.clone());
+        }
+        let active = cloud.jobs.iter().filter(|j| !j.status.is_terminal()).count();
+        if cloud.quota.is_some_and(|quota| active >= quota) {
+            return Err(ServiceError::new(
+                FailureKind::QuotaExceeded,
+                "CreateModelInvocationJob",
+                "ServiceQuotaExceededException: You have reached the limit of in-progress and submitted batch inference jobs",
+            ));
         }
         cloud.creates += 1;
         let arn = format!("arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/fakejob{:05}", cloud.creates);

@@ -68,18 +68,19 @@ mod tests {
     #[test]
     fn retries_grow_to_the_cap_and_polls_reset_on_change() {
         let pacing = Pacing::aws();
-        for attempt in 0..20 {
+        // Base 2 s doubling to the 120 s cap; each wait between half of its step and all of it.
+        let steps = [(0, 2), (1, 4), (2, 8), (3, 16), (5, 64), (6, 120), (19, 120)];
+        for (attempt, seconds) in steps {
             let delay = pacing.retry_delay(attempt);
-            let full = (pacing.retry_base * 2u32.pow(attempt.min(16))).min(pacing.retry_max);
+            let full = Duration::from_secs(seconds);
             assert!(
                 delay >= full / 2 && delay <= full,
                 "attempt {attempt}: {delay:?} outside [{:?}, {full:?}]",
                 full / 2
             );
         }
-        let slower = pacing.next_poll(pacing.poll_initial, false);
-        assert_eq!(slower, pacing.poll_initial.mul_f64(1.5));
-        assert_eq!(pacing.next_poll(pacing.poll_max, false), pacing.poll_max);
-        assert_eq!(pacing.next_poll(pacing.poll_max, true), pacing.poll_initial);
+        assert_eq!(pacing.next_poll(Duration::from_secs(15), false), Duration::from_millis(22_500));
+        assert_eq!(pacing.next_poll(Duration::from_secs(250), false), Duration::from_secs(300), "capped at 5 minutes");
+        assert_eq!(pacing.next_poll(Duration::from_secs(300), true), Duration::from_secs(15), "back to the start");
     }
 }

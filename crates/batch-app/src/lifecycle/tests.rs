@@ -216,3 +216,38 @@ fn resuming_reports_a_run_that_cannot_be_followed_and_follows_the_others() {
     assert!(resumed.broken[0].1.to_string().contains("ResourceNotFoundException"), "{}", resumed.broken[0].1);
     assert!(world.history.lock().unwrap().run(runs[0].as_str()).unwrap().state.is_unfinished(), "kept, not lost");
 }
+
+/// Keeps every event.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<Event>>);
+
+impl LifecycleEvents for Recorder {
+    fn event(&self, event: &Event) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+#[test]
+fn parts_past_the_account_s_job_quota_wait_for_a_slot_instead_of_failing() {
+    let world = World::new(Outcome::Complete);
+    // The tool's cap allows ten jobs, the account only one at a time; the first job runs until released.
+    world.cloud.set_quota(1);
+    world.cloud.hold(true);
+    let prepared = prepared(world.dir.path(), "prepared", 100);
+    let events = Recorder::default();
+    let lifecycle = Lifecycle::new(&world.history, &world.cloud, &world.cloud, &events, NO_WAIT, &world.cancel);
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    let submitted = tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap();
+    let created = submitted.jobs.iter().filter(|j| j.job_arn.is_some()).count();
+    assert_eq!((created, submitted.waiting_parts), (1, 2), "{submitted:?}");
+    assert_eq!(submitted.run.state, RunState::Submitting, "not failed: waiting");
+    let waited = events.0.lock().unwrap().iter().any(|e| {
+        matches!(e, Event::Waiting { reason, .. } if reason.contains("ServiceQuotaExceededException") && reason.contains("waits until one of the model's jobs ends"))
+    });
+    assert!(waited, "the wait is said");
+    // Once a slot frees, each waiting part gets its job: every part once, the run ends.
+    world.cloud.hold(false);
+    let ended = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    assert!(ended.ended() && ended.jobs.iter().all(|j| j.job_arn.is_some()), "{ended:?}");
+    assert_eq!(world.cloud.jobs_created(), 3);
+}

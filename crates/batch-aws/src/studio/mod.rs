@@ -122,12 +122,17 @@ impl Studio {
     }
 
     /// Connects to AWS with `options` — or, with `sandbox`, or when no credentials resolve, to the offline
-    /// sandbox (the answer says why).
-    pub async fn connect(&self, sandbox: bool, options: &AccessOptions) -> Result<ConnectionInfo, StudioError> {
+    /// sandbox (the answer says why) — and takes up the runs this connection can follow that were left
+    /// unfinished (a restart, a crash) or ended without being fetched.
+    pub async fn connect(
+        self: &Arc<Self>,
+        sandbox: bool,
+        options: &AccessOptions,
+    ) -> Result<ConnectionInfo, StudioError> {
         let (connection, reason) = if sandbox {
             (self.sandbox_connection().await?, Some("chosen".to_string()))
         } else {
-            match Connection::aws(options).await {
+            match Connection::aws(options, batch_app::lifecycle::Pacing::aws()).await {
                 Ok(connection) => (Arc::new(connection), None),
                 Err(error) if error.kind == FailureKind::NoCredentials => {
                     // The CLI's advice names its flags; the window offers the profile list and the sandbox.
@@ -147,6 +152,7 @@ impl Studio {
             reason,
         };
         *self.current.lock().await = Some((connection, info.clone()));
+        self.resume().await?;
         Ok(info)
     }
 

@@ -359,7 +359,7 @@ impl Studio {
 
     /// Takes up every unfinished run this connection can follow (after a restart), and fetches ended runs
     /// whose results were never fetched.
-    pub async fn resume(self: &Arc<Self>) -> Result<usize, StudioError> {
+    pub(super) async fn resume(self: &Arc<Self>) -> Result<usize, StudioError> {
         let (connection, _) = self.connected().await?;
         let runs = self.history().runs()?;
         let mut taken = 0;

@@ -126,6 +126,26 @@ fn an_xlsx_cell_over_the_limit_is_refused_and_nothing_is_left() {
 }
 
 #[test]
+fn an_xlsx_export_past_the_sheet_s_row_limit_is_refused_and_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.xlsx");
+    let columns = result_columns(&["text".to_string()]);
+    // The sheet's limit lowered to three rows: the fourth is refused, with what to use instead.
+    let mut writer = xlsx_writer::XlsxExport::create_with_cap(&path, &columns, 3).unwrap();
+    let fields = ResultFields { record_id: "A", status: Status::Missing, outcome: &Outcome::default() };
+    for n in 1..=3 {
+        writer.write(&Row::from_cells(n, ["x"]), &fields).unwrap();
+    }
+    let error = writer.write(&Row::from_cells(4, ["x"]), &fields).unwrap_err().to_string();
+    assert!(
+        error.contains("more than the 3 rows an XLSX sheet holds") && error.contains(".csv or .parquet"),
+        "{error}"
+    );
+    drop(writer);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no target and no temporary file");
+}
+
+#[test]
 fn unknown_extensions_are_refused() {
     let err = ExportFormat::from_path(Path::new("out.txt")).unwrap_err();
     assert!(err.to_string().contains(".csv, .xlsx, .parquet or .jsonl"));

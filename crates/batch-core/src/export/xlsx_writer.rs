@@ -18,10 +18,16 @@ pub(crate) struct XlsxExport {
     workbook: Workbook,
     columns: Vec<String>,
     next_row: u32,
+    max_rows: u64,
 }
 
 impl XlsxExport {
     pub(crate) fn create(path: &Path, columns: &[String]) -> Result<Self, ExportError> {
+        Self::create_with_cap(path, columns, XLSX_MAX_DATA_ROWS)
+    }
+
+    /// An export that holds at most `max_rows` data rows (the sheet's limit; lower in tests of the limit).
+    pub(crate) fn create_with_cap(path: &Path, columns: &[String], max_rows: u64) -> Result<Self, ExportError> {
         let temp = TempTarget::new(path);
         let mut workbook = Workbook::new();
         let header = Format::new().set_bold();
@@ -36,7 +42,7 @@ impl XlsxExport {
             Ok(())
         })();
         setup.map_err(|e| temp.error(e))?;
-        Ok(Self { temp, workbook, columns: columns.to_vec(), next_row: 1 })
+        Ok(Self { temp, workbook, columns: columns.to_vec(), next_row: 1, max_rows })
     }
 
     fn too_long(&self, column: usize, row: u64) -> ExportError {
@@ -59,11 +65,12 @@ fn put_text(sheet: &mut Worksheet, row: u32, col: usize, text: &str) -> Result<(
 
 impl RowWriter for XlsxExport {
     fn write(&mut self, input: &Row, result: &ResultFields<'_>) -> Result<(), ExportError> {
-        if u64::from(self.next_row) > XLSX_MAX_DATA_ROWS {
+        if u64::from(self.next_row) > self.max_rows {
             return Err(ExportError::DoesNotFit {
                 path: self.temp.target().to_path_buf(),
                 detail: format!(
-                    "more than the {XLSX_MAX_DATA_ROWS} rows an XLSX sheet holds; export to .csv or .parquet instead"
+                    "more than the {} rows an XLSX sheet holds; export to .csv or .parquet instead",
+                    self.max_rows
                 ),
             });
         }

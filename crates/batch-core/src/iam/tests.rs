@@ -230,3 +230,28 @@ fn malformed_documents_name_the_place() {
         }
     }
 }
+
+#[test]
+fn an_output_kms_key_is_checked_for_the_role_by_arn_by_id_and_an_alias_is_undecided() {
+    let key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let with_key = |key: &str| AccessSetup { output_kms_key: Some(key.into()), ..setup() };
+    // No key asked for: no key check.
+    let none = run_checks(&setup(), &policies("trust-good.json", &["role-good.json"], &[]));
+    assert!(none.checks.iter().all(|c| c.id != "role.kms_output"));
+    // The role may use the key: by its ARN, and by its bare id (read in the job's region and account).
+    let allowed = policies("trust-good.json", &["role-good.json", "role-kms-output.json"], &[]);
+    for key in [key_arn, "1234abcd-12ab-34cd-56ef-1234567890ab"] {
+        let report = run_checks(&with_key(key), &allowed);
+        let kms = check(&report, "role.kms_output");
+        assert_eq!(kms.status, CheckStatus::Pass, "{key}: {kms:#?}");
+        assert!(kms.detail.contains("\"OutputKey\""), "names the deciding statement: {}", kms.detail);
+    }
+    // Without the statement the role cannot write encrypted outputs: a failure with the fix.
+    let without = run_checks(&with_key(key_arn), &policies("trust-good.json", &["role-good.json"], &[]));
+    let kms = check(&without, "role.kms_output");
+    assert_eq!(kms.status, CheckStatus::Fail);
+    assert!(kms.fix.as_deref().is_some_and(|fix| fix.contains("kms:GenerateDataKey")), "{kms:#?}");
+    // An alias names a key only AWS can resolve: not decided offline.
+    let alias = run_checks(&with_key("alias/batch-output"), &allowed);
+    assert_eq!(status(&alias, "role.kms_output"), CheckStatus::Unknown);
+}
