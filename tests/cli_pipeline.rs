@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use e2e_tests::path_text as s;
-use e2e_tests::{fixtures, jsonl_under, prepare_sample, read_csv, run, samples};
+use e2e_tests::{fixtures, jsonl_under, prepare_sample, python, read_csv, run, samples};
 use serde_json::Value;
 
 fn quote(cell: &str) -> String {
@@ -186,6 +186,38 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
     assert_eq!(rows[8][7], "failed");
     assert_eq!(rows[12][7], "missing");
     assert!(rows[0][8].contains("simulated answer"));
+
+    // Read back by other programs (pyarrow, openpyxl), not by this tool's own readers: the types hold.
+    let tokens = headers.iter().position(|h| h == "input_tokens").unwrap();
+    let parquet = python(
+        r#"
+import sys, pyarrow.parquet as pq
+table = pq.read_table(sys.argv[1])
+types = {f.name: str(f.type) for f in table.schema}
+print(types["review_id"], types["status"], types["input_tokens"], types["output_tokens"], table.num_rows)
+print(table.column("input_tokens")[0].as_py(), table.column("input_tokens")[12].as_py())
+"#,
+        &[s(&dir.path().join("results.parquet"))],
+    );
+    let lines: Vec<&str> = parquet.lines().collect();
+    assert_eq!(lines[0], "string string int64 int64 120", "Int64 token columns: {parquet}");
+    assert_eq!(lines[1], format!("{} None", rows[0][tokens]), "a missing row has no tokens, not 0: {parquet}");
+    let xlsx = python(
+        r#"
+import sys, openpyxl
+sheet = openpyxl.load_workbook(sys.argv[1], read_only=True).active
+rows = list(sheet.iter_rows())
+header = [c.value for c in rows[0]]
+tokens, text = header.index("input_tokens"), header.index("review text")
+print(len(rows) - 1, type(rows[1][tokens].value).__name__, rows[1][tokens].value, rows[50][text].data_type)
+print(rows[50][text].value)
+"#,
+        &[s(&dir.path().join("results.xlsx"))],
+    );
+    let lines: Vec<&str> = xlsx.lines().collect();
+    // A number cell for tokens; a string cell ("s"), never a formula ("f"), for formula-looking text.
+    assert_eq!(lines[0], format!("120 int {} s", rows[0][tokens]), "numbers are numbers: {xlsx}");
+    assert_eq!(lines[1], "=SUM(A1:A3) looks like a formula", "a formula-looking text stays text: {xlsx}");
 }
 
 #[test]

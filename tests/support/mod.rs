@@ -160,6 +160,16 @@ pub fn prepare_sample(dir: &Path, model: &str) -> PathBuf {
     prepared
 }
 
+/// Runs `script` with the test venv's Python (`.venv`, made by `scripts/test.sh` from tests/requirements.txt)
+/// and `args`; returns what it printed, or fails the test with its error output.
+pub fn python(script: &str, args: &[&str]) -> String {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    assert!(python.exists(), "{} is missing: run `bash scripts/test.sh`, which creates the venv", python.display());
+    let output = Command::new(python).arg("-c").arg(script).args(args).output().expect("run python");
+    assert!(output.status.success(), "python failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// The repository's `tests/fixtures/` folder.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")

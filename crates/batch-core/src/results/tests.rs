@@ -225,3 +225,42 @@ fn unfinished_rows_are_listed_and_a_subset_folder_holds_exactly_their_lines() {
     let error = crate::prepare::prepare_subset(&prep, &few, &dir.path().join("few")).unwrap_err();
     assert!(error.to_string().contains("at least"), "{error}");
 }
+
+#[test]
+fn outputs_written_as_a_real_job_writes_them_join_with_their_cost() {
+    // Lines as real jobs write them (FACTS §8.6), by this test rather than the stand-in: keys in the order
+    // modelInput, modelOutput, recordId; raw UTF-8; a newline after every line; reverse order; a Claude body
+    // like the public sample's; and a manifest with the documented field names.
+    let dir = tempfile::tempdir().unwrap();
+    let (input, prep, plan) = prepared(dir.path(), 6, "anthropic.claude-3-haiku-20240307-v1:0");
+    let scheme = plan.record_ids.scheme();
+    let job = dir.path().join("outputs").join("fxwjh9qklkqn");
+    std::fs::create_dir_all(&job).unwrap();
+    let mut lines = String::new();
+    for row in (1..=6).rev() {
+        let answer = format!("Ответ {row} — 答案");
+        lines.push_str(&format!(
+            "{{\"modelInput\":{{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":50,\"messages\":[{{\"role\":\"user\",\"content\":[{{\"type\":\"text\",\"text\":\"…\"}}]}}]}},\"modelOutput\":{{\"id\":\"msg_bdrk_{row}\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-3-haiku-20240307\",\"content\":[{{\"type\":\"text\",\"text\":\"{answer}\"}}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{{\"input_tokens\":100,\"output_tokens\":10}}}},\"recordId\":\"{}\"}}\n",
+            scheme.id_for(row)
+        ));
+    }
+    std::fs::write(job.join("part-001.jsonl.out"), lines).unwrap();
+    std::fs::write(
+        job.join("manifest.json.out"),
+        r#"{"totalRecordCount":6,"processedRecordCount":6,"successRecordCount":6,"errorRecordCount":0,"inputTokenCount":600,"outputTokenCount":60}"#,
+    )
+    .unwrap();
+    let export = dir.path().join("joined.csv");
+    let summary = join_results(&request(&input, &prep, &dir.path().join("outputs"), &export), &NoProgress).unwrap();
+    assert_eq!((summary.rows, summary.succeeded, summary.corrupt_lines), (6, 6, 0));
+    let (headers, rows) = read_csv(&export);
+    let output = headers.iter().position(|h| h == "output").unwrap();
+    for (index, row) in rows.iter().enumerate() {
+        assert_eq!(row[output], format!("Ответ {} — 答案", index + 1), "joined by recordId, not by line");
+    }
+    // The cost: the manifest's tokens at the bundled batch prices of this model.
+    let price = PriceTable::bundled().lookup(&plan.model.id).unwrap();
+    let (input_price, output_price) = price.batch();
+    let expected = (600.0 * input_price + 60.0 * output_price) / 1e6;
+    assert!((summary.batch_cost_usd.unwrap() - expected).abs() < 1e-12, "{:?} vs {expected}", summary.batch_cost_usd);
+}

@@ -104,3 +104,44 @@ fn the_typed_path_agrees_with_the_general_one() {
         assert_eq!(parse_line(line.as_bytes()).unwrap().outcome, expected, "{body}");
     }
 }
+
+/// `tests/fixtures/aws-outputs/`: output lines AWS documented or a real job wrote (see its README).
+fn aws_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/aws-outputs").join(name)
+}
+
+#[test]
+fn lines_as_aws_documents_and_writes_them_are_read() {
+    let text = std::fs::read_to_string(aws_fixture("documented.jsonl.out")).unwrap();
+    let lines: Vec<ParsedLine> = text.lines().map(|l| parse_line(l.as_bytes()).unwrap()).collect();
+    // The documentation's Titan Text answer (spaces around the colons and all).
+    assert_eq!(lines[0].record_id.as_deref(), Some("3223593EFGH"));
+    assert_eq!(lines[0].status, Status::Succeeded);
+    assert_eq!(
+        (lines[0].outcome.output.as_str(), lines[0].outcome.input_tokens, lines[0].outcome.output_tokens),
+        ("blue\n", Some(8), Some(3))
+    );
+    assert_eq!(lines[0].outcome.stop_reason, "FINISH");
+    // The documentation's failed record: a numeric error code and its message.
+    assert_eq!((lines[1].record_id.as_deref(), lines[1].status), (Some("1223213ABCD"), Status::Failed));
+    assert!(lines[1].outcome.error.contains("400") && lines[1].outcome.error.contains("bad request"), "{:?}", lines[1]);
+    // A real Claude line: recordId last, raw UTF-8, a stop sequence, any id shape.
+    assert_eq!(lines[2].record_id.as_deref(), Some("meta_Appliances_0_0"));
+    assert!(lines[2].outcome.output.starts_with("HANSGO Держатель для яиц"), "{}", lines[2].outcome.output);
+    assert_eq!(
+        (lines[2].outcome.input_tokens, lines[2].outcome.output_tokens, lines[2].outcome.stop_reason.as_str()),
+        (Some(111), Some(73), "stop_sequence")
+    );
+    // The Converse response body.
+    assert_eq!(
+        (lines[3].outcome.output.as_str(), lines[3].outcome.input_tokens, lines[3].outcome.output_tokens),
+        ("positive", Some(4), Some(38))
+    );
+    // The manifest's documented field names, and totals that agree with the lines.
+    let manifest = crate::results::manifest::read_manifest(&aws_fixture("manifest.json.out")).unwrap();
+    assert_eq!((manifest.total_record_count, manifest.error_record_count), (4, 1));
+    let tokens: (u64, u64) = lines
+        .iter()
+        .fold((0, 0), |(i, o), l| (i + l.outcome.input_tokens.unwrap_or(0), o + l.outcome.output_tokens.unwrap_or(0)));
+    assert_eq!((manifest.input_token_count, manifest.output_token_count), tokens);
+}
