@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end suites: locating the built `bedrock-batch` binary and running it.
 
 pub mod http;
+pub mod kill_proxy;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};
