@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use e2e_tests::samples;
-use e2e_tests::webdriver::{Driver, Session, app_binary, fresh_screenshot_dir, use_app_home};
+use e2e_tests::webdriver::{Driver, Session, app_binary, fresh_screenshot_dir};
 
 const ENTER: &str = "\u{E007}";
 
@@ -41,9 +41,7 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
 fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     let home = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
-    // The app keeps its history, sandbox and settings in `home`; the sandbox is chosen explicitly.
-    use_app_home(home.path());
-    let driver = Driver::start();
+    let driver = Driver::start(home.path());
     let shots = fresh_screenshot_dir("wizard");
     let mut app = Session::start(&driver, &app_binary(), &shots);
 
@@ -146,11 +144,12 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     let seen_ms = opened.elapsed().as_millis();
     let first_rows_ms = app.wait_for_text("#first-rows-ms", "first rows in");
     eprintln!("results: first rows {first_rows_ms} (in the page); {seen_ms} ms from the click as WebDriver saw it");
-    app.wait_for_text("#results-matching", "120 rows");
+    app.wait_for_exact_text("#results-matching", "120 rows");
     app.wait_for_text("#results-cost", "batch cost $");
     app.screenshot("results");
+    assert!(app.text("#results-simulation").contains("SIMULATION"), "the results say they are simulated");
     app.type_into("#results-search", "R-0000042");
-    app.wait_for_text("#results-matching", "1 rows");
+    app.wait_for_exact_text("#results-matching", "1 row");
     app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "R-0000042");
     // Virtualised rows are absolutely positioned, which WebDriver counts as not interactable: click in the page.
     app.run_script(
@@ -227,4 +226,96 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     assert_eq!(again.value("#template"), "Classify this review of {{product}}: {{review text}}");
     assert_eq!(again.value("#theme"), "dark", "the theme chosen before the restart");
     again.screenshot("restarted");
+}
+
+/// A sheet of 300 rows whose every tenth text is empty (such a prompt is refused by Bedrock, so it fails).
+fn failing_sheet(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("tickets.csv");
+    let mut text = String::from("id,text\n");
+    for i in 1..=300 {
+        let cell = if i % 10 == 0 { String::new() } else { format!("ticket {i}: the app crashes") };
+        text.push_str(&format!("T{i:03},{cell}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn failed_and_missing_rows_are_shown_and_a_retry_from_the_window_answers_what_it_can() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let shots = fresh_screenshot_dir("retry");
+    let mut app = Session::start(&driver, &app_binary(), &shots);
+    app.click("#connect-sandbox");
+    app.wait_for_text("#simulation-badge", "SIMULATION");
+
+    // The window never opens a file in the app's own data (or in ~/.aws, ~/.ssh…), whatever is typed.
+    let inside = home.path().join("copied.csv");
+    std::fs::write(&inside, "id,text\n1,a\n").unwrap();
+    app.type_into("#sheet-path", &inside.to_string_lossy());
+    app.click("#sheet-load");
+    app.wait_for_text("[role=alert]", "never opened or written from the window (the app's own data)");
+    app.screenshot("protected-path-refused");
+
+    let sheet = failing_sheet(work.path());
+    app.type_into("#sheet-path", &sheet.to_string_lossy());
+    app.click("#sheet-load");
+    app.wait_for_text("#sheet-summary", "300 rows · 2 columns");
+    app.click("#step-prompt");
+    app.type_into("#template", "{{tex");
+    app.wait_for_content("#column-completions", "text");
+    app.keys("#template", ENTER);
+    assert_eq!(app.value("#template"), "{{text}}");
+    app.click("#step-model");
+    app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
+    app.click("#step-submit");
+    app.type_into("#job-name", "partial-e2e");
+    // The emulator answers only the first half of the job's records (as a job that ran out of time).
+    app.type_into("#tags", "emulator-fault=partial");
+    app.click("#submit-run");
+    app.wait_for_text("#submitted", "300 records in 1 part");
+    app.click("#open-jobs");
+    // Rows 1–150 were processed: the 15 with an empty text failed; rows 151–300 are missing.
+    app.wait_for_text("#toast", "partial-e2e ended: 135 succeeded, 15 failed, 150 missing");
+    app.screenshot("partial-ended");
+
+    app.click("#runs .open-results");
+    app.wait_for_exact_text("#results-matching", "300 rows");
+    let caption = app.text("#outcome-caption");
+    assert!(
+        caption.contains("135 succeeded") && caption.contains("15 failed") && caption.contains("150 missing"),
+        "{caption}"
+    );
+    app.click("#status-filter option[value='failed']");
+    app.wait_for_exact_text("#results-matching", "15 rows");
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "T010");
+    app.screenshot("failed-rows");
+    app.click("#status-filter option[value='missing']");
+    app.wait_for_exact_text("#results-matching", "150 rows");
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "T151");
+    app.screenshot("missing-rows");
+
+    // Retry from the window: the 165 failed or missing rows, as a job that again answers its first half.
+    app.wait_for_exact_text("#retry-failed", "Retry 165 failed or missing rows");
+    app.click("#retry-failed");
+    app.wait_for_text("#results-message", "submitted with 165 rows");
+    app.screenshot("retry-submitted");
+    // The retry's first 83 records: the 15 empty rows fail again, rows 151–218 are answered but the 6 empty
+    // ones among them: 135 + 62 succeeded, 15 + 6 failed, 82 still missing — merged into the same results.
+    app.wait_for_text("#toast", "partial-e2e ended: 197 succeeded, 21 failed, 82 missing");
+    app.click("#step-jobs");
+    app.click("#runs .open-results");
+    app.click("#status-filter option[value='']");
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let caption = app.text("#outcome-caption");
+        if caption.contains("197 succeeded") && caption.contains("21 failed") && caption.contains("82 missing") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the merged counts never showed: {caption}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    app.wait_for_exact_text("#retry-failed", "Retry 103 failed or missing rows");
+    app.screenshot("after-retry");
 }

@@ -28,14 +28,16 @@ pub fn tauri_driver() -> PathBuf {
 }
 
 impl Driver {
-    /// Starts tauri-driver on free ports inside a fresh virtual display.
-    pub fn start() -> Self {
+    /// Starts tauri-driver on free ports inside a fresh virtual display; the apps it starts keep their data
+    /// (history, sandbox, runs, settings) in `home`.
+    pub fn start(home: &Path) -> Self {
         use std::os::unix::process::CommandExt;
         let driver = tauri_driver();
         assert!(driver.exists(), "{} is missing: run `bash scripts/test.sh`, which installs it", driver.display());
         let port = test_servers::free_port();
         let native = test_servers::free_port();
         let child = Command::new("xvfb-run")
+            .env("BEDROCK_BATCH_HOME", home)
             .args(["-a", "-s", "-screen 0 1280x800x24"])
             .arg(&driver)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
@@ -209,6 +211,19 @@ impl<'a> Session<'a> {
         wait_until_contains(css, wanted, || self.text(css))
     }
 
+    /// Waits up to 20 s until the visible text of `css`, trimmed, is exactly `wanted` ("1 row" is not "11 rows").
+    pub fn wait_for_exact_text(&self, css: &str, wanted: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = self.text(css);
+            if text.trim() == wanted {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{css} never showed exactly {wanted:?}; it shows {text:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// The `textContent` of the first element matching `css` (for virtualised rows, which WebDriver's
     /// visibility rules count as hidden), or an empty string when none matches.
     pub fn content(&self, css: &str) -> String {
@@ -279,14 +294,6 @@ pub fn decode_base64(text: &str) -> Vec<u8> {
 pub fn app_binary() -> PathBuf {
     let bin = crate::binary();
     bin.with_file_name(format!("bedrock-batch-studio{}", std::env::consts::EXE_SUFFIX))
-}
-
-/// Points the app this process starts at `home` for its data (history, sandbox, runs, settings).
-pub fn use_app_home(home: &Path) {
-    // SAFETY: the suites call this first, before any thread of the test reads the environment.
-    unsafe {
-        std::env::set_var("BEDROCK_BATCH_HOME", home);
-    }
 }
 
 /// An empty `target/e2e-screenshots/<name>/` for a suite's screenshots.

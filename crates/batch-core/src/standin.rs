@@ -41,9 +41,16 @@ fn texts(content: Option<&Value>) -> Option<String> {
 
 /// The prompt text inside a request body, or why the body is malformed.
 fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> Result<String, String> {
+    // Bedrock refuses a blank text block (Converse: "The text field in the ContentBlock object at
+    // messages.0.content.0 is blank"; Claude: "text content blocks must be non-empty"): a record whose prompt
+    // rendered empty fails, as it would on the service.
+    let blank = "the text of messages[0].content is blank; add text to it";
     let chat = |input: &Value| {
         let system = input.pointer("/system").and_then(|s| texts(Some(s)));
         let user = texts(input.pointer("/messages/0/content")).ok_or("messages[0].content with text is required")?;
+        if user.trim().is_empty() {
+            return Err(blank);
+        }
         Ok::<String, &str>(format!("{}{user}", system.unwrap_or_default()))
     };
     let result = match (invocation, family) {
@@ -53,9 +60,11 @@ fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> 
                 Err("anthropic_version and max_tokens are required")
             } else {
                 let system = input.get("system").and_then(Value::as_str).unwrap_or_default().to_string();
-                texts(input.pointer("/messages/0/content"))
-                    .map(|t| system + &t)
-                    .ok_or("messages[0].content is required")
+                match texts(input.pointer("/messages/0/content")) {
+                    Some(text) if text.trim().is_empty() => Err(blank),
+                    Some(text) => Ok(system + &text),
+                    None => Err("messages[0].content is required"),
+                }
             }
         }
         (InvocationType::InvokeModel, ModelFamily::MetaLlama | ModelFamily::Mistral) => {
@@ -245,5 +254,18 @@ mod tests {
             respond(ModelFamily::AnthropicClaude, InvocationType::InvokeModel, &json!({"messages": []})).unwrap_err();
         assert_eq!(err.code, 400);
         assert!(err.message.contains("Malformed input request"));
+    }
+
+    #[test]
+    fn a_blank_prompt_fails_as_bedrock_refuses_blank_text() {
+        let converse = json!({"messages": [{"role": "user", "content": [{"text": "  "}]}]});
+        let err = respond(ModelFamily::AmazonNova, InvocationType::Converse, &converse).unwrap_err();
+        assert!(err.message.contains("is blank"), "{}", err.message);
+        let claude = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5,
+            "messages": [{"role": "user", "content": [{"type": "text", "text": ""}]}]});
+        let err = respond(ModelFamily::AnthropicClaude, InvocationType::InvokeModel, &claude).unwrap_err();
+        assert_eq!(err.code, 400);
+        let fine = json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]});
+        assert!(respond(ModelFamily::AmazonNova, InvocationType::Converse, &fine).is_ok());
     }
 }

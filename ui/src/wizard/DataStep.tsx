@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import * as backend from "../backend";
 import type { RowSelection, SheetSummary } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
+import { count } from "../format";
 
 export interface DataStepProps {
   summary: SheetSummary | null;
@@ -147,7 +148,7 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selectio
       </form>
       {busy && (
         <p id="sheet-reading" role="status" className="muted">
-          Reading the sheet (every row is counted and cached for paging)…{readRows > 0 ? ` ${readRows.toLocaleString()} rows so far` : ""}{" "}
+          Reading the sheet (every row is counted and cached for paging)…{readRows > 0 ? ` ${count(readRows, "row")} so far` : ""}{" "}
           <button id="sheet-cancel" type="button" className="secondary" onClick={cancel}>Cancel</button>
         </p>
       )}
@@ -156,7 +157,7 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selectio
       {summary && (
         <>
           <p id="sheet-summary" role="status">
-            {summary.rows.toLocaleString()} rows · {summary.columns.length} columns · {summary.meta.format.toUpperCase()}
+            {count(summary.rows, "row")} · {count(summary.columns.length, "column")} · {summary.meta.format.toUpperCase()}
             {summary.sheets.length > 1 && (
               <label>
                 {" "}· worksheet{" "}

@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import * as backend from "../backend";
 import type { PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
 import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
+import { count } from "../format";
 
 export { placeholders } from "../prompt/template";
 
@@ -176,7 +177,7 @@ export function PromptStep(props: PromptStepProps) {
             <p id="token-estimate" role="status">
               ~{rendered.tokens.toLocaleString()} tokens for this row ·{" "}
               {totals
-                ? `~${totals.total_tokens.toLocaleString()} for all ${totals.rows.toLocaleString()} rows (from ${totals.min_row_tokens.toLocaleString()} to ${totals.max_row_tokens.toLocaleString()} a row)`
+                ? `~${totals.total_tokens.toLocaleString()} for ${totals.rows === 1 ? "the one row" : `all ${count(totals.rows, "row")}`} (from ${totals.min_row_tokens.toLocaleString()} to ${totals.max_row_tokens.toLocaleString()} a row)`
                 : totalsError
                   ? `all rows could not be estimated: ${totalsError}`
                   : "estimating all rows…"}

@@ -25,7 +25,7 @@ const backend = vi.hoisted(() => ({
     return { matching: matching.length, rows: matching.slice(offset, offset + limit) };
   }),
   exportResults: vi.fn(async (_run: string, path: string) => `3 rows written to ${path} (csv)`),
-  retryRun: vi.fn(async () => { throw "1 rows failed or are missing, fewer than the 100 records a Bedrock batch job accepts"; }),
+  retryRun: vi.fn(async () => { throw "1 row failed or is missing, fewer than the 100 records a Bedrock batch job accepts"; }),
   pickExportPath: vi.fn(async () => null),
   errorText: (e: unknown) => String(e),
 }));
@@ -48,7 +48,7 @@ describe("the Results step", () => {
     expect(screen.getByText(/first rows in \d+ ms/)).toBeTruthy();
 
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "failed" } });
-    await screen.findByText("1 rows", {}, { timeout: 2000 });
+    await screen.findByText("1 row", {}, { timeout: 2000 });
     expect(backend.resultsPage).toHaveBeenCalledWith("r1", { status: "failed", search: null }, 0, 1);
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "ValidationException")).toBe(true));
     fireEvent.click(screen.getAllByRole("row").find((r) => r.textContent?.includes("ValidationException"))!);

@@ -7,6 +7,7 @@ import type { ResultsOverview, RowFilter, RunRow, SummaryView } from "../backend
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
 import { usd } from "./ModelStep";
+import { count } from "../format";
 
 export interface ResultsStepProps {
   run: string | null;
@@ -131,7 +132,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     setWorking("retrying");
     try {
       const retried = await backend.retryRun(run);
-      setMessage(`Retry run ${retried.id} submitted with ${retried.total.toLocaleString()} rows; its results are merged here when it ends.`);
+      setMessage(`Retry run ${retried.id} submitted with ${count(retried.total, "row")}; its results are merged here when it ends.`);
       onRetried(retried);
     } catch (e) {
       setError(backend.errorText(e));
@@ -156,7 +157,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
       {error && <p role="alert" className="error">{error}</p>}
       {overview && (
         <div className="overview">
-          {overview.sandbox && <p className="badge warn">SIMULATION: these answers come from the sandbox's stand-in model, not from Bedrock.</p>}
+          {overview.sandbox && <p id="results-simulation" className="badge warn">SIMULATION: these answers come from the sandbox's stand-in model, not from Bedrock.</p>}
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
           <p id="results-cost">
@@ -181,7 +182,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               Search
               <input id="results-search" type="search" value={search} placeholder="text in any column" onChange={(e) => setSearch(e.target.value)} />
             </label>
-            <span id="results-matching" role="status">{matching === null ? "…" : `${matching.toLocaleString()} rows`}</span>
+            <span id="results-matching" role="status">{matching === null ? "…" : count(matching, "row")}</span>
             {firstRowsMs !== null && <span id="first-rows-ms" className="muted" data-ms={firstRowsMs}>first rows in {firstRowsMs} ms</span>}
           </div>
           <div className="results-body">
@@ -231,7 +232,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               <input id="export-path" value={exportPath} placeholder="or type a path: /data/answers.csv" onChange={(e) => setExportPath(e.target.value)} />
             </label>
             <button id="export-run" className="secondary" disabled={!exportPath.trim() || working !== null} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
-            {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry()}>Retry {unfinished.toLocaleString()} failed or missing rows</button>}
+            {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry()}>Retry {count(unfinished, "failed or missing row")}</button>}
           </div>
           {working && (
             <p id="results-working" role="status" className="muted">

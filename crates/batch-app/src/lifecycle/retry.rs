@@ -53,8 +53,13 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         match prepare_subset(&root.prepared_dir, &ids, &out_dir) {
             Ok(_) => {}
             Err(PrepareError::Plan(PlanError::TooFewRecords { rows, min })) => {
+                let which = if rows == 1 {
+                    "1 row failed or is missing".to_string()
+                } else {
+                    format!("{rows} rows failed or are missing")
+                };
                 return Err(LifecycleError::Refused(format!(
-                    "{rows} rows failed or are missing, fewer than the {min} records a Bedrock batch job accepts; \
+                    "{which}, fewer than the {min} records a Bedrock batch job accepts; \
                      send them with on-demand calls, or add them to a larger batch (their record ids are listed in {})",
                     list.display()
                 )));
