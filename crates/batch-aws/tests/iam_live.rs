@@ -185,3 +185,97 @@ async fn reads_the_caller_may_not_make_leave_their_checks_unknown_not_failed() {
     }
     assert_eq!(status(&report, "caller.pass_role"), CheckStatus::Pass, "the caller's own policies were readable");
 }
+
+/// IAM's SimulatePrincipalPolicy on loopback, in IAM's Query protocol (moto does not implement the
+/// simulator): each request's action is `allowed`, except `iam:PassRole`, which is `implicitDeny`. Returns
+/// the endpoint and the form bodies it received.
+fn simulator() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0u8; length];
+            reader.read_exact(&mut body).unwrap();
+            let form = String::from_utf8_lossy(&body).into_owned();
+            let field = |name: &str| {
+                form.split('&')
+                    .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+                    .map(|v| v.replace("%3A", ":").replace("%2F", "/").replace("%2A", "*"))
+                    .unwrap_or_default()
+            };
+            let (action, resource) = (field("ActionNames.member.1"), field("ResourceArns.member.1"));
+            let decision = if action == "iam:PassRole" { "implicitDeny" } else { "allowed" };
+            seen.lock().unwrap().push(form.clone());
+            let xml = format!(
+                "<SimulatePrincipalPolicyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults><member><EvalActionName>{action}</EvalActionName><EvalResourceName>{resource}</EvalResourceName><EvalDecision>{decision}</EvalDecision><MatchedStatements/><MissingContextValues/></member></EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>"
+            );
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+                xml.len()
+            );
+        }
+    });
+    (endpoint, bodies)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_policy_simulator_s_answers_are_merged_into_each_check_beside_the_local_one() {
+    let (endpoint, bodies) = simulator();
+    let config = config_with(&endpoint, "AKIDEXAMPLE", "secret", None).await;
+    let job = setup(&format!("arn:aws:iam::{ACCOUNT}:role/BedrockBatchRole"));
+    let policies = batch_core::iam::AccessPolicies {
+        trust: Known::No("not read".into()),
+        role: Known::Yes(vec![batch_core::iam::Policy::parse("role", ROLE_S3).unwrap()]),
+        caller_arn: Some(format!("arn:aws:iam::{ACCOUNT}:user/analyst")),
+        caller: Known::Yes(vec![batch_core::iam::Policy::parse("caller", PASS_ROLE).unwrap()]),
+    };
+    let mut report = run_checks(&job, &policies);
+    let local: Vec<CheckStatus> = report.checks.iter().map(|c| c.status).collect();
+    let note = simulate(&config, &job, policies.caller_arn.as_deref(), &mut report).await;
+    assert_eq!(note, None, "the simulator answered every question");
+    // Each check that asked something carries AWS's answer for each of its requests, in order; the local
+    // answers are left as they were.
+    let asked: Vec<_> = report.checks.iter().filter(|c| !c.requests.is_empty()).collect();
+    assert!(!asked.is_empty());
+    for check in &asked {
+        let merged = check.aws_simulator.as_deref().unwrap_or_else(|| panic!("{} has no simulator answer", check.id));
+        assert_eq!(merged.split("; ").count(), check.requests.len(), "{}: {merged}", check.id);
+        for request in &check.requests {
+            let decision = if request.action == "iam:PassRole" { "implicitDeny" } else { "allowed" };
+            assert!(
+                merged.contains(&format!("{} on {}: {decision}", request.action, request.resource)),
+                "{}: {merged}",
+                check.id
+            );
+        }
+    }
+    assert_eq!(report.checks.iter().map(|c| c.status).collect::<Vec<_>>(), local);
+    let pass_role = report.checks.iter().find(|c| c.id == "caller.pass_role").unwrap();
+    assert!(pass_role.aws_simulator.as_deref().unwrap().contains("implicitDeny"));
+    // The role's questions were asked as the role, the caller's as the caller.
+    let bodies = bodies.lock().unwrap();
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("PolicySourceArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FBedrockBatchRole"))
+    );
+    assert!(bodies.iter().any(|b| b.contains("PolicySourceArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2Fanalyst")));
+}

@@ -69,14 +69,17 @@ fn a_row_a_histogram_and_a_rebuild() {
     assert_eq!(row[1], "50% off, \"quoted\"");
     assert_eq!(table.row(101).unwrap(), None);
 
+    // 100 rows: 20 multiples of 5 missing, 27 other multiples of 3 failed, 53 succeeded.
+    let counts = table.counts().unwrap();
+    assert_eq!((counts.succeeded, counts.failed, counts.missing), (53, 27, 20));
     let bins = table.bin_output_tokens(4).unwrap();
     let total: u64 = bins.iter().map(|b| b.rows).sum();
-    assert_eq!(total, table.counts().unwrap().succeeded, "every row with tokens is in one bin");
+    assert_eq!(total, 53, "every row with tokens is in one bin");
     assert_eq!(bins.first().unwrap().from, 11);
     assert!(bins.last().unwrap().to >= 49);
     let kept = table.output_token_bins().unwrap();
     assert_eq!(kept, table.bin_output_tokens(TOKEN_BINS).unwrap(), "the bins kept at build time are the computed ones");
-    assert_eq!(table.counts().unwrap(), table.count_statuses().unwrap());
+    assert_eq!(table.counts().unwrap(), table.count_statuses().unwrap(), "the kept counts are the counted ones");
     drop(table);
 
     // Building again (a retry was merged) replaces the table.
