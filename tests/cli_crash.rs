@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use e2e_tests::http::request;
 use e2e_tests::kill_proxy::{self, KillAt, Watch};
 use e2e_tests::path_text as s;
-use e2e_tests::{KillOnDrop, binary, command, finish, samples};
+use e2e_tests::{KillOnDrop, aws_job_args, binary, command, finish, samples};
 use serde_json::Value;
 use test_servers::Moto;
 
@@ -115,19 +115,7 @@ fn every_call_of_a_submit_survives_a_kill(stand_in: bool) {
     ];
     finish(cli(dir.path(), dir.path(), &direct, &prepare)).ok();
     let submit = |home: &Path, name: &str| {
-        let args = [
-            "submit",
-            "--prepared",
-            s(&prepared),
-            "--role-arn",
-            "arn:aws:iam::123456789012:role/BedrockBatchRole",
-            "--input-uri",
-            "s3://in-bucket/batch",
-            "--output-uri",
-            "s3://out-bucket/results",
-            "--job-name",
-            name,
-        ];
+        let args = [&["submit", "--prepared", s(&prepared)][..], &aws_job_args(name)].concat();
         let mut command = cli(dir.path(), home, &through_proxies, &args);
         command.stdout(Stdio::null()).stderr(Stdio::null());
         command

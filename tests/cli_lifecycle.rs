@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use e2e_tests::http::request;
 use e2e_tests::path_text as s;
-use e2e_tests::{KillOnDrop, Run, command, finish, read_csv, samples, spawn_listening};
+use e2e_tests::{KillOnDrop, Run, aws_job_args, command, finish, read_csv, samples, spawn_listening};
 use serde_json::Value;
 use test_servers::Moto;
 
@@ -144,19 +144,6 @@ fn sample_args(dir: &Path) -> Vec<String> {
     .into_iter()
     .map(str::to_string)
     .collect()
-}
-
-fn aws_job_args(name: &str) -> Vec<&str> {
-    vec![
-        "--role-arn",
-        "arn:aws:iam::123456789012:role/BedrockBatchRole",
-        "--input-uri",
-        "s3://in-bucket/batch",
-        "--output-uri",
-        "s3://out-bucket/results",
-        "--job-name",
-        name,
-    ]
 }
 
 fn json(run: &Run) -> Value {

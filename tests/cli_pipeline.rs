@@ -358,20 +358,11 @@ fn refusals_are_one_clear_line_and_write_nothing() {
     let small = dir.path().join("small.csv");
     std::fs::write(&small, "text\na\nb\n").unwrap();
     let out = dir.path().join("prep");
-    let too_few = run(
-        dir.path(),
-        &[
-            "prepare",
-            "--input",
-            s(&small),
-            "--template",
-            s(&template),
-            "--model",
-            "amazon.nova-lite-v1:0",
-            "--out",
-            s(&out),
-        ],
-    );
+    let prepare = |input: &Path| {
+        let args = ["prepare", "--input", s(input), "--template", s(&template), "--model", "amazon.nova-lite-v1:0"];
+        run(dir.path(), &[&args[..], &["--out", s(&out)]].concat())
+    };
+    let too_few = prepare(&small);
     let line = too_few.failed();
     assert!(line.contains("at least 100 records") && line.contains("--min-records"), "{line}");
     assert!(jsonl_under(&out).is_empty());
@@ -408,20 +399,7 @@ fn refusals_are_one_clear_line_and_write_nothing() {
     let rows: Vec<String> =
         (1..=200).map(|i| if i == 10 { "\"stray".to_string() } else { format!("review {i}") }).collect();
     std::fs::write(&stray, format!("text\n{}\n", rows.join("\n"))).unwrap();
-    let refused = run(
-        dir.path(),
-        &[
-            "prepare",
-            "--input",
-            s(&stray),
-            "--template",
-            s(&template),
-            "--model",
-            "amazon.nova-lite-v1:0",
-            "--out",
-            s(&out),
-        ],
-    );
+    let refused = prepare(&stray);
     let line = refused.failed();
     assert!(line.contains("stray.csv: line 11:") && line.contains("closing quote never comes"), "{line}");
     assert!(jsonl_under(&out).is_empty());

@@ -132,6 +132,21 @@ pub fn spawn_listening(mut command: Command) -> (std::process::Child, String) {
     (child, addr)
 }
 
+/// The options that send a job to the suites' AWS stand-ins: a service role, `s3://in-bucket/batch` and
+/// `s3://out-bucket/results`, and the job name `name`.
+pub fn aws_job_args(name: &str) -> Vec<&str> {
+    vec![
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/BedrockBatchRole",
+        "--input-uri",
+        "s3://in-bucket/batch",
+        "--output-uri",
+        "s3://out-bucket/results",
+        "--job-name",
+        name,
+    ]
+}
+
 /// The repository's `samples/` folder.
 pub fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples")
