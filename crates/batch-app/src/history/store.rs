@@ -136,9 +136,9 @@ impl History {
         Ok(self.record_run(&RunId::generate(), run, false)?.id().clone())
     }
 
-    /// Records `run` under `id` (chosen beforehand: its object keys contain it) — or, with `continue_same`, finds the newest run recorded before with the same
-    /// submission key and records nothing. The look-up and the insert are one write transaction, so two
-    /// processes submitting the same parts at once record one run.
+    /// Records `run` under `id` (chosen beforehand: its object keys contain it) — or, with `continue_same`,
+    /// finds the newest run recorded before with the same submission key and records nothing. The look-up and
+    /// the insert are one write transaction, so two processes submitting the same parts at once record one run.
     pub fn record_run(&mut self, id: &RunId, run: &NewRun, continue_same: bool) -> Result<Recorded, HistoryError> {
         let settings = serde_json::to_string(&run.settings).map_err(|e| HistoryError::Corrupt {
             path: self.path.clone(),
