@@ -60,7 +60,7 @@ describe("the Results step", () => {
     await screen.findByText("3 rows written to /tmp/a.csv (csv)");
     expect(backend.exportResults).toHaveBeenCalledWith("r1", "/tmp/a.csv", true);
 
-    fireEvent.click(screen.getByRole("button", { name: /Retry 1 failed or missing rows/ }));
+    fireEvent.click(screen.getByRole("button", { name: "Retry 1 failed or missing row" }));
     await screen.findByText(/fewer than the 100 records/);
   });
 
