@@ -13,7 +13,7 @@ fn declarations() -> String {
         sheet_pages as sheet,
     };
     use batch_aws::{models, profiles, studio};
-    use batch_core::{iam, pricing, sheet as core_sheet};
+    use batch_core::{iam, pricing, sheet as core_sheet, template::analysis};
     let decls = [
         studio::AppInfo::decl(),
         profiles::ProfileInfo::decl(),
@@ -27,6 +27,11 @@ fn declarations() -> String {
         rows::FilterOp::decl(),
         rows::RowSelection::decl(),
         sheet::RenderedPrompt::decl(),
+        analysis::PieceKind::decl(),
+        analysis::TemplatePiece::decl(),
+        analysis::UnknownName::decl(),
+        analysis::TemplateAnalysis::decl(),
+        analysis::PromptAnalysis::decl(),
         prompt_totals::PromptTotals::decl(),
         pricing::ModelPrice::decl(),
         pricing::CostEstimate::decl(),

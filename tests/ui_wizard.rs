@@ -72,8 +72,11 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     let rendered = app.wait_for_text("#rendered-prompt", "Classify this review of Aero Kettle: Five stars");
     assert!(!rendered.contains("{{"), "placeholders are filled: {rendered}");
     app.wait_for_text("#token-estimate", "all 120 rows");
-    let highlighted = app.content("#template-highlight mark.known");
-    assert_eq!(highlighted, "{{product}}");
+    // The highlight is Rust's analysis of the template: both placeholders are columns.
+    app.wait_for_content("#template-highlight mark.known:last-of-type", "{{review text}}");
+    assert_eq!(app.content("#template-highlight"), "Classify this review of {{product}}: {{review text}}");
+    assert_eq!(app.content("#template-highlight mark.known"), "{{product}}");
+    assert_eq!(app.content("#template-highlight mark.unknown"), "");
     app.screenshot("prompt");
 
     // 4. Model.

@@ -22,6 +22,7 @@ use batch_core::limits::Limits;
 use batch_core::model::ModelId;
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::sheet::{SheetMeta, SheetOptions};
+use batch_core::template::analysis::{PromptAnalysis, analyze_prompt};
 use tauri::{AppHandle, Emitter, Manager, State};
 
 /// What the commands share: the session, the open sheet's page cache and the remembered settings.
@@ -127,6 +128,17 @@ pub async fn render_row(app: AppHandle, template: String, system: Option<String>
         table.render(&template, system.as_deref().filter(|s| !s.trim().is_empty()), row.max(1)).map_err(text)
     })
     .await
+}
+
+/// What the templates do with the open sheet's columns (pieces to highlight, columns read, unknown names
+/// with the closest column, why they cannot render): the core's rules, so the window judges nothing itself.
+#[tauri::command]
+pub fn analyze_template(
+    state: State<'_, AppState>,
+    template: String,
+    system: Option<String>,
+) -> Answer<PromptAnalysis> {
+    Ok(analyze_prompt(&template, system.as_deref(), &open_sheet_meta(&state)?.headers))
 }
 
 /// Every row of the open sheet's prompt estimated in one pass over its file, off the window's thread; a newer

@@ -50,6 +50,7 @@ fn main() {
             commands::cancel_open_sheet,
             commands::sheet_rows,
             commands::render_row,
+            commands::analyze_template,
             commands::prompt_totals,
             commands::models,
             commands::test_row,

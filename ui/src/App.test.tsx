@@ -27,6 +27,17 @@ const backend = vi.hoisted(() => ({
   sheetRows: vi.fn(async () => [["1", "great"], ["2", ""], ["3", "bad"]]),
   promptTotals: vi.fn(async () => ({ rows: 3, total_tokens: 15, min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"] })),
   pickSheet: vi.fn(async () => null),
+  // Rust's analysis, faked for the plain `{{name}}` placeholders these tests type.
+  analyzeTemplate: vi.fn(async (template: string) => {
+    const headers = ["id", "review"];
+    const pieces = template.split(/(\{\{[^}]*\}\})/).filter((t) => t).map((text) => {
+      const name = /^\{\{(.*)\}\}$/.exec(text)?.[1].trim();
+      return { text, kind: name === undefined ? "text" : headers.includes(name) ? "column" : "unknown" };
+    });
+    const names = pieces.filter((p) => p.kind !== "text").map((p) => p.text.slice(2, -2).trim());
+    const unknown = names.filter((n) => !headers.includes(n)).map((name) => ({ name, suggestion: null }));
+    return { prompt: { pieces, columns: names.filter((n) => headers.includes(n)), unknown, error: null }, system: null };
+  }),
   renderRow: vi.fn(async (template: string) => ({ row: 1, prompt: template.replace("{{review}}", "great"), system: null, tokens: 5 })),
   models: vi.fn(async () => ({
     models: [
@@ -68,7 +79,9 @@ describe("the wizard", () => {
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "great")).toBe(true));
     fireEvent.click(screen.getByRole("button", { name: /Prompt/ }));
     fireEvent.change(screen.getByLabelText(/Template/), { target: { value: "Summarise: {{review}} {{nope}}" } });
-    expect(screen.getByText(/\{\{nope\}\} is not a column of the sheet/)).toBeTruthy();
+    await screen.findByText(/"nope" is not a column of the sheet; pick one of: id, review/);
+    expect(backend.analyzeTemplate).toHaveBeenLastCalledWith("Summarise: {{review}} {{nope}}", null);
+    expect(document.querySelector("#template-highlight mark.unknown")?.textContent).toBe("{{nope}}");
     expect(screen.getByText(/1 row has an empty review/)).toBeTruthy();
     await screen.findByText("Summarise: great {{nope}}", {}, { timeout: 2000 });
     // The editor completes a column after "{{".

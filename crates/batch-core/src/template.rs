@@ -13,6 +13,8 @@
 //! `import`, `from`, `extends`, `block`, `do`) and the `namespace` and `dict` globals are refused: a prompt
 //! template needs none of them, and with them a few lines can grow a value exponentially in a handful of steps.
 
+pub mod analysis;
+
 use std::collections::BTreeMap;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};

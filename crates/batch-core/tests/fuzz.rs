@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use batch_core::results::parse_line;
 use batch_core::sheet::{ImportError, Row, SheetOptions, open_sheet};
+use batch_core::template::analysis::analyze;
 use batch_core::template::{PromptTemplate, TemplateRole};
 use proptest::prelude::*;
 
@@ -152,6 +153,8 @@ fn template_like() -> impl Strategy<Value = String> {
         Just("{%".to_string()),
         Just("%}".to_string()),
         Just("{# note #}".to_string()),
+        Just("{{ row['Rev".to_string()),
+        Just("{{ ü | é(".to_string()),
         "[a-z :\n]{1,8}",
     ];
     prop::collection::vec(piece, 1..14).prop_map(|pieces| pieces.concat())
@@ -197,6 +200,19 @@ proptest! {
             if let Ok(prompt) = template.render(&row) {
                 prop_assert!(prompt.len() <= batch_core::template::MAX_PROMPT_BYTES);
             }
+        }
+    }
+
+    #[test]
+    fn the_editor_analysis_gives_the_template_back_and_agrees_with_compiling(source in template_like()) {
+        let headers: Vec<String> = ["id", "Review Text", "text"].map(String::from).to_vec();
+        let analysis = analyze(&source, &headers, TemplateRole::Prompt);
+        prop_assert_eq!(analysis.pieces.iter().map(|p| p.text.as_str()).collect::<String>(), source.clone());
+        // A template that compiles has no error; one that does not (and is not blank) says why.
+        if PromptTemplate::compile(&source, &headers, TemplateRole::Prompt).is_ok() {
+            prop_assert_eq!(analysis.error, None);
+        } else if !source.trim().is_empty() {
+            prop_assert!(analysis.error.is_some() || !analysis.unknown.is_empty(), "{:?}", analysis);
         }
     }
 

@@ -170,6 +170,56 @@ system: string | null,
  */
 tokens: number, };
 
+export type PieceKind = "text" | "column" | "expression" | "unknown";
+
+export type TemplatePiece = { 
+/**
+ * The piece's text as written.
+ */
+text: string, 
+/**
+ * What it is.
+ */
+kind: PieceKind, };
+
+export type UnknownName = { 
+/**
+ * The name as written.
+ */
+name: string, 
+/**
+ * The closest column, when one is close.
+ */
+suggestion: string | null, };
+
+export type TemplateAnalysis = { 
+/**
+ * The template cut into text and placeholders, in order; their texts joined give the template back.
+ */
+pieces: Array<TemplatePiece>, 
+/**
+ * The columns it reads, in sheet order (empty when it cannot be compiled).
+ */
+columns: Array<string>, 
+/**
+ * Names that match no column, each once, in the order they appear.
+ */
+unknown: Array<UnknownName>, 
+/**
+ * Why it cannot be rendered, other than unknown names (syntax, a refused statement, its length).
+ */
+error: string | null, };
+
+export type PromptAnalysis = { 
+/**
+ * The user prompt's template.
+ */
+prompt: TemplateAnalysis, 
+/**
+ * The system prompt's template, when one is given.
+ */
+system: TemplateAnalysis | null, };
+
 export type PromptTotals = { 
 /**
  * Data rows.

@@ -14,6 +14,7 @@ import type {
   ModelList,
   PromptTotals,
   ProfileInfo,
+  PromptAnalysis,
   RenderedPrompt,
   ResultsOverview,
   ResultsPage,
@@ -71,6 +72,11 @@ export function sheetRows(offset: number, limit: number): Promise<string[][]> {
 /** One row's prompt, rendered from the open sheet's cache (fast at any size). */
 export function renderRow(template: string, system: string | null, row: number): Promise<RenderedPrompt> {
   return invoke<RenderedPrompt>("render_row", { template, system, row });
+}
+
+/** What the templates do with the open sheet's columns: pieces to highlight, columns read, unknown names. */
+export function analyzeTemplate(template: string, system: string | null): Promise<PromptAnalysis> {
+  return invoke<PromptAnalysis>("analyze_template", { template, system });
 }
 
 /** Every row's prompt estimated in one pass over the sheet; a newer call stops this one (it then rejects). */

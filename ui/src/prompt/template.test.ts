@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { SheetSummary } from "../backend";
-import { complete, completions, openPlaceholder, placeholders, problems, segments } from "./template";
+import type { PromptAnalysis, SheetSummary, TemplateAnalysis } from "../backend";
+import { complete, completions, openPlaceholder, problems, segments } from "./template";
 
 const summary: SheetSummary = {
   meta: { path: "/s.csv", format: "csv", sheet: null, delimiter: 44, headers: ["id", "review text", "rating"] },
@@ -15,14 +15,22 @@ const summary: SheetSummary = {
 };
 
 describe("template", () => {
-  it("splits placeholders for highlighting", () => {
-    expect(placeholders("Rate {{ review text }} ({{nope}})")).toEqual(["review text", "nope"]);
-    expect(segments("A {{id}} b {{x}}", summary.meta.headers)).toEqual([
-      { text: "A " },
-      { text: "{{id}}", column: "id", known: true },
-      { text: " b " },
-      { text: "{{x}}", column: "x", known: false },
-    ]);
+  it("highlights Rust's pieces only while they are the template's", () => {
+    const analysis: TemplateAnalysis = {
+      pieces: [
+        { text: "A ", kind: "text" },
+        { text: "{{ id | int }}", kind: "expression" },
+        { text: " b ", kind: "text" },
+        { text: "{{x}}", kind: "unknown" },
+      ],
+      columns: ["id"],
+      unknown: [{ name: "x", suggestion: null }],
+      error: null,
+    };
+    expect(segments("A {{ id | int }} b {{x}}", analysis)).toBe(analysis.pieces);
+    // Typed on since: the old pieces would misplace the marks, so the text is drawn plain until Rust answers.
+    expect(segments("A {{ id | int }} b {{x}}!", analysis)).toEqual([{ text: "A {{ id | int }} b {{x}}!", kind: "text" }]);
+    expect(segments("", null)).toEqual([]);
   });
 
   it("completes an open placeholder at the caret", () => {
@@ -36,12 +44,26 @@ describe("template", () => {
     expect(openPlaceholder("{{id}} done", 11)).toBeNull();
   });
 
-  it("lists unknown columns, empty cells and over-long prompts", () => {
+  it("lists unknown names with the closest column, errors, empty cells in the columns read and over-long prompts", () => {
     const totals = { rows: 10, total_tokens: 100, min_row_tokens: 5, max_row_tokens: 9000, columns_used: [] };
-    const found = problems(summary, "{{review text}} {{stars}}", totals, 8000).map((p) => p.text);
-    expect(found[0]).toContain("{{stars}} is not a column");
-    expect(found[1]).toBe("3 rows have an empty review text: their prompts will have a gap there");
-    expect(found[2]).toContain("over the model's 8,000-token context");
-    expect(problems(summary, "{{id}}", totals, 200000)).toEqual([]);
+    const analysis: PromptAnalysis = {
+      prompt: { pieces: [], columns: ["review text"], unknown: [{ name: "stars", suggestion: null }, { name: "ratng", suggestion: "rating" }], error: null },
+      system: { pieces: [], columns: ["rating"], unknown: [{ name: "ratng", suggestion: "rating" }], error: "system template: line 1: `{% set %}` is not supported" },
+    };
+    const found = problems(summary, "{{review text}} {{stars}} {{ratng}}", analysis, totals, 8000).map((p) => p.text);
+    expect(found).toEqual([
+      '"stars" is not a column of the sheet; pick one of: id, review text, rating',
+      '"ratng" is not a column of the sheet; did you mean "rating"?',
+      "system template: line 1: `{% set %}` is not supported",
+      "3 rows have an empty review text: their prompts will have a gap there",
+      "1 row has an empty rating: their prompts will have a gap there",
+      "the longest prompt is ~9,000 tokens, over the model's 8,000-token context; shorten the template or the column",
+    ]);
+    const clean: PromptAnalysis = { prompt: { pieces: [], columns: ["id"], unknown: [], error: null }, system: null };
+    expect(problems(summary, "{{id}}", clean, totals, 200000)).toEqual([]);
+    const constant: PromptAnalysis = { prompt: { pieces: [], columns: [], unknown: [], error: null }, system: null };
+    expect(problems(summary, "Hello", constant, null, 200000).map((p) => p.text)).toEqual(["the template uses no column: every row gets the same prompt"]);
+    // Before Rust has answered, nothing is claimed.
+    expect(problems(summary, "{{nope}}", null, null, 200000)).toEqual([]);
   });
 });

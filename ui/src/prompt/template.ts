@@ -1,26 +1,15 @@
-// The template editor's logic: placeholders, highlighting, column completion and the problems list.
-import type { PromptTotals, SheetSummary } from "../backend";
+// The template editor's presentation: highlighting Rust's analysis, column completion and the problems list.
+import { count } from "../format";
+import type { PieceKind, PromptAnalysis, PromptTotals, SheetSummary, TemplateAnalysis } from "../backend";
 
-/** The `{{ name }}` placeholders of a template. */
-export function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)].map((m) => m[1]);
-}
+/** A piece of the template to draw: plain text, or a placeholder and whether it reads known columns. */
+export type Segment = { text: string; kind: PieceKind };
 
-/** A piece of the template: plain text, or a placeholder and whether its column exists. */
-export type Segment = { text: string; column?: string; known?: boolean };
-
-/** Splits a template into text and placeholders, for highlighting. */
-export function segments(template: string, columns: string[]): Segment[] {
-  const out: Segment[] = [];
-  let last = 0;
-  for (const match of template.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
-    const at = match.index ?? 0;
-    if (at > last) out.push({ text: template.slice(last, at) });
-    out.push({ text: match[0], column: match[1], known: columns.includes(match[1]) });
-    last = at + match[0].length;
-  }
-  if (last < template.length) out.push({ text: template.slice(last) });
-  return out;
+/** The template's pieces as Rust analysed them, or the whole text as plain text while an analysis of an
+ * earlier text is all there is (its pieces would misplace the marks). */
+export function segments(template: string, analysis: TemplateAnalysis | null): Segment[] {
+  if (analysis && analysis.pieces.map((p) => p.text).join("") === template) return analysis.pieces;
+  return template ? [{ text: template, kind: "text" }] : [];
 }
 
 /** When the caret is inside an unfinished `{{…`, the typed part and where it starts; else null. */
@@ -55,17 +44,23 @@ export interface Problem {
   text: string;
 }
 
-/** Unknown columns, empty cells in used columns, and rows whose prompt is over the model's context. */
-export function problems(summary: SheetSummary, template: string, totals: PromptTotals | null, contextTokens: number): Problem[] {
+/** Unknown names (with the closest column), templates that cannot render, empty cells in the columns read,
+ * and rows whose prompt is over the model's context; the template's rules are Rust's (`analysis`). */
+export function problems(summary: SheetSummary, template: string, analysis: PromptAnalysis | null, totals: PromptTotals | null, contextTokens: number): Problem[] {
   const out: Problem[] = [];
-  const used = [...new Set(placeholders(template))];
-  for (const name of used.filter((n) => !summary.meta.headers.includes(n))) {
-    out.push({ severity: "error", text: `{{${name}}} is not a column of the sheet; pick one of: ${summary.meta.headers.join(", ")}` });
+  const analysed = [analysis?.prompt, analysis?.system].filter((a): a is TemplateAnalysis => !!a);
+  for (const a of analysed) {
+    if (a.error) out.push({ severity: "error", text: a.error });
+    for (const name of a.unknown) {
+      const hint = name.suggestion ? `did you mean "${name.suggestion}"?` : `pick one of: ${summary.meta.headers.join(", ")}`;
+      out.push({ severity: "error", text: `"${name.name}" is not a column of the sheet; ${hint}` });
+    }
   }
-  for (const column of summary.columns.filter((c) => used.includes(c.name) && c.empty_cells > 0)) {
+  const used = new Set(analysed.flatMap((a) => a.columns));
+  for (const column of summary.columns.filter((c) => used.has(c.name) && c.empty_cells > 0)) {
     out.push({
       severity: "warning",
-      text: `${column.empty_cells.toLocaleString()} row${column.empty_cells === 1 ? " has" : "s have"} an empty ${column.name}: their prompts will have a gap there`,
+      text: `${count(column.empty_cells, "row")} ${column.empty_cells === 1 ? "has" : "have"} an empty ${column.name}: their prompts will have a gap there`,
     });
   }
   if (totals && totals.max_row_tokens > contextTokens) {
@@ -74,8 +69,10 @@ export function problems(summary: SheetSummary, template: string, totals: Prompt
       text: `the longest prompt is ~${totals.max_row_tokens.toLocaleString()} tokens, over the model's ${contextTokens.toLocaleString()}-token context; shorten the template or the column`,
     });
   }
-  if (used.length === 0 && template.trim()) {
+  const prompt = analysis?.prompt;
+  if (prompt && used.size === 0 && !prompt.error && prompt.unknown.length === 0 && template.trim()) {
     out.push({ severity: "warning", text: "the template uses no column: every row gets the same prompt" });
   }
-  return out;
+  // One line per problem: the same unknown name in both templates is said once.
+  return out.filter((p, i) => out.findIndex((q) => q.text === p.text) === i);
 }

@@ -3,11 +3,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import * as backend from "../backend";
-import type { PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
+import type { PromptAnalysis, PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
 import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
 import { count } from "../format";
-
-export { placeholders } from "../prompt/template";
 
 export interface PromptStepProps {
   summary: SheetSummary;
@@ -27,6 +25,7 @@ export function PromptStep(props: PromptStepProps) {
   const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, contextTokens } = props;
   const [totals, setTotals] = useState<PromptTotals | null>(null);
   const [totalsError, setTotalsError] = useState<string | null>(null);
+  const [analysis, setAnalysis] = useState<PromptAnalysis | null>(null);
   const [rendered, setRendered] = useState<RenderedPrompt | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [caret, setCaret] = useState(0);
@@ -36,6 +35,18 @@ export function PromptStep(props: PromptStepProps) {
   const columns = summary.meta.headers;
   const open = openPlaceholder(template, caret);
   const choices = open ? completions(columns, open.typed) : [];
+
+  // Rust reads the templates against the columns as they are typed (highlights, unknown names, columns read).
+  useEffect(() => {
+    let alive = true;
+    backend
+      .analyzeTemplate(template, system || null)
+      .then((a) => alive && setAnalysis(a))
+      .catch((e) => alive && (setAnalysis(null), setError(backend.errorText(e))));
+    return () => {
+      alive = false;
+    };
+  }, [summary, template, system]);
 
   // The selected row renders from the sheet's cache at once; the estimate over every row follows (it
   // reads the whole sheet, which takes seconds at a million rows).
@@ -104,7 +115,7 @@ export function PromptStep(props: PromptStepProps) {
     }
   }
 
-  const found = problems(summary, template, totals, contextTokens);
+  const found = problems(summary, template, analysis, totals, contextTokens);
   return (
     <section aria-labelledby="prompt-title" className="two-columns">
       <div>
@@ -139,8 +150,8 @@ export function PromptStep(props: PromptStepProps) {
           )}
         </div>
         <p id="template-highlight" className="highlight" aria-label="Highlighted placeholders">
-          {segments(template, columns).map((s, i) =>
-            s.column === undefined ? <span key={i}>{s.text}</span> : <mark key={i} className={s.known ? "known" : "unknown"}>{s.text}</mark>,
+          {segments(template, analysis?.prompt ?? null).map((s, i) =>
+            s.kind === "text" ? <span key={i}>{s.text}</span> : <mark key={i} className={s.kind === "unknown" ? "unknown" : `known ${s.kind}`}>{s.text}</mark>,
           )}
         </p>
         <p className="muted">
