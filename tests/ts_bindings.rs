@@ -13,7 +13,7 @@ fn declarations() -> String {
         sheet_pages as sheet,
     };
     use batch_aws::{models, profiles, studio};
-    use batch_core::{iam, pricing, sheet as core_sheet, template::analysis};
+    use batch_core::{iam, model, pricing, sheet as core_sheet, template::analysis};
     let decls = [
         studio::AppInfo::decl(),
         profiles::ProfileInfo::decl(),
@@ -35,6 +35,8 @@ fn declarations() -> String {
         prompt_totals::PromptTotals::decl(),
         pricing::ModelPrice::decl(),
         pricing::CostEstimate::decl(),
+        model::ModelFamily::decl(),
+        model::ModelFacts::decl(),
         models::ModelChoice::decl(),
         studio::ModelList::decl(),
         studio::TestRowForm::decl(),

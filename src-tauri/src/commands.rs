@@ -19,7 +19,7 @@ use batch_aws::studio::{
     TestRowForm, TestRowView,
 };
 use batch_core::limits::Limits;
-use batch_core::model::ModelId;
+use batch_core::model::{ModelFacts, ModelId};
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::sheet::{SheetMeta, SheetOptions};
 use batch_core::template::analysis::{PromptAnalysis, analyze_prompt};
@@ -162,6 +162,12 @@ pub async fn prompt_totals(
 /// The open sheet's file, format and headers.
 fn open_sheet_meta(state: &AppState) -> Answer<SheetMeta> {
     Ok(state.sheet.lock().map_err(text)?.as_ref().ok_or(NO_SHEET)?.0.clone())
+}
+
+/// What the window needs to know of a model (family, context window); the rules are the core's.
+#[tauri::command]
+pub fn model_facts(model: String) -> Answer<ModelFacts> {
+    Ok(ModelId::parse(&model).map_err(text)?.facts())
 }
 
 /// The models and inference profiles the connection lists; the bundled price table's when that fails.

@@ -53,6 +53,7 @@ fn main() {
             commands::analyze_template,
             commands::prompt_totals,
             commands::models,
+            commands::model_facts,
             commands::test_row,
             commands::estimate,
             commands::job_plan,

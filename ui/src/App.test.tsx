@@ -27,6 +27,7 @@ const backend = vi.hoisted(() => ({
   sheetRows: vi.fn(async () => [["1", "great"], ["2", ""], ["3", "bad"]]),
   promptTotals: vi.fn(async () => ({ rows: 3, total_tokens: 15, min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"] })),
   pickSheet: vi.fn(async () => null),
+  modelFacts: vi.fn(async () => ({ family: "amazon_nova", context_tokens: 300000, embedding: false })),
   // Rust's analysis, faked for the plain `{{name}}` placeholders these tests type.
   analyzeTemplate: vi.fn(async (template: string) => {
     const headers = ["id", "review"];
@@ -77,6 +78,8 @@ describe("the wizard", () => {
     await screen.findByText(/3 rows · 2 columns · CSV/);
     expect(screen.getByText(/1 empty/)).toBeTruthy();
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "great")).toBe(true));
+    // The context window the longest prompt is checked against is Rust's figure for the chosen model.
+    backend.modelFacts.mockResolvedValueOnce({ family: "amazon_nova", context_tokens: 5, embedding: false });
     fireEvent.click(screen.getByRole("button", { name: /Prompt/ }));
     fireEvent.change(screen.getByLabelText(/Template/), { target: { value: "Summarise: {{review}} {{nope}}" } });
     await screen.findByText(/"nope" is not a column of the sheet; pick one of: id, review/);
@@ -91,6 +94,8 @@ describe("the wizard", () => {
     expect(editor.value).toBe("Rate {{review}}");
     // The row renders first (from the cache); the estimate over every row follows.
     await screen.findByText(/~15 for all 3 rows/, {}, { timeout: 2000 });
+    expect(screen.getByText(/the longest prompt is ~6 tokens, over the model's 5-token context/)).toBeTruthy();
+    expect(backend.modelFacts).toHaveBeenCalledTimes(1);
     // An estimate that fails says so where the estimate would be.
     backend.promptTotals.mockRejectedValueOnce("/data/reviews.csv: the file is gone; open it again" as never);
     fireEvent.change(editor, { target: { value: "Rate {{review}}!", selectionStart: 16 } });

@@ -7,7 +7,7 @@ import { AccessStep } from "./wizard/AccessStep";
 import { ConnectStep } from "./wizard/ConnectStep";
 import { DataStep } from "./wizard/DataStep";
 import { JobsStep } from "./wizard/JobsStep";
-import { type ModelParams, ModelStep, contextTokens } from "./wizard/ModelStep";
+import { type ModelParams, ModelStep } from "./wizard/ModelStep";
 import { PromptStep } from "./wizard/PromptStep";
 import { ResultsStep } from "./wizard/ResultsStep";
 import { STEPS, type StepId, blockedReason } from "./wizard/steps";
@@ -197,7 +197,7 @@ export function App() {
             row={row}
             onRow={setRow}
             onTokens={onTokens}
-            contextTokens={contextTokens(choices.model)}
+            model={choices.model}
           />
         )}
         {step === "model" && summary && (

@@ -67,10 +67,40 @@ impl ModelId {
     pub fn family(&self) -> ModelFamily {
         ModelFamily::of(self.base_id())
     }
+
+    /// The longest prompt the model takes, in tokens: a conservative figure for its family.
+    pub fn context_tokens(&self) -> u32 {
+        let base = self.base_id().to_ascii_lowercase();
+        match self.family() {
+            ModelFamily::AnthropicClaude => 200_000,
+            ModelFamily::AmazonNova if !base.starts_with("amazon.nova-micro") => 300_000,
+            ModelFamily::TitanEmbedding => 8_192,
+            _ => 128_000,
+        }
+    }
+
+    /// What the window needs to know of this model.
+    pub fn facts(&self) -> ModelFacts {
+        let family = self.family();
+        ModelFacts { family, context_tokens: self.context_tokens(), embedding: family.is_embedding() }
+    }
+}
+
+/// What the window needs to know of a model: its family, its context window and whether it embeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ModelFacts {
+    /// The request-format family.
+    pub family: ModelFamily,
+    /// The longest prompt it takes, in tokens (a conservative figure for the family).
+    pub context_tokens: u32,
+    /// True for embedding models (no chat, no Converse).
+    pub embedding: bool,
 }
 
 /// Families whose InvokeModel request and response bodies differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ModelFamily {
     /// Anthropic Claude, Messages API body.
@@ -150,6 +180,18 @@ crate::string_newtype::string_newtype!(ModelId, ModelError);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_windows_follow_the_family_and_the_profile_s_base_model() {
+        let context = |id: &str| ModelId::parse(id).unwrap().context_tokens();
+        assert_eq!(context("us.anthropic.claude-haiku-4-5-20251001-v1:0"), 200_000);
+        assert_eq!(context("amazon.nova-lite-v1:0"), 300_000);
+        assert_eq!(context("us.amazon.nova-micro-v1:0"), 128_000);
+        assert_eq!(context("amazon.titan-embed-text-v2:0"), 8_192);
+        assert_eq!(context("meta.llama3-1-70b-instruct-v1:0"), 128_000);
+        let facts = ModelId::parse("amazon.titan-embed-text-v2:0").unwrap().facts();
+        assert_eq!(facts, ModelFacts { family: ModelFamily::TitanEmbedding, context_tokens: 8_192, embedding: true });
+    }
 
     #[test]
     fn profile_ids_resolve_to_the_base_model() {

@@ -198,7 +198,7 @@ export type TemplateAnalysis = {
  */
 pieces: Array<TemplatePiece>, 
 /**
- * The columns it reads, in sheet order (empty when it cannot be compiled).
+ * The columns it reads, in sheet order (when it cannot be compiled, those its placeholders name).
  */
 columns: Array<string>, 
 /**
@@ -293,6 +293,22 @@ prices_as_of: string,
  * Why there is no cost, when there is none.
  */
 note?: string | null, };
+
+export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "mistral" | "titan_embedding" | "titan_text" | "other";
+
+export type ModelFacts = { 
+/**
+ * The request-format family.
+ */
+family: ModelFamily, 
+/**
+ * The longest prompt it takes, in tokens (a conservative figure for the family).
+ */
+context_tokens: number, 
+/**
+ * True for embedding models (no chat, no Converse).
+ */
+embedding: boolean, };
 
 export type ModelChoice = { 
 /**

@@ -11,6 +11,7 @@ import type {
   AppInfo,
   ConnectionInfo,
   CostEstimate,
+  ModelFacts,
   ModelList,
   PromptTotals,
   ProfileInfo,
@@ -82,6 +83,11 @@ export function analyzeTemplate(template: string, system: string | null): Promis
 /** Every row's prompt estimated in one pass over the sheet; a newer call stops this one (it then rejects). */
 export function promptTotals(template: string, system: string | null): Promise<PromptTotals> {
   return invoke<PromptTotals>("prompt_totals", { template, system });
+}
+
+/** What Rust knows of a model id: its family and context window. Rejects an id that cannot be a model's. */
+export function modelFacts(model: string): Promise<ModelFacts> {
+  return invoke<ModelFacts>("model_facts", { model });
 }
 
 /** The models and inference profiles of the connection (the bundled list, with a note, when unavailable). */

@@ -46,7 +46,7 @@ export interface Problem {
 
 /** Unknown names (with the closest column), templates that cannot render, empty cells in the columns read,
  * and rows whose prompt is over the model's context; the template's rules are Rust's (`analysis`). */
-export function problems(summary: SheetSummary, template: string, analysis: PromptAnalysis | null, totals: PromptTotals | null, contextTokens: number): Problem[] {
+export function problems(summary: SheetSummary, template: string, analysis: PromptAnalysis | null, totals: PromptTotals | null, contextTokens: number | null): Problem[] {
   const out: Problem[] = [];
   const analysed = [analysis?.prompt, analysis?.system].filter((a): a is TemplateAnalysis => !!a);
   for (const a of analysed) {
@@ -63,7 +63,7 @@ export function problems(summary: SheetSummary, template: string, analysis: Prom
       text: `${count(column.empty_cells, "row")} ${column.empty_cells === 1 ? "has" : "have"} an empty ${column.name}: their prompts will have a gap there`,
     });
   }
-  if (totals && totals.max_row_tokens > contextTokens) {
+  if (totals && contextTokens !== null && totals.max_row_tokens > contextTokens) {
     out.push({
       severity: "error",
       text: `the longest prompt is ~${totals.max_row_tokens.toLocaleString()} tokens, over the model's ${contextTokens.toLocaleString()}-token context; shorten the template or the column`,

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
 import type { CostEstimate, ModelChoice, TestRowView } from "../backend";
+import { usd } from "../format";
 
 /** Invocation and sampling parameters. */
 export interface ModelParams {
@@ -26,13 +27,6 @@ export interface ModelStepProps {
   test: { row: number; template: string; system: string | null };
 }
 
-/** A model's context window in tokens (a conservative figure per family). */
-export function contextTokens(model: string): number {
-  if (/anthropic\.claude/.test(model)) return 200_000;
-  if (/amazon\.nova-(lite|pro|premier)/.test(model)) return 300_000;
-  return 128_000;
-}
-
 /** A model's line in the list: its id, name when different, and what to know before choosing it. */
 export function label(choice: ModelChoice): string {
   const name = choice.name && choice.name !== choice.id ? ` — ${choice.name}` : "";
@@ -46,12 +40,6 @@ export function planText(parts: number[]): string {
   if (parts.length === 0) return "no rows to send";
   const jobs = `${parts.length} job${parts.length === 1 ? "" : "s"}`;
   return `${jobs}: ${parts.map((p) => p.toLocaleString()).join(" + ")} records`;
-}
-
-/** US dollars, with cents (or more digits below a cent). */
-export function usd(amount: number | null | undefined): string {
-  if (amount === null || amount === undefined) return "—";
-  return amount >= 0.01 || amount === 0 ? `$${amount.toFixed(2)}` : `$${amount.toPrecision(2)}`;
 }
 
 export function ModelStep(props: ModelStepProps) {

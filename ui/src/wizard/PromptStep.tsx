@@ -17,16 +17,17 @@ export interface PromptStepProps {
   onRow: (row: number) => void;
   /** Reports the token estimate of all rows as it changes. */
   onTokens?: (total: number) => void;
-  /** The chosen model's context window, in tokens. */
-  contextTokens: number;
+  /** The chosen model, whose context window the longest prompt is checked against. */
+  model: string;
 }
 
 export function PromptStep(props: PromptStepProps) {
-  const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, contextTokens } = props;
+  const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, model } = props;
   const [totals, setTotals] = useState<PromptTotals | null>(null);
   const [totalsError, setTotalsError] = useState<string | null>(null);
   const [analysis, setAnalysis] = useState<PromptAnalysis | null>(null);
   const [rendered, setRendered] = useState<RenderedPrompt | null>(null);
+  const [contextTokens, setContextTokens] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
@@ -35,6 +36,18 @@ export function PromptStep(props: PromptStepProps) {
   const columns = summary.meta.headers;
   const open = openPlaceholder(template, caret);
   const choices = open ? completions(columns, open.typed) : [];
+
+  // The model's context window is Rust's figure; an id that is no model's has none to check against.
+  useEffect(() => {
+    let alive = true;
+    backend
+      .modelFacts(model)
+      .then((facts) => alive && setContextTokens(facts.context_tokens))
+      .catch(() => alive && setContextTokens(null));
+    return () => {
+      alive = false;
+    };
+  }, [model]);
 
   // Rust reads the templates against the columns as they are typed (highlights, unknown names, columns read).
   useEffect(() => {

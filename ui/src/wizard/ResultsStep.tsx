@@ -6,8 +6,7 @@ import * as backend from "../backend";
 import type { ResultsOverview, RowFilter, RunRow, SummaryView } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
-import { usd } from "./ModelStep";
-import { count } from "../format";
+import { count, usd } from "../format";
 
 export interface ResultsStepProps {
   run: string | null;
