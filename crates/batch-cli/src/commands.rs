@@ -1,4 +1,5 @@
-//! Each subcommand: turn arguments into a library request, run it, print the summary.
+//! The commands that need no AWS (prepare, preview, results, simulate, emulator) and the argument-to-request
+//! helpers the remote commands share: turn arguments into a library request, run it, print the summary.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,31 +15,11 @@ use batch_core::sheet::SheetOptions;
 use batch_core::standin::{SimulationFaults, simulate_outputs};
 
 use crate::args::{
-    Cli, Command, EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs,
-    SimulateArgs, TemplateArgs,
+    EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs, SimulateArgs,
+    TemplateArgs,
 };
-use crate::display;
+use crate::display::{self, print_json};
 use crate::progress::TerminalProgress;
-
-/// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Prepare(args) => run_prepare(args),
-        Command::Preview(args) => run_preview(args),
-        Command::Results(args) => run_results(args),
-        Command::Simulate(args) => run_simulate(args),
-        Command::Emulator(args) => run_emulator(args),
-        Command::Submit(args) => crate::lifecycle::submit(args),
-        Command::Status(args) => crate::lifecycle::status(args),
-        Command::Stop(args) => crate::lifecycle::stop(args),
-        Command::Fetch(args) => crate::lifecycle::fetch(args),
-        Command::Retry(args) => crate::lifecycle::retry(args),
-        Command::Run(args) => crate::lifecycle::run(args, false),
-        Command::Sandbox(args) => crate::lifecycle::run(args, true),
-        Command::Jobs(args) => crate::lifecycle::jobs(args),
-        Command::Iam(command) => crate::iam::run(command),
-    }
-}
 
 fn read_text(path: &Path, what: &str) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the {what} file", path.display()))
@@ -60,11 +41,6 @@ pub(crate) fn prices(path: Option<&Path>) -> Result<PriceTable> {
         Some(path) => PriceTable::from_file(path)?,
         None => PriceTable::bundled(),
     })
-}
-
-pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value).context("cannot print the summary as JSON")?);
-    Ok(())
 }
 
 /// The library request for `prepare`'s arguments.
@@ -99,7 +75,8 @@ pub(crate) fn prepare_request(args: &PrepareArgs) -> Result<PrepareRequest> {
     })
 }
 
-fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
+/// The `prepare` command.
+pub(crate) fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
     let request = prepare_request(&args)?;
     let plan = prepare(&request, &TerminalProgress::new())?;
     match args.format {
@@ -110,7 +87,8 @@ fn run_prepare(args: PrepareArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_preview(args: PreviewArgs) -> Result<ExitCode> {
+/// The `preview` command.
+pub(crate) fn run_preview(args: PreviewArgs) -> Result<ExitCode> {
     let templates = read_templates(&args.templates)?;
     let request = PreviewRequest {
         input: args.sheet.input.clone(),
@@ -127,7 +105,8 @@ fn run_preview(args: PreviewArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_results(args: ResultsArgs) -> Result<ExitCode> {
+/// The `results` command.
+pub(crate) fn run_results(args: ResultsArgs) -> Result<ExitCode> {
     let overrides = args.sheet.sheet.is_some() || args.sheet.delimiter.is_some();
     let request = ResultsRequest {
         input: args.sheet.input.clone(),
@@ -149,7 +128,8 @@ fn run_results(args: ResultsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
+/// The `simulate` command.
+pub(crate) fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
     let faults = SimulationFaults { fail_every: args.fail_every, drop_every: args.drop_every, shuffle: !args.in_order };
     let jobs = simulate_outputs(&args.prepared, &args.out, faults)?;
     println!(
@@ -171,7 +151,8 @@ fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
+/// The `emulator` command.
+pub(crate) fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
     use std::sync::Arc;
 
     use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, S3Store};

@@ -8,6 +8,25 @@ use batch_core::model::{InvocationType, ModelFamily};
 use batch_core::prepare::{PreparedPlan, Preview};
 use batch_core::results::ResultsSummary;
 
+/// Prints `value` as pretty JSON (the `--format json` of every command).
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    use anyhow::Context;
+    println!("{}", serde_json::to_string_pretty(value).context("cannot print the summary as JSON")?);
+    Ok(())
+}
+
+/// One readable line: the error and those of its causes it does not already quote.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text.replace(['\n', '\r'], " ")
+}
+
 /// 1234567 → "1,234,567".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

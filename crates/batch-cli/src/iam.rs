@@ -15,7 +15,7 @@ use batch_core::model::ModelId;
 use serde::Serialize;
 
 use crate::args::{IamCheckArgs, IamCommand, IamFixArgs, IamJobArgs, OutputFormat};
-use crate::commands::print_json;
+use crate::display::print_json;
 
 /// Exit code when the input cannot be used (a check failing is 1).
 const UNUSABLE: u8 = 2;
@@ -29,7 +29,7 @@ pub fn run(command: IamCommand) -> Result<ExitCode> {
     match outcome {
         Ok(code) => Ok(code),
         Err(error) => {
-            eprintln!("error: {}", crate::error_line(&error));
+            eprintln!("error: {}", crate::display::error_line(&error));
             Ok(ExitCode::from(UNUSABLE))
         }
     }

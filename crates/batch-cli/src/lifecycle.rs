@@ -20,8 +20,9 @@ use serde::Serialize;
 use crate::args::{
     AccessArgs, FetchArgs, JobArgs, JobsArgs, OutputFormat, RetryArgs, RunArgs, StatusArgs, StopArgs, SubmitArgs,
 };
-use crate::commands::{prepare_request, prices, print_json};
+use crate::commands::{prepare_request, prices};
 use crate::display;
+use crate::display::print_json;
 use crate::progress::TerminalProgress;
 
 /// The label on everything the sandbox produces.
@@ -385,7 +386,10 @@ fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
             reports.extend(resumed.reports);
             for (run, error) in resumed.broken {
                 broken += 1;
-                eprintln!("error: run {run} cannot be followed: {}", crate::error_line(&anyhow::Error::from(error)));
+                eprintln!(
+                    "error: run {run} cannot be followed: {}",
+                    crate::display::error_line(&anyhow::Error::from(error))
+                );
             }
         }
         match args.format {

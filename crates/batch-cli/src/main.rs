@@ -9,7 +9,11 @@ mod progress;
 
 use std::process::ExitCode;
 
+use anyhow::Result;
 use clap::Parser;
+
+use args::{Cli, Command};
+use display::error_line;
 
 fn main() -> ExitCode {
     // Panics inside guarded third-party parsers become readable import errors; anything else is a bug,
@@ -21,7 +25,7 @@ fn main() -> ExitCode {
         }
     }));
     let cli = args::Cli::parse();
-    match commands::run(cli) {
+    match run(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {}", error_line(&error));
@@ -30,14 +34,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// One readable line: the error and those of its causes it does not already quote.
-pub fn error_line(error: &anyhow::Error) -> String {
-    let mut text = error.to_string();
-    for cause in error.chain().skip(1) {
-        let cause = cause.to_string();
-        if !text.contains(&cause) {
-            text = format!("{text}: {cause}");
-        }
+/// Runs the chosen subcommand.
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Prepare(args) => commands::run_prepare(args),
+        Command::Preview(args) => commands::run_preview(args),
+        Command::Results(args) => commands::run_results(args),
+        Command::Simulate(args) => commands::run_simulate(args),
+        Command::Emulator(args) => commands::run_emulator(args),
+        Command::Submit(args) => lifecycle::submit(args),
+        Command::Status(args) => lifecycle::status(args),
+        Command::Stop(args) => lifecycle::stop(args),
+        Command::Fetch(args) => lifecycle::fetch(args),
+        Command::Retry(args) => lifecycle::retry(args),
+        Command::Run(args) => lifecycle::run(args, false),
+        Command::Sandbox(args) => lifecycle::run(args, true),
+        Command::Jobs(args) => lifecycle::jobs(args),
+        Command::Iam(command) => iam::run(command),
     }
-    text.replace(['\n', '\r'], " ")
 }

@@ -1,7 +1,7 @@
 //! A deterministic stand-in for a model, answering each record in its family's response shape.
 //!
-//! Used wherever no real model can run — tests, the offline simulation of a job and (later) the Bedrock
-//! emulator. Answers are derived from the prompt text by a hash, so the same input always gives the same
+//! Used wherever no real model can run — tests, the offline simulation of a job (`simulate`) and the Bedrock
+//! emulator's jobs and Converse answers. Answers are derived from the prompt text by a hash, so the same input always gives the same
 //! output; they are labelled as simulated and carry no meaning.
 
 use std::fs::File;
