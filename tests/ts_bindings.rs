@@ -62,6 +62,7 @@ fn declarations() -> String {
         table::TokenBin::decl(),
         studio::ResultsOverview::decl(),
         serde_json::Value::decl(),
+        batch_core::results::Status::decl(),
         table::RowFilter::decl(),
         table::ResultsPage::decl(),
     ];

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use batch_app::prompt_totals::prompt_totals;
 use batch_app::results_table::{ResultsTable, RowFilter};
 use batch_app::sheet_pages::SheetTable;
+use batch_core::results::Status;
 use batch_core::sheet::SheetOptions;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -57,7 +58,7 @@ fn paging(c: &mut Criterion) {
     group.bench_function("page at row 500,000", |b| {
         b.iter(|| table.page(&RowFilter::default(), 500_000, 200).expect("page").rows.len())
     });
-    let failed = RowFilter { status: Some("failed".into()), search: None };
+    let failed = RowFilter { status: Some(Status::Failed), search: None };
     group.bench_function("failed rows, page at 10,000", |b| {
         b.iter(|| table.page(&failed, 10_000, 200).expect("page").rows.len())
     });

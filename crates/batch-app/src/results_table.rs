@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use batch_core::export::RESULT_COLUMNS;
+use batch_core::results::Status;
 use batch_core::sheet::{ImportError, Row, SheetOptions, open_sheet};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -50,8 +51,8 @@ pub enum ResultsTableError {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowFilter {
-    /// Only rows with this status (`succeeded`, `failed`, `missing`).
-    pub status: Option<String>,
+    /// Only rows with this status.
+    pub status: Option<Status>,
     /// Only rows with this text in any cell (case-insensitive for ASCII letters).
     pub search: Option<String>,
 }
@@ -191,7 +192,7 @@ impl ResultsTable {
     /// Rows `offset..offset + limit` of those matching `filter`, in input order.
     pub fn page(&self, filter: &RowFilter, offset: u64, limit: u64) -> Result<ResultsPage, ResultsTableError> {
         let pattern = filter.search.as_deref().filter(|s| !s.is_empty()).map(like_pattern);
-        let status = filter.status.as_deref().filter(|s| !s.is_empty());
+        let status = filter.status.map(Status::as_str);
         let limit = limit.min(1000) as i64;
         // Only the conditions in use, so a status filter alone is answered from the (status, idx) index.
         let (condition, mut values): (&str, Vec<&dyn rusqlite::ToSql>) = match (&status, &pattern) {

@@ -13,6 +13,7 @@ use batch_app::sheet_pages::SheetTable;
 use batch_aws::environment::AccessOptions;
 use batch_aws::studio::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm, TestRowForm};
 use batch_core::iam::{CheckStatus, Verdict};
+use batch_core::results::Status;
 use batch_core::sheet::SheetOptions;
 
 #[derive(Default)]
@@ -165,7 +166,7 @@ async fn missing_rows_are_retried_and_merged() {
     assert_eq!((counts.succeeded, counts.missing), (200, 200));
     let first_folder = dir.path().join("home/runs/tickets-partial");
     assert!(first_folder.join("prepared/plan.json").is_file());
-    let missing = studio.results_page(&row.id, &RowFilter { status: Some("missing".into()), search: None }, 0, 1000);
+    let missing = studio.results_page(&row.id, &RowFilter { status: Some(Status::Missing), search: None }, 0, 1000);
     assert_eq!(missing.unwrap().matching, 200);
 
     // Two retries asked at once (a double click, or the CLI and the app): one is submitted, the other refused.

@@ -860,11 +860,13 @@ summary: JsonValue, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
+export type Status = "succeeded" | "failed" | "missing";
+
 export type RowFilter = { 
 /**
- * Only rows with this status (`succeeded`, `failed`, `missing`).
+ * Only rows with this status.
  */
-status: string | null, 
+status: Status | null, 
 /**
  * Only rows with this text in any cell (case-insensitive for ASCII letters).
  */

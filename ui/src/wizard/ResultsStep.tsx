@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
-import type { ResultsOverview, RowFilter, RunRow, SummaryView } from "../backend";
+import type { ResultsOverview, RowFilter, RunRow, Status, SummaryView } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
 import { count, usd } from "../format";
@@ -19,7 +19,7 @@ type Format = "csv" | "xlsx" | "parquet";
 export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   const [runs, setRuns] = useState<RunRow[]>([]);
   const [overview, setOverview] = useState<ResultsOverview | null>(null);
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState<Status | "">("");
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<RowFilter>({ status: null, search: null });
   const [matching, setMatching] = useState<number | null>(null);
@@ -170,7 +170,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           <div className="actions">
             <label>
               Status
-              <select id="status-filter" value={status} onChange={(e) => setStatus(e.target.value)}>
+              <select id="status-filter" value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
                 <option value="">all</option>
                 <option value="succeeded">succeeded</option>
                 <option value="failed">failed</option>
@@ -246,7 +246,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
 }
 
 /** Whether `filter` already is what the status choice and the search box ask for. */
-export function sameFilter(filter: RowFilter, status: string, search: string): boolean {
+export function sameFilter(filter: RowFilter, status: Status | "", search: string): boolean {
   return filter.status === (status || null) && filter.search === (search.trim() || null);
 }
 

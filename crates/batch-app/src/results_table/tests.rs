@@ -35,7 +35,7 @@ fn pages_follow_input_order_and_filters() {
     assert_eq!(numbers, (991..=1000).collect::<Vec<_>>(), "the last page is short and in order");
     assert_eq!(page.rows[0].1[4], "answer 991");
 
-    let failed = RowFilter { status: Some("failed".into()), search: None };
+    let failed = RowFilter { status: Some(Status::Failed), search: None };
     let page = table.page(&failed, 2, 3).unwrap();
     assert_eq!(page.matching, 267, "multiples of 3 that are not multiples of 5");
     assert_eq!(page.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [9, 12, 18]);
@@ -56,7 +56,7 @@ fn search_is_literal_and_ignores_ascii_case() {
     assert_eq!(find("ANSWER 2"), [2, 22, 23, 26, 28, 29], "answers 2 and 2x that succeeded");
     assert!(find("no such text").is_empty());
     let with_status =
-        table.page(&RowFilter { status: Some("failed".into()), search: Some("validation".into()) }, 0, 100);
+        table.page(&RowFilter { status: Some(Status::Failed), search: Some("validation".into()) }, 0, 100);
     assert_eq!(with_status.unwrap().matching, 8);
 }
 
