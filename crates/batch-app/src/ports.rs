@@ -1,16 +1,19 @@
 //! The ports: what the use cases need from AWS (or the offline sandbox), as traits with documented error
 //! contracts. `batch-aws` implements them with the real SDK clients; nothing here knows about HTTP.
 
+mod upload_journal;
+
 use std::future::Future;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use batch_core::aws_names::{JobStatus, S3Uri};
 use batch_core::model::InvocationType;
 use serde::Serialize;
 
-use crate::history::{History, JobCounts, JobSettings, RunId};
+use crate::history::{JobCounts, JobSettings};
+
+pub use upload_journal::{JournalError, PartUpload, UploadJournal, UploadedChunk};
 
 /// How a remote call failed, as far as the use cases care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -146,17 +149,14 @@ pub struct Downloaded {
 
 /// S3 transfers of a run's parts and outputs.
 ///
-/// Errors: an interrupted upload resumes from its recorded chunks when called again; `NotFound` means the
+/// Errors: an interrupted upload resumes from its journal's chunks when called again; `NotFound` means the
 /// bucket does not exist; `AccessDenied` names the missing permission in its message.
 pub trait ObjectTransfer: Send + Sync {
-    /// Uploads part `part` of `run` from `file` to `target`, resuming a recorded multipart upload; returns
-    /// true when something was sent (false: the history already had it).
-    #[allow(clippy::too_many_arguments)]
+    /// Uploads one part from `file` to `target`, recording its progress in `journal` and resuming what the
+    /// journal holds; returns true when something was sent (false: the journal had it uploaded).
     fn upload_part(
         &self,
-        history: &Mutex<History>,
-        run: &RunId,
-        part: usize,
+        journal: &dyn UploadJournal,
         file: &Path,
         target: &S3Uri,
         progress: &dyn TransferProgress,

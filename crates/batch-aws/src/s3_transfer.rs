@@ -1,12 +1,10 @@
 //! The [`ObjectTransfer`] port over aws-sdk-s3: resumable part uploads and streamed folder downloads.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use aws_sdk_s3::Client;
-use batch_app::history::{History, RunId};
-use batch_app::ports::{Downloaded, FailureKind, ObjectTransfer, ServiceError, TransferProgress};
+use batch_app::ports::{Downloaded, FailureKind, ObjectTransfer, ServiceError, TransferProgress, UploadJournal};
 use batch_core::aws_names::S3Uri;
 use tokio::io::AsyncWriteExt;
 
@@ -51,9 +49,7 @@ fn local_path(dir: &Path, prefix: &str, key: &str) -> Option<PathBuf> {
 impl ObjectTransfer for S3Transfer {
     async fn upload_part(
         &self,
-        history: &Mutex<History>,
-        run: &RunId,
-        part: usize,
+        journal: &dyn UploadJournal,
         file: &Path,
         target: &S3Uri,
         progress: &dyn TransferProgress,
@@ -63,7 +59,7 @@ impl ObjectTransfer for S3Transfer {
             let (UploadProgress::ChunkSent { bytes, .. } | UploadProgress::Resumed { bytes, .. }) = event;
             progress.moved(bytes);
         };
-        let outcome = upload_part(&self.client, history, run, part, file, target, self.settings, &report, cancel)
+        let outcome = upload_part(&self.client, journal, file, target, self.settings, &report, cancel)
             .await
             .map_err(upload_failure)?;
         Ok(matches!(outcome, UploadOutcome::Uploaded(_)))

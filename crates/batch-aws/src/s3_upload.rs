@@ -1,17 +1,16 @@
 //! Uploading a prepared part to S3: one checksummed PUT when small; otherwise a multipart upload whose id
-//! and every acknowledged chunk are recorded in the job history first, so an interrupted upload resumes
+//! and every acknowledged chunk are recorded in the part's upload journal first, so an interrupted upload resumes
 //! without re-sending finished chunks. Chunks go up concurrently; each carries a CRC32 that S3 verifies.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
-use batch_app::history::{History, HistoryError, PartUpload, RunId, UploadedChunk};
+use batch_app::ports::{JournalError, PartUpload, UploadJournal, UploadedChunk};
 use batch_core::aws_names::S3Uri;
 use tokio::task::JoinSet;
 
@@ -57,7 +56,7 @@ pub enum UploadProgress {
 pub enum UploadOutcome {
     /// The object was written; its ETag.
     Uploaded(String),
-    /// The history already had it; nothing was sent.
+    /// The journal had it uploaded already; nothing was sent.
     AlreadyUploaded(String),
 }
 
@@ -82,9 +81,9 @@ pub enum UploadError {
         /// Retry or stop.
         kind: batch_app::ports::FailureKind,
     },
-    /// The job history could not be written.
+    /// The upload journal could not be read or written.
     #[error(transparent)]
-    History(#[from] HistoryError),
+    Journal(#[from] JournalError),
     /// Cancelled; the finished chunks are recorded.
     #[error("upload to {target} cancelled after its finished chunks were recorded; run it again to resume")]
     Cancelled {
@@ -114,23 +113,19 @@ fn read_range(path: &Path, offset: u64, len: u64) -> Result<Vec<u8>, UploadError
     Ok(bytes)
 }
 
-/// Uploads part `part` of run `run` from `file` to `target`, resuming a recorded multipart upload.
+/// Uploads a part from `file` to `target`, resuming the multipart upload its `journal` recorded.
 /// `cancel` stops before the next chunk; chunks in flight finish and are recorded.
-#[allow(clippy::too_many_arguments)]
 pub async fn upload_part(
     client: &Client,
-    history: &Mutex<History>,
-    run: &RunId,
-    part: usize,
+    journal: &dyn UploadJournal,
     file: &Path,
     target: &S3Uri,
     settings: UploadSettings,
     progress: &(dyn Fn(UploadProgress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<UploadOutcome, UploadError> {
-    let lock = || history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let recorded = lock().parts(run)?.into_iter().find(|p| p.part == part).map(|p| p.upload);
-    if let Some(PartUpload::Uploaded { etag }) = recorded {
+    let recorded = journal.state()?;
+    if let PartUpload::Uploaded { etag } = recorded {
         return Ok(UploadOutcome::AlreadyUploaded(etag));
     }
     let size = std::fs::metadata(file).map_err(|source| UploadError::Read { path: file.to_path_buf(), source })?.len();
@@ -148,7 +143,7 @@ pub async fn upload_part(
             .await
             .map_err(|e| s3_error(target, "PutObject", e))?;
         let etag = put.e_tag().unwrap_or_default().to_string();
-        lock().complete_upload(run, part, &etag)?;
+        journal.complete(&etag)?;
         progress(UploadProgress::ChunkSent { chunk: 1, bytes: size });
         return Ok(UploadOutcome::Uploaded(etag));
     }
@@ -157,12 +152,12 @@ pub async fn upload_part(
     // lost it), start a new one once. A new upload is recorded before any of its chunks is sent.
     let chunks = size.div_ceil(chunk_bytes) as u32;
     let mut upload_id = match &recorded {
-        Some(PartUpload::InProgress { upload_id }) => Some(upload_id.clone()),
+        PartUpload::InProgress { upload_id } => Some(upload_id.clone()),
         _ => None,
     };
     // A crash between opening an upload and recording its id left that upload open in S3: abort it, so it
     // neither costs storage nor is ever mistaken for this one.
-    if recorded == Some(PartUpload::Opening) {
+    if recorded == PartUpload::Opening {
         abort_orphans(client, target).await?;
     }
     let mut restarted = false;
@@ -170,7 +165,7 @@ pub async fn upload_part(
         let id = match upload_id.take() {
             Some(id) => id,
             None => {
-                lock().intend_upload(run, part)?;
+                journal.intend()?;
                 let created = client
                     .create_multipart_upload()
                     .bucket(bucket)
@@ -180,13 +175,13 @@ pub async fn upload_part(
                     .await
                     .map_err(|e| s3_error(target, "CreateMultipartUpload", e))?;
                 let id = created.upload_id().unwrap_or_default().to_string();
-                lock().begin_upload(run, part, &id)?;
+                journal.begin(&id)?;
                 id
             }
         };
         let plan = Chunks { file, target, upload_id: &id, count: chunks, chunk_bytes, size };
-        let sent = match send_chunks(client, history, run, part, &plan, settings, progress, cancel).await {
-            Ok(()) => complete(client, history, run, part, &plan).await,
+        let sent = match send_chunks(client, journal, &plan, settings, progress, cancel).await {
+            Ok(()) => complete(client, journal, &plan).await,
             Err(stop) => Err(stop),
         };
         match sent {
@@ -228,26 +223,22 @@ impl From<UploadError> for Sent {
     }
 }
 
-impl From<HistoryError> for Sent {
-    fn from(error: HistoryError) -> Self {
+impl From<JournalError> for Sent {
+    fn from(error: JournalError) -> Self {
         Self::Failed(error.into())
     }
 }
 
-/// Sends the chunks the history does not have, `concurrency` at a time, recording each as S3 acknowledges it.
-#[allow(clippy::too_many_arguments)]
+/// Sends the chunks the journal does not have, `concurrency` at a time, recording each as S3 acknowledges it.
 async fn send_chunks(
     client: &Client,
-    history: &Mutex<History>,
-    run: &RunId,
-    part: usize,
+    journal: &dyn UploadJournal,
     plan: &Chunks<'_>,
     settings: UploadSettings,
     progress: &(dyn Fn(UploadProgress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<(), Sent> {
-    let lock = || history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let done: Vec<u32> = lock().chunks(run, part)?.iter().map(|c| c.chunk).collect();
+    let done: Vec<u32> = journal.chunks()?.iter().map(|c| c.chunk).collect();
     if !done.is_empty() {
         let bytes = done.iter().map(|&c| chunk_len(c, plan.chunk_bytes, plan.size)).sum();
         progress(UploadProgress::Resumed { chunks: done.len() as u32, bytes });
@@ -278,7 +269,7 @@ async fn send_chunks(
                     etag: sent.e_tag().unwrap_or_default().to_string(),
                     checksum: sent.checksum_crc32().unwrap_or_default().to_string(),
                 };
-                lock().record_chunk(run, part, &recorded)?;
+                journal.record_chunk(&recorded)?;
                 progress(UploadProgress::ChunkSent { chunk, bytes: chunk_len(chunk, plan.chunk_bytes, plan.size) });
             }
             Ok((_, Err(e))) => {
@@ -299,24 +290,17 @@ async fn send_chunks(
     if let Some(stop) = stop {
         return Err(stop);
     }
-    if lock().chunks(run, part)?.len() < plan.count as usize {
+    if journal.chunks()?.len() < plan.count as usize {
         return Err(Sent::Failed(UploadError::Cancelled { target: plan.target.to_string() }));
     }
     Ok(())
 }
 
 /// Completes the upload from the recorded chunks and records the object's ETag. When S3 no longer knows the
-/// upload because it was completed already (a crash after S3's answer, before the history recorded it), the
+/// upload because it was completed already (a crash after S3's answer, before the journal recorded it), the
 /// object itself is checked: the same size and checksum as these chunks make the part uploaded.
-async fn complete(
-    client: &Client,
-    history: &Mutex<History>,
-    run: &RunId,
-    part: usize,
-    plan: &Chunks<'_>,
-) -> Result<UploadOutcome, Sent> {
-    let lock = || history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let chunks = lock().chunks(run, part)?;
+async fn complete(client: &Client, journal: &dyn UploadJournal, plan: &Chunks<'_>) -> Result<UploadOutcome, Sent> {
+    let chunks = journal.chunks()?;
     let parts: Vec<CompletedPart> = chunks
         .iter()
         .map(|c| {
@@ -341,7 +325,7 @@ async fn complete(
         },
         Err(e) => return Err(Sent::Failed(s3_error(target, "CompleteMultipartUpload", e))),
     };
-    lock().complete_upload(run, part, &etag)?;
+    journal.complete(&etag)?;
     Ok(UploadOutcome::Uploaded(etag))
 }
 

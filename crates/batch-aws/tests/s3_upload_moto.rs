@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-use batch_app::history::{History, PartUpload};
+use batch_app::history::{History, HistoryJournal, PartUpload};
 use batch_aws::s3_upload::{MIN_CHUNK_BYTES, UploadError, UploadOutcome, UploadProgress, UploadSettings, upload_part};
 use batch_core::aws_names::S3Uri;
 use test_servers::Moto;
@@ -31,14 +31,13 @@ async fn a_small_part_is_one_request_and_a_finished_part_is_not_sent_again() {
     let target = S3Uri::parse("s3://in-bucket/runs/r1/part-001.jsonl").unwrap();
     let history = Mutex::new(History::open(&dir.path().join("h.sqlite")).unwrap());
     let run = record_run(&history, &target, 1000);
+    let journal = HistoryJournal::new(&history, &run, 1);
     let none = AtomicBool::new(false);
-    let first = upload_part(&client, &history, &run, 1, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap();
+    let first = upload_part(&client, &journal, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap();
     assert!(matches!(first, UploadOutcome::Uploaded(_)));
     assert_eq!(object(&client, &target).await, bytes);
     let again =
-        upload_part(&client, &history, &run, 1, &file, &target, SETTINGS, &|_| panic!("nothing is sent"), &none)
-            .await
-            .unwrap();
+        upload_part(&client, &journal, &file, &target, SETTINGS, &|_| panic!("nothing is sent"), &none).await.unwrap();
     assert!(matches!(again, UploadOutcome::AlreadyUploaded(_)));
 }
 
@@ -55,6 +54,7 @@ async fn an_interrupted_multipart_upload_resumes_without_resending_chunks() {
     let run = {
         let history = Mutex::new(History::open(&db).unwrap());
         let run = record_run(&history, &target, size as u64);
+        let journal = HistoryJournal::new(&history, &run, 1);
         // Interrupted: cancel as soon as the first chunk is acknowledged (one chunk at a time).
         let cancel = AtomicBool::new(false);
         let on_progress = |p: UploadProgress| {
@@ -63,9 +63,8 @@ async fn an_interrupted_multipart_upload_resumes_without_resending_chunks() {
             }
         };
         let one_at_a_time = UploadSettings { concurrency: 1, ..SETTINGS };
-        let err = upload_part(&client, &history, &run, 1, &file, &target, one_at_a_time, &on_progress, &cancel)
-            .await
-            .unwrap_err();
+        let err =
+            upload_part(&client, &journal, &file, &target, one_at_a_time, &on_progress, &cancel).await.unwrap_err();
         assert!(matches!(err, UploadError::Cancelled { .. }), "{err}");
         run
     };
@@ -82,7 +81,8 @@ async fn an_interrupted_multipart_upload_resumes_without_resending_chunks() {
         UploadProgress::Resumed { chunks, .. } => resumed.store(chunks, Ordering::SeqCst),
     };
     let none = AtomicBool::new(false);
-    upload_part(&client, &history, &run, 1, &file, &target, SETTINGS, &on_progress, &none).await.unwrap();
+    let journal = HistoryJournal::new(&history, &run, 1);
+    upload_part(&client, &journal, &file, &target, SETTINGS, &on_progress, &none).await.unwrap();
     assert_eq!(
         (resumed.load(Ordering::SeqCst), sent.load(Ordering::SeqCst)),
         (1, 3),

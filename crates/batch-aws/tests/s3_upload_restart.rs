@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
-use batch_app::history::{History, PartUpload};
+use batch_app::history::{History, HistoryJournal, PartUpload};
 use batch_aws::s3_upload::{MIN_CHUNK_BYTES, UploadSettings, upload_part};
 use batch_core::aws_names::S3Uri;
 use bedrock_emulator::ServerHandle;
@@ -49,6 +49,7 @@ async fn the_server_killed_mid_upload_and_restarted_gets_each_chunk_once() {
     let target = S3Uri::parse("s3://in-bucket/runs/r1/part-001.jsonl").unwrap();
     let history = Mutex::new(History::open(&dir.path().join("h.sqlite")).unwrap());
     let run = record_run(&history, &target, size as u64);
+    let journal = HistoryJournal::new(&history, &run, 1);
 
     // The server "dies" after storing its second chunk: the rest of the requests get no answer.
     let first =
@@ -57,7 +58,7 @@ async fn the_server_killed_mid_upload_and_restarted_gets_each_chunk_once() {
     let s3 = client(&first).await;
     s3.create_bucket().bucket("in-bucket").send().await.unwrap();
     let none = AtomicBool::new(false);
-    let error = upload_part(&s3, &history, &run, 1, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap_err();
+    let error = upload_part(&s3, &journal, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap_err();
     assert!(error.to_string().contains("resumes"), "{error}");
     drop(first);
     let recorded = history.lock().unwrap().chunks(&run, 1).unwrap().len();
@@ -65,7 +66,7 @@ async fn the_server_killed_mid_upload_and_restarted_gets_each_chunk_once() {
 
     // A new server on the same folder and port; the same client resumes the same upload.
     let second = start(addr, &root, S3Faults::default());
-    upload_part(&s3, &history, &run, 1, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap();
+    upload_part(&s3, &journal, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap();
     assert_eq!(object(&s3, &target).await, bytes, "byte for byte");
     let chunks = stored_chunks(&root);
     let uploads: std::collections::HashSet<_> = chunks.iter().map(|(id, _)| id.clone()).collect();
@@ -87,6 +88,7 @@ async fn an_upload_the_server_lost_starts_over_once() {
     let target = S3Uri::parse("s3://in-bucket/runs/r1/part-001.jsonl").unwrap();
     let history = Mutex::new(History::open(&dir.path().join("h.sqlite")).unwrap());
     let run = record_run(&history, &target, size as u64);
+    let journal = HistoryJournal::new(&history, &run, 1);
     let first =
         start("127.0.0.1:0".parse().unwrap(), &root, S3Faults { crash_after_chunks: Some(1), ..S3Faults::default() });
     let addr = first.addr();
@@ -94,13 +96,13 @@ async fn an_upload_the_server_lost_starts_over_once() {
     s3.create_bucket().bucket("in-bucket").send().await.unwrap();
     let none = AtomicBool::new(false);
     let one = UploadSettings { concurrency: 1, ..SETTINGS };
-    upload_part(&s3, &history, &run, 1, &file, &target, one, &|_| {}, &none).await.unwrap_err();
+    upload_part(&s3, &journal, &file, &target, one, &|_| {}, &none).await.unwrap_err();
     drop(first);
     // The restarted server has forgotten every open upload (as S3 does after AbortIncompleteMultipartUpload).
     std::fs::remove_dir_all(root.join("uploads")).unwrap();
     std::fs::create_dir_all(root.join("uploads")).unwrap();
     let second = start(addr, &root, S3Faults::default());
-    upload_part(&s3, &history, &run, 1, &file, &target, one, &|_| {}, &none).await.unwrap();
+    upload_part(&s3, &journal, &file, &target, one, &|_| {}, &none).await.unwrap();
     assert_eq!(object(&s3, &target).await, bytes);
     let uploads: std::collections::HashSet<_> = stored_chunks(&root).into_iter().map(|(id, _)| id).collect();
     assert_eq!(uploads.len(), 2, "the lost upload and its replacement");

@@ -5,14 +5,17 @@
 //! at any point the next start finds every job (re-sending the same token can never make a second one)
 //! and every upload resumes from its last finished chunk. Credentials and other secrets are never stored.
 
+mod journal;
 mod records;
 mod schema;
 mod store;
 
+pub use journal::HistoryJournal;
 pub use records::{
-    JobCounts, JobRecord, JobSettings, JobState, NewPart, NewRun, Part, PartUpload, Recorded, Run, RunId, RunState,
-    UploadedChunk, VpcSettings,
+    JobCounts, JobRecord, JobSettings, JobState, NewPart, NewRun, Part, Recorded, Run, RunId, RunState, VpcSettings,
 };
+// The upload records are the journal port's types; the history stores them.
+pub use crate::ports::{PartUpload, UploadedChunk};
 pub use store::{History, HistoryError};
 
 #[cfg(test)]

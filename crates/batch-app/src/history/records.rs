@@ -6,6 +6,8 @@ use batch_core::aws_names::{ClientRequestToken, JobName, JobStatus, RoleArn, S3U
 use batch_core::record_id::fnv1a;
 use serde::{Deserialize, Serialize};
 
+use crate::ports::PartUpload;
+
 /// A run's id, `run-YYYYMMDD-HHMMSS-xxxxxx`: sortable by time, unique per start.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
@@ -215,27 +217,6 @@ pub struct Run {
     pub parts_fingerprint: Option<String>,
 }
 
-/// How far a part's upload got.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum PartUpload {
-    /// Nothing sent yet.
-    NotStarted,
-    /// A multipart upload is being opened: its id was not yet recorded (a crash here may leave an upload
-    /// open in S3 that only a listing of the key's uploads finds).
-    Opening,
-    /// A multipart upload is open; its finished chunks are recorded.
-    InProgress {
-        /// S3's upload id.
-        upload_id: String,
-    },
-    /// The object exists.
-    Uploaded {
-        /// Its ETag.
-        etag: String,
-    },
-}
-
 /// A recorded part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Part {
@@ -251,17 +232,6 @@ pub struct Part {
     pub input_uri: String,
     /// Upload progress.
     pub upload: PartUpload,
-}
-
-/// A chunk of a multipart upload that S3 acknowledged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UploadedChunk {
-    /// 1-based chunk (S3 part) number.
-    pub chunk: u32,
-    /// S3's ETag for it.
-    pub etag: String,
-    /// The checksum sent with it.
-    pub checksum: String,
 }
 
 /// Whether the job's creation was confirmed.

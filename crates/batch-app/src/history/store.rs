@@ -6,10 +6,9 @@ use batch_core::aws_names::JobStatus;
 use batch_core::clock::now_rfc3339;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::records::{
-    JobCounts, JobRecord, JobState, NewRun, Part, PartUpload, Recorded, Run, RunId, RunState, UploadedChunk,
-};
+use super::records::{JobCounts, JobRecord, JobState, NewRun, Part, Recorded, Run, RunId, RunState};
 use super::schema;
+use crate::ports::{PartUpload, UploadedChunk};
 
 /// Why the history could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -11,9 +11,10 @@ use batch_core::model::ModelId;
 use batch_core::results::{MANIFEST_FILE, Manifest, extract};
 use serde_json::{Value, json};
 
-use crate::history::{History, JobCounts, PartUpload, RunId};
+use crate::history::{JobCounts, PartUpload};
 use crate::ports::{
     Downloaded, FailureKind, JobFilter, JobSnapshot, JobsApi, NewJob, ObjectTransfer, ServiceError, TransferProgress,
+    UploadJournal,
 };
 
 /// How the fake's jobs end.
@@ -205,30 +206,20 @@ impl JobsApi for FakeCloud {
 impl ObjectTransfer for FakeCloud {
     async fn upload_part(
         &self,
-        history: &Mutex<History>,
-        run: &RunId,
-        part: usize,
+        journal: &dyn UploadJournal,
         file: &Path,
         target: &S3Uri,
         progress: &dyn TransferProgress,
         _cancel: &AtomicBool,
     ) -> Result<bool, ServiceError> {
-        let parts = history
-            .lock()
-            .unwrap()
-            .parts(run)
-            .map_err(|e| ServiceError::new(FailureKind::Other, "upload", e.to_string()))?;
-        if parts.iter().any(|p| p.part == part && matches!(p.upload, PartUpload::Uploaded { .. })) {
+        let failed = |e: &dyn std::fmt::Display| ServiceError::new(FailureKind::Other, "upload", e.to_string());
+        if matches!(journal.state().map_err(|e| failed(&e))?, PartUpload::Uploaded { .. }) {
             return Ok(false);
         }
-        let bytes = std::fs::read(file).map_err(|e| ServiceError::new(FailureKind::Other, "upload", e.to_string()))?;
+        let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
         progress.moved(bytes.len() as u64);
         self.cloud().objects.insert(object_key(target), bytes);
-        history
-            .lock()
-            .unwrap()
-            .complete_upload(run, part, "\"etag\"")
-            .map_err(|e| ServiceError::new(FailureKind::Other, "upload", e.to_string()))?;
+        journal.complete("\"etag\"").map_err(|e| failed(&e))?;
         Ok(true)
     }
 

@@ -8,7 +8,9 @@ use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 
 use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
-use crate::history::{JobSettings, JobState, NewPart, NewRun, PartUpload, Recorded, Run, RunId, RunState};
+use crate::history::{
+    HistoryJournal, JobSettings, JobState, NewPart, NewRun, PartUpload, Recorded, Run, RunId, RunState,
+};
 use crate::ports::{FailureKind, JobsApi, NewJob, ObjectTransfer};
 
 /// What to submit.
@@ -167,10 +169,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 target: part.input_uri.clone(),
                 bytes: part.bytes,
             });
-            let sent = self
-                .transfer
-                .upload_part(self.history, &run.id, part.part, &file, &target, &ForwardBytes(self.events), self.cancel)
-                .await?;
+            let journal = HistoryJournal::new(self.history, &run.id, part.part);
+            let sent =
+                self.transfer.upload_part(&journal, &file, &target, &ForwardBytes(self.events), self.cancel).await?;
             self.events.event(&Event::Uploaded { part: part.part, sent });
         }
         Ok(())

@@ -46,7 +46,7 @@ pub mod crashes {
 
     use aws_sdk_s3::primitives::ByteStream;
     use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
-    use batch_app::history::{History, PartUpload, UploadedChunk};
+    use batch_app::history::{History, HistoryJournal, PartUpload, UploadedChunk};
     use batch_aws::s3_upload::{MIN_CHUNK_BYTES, UploadOutcome, UploadProgress, UploadSettings, upload_part};
     use batch_core::aws_names::S3Uri;
 
@@ -64,6 +64,7 @@ pub mod crashes {
         let target = S3Uri::parse("s3://in-bucket/runs/done/part-001.jsonl").unwrap();
         let history = Mutex::new(History::open(&dir.path().join("h.sqlite")).unwrap());
         let run = record_run(&history, &target, size as u64);
+        let journal = HistoryJournal::new(&history, &run, 1);
         let (bucket, key) = (target.bucket(), target.key());
         // What the killed process did: open, send and record every chunk, complete — but not record that.
         let created = client
@@ -110,9 +111,7 @@ pub mod crashes {
         let none = AtomicBool::new(false);
         let again = upload_part(
             client,
-            &history,
-            &run,
-            1,
+            &journal,
             &file,
             &target,
             SETTINGS,
@@ -136,13 +135,14 @@ pub mod crashes {
         let target = S3Uri::parse("s3://in-bucket/runs/opened/part-001.jsonl").unwrap();
         let history = Mutex::new(History::open(&dir.path().join("h.sqlite")).unwrap());
         let run = record_run(&history, &target, size as u64);
+        let journal = HistoryJournal::new(&history, &run, 1);
         history.lock().unwrap().intend_upload(&run, 1).unwrap();
         assert_eq!(history.lock().unwrap().parts(&run).unwrap()[0].upload, PartUpload::Opening);
         let orphan = client.create_multipart_upload().bucket(target.bucket()).key(target.key()).send().await.unwrap();
         let orphan = orphan.upload_id().unwrap().to_string();
 
         let none = AtomicBool::new(false);
-        upload_part(client, &history, &run, 1, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap();
+        upload_part(client, &journal, &file, &target, SETTINGS, &|_| {}, &none).await.unwrap();
         assert_eq!(object(client, &target).await, bytes);
         let open = client.list_multipart_uploads().bucket(target.bucket()).prefix(target.key()).send().await.unwrap();
         let open: Vec<&str> = open.uploads().iter().filter_map(|u| u.upload_id()).collect();
