@@ -9,10 +9,10 @@ use ts_rs::TS;
 /// `export type Name = …;` for every type, in a stable order.
 fn declarations() -> String {
     use batch_app::{
-        history, lifecycle, prompt_totals, results_table as table, row_selection as rows, sheet_opening,
-        sheet_pages as sheet,
+        history, lifecycle, ports, prompt_totals, results_table as table, row_selection as rows, session as studio,
+        sheet_opening, sheet_pages as sheet,
     };
-    use batch_aws::{models, profiles, studio};
+    use batch_aws::profiles;
     use batch_core::{iam, model, pricing, sheet as core_sheet, template::analysis};
     let decls = [
         studio::AppInfo::decl(),
@@ -37,10 +37,10 @@ fn declarations() -> String {
         pricing::CostEstimate::decl(),
         model::ModelFamily::decl(),
         model::ModelFacts::decl(),
-        models::ModelChoice::decl(),
+        ports::ModelChoice::decl(),
         studio::ModelList::decl(),
         studio::TestRowForm::decl(),
-        models::TestAnswer::decl(),
+        ports::TestAnswer::decl(),
         studio::TestRowView::decl(),
         iam::CheckStatus::decl(),
         iam::CheckResult::decl(),
@@ -49,8 +49,8 @@ fn declarations() -> String {
         studio::AccessDocuments::decl(),
         studio::AccessForm::decl(),
         studio::AccessView::decl(),
-        batch_aws::s3_browse::S3Entry::decl(),
-        batch_aws::s3_browse::S3Listing::decl(),
+        ports::S3Entry::decl(),
+        ports::S3Listing::decl(),
         studio::SubmitForm::decl(),
         history::RunState::decl(),
         studio::RunRow::decl(),

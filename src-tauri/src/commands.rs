@@ -5,19 +5,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use batch_app::latest_only::LatestOnly;
+use batch_app::ports::{AccessOptions, S3Listing};
 use batch_app::prompt_totals::{PromptTotals, prompt_totals as prompt_totals_of};
 use batch_app::results_table::{ResultsPage, RowFilter};
+use batch_app::session::{
+    AccessForm, AccessView, AppInfo, ConnectionInfo, ModelList, ResultsOverview, RunRow, Studio, SubmitForm,
+    TestRowForm, TestRowView,
+};
 use batch_app::settings::Settings;
 use batch_app::sheet_opening::{SheetOpenings, SheetProgress};
 use batch_app::sheet_pages::{RenderedPrompt, SheetSummary, SheetTable};
 use batch_app::window_files::WindowFiles;
-use batch_aws::environment::AccessOptions;
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
-use batch_aws::s3_browse::S3Listing;
-use batch_aws::studio::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, ModelList, ResultsOverview, RunRow, Studio, SubmitForm,
-    TestRowForm, TestRowView,
-};
+use batch_connect::Backends;
 use batch_core::limits::Limits;
 use batch_core::model::{ModelFacts, ModelId};
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
@@ -28,7 +28,7 @@ use tauri::{AppHandle, Emitter, Manager, State};
 /// What the commands share: the session, the open sheet's page cache and the remembered settings.
 pub struct AppState {
     /// The desktop session.
-    pub studio: Arc<Studio>,
+    pub studio: Arc<Studio<Backends>>,
     /// The open sheet (file, format, worksheet, headers) and its rows, cached for paging.
     pub sheet: Mutex<Option<(SheetMeta, SheetTable)>>,
     /// Which files the window may have read or written.
@@ -173,13 +173,7 @@ pub fn model_facts(model: String) -> Answer<ModelFacts> {
 /// The models and inference profiles the connection lists; the bundled price table's when that fails.
 #[tauri::command]
 pub async fn models(state: State<'_, AppState>) -> Answer<ModelList> {
-    match state.studio.models().await {
-        Ok(models) => Ok(ModelList { models, note: None }),
-        Err(error) => Ok(ModelList {
-            models: batch_aws::models::bundled_models(),
-            note: Some(format!("the bundled model list is shown: the account's could not be listed ({error})")),
-        }),
-    }
+    Ok(state.studio.model_list().await)
 }
 
 /// Renders one row from the open sheet's cache and sends it through an on-demand Converse call.

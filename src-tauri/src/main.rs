@@ -1,5 +1,6 @@
 //! Bedrock Batch Studio's desktop shell: a window over the libraries. Commands stay one or two lines;
-//! logic lives in `batch-core`, `batch-app` and `batch-aws` where tests reach it without a window.
+//! logic lives in `batch-core` and `batch-app` where tests reach it without a window; `batch-connect` gives
+//! the session its backends (AWS or the sandbox).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -10,10 +11,11 @@ use std::sync::{Arc, Mutex};
 
 use batch_app::history::History;
 use batch_app::latest_only::LatestOnly;
+use batch_app::session::Studio;
 use batch_app::settings::Settings;
 use batch_app::sheet_opening::SheetOpenings;
 use batch_app::window_files::WindowFiles;
-use batch_aws::studio::Studio;
+use batch_connect::Backends;
 use tauri::Manager;
 
 use commands::AppState;
@@ -25,7 +27,8 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let home = History::default_path().parent().map(ToOwned::to_owned).unwrap_or_else(|| ".".into());
-            let studio = Studio::open(&home, Arc::new(WindowEvents::new(app.handle().clone())))?;
+            let events = Arc::new(WindowEvents::new(app.handle().clone()));
+            let studio = Studio::open(&home, Backends::default(), events)?;
             let settings = Settings::load(&Settings::path_in(&home));
             if let Some(window) = app.get_webview_window("main") {
                 restore_window_size(&window, &settings);

@@ -2,8 +2,8 @@
 //! when a run ends, and the window's size kept between launches.
 
 use batch_app::lifecycle::Event;
+use batch_app::session::{RunBytesMessage, RunEventMessage, RunOutcome, StudioEvents};
 use batch_app::settings::Settings;
-use batch_aws::studio::{RunBytesMessage, RunEventMessage, RunOutcome, StudioEvents};
 use tauri::{AppHandle, Emitter, Manager, WebviewWindow, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
 

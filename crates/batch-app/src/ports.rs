@@ -1,6 +1,10 @@
 //! The ports: what the use cases need from AWS (or the offline sandbox), as traits with documented error
 //! contracts. `batch-aws` implements them with the real SDK clients; nothing here knows about HTTP.
 
+mod backend;
+mod browse;
+mod catalogue;
+mod quotas;
 mod upload_journal;
 
 use std::future::Future;
@@ -13,6 +17,13 @@ use serde::Serialize;
 
 use crate::history::{JobCounts, JobSettings};
 
+pub use backend::{
+    AccessOptions, Backend, Connector, SANDBOX_INPUT, SANDBOX_INPUT_BUCKET, SANDBOX_OUTPUT, SANDBOX_OUTPUT_BUCKET,
+    SANDBOX_ROLE,
+};
+pub use browse::{S3Entry, S3Listing};
+pub use catalogue::{ModelChoice, OnDemandPrompt, TestAnswer, TestParams, bundled_models};
+pub use quotas::{BatchQuotas, QuotaSource};
 pub use upload_journal::{JournalError, PartUpload, UploadJournal, UploadedChunk};
 
 /// How a remote call failed, as far as the use cases care.

@@ -5,16 +5,7 @@
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 
-/// Where to connect.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccessOptions {
-    /// A named profile (else `AWS_PROFILE` or the default).
-    pub profile: Option<String>,
-    /// A region (else the profile's or `AWS_REGION`).
-    pub region: Option<String>,
-    /// One endpoint for every service (emulators).
-    pub endpoint_url: Option<String>,
-}
+pub use batch_app::ports::AccessOptions;
 
 /// Loads the SDK configuration.
 pub async fn load_config(options: &AccessOptions) -> SdkConfig {

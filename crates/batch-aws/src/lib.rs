@@ -13,7 +13,6 @@ pub mod quotas;
 pub mod s3_browse;
 pub mod s3_transfer;
 pub mod s3_upload;
-pub mod studio;
 
 pub use bedrock_jobs::BedrockJobs;
 pub use s3_transfer::S3Transfer;

@@ -5,30 +5,11 @@ use aws_sdk_bedrock::types::{FoundationModelLifecycleStatus, InferenceProfileTyp
 use aws_sdk_bedrockruntime::types::{
     ContentBlock, ConversationRole, InferenceConfiguration, Message, SystemContentBlock,
 };
-use batch_app::ports::{FailureKind, ServiceError};
+use batch_app::ports::{FailureKind, ModelChoice, OnDemandPrompt, ServiceError, TestAnswer};
 use batch_core::model::ModelId;
 use batch_core::pricing::PriceTable;
-use serde::Serialize;
 
 use crate::failure::service_error;
-
-/// A model or inference profile as the Model step lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ModelChoice {
-    /// The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
-    pub id: String,
-    /// Its display name.
-    pub name: String,
-    /// Its provider.
-    pub provider: String,
-    /// True for a cross-region inference profile.
-    pub profile: bool,
-    /// `ACTIVE` or `LEGACY`.
-    pub lifecycle: String,
-    /// True when the bundled price table has a batch price for it (batch inference is known to work).
-    pub batch_priced: bool,
-}
 
 /// Text models and system inference profiles of the account's region, sorted by id; legacy models last.
 pub async fn list_models(client: &aws_sdk_bedrock::Client) -> Result<Vec<ModelChoice>, ServiceError> {
@@ -72,59 +53,10 @@ pub async fn list_models(client: &aws_sdk_bedrock::Client) -> Result<Vec<ModelCh
     Ok(choices)
 }
 
-/// The bundled price table's models and profiles (when the account's cannot be listed).
-pub fn bundled_models() -> Vec<ModelChoice> {
-    PriceTable::bundled()
-        .models
-        .into_keys()
-        .filter_map(|id| ModelId::parse(&id).ok())
-        .map(|id| ModelChoice {
-            name: id.as_str().to_string(),
-            provider: String::new(),
-            profile: id.profile_prefix().is_some(),
-            lifecycle: "ACTIVE".into(),
-            batch_priced: true,
-            id: id.as_str().to_string(),
-        })
-        .collect()
-}
-
-/// What one on-demand call answered.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct TestAnswer {
-    /// The answer's text.
-    pub answer: String,
-    /// Input tokens, as the service counted them.
-    pub input_tokens: u64,
-    /// Output tokens.
-    pub output_tokens: u64,
-    /// Why generation stopped.
-    pub stop_reason: String,
-    /// The service's latency.
-    pub latency_ms: u64,
-    /// What this call cost at on-demand prices, when the model is priced.
-    pub on_demand_usd: Option<f64>,
-}
-
-/// Sampling settings of the test call.
-#[derive(Debug, Clone, Default)]
-pub struct TestParams {
-    /// Most answer tokens.
-    pub max_tokens: u32,
-    /// Temperature.
-    pub temperature: Option<f64>,
-    /// Top-p.
-    pub top_p: Option<f64>,
-}
-
 /// Sends one prompt through Converse.
 pub async fn converse_once(
     client: &aws_sdk_bedrockruntime::Client,
-    model: &ModelId,
-    system: Option<&str>,
-    prompt: &str,
-    params: &TestParams,
+    OnDemandPrompt { model, system, prompt, params }: OnDemandPrompt<'_>,
 ) -> Result<TestAnswer, ServiceError> {
     let message = Message::builder()
         .role(ConversationRole::User)

@@ -2,51 +2,11 @@
 //! values, then AWS defaults), else this tool's defaults — always saying which.
 
 use aws_config::SdkConfig;
-use batch_core::limits::{GB, Limits};
-use serde::Serialize;
-
 use aws_sdk_servicequotas::types::ServiceQuota;
-use batch_app::ports::ServiceError;
+use batch_app::ports::{BatchQuotas, QuotaSource, ServiceError};
+use batch_core::limits::{GB, Limits};
 
 use crate::failure::service_error;
-
-/// Where the quotas came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "source", rename_all = "snake_case")]
-pub enum QuotaSource {
-    /// Service Quotas answered for this model.
-    ServiceQuotas {
-        /// The model name the quotas were matched by.
-        matched: String,
-    },
-    /// Defaults, with the reason the service's values were not used.
-    Defaults {
-        /// Why.
-        reason: String,
-    },
-}
-
-/// The batch quotas that apply to one model.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BatchQuotas {
-    /// Record and size limits.
-    pub limits: Limits,
-    /// Submitted plus in-progress jobs allowed for the model.
-    pub max_concurrent_jobs: u64,
-    /// Where they came from.
-    pub source: QuotaSource,
-}
-
-impl BatchQuotas {
-    /// This tool's defaults (AWS's documented defaults), with the reason they are used.
-    pub fn defaults(reason: impl Into<String>) -> Self {
-        Self {
-            limits: Limits::default(),
-            max_concurrent_jobs: 10,
-            source: QuotaSource::Defaults { reason: reason.into() },
-        }
-    }
-}
 
 /// The words of a name, lowercased, letters and digits only.
 fn words(text: &str) -> Vec<String> {

@@ -90,7 +90,7 @@ pub struct JobArgs {
     /// Output prefix; each job writes <prefix>/<job id>/ (sandbox: s3://sandbox-output/results).
     #[arg(long, value_name = "S3_URI")]
     pub output_uri: Option<String>,
-    /// Job name (default: from the prepared folder's name); parts get -001, -002, …
+    /// Job name (default: the sheet's name and the time, to the second); parts get -001, -002, …
     #[arg(long, value_name = "NAME")]
     pub job_name: Option<String>,
     /// Hours before an unfinished job expires, 24–168.

@@ -11,9 +11,11 @@ use batch_app::history::{History, JobSettings, Recorded, Run, VpcSettings};
 use batch_app::lifecycle::{
     Event, FetchRequest, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
 };
-use batch_aws::connection::{Connection, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
+use batch_app::ports::{Backend, Connector, QuotaSource};
+use batch_app::start_run::{RunTarget, StartError, TargetField, plan_start};
+use batch_aws::connection::Connection;
 use batch_aws::environment::AccessOptions;
-use batch_core::aws_names::{JobName, RoleArn, S3Uri};
+use batch_connect::Backends;
 use batch_core::prepare::prepare;
 use serde::Serialize;
 
@@ -120,16 +122,17 @@ fn sandbox_dir() -> PathBuf {
 /// Connects: the sandbox when asked (or when the run is a sandbox run), else AWS — falling back to the
 /// sandbox, loudly, when no credentials are found and nothing AWS-specific was asked for.
 async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) -> Result<Connection> {
-    if access.sandbox || sandbox_run {
-        eprintln!("{SIMULATION}");
-        return Ok(Connection::sandbox(&sandbox_dir()).await?);
-    }
-    let options = AccessOptions { profile: access.profile.clone(), region: access.region.clone(), endpoint_url: None };
     let pacing = match access.polling {
         crate::args::Polling::Aws => batch_app::lifecycle::Pacing::aws(),
         crate::args::Polling::Emulator => batch_app::lifecycle::Pacing::local(),
     };
-    match Connection::aws(&options, pacing).await {
+    let backends = Backends { pacing };
+    if access.sandbox || sandbox_run {
+        eprintln!("{SIMULATION}");
+        return Ok(backends.sandbox(&sandbox_dir()).await?);
+    }
+    let options = AccessOptions { profile: access.profile.clone(), region: access.region.clone(), endpoint_url: None };
+    match backends.aws(&options).await {
         Ok(connection) => {
             let who = connection.identity().await?;
             eprintln!("AWS account {} as {}", who.account, who.arn);
@@ -138,30 +141,14 @@ async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) ->
         Err(error) if may_fall_back && error.kind == batch_app::ports::FailureKind::NoCredentials => {
             eprintln!("no AWS credentials found: using the offline sandbox");
             eprintln!("{SIMULATION}");
-            Ok(Connection::sandbox(&sandbox_dir()).await?)
+            Ok(backends.sandbox(&sandbox_dir()).await?)
         }
         Err(error) => Err(error.into()),
     }
 }
 
-/// A job name from the prepared folder's name and the time (to the minute).
-fn default_job_name(prepared: &Path) -> JobName {
-    let stem = std::fs::canonicalize(prepared)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_default();
-    let stamp: String = batch_core::clock::now_rfc3339().chars().filter(char::is_ascii_digit).take(12).collect();
-    JobName::derive(&stem, &stamp)
-}
-
-fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: usize) -> Result<SubmitRequest> {
-    let pick = |given: &Option<String>, sandbox_default: &str, flag: &str| -> Result<String> {
-        match (given, connection.sandbox) {
-            (Some(value), _) => Ok(value.clone()),
-            (None, true) => Ok(sandbox_default.to_string()),
-            (None, false) => bail!("{flag} is required when submitting to AWS"),
-        }
-    };
+/// The run target as the flags give it.
+fn run_target(job: &JobArgs) -> Result<RunTarget> {
     let vpc = match (job.subnet_ids.is_empty(), job.security_group_ids.is_empty()) {
         (true, true) => None,
         (false, false) => {
@@ -169,62 +156,59 @@ fn submit_request(prepared: &Path, job: &JobArgs, connection: &Connection, cap: 
         }
         _ => bail!("a VPC configuration needs both --subnet-id and --security-group-id"),
     };
-    Ok(SubmitRequest {
-        prepared_dir: prepared.to_path_buf(),
-        role_arn: RoleArn::parse(&pick(&job.role_arn, SANDBOX_ROLE, "--role-arn")?).context("--role-arn")?,
-        input_uri: S3Uri::parse(&pick(&job.input_uri, SANDBOX_INPUT, "--input-uri")?).context("--input-uri")?,
-        output_uri: S3Uri::parse(&pick(&job.output_uri, SANDBOX_OUTPUT, "--output-uri")?).context("--output-uri")?,
-        job_name: match &job.job_name {
-            Some(name) => JobName::parse(name).context("--job-name")?,
-            None => default_job_name(prepared),
-        },
+    Ok(RunTarget {
+        role_arn: job.role_arn.clone(),
+        input_uri: job.input_uri.clone(),
+        output_uri: job.output_uri.clone(),
+        job_name: job.job_name.clone(),
         settings: JobSettings {
             timeout_hours: job.timeout_hours,
             tags: job.tags.clone(),
             vpc,
             output_kms_key: job.output_kms_key.clone(),
-            max_concurrent_jobs: job.max_concurrent_jobs.unwrap_or(cap),
+            ..JobSettings::default()
         },
-        sandbox: connection.sandbox,
-        retry_of: None,
+        max_concurrent_jobs: job.max_concurrent_jobs,
         new_run: job.new_run,
     })
 }
 
-/// The concurrent-job cap: the account's quota (at most 10 by default), saying where it came from.
-async fn job_cap(connection: &Connection, prepared: &Path, asked: Option<usize>) -> Result<usize> {
-    if let Some(n) = asked {
-        return Ok(n);
+/// The flag of a target field.
+fn flag(field: TargetField) -> &'static str {
+    match field {
+        TargetField::RoleArn => "--role-arn",
+        TargetField::InputUri => "--input-uri",
+        TargetField::OutputUri => "--output-uri",
+        TargetField::JobName => "--job-name",
     }
-    if connection.sandbox {
-        return Ok(10);
+}
+
+/// The start-run use case's plan for `prepared`, its refusals worded with the flags, and what the quotas said
+/// printed: where the cap came from, and each part the quotas would refuse.
+async fn start_plan(connection: &Connection, prepared: &Path, job: &JobArgs) -> Result<SubmitRequest> {
+    let plan = match plan_start(connection, prepared, &run_target(job)?).await {
+        Ok(plan) => plan,
+        Err(StartError::Missing { field }) => bail!("{} is required when submitting to AWS", flag(field)),
+        Err(StartError::Invalid { field, source }) => bail!("{}: {source}", flag(field)),
+        Err(other) => return Err(other.into()),
+    };
+    for part in &plan.outside_quotas {
+        eprintln!(
+            "WARNING: {} has {} records; this model's jobs take {} to {} (Service Quotas or defaults) — prepare again with --min-records/--max-records-per-file within that range, or expect the job to fail validation",
+            part.file, part.records, part.min, part.max
+        );
     }
-    let plan = batch_core::prepare::PreparedPlan::read(&prepared.join(batch_core::prepare::PLAN_FILE))?;
-    let quotas = batch_aws::quotas::batch_quotas(&connection.config, plan.model.id.as_str()).await;
-    // Parts the quotas would refuse fail validation hours later; say so now.
-    for part in &plan.parts {
-        let min = quotas.limits.min_records_per_job;
-        let max = quotas.limits.max_records_per_part();
-        if part.records < min || part.records > max {
-            eprintln!(
-                "WARNING: {} has {} records; this model's jobs take {min} to {max} (Service Quotas or defaults) — prepare again with --min-records/--max-records-per-file within that range, or expect the job to fail validation",
-                part.file, part.records
-            );
-        }
-    }
-    let cap = quotas.max_concurrent_jobs.clamp(1, 10) as usize;
-    match &quotas.source {
-        batch_aws::quotas::QuotaSource::ServiceQuotas { matched } => {
-            eprintln!(
+    let cap = plan.request.settings.max_concurrent_jobs;
+    if !connection.sandbox() && !plan.cap_asked {
+        match &plan.quotas.source {
+            QuotaSource::ServiceQuotas { matched } => eprintln!(
                 "quotas for {matched} from Service Quotas: up to {} concurrent jobs; using {cap}",
-                quotas.max_concurrent_jobs
-            )
-        }
-        batch_aws::quotas::QuotaSource::Defaults { reason } => {
-            eprintln!("quotas: defaults ({reason}); using {cap} concurrent jobs")
+                plan.quotas.max_concurrent_jobs
+            ),
+            QuotaSource::Defaults { reason } => eprintln!("quotas: defaults ({reason}); using {cap} concurrent jobs"),
         }
     }
-    Ok(cap)
+    Ok(plan.request)
 }
 
 /// A run's report as printed.
@@ -282,8 +266,7 @@ pub fn submit(args: SubmitArgs) -> Result<ExitCode> {
     let history = open_history()?;
     runtime()?.block_on(async {
         let connection = connect(&args.access, false, true).await?;
-        let cap = job_cap(&connection, &args.prepared, args.job.max_concurrent_jobs).await?;
-        let request = submit_request(&args.prepared, &args.job, &connection, cap)?;
+        let request = start_plan(&connection, &args.prepared, &args.job).await?;
         let report = drive_new(&history, &connection, &request, args.wait).await?;
         print_report(&report, args.format)?;
         Ok(ExitCode::SUCCESS)
@@ -521,8 +504,7 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
             plan.parts.len(),
             args.prepare.out.display()
         );
-        let cap = job_cap(&connection, &args.prepare.out, args.job.max_concurrent_jobs).await?;
-        let request = submit_request(&args.prepare.out, &args.job, &connection, cap)?;
+        let request = start_plan(&connection, &args.prepare.out, &args.job).await?;
         let wait = args.wait || sandbox;
         let report = drive_new(&history, &connection, &request, wait).await?;
         if !wait {
@@ -569,7 +551,7 @@ fn remote_jobs(args: &JobsArgs) -> Result<ExitCode> {
             name_contains: args.name_contains.clone(),
             limit: Some(args.limit.max(1)),
         };
-        let listed = batch_app::ports::JobsApi::list(&connection.jobs, &filter).await?;
+        let listed = batch_app::ports::JobsApi::list(connection.jobs(), &filter).await?;
         match args.format {
             OutputFormat::Json => print_json(&listed)?,
             OutputFormat::Text if listed.is_empty() => println!("no jobs"),

@@ -15,6 +15,7 @@ mod http;
 mod registry;
 pub mod s3;
 mod s3_store;
+pub mod sandbox;
 mod server;
 mod store;
 mod worker;

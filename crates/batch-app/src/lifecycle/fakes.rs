@@ -1,8 +1,9 @@
 //! In-memory fakes of the ports for the use-case tests: an object store and a Bedrock that runs each job
-//! the moment it is asked about it, answering records with the stand-in model. No servers, no clock.
+//! the moment it is asked about it, answering records with the stand-in model, and a backend over them. No
+//! servers, no clock.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
@@ -12,9 +13,19 @@ use batch_core::results::{MANIFEST_FILE, Manifest, extract};
 use serde_json::{Value, json};
 
 use crate::history::{JobCounts, PartUpload};
+use batch_core::iam::{AccessReport, AccessSetup};
+use batch_core::limits::Limits;
+use batch_core::prepare::{PrepareRequest, prepare};
+use batch_core::pricing::PriceTable;
+use batch_core::progress::NoProgress;
+use batch_core::records::InferenceParams;
+use batch_core::sheet::SheetOptions;
+
+use super::Pacing;
 use crate::ports::{
-    Downloaded, FailureKind, JobFilter, JobSnapshot, JobsApi, NewJob, ObjectTransfer, ServiceError, TransferProgress,
-    UploadJournal,
+    Backend, BatchQuotas, CallerIdentity, Downloaded, FailureKind, JobFilter, JobSnapshot, JobsApi, ModelChoice,
+    NewJob, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError, TestAnswer, TransferProgress, UploadJournal,
+    bundled_models,
 };
 
 /// How the fake's jobs end.
@@ -248,4 +259,103 @@ impl ObjectTransfer for FakeCloud {
         }
         Ok(done)
     }
+}
+
+/// A backend over the fake cloud, with the quotas its account reports; the calls no use-case test makes yet
+/// (Converse, the access check, browsing) answer that they are not faked.
+pub(crate) struct FakeBackend {
+    /// The jobs and objects.
+    pub(crate) cloud: FakeCloud,
+    /// True for the offline sandbox.
+    pub(crate) sandbox: bool,
+    /// What `quotas` answers.
+    pub(crate) quotas: BatchQuotas,
+}
+
+fn not_faked(operation: &'static str) -> ServiceError {
+    ServiceError::new(FailureKind::Other, operation, "not faked")
+}
+
+impl Backend for FakeBackend {
+    type Jobs = FakeCloud;
+    type Transfer = FakeCloud;
+
+    fn sandbox(&self) -> bool {
+        self.sandbox
+    }
+
+    fn region(&self) -> String {
+        "eu-west-1".into()
+    }
+
+    fn pacing(&self) -> Pacing {
+        Pacing::local()
+    }
+
+    fn jobs(&self) -> &FakeCloud {
+        &self.cloud
+    }
+
+    fn transfer(&self) -> &FakeCloud {
+        &self.cloud
+    }
+
+    async fn identity(&self) -> Result<CallerIdentity, ServiceError> {
+        Ok(CallerIdentity {
+            account: "111122223333".into(),
+            arn: "arn:aws:iam::111122223333:user/analyst".into(),
+            user_id: "AIDAFAKE".into(),
+        })
+    }
+
+    async fn models(&self) -> Result<Vec<ModelChoice>, ServiceError> {
+        Ok(bundled_models())
+    }
+
+    async fn converse(&self, _prompt: OnDemandPrompt<'_>) -> Result<TestAnswer, ServiceError> {
+        Err(not_faked("Converse"))
+    }
+
+    async fn check_access(&self, _setup: &AccessSetup) -> Result<(AccessReport, Vec<String>), ServiceError> {
+        Err(not_faked("access check"))
+    }
+
+    async fn browse(&self, _location: &str) -> Result<S3Listing, ServiceError> {
+        Err(not_faked("ListObjectsV2"))
+    }
+
+    async fn quotas(&self, _model_id: &str) -> BatchQuotas {
+        self.quotas.clone()
+    }
+}
+
+/// A sheet of `rows` rows prepared into `<dir>/<name>` in parts of at most 40 records (at least 5 a job).
+pub(crate) fn prepared(dir: &Path, name: &str, rows: usize) -> PathBuf {
+    let input = dir.join(format!("{name}.csv"));
+    let mut text = String::from("id,text\n");
+    for i in 1..=rows {
+        text.push_str(&format!("U{i},review number {i}\n"));
+    }
+    std::fs::write(&input, text).unwrap();
+    let out = dir.join(name);
+    let request = PrepareRequest {
+        input,
+        sheet: SheetOptions::default(),
+        template: "Summarise: {{text}}".into(),
+        system: None,
+        model: ModelId::parse("amazon.nova-lite-v1:0").unwrap(),
+        invocation: None,
+        params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
+        id_column: None,
+        limits: Limits {
+            min_records_per_job: 5,
+            max_records_per_file: 40,
+            max_records_per_job: 40,
+            ..Limits::default()
+        },
+        prices: PriceTable::bundled(),
+        out_dir: out.clone(),
+    };
+    prepare(&request, &NoProgress).unwrap();
+    out
 }

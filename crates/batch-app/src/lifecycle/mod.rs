@@ -4,7 +4,7 @@
 
 mod events;
 #[cfg(test)]
-mod fakes;
+pub(crate) mod fakes;
 mod fetch;
 mod pacing;
 mod retry;

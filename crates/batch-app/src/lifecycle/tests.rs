@@ -1,21 +1,16 @@
 //! Use-case tests of the lifecycle against the in-memory fakes of the ports: what a repeated submit, a
 //! chain of retries and a resume with a broken run do, with no server and no clock.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
-use batch_core::limits::Limits;
-use batch_core::model::ModelId;
-use batch_core::prepare::{PrepareRequest, prepare};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
-use batch_core::records::InferenceParams;
-use batch_core::sheet::SheetOptions;
 
-use super::fakes::{FakeCloud, Outcome};
+use super::fakes::{FakeCloud, Outcome, prepared};
 use super::*;
 use crate::history::{History, JobSettings, Recorded, RunState};
 
@@ -27,37 +22,6 @@ const NO_WAIT: Pacing = Pacing {
     retry_max: Duration::from_millis(1),
     create_attempts: 3,
 };
-
-/// A sheet of `rows` rows prepared into `<dir>/<name>` in parts of at most 40 records (at least 5 a job).
-fn prepared(dir: &Path, name: &str, rows: usize) -> PathBuf {
-    let input = dir.join(format!("{name}.csv"));
-    let mut text = String::from("id,text\n");
-    for i in 1..=rows {
-        text.push_str(&format!("U{i},review number {i}\n"));
-    }
-    std::fs::write(&input, text).unwrap();
-    let out = dir.join(name);
-    let request = PrepareRequest {
-        input,
-        sheet: SheetOptions::default(),
-        template: "Summarise: {{text}}".into(),
-        system: None,
-        model: ModelId::parse("amazon.nova-lite-v1:0").unwrap(),
-        invocation: None,
-        params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
-        id_column: None,
-        limits: Limits {
-            min_records_per_job: 5,
-            max_records_per_file: 40,
-            max_records_per_job: 40,
-            ..Limits::default()
-        },
-        prices: PriceTable::bundled(),
-        out_dir: out.clone(),
-    };
-    prepare(&request, &NoProgress).unwrap();
-    out
-}
 
 fn submit_request(prepared: &Path) -> SubmitRequest {
     SubmitRequest {

@@ -7,6 +7,7 @@ use batch_core::model::ModelId;
 use serde::{Deserialize, Serialize};
 
 use super::{Studio, StudioError, job_target};
+use crate::ports::{Backend, Connector};
 
 /// The job whose access is checked.
 #[derive(Debug, Clone, Deserialize)]
@@ -61,7 +62,7 @@ fn parse_many(name: &str, text: &str) -> Result<Known<Vec<Policy>>, StudioError>
     Ok(Known::Yes(vec![Policy::parse(name, text).map_err(|e| invalid(e.to_string()))?]))
 }
 
-impl Studio {
+impl<C: Connector> Studio<C> {
     /// Checks the access of the job described by `form`.
     pub async fn check_access(&self, form: &AccessForm) -> Result<AccessView, StudioError> {
         let (connection, info) = self.connected().await?;
@@ -112,7 +113,7 @@ impl Studio {
                 ));
             }
             None => {
-                let (report, notes) = crate::iam_live::live_check(&connection.config, &setup).await?;
+                let (report, notes) = connection.check_access(&setup).await?;
                 (report, notes, false)
             }
         };

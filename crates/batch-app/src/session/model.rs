@@ -1,11 +1,11 @@
 //! The Model step's calls: the account's models and inference profiles, and "test one row now".
 
-use batch_app::sheet_pages::{RenderedPrompt, SheetTable};
 use batch_core::model::ModelId;
 use serde::{Deserialize, Serialize};
 
-use super::{Studio, StudioError};
-use crate::models::{ModelChoice, TestAnswer, TestParams, converse_once, list_models};
+use super::{ModelList, Studio, StudioError};
+use crate::ports::{Backend, Connector, ModelChoice, OnDemandPrompt, TestAnswer, TestParams, bundled_models};
+use crate::sheet_pages::{RenderedPrompt, SheetTable};
 
 /// One row to send on demand.
 #[derive(Debug, Clone, Deserialize)]
@@ -51,11 +51,22 @@ impl TestRowForm {
     }
 }
 
-impl Studio {
+impl<C: Connector> Studio<C> {
     /// The models and inference profiles the connection lists (the sandbox lists the bundled ones).
     pub async fn models(&self) -> Result<Vec<ModelChoice>, StudioError> {
         let (connection, _) = self.connected().await?;
-        Ok(list_models(connection.jobs.client()).await?)
+        Ok(connection.models().await?)
+    }
+
+    /// The Model step's list: the connection's, or the bundled price table's with a note saying why.
+    pub async fn model_list(&self) -> ModelList {
+        match self.models().await {
+            Ok(models) => ModelList { models, note: None },
+            Err(error) => ModelList {
+                models: bundled_models(),
+                note: Some(format!("the bundled model list is shown: the account's could not be listed ({error})")),
+            },
+        }
     }
 
     /// Sends the form's row, rendered (see [`TestRowForm::render`]), through an on-demand Converse call.
@@ -63,8 +74,13 @@ impl Studio {
         let (connection, info) = self.connected().await?;
         let model = ModelId::parse(&form.model).map_err(|e| StudioError::Invalid(format!("model: {e}")))?;
         let params = TestParams { max_tokens: form.max_tokens, temperature: form.temperature, top_p: form.top_p };
-        let answer =
-            converse_once(&connection.runtime, &model, rendered.system.as_deref(), &rendered.prompt, &params).await?;
+        let prompt = OnDemandPrompt {
+            model: &model,
+            system: rendered.system.as_deref(),
+            prompt: &rendered.prompt,
+            params: &params,
+        };
+        let answer = connection.converse(prompt).await?;
         Ok(TestRowView {
             row: rendered.row,
             prompt: rendered.prompt,

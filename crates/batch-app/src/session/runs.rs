@@ -6,12 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use batch_app::history::{JobSettings, Run, RunState};
-use batch_app::lifecycle::{FetchRequest, RetryRequest, SubmitRequest, Until};
-use batch_app::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TokenBin};
-use batch_app::row_selection::{RowSelection, select_rows};
 use batch_core::aws_names::JobName;
-use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
 use batch_core::pricing::PriceTable;
@@ -22,6 +17,12 @@ use batch_core::sheet::SheetOptions;
 use serde::{Deserialize, Serialize};
 
 use super::{RunEvents, Studio, StudioError, job_target};
+use crate::history::{JobSettings, Run, RunState};
+use crate::lifecycle::{FetchRequest, RetryRequest, Until};
+use crate::ports::{Backend, Connector};
+use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TokenBin};
+use crate::row_selection::{RowSelection, select_rows};
+use crate::start_run::{RunTarget, default_job_name, plan_start_under};
 
 /// The export `fetch` writes for the results table, and the table's file, in a run's results folder.
 const TABLE_EXPORT: &str = "results.csv";
@@ -213,22 +214,30 @@ fn new_run_folder(runs: &Path, job_name: &str) -> Result<PathBuf, StudioError> {
     unreachable!("u32 attempts run out before free folder names")
 }
 
-/// A job name from the sheet's file name and the time (to the second).
-fn default_job_name(sheet: &Path) -> JobName {
-    let stem = sheet.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let stamp: String = batch_core::clock::now_rfc3339().chars().filter(char::is_ascii_digit).take(14).collect();
-    JobName::derive(&stem, &stamp)
-}
-
-impl Studio {
-    /// Selects the rows, prepares the parts, records the run and starts driving it in the background.
+impl<C: Connector> Studio<C> {
+    /// Selects the rows, prepares the parts within the model's quotas, and starts the run through the
+    /// start-run use case (the CLI's: defaults, name, cap from the quotas), driving it in the background.
     pub async fn submit(self: &Arc<Self>, form: SubmitForm) -> Result<RunRow, StudioError> {
         let (connection, _) = self.connected().await?;
-        let sandbox = connection.sandbox;
-        let (role_arn, input_uri, output_uri) =
-            job_target(&form.role_arn, &form.input_uri, &form.output_uri, sandbox, |what| {
-                format!("the {what} is required when submitting to AWS")
-            })?;
+        let sandbox = connection.sandbox();
+        let target = RunTarget {
+            role_arn: form.role_arn.clone(),
+            input_uri: form.input_uri.clone(),
+            output_uri: form.output_uri.clone(),
+            job_name: form.job_name.clone(),
+            settings: JobSettings {
+                timeout_hours: form.timeout_hours,
+                tags: form.tags.clone(),
+                ..JobSettings::default()
+            },
+            max_concurrent_jobs: None,
+            // Every desktop submit prepares into a folder of its own: it is a new run by construction.
+            new_run: true,
+        };
+        // Refuse an incomplete target before any row is read.
+        job_target(&target.role_arn, &target.input_uri, &target.output_uri, sandbox, |what| {
+            format!("the {what} is required when submitting to AWS")
+        })?;
         let job_name = match form.job_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             Some(name) => JobName::parse(name).map_err(|e| invalid(format!("job name: {e}")))?,
             None => default_job_name(&form.sheet),
@@ -240,6 +249,8 @@ impl Studio {
             Some("converse") => Some(InvocationType::Converse),
             Some(other) => return Err(invalid(format!("invocation type {other:?}: use invoke_model or converse"))),
         };
+        let quotas = connection.quotas(model.as_str()).await;
+        let limits = quotas.limits;
         let folder = new_run_folder(&self.home.join("runs"), job_name.as_str())?;
         let prepared_dir = folder.join("prepared");
         let request_folder = folder.clone();
@@ -265,7 +276,7 @@ impl Studio {
                     stop_sequences: Vec::new(),
                 },
                 id_column: None,
-                limits: Limits::default(),
+                limits,
                 prices: PriceTable::bundled(),
                 out_dir: prepared,
             };
@@ -274,22 +285,9 @@ impl Studio {
         })
         .await
         .map_err(blocking_error)??;
-        let request = SubmitRequest {
-            prepared_dir,
-            role_arn,
-            input_uri,
-            output_uri,
-            job_name,
-            settings: JobSettings {
-                timeout_hours: form.timeout_hours,
-                tags: form.tags.clone(),
-                ..JobSettings::default()
-            },
-            sandbox,
-            retry_of: None,
-            // Every desktop submit prepares into a folder of its own: it is a new run by construction.
-            new_run: true,
-        };
+        let target = RunTarget { job_name: Some(job_name.as_str().to_string()), ..target };
+        let request =
+            plan_start_under(&prepared_dir, &target, sandbox, quotas).map_err(|e| invalid(e.to_string()))?.request;
         let cancel = AtomicBool::new(false);
         let events = RunEvents { run: String::new(), sink: self.events.clone() };
         let run = connection.lifecycle(&self.history, &events, &cancel).record_run(&request)?.id().clone();
@@ -365,7 +363,7 @@ impl Studio {
         let mut taken = 0;
         for run in runs {
             let needs_work = run.state.is_unfinished() || run.state == RunState::Ended;
-            if needs_work && (run.sandbox || !connection.sandbox) {
+            if needs_work && (run.sandbox || !connection.sandbox()) {
                 self.drive_in_background(run.id.to_string(), run.sandbox);
                 taken += 1;
             }

@@ -1,12 +1,12 @@
 //! The shapes only the window receives: the build's description, the model list with its provenance, and
 //! the run events the shell forwards.
 
-use batch_app::lifecycle::Event;
 use batch_core::pricing::PriceTable;
 use serde::Serialize;
 
 use super::Studio;
-use crate::models::ModelChoice;
+use crate::lifecycle::Event;
+use crate::ports::{Connector, ModelChoice};
 
 /// What the window shows about this build.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -24,7 +24,7 @@ pub struct AppInfo {
 
 impl AppInfo {
     /// This build, over `studio`'s folder.
-    pub fn of(studio: &Studio) -> Self {
+    pub fn of<C: Connector>(studio: &Studio<C>) -> Self {
         let prices = PriceTable::bundled();
         Self {
             version: env!("CARGO_PKG_VERSION").to_string(),

@@ -1,6 +1,7 @@
-//! The desktop app's session, reachable by tests without a window: one history, a connection (AWS or the
-//! offline sandbox), runs driven in the background with their events forwarded, results fetched and indexed
-//! when a run ends, and the access check. The Tauri shell calls these methods in a line or two each.
+//! The desktop app's session, reachable by tests without a window: one history, a backend (AWS or the
+//! offline sandbox, made by the program's [`Connector`]), runs driven in the background with their events
+//! forwarded, results fetched and indexed when a run ends, and the access check. The Tauri shell calls these
+//! methods in a line or two each.
 
 mod access;
 mod locations;
@@ -13,19 +14,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use batch_app::history::{History, HistoryError};
-use batch_app::lifecycle::{Event, LifecycleEvents};
-use batch_app::ports::{FailureKind, ServiceError};
 use batch_core::aws_names::{RoleArn, S3Uri};
 use serde::Serialize;
+
+use crate::history::{History, HistoryError};
+use crate::lifecycle::{Event, LifecycleEvents};
+use crate::ports::{AccessOptions, Backend, Connector, FailureKind, ServiceError};
+use crate::start_run::{RunTarget, StartError, target_locations};
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use model::{TestRowForm, TestRowView};
 pub use runs::{ResultsOverview, RunOutcome, RunRow, SubmitForm};
 pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};
-
-use crate::connection::{Connection, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
-use crate::environment::AccessOptions;
 
 /// What the session reports while runs are driven in the background.
 pub trait StudioEvents: Send + Sync {
@@ -63,7 +63,7 @@ pub enum StudioError {
     History(#[from] HistoryError),
     /// A lifecycle step failed.
     #[error(transparent)]
-    Lifecycle(#[from] batch_app::lifecycle::LifecycleError),
+    Lifecycle(#[from] crate::lifecycle::LifecycleError),
     /// A remote call failed.
     #[error(transparent)]
     Service(#[from] ServiceError),
@@ -72,26 +72,29 @@ pub enum StudioError {
     Invalid(String),
 }
 
-/// The desktop session.
-pub struct Studio {
+/// The desktop session over the backends `C` makes.
+pub struct Studio<C: Connector> {
     home: PathBuf,
+    connector: C,
     history: Arc<Mutex<History>>,
     events: Arc<dyn StudioEvents>,
-    current: tokio::sync::Mutex<Option<(Arc<Connection>, ConnectionInfo)>>,
-    sandbox: tokio::sync::Mutex<Option<Arc<Connection>>>,
+    current: tokio::sync::Mutex<Option<(Arc<C::Backend>, ConnectionInfo)>>,
+    sandbox: tokio::sync::Mutex<Option<Arc<C::Backend>>>,
     driving: Mutex<HashMap<String, Arc<AtomicBool>>>,
     /// Held while a retry is recorded, so two at once cannot both find the chain ended and both submit.
     retrying: Mutex<()>,
 }
 
-impl Studio {
-    /// A session over the history and sandbox in `home` (the CLI's `$BEDROCK_BATCH_HOME`, so both share them).
-    pub fn open(home: &Path, events: Arc<dyn StudioEvents>) -> Result<Arc<Self>, StudioError> {
+impl<C: Connector> Studio<C> {
+    /// A session over the history and sandbox in `home` (the CLI's `$BEDROCK_BATCH_HOME`, so both share them),
+    /// connecting through `connector`.
+    pub fn open(home: &Path, connector: C, events: Arc<dyn StudioEvents>) -> Result<Arc<Self>, StudioError> {
         std::fs::create_dir_all(home)
             .map_err(|e| StudioError::Invalid(format!("{}: cannot create the app's folder: {e}", home.display())))?;
         let history = History::open(&home.join("history.sqlite"))?;
         Ok(Arc::new(Self {
             home: home.to_path_buf(),
+            connector,
             history: Arc::new(Mutex::new(history)),
             events,
             current: tokio::sync::Mutex::new(None),
@@ -110,13 +113,13 @@ impl Studio {
         self.history.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The sandbox connection (started once per session).
-    async fn sandbox_connection(&self) -> Result<Arc<Connection>, StudioError> {
+    /// The sandbox backend (started once per session).
+    async fn sandbox_connection(&self) -> Result<Arc<C::Backend>, StudioError> {
         let mut sandbox = self.sandbox.lock().await;
         if let Some(connection) = sandbox.as_ref() {
             return Ok(connection.clone());
         }
-        let connection = Arc::new(Connection::sandbox(&self.home.join("sandbox")).await?);
+        let connection = Arc::new(self.connector.sandbox(&self.home.join("sandbox")).await?);
         *sandbox = Some(connection.clone());
         Ok(connection)
     }
@@ -132,7 +135,7 @@ impl Studio {
         let (connection, reason) = if sandbox {
             (self.sandbox_connection().await?, Some("chosen".to_string()))
         } else {
-            match Connection::aws(options, batch_app::lifecycle::Pacing::aws()).await {
+            match self.connector.aws(options).await {
                 Ok(connection) => (Arc::new(connection), None),
                 Err(error) if error.kind == FailureKind::NoCredentials => {
                     // The CLI's advice names its flags; the window offers the profile list and the sandbox.
@@ -144,11 +147,11 @@ impl Studio {
         };
         let who = connection.identity().await?;
         let info = ConnectionInfo {
-            sandbox: connection.sandbox,
+            sandbox: connection.sandbox(),
             caller: who.arn,
             account: who.account,
-            region: connection.config.region().map_or_else(|| "us-east-1".into(), |r| r.to_string()),
-            profile: if connection.sandbox { None } else { options.profile.clone() },
+            region: connection.region(),
+            profile: if connection.sandbox() { None } else { options.profile.clone() },
             reason,
         };
         *self.current.lock().await = Some((connection, info.clone()));
@@ -157,19 +160,19 @@ impl Studio {
     }
 
     /// The current connection, or why there is none.
-    async fn connected(&self) -> Result<(Arc<Connection>, ConnectionInfo), StudioError> {
+    async fn connected(&self) -> Result<(Arc<C::Backend>, ConnectionInfo), StudioError> {
         self.current.lock().await.clone().ok_or_else(|| {
             StudioError::Invalid("not connected; choose an AWS profile or the offline sandbox first".into())
         })
     }
 
     /// The connection a run needs: the sandbox for sandbox runs, else the current AWS connection.
-    async fn connection_for(&self, sandbox_run: bool) -> Result<Arc<Connection>, StudioError> {
+    async fn connection_for(&self, sandbox_run: bool) -> Result<Arc<C::Backend>, StudioError> {
         if sandbox_run {
             return self.sandbox_connection().await;
         }
         match self.current.lock().await.as_ref() {
-            Some((connection, _)) if !connection.sandbox => Ok(connection.clone()),
+            Some((connection, _)) if !connection.sandbox() => Ok(connection.clone()),
             _ => Err(StudioError::Invalid(
                 "this run was submitted to AWS; connect to AWS (Connect step) to follow it".into(),
             )),
@@ -177,8 +180,8 @@ impl Studio {
     }
 }
 
-/// A job's service role and S3 locations as the Access and Submit steps give them: each as typed, or the
-/// sandbox's own when left empty there; `missing` words the error for an empty field on AWS.
+/// The Access and Submit steps' role and locations, with the sandbox's own for those left empty there; an
+/// empty one on AWS is refused in the window's words (`missing` names the field as the step shows it).
 fn job_target(
     role_arn: &Option<String>,
     input_uri: &Option<String>,
@@ -186,23 +189,16 @@ fn job_target(
     sandbox: bool,
     missing: fn(&str) -> String,
 ) -> Result<(RoleArn, S3Uri, S3Uri), StudioError> {
-    let pick = |given: &Option<String>, default: &str, what: &str| match given
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(value) => Ok(value.to_string()),
-        None if sandbox => Ok(default.to_string()),
-        None => Err(StudioError::Invalid(missing(what))),
+    let target = RunTarget {
+        role_arn: role_arn.clone(),
+        input_uri: input_uri.clone(),
+        output_uri: output_uri.clone(),
+        ..RunTarget::default()
     };
-    let invalid = |what: &str, e: batch_core::aws_names::NameError| StudioError::Invalid(format!("{what}: {e}"));
-    Ok((
-        RoleArn::parse(&pick(role_arn, SANDBOX_ROLE, "service role ARN")?).map_err(|e| invalid("service role", e))?,
-        S3Uri::parse(&pick(input_uri, SANDBOX_INPUT, "input S3 location")?)
-            .map_err(|e| invalid("input location", e))?,
-        S3Uri::parse(&pick(output_uri, SANDBOX_OUTPUT, "output S3 location")?)
-            .map_err(|e| invalid("output location", e))?,
-    ))
+    target_locations(&target, sandbox).map_err(|error| match error {
+        StartError::Missing { field } => StudioError::Invalid(missing(field.words())),
+        other => StudioError::Invalid(other.to_string()),
+    })
 }
 
 /// Forwards one run's lifecycle events to the session's events.

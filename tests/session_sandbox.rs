@@ -7,11 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use batch_app::lifecycle::Event;
+use batch_app::ports::AccessOptions;
 use batch_app::results_table::RowFilter;
 use batch_app::row_selection::{FilterOp, RowSelection};
+use batch_app::session::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm, TestRowForm};
 use batch_app::sheet_pages::SheetTable;
-use batch_aws::environment::AccessOptions;
-use batch_aws::studio::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm, TestRowForm};
+use batch_connect::Backends;
 use batch_core::iam::{CheckStatus, Verdict};
 use batch_core::results::Status;
 use batch_core::sheet::SheetOptions;
@@ -85,7 +86,7 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
     let dir = tempfile::tempdir().unwrap();
     let input = sheet(dir.path(), 600);
     let events = Arc::new(Recorded::default());
-    let studio = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
     let error = studio.submit(form(input.clone(), RowSelection::All, vec![])).await.err().unwrap();
     assert!(error.to_string().contains("not connected"), "{error}");
 
@@ -142,7 +143,7 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
     drop(studio);
     let table = dir.path().join("home/runs/tickets-eu/results/results.db");
     std::fs::remove_file(&table).unwrap();
-    let again = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    let again = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
     assert_eq!(again.runs().unwrap()[0].id, row.id);
     assert!(again.runs().unwrap()[0].has_results);
     let last = again.results_page(&row.id, &RowFilter::default(), 149, 5).unwrap();
@@ -155,7 +156,7 @@ async fn missing_rows_are_retried_and_merged() {
     let dir = tempfile::tempdir().unwrap();
     let input = sheet(dir.path(), 400);
     let events = Arc::new(Recorded::default());
-    let studio = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
     studio.connect(true, &AccessOptions::default()).await.unwrap();
     // The sandbox's fault tag: only half of each file is processed (PartiallyCompleted).
     let partial = vec![("emulator-fault".to_string(), "partial".to_string())];
@@ -208,7 +209,7 @@ async fn missing_rows_are_retried_and_merged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_is_checked_over_pasted_documents_in_the_sandbox() {
     let dir = tempfile::tempdir().unwrap();
-    let studio = Studio::open(&dir.path().join("home"), Arc::new(Recorded::default())).unwrap();
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), Arc::new(Recorded::default())).unwrap();
     studio.connect(true, &AccessOptions::default()).await.unwrap();
     let mut form = AccessForm {
         role_arn: None,
@@ -251,7 +252,7 @@ async fn access_is_checked_over_pasted_documents_in_the_sandbox() {
 async fn models_are_listed_and_one_row_is_tested_through_converse() {
     let dir = tempfile::tempdir().unwrap();
     let input = sheet(dir.path(), 10);
-    let studio = Studio::open(&dir.path().join("home"), Arc::new(Recorded::default())).unwrap();
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), Arc::new(Recorded::default())).unwrap();
     studio.connect(true, &AccessOptions::default()).await.unwrap();
 
     // Through the real SDK: ListFoundationModels and ListInferenceProfiles, served by the emulator.
@@ -290,7 +291,7 @@ async fn s3_is_browsed_and_a_running_job_is_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let input = sheet(dir.path(), 300);
     let events = Arc::new(Recorded::default());
-    let studio = Studio::open(&dir.path().join("home"), events.clone()).unwrap();
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
     studio.connect(true, &AccessOptions::default()).await.unwrap();
     // A job held in progress (the sandbox's fault tag), stopped while it runs.
     let held = vec![("emulator-fault".to_string(), "hold".to_string())];
@@ -341,7 +342,7 @@ async fn a_run_left_running_when_the_app_quit_is_taken_up_at_the_next_launch() {
     // The first session submits a run whose job is held in progress, then the app quits.
     {
         let events = Arc::new(Recorded::default());
-        let studio = Studio::open(&home, events.clone()).unwrap();
+        let studio = Studio::open(&home, Backends::default(), events.clone()).unwrap();
         studio.connect(true, &AccessOptions::default()).await.unwrap();
         let held = vec![("emulator-fault".to_string(), "hold".to_string())];
         let row = studio.submit(form(input.clone(), RowSelection::All, held)).await.unwrap();
@@ -358,7 +359,7 @@ async fn a_run_left_running_when_the_app_quit_is_taken_up_at_the_next_launch() {
     }
     // The next launch connects (the sandbox), which takes the unfinished run up again; the job is let go.
     let events = Arc::new(Recorded::default());
-    let studio = Studio::open(&home, events.clone()).unwrap();
+    let studio = Studio::open(&home, Backends::default(), events.clone()).unwrap();
     studio.connect(true, &AccessOptions::default()).await.unwrap();
     let run = studio.runs().unwrap().remove(0);
     assert!(run.active, "followed again after the restart: {run:?}");

@@ -1,0 +1,42 @@
+//! Bedrock's batch quotas for one model, as the backend found them (the account's, or defaults, saying which).
+
+use batch_core::limits::Limits;
+use serde::Serialize;
+
+/// Where the quotas came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum QuotaSource {
+    /// Service Quotas answered for this model.
+    ServiceQuotas {
+        /// The model name the quotas were matched by.
+        matched: String,
+    },
+    /// Defaults, with the reason the service's values were not used.
+    Defaults {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The batch quotas that apply to one model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchQuotas {
+    /// Record and size limits.
+    pub limits: Limits,
+    /// Submitted plus in-progress jobs allowed for the model.
+    pub max_concurrent_jobs: u64,
+    /// Where they came from.
+    pub source: QuotaSource,
+}
+
+impl BatchQuotas {
+    /// This tool's defaults (AWS's documented defaults), with the reason they are used.
+    pub fn defaults(reason: impl Into<String>) -> Self {
+        Self {
+            limits: Limits::default(),
+            max_concurrent_jobs: 10,
+            source: QuotaSource::Defaults { reason: reason.into() },
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! The one place a program gets its backend: AWS through the SDK adapters, or the offline sandbox — the
+//! emulator's S3 stand-in and Bedrock servers started over a folder and reached through the same adapters.
+//! The CLI and the desktop shell hand [`Backends`] to the use cases; nothing below them picks.
+
+use std::path::Path;
+
+use batch_app::lifecycle::Pacing;
+use batch_app::ports::{
+    AccessOptions, Connector, FailureKind, SANDBOX_INPUT_BUCKET, SANDBOX_OUTPUT_BUCKET, ServiceError,
+};
+use batch_aws::connection::Connection;
+use bedrock_emulator::sandbox::SandboxServers;
+
+/// Makes [`Connection`]s: to AWS, polling with `pacing`, or to the sandbox.
+#[derive(Debug, Clone, Copy)]
+pub struct Backends {
+    /// How AWS connections poll and retry (the sandbox always polls as fast as its emulator runs).
+    pub pacing: Pacing,
+}
+
+impl Default for Backends {
+    fn default() -> Self {
+        Self { pacing: Pacing::aws() }
+    }
+}
+
+impl Connector for Backends {
+    type Backend = Connection;
+
+    async fn aws(&self, options: &AccessOptions) -> Result<Connection, ServiceError> {
+        Connection::aws(options, self.pacing).await
+    }
+
+    async fn sandbox(&self, dir: &Path) -> Result<Connection, ServiceError> {
+        let servers = SandboxServers::start(dir, &[SANDBOX_INPUT_BUCKET, SANDBOX_OUTPUT_BUCKET]).map_err(|e| {
+            ServiceError::new(FailureKind::Other, "start the sandbox", format!("{}: {e}", dir.display()))
+        })?;
+        let (s3, bedrock) = (servers.s3_endpoint(), servers.bedrock_endpoint());
+        Ok(Connection::sandbox(&s3, &bedrock, Box::new(servers)).await)
+    }
+}
