@@ -321,5 +321,9 @@ fn like_pattern(text: &str) -> String {
     pattern
 }
 
+mod export;
+
+pub use export::{Exported, TableExportError};
+
 #[cfg(test)]
 mod tests;

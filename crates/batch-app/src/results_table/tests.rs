@@ -98,3 +98,26 @@ fn a_file_that_is_not_a_joined_export_is_refused() {
     let missing = ResultsTable::open(&dir.path().join("none.db")).err().unwrap();
     assert!(missing.to_string().contains("fetch the run first"), "{missing}");
 }
+
+#[test]
+fn exports_are_written_from_the_index_with_every_row_and_cell_the_join_gave() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = export(dir.path(), 300);
+    let table = ResultsTable::build(&source, &dir.path().join("results.db")).unwrap();
+    let again = dir.path().join("again.csv");
+    let written = table.export(&again, false).unwrap();
+    assert_eq!(written, Exported { rows: 300, format: batch_core::export::ExportFormat::Csv });
+    let records = |path: &Path| -> Vec<csv::StringRecord> {
+        csv::Reader::from_path(path).unwrap().records().map(Result::unwrap).collect()
+    };
+    let (before, after) = (records(&source), records(&again));
+    assert_eq!(after.len(), 300);
+    assert_eq!(before, after, "every cell as the join wrote it, in input order");
+    let headers = |path: &Path| csv::Reader::from_path(path).unwrap().headers().unwrap().clone();
+    assert_eq!(headers(&source), headers(&again));
+
+    let parquet = table.export(&dir.path().join("again.parquet"), false).unwrap();
+    assert_eq!(parquet.rows, 300);
+    let unknown = table.export(&dir.path().join("again.txt"), false).unwrap_err();
+    assert!(unknown.to_string().contains("unknown export format"), "{unknown}");
+}

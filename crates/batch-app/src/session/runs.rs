@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use batch_core::aws_names::JobName;
+use batch_core::export::refuse_overwriting;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
 use batch_core::pricing::PriceTable;
@@ -508,7 +509,8 @@ impl<C: Connector> Studio<C> {
         self.table(run)?.1.page(filter, offset, limit).map_err(|e| invalid(e.to_string()))
     }
 
-    /// Exports a run's joined results to `path` (CSV, XLSX, Parquet or JSONL by extension).
+    /// Exports a run's results to `path` (CSV, XLSX, Parquet or JSONL by extension) from its results index
+    /// — the rows the window pages, not a second join — never over the files the results are made from.
     pub async fn export(&self, run: &str, path: PathBuf, excel_safe: bool) -> Result<String, StudioError> {
         let root = self.root_run(run)?;
         let results = self.results_dir(&root);
@@ -517,8 +519,16 @@ impl<C: Connector> Studio<C> {
         }
         let prepared = root.prepared_dir.clone();
         tokio::task::spawn_blocking(move || -> Result<String, StudioError> {
-            let summary = rejoin(&prepared, &results, path, excel_safe)?;
-            Ok(format!("{} rows written to {} ({})", summary.export.rows, summary.export.path, summary.export.format))
+            let plan = PreparedPlan::read(&prepared.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
+            let mapping = prepared.join(&plan.record_ids.mapping_file);
+            let sources: [(&Path, &'static str); 2] = [
+                (Path::new(&plan.input.path), "the sheet the run was prepared from"),
+                (&mapping, "the prepared run's record-id mapping"),
+            ];
+            refuse_overwriting(&path, &sources).map_err(|e| invalid(e.to_string()))?;
+            let table = ResultsTable::open(&results.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
+            let written = table.export(&path, excel_safe).map_err(|e| invalid(e.to_string()))?;
+            Ok(format!("{} rows written to {} ({})", written.rows, path.display(), written.format.label()))
         })
         .await
         .map_err(blocking_error)?

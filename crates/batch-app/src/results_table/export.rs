@@ -1,0 +1,71 @@
+//! Exports written from the results index: every row once, in input order, with the columns the join gave
+//! them — no second join over the downloaded outputs.
+
+use std::path::Path;
+
+use batch_core::export::{ExportError, ExportFormat, ResultFields, open_writer};
+use batch_core::results::{Outcome, Status};
+use batch_core::sheet::Row;
+
+use super::{ResultsTable, ResultsTableError};
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    /// Rows written.
+    pub rows: u64,
+    /// Its format.
+    pub format: ExportFormat,
+}
+
+/// Why an export from the index failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TableExportError {
+    /// The index could not be read.
+    #[error(transparent)]
+    Table(#[from] ResultsTableError),
+    /// The file could not be written, or the rows do not fit its format.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+fn status_of(text: &str) -> Status {
+    match text {
+        "succeeded" => Status::Succeeded,
+        "failed" => Status::Failed,
+        _ => Status::Missing,
+    }
+}
+
+impl ResultsTable {
+    /// Writes every row to `path` (CSV, XLSX, Parquet or JSON Lines by its extension); `excel_safe` makes a
+    /// CSV's cells inert in spreadsheets.
+    pub fn export(&self, path: &Path, excel_safe: bool) -> Result<Exported, TableExportError> {
+        let format = ExportFormat::from_path(path)?;
+        let n = self.columns.len();
+        let inputs = n.saturating_sub(batch_core::export::RESULT_COLUMNS.len());
+        let mut writer = open_writer(path, format, &self.columns, excel_safe)?;
+        let mut query = self.db.prepare("SELECT idx, cells FROM rows ORDER BY idx").map_err(self.sqlite())?;
+        let mut rows = query.query([]).map_err(self.sqlite())?;
+        let mut written = 0;
+        while let Some(row) = rows.next().map_err(self.sqlite())? {
+            let number: i64 = row.get(0).map_err(self.sqlite())?;
+            let text: String = row.get(1).map_err(self.sqlite())?;
+            let mut cells: Vec<String> = serde_json::from_str(&text).unwrap_or_default();
+            cells.resize(n, String::new());
+            let result = &cells[inputs..];
+            let outcome = Outcome {
+                output: result[2].clone(),
+                error: result[3].clone(),
+                input_tokens: result[4].parse().ok(),
+                output_tokens: result[5].parse().ok(),
+                stop_reason: result[6].clone(),
+            };
+            let fields = ResultFields { record_id: &result[0], status: status_of(&result[1]), outcome: &outcome };
+            writer.write(&Row::from_cells(number as u64, &cells[..inputs]), &fields)?;
+            written += 1;
+        }
+        writer.finish()?;
+        Ok(Exported { rows: written, format })
+    }
+}
