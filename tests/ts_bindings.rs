@@ -15,6 +15,8 @@ fn declarations() -> String {
     use batch_aws::profiles;
     use batch_core::{iam, model, pricing, sheet as core_sheet, template::analysis};
     let decls = [
+        batch_app::error::ErrorCode::decl(),
+        batch_app::error::AppError::decl(),
         studio::AppInfo::decl(),
         profiles::ProfileInfo::decl(),
         studio::ConnectionInfo::decl(),

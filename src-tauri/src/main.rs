@@ -7,14 +7,10 @@
 mod commands;
 mod window_events;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use batch_app::history::History;
-use batch_app::latest_only::LatestOnly;
 use batch_app::session::Studio;
-use batch_app::settings::Settings;
-use batch_app::sheet_opening::SheetOpenings;
-use batch_app::window_files::WindowFiles;
 use batch_connect::Backends;
 use tauri::Manager;
 
@@ -29,19 +25,10 @@ fn main() {
             let home = History::default_path().parent().map(ToOwned::to_owned).unwrap_or_else(|| ".".into());
             let events = Arc::new(WindowEvents::new(app.handle().clone()));
             let studio = Studio::open(&home, Backends::default(), events)?;
-            let settings = Settings::load(&Settings::path_in(&home));
             if let Some(window) = app.get_webview_window("main") {
-                restore_window_size(&window, &settings);
+                restore_window_size(&window, studio.window_size());
             }
-            let openings = SheetOpenings::new(&home.join("cache"));
-            app.manage(AppState {
-                studio,
-                sheet: Mutex::new(None),
-                files: WindowFiles::standard(&home),
-                openings,
-                estimates: LatestOnly::default(),
-                settings: Mutex::new(settings),
-            });
+            app.manage(AppState { studio });
             Ok(())
         })
         .on_window_event(remember_window_size)

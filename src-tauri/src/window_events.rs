@@ -3,7 +3,6 @@
 
 use batch_app::lifecycle::Event;
 use batch_app::session::{RunBytesMessage, RunEventMessage, RunOutcome, StudioEvents};
-use batch_app::settings::Settings;
 use tauri::{AppHandle, Emitter, Manager, WebviewWindow, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
 
@@ -38,8 +37,8 @@ impl StudioEvents for WindowEvents {
 }
 
 /// Applies the remembered window size.
-pub fn restore_window_size(window: &WebviewWindow, settings: &Settings) {
-    if let Some((width, height)) = settings.window {
+pub fn restore_window_size(window: &WebviewWindow, size: Option<(u32, u32)>) {
+    if let Some((width, height)) = size {
         let _ = window.set_size(tauri::LogicalSize::new(width.max(720), height.max(480)));
     }
 }
@@ -52,7 +51,5 @@ pub fn remember_window_size(window: &tauri::Window, event: &WindowEvent) {
     let (Ok(size), Ok(scale)) = (window.inner_size(), window.scale_factor()) else { return };
     let logical = size.to_logical::<u32>(scale);
     let Some(state) = window.app_handle().try_state::<AppState>() else { return };
-    let Ok(mut settings) = state.settings.lock() else { return };
-    settings.window = Some((logical.width, logical.height));
-    let _ = settings.save(&Settings::path_in(state.studio.home()));
+    let _ = state.studio.remember_window_size(logical.width, logical.height);
 }

@@ -43,7 +43,7 @@ impl Connection {
             ServiceError::new(
                 FailureKind::NoCredentials,
                 "load credentials",
-                format!("no AWS credentials found ({reason}); sign in (e.g. `aws sso login --profile NAME`), set AWS_PROFILE, or use --sandbox to try everything offline"),
+                format!("no AWS credentials found ({reason})"),
             )
         })?;
         if config.region().is_none() {

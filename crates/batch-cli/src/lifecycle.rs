@@ -143,6 +143,9 @@ async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) ->
             eprintln!("{SIMULATION}");
             Ok(backends.sandbox(&sandbox_dir()).await?)
         }
+        Err(error) if error.kind == batch_app::ports::FailureKind::NoCredentials => Err(anyhow::anyhow!(
+            "{error}; sign in (e.g. `aws sso login --profile NAME`), set AWS_PROFILE, or use --sandbox to try everything offline"
+        )),
         Err(error) => Err(error.into()),
     }
 }

@@ -2,6 +2,22 @@
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p e2e-tests --test ts_bindings
 // Integers are `number`: they travel as JSON numbers (all below 2^53), which JavaScript reads as numbers.
 
+export type ErrorCode = "invalid_input" | "not_connected" | "no_credentials" | "access_denied" | "throttled" | "not_found" | "conflict" | "unavailable" | "cancelled" | "internal";
+
+export type AppError = { 
+/**
+ * Its kind.
+ */
+code: ErrorCode, 
+/**
+ * What went wrong, in domain words.
+ */
+message: string, 
+/**
+ * What to do about it, in the words of the face that shows it, when the message does not say.
+ */
+fix: string | null, };
+
 export type AppInfo = { 
 /**
  * The app's version.

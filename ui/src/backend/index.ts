@@ -33,6 +33,7 @@ import type {
 } from "./types";
 
 export type * from "./types";
+export { errorCode, errorText } from "./errors";
 
 /** The build's version and bundled data. */
 export function appInfo(): Promise<AppInfo> {
@@ -210,9 +211,3 @@ export async function pickSheet(): Promise<string | null> {
   return typeof chosen === "string" ? chosen : null;
 }
 
-/** A readable message from whatever a command rejected with. */
-export function errorText(error: unknown): string {
-  if (typeof error === "string") return error;
-  if (error instanceof Error) return error.message;
-  return JSON.stringify(error);
-}

@@ -13,7 +13,7 @@ const pending = vi.hoisted(() => ({
 const backend = vi.hoisted(() => ({
   openSheet: vi.fn((path: string) => new Promise<SheetSummary>((resolve, reject) => pending.openings.push({ path, resolve, reject }))),
   cancelOpenSheet: vi.fn(async () => {
-    pending.openings.shift()?.reject("opening the sheet was cancelled after 20000 rows; nothing was kept of it");
+    pending.openings.shift()?.reject({ code: "cancelled", message: "opening the sheet was cancelled after 20000 rows; nothing was kept of it", fix: null });
   }),
   onSheetProgress: vi.fn(async (handler: (p: SheetProgress) => void) => {
     pending.progress.push(handler);
@@ -22,7 +22,8 @@ const backend = vi.hoisted(() => ({
   onFileDrop: vi.fn(async (_handler: (path: string) => void) => () => undefined),
   sheetRows: vi.fn(async () => [["1", "great"]]),
   pickSheet: vi.fn(async () => null),
-  errorText: (e: unknown) => String(e),
+  errorText: (e: unknown) => (typeof e === "object" && e !== null && "message" in e ? String(e.message) : String(e)),
+  errorCode: (e: unknown) => (typeof e === "object" && e !== null && "code" in e ? e.code : null),
 }));
 vi.mock("../backend", () => backend);
 
@@ -102,7 +103,7 @@ describe("the Data step", () => {
     const [first, second] = pending.openings;
     second.resolve(summary("/data/second.csv", 7));
     await vi.waitFor(() => expect(onOpened).toHaveBeenCalledTimes(1));
-    first.reject("opening the sheet was cancelled after 10000 rows; nothing was kept of it");
+    first.reject({ code: "cancelled", message: "opening the sheet was cancelled after 10000 rows; nothing was kept of it", fix: null });
     await settled();
     expect(onOpened).toHaveBeenCalledTimes(1);
     expect(screen.queryByRole("alert")).toBeNull();

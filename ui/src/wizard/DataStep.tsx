@@ -67,12 +67,10 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selectio
   const [note, setNote] = useState<string | null>(null);
   // Only the latest opening's answer counts: a newer one (a second drop, another worksheet) supersedes it.
   const latest = useRef(0);
-  const cancelled = useRef(false);
 
   async function load(target: string, sheet: string | null = null) {
     if (!target.trim()) return;
     const opening = ++latest.current;
-    cancelled.current = false;
     setBusy(true);
     setReadRows(0);
     setError(null);
@@ -82,7 +80,7 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selectio
       if (opening === latest.current) onOpened(opened);
     } catch (e) {
       if (opening !== latest.current) return;
-      if (cancelled.current) setNote(`Opening ${target.trim()} was cancelled${summary ? "; the sheet open before is still open" : ""}.`);
+      if (backend.errorCode(e) === "cancelled") setNote(`Opening ${target.trim()} was cancelled${summary ? "; the sheet open before is still open" : ""}.`);
       else setError(backend.errorText(e));
     } finally {
       if (opening === latest.current) setBusy(false);
@@ -90,7 +88,6 @@ export function DataStep({ summary, onOpened, selectedRow, onSelectRow, selectio
   }
 
   function cancel() {
-    cancelled.current = true;
     void backend.cancelOpenSheet().catch(() => undefined);
   }
 

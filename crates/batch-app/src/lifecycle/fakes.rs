@@ -23,9 +23,9 @@ use batch_core::sheet::SheetOptions;
 
 use super::Pacing;
 use crate::ports::{
-    Backend, BatchQuotas, CallerIdentity, Downloaded, FailureKind, JobFilter, JobSnapshot, JobsApi, ModelChoice,
-    NewJob, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError, TestAnswer, TransferProgress, UploadJournal,
-    bundled_models,
+    AccessOptions, Backend, BatchQuotas, CallerIdentity, Connector, Downloaded, FailureKind, JobFilter, JobSnapshot,
+    JobsApi, ModelChoice, NewJob, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError, TestAnswer,
+    TransferProgress, UploadJournal, bundled_models,
 };
 
 /// How the fake's jobs end.
@@ -358,4 +358,20 @@ pub(crate) fn prepared(dir: &Path, name: &str, rows: usize) -> PathBuf {
     };
     prepare(&request, &NoProgress).unwrap();
     out
+}
+
+/// Makes fake backends: AWS answers that no credentials resolve; the sandbox is a fake cloud.
+pub(crate) struct FakeConnector;
+
+impl Connector for FakeConnector {
+    type Backend = FakeBackend;
+
+    async fn aws(&self, _options: &AccessOptions) -> Result<FakeBackend, ServiceError> {
+        Err(ServiceError::new(FailureKind::NoCredentials, "load credentials", "no AWS credentials found (none set)"))
+    }
+
+    async fn sandbox(&self, _dir: &Path) -> Result<FakeBackend, ServiceError> {
+        let quotas = BatchQuotas::defaults("the offline sandbox has no Service Quotas");
+        Ok(FakeBackend { cloud: FakeCloud::new(Outcome::Complete), sandbox: true, quotas })
+    }
 }

@@ -4,9 +4,11 @@
 //! methods in a line or two each.
 
 mod access;
+mod choices;
 mod locations;
 mod model;
 mod runs;
+mod sheet;
 mod window;
 
 use std::collections::HashMap;
@@ -17,9 +19,12 @@ use std::sync::{Arc, Mutex};
 use batch_core::aws_names::{RoleArn, S3Uri};
 use serde::Serialize;
 
+use crate::error::{AppError, ErrorCode};
 use crate::history::{History, HistoryError};
-use crate::lifecycle::{Event, LifecycleEvents};
+use crate::lifecycle::{Event, LifecycleError, LifecycleEvents};
 use crate::ports::{AccessOptions, Backend, Connector, FailureKind, ServiceError};
+use crate::settings::Settings;
+use crate::sheet_pages::SheetPagesError;
 use crate::start_run::{RunTarget, StartError, target_locations};
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
@@ -70,12 +75,67 @@ pub enum StudioError {
     /// The input is unusable.
     #[error("{0}")]
     Invalid(String),
+    /// No connection was chosen yet, or not the one a run needs; says which.
+    #[error("{0}")]
+    NotConnected(String),
+    /// The sheet could not be opened or paged.
+    #[error(transparent)]
+    Sheet(#[from] SheetPagesError),
+    /// No sheet is open.
+    #[error("no sheet is open")]
+    NoSheet,
+    /// A newer request replaced this one (an estimate while typing).
+    #[error("{0}")]
+    Superseded(String),
+    /// The app's own files could not be written.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl StudioError {
+    /// The stable code a face switches on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::History(_) => ErrorCode::Internal,
+            Self::Lifecycle(LifecycleError::Service(error)) | Self::Service(error) => error.kind.into(),
+            Self::Lifecycle(LifecycleError::Cancelled) => ErrorCode::Cancelled,
+            Self::Lifecycle(LifecycleError::Refused(_)) => ErrorCode::Conflict,
+            Self::Lifecycle(LifecycleError::Prepare(_) | LifecycleError::Results(_)) => ErrorCode::InvalidInput,
+            Self::Lifecycle(LifecycleError::History(_)) => ErrorCode::Internal,
+            Self::Invalid(_) => ErrorCode::InvalidInput,
+            Self::NotConnected(_) => ErrorCode::NotConnected,
+            Self::Sheet(SheetPagesError::Cancelled { .. }) | Self::Superseded(_) => ErrorCode::Cancelled,
+            Self::Sheet(SheetPagesError::Import(_)) => ErrorCode::InvalidInput,
+            Self::Sheet(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::NoSheet => ErrorCode::NotFound,
+        }
+    }
+}
+
+impl From<StudioError> for AppError {
+    fn from(error: StudioError) -> Self {
+        let code = error.code();
+        let fix = match code {
+            ErrorCode::NotConnected => Some("choose an AWS profile or the offline sandbox in the Connect step"),
+            ErrorCode::NotFound if matches!(error, StudioError::NoSheet) => Some("open one in the Data step"),
+            ErrorCode::NoCredentials => Some("sign in (aws sso login or aws configure), or use the offline sandbox"),
+            ErrorCode::Throttled | ErrorCode::Unavailable => Some("try again in a moment"),
+            _ => None,
+        };
+        let shown = AppError::new(code, error.to_string());
+        match fix {
+            Some(fix) => shown.with_fix(fix),
+            None => shown,
+        }
+    }
 }
 
 /// The desktop session over the backends `C` makes.
 pub struct Studio<C: Connector> {
     home: PathBuf,
     connector: C,
+    desk: sheet::SheetDesk,
+    settings: Mutex<Settings>,
     history: Arc<Mutex<History>>,
     events: Arc<dyn StudioEvents>,
     current: tokio::sync::Mutex<Option<(Arc<C::Backend>, ConnectionInfo)>>,
@@ -95,6 +155,8 @@ impl<C: Connector> Studio<C> {
         Ok(Arc::new(Self {
             home: home.to_path_buf(),
             connector,
+            desk: sheet::SheetDesk::new(home),
+            settings: Mutex::new(Settings::load(&Settings::path_in(home))),
             history: Arc::new(Mutex::new(history)),
             events,
             current: tokio::sync::Mutex::new(None),
@@ -138,9 +200,8 @@ impl<C: Connector> Studio<C> {
             match self.connector.aws(options).await {
                 Ok(connection) => (Arc::new(connection), None),
                 Err(error) if error.kind == FailureKind::NoCredentials => {
-                    // The CLI's advice names its flags; the window offers the profile list and the sandbox.
-                    let reason = error.message.split("; sign in").next().unwrap_or(&error.message).to_string();
-                    (self.sandbox_connection().await?, Some(reason))
+                    // The window offers the profile list and the sandbox, and says how to sign in.
+                    (self.sandbox_connection().await?, Some(error.message))
                 }
                 Err(error) => return Err(error.into()),
             }
@@ -161,9 +222,7 @@ impl<C: Connector> Studio<C> {
 
     /// The current connection, or why there is none.
     async fn connected(&self) -> Result<(Arc<C::Backend>, ConnectionInfo), StudioError> {
-        self.current.lock().await.clone().ok_or_else(|| {
-            StudioError::Invalid("not connected; choose an AWS profile or the offline sandbox first".into())
-        })
+        self.current.lock().await.clone().ok_or_else(|| StudioError::NotConnected("not connected".into()))
     }
 
     /// The connection a run needs: the sandbox for sandbox runs, else the current AWS connection.
@@ -173,9 +232,7 @@ impl<C: Connector> Studio<C> {
         }
         match self.current.lock().await.as_ref() {
             Some((connection, _)) if !connection.sandbox() => Ok(connection.clone()),
-            _ => Err(StudioError::Invalid(
-                "this run was submitted to AWS; connect to AWS (Connect step) to follow it".into(),
-            )),
+            _ => Err(StudioError::NotConnected("this run was submitted to AWS; connect to AWS to follow it".into())),
         }
     }
 }
@@ -216,3 +273,6 @@ impl LifecycleEvents for RunEvents {
         self.sink.run_bytes(&self.run, bytes);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,93 @@
+//! The session's use cases on the in-memory backend: connecting (and falling back to the sandbox), the open
+//! sheet, and how each failure reaches the window.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::lifecycle::fakes::FakeConnector;
+
+struct Quiet;
+
+impl StudioEvents for Quiet {
+    fn run_event(&self, _run: &str, _event: &Event) {}
+    fn run_ended(&self, _run: &str, _outcome: &RunOutcome) {}
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(future)
+}
+
+#[test]
+fn without_credentials_the_session_connects_to_the_sandbox_and_says_why() {
+    let home = tempfile::tempdir().unwrap();
+    let studio = Studio::open(home.path(), FakeConnector, Arc::new(Quiet)).unwrap();
+    let not_yet = block_on(studio.model_list());
+    assert!(not_yet.note.as_deref().is_some_and(|n| n.contains("not connected")), "{:?}", not_yet.note);
+    let info = block_on(studio.connect(false, &AccessOptions::default())).unwrap();
+    assert!(info.sandbox);
+    assert_eq!(info.reason.as_deref(), Some("no AWS credentials found (none set)"));
+    assert_eq!(info.account, "111122223333");
+    assert!(block_on(studio.model_list()).note.is_none());
+}
+
+#[test]
+fn the_open_sheet_is_paged_rendered_and_analysed_and_its_absence_is_a_code() {
+    let home = tempfile::tempdir().unwrap();
+    let studio = Studio::open(&home.path().join("app"), FakeConnector, Arc::new(Quiet)).unwrap();
+    let missing = studio.sheet_rows(0, 10).unwrap_err();
+    let shown = AppError::from(missing);
+    assert_eq!((shown.code, shown.fix.as_deref()), (ErrorCode::NotFound, Some("open one in the Data step")));
+
+    let sheet = home.path().join("reviews.csv");
+    std::fs::write(&sheet, "id,Review Text\n1,great\n2,bad\n").unwrap();
+    let mut seen = 0;
+    let summary = studio.open_sheet(&sheet, None, |rows| seen = rows).unwrap();
+    assert_eq!(summary.rows, 2);
+    assert_eq!(studio.sheet_rows(1, 10).unwrap(), vec![vec!["2".to_string(), "bad".to_string()]]);
+    let rendered = studio.render_row("Rate: {{ row[\"Review Text\"] | upper }}", None, 2).unwrap();
+    assert_eq!(rendered.prompt, "Rate: BAD");
+    let analysis = studio.analyze_template("{{ Review Txt }}", None).unwrap();
+    assert_eq!(analysis.prompt.unknown[0].suggestion.as_deref(), Some("Review Text"));
+    let totals = studio.prompt_totals("{{id}}: {{Review Text}}", None).unwrap();
+    assert_eq!(totals.rows, 2);
+
+    // The app's own folder is never opened from the window.
+    let inside = home.path().join("app").join("copied.csv");
+    std::fs::write(&inside, "id\n1\n").unwrap();
+    let refused = AppError::from(studio.open_sheet(&inside, None, |_| ()).unwrap_err());
+    assert_eq!(refused.code, ErrorCode::InvalidInput, "{}", refused.message);
+}
+
+#[test]
+fn choices_are_remembered_across_sessions_and_unknown_ones_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let studio = Studio::open(home.path(), FakeConnector, Arc::new(Quiet)).unwrap();
+    let mut choices = serde_json::Map::new();
+    choices.insert("maxTokens".into(), serde_json::json!(300));
+    studio.remember_choices(choices).unwrap();
+    studio.remember_window_size(900, 700).unwrap();
+    let mut secret = serde_json::Map::new();
+    secret.insert("awsSecretAccessKey".into(), serde_json::json!("x"));
+    assert_eq!(AppError::from(studio.remember_choices(secret).unwrap_err()).code, ErrorCode::InvalidInput);
+    drop(studio);
+    let again = Studio::open(home.path(), FakeConnector, Arc::new(Quiet)).unwrap();
+    assert_eq!(again.choices().get("maxTokens"), Some(&serde_json::json!(300)));
+    assert_eq!(again.window_size(), Some((900, 700)));
+}
+
+#[test]
+fn each_failure_reaches_the_window_with_its_code_and_a_fix_worded_for_it() {
+    let not_connected = AppError::from(StudioError::NotConnected("not connected".into()));
+    assert_eq!(not_connected.code, ErrorCode::NotConnected);
+    assert_eq!(not_connected.fix.as_deref(), Some("choose an AWS profile or the offline sandbox in the Connect step"));
+    let throttled = ServiceError::new(FailureKind::Throttled, "CreateModelInvocationJob", "slow down");
+    let shown = AppError::from(StudioError::Lifecycle(LifecycleError::Service(throttled)));
+    assert_eq!((shown.code, shown.message.as_str()), (ErrorCode::Throttled, "CreateModelInvocationJob: slow down"));
+    let denied = ServiceError::new(FailureKind::AccessDenied, "ListBuckets", "AccessDenied: no");
+    assert_eq!(AppError::from(StudioError::Service(denied)).code, ErrorCode::AccessDenied);
+    assert_eq!(AppError::from(StudioError::Lifecycle(LifecycleError::Cancelled)).code, ErrorCode::Cancelled);
+    let refused = StudioError::Lifecycle(LifecycleError::Refused("run r1 has not ended".into()));
+    assert_eq!(AppError::from(refused).code, ErrorCode::Conflict);
+    let invalid = AppError::from(StudioError::Invalid("model: not valid".into()));
+    assert_eq!((invalid.code, invalid.fix), (ErrorCode::InvalidInput, None));
+}
