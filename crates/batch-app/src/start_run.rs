@@ -1,5 +1,5 @@
-//! Starting a run from a prepared folder: the one use case behind the CLI's `submit` and `run` and the
-//! window's Submit. It fills the target's defaults (the sandbox's own role and locations; on AWS each must be
+//! Connecting, and starting a run from a prepared folder: the use cases behind the CLI's `submit` and `run`
+//! and the window's Connect and Submit. It fills the target's defaults (the sandbox's own role and locations; on AWS each must be
 //! given), names the job when no name was given, takes the concurrent-job cap from the account's quotas, and
 //! says which prepared parts those quotas would refuse — so both faces submit the same way.
 
@@ -10,7 +10,10 @@ use batch_core::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
 
 use crate::history::JobSettings;
 use crate::lifecycle::SubmitRequest;
-use crate::ports::{Backend, BatchQuotas, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE};
+use crate::ports::{
+    AccessOptions, Backend, BatchQuotas, Connector, FailureKind, SANDBOX_INPUT, SANDBOX_OUTPUT, SANDBOX_ROLE,
+    ServiceError,
+};
 
 /// The most jobs of one run this tool keeps submitted at once, whatever the account allows.
 pub const MOST_CONCURRENT_JOBS: usize = 10;
@@ -105,6 +108,32 @@ pub struct StartPlan {
     pub cap_asked: bool,
     /// Parts the quotas would refuse.
     pub outside_quotas: Vec<PartOutsideQuotas>,
+}
+
+/// Where a connection to AWS ended up.
+#[derive(Debug)]
+pub enum AwsOrSandbox<B> {
+    /// Connected to AWS.
+    Aws(B),
+    /// No credentials resolve: the caller connects to the offline sandbox; why, in domain words.
+    Sandbox(String),
+}
+
+/// Connects to AWS with `options`; when no credentials resolve and `may_fall_back`, answers that the
+/// offline sandbox is to be used instead (the caller starts it its own way: once per session in the window,
+/// per command in the CLI). Any other failure, or no credentials without falling back, is the error.
+pub async fn connect_aws_or_sandbox<C: Connector>(
+    connector: &C,
+    options: &AccessOptions,
+    may_fall_back: bool,
+) -> Result<AwsOrSandbox<C::Backend>, ServiceError> {
+    match connector.aws(options).await {
+        Ok(backend) => Ok(AwsOrSandbox::Aws(backend)),
+        Err(error) if may_fall_back && error.kind == FailureKind::NoCredentials => {
+            Ok(AwsOrSandbox::Sandbox(error.message))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// A job name from `source`'s file name (a sheet, or a prepared folder) and the time, to the second.

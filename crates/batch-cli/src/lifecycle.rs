@@ -12,7 +12,7 @@ use batch_app::lifecycle::{
     Event, FetchRequest, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
 };
 use batch_app::ports::{Backend, Connector, QuotaSource};
-use batch_app::start_run::{RunTarget, StartError, TargetField, plan_start};
+use batch_app::start_run::{AwsOrSandbox, RunTarget, StartError, TargetField, connect_aws_or_sandbox, plan_start};
 use batch_aws::connection::Connection;
 use batch_aws::environment::AccessOptions;
 use batch_connect::Backends;
@@ -132,14 +132,14 @@ async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) ->
         return Ok(backends.sandbox(&sandbox_dir()).await?);
     }
     let options = AccessOptions { profile: access.profile.clone(), region: access.region.clone(), endpoint_url: None };
-    match backends.aws(&options).await {
-        Ok(connection) => {
+    match connect_aws_or_sandbox(&backends, &options, may_fall_back).await {
+        Ok(AwsOrSandbox::Aws(connection)) => {
             let who = connection.identity().await?;
             eprintln!("AWS account {} as {}", who.account, who.arn);
             Ok(connection)
         }
-        Err(error) if may_fall_back && error.kind == batch_app::ports::FailureKind::NoCredentials => {
-            eprintln!("no AWS credentials found: using the offline sandbox");
+        Ok(AwsOrSandbox::Sandbox(why)) => {
+            eprintln!("{why}: using the offline sandbox");
             eprintln!("{SIMULATION}");
             Ok(backends.sandbox(&sandbox_dir()).await?)
         }

@@ -22,10 +22,10 @@ use serde::Serialize;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{History, HistoryError};
 use crate::lifecycle::{Event, LifecycleError, LifecycleEvents};
-use crate::ports::{AccessOptions, Backend, Connector, FailureKind, ServiceError};
+use crate::ports::{AccessOptions, Backend, Connector, ServiceError};
 use crate::settings::Settings;
 use crate::sheet_pages::SheetPagesError;
-use crate::start_run::{RunTarget, StartError, target_locations};
+use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandbox, target_locations};
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use model::{TestRowForm, TestRowView};
@@ -197,13 +197,10 @@ impl<C: Connector> Studio<C> {
         let (connection, reason) = if sandbox {
             (self.sandbox_connection().await?, Some("chosen".to_string()))
         } else {
-            match self.connector.aws(options).await {
-                Ok(connection) => (Arc::new(connection), None),
-                Err(error) if error.kind == FailureKind::NoCredentials => {
-                    // The window offers the profile list and the sandbox, and says how to sign in.
-                    (self.sandbox_connection().await?, Some(error.message))
-                }
-                Err(error) => return Err(error.into()),
+            match connect_aws_or_sandbox(&self.connector, options, true).await? {
+                AwsOrSandbox::Aws(connection) => (Arc::new(connection), None),
+                // The window offers the profile list and the sandbox, and says how to sign in.
+                AwsOrSandbox::Sandbox(why) => (self.sandbox_connection().await?, Some(why)),
             }
         };
         let who = connection.identity().await?;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::lifecycle::fakes::FakeConnector;
+use crate::ports::FailureKind;
 
 struct Quiet;
 

@@ -102,3 +102,16 @@ fn parts_the_quotas_would_refuse_are_named_before_anything_is_sent() {
     assert!(fits.outside_quotas.is_empty(), "{:?}", fits.outside_quotas);
     assert_eq!(plan.quotas.source, QuotaSource::ServiceQuotas { matched: "Nova Lite V1".into() });
 }
+
+#[test]
+fn without_credentials_the_sandbox_is_used_only_where_falling_back_is_allowed() {
+    use crate::lifecycle::fakes::FakeConnector;
+    use crate::ports::{AccessOptions, FailureKind};
+    let options = AccessOptions::default();
+    match block_on(connect_aws_or_sandbox(&FakeConnector, &options, true)).unwrap() {
+        AwsOrSandbox::Sandbox(why) => assert_eq!(why, "no AWS credentials found (none set)"),
+        AwsOrSandbox::Aws(_) => panic!("the fake has no credentials"),
+    }
+    let refused = block_on(connect_aws_or_sandbox(&FakeConnector, &options, false));
+    assert!(matches!(refused, Err(ref e) if e.kind == FailureKind::NoCredentials), "no fallback: {:?}", refused.err());
+}
