@@ -150,7 +150,7 @@ impl<C: Connector> Studio<C> {
     /// connecting through `connector`.
     pub fn open(home: &Path, connector: C, events: Arc<dyn StudioEvents>) -> Result<Arc<Self>, StudioError> {
         std::fs::create_dir_all(home)
-            .map_err(|e| StudioError::Invalid(format!("{}: cannot create the app's folder: {e}", home.display())))?;
+            .map_err(|e| StudioError::Internal(format!("{}: cannot create the app's folder: {e}", home.display())))?;
         let history = History::open(&home.join("history.sqlite"))?;
         Ok(Arc::new(Self {
             home: home.to_path_buf(),
