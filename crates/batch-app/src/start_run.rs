@@ -1,7 +1,8 @@
 //! Connecting, and starting a run from a prepared folder: the use cases behind the CLI's `submit` and `run`
-//! and the window's Connect and Submit. It fills the target's defaults (the sandbox's own role and locations; on AWS each must be
-//! given), names the job when no name was given, takes the concurrent-job cap from the account's quotas, and
-//! says which prepared parts those quotas would refuse — so both faces submit the same way.
+//! and the window's Connect and Submit. Starting fills the target's defaults (the sandbox's own role and
+//! locations; on AWS each must be given), names the job when no name was given, takes the concurrent-job cap
+//! from the account's quotas, and says which prepared parts those quotas would refuse — so both faces
+//! connect and submit the same way.
 
 use std::path::{Path, PathBuf};
 
