@@ -272,10 +272,10 @@ impl ResultsTable {
         while let Some(r) = found.next().map_err(self.sqlite())? {
             let status: String = r.get(0).map_err(self.sqlite())?;
             let n: i64 = r.get(1).map_err(self.sqlite())?;
-            match status.as_str() {
-                "succeeded" => counts.succeeded = n as u64,
-                "failed" => counts.failed = n as u64,
-                _ => counts.missing += n as u64,
+            match Status::from_text(&status) {
+                Status::Succeeded => counts.succeeded = n as u64,
+                Status::Failed => counts.failed = n as u64,
+                Status::Missing => counts.missing += n as u64,
             }
         }
         Ok(counts)

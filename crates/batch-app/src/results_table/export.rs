@@ -29,14 +29,6 @@ pub enum TableExportError {
     Export(#[from] ExportError),
 }
 
-fn status_of(text: &str) -> Status {
-    match text {
-        "succeeded" => Status::Succeeded,
-        "failed" => Status::Failed,
-        _ => Status::Missing,
-    }
-}
-
 impl ResultsTable {
     /// Writes every row to `path` (CSV, XLSX, Parquet or JSON Lines by its extension); `excel_safe` makes a
     /// CSV's cells inert in spreadsheets.
@@ -61,7 +53,8 @@ impl ResultsTable {
                 output_tokens: result[5].parse().ok(),
                 stop_reason: result[6].clone(),
             };
-            let fields = ResultFields { record_id: &result[0], status: status_of(&result[1]), outcome: &outcome };
+            let fields =
+                ResultFields { record_id: &result[0], status: Status::from_text(&result[1]), outcome: &outcome };
             writer.write(&Row::from_cells(number as u64, &cells[..inputs]), &fields)?;
             written += 1;
         }

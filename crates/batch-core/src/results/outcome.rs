@@ -28,6 +28,15 @@ impl Status {
             Self::Missing => "missing",
         }
     }
+
+    /// The status an export's text names ([`Status::as_str`] read back); any other text is `Missing`.
+    pub fn from_text(text: &str) -> Self {
+        match text {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Missing,
+        }
+    }
 }
 
 /// The joined result of one row.

@@ -145,3 +145,11 @@ fn lines_as_aws_documents_and_writes_them_are_read() {
         .fold((0, 0), |(i, o), l| (i + l.outcome.input_tokens.unwrap_or(0), o + l.outcome.output_tokens.unwrap_or(0)));
     assert_eq!((manifest.input_token_count, manifest.output_token_count), tokens);
 }
+
+#[test]
+fn a_status_reads_back_from_its_export_text() {
+    for status in [Status::Succeeded, Status::Failed, Status::Missing] {
+        assert_eq!(Status::from_text(status.as_str()), status);
+    }
+    assert_eq!(Status::from_text("unknown"), Status::Missing);
+}
