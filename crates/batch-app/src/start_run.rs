@@ -4,7 +4,7 @@
 //! from the account's quotas, and says which prepared parts those quotas would refuse — so both faces
 //! connect and submit the same way.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use batch_core::aws_names::{JobName, NameError, RoleArn, S3Uri};
 use batch_core::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
@@ -144,6 +144,16 @@ pub fn default_job_name(source: &Path) -> JobName {
     JobName::derive(&stem, &stamp)
 }
 
+/// The target's job name as given (trimmed), or the default from `sheet`'s name and the time.
+pub fn job_name(target: &RunTarget, sheet: &Path) -> Result<JobName, StartError> {
+    match target.job_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => {
+            JobName::parse(name).map_err(|source| StartError::Invalid { field: TargetField::JobName, source })
+        }
+        None => Ok(default_job_name(sheet)),
+    }
+}
+
 /// The value of `field`: as given, the sandbox's `sandbox_default`, or missing on AWS.
 fn pick(given: Option<&str>, sandbox_default: &str, sandbox: bool, field: TargetField) -> Result<String, StartError> {
     match given.map(str::trim).filter(|s| !s.is_empty()) {
@@ -194,12 +204,7 @@ fn plan_with_quotas(
     sandbox: bool,
     quotas: BatchQuotas,
 ) -> Result<StartPlan, StartError> {
-    let job_name = match target.job_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(name) => {
-            JobName::parse(name).map_err(|source| StartError::Invalid { field: TargetField::JobName, source })?
-        }
-        None => default_job_name(&PathBuf::from(&plan.input.path)),
-    };
+    let job_name = job_name(target, Path::new(&plan.input.path))?;
     let (min, max) = (quotas.limits.min_records_per_job, quotas.limits.max_records_per_part());
     let outside_quotas = plan
         .parts

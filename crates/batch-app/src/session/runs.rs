@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use batch_core::aws_names::JobName;
 use batch_core::export::refuse_overwriting;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
@@ -23,7 +22,7 @@ use crate::lifecycle::{FetchRequest, RetryRequest, Until};
 use crate::ports::{Backend, Connector};
 use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TokenBin};
 use crate::row_selection::{RowSelection, select_rows};
-use crate::start_run::{RunTarget, default_job_name, plan_start_under};
+use crate::start_run::{RunTarget, job_name, plan_start_under};
 
 /// The export `fetch` writes for the results table, and the table's file, in a run's results folder.
 const TABLE_EXPORT: &str = "results.csv";
@@ -239,10 +238,7 @@ impl<C: Connector> Studio<C> {
         job_target(&target.role_arn, &target.input_uri, &target.output_uri, sandbox, |what| {
             format!("the {what} is required when submitting to AWS")
         })?;
-        let job_name = match form.job_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            Some(name) => JobName::parse(name).map_err(|e| invalid(format!("job name: {e}")))?,
-            None => default_job_name(&form.sheet),
-        };
+        let job_name = job_name(&target, &form.sheet).map_err(|e| invalid(e.to_string()))?;
         let model = ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?;
         let invocation = match form.invocation.as_deref() {
             None | Some("") => None,
