@@ -17,14 +17,23 @@ use crate::identity::caller_identity;
 use crate::s3_upload::UploadSettings;
 use crate::{BedrockJobs, S3Transfer};
 
-/// The sandbox's account, as its simulated identity says.
-const SANDBOX_ACCOUNT: &str = "000000000000";
-/// The sandbox's region.
-const SANDBOX_REGION: &str = "us-east-1";
+/// Where the offline sandbox's servers listen, and the account and region they simulate.
+#[derive(Debug, Clone, Copy)]
+pub struct SandboxAddress<'a> {
+    /// The S3 stand-in's endpoint URL.
+    pub s3_endpoint: &'a str,
+    /// The Bedrock emulator's endpoint URL (control plane and Converse).
+    pub bedrock_endpoint: &'a str,
+    /// The region the emulator answers for.
+    pub region: &'a str,
+    /// The account it simulates.
+    pub account: &'a str,
+}
 
 /// Where the lifecycle's calls go.
 pub struct Connection {
-    sandbox: bool,
+    /// The simulated account, for the offline sandbox.
+    sandbox_account: Option<String>,
     jobs: BedrockJobs,
     transfer: S3Transfer,
     runtime: aws_sdk_bedrockruntime::Client,
@@ -54,7 +63,7 @@ impl Connection {
             ));
         }
         Ok(Self {
-            sandbox: false,
+            sandbox_account: None,
             jobs: BedrockJobs::new(bedrock_client(&config)),
             runtime: aws_sdk_bedrockruntime::Client::new(&config),
             transfer: S3Transfer::new(s3_client(&config, options.endpoint_url.is_some()), UploadSettings::default()),
@@ -64,13 +73,13 @@ impl Connection {
         })
     }
 
-    /// The offline sandbox: an S3 stand-in at `s3_endpoint` and the Bedrock emulator at `bedrock_endpoint`
-    /// (which also answers Converse), with the sandbox's simulated identity; `keep` (the servers) lives as
-    /// long as the connection.
-    pub async fn sandbox(s3_endpoint: &str, bedrock_endpoint: &str, keep: Box<dyn Any + Send + Sync>) -> Self {
+    /// The offline sandbox: the S3 stand-in and the Bedrock emulator (which also answers Converse) at
+    /// `address`, with its simulated identity; `keep` (the servers) lives as long as the connection.
+    pub async fn sandbox(address: SandboxAddress<'_>, keep: Box<dyn Any + Send + Sync>) -> Self {
+        let SandboxAddress { s3_endpoint, bedrock_endpoint, region, account } = address;
         let credentials = aws_sdk_s3::config::Credentials::new("sandbox", "sandbox", None, None, "sandbox");
         let config = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(SANDBOX_REGION))
+            .region(Region::new(region.to_string()))
             .credentials_provider(credentials)
             .load()
             .await;
@@ -84,7 +93,7 @@ impl Connection {
             aws_sdk_bedrockruntime::config::Builder::from(&config).endpoint_url(bedrock_endpoint).build(),
         );
         Self {
-            sandbox: true,
+            sandbox_account: Some(account.to_string()),
             jobs: BedrockJobs::new(bedrock),
             runtime,
             transfer: S3Transfer::new(s3, UploadSettings::default()),
@@ -105,11 +114,12 @@ impl Backend for Connection {
     type Transfer = S3Transfer;
 
     fn sandbox(&self) -> bool {
-        self.sandbox
+        self.sandbox_account.is_some()
     }
 
     fn region(&self) -> String {
-        self.config.region().map_or_else(|| SANDBOX_REGION.into(), ToString::to_string)
+        // Both kinds are made with a region (AWS refuses to connect without one).
+        self.config.region().map(ToString::to_string).unwrap_or_default()
     }
 
     fn pacing(&self) -> Pacing {
@@ -125,10 +135,10 @@ impl Backend for Connection {
     }
 
     async fn identity(&self) -> Result<CallerIdentity, ServiceError> {
-        if self.sandbox {
+        if let Some(account) = &self.sandbox_account {
             return Ok(CallerIdentity {
-                account: SANDBOX_ACCOUNT.into(),
-                arn: format!("arn:aws:iam::{SANDBOX_ACCOUNT}:user/sandbox"),
+                account: account.clone(),
+                arn: format!("arn:aws:iam::{account}:user/sandbox"),
                 user_id: "SANDBOX".into(),
             });
         }
@@ -152,7 +162,7 @@ impl Backend for Connection {
     }
 
     async fn quotas(&self, model_id: &str) -> BatchQuotas {
-        if self.sandbox {
+        if self.sandbox() {
             return BatchQuotas::defaults("the offline sandbox has no Service Quotas");
         }
         crate::quotas::batch_quotas(&self.config, model_id).await

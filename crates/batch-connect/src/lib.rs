@@ -8,8 +8,8 @@ use batch_app::lifecycle::Pacing;
 use batch_app::ports::{
     AccessOptions, Connector, FailureKind, SANDBOX_INPUT_BUCKET, SANDBOX_OUTPUT_BUCKET, ServiceError,
 };
-use batch_aws::connection::Connection;
-use bedrock_emulator::sandbox::SandboxServers;
+use batch_aws::connection::{Connection, SandboxAddress};
+use bedrock_emulator::sandbox::{SANDBOX_ACCOUNT, SANDBOX_REGION, SandboxServers};
 
 /// Makes [`Connection`]s: to AWS, polling with `pacing`, or to the sandbox.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +36,12 @@ impl Connector for Backends {
             ServiceError::new(FailureKind::Other, "start the sandbox", format!("{}: {e}", dir.display()))
         })?;
         let (s3, bedrock) = (servers.s3_endpoint(), servers.bedrock_endpoint());
-        Ok(Connection::sandbox(&s3, &bedrock, Box::new(servers)).await)
+        let address = SandboxAddress {
+            s3_endpoint: &s3,
+            bedrock_endpoint: &bedrock,
+            region: SANDBOX_REGION,
+            account: SANDBOX_ACCOUNT,
+        };
+        Ok(Connection::sandbox(address, Box::new(servers)).await)
     }
 }
