@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use e2e_tests::http::request;
 use e2e_tests::kill_proxy::{self, KillAt, Watch};
 use e2e_tests::path_text as s;
-use e2e_tests::{KillOnDrop, aws_job_args, binary, command, finish, samples};
+use e2e_tests::{KillOnDrop, aws_job_args, binary, command, finish, prepare_sample_with};
 use serde_json::Value;
 use test_servers::Moto;
 
@@ -96,24 +96,8 @@ fn every_call_of_a_submit_survives_a_kill(stand_in: bool) {
     );
     let direct = environment(&servers.s3, &servers.bedrock, &servers.moto);
     // The sample in two parts of 60 records.
-    let prepared = dir.path().join("prep");
-    let (reviews, template) = (samples().join("reviews.csv"), samples().join("prompt.txt"));
-    let prepare = [
-        "prepare",
-        "--input",
-        s(&reviews),
-        "--template",
-        s(&template),
-        "--model",
-        "amazon.nova-lite-v1:0",
-        "--min-records",
-        "10",
-        "--max-records-per-file",
-        "60",
-        "--out",
-        s(&prepared),
-    ];
-    finish(cli(dir.path(), dir.path(), &direct, &prepare)).ok();
+    let limits = ["--min-records", "10", "--max-records-per-file", "60"];
+    let prepared = prepare_sample_with(dir.path(), "amazon.nova-lite-v1:0", &limits);
     let submit = |home: &Path, name: &str| {
         let args = [&["submit", "--prepared", s(&prepared)][..], &aws_job_args(name)].concat();
         let mut command = cli(dir.path(), home, &through_proxies, &args);

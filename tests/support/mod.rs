@@ -159,6 +159,11 @@ pub fn path_text(path: &Path) -> &str {
 
 /// Runs `bedrock-batch prepare` on the shipped sample with `model` into `<dir>/prep`; returns that folder.
 pub fn prepare_sample(dir: &Path, model: &str) -> PathBuf {
+    prepare_sample_with(dir, model, &[])
+}
+
+/// [`prepare_sample`] with more `prepare` options (limits, for example).
+pub fn prepare_sample_with(dir: &Path, model: &str, options: &[&str]) -> PathBuf {
     let prepared = dir.join("prep");
     let (reviews, template) = (samples().join("reviews.csv"), samples().join("prompt.txt"));
     let args = [
@@ -172,7 +177,7 @@ pub fn prepare_sample(dir: &Path, model: &str) -> PathBuf {
         "--out",
         path_text(&prepared),
     ];
-    run(dir, &args).ok();
+    run(dir, &[&args[..], options].concat()).ok();
     prepared
 }
 
