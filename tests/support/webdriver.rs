@@ -32,6 +32,11 @@ impl Driver {
     /// (history, sandbox, runs, settings) in `home`.
     pub fn start(home: &Path) -> Self {
         use std::os::unix::process::CommandExt;
+        // One start at a time: `xvfb-run -a` picks the first display with no lock file, so two suites
+        // starting at once can both pick the same one; the next start waits until this one listens (its Xvfb
+        // holds its display by then).
+        static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = STARTING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let driver = tauri_driver();
         assert!(driver.exists(), "{} is missing: run `bash scripts/test.sh`, which installs it", driver.display());
         let port = test_servers::free_port();
