@@ -10,6 +10,7 @@ ensure_rust_toolchain
 ensure_python_venv tests/requirements.txt   # moto: the S3/IAM/STS server the AWS tests talk to
 ensure_tauri_driver                         # WebDriver for the desktop app's end-to-end test
 start=$SECONDS
+log "the disk has $(df -h --output=avail . | tail -1 | tr -d ' ') free (a full build and its tests take several GB)"
 build_ui
 results="$(mktemp)"
 ui_results="$(mktemp)"
@@ -23,6 +24,7 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "tests"
 cargo test --workspace --locked 2>&1 | tee "$results"
+log "target/ holds $(du -sh target | cut -f1); the disk has $(df -h --output=avail . | tail -1 | tr -d ' ') free"
 log "all tests passed in $((SECONDS - start)) s; screenshots of the desktop app's steps: target/e2e-screenshots/"
 # One closing line with the totals of every suite: Rust's, and the UI's vitest line ("Tests  N passed (N)").
 sed 's/\x1b\[[0-9;]*m//g' "$ui_results" \
