@@ -122,7 +122,7 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
 
     let overview = studio.results_overview(&row.id).unwrap();
     assert_eq!(&overview.columns[..4], ["id", "region", "text", "record_id"]);
-    assert!(overview.summary["tokens"]["output_from_outputs"].as_u64().unwrap() > 0);
+    assert!(overview.summary.as_ref().expect("a summary after the fetch").tokens.output_from_outputs > 0);
     assert!(!overview.output_tokens.is_empty());
     let page = studio.results_page(&row.id, &RowFilter::default(), 0, 5).unwrap();
     assert_eq!(page.matching, 150);

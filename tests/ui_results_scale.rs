@@ -63,7 +63,9 @@ fn seed(home: &std::path::Path) -> String {
     let started = Instant::now();
     ResultsTable::build(&csv, &results.join("results.db")).unwrap();
     eprintln!("seeded {ROWS} rows; indexed in {:.1} s (debug build)", started.elapsed().as_secs_f64());
-    std::fs::write(results.join("summary.json"), "{\"warnings\": []}").unwrap();
+    let summary =
+        r#"{"tokens": {"input_from_outputs": 0, "output_from_outputs": 0}, "batch_cost_usd": null, "warnings": []}"#;
+    std::fs::write(results.join("summary.json"), summary).unwrap();
     run.to_string()
 }
 

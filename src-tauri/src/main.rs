@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod contract;
 mod window_events;
 
 use std::sync::Arc;
@@ -32,33 +33,7 @@ fn main() {
             Ok(())
         })
         .on_window_event(remember_window_size)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::profiles,
-            commands::connect,
-            commands::open_sheet,
-            commands::cancel_open_sheet,
-            commands::sheet_rows,
-            commands::render_row,
-            commands::analyze_template,
-            commands::prompt_totals,
-            commands::models,
-            commands::model_facts,
-            commands::test_row,
-            commands::estimate,
-            commands::job_plan,
-            commands::check_access,
-            commands::browse_s3,
-            commands::submit,
-            commands::runs,
-            commands::stop_run,
-            commands::retry_run,
-            commands::results_overview,
-            commands::results_page,
-            commands::export_results,
-            commands::load_choices,
-            commands::remember_choices
-        ])
+        .invoke_handler(contract::handler())
         .run(tauri::generate_context!());
     if let Err(error) = app {
         eprintln!("error: Bedrock Batch Studio could not start: {error}");

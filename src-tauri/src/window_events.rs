@@ -3,10 +3,11 @@
 
 use batch_app::lifecycle::Event;
 use batch_app::session::{RunBytesMessage, RunEventMessage, RunOutcome, StudioEvents};
-use tauri::{AppHandle, Emitter, Manager, WebviewWindow, WindowEvent};
+use tauri::{AppHandle, Manager, WebviewWindow, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::commands::AppState;
+use crate::contract::events;
 
 /// Forwards the session's events to the window.
 pub struct WindowEvents {
@@ -22,15 +23,15 @@ impl WindowEvents {
 
 impl StudioEvents for WindowEvents {
     fn run_event(&self, run: &str, event: &Event) {
-        let _ = self.app.emit("run-event", RunEventMessage { run: run.to_string(), event: event.clone() });
+        events::run_event(&self.app, &RunEventMessage { run: run.to_string(), event: event.clone() });
     }
 
     fn run_bytes(&self, run: &str, bytes: u64) {
-        let _ = self.app.emit("run-bytes", RunBytesMessage { run: run.to_string(), bytes });
+        events::run_bytes(&self.app, &RunBytesMessage { run: run.to_string(), bytes });
     }
 
     fn run_ended(&self, _run: &str, outcome: &RunOutcome) {
-        let _ = self.app.emit("run-ended", outcome);
+        events::run_ended(&self.app, outcome);
         // No notification service (a bare X session) is not an error worth showing.
         let _ = self.app.notification().builder().title(outcome.title()).body(outcome.body()).show();
     }

@@ -2,33 +2,19 @@
 import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "./backend";
-import type { AppInfo, ConnectionInfo, RowSelection, SheetSummary } from "./backend";
+import type { AppInfo, ConnectionInfo, RowSelection, SheetSummary, Theme } from "./backend";
 import { AccessStep } from "./wizard/AccessStep";
 import { ConnectStep } from "./wizard/ConnectStep";
 import { DataStep } from "./wizard/DataStep";
 import { JobsStep } from "./wizard/JobsStep";
-import { type ModelParams, ModelStep } from "./wizard/ModelStep";
+import { ModelStep } from "./wizard/ModelStep";
 import { PromptStep } from "./wizard/PromptStep";
 import { ResultsStep } from "./wizard/ResultsStep";
 import { STEPS, type StepId, blockedReason } from "./wizard/steps";
 import { SubmitStep } from "./wizard/SubmitStep";
-import type { JobTarget } from "./wizard/TargetFields";
 
-/** The choices remembered between launches (never a secret). */
-interface Choices {
-  profile: string;
-  region: string;
-  template: string;
-  system: string;
-  model: string;
-  maxTokens: number;
-  params: ModelParams;
-  target: JobTarget;
-  theme: Theme;
-}
-
-/** The colour theme: the system's, or one chosen in the header. */
-export type Theme = "system" | "light" | "dark";
+/** The choices remembered between launches (the Rust type: never a secret), each with a value. */
+type Choices = Required<backend.Choices>;
 
 /** The theme to draw in: the chosen one, or the system's when the choice is "system". */
 export function resolvedTheme(theme: Theme, systemPrefersDark: boolean): "light" | "dark" {
@@ -70,7 +56,7 @@ export function App() {
     backend
       .loadChoices()
       .then((saved) => {
-        const merged = { ...DEFAULTS, ...(saved as Partial<Choices>) };
+        const merged: Choices = { ...DEFAULTS, ...saved };
         setChoices(merged);
         return backend.connect(false, merged.profile || null, merged.region || null);
       })

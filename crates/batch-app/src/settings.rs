@@ -1,6 +1,6 @@
 //! What the desktop app remembers between launches: the window's size and the analyst's last choices
-//! (profile, region, template, model, S3 locations…). Kept as JSON in the app's folder; never a secret: only
-//! the choices listed in [`REMEMBERED`], each of the shape listed, are stored — anything else is refused.
+//! (profile, region, template, model, S3 locations…). Kept as JSON in the app's folder; never a secret: the
+//! choices are a closed type ([`Choices`]), so a name it does not have is never read, stored or written.
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +11,102 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// The window's inner size in logical pixels.
     pub window: Option<(u32, u32)>,
-    /// The wizard's last choices, as the window sent them.
+    /// The wizard's last choices.
     #[serde(default)]
-    pub choices: serde_json::Map<String, serde_json::Value>,
+    pub choices: Choices,
+}
+
+/// The wizard's choices the app remembers; each absent until chosen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Choices {
+    /// The AWS profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub profile: Option<String>,
+    /// The AWS region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub region: Option<String>,
+    /// The prompt template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub template: Option<String>,
+    /// The system prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub system: Option<String>,
+    /// The model or inference profile id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub model: Option<String>,
+    /// The most tokens an answer may have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub max_tokens: Option<u32>,
+    /// The model's parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub params: Option<ParamChoices>,
+    /// Where the job runs: role and S3 locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub target: Option<TargetChoices>,
+    /// The colour theme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub theme: Option<Theme>,
+}
+
+/// The model's parameters as last chosen (none: the model's defaults).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ParamChoices {
+    /// The request body: the model's own or Converse's; none for the family's default.
+    pub invocation: Option<InvocationChoice>,
+    /// Sampling temperature.
+    pub temperature: Option<f64>,
+    /// Nucleus sampling.
+    pub top_p: Option<f64>,
+}
+
+/// The request body chosen for each record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum InvocationChoice {
+    /// The model's own body.
+    InvokeModel,
+    /// The Converse body.
+    Converse,
+}
+
+/// The job's role and S3 locations as last typed (empty: not yet given).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TargetChoices {
+    /// The service role's ARN.
+    pub role_arn: String,
+    /// Where the prepared parts go.
+    pub input_uri: String,
+    /// Where Bedrock writes the outputs.
+    pub output_uri: String,
+}
+
+/// The colour theme: the system's, or one chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Theme {
+    /// Follows the system's preference.
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
 }
 
 /// Why settings could not be saved.
@@ -27,44 +120,6 @@ pub enum SettingsError {
         /// What failed.
         source: std::io::Error,
     },
-    /// A choice the app does not remember (only the listed ones are stored, so never a secret).
-    #[error("the choice {0:?} is not one the app remembers; only {list} are stored, never a secret", list = REMEMBERED.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "))]
-    NotRemembered(String),
-}
-
-/// The shape a remembered choice may have.
-#[derive(Debug, Clone, Copy)]
-enum Shape {
-    /// A string, number or boolean.
-    Value,
-    /// An object with only these keys, each a value.
-    Object(&'static [&'static str]),
-}
-
-/// Every choice the app remembers, with its shape.
-const REMEMBERED: &[(&str, Shape)] = &[
-    ("profile", Shape::Value),
-    ("region", Shape::Value),
-    ("template", Shape::Value),
-    ("system", Shape::Value),
-    ("model", Shape::Value),
-    ("maxTokens", Shape::Value),
-    ("theme", Shape::Value),
-    ("params", Shape::Object(&["invocation", "temperature", "topP"])),
-    ("target", Shape::Object(&["roleArn", "inputUri", "outputUri"])),
-];
-
-/// True when `value` may be remembered as the choice `key` (or forgets it: `null`).
-fn rememberable(key: &str, value: &serde_json::Value) -> bool {
-    let scalar = |v: &serde_json::Value| !v.is_object() && !v.is_array();
-    match REMEMBERED.iter().find(|(k, _)| *k == key).map(|(_, shape)| *shape) {
-        None => false,
-        Some(Shape::Value) => scalar(value),
-        Some(Shape::Object(keys)) => {
-            value.is_null()
-                || value.as_object().is_some_and(|o| o.iter().all(|(k, v)| keys.contains(&k.as_str()) && scalar(v)))
-        }
-    }
 }
 
 impl Settings {
@@ -73,29 +128,10 @@ impl Settings {
         home.join("settings.json")
     }
 
-    /// Reads the settings; a missing or damaged file gives the defaults (the app must start regardless), and a
-    /// choice the app does not remember (a hand-edited file) is dropped.
+    /// Reads the settings; a missing or damaged file gives the defaults (the app must start regardless), and
+    /// a name the choices do not have (a hand-edited file) is not read.
     pub fn load(path: &Path) -> Self {
-        let mut settings: Self =
-            std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
-        settings.choices.retain(|key, value| rememberable(key, value));
-        settings
-    }
-
-    /// Merges `choices` into the remembered ones (a `null` forgets one); refuses all of them when one is not a
-    /// choice the app remembers.
-    pub fn remember(&mut self, choices: serde_json::Map<String, serde_json::Value>) -> Result<(), SettingsError> {
-        if let Some((key, _)) = choices.iter().find(|(k, v)| !rememberable(k, v)) {
-            return Err(SettingsError::NotRemembered(key.clone()));
-        }
-        for (key, value) in choices {
-            if value.is_null() {
-                self.choices.remove(&key);
-            } else {
-                self.choices.insert(key, value);
-            }
-        }
-        Ok(())
+        std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
     }
 
     /// Writes the settings (through a temporary file, so a crash never leaves half a file).
@@ -114,46 +150,46 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn choices_are_merged_saved_and_read_back() {
+    fn choices_are_saved_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = Settings::path_in(dir.path());
         assert_eq!(Settings::load(&path), Settings::default(), "no file yet");
-        let mut settings = Settings { window: Some((1200, 800)), ..Settings::default() };
-        let first = json!({"model": "amazon.nova-lite-v1:0", "template": "Hi {{name}}", "region": "eu-west-1"});
-        settings.remember(first.as_object().unwrap().clone()).unwrap();
-        settings.remember(json!({"region": null, "maxTokens": 300}).as_object().unwrap().clone()).unwrap();
+        let choices = Choices {
+            model: Some("amazon.nova-lite-v1:0".into()),
+            template: Some("Hi {{name}}".into()),
+            max_tokens: Some(300),
+            params: Some(ParamChoices { invocation: Some(InvocationChoice::Converse), ..ParamChoices::default() }),
+            theme: Some(Theme::Dark),
+            ..Choices::default()
+        };
+        let settings = Settings { window: Some((1200, 800)), choices: choices.clone() };
         settings.save(&path).unwrap();
-        let read = Settings::load(&path);
-        assert_eq!(read.window, Some((1200, 800)));
-        assert_eq!(read.choices.get("template"), Some(&json!("Hi {{name}}")));
-        assert_eq!(read.choices.get("maxTokens"), Some(&json!(300)));
-        assert!(!read.choices.contains_key("region"), "null forgets");
+        assert_eq!(Settings::load(&path), settings);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(r#""invocation": "converse""#) && text.contains(r#""maxTokens": 300"#), "{text}");
+        assert!(!text.contains("region"), "a choice never made is not written: {text}");
     }
 
     #[test]
-    fn only_the_listed_choices_are_stored_and_damage_is_survived() {
+    fn only_the_choices_the_app_has_are_read_and_damage_is_survived() {
         let dir = tempfile::tempdir().unwrap();
-        let mut settings = Settings::default();
-        // Any name outside the list is refused, however innocent it sounds: no filter of names to slip past.
-        for refused in [
-            json!({"awsSecretAccessKey": "x"}),
-            json!({"notes": "AKIAIOSFODNN7EXAMPLE"}),
-            json!({"target": {"roleArn": "arn", "secret": "x"}}),
-            json!({"params": {"temperature": {"nested": "x"}}}),
-            json!({"model": ["a", "b"]}),
-        ] {
-            let error = settings.remember(refused.as_object().unwrap().clone()).unwrap_err();
-            assert!(error.to_string().contains("never a secret"), "{refused}: {error}");
-        }
-        assert!(settings.choices.is_empty());
-        // A hand-edited file keeps only what the app remembers.
         let path = Settings::path_in(dir.path());
-        std::fs::write(&path, r#"{"choices": {"model": "amazon.nova-lite-v1:0", "password": "hunter2"}}"#).unwrap();
+        // A hand-edited file (or a window sending more) keeps only the choices the type has: no list of
+        // names to slip past, so a secret is never stored.
+        std::fs::write(
+            &path,
+            r#"{"choices": {"model": "amazon.nova-lite-v1:0", "password": "hunter2",
+                "target": {"roleArn": "arn", "inputUri": "", "outputUri": "", "secret": "x"}}}"#,
+        )
+        .unwrap();
         let read = Settings::load(&path);
-        assert_eq!(read.choices.keys().collect::<Vec<_>>(), ["model"]);
+        assert_eq!(read.choices.model.as_deref(), Some("amazon.nova-lite-v1:0"));
+        assert_eq!(read.choices.target.as_ref().map(|t| t.role_arn.as_str()), Some("arn"));
+        read.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("hunter2") && !text.contains("secret"), "{text}");
         std::fs::write(&path, "{half").unwrap();
         assert_eq!(Settings::load(&path), Settings::default());
     }

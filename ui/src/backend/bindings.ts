@@ -1,22 +1,9 @@
-// Generated from the Rust types by tests/ts_bindings.rs (ts-rs); do not edit.
-// Regenerate: UPDATE_BINDINGS=1 cargo test -p e2e-tests --test ts_bindings
-// Integers are `number`: they travel as JSON numbers (all below 2^53), which JavaScript reads as numbers.
+// Generated from the window contract (src-tauri/src/contract.rs) and the Rust types (ts-rs); do not edit.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p bedrock-batch-studio contract
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
-export type ErrorCode = "invalid_input" | "not_connected" | "no_credentials" | "access_denied" | "throttled" | "not_found" | "conflict" | "unavailable" | "cancelled" | "internal";
-
-export type AppError = { 
-/**
- * Its kind.
- */
-code: ErrorCode, 
-/**
- * What went wrong, in domain words.
- */
-message: string, 
-/**
- * What to do about it, in the words of the face that shows it, when the message does not say.
- */
-fix: string | null, };
+// Types
 
 export type AppInfo = { 
 /**
@@ -84,7 +71,39 @@ profile: string | null,
  */
 reason: string | null, };
 
-export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
+export type SheetSummary = { 
+/**
+ * File, format, worksheet, delimiter and headers.
+ */
+meta: SheetMeta, 
+/**
+ * The worksheets of a workbook (empty for single-table formats).
+ */
+sheets: Array<string>, 
+/**
+ * Data rows.
+ */
+rows: number, 
+/**
+ * The columns.
+ */
+columns: Array<ColumnSummary>, };
+
+export type ColumnSummary = { 
+/**
+ * Its header.
+ */
+name: string, 
+/**
+ * What it holds.
+ */
+kind: ColumnKind, 
+/**
+ * Empty cells.
+ */
+empty_cells: number, };
+
+export type ColumnKind = "number" | "date" | "boolean" | "text" | "empty";
 
 export type SheetMeta = { 
 /**
@@ -108,65 +127,7 @@ delimiter: number | null,
  */
 headers: Array<string>, };
 
-export type ColumnKind = "number" | "date" | "boolean" | "text" | "empty";
-
-export type ColumnSummary = { 
-/**
- * Its header.
- */
-name: string, 
-/**
- * What it holds.
- */
-kind: ColumnKind, 
-/**
- * Empty cells.
- */
-empty_cells: number, };
-
-export type SheetSummary = { 
-/**
- * File, format, worksheet, delimiter and headers.
- */
-meta: SheetMeta, 
-/**
- * The worksheets of a workbook (empty for single-table formats).
- */
-sheets: Array<string>, 
-/**
- * Data rows.
- */
-rows: number, 
-/**
- * The columns.
- */
-columns: Array<ColumnSummary>, };
-
-export type SheetProgress = { 
-/**
- * Data rows read so far.
- */
-rows: number, };
-
-export type FilterOp = "contains" | "equals" | "not_empty";
-
-export type RowSelection = { "kind": "all" } | { "kind": "first", 
-/**
- * How many.
- */
-count: number, } | { "kind": "filter", 
-/**
- * The column's header.
- */
-column: string, 
-/**
- * The comparison.
- */
-op: FilterOp, 
-/**
- * The text compared with (unused for `not_empty`).
- */
-value: string, };
+export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
 
 export type RenderedPrompt = { 
 /**
@@ -186,27 +147,15 @@ system: string | null,
  */
 tokens: number, };
 
-export type PieceKind = "text" | "column" | "expression" | "unknown";
-
-export type TemplatePiece = { 
+export type PromptAnalysis = { 
 /**
- * The piece's text as written.
+ * The user prompt's template.
  */
-text: string, 
+prompt: TemplateAnalysis, 
 /**
- * What it is.
+ * The system prompt's template, when one is given.
  */
-kind: PieceKind, };
-
-export type UnknownName = { 
-/**
- * The name as written.
- */
-name: string, 
-/**
- * The closest column, when one is close.
- */
-suggestion: string | null, };
+system: TemplateAnalysis | null, };
 
 export type TemplateAnalysis = { 
 /**
@@ -226,15 +175,27 @@ unknown: Array<UnknownName>,
  */
 error: string | null, };
 
-export type PromptAnalysis = { 
+export type UnknownName = { 
 /**
- * The user prompt's template.
+ * The name as written.
  */
-prompt: TemplateAnalysis, 
+name: string, 
 /**
- * The system prompt's template, when one is given.
+ * The closest column, when one is close.
  */
-system: TemplateAnalysis | null, };
+suggestion: string | null, };
+
+export type PieceKind = "text" | "column" | "expression" | "unknown";
+
+export type TemplatePiece = { 
+/**
+ * The piece's text as written.
+ */
+text: string, 
+/**
+ * What it is.
+ */
+kind: PieceKind, };
 
 export type PromptTotals = { 
 /**
@@ -258,23 +219,135 @@ max_row_tokens: number,
  */
 columns_used: Array<string>, };
 
-export type ModelPrice = { 
+export type ModelFacts = { 
 /**
- * On-demand input price.
+ * The request-format family.
  */
-input: number, 
+family: ModelFamily, 
 /**
- * On-demand output price.
+ * The longest prompt it takes, in tokens (a conservative figure for the family).
  */
-output: number, 
+context_tokens: number, 
 /**
- * Batch input price; half of on-demand when absent.
+ * True for embedding models (no chat, no Converse).
  */
-batch_input?: number | null, 
+embedding: boolean, };
+
+export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "mistral" | "titan_embedding" | "titan_text" | "other";
+
+export type ModelList = { 
 /**
- * Batch output price; half of on-demand when absent.
+ * Models and profiles.
  */
-batch_output?: number | null, };
+models: Array<ModelChoice>, 
+/**
+ * Set when the list is the bundled one.
+ */
+note: string | null, };
+
+export type ModelChoice = { 
+/**
+ * The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
+ */
+id: string, 
+/**
+ * Its display name.
+ */
+name: string, 
+/**
+ * Its provider.
+ */
+provider: string, 
+/**
+ * True for a cross-region inference profile.
+ */
+profile: boolean, 
+/**
+ * `ACTIVE` or `LEGACY`.
+ */
+lifecycle: string, 
+/**
+ * True when the bundled price table has a batch price for it (batch inference is known to work).
+ */
+batch_priced: boolean, };
+
+export type TestRowForm = { 
+/**
+ * The 1-based data row of the open sheet.
+ */
+row: number, 
+/**
+ * The prompt template.
+ */
+template: string, 
+/**
+ * The system prompt template.
+ */
+system: string | null, 
+/**
+ * The model or profile.
+ */
+model: string, 
+/**
+ * Most answer tokens.
+ */
+max_tokens: number, 
+/**
+ * Temperature.
+ */
+temperature: number | null, 
+/**
+ * Top-p.
+ */
+top_p: number | null, };
+
+export type TestRowView = { 
+/**
+ * The row sent.
+ */
+row: number, 
+/**
+ * The rendered prompt.
+ */
+prompt: string, 
+/**
+ * The rendered system prompt.
+ */
+system: string | null, 
+/**
+ * The answer.
+ */
+answer: TestAnswer, 
+/**
+ * True when the stand-in model answered (sandbox).
+ */
+sandbox: boolean, };
+
+export type TestAnswer = { 
+/**
+ * The answer's text.
+ */
+answer: string, 
+/**
+ * Input tokens, as the service counted them.
+ */
+input_tokens: number, 
+/**
+ * Output tokens.
+ */
+output_tokens: number, 
+/**
+ * Why generation stopped.
+ */
+stop_reason: string, 
+/**
+ * The service's latency.
+ */
+latency_ms: number, 
+/**
+ * What this call cost at on-demand prices, when the model is priced.
+ */
+on_demand_usd: number | null, };
 
 export type CostEstimate = { 
 /**
@@ -310,137 +383,87 @@ prices_as_of: string,
  */
 note?: string | null, };
 
-export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "mistral" | "titan_embedding" | "titan_text" | "other";
+export type ModelPrice = { 
+/**
+ * On-demand input price.
+ */
+input: number, 
+/**
+ * On-demand output price.
+ */
+output: number, 
+/**
+ * Batch input price; half of on-demand when absent.
+ */
+batch_input?: number | null, 
+/**
+ * Batch output price; half of on-demand when absent.
+ */
+batch_output?: number | null, };
 
-export type ModelFacts = { 
+export type AccessForm = { 
 /**
- * The request-format family.
+ * The service role (the sandbox's when empty there).
  */
-family: ModelFamily, 
+role_arn: string | null, 
 /**
- * The longest prompt it takes, in tokens (a conservative figure for the family).
+ * Input prefix.
  */
-context_tokens: number, 
+input_uri: string | null, 
 /**
- * True for embedding models (no chat, no Converse).
+ * Output prefix.
  */
-embedding: boolean, };
-
-export type ModelChoice = { 
+output_uri: string | null, 
 /**
- * The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
- */
-id: string, 
-/**
- * Its display name.
- */
-name: string, 
-/**
- * Its provider.
- */
-provider: string, 
-/**
- * True for a cross-region inference profile.
- */
-profile: boolean, 
-/**
- * `ACTIVE` or `LEGACY`.
- */
-lifecycle: string, 
-/**
- * True when the bundled price table has a batch price for it (batch inference is known to work).
- */
-batch_priced: boolean, };
-
-export type ModelList = { 
-/**
- * Models and profiles.
- */
-models: Array<ModelChoice>, 
-/**
- * Set when the list is the bundled one.
- */
-note: string | null, };
-
-export type TestRowForm = { 
-/**
- * The 1-based data row of the open sheet.
- */
-row: number, 
-/**
- * The prompt template.
- */
-template: string, 
-/**
- * The system prompt template.
- */
-system: string | null, 
-/**
- * The model or profile.
+ * The model or inference profile.
  */
 model: string, 
 /**
- * Most answer tokens.
+ * Policy documents to check instead of reading them from AWS.
  */
-max_tokens: number, 
-/**
- * Temperature.
- */
-temperature: number | null, 
-/**
- * Top-p.
- */
-top_p: number | null, };
+documents: AccessDocuments | null, };
 
-export type TestAnswer = { 
+export type AccessDocuments = { 
 /**
- * The answer's text.
+ * The role's trust policy.
  */
-answer: string, 
+trust: string, 
 /**
- * Input tokens, as the service counted them.
+ * The role's permission policy.
  */
-input_tokens: number, 
+role: string, 
 /**
- * Output tokens.
+ * The caller's policy.
  */
-output_tokens: number, 
-/**
- * Why generation stopped.
- */
-stop_reason: string, 
-/**
- * The service's latency.
- */
-latency_ms: number, 
-/**
- * What this call cost at on-demand prices, when the model is priced.
- */
-on_demand_usd: number | null, };
+caller: string, };
 
-export type TestRowView = { 
+export type AccessView = { 
 /**
- * The row sent.
+ * The checks and the verdict.
  */
-row: number, 
+report: AccessReport, 
 /**
- * The rendered prompt.
+ * Notes: where the policies came from, what could not be read.
  */
-prompt: string, 
+notes: Array<string>, 
 /**
- * The rendered system prompt.
+ * The least-privilege policies for this job, to copy or to start from.
  */
-system: string | null, 
+fixes: AccessDocuments, 
 /**
- * The answer.
+ * True when the documents were pasted rather than read from AWS.
  */
-answer: TestAnswer, 
-/**
- * True when the stand-in model answered (sandbox).
- */
-sandbox: boolean, };
+offline: boolean, };
 
-export type CheckStatus = "pass" | "fail" | "warn" | "unknown";
+export type AccessReport = { 
+/**
+ * The verdict.
+ */
+verdict: Verdict, 
+/**
+ * The checks, in a fixed order.
+ */
+checks: Array<CheckResult>, };
 
 export type CheckResult = { 
 /**
@@ -468,89 +491,9 @@ fix: string | null,
  */
 aws_simulator?: string, };
 
+export type CheckStatus = "pass" | "fail" | "warn" | "unknown";
+
 export type Verdict = "pass" | "warn" | "fail";
-
-export type AccessReport = { 
-/**
- * The verdict.
- */
-verdict: Verdict, 
-/**
- * The checks, in a fixed order.
- */
-checks: Array<CheckResult>, };
-
-export type AccessDocuments = { 
-/**
- * The role's trust policy.
- */
-trust: string, 
-/**
- * The role's permission policy.
- */
-role: string, 
-/**
- * The caller's policy.
- */
-caller: string, };
-
-export type AccessForm = { 
-/**
- * The service role (the sandbox's when empty there).
- */
-role_arn: string | null, 
-/**
- * Input prefix.
- */
-input_uri: string | null, 
-/**
- * Output prefix.
- */
-output_uri: string | null, 
-/**
- * The model or inference profile.
- */
-model: string, 
-/**
- * Policy documents to check instead of reading them from AWS.
- */
-documents: AccessDocuments | null, };
-
-export type AccessView = { 
-/**
- * The checks and the verdict.
- */
-report: AccessReport, 
-/**
- * Notes: where the policies came from, what could not be read.
- */
-notes: Array<string>, 
-/**
- * The least-privilege policies for this job, to copy or to start from.
- */
-fixes: AccessDocuments, 
-/**
- * True when the documents were pasted rather than read from AWS.
- */
-offline: boolean, };
-
-export type S3Entry = { 
-/**
- * Its location (`s3://bucket/prefix/` for folders).
- */
-uri: string, 
-/**
- * What to show: the bucket, folder or file name.
- */
-name: string, 
-/**
- * True for buckets and folders.
- */
-folder: boolean, 
-/**
- * The object's size.
- */
-size: number | null, };
 
 export type S3Listing = { 
 /**
@@ -569,6 +512,24 @@ entries: Array<S3Entry>,
  * True when there were more than were listed.
  */
 truncated: boolean, };
+
+export type S3Entry = { 
+/**
+ * Its location (`s3://bucket/prefix/` for folders).
+ */
+uri: string, 
+/**
+ * What to show: the bucket, folder or file name.
+ */
+name: string, 
+/**
+ * True for buckets and folders.
+ */
+folder: boolean, 
+/**
+ * The object's size.
+ */
+size: number | null, };
 
 export type SubmitForm = { 
 /**
@@ -636,7 +597,25 @@ timeout_hours: number,
  */
 tags: Array<[string, string]>, };
 
-export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
+export type RowSelection = { "kind": "all" } | { "kind": "first", 
+/**
+ * How many.
+ */
+count: number, } | { "kind": "filter", 
+/**
+ * The column's header.
+ */
+column: string, 
+/**
+ * The comparison.
+ */
+op: FilterOp, 
+/**
+ * The text compared with (unused for `not_empty`).
+ */
+value: string, };
+
+export type FilterOp = "contains" | "equals" | "not_empty";
 
 export type RunRow = { 
 /**
@@ -700,6 +679,34 @@ stopped: boolean,
  */
 has_results: boolean, };
 
+export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
+
+export type ResultsOverview = { 
+/**
+ * The run shown (the original of a retry chain).
+ */
+run: string, 
+/**
+ * True for sandbox output (a stand-in model).
+ */
+sandbox: boolean, 
+/**
+ * Column names: input columns, then result columns.
+ */
+columns: Array<string>, 
+/**
+ * Rows by status.
+ */
+counts: StatusCounts, 
+/**
+ * Output tokens per row, binned.
+ */
+output_tokens: Array<TokenBin>, 
+/**
+ * The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
+ */
+summary: SavedSummary | null, };
+
 export type StatusCounts = { 
 /**
  * Rows that succeeded.
@@ -714,27 +721,151 @@ failed: number,
  */
 missing: number, };
 
-export type RunOutcome = { 
+export type TokenBin = { 
 /**
- * The run (the original of a retry chain once fetched).
+ * Lowest token count of the bin.
+ */
+from: number, 
+/**
+ * Highest token count of the bin.
+ */
+to: number, 
+/**
+ * Rows in it.
+ */
+rows: number, };
+
+export type SavedTokens = { 
+/**
+ * Input tokens reported per record, summed.
+ */
+input_from_outputs: number, 
+/**
+ * Output tokens reported per record, summed.
+ */
+output_from_outputs: number, };
+
+export type SavedSummary = { 
+/**
+ * Tokens as the outputs report them.
+ */
+tokens: SavedTokens, 
+/**
+ * Batch cost of the measured tokens, USD (none for a model without a price).
+ */
+batch_cost_usd: number | null, 
+/**
+ * Things the analyst must look at.
+ */
+warnings: Array<string>, };
+
+export type RowFilter = { 
+/**
+ * Only rows with this status.
+ */
+status: Status | null, 
+/**
+ * Only rows with this text in any cell (case-insensitive for ASCII letters).
+ */
+search: string | null, };
+
+export type Status = "succeeded" | "failed" | "missing";
+
+export type ResultsPage = { 
+/**
+ * Rows matching the filter, in all.
+ */
+matching: number, 
+/**
+ * The rows: their 1-based input row number and their cells (input columns, then result columns).
+ */
+rows: Array<[number, Array<string>]>, };
+
+export type Choices = { 
+/**
+ * The AWS profile.
+ */
+profile?: string, 
+/**
+ * The AWS region.
+ */
+region?: string, 
+/**
+ * The prompt template.
+ */
+template?: string, 
+/**
+ * The system prompt.
+ */
+system?: string, 
+/**
+ * The model or inference profile id.
+ */
+model?: string, 
+/**
+ * The most tokens an answer may have.
+ */
+maxTokens?: number, 
+/**
+ * The model's parameters.
+ */
+params?: ParamChoices, 
+/**
+ * Where the job runs: role and S3 locations.
+ */
+target?: TargetChoices, 
+/**
+ * The colour theme.
+ */
+theme?: Theme, };
+
+export type TargetChoices = { 
+/**
+ * The service role's ARN.
+ */
+roleArn: string, 
+/**
+ * Where the prepared parts go.
+ */
+inputUri: string, 
+/**
+ * Where Bedrock writes the outputs.
+ */
+outputUri: string, };
+
+export type ParamChoices = { 
+/**
+ * The request body: the model's own or Converse's; none for the family's default.
+ */
+invocation: InvocationChoice | null, 
+/**
+ * Sampling temperature.
+ */
+temperature: number | null, 
+/**
+ * Nucleus sampling.
+ */
+topP: number | null, };
+
+export type InvocationChoice = "invoke_model" | "converse";
+
+export type Theme = "system" | "light" | "dark";
+
+export type SheetProgress = { 
+/**
+ * Data rows read so far.
+ */
+rows: number, };
+
+export type RunEventMessage = { 
+/**
+ * The run.
  */
 run: string, 
 /**
- * Its job name, as the user chose it (the run id when the history cannot say).
+ * What happened.
  */
-job_name: string, 
-/**
- * True when the user stopped it.
- */
-stopped: boolean, 
-/**
- * Rows that succeeded, failed or are missing, when fetched.
- */
-counts: StatusCounts | null, 
-/**
- * Why it could not be followed or fetched.
- */
-error: string | null, };
+event: Event, };
 
 export type Event = { "event": "upload_started", 
 /**
@@ -814,16 +945,6 @@ files: number,
  */
 bytes: number, };
 
-export type RunEventMessage = { 
-/**
- * The run.
- */
-run: string, 
-/**
- * What happened.
- */
-event: Event, };
-
 export type RunBytesMessage = { 
 /**
  * The run.
@@ -834,66 +955,204 @@ run: string,
  */
 bytes: number, };
 
-export type TokenBin = { 
+export type RunOutcome = { 
 /**
- * Lowest token count of the bin.
- */
-from: number, 
-/**
- * Highest token count of the bin.
- */
-to: number, 
-/**
- * Rows in it.
- */
-rows: number, };
-
-export type ResultsOverview = { 
-/**
- * The run shown (the original of a retry chain).
+ * The run (the original of a retry chain once fetched).
  */
 run: string, 
 /**
- * True for sandbox output (a stand-in model).
+ * Its job name, as the user chose it (the run id when the history cannot say).
  */
-sandbox: boolean, 
+job_name: string, 
 /**
- * Column names: input columns, then result columns.
+ * True when the user stopped it.
  */
-columns: Array<string>, 
+stopped: boolean, 
 /**
- * Rows by status.
+ * Rows that succeeded, failed or are missing, when fetched.
  */
-counts: StatusCounts, 
+counts: StatusCounts | null, 
 /**
- * Output tokens per row, binned.
+ * Why it could not be followed or fetched.
  */
-output_tokens: Array<TokenBin>, 
-/**
- * The join's summary (tokens, cost, warnings) as saved when fetched.
- */
-summary: JsonValue, };
+error: string | null, };
 
-export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+export type AppError = { 
+/**
+ * Its kind.
+ */
+code: ErrorCode, 
+/**
+ * What went wrong, in domain words.
+ */
+message: string, 
+/**
+ * What to do about it, in the words of the face that shows it, when the message does not say.
+ */
+fix: string | null, };
 
-export type Status = "succeeded" | "failed" | "missing";
+export type ErrorCode = "invalid_input" | "not_connected" | "no_credentials" | "access_denied" | "throttled" | "not_found" | "conflict" | "unavailable" | "cancelled" | "internal";
 
-export type RowFilter = { 
-/**
- * Only rows with this status.
- */
-status: Status | null, 
-/**
- * Only rows with this text in any cell (case-insensitive for ASCII letters).
- */
-search: string | null, };
+// Commands: each rejects with an AppError (a stable code, the message, the fix).
 
-export type ResultsPage = { 
+/** The build's version and bundled data. */
+export function appInfo(): Promise<AppInfo> {
+  return invoke<AppInfo>("app_info");
+}
+
+/** The named AWS profiles, with regions and SSO sign-in state. */
+export function profiles(): Promise<Array<ProfileInfo>> {
+  return invoke<Array<ProfileInfo>>("profiles");
+}
+
 /**
- * Rows matching the filter, in all.
+ * Connects to AWS with a profile and region (or, with `sandbox`, to the offline sandbox) and takes
+ * up the runs left unfinished; without credentials the answer is the sandbox.
  */
-matching: number, 
+export function connect(sandbox: boolean, profile: string | null, region: string | null): Promise<ConnectionInfo> {
+  return invoke<ConnectionInfo>("connect", { sandbox, profile, region });
+}
+
 /**
- * The rows: their 1-based input row number and their cells (input columns, then result columns).
+ * Opens a sheet: format, worksheets, columns, rows. The rows read so far come as `sheet-progress`
+ * events; it fails with code "cancelled" when `cancel_open_sheet` (or a newer opening) stops it.
  */
-rows: Array<[number, Array<string>]>, };
+export function openSheet(path: string, sheet: string | null): Promise<SheetSummary> {
+  return invoke<SheetSummary>("open_sheet", { path, sheet });
+}
+
+/** Stops the sheet opening in progress; the sheet open before stays open. */
+export function cancelOpenSheet(): Promise<void> {
+  return invoke<void>("cancel_open_sheet");
+}
+
+/** A page of the open sheet's rows, 0-based. */
+export function sheetRows(offset: number, limit: number): Promise<Array<Array<string>>> {
+  return invoke<Array<Array<string>>>("sheet_rows", { offset, limit });
+}
+
+/** One row's prompt, rendered from the open sheet's cache (fast at any size). */
+export function renderRow(template: string, system: string | null, row: number): Promise<RenderedPrompt> {
+  return invoke<RenderedPrompt>("render_row", { template, system, row });
+}
+
+/**
+ * What the templates do with the open sheet's columns: pieces to highlight, columns read, unknown
+ * names with the closest column, why they cannot render.
+ */
+export function analyzeTemplate(template: string, system: string | null): Promise<PromptAnalysis> {
+  return invoke<PromptAnalysis>("analyze_template", { template, system });
+}
+
+/** Every row's prompt estimated in one pass over the sheet; a newer call stops this one. */
+export function promptTotals(template: string, system: string | null): Promise<PromptTotals> {
+  return invoke<PromptTotals>("prompt_totals", { template, system });
+}
+
+/**
+ * What Rust knows of a model id: its family and context window; an id that cannot be a model's is
+ * refused.
+ */
+export function modelFacts(model: string): Promise<ModelFacts> {
+  return invoke<ModelFacts>("model_facts", { model });
+}
+
+/**
+ * The models and inference profiles of the connection (the bundled list, with a note, when the
+ * connection cannot list them).
+ */
+export function models(): Promise<ModelList> {
+  return invoke<ModelList>("models");
+}
+
+/** Renders the open sheet's row (from its cache) and sends it through an on-demand Converse call. */
+export function testRow(form: TestRowForm): Promise<TestRowView> {
+  return invoke<TestRowView>("test_row", { form });
+}
+
+/** The cost of `rows` records of `input_tokens` in total and at most `max_tokens` answer tokens each. */
+export function estimate(model: string, inputTokens: number, rows: number, maxTokens: number): Promise<CostEstimate> {
+  return invoke<CostEstimate>("estimate", { model, inputTokens, rows, maxTokens });
+}
+
+/** Records per job for `rows` rows under the default quotas. */
+export function jobPlan(rows: number): Promise<Array<number>> {
+  return invoke<Array<number>>("job_plan", { rows });
+}
+
+/** The access check of the job about to be submitted. */
+export function checkAccess(form: AccessForm): Promise<AccessView> {
+  return invoke<AccessView>("check_access", { form });
+}
+
+/** The buckets (empty location) or one folder level of S3. */
+export function browseS3(location: string): Promise<S3Listing> {
+  return invoke<S3Listing>("browse_s3", { location });
+}
+
+/** Prepares and submits a run of the open sheet; it is then followed in the background. */
+export function submit(form: SubmitForm): Promise<RunRow> {
+  return invoke<RunRow>("submit", { form });
+}
+
+/** Every run with its live counts, newest first. */
+export function runs(): Promise<Array<RunRow>> {
+  return invoke<Array<RunRow>>("runs");
+}
+
+/** Stops a run's jobs. */
+export function stopRun(run: string): Promise<RunRow> {
+  return invoke<RunRow>("stop_run", { run });
+}
+
+/** Retries a run's failed and missing rows. */
+export function retryRun(run: string): Promise<RunRow> {
+  return invoke<RunRow>("retry_run", { run });
+}
+
+/** Columns, counts, token bins and summary of a run's results. */
+export function resultsOverview(run: string): Promise<ResultsOverview> {
+  return invoke<ResultsOverview>("results_overview", { run });
+}
+
+/** A page of a run's results. */
+export function resultsPage(run: string, filter: RowFilter, offset: number, limit: number): Promise<ResultsPage> {
+  return invoke<ResultsPage>("results_page", { run, filter, offset, limit });
+}
+
+/** Exports a run's results to `path`; the format follows the extension. */
+export function exportResults(run: string, path: string, excelSafe: boolean): Promise<string> {
+  return invoke<string>("export_results", { run, path, excelSafe });
+}
+
+/** The remembered choices. */
+export function loadChoices(): Promise<Choices> {
+  return invoke<Choices>("load_choices");
+}
+
+/** Remembers the choices, in place of the ones before. */
+export function rememberChoices(choices: Choices): Promise<void> {
+  return invoke<void>("remember_choices", { choices });
+}
+
+// Events
+
+/** The rows read so far while a sheet opens. */
+export function onSheetProgress(handler: (payload: SheetProgress) => void): Promise<UnlistenFn> {
+  return listen<SheetProgress>("sheet-progress", (e) => handler(e.payload));
+}
+
+/** A run's progress: its statuses, parts and problems as they happen. */
+export function onRunEvent(handler: (payload: RunEventMessage) => void): Promise<UnlistenFn> {
+  return listen<RunEventMessage>("run-event", (e) => handler(e.payload));
+}
+
+/** Bytes of a run uploaded or downloaded. */
+export function onRunBytes(handler: (payload: RunBytesMessage) => void): Promise<UnlistenFn> {
+  return listen<RunBytesMessage>("run-bytes", (e) => handler(e.payload));
+}
+
+/** A run ended (or was stopped). */
+export function onRunEnded(handler: (payload: RunOutcome) => void): Promise<UnlistenFn> {
+  return listen<RunOutcome>("run-ended", (e) => handler(e.payload));
+}

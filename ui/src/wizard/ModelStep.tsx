@@ -3,15 +3,11 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { CostEstimate, ModelChoice, TestRowView } from "../backend";
+import type { CostEstimate, ModelChoice, ParamChoices, TestRowView } from "../backend";
 import { usd } from "../format";
 
-/** Invocation and sampling parameters. */
-export interface ModelParams {
-  invocation: "invoke_model" | "converse" | null;
-  temperature: number | null;
-  topP: number | null;
-}
+/** The model's parameters as chosen (the remembered choices' type). */
+export type ModelParams = ParamChoices;
 
 export interface ModelStepProps {
   model: string;

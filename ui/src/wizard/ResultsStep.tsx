@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
-import type { ResultsOverview, RowFilter, RunRow, Status, SummaryView } from "../backend";
+import type { ResultsOverview, RowFilter, RunRow, Status } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
 import { count, usd } from "../format";
@@ -140,8 +140,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     }
   }
 
-  // The summary saved at fetch time (free-form JSON); only what is shown is read.
-  const summary = (overview?.summary ?? null) as SummaryView | null;
+  const summary = overview?.summary ?? null;
   const unfinished = overview ? overview.counts.failed + overview.counts.missing : 0;
   return (
     <section aria-labelledby="results-title" className="fill">
@@ -160,7 +159,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
           <p id="results-cost">
-            Tokens: {summary?.tokens?.input_from_outputs?.toLocaleString() ?? "?"} in, {summary?.tokens?.output_from_outputs?.toLocaleString() ?? "?"} out · batch cost {usd(summary?.batch_cost_usd ?? null)}
+            Tokens: {summary?.tokens.input_from_outputs.toLocaleString() ?? "?"} in, {summary?.tokens.output_from_outputs.toLocaleString() ?? "?"} out · batch cost {usd(summary?.batch_cost_usd ?? null)}
           </p>
           {(summary?.warnings ?? []).map((w) => <p key={w} className="hint">{w}</p>)}
         </div>

@@ -3,7 +3,7 @@
 import { fireEvent, render, screen } from "@testing-library/react";
 import { vi } from "vitest";
 
-import type { RunBytes, RunEvent } from "../backend";
+import type { RunBytesMessage as RunBytes, RunEventMessage as RunEvent } from "../backend";
 
 const handlers = vi.hoisted(() => ({ event: [] as ((e: RunEvent) => void)[], bytes: [] as ((e: RunBytes) => void)[] }));
 

@@ -1,14 +1,11 @@
 // The job's service role and S3 locations, shared by the Access and Submit steps, with S3 browsing.
 import { useState } from "react";
 
+import type { TargetChoices } from "../backend";
 import { S3Browser } from "./S3Browser";
 
-/** Where the job reads and writes, and the role it runs as. */
-export interface JobTarget {
-  roleArn: string;
-  inputUri: string;
-  outputUri: string;
-}
+/** The job's role and S3 locations as typed (the remembered choices' type). */
+export type JobTarget = TargetChoices;
 
 export function TargetFields({ sandbox, target, onTarget }: { sandbox: boolean; target: JobTarget; onTarget: (t: JobTarget) => void }) {
   const hint = (value: string) => (sandbox ? `sandbox default: ${value}` : "");

@@ -4,7 +4,7 @@ use std::sync::{MutexGuard, PoisonError};
 
 use super::{Studio, StudioError};
 use crate::ports::Connector;
-use crate::settings::Settings;
+use crate::settings::{Choices, Settings};
 
 impl<C: Connector> Studio<C> {
     fn settings(&self) -> MutexGuard<'_, Settings> {
@@ -12,14 +12,14 @@ impl<C: Connector> Studio<C> {
     }
 
     /// The wizard's remembered choices.
-    pub fn choices(&self) -> serde_json::Map<String, serde_json::Value> {
+    pub fn choices(&self) -> Choices {
         self.settings().choices.clone()
     }
 
-    /// Remembers `choices` (a null forgets one); only the choices the app lists are stored.
-    pub fn remember_choices(&self, choices: serde_json::Map<String, serde_json::Value>) -> Result<(), StudioError> {
+    /// Remembers `choices` in place of the ones before (an absent choice is forgotten).
+    pub fn remember_choices(&self, choices: Choices) -> Result<(), StudioError> {
         let mut settings = self.settings();
-        settings.remember(choices).map_err(|e| StudioError::Invalid(e.to_string()))?;
+        settings.choices = choices;
         settings.save(&Settings::path_in(&self.home)).map_err(|e| StudioError::Internal(e.to_string()))
     }
 

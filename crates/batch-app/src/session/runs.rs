@@ -151,8 +151,31 @@ pub struct ResultsOverview {
     pub counts: StatusCounts,
     /// Output tokens per row, binned.
     pub output_tokens: Vec<TokenBin>,
-    /// The join's summary (tokens, cost, warnings) as saved when fetched.
-    pub summary: serde_json::Value,
+    /// The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
+    pub summary: Option<SavedSummary>,
+}
+
+/// What the Results step shows of a join's summary: measured tokens, the batch cost and the warnings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SavedSummary {
+    /// Tokens as the outputs report them.
+    pub tokens: SavedTokens,
+    /// Batch cost of the measured tokens, USD (none for a model without a price).
+    pub batch_cost_usd: Option<f64>,
+    /// Things the analyst must look at.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// Measured token totals of a join.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SavedTokens {
+    /// Input tokens reported per record, summed.
+    pub input_from_outputs: u64,
+    /// Output tokens reported per record, summed.
+    pub output_from_outputs: u64,
 }
 
 /// Joins a run's downloaded outputs to its sheet again, into `export` (the results folder keeps the outputs).
@@ -483,6 +506,7 @@ impl<C: Connector> Studio<C> {
     /// Columns, counts, token bins and the saved summary of a run's results.
     pub fn results_overview(&self, run: &str) -> Result<ResultsOverview, StudioError> {
         let (root, table) = self.table(run)?;
+        // The file is the core's ResultsSummary; only the part shown is read back.
         let text = std::fs::read_to_string(self.results_dir(&root).join(SUMMARY_FILE)).unwrap_or_default();
         Ok(ResultsOverview {
             run: root.id.to_string(),
@@ -490,7 +514,7 @@ impl<C: Connector> Studio<C> {
             columns: table.columns().to_vec(),
             counts: table.counts().map_err(|e| invalid(e.to_string()))?,
             output_tokens: table.output_token_bins().map_err(|e| invalid(e.to_string()))?,
-            summary: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+            summary: serde_json::from_str(&text).ok(),
         })
     }
 
