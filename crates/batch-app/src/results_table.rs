@@ -7,7 +7,9 @@ use batch_core::export::RESULT_COLUMNS;
 use batch_core::results::Status;
 use batch_core::sheet::{ImportError, Row, SheetOptions, open_sheet};
 use rusqlite::{Connection, OptionalExtension, params};
+
 use serde::Serialize;
+pub use writer::TableWriter;
 
 /// Why the results table could not be built or read.
 #[derive(Debug, thiserror::Error)]
@@ -112,11 +114,9 @@ CREATE TABLE rows (
 ";
 
 impl ResultsTable {
-    /// Indexes a joined CSV export (`fetch` writes one) into `table`, replacing it atomically.
+    /// Indexes a joined CSV export into `table`, replacing it atomically (a fetch feeds the index from the
+    /// join directly, through [`TableWriter`]).
     pub fn build(export_csv: &Path, table: &Path) -> Result<Self, ResultsTableError> {
-        let temp = table.with_extension("building");
-        let sqlite = |source| ResultsTableError::Sqlite { path: table.to_path_buf(), source };
-        let _ = std::fs::remove_file(&temp);
         let options = SheetOptions { sheet: None, delimiter: Some(b',') };
         let mut source = open_sheet(export_csv, &options)?;
         let columns = source.meta().headers.clone();
@@ -127,44 +127,12 @@ impl ResultsTable {
                 expected: RESULT_COLUMNS.join(", "),
             });
         }
-        {
-            let mut db = Connection::open(&temp).map_err(sqlite)?;
-            db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;").map_err(sqlite)?;
-            db.execute_batch(SCHEMA).map_err(sqlite)?;
-            let names = serde_json::to_string(&columns).unwrap_or_else(|_| "[]".into());
-            let tx = db.transaction().map_err(sqlite)?;
-            tx.execute("INSERT INTO meta (key, value) VALUES ('columns', ?1)", [names]).map_err(sqlite)?;
-            {
-                let mut insert = tx
-                    .prepare("INSERT INTO rows (idx, status, output_tokens, cells) VALUES (?1, ?2, ?3, ?4)")
-                    .map_err(sqlite)?;
-                let mut row = Row::new();
-                while source.next_row(&mut row)? {
-                    let mut cells: Vec<&str> = row.iter().collect();
-                    cells.resize(n, "");
-                    let status = cells[n - 6];
-                    let output_tokens = cells[n - 2].parse::<i64>().ok();
-                    let json = serde_json::to_string(&cells).unwrap_or_else(|_| "[]".into());
-                    insert.execute(params![row.number() as i64, status, output_tokens, json]).map_err(sqlite)?;
-                }
-            }
-            tx.execute_batch("CREATE INDEX rows_by_status ON rows (status, idx);").map_err(sqlite)?;
-            tx.commit().map_err(sqlite)?;
+        let mut writer = TableWriter::create(table, &columns)?;
+        let mut row = Row::new();
+        while source.next_row(&mut row)? {
+            writer.insert(row.number(), row.iter())?;
         }
-        {
-            // What every opening shows (row count, counts, token bins) is computed once, here.
-            let built =
-                Self { path: temp.clone(), db: Connection::open(&temp).map_err(sqlite)?, columns: columns.clone() };
-            let rows: i64 = built.db.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)).map_err(sqlite)?;
-            let counts = serde_json::to_string(&built.count_statuses()?).unwrap_or_default();
-            let bins = serde_json::to_string(&built.bin_output_tokens(TOKEN_BINS)?).unwrap_or_default();
-            let mut remember = built.db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)").map_err(sqlite)?;
-            for (key, value) in [("rows", rows.to_string()), ("counts", counts), ("output_token_bins", bins)] {
-                remember.execute(params![key, value]).map_err(sqlite)?;
-            }
-        }
-        std::fs::rename(&temp, table).map_err(|source| ResultsTableError::Io { path: table.to_path_buf(), source })?;
-        Self::open(table)
+        writer.complete()
     }
 
     /// Opens a table built earlier.
@@ -322,6 +290,7 @@ fn like_pattern(text: &str) -> String {
 }
 
 mod export;
+mod writer;
 
 pub use export::{Exported, TableExportError};
 

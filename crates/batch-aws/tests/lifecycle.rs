@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use batch_app::history::{History, JobSettings, RunState, VpcSettings};
 use batch_app::lifecycle::{
-    Event, FetchRequest, Lifecycle, LifecycleEvents, Pacing, RetryRequest, SubmitRequest, Until,
+    Event, FetchRequest, JoinedInto, Lifecycle, LifecycleEvents, Pacing, RetryRequest, SubmitRequest, Until,
 };
 use batch_app::ports::{FailureKind, JobFilter, JobSnapshot, JobsApi, NewJob, ServiceError};
 use batch_aws::s3_upload::UploadSettings;
@@ -153,7 +153,7 @@ fn fetch_request(run: &str, out: &Path) -> FetchRequest {
         run: run.to_string(),
         out_dir: out.to_path_buf(),
         input: None,
-        export: None,
+        into: JoinedInto::Export(None),
         excel_safe: false,
         prices: PriceTable::bundled(),
     }

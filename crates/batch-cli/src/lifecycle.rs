@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result, bail};
 use batch_app::history::{History, JobSettings, Recorded, Run, VpcSettings};
 use batch_app::lifecycle::{
-    Event, FetchRequest, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
+    Event, FetchRequest, JoinedInto, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
 };
 use batch_app::ports::{Backend, Connector, QuotaSource};
 use batch_app::start_run::{AwsOrSandbox, RunTarget, StartError, TargetField, connect_aws_or_sandbox, plan_start};
@@ -435,7 +435,7 @@ pub fn fetch(args: FetchArgs) -> Result<ExitCode> {
             run: run.id.to_string(),
             out_dir: args.out.clone(),
             input: args.input.clone(),
-            export: args.export.clone(),
+            into: JoinedInto::Export(args.export.clone()),
             excel_safe: args.excel_safe,
             prices: prices(args.prices.as_deref())?,
         };
@@ -522,7 +522,7 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
             run: report.run.id.to_string(),
             out_dir: out_dir.clone(),
             input: None,
-            export: args.export.clone(),
+            into: JoinedInto::Export(args.export.clone()),
             excel_safe: args.excel_safe,
             prices: prices(args.prepare.prices.as_deref())?,
         };

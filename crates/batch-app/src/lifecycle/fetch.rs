@@ -7,13 +7,14 @@ use batch_core::aws_names::{JobStatus, S3Uri};
 use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::Progress;
-use batch_core::results::{ResultsRequest, ResultsSummary, join_results};
+use batch_core::results::{ResultsRequest, ResultsSummary, join_results, join_results_into};
 use serde::Serialize;
 
 use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
 use crate::history::{Run, RunState};
 use crate::ports::{Downloaded, JobsApi, ObjectTransfer};
+use crate::results_table::TableWriter;
 
 /// The file listing the record ids of rows that did not succeed, written beside the export.
 pub const UNFINISHED_FILE: &str = "unfinished-records.txt";
@@ -27,12 +28,22 @@ pub struct FetchRequest {
     pub out_dir: PathBuf,
     /// The sheet, when it moved since prepare (default: the path recorded in the plan).
     pub input: Option<PathBuf>,
-    /// The export file (default: `<out>/results.csv`).
-    pub export: Option<PathBuf>,
+    /// Where the joined rows go.
+    pub into: JoinedInto,
     /// CSV cells neutralised for spreadsheets.
     pub excel_safe: bool,
     /// Prices for the measured cost.
     pub prices: PriceTable,
+}
+
+/// Where a fetch's joined rows go.
+#[derive(Debug, Clone)]
+pub enum JoinedInto {
+    /// An export file (default: `<out>/results.csv`); its extension picks the format.
+    Export(Option<PathBuf>),
+    /// The results index at this path, fed from the join's stream (the window's table; exports are then
+    /// written from it).
+    Index(PathBuf),
 }
 
 /// What a fetch did.
@@ -123,7 +134,10 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 input.display()
             )));
         }
-        let export = request.export.clone().unwrap_or_else(|| request.out_dir.join("results.csv"));
+        let export = match &request.into {
+            JoinedInto::Export(path) => path.clone().unwrap_or_else(|| request.out_dir.join("results.csv")),
+            JoinedInto::Index(table) => table.clone(),
+        };
         let unfinished_list = request.out_dir.join(UNFINISHED_FILE);
         let join = ResultsRequest {
             input,
@@ -140,7 +154,12 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         std::fs::create_dir_all(&outputs_dir).map_err(|e| {
             LifecycleError::Refused(format!("{}: cannot create the outputs folder: {e}", outputs_dir.display()))
         })?;
-        let summary = join_results(&join, progress)?;
+        let summary = match &request.into {
+            JoinedInto::Export(_) => join_results(&join, progress)?,
+            JoinedInto::Index(table) => {
+                join_results_into(&join, progress, "results index", TableWriter::opener(table.clone()))?
+            }
+        };
         {
             // Every run of the chain was joined: each is fetched now, so a later retry knows no run of the chain
             // ended after this fetch.

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 pub use events::{Event, LifecycleEvents, Quiet};
-pub use fetch::{FetchReport, FetchRequest};
+pub use fetch::{FetchReport, FetchRequest, JoinedInto};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
 pub use submit::SubmitRequest;

@@ -56,11 +56,15 @@ impl World {
     }
 
     fn fetch(&self, run: &RunId) -> FetchReport {
+        self.fetch_into(run, JoinedInto::Export(None))
+    }
+
+    fn fetch_into(&self, run: &RunId, into: JoinedInto) -> FetchReport {
         let request = FetchRequest {
             run: run.to_string(),
             out_dir: self.dir.path().join("results"),
             input: None,
-            export: None,
+            into,
             excel_safe: false,
             prices: PriceTable::bundled(),
         };
@@ -118,6 +122,36 @@ fn parts_prepared_again_into_a_recorded_folder_are_never_uploaded_for_the_earlie
     let error = tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap_err();
     assert!(error.to_string().contains("changed since run"), "{error}");
     assert_eq!(world.cloud.jobs_created(), 0);
+}
+
+#[test]
+fn a_fetch_feeds_the_results_index_from_the_join_with_every_row_an_export_gets() {
+    use crate::results_table::{ResultsTable, RowFilter};
+    let world = World::new(Outcome::Half);
+    let prepared = prepared(world.dir.path(), "prepared", 40);
+    let lifecycle = world.lifecycle();
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+
+    let table = world.dir.path().join("results").join("results.db");
+    let direct = world.fetch_into(&run, JoinedInto::Index(table.clone()));
+    assert_eq!(direct.summary.export.format, "results index");
+    assert!(!world.dir.path().join("results").join("results.csv").exists(), "no export file in between");
+    let exported = world.fetch(&run);
+    assert_eq!((direct.summary.succeeded, direct.summary.missing), (20, 20));
+    assert_eq!(direct.summary.rows, exported.summary.rows);
+
+    // The index the join fed equals the one built from the export the same join writes, row by row.
+    let fed = ResultsTable::open(&table).unwrap();
+    let from_export =
+        ResultsTable::build(Path::new(&exported.summary.export.path), &world.dir.path().join("from-export.db"))
+            .unwrap();
+    assert_eq!(fed.columns(), from_export.columns());
+    assert_eq!(fed.counts().unwrap(), from_export.counts().unwrap());
+    let all = RowFilter::default();
+    let page = fed.page(&all, 0, 100).unwrap();
+    assert_eq!(page.matching, 40);
+    assert_eq!(page, from_export.page(&all, 0, 100).unwrap());
 }
 
 #[test]

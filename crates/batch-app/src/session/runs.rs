@@ -12,20 +12,19 @@ use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::records::InferenceParams;
-use batch_core::results::{ResultsRequest, join_results};
+use batch_core::results::{ResultsRequest, join_results_into};
 use batch_core::sheet::SheetOptions;
 use serde::{Deserialize, Serialize};
 
 use super::{RunEvents, Studio, StudioError, job_target};
 use crate::history::{JobSettings, Run, RunState};
-use crate::lifecycle::{FetchRequest, RetryRequest, Until};
+use crate::lifecycle::{FetchRequest, JoinedInto, RetryRequest, Until};
 use crate::ports::{Backend, Connector};
-use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TokenBin};
+use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TableWriter, TokenBin};
 use crate::row_selection::{RowSelection, select_rows};
 use crate::start_run::{RunTarget, job_name, plan_start_under};
 
-/// The export `fetch` writes for the results table, and the table's file, in a run's results folder.
-const TABLE_EXPORT: &str = "results.csv";
+/// The results table's file in a run's results folder (the fetch's join feeds it directly).
 const TABLE_FILE: &str = "results.db";
 /// The join's summary as saved beside the table (tokens, cost, warnings).
 const SUMMARY_FILE: &str = "summary.json";
@@ -178,37 +177,33 @@ pub struct SavedTokens {
     pub output_from_outputs: u64,
 }
 
-/// Joins a run's downloaded outputs to its sheet again, into `export` (the results folder keeps the outputs).
-fn rejoin(
-    prepared: &Path,
-    results: &Path,
-    export: PathBuf,
-    excel_safe: bool,
-) -> Result<batch_core::results::ResultsSummary, StudioError> {
+/// Joins a run's downloaded outputs to its sheet again, straight into the results table of the folder
+/// `results` (which keeps the outputs), and saves the summary beside it.
+fn rejoin(prepared: &Path, results: &Path) -> Result<ResultsTable, StudioError> {
     let plan = PreparedPlan::read(&prepared.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
+    let table = results.join(TABLE_FILE);
     let request = ResultsRequest {
         input: PathBuf::from(&plan.input.path),
         sheet: None,
         prepared: prepared.to_path_buf(),
         outputs: results.join("outputs"),
-        export,
-        excel_safe,
+        export: table.clone(),
+        excel_safe: false,
         prices: PriceTable::bundled(),
         allow_no_outputs: true,
         unfinished_list: None,
     };
-    join_results(&request, &NoProgress).map_err(|e| invalid(e.to_string()))
+    let open = TableWriter::opener(table.clone());
+    let summary =
+        join_results_into(&request, &NoProgress, "results index", open).map_err(|e| invalid(e.to_string()))?;
+    save_summary(results, &summary)?;
+    ResultsTable::open(&table).map_err(|e| invalid(e.to_string()))
 }
 
-/// Saves a join's summary in the results folder `dir` and indexes its CSV export into the results table.
-fn index_results(
-    dir: &Path,
-    export: &Path,
-    summary: &batch_core::results::ResultsSummary,
-) -> Result<ResultsTable, StudioError> {
+/// Saves a join's summary in the results folder `dir`, for the overview.
+fn save_summary(dir: &Path, summary: &batch_core::results::ResultsSummary) -> Result<(), StudioError> {
     std::fs::write(dir.join(SUMMARY_FILE), serde_json::to_vec_pretty(summary).unwrap_or_default())
-        .map_err(|e| invalid(format!("{}: cannot save the summary: {e}", dir.display())))?;
-    ResultsTable::build(export, &dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))
+        .map_err(|e| invalid(format!("{}: cannot save the summary: {e}", dir.display())))
 }
 
 fn invalid(message: impl Into<String>) -> StudioError {
@@ -361,13 +356,14 @@ impl<C: Connector> Studio<C> {
             run: root.id.to_string(),
             out_dir: results.clone(),
             input: None,
-            export: Some(results.join(TABLE_EXPORT)),
+            into: JoinedInto::Index(results.join(TABLE_FILE)),
             excel_safe: false,
             prices: PriceTable::bundled(),
         };
         let report = lifecycle.fetch(&request, &NoProgress).await?;
         let counts = tokio::task::spawn_blocking(move || -> Result<StatusCounts, StudioError> {
-            let table = index_results(&results, &results.join(TABLE_EXPORT), &report.summary)?;
+            save_summary(&results, &report.summary)?;
+            let table = ResultsTable::open(&results.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
             table.counts().map_err(|e| invalid(e.to_string()))
         })
         .await
@@ -494,10 +490,7 @@ impl<C: Connector> Studio<C> {
         let dir = self.results_dir(&root);
         if !dir.join(TABLE_FILE).is_file() && root.state == RunState::Fetched {
             // Fetched elsewhere (the CLI) or the table was removed: join the downloaded outputs again.
-            let source = dir.join("table-source.csv");
-            let summary = rejoin(&root.prepared_dir, &dir, source.clone(), false)?;
-            index_results(&dir, &source, &summary)?;
-            let _ = std::fs::remove_file(&source);
+            rejoin(&root.prepared_dir, &dir)?;
         }
         let table = ResultsTable::open(&dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
         Ok((root, table))

@@ -163,8 +163,8 @@ pub fn open_writer(
     })
 }
 
-/// The seven result values of a row as text (tokens empty when unknown).
-pub(crate) fn result_texts<'a>(result: &'a ResultFields<'a>, tokens: &'a mut [String; 2]) -> [&'a str; 7] {
+/// The seven result values of a row as text (tokens empty when unknown), in `RESULT_COLUMNS` order.
+pub fn result_texts<'a>(result: &'a ResultFields<'a>, tokens: &'a mut [String; 2]) -> [&'a str; 7] {
     tokens[0] = result.outcome.input_tokens.map(|t| t.to_string()).unwrap_or_default();
     tokens[1] = result.outcome.output_tokens.map(|t| t.to_string()).unwrap_or_default();
     [

@@ -23,7 +23,9 @@ pub use scan::{OutputFiles, scan};
 pub use spill::{Buckets, ScratchDir, SpilledOutcome};
 pub use summary::{ResultsSummary, TokenTotals};
 
-use crate::export::{ExportError, ExportFormat, ResultFields, XLSX_MAX_DATA_ROWS, open_writer, result_columns};
+use crate::export::{
+    ExportError, ExportFormat, ResultFields, RowWriter, XLSX_MAX_DATA_ROWS, open_writer, result_columns,
+};
 use crate::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
 use crate::pricing::{PriceTable, batch_cost};
 use crate::progress::Progress;
@@ -95,10 +97,41 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ResultsError + '_ {
     move |source| ResultsError::Io { path: path.to_path_buf(), source }
 }
 
+/// Opens the writer joined rows go to, given the columns (the sheet's, then the result columns).
+pub type OpenWriter<'a> = Box<dyn FnOnce(&[String]) -> Result<Box<dyn RowWriter + 'a>, ExportError> + 'a>;
+
+/// Where a join writes its rows.
+enum Destination<'a> {
+    /// The export file `request.export`, in this format.
+    File(ExportFormat),
+    /// A writer of the caller's (the results index, say), with the name the summary gives it.
+    Writer(&'static str, OpenWriter<'a>),
+}
+
 /// Joins the outputs to the sheet's rows and writes the export; returns the summary.
 pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result<ResultsSummary, ResultsError> {
-    let plan = PreparedPlan::read(&request.prepared.join(PLAN_FILE))?;
     let format = ExportFormat::from_path(&request.export)?;
+    join(request, progress, Destination::File(format))
+}
+
+/// Joins the outputs to the sheet's rows into the writer `open` gives, named `kind` in the summary (whose
+/// export path is `request.export`, also the folder of the join's scratch files); returns the summary. The
+/// rows go straight from the join's stream into the writer: no export file in between.
+pub fn join_results_into<'a>(
+    request: &ResultsRequest,
+    progress: &dyn Progress,
+    kind: &'static str,
+    open: OpenWriter<'a>,
+) -> Result<ResultsSummary, ResultsError> {
+    join(request, progress, Destination::Writer(kind, open))
+}
+
+fn join(
+    request: &ResultsRequest,
+    progress: &dyn Progress,
+    destination: Destination<'_>,
+) -> Result<ResultsSummary, ResultsError> {
+    let plan = PreparedPlan::read(&request.prepared.join(PLAN_FILE))?;
     let mapping = request.prepared.join(&plan.record_ids.mapping_file);
     crate::export::refuse_overwriting(
         &request.export,
@@ -150,7 +183,7 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
         })
         .collect();
 
-    if format == ExportFormat::Xlsx && rows > XLSX_MAX_DATA_ROWS {
+    if matches!(destination, Destination::File(ExportFormat::Xlsx)) && rows > XLSX_MAX_DATA_ROWS {
         return Err(ExportError::DoesNotFit {
             path: request.export.clone(),
             detail: format!("{rows} rows are more than the {XLSX_MAX_DATA_ROWS} an XLSX sheet holds; export to .csv or .parquet instead"),
@@ -158,7 +191,12 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
         .into());
     }
     let columns = result_columns(&headers);
-    let mut writer = open_writer(&request.export, format, &columns, request.excel_safe)?;
+    let (kind, mut writer) = match destination {
+        Destination::File(format) => {
+            (format.label(), open_writer(&request.export, format, &columns, request.excel_safe)?)
+        }
+        Destination::Writer(kind, open) => (kind, open(&columns)?),
+    };
     let mut summary = ResultsSummary::new(rows);
     let mut joined = BucketJoin::new(buckets);
     let mut row = Row::new();
@@ -197,7 +235,7 @@ pub fn join_results(request: &ResultsRequest, progress: &dyn Progress) -> Result
 
     let (input_tokens, output_tokens, basis) = summary.measured_tokens(&manifests);
     let cost = batch_cost(&request.prices, &plan.model.id, input_tokens, output_tokens).map(|usd| (usd, basis));
-    summary.finish(&scan, joined.duplicates, manifests, cost, warnings, &request.export, format, columns.len());
+    summary.finish(&scan, joined.duplicates, manifests, cost, warnings, &request.export, kind, columns.len());
     Ok(summary)
 }
 

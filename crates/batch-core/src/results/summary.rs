@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::index::{CorruptLine, FolderStats, OutputScan};
 use super::manifest::FoundManifest;
 use super::outcome::{Outcome, Status};
-use crate::export::ExportFormat;
 
 /// Token totals, measured.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -131,7 +130,7 @@ impl ResultsSummary {
         cost: Option<(f64, &'static str)>,
         mut warnings: Vec<String>,
         export: &Path,
-        format: ExportFormat,
+        format: &str,
         columns: usize,
     ) {
         self.output_lines = index.lines;
@@ -196,11 +195,7 @@ impl ResultsSummary {
         self.manifests = manifests;
         self.job_folders = index.folders.clone();
         self.warnings = warnings;
-        self.export = ExportInfo {
-            path: export.display().to_string(),
-            format: format.label().to_string(),
-            rows: self.rows,
-            columns,
-        };
+        self.export =
+            ExportInfo { path: export.display().to_string(), format: format.to_string(), rows: self.rows, columns };
     }
 }
