@@ -18,7 +18,6 @@ use batch_app::sheet_opening::SheetProgress;
 use batch_app::sheet_pages::{RenderedPrompt, SheetSummary};
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
 use batch_connect::Backends;
-use batch_core::limits::Limits;
 use batch_core::model::{ModelFacts, ModelId};
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::template::analysis::PromptAnalysis;
@@ -159,9 +158,9 @@ pub async fn estimate(
     Ok(estimate_cost(&PriceTable::bundled(), &model, input_tokens, rows.saturating_mul(max_tokens)))
 }
 
-/// Records per job for `rows` rows under the default quotas.
-pub async fn job_plan(_: Shell<'_>, rows: u64) -> Answer<Vec<u64>> {
-    Ok(batch_core::plan::likely_part_rows(rows, &Limits::default()))
+/// Records per job for `rows` rows of `model` under the connection's quotas.
+pub async fn job_plan(shell: Shell<'_>, model: String, rows: u64) -> Answer<Vec<u64>> {
+    Ok(shell.studio.job_plan(&model, rows).await?)
 }
 
 /// The access check of the job about to be submitted.

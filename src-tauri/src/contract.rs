@@ -131,8 +131,9 @@ window_contract! {
         fn test_row(form: TestRowForm) -> TestRowView;
         /// The cost of `rows` records of `input_tokens` in total and at most `max_tokens` answer tokens each.
         fn estimate(model: String, input_tokens: u64, rows: u64, max_tokens: u64) -> CostEstimate;
-        /// Records per job for `rows` rows under the default quotas.
-        fn job_plan(rows: u64) -> Vec<u64>;
+        /// Records per job for `rows` rows of `model` under the connection's quotas for it (the defaults
+        /// before a connection): what Submit will prepare.
+        fn job_plan(model: String, rows: u64) -> Vec<u64>;
         /// The access check of the job about to be submitted.
         fn check_access(form: AccessForm) -> AccessView;
         /// The buckets (empty location) or one folder level of S3.

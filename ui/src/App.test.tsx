@@ -14,7 +14,7 @@ const backend = vi.hoisted(() => ({
   onFileDrop: vi.fn(async () => () => undefined),
   onSheetProgress: vi.fn(async () => () => undefined),
   cancelOpenSheet: vi.fn(async () => undefined),
-  jobPlan: vi.fn(async (rows: number) => [rows]),
+  jobPlan: vi.fn(async (_model: string, rows: number) => [rows]),
   openSheet: vi.fn(async (path: string) => ({
     meta: { path, format: "csv", sheet: null, delimiter: 44, headers: ["id", "review"] },
     sheets: [],

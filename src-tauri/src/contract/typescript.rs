@@ -4,7 +4,7 @@
 //! cannot silently break the window; `UPDATE_BINDINGS=1` rewrites the file.
 
 use std::any::TypeId;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use ts_rs::{TS, TypeVisitor};
@@ -49,12 +49,13 @@ impl Value {
     }
 }
 
-/// The declarations reached so far, each once, in the order first reached.
+/// The declarations reached so far, each once, by name (ts-rs visits a type's dependencies in no fixed
+/// order, so the file is sorted to stay the same from one build to the next).
 #[derive(Default)]
 struct Declarations {
     seen: HashSet<TypeId>,
     names: Vec<String>,
-    texts: Vec<String>,
+    texts: BTreeMap<String, String>,
 }
 
 impl Declarations {
@@ -65,7 +66,7 @@ impl Declarations {
         }
         if T::output_path().is_some() {
             self.names.push(T::ident());
-            self.texts.push(numbers(&T::decl()));
+            self.texts.insert(T::ident(), numbers(&T::decl()));
         }
         T::visit_dependencies(self);
         T::visit_generics(self);
@@ -163,7 +164,7 @@ fn bindings(contract: &Contract) -> String {
          import { listen, type UnlistenFn } from \"@tauri-apps/api/event\";\n",
     );
     out.push_str("\n// Types\n");
-    for text in &declarations.texts {
+    for text in declarations.texts.values() {
         out.push_str(&format!("\nexport {text}\n"));
     }
     out.push_str(&format!(

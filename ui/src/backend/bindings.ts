@@ -5,401 +5,19 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 // Types
 
-export type AppInfo = { 
+export type AccessDocuments = { 
 /**
- * The app's version.
+ * The role's trust policy.
  */
-version: string, 
+trust: string, 
 /**
- * The date of the bundled price table.
+ * The role's permission policy.
  */
-prices_as_of: string, 
+role: string, 
 /**
- * How many models the bundled price table covers.
+ * The caller's policy.
  */
-priced_models: number, 
-/**
- * The app's folder (history, sandbox, runs).
- */
-home: string, };
-
-export type ProfileInfo = { 
-/**
- * Its name.
- */
-name: string, 
-/**
- * Its region, when set.
- */
-region: string | null, 
-/**
- * True for an IAM Identity Center (SSO) profile.
- */
-sso: boolean, 
-/**
- * For SSO profiles: true when a cached sign-in is still valid, false when it expired or none exists.
- */
-signed_in: boolean | null, 
-/**
- * What to do before connecting, when something is needed.
- */
-hint: string | null, };
-
-export type ConnectionInfo = { 
-/**
- * True for the offline sandbox (a simulation).
- */
-sandbox: boolean, 
-/**
- * The caller's ARN.
- */
-caller: string, 
-/**
- * The account.
- */
-account: string, 
-/**
- * The region.
- */
-region: string, 
-/**
- * The profile used, when one was named.
- */
-profile: string | null, 
-/**
- * Why the sandbox was chosen, when it was.
- */
-reason: string | null, };
-
-export type SheetSummary = { 
-/**
- * File, format, worksheet, delimiter and headers.
- */
-meta: SheetMeta, 
-/**
- * The worksheets of a workbook (empty for single-table formats).
- */
-sheets: Array<string>, 
-/**
- * Data rows.
- */
-rows: number, 
-/**
- * The columns.
- */
-columns: Array<ColumnSummary>, };
-
-export type ColumnSummary = { 
-/**
- * Its header.
- */
-name: string, 
-/**
- * What it holds.
- */
-kind: ColumnKind, 
-/**
- * Empty cells.
- */
-empty_cells: number, };
-
-export type ColumnKind = "number" | "date" | "boolean" | "text" | "empty";
-
-export type SheetMeta = { 
-/**
- * The file the rows come from.
- */
-path: string, 
-/**
- * The detected format.
- */
-format: SheetFormat, 
-/**
- * The worksheet read, for workbooks.
- */
-sheet: string | null, 
-/**
- * The delimiter used, for CSV.
- */
-delimiter: number | null, 
-/**
- * Column names in file order; unique and non-empty.
- */
-headers: Array<string>, };
-
-export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
-
-export type RenderedPrompt = { 
-/**
- * The 1-based row.
- */
-row: number, 
-/**
- * Its prompt.
- */
-prompt: string, 
-/**
- * Its system prompt.
- */
-system: string | null, 
-/**
- * Its estimated input tokens.
- */
-tokens: number, };
-
-export type PromptAnalysis = { 
-/**
- * The user prompt's template.
- */
-prompt: TemplateAnalysis, 
-/**
- * The system prompt's template, when one is given.
- */
-system: TemplateAnalysis | null, };
-
-export type TemplateAnalysis = { 
-/**
- * The template cut into text and placeholders, in order; their texts joined give the template back.
- */
-pieces: Array<TemplatePiece>, 
-/**
- * The columns it reads, in sheet order (when it cannot be compiled, those its placeholders name).
- */
-columns: Array<string>, 
-/**
- * Names that match no column, each once, in the order they appear.
- */
-unknown: Array<UnknownName>, 
-/**
- * Why it cannot be rendered, other than unknown names (syntax, a refused statement, its length).
- */
-error: string | null, };
-
-export type UnknownName = { 
-/**
- * The name as written.
- */
-name: string, 
-/**
- * The closest column, when one is close.
- */
-suggestion: string | null, };
-
-export type PieceKind = "text" | "column" | "expression" | "unknown";
-
-export type TemplatePiece = { 
-/**
- * The piece's text as written.
- */
-text: string, 
-/**
- * What it is.
- */
-kind: PieceKind, };
-
-export type PromptTotals = { 
-/**
- * Data rows.
- */
-rows: number, 
-/**
- * Estimated input tokens of every row.
- */
-total_tokens: number, 
-/**
- * The smallest row's estimate.
- */
-min_row_tokens: number, 
-/**
- * The largest row's estimate.
- */
-max_row_tokens: number, 
-/**
- * The columns the templates use.
- */
-columns_used: Array<string>, };
-
-export type ModelFacts = { 
-/**
- * The request-format family.
- */
-family: ModelFamily, 
-/**
- * The longest prompt it takes, in tokens (a conservative figure for the family).
- */
-context_tokens: number, 
-/**
- * True for embedding models (no chat, no Converse).
- */
-embedding: boolean, };
-
-export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "mistral" | "titan_embedding" | "titan_text" | "other";
-
-export type ModelList = { 
-/**
- * Models and profiles.
- */
-models: Array<ModelChoice>, 
-/**
- * Set when the list is the bundled one.
- */
-note: string | null, };
-
-export type ModelChoice = { 
-/**
- * The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
- */
-id: string, 
-/**
- * Its display name.
- */
-name: string, 
-/**
- * Its provider.
- */
-provider: string, 
-/**
- * True for a cross-region inference profile.
- */
-profile: boolean, 
-/**
- * `ACTIVE` or `LEGACY`.
- */
-lifecycle: string, 
-/**
- * True when the bundled price table has a batch price for it (batch inference is known to work).
- */
-batch_priced: boolean, };
-
-export type TestRowForm = { 
-/**
- * The 1-based data row of the open sheet.
- */
-row: number, 
-/**
- * The prompt template.
- */
-template: string, 
-/**
- * The system prompt template.
- */
-system: string | null, 
-/**
- * The model or profile.
- */
-model: string, 
-/**
- * Most answer tokens.
- */
-max_tokens: number, 
-/**
- * Temperature.
- */
-temperature: number | null, 
-/**
- * Top-p.
- */
-top_p: number | null, };
-
-export type TestRowView = { 
-/**
- * The row sent.
- */
-row: number, 
-/**
- * The rendered prompt.
- */
-prompt: string, 
-/**
- * The rendered system prompt.
- */
-system: string | null, 
-/**
- * The answer.
- */
-answer: TestAnswer, 
-/**
- * True when the stand-in model answered (sandbox).
- */
-sandbox: boolean, };
-
-export type TestAnswer = { 
-/**
- * The answer's text.
- */
-answer: string, 
-/**
- * Input tokens, as the service counted them.
- */
-input_tokens: number, 
-/**
- * Output tokens.
- */
-output_tokens: number, 
-/**
- * Why generation stopped.
- */
-stop_reason: string, 
-/**
- * The service's latency.
- */
-latency_ms: number, 
-/**
- * What this call cost at on-demand prices, when the model is priced.
- */
-on_demand_usd: number | null, };
-
-export type CostEstimate = { 
-/**
- * Estimated input tokens.
- */
-input_tokens: number, 
-/**
- * Output tokens if every record used `max_tokens` (an upper bound).
- */
-max_output_tokens: number, 
-/**
- * Batch cost of the input tokens plus the upper-bound output, USD; `None` without a price.
- */
-batch_usd: number | null, 
-/**
- * The same at on-demand prices.
- */
-on_demand_usd: number | null, 
-/**
- * Batch cost of the input tokens alone (the lower bound), USD.
- */
-batch_input_usd: number | null, 
-/**
- * The price used, per 1M tokens.
- */
-price: ModelPrice | null, 
-/**
- * The price table's date.
- */
-prices_as_of: string, 
-/**
- * Why there is no cost, when there is none.
- */
-note?: string | null, };
-
-export type ModelPrice = { 
-/**
- * On-demand input price.
- */
-input: number, 
-/**
- * On-demand output price.
- */
-output: number, 
-/**
- * Batch input price; half of on-demand when absent.
- */
-batch_input?: number | null, 
-/**
- * Batch output price; half of on-demand when absent.
- */
-batch_output?: number | null, };
+caller: string, };
 
 export type AccessForm = { 
 /**
@@ -423,19 +41,15 @@ model: string,
  */
 documents: AccessDocuments | null, };
 
-export type AccessDocuments = { 
+export type AccessReport = { 
 /**
- * The role's trust policy.
+ * The verdict.
  */
-trust: string, 
+verdict: Verdict, 
 /**
- * The role's permission policy.
+ * The checks, in a fixed order.
  */
-role: string, 
-/**
- * The caller's policy.
- */
-caller: string, };
+checks: Array<CheckResult>, };
 
 export type AccessView = { 
 /**
@@ -455,15 +69,37 @@ fixes: AccessDocuments,
  */
 offline: boolean, };
 
-export type AccessReport = { 
+export type AppError = { 
 /**
- * The verdict.
+ * Its kind.
  */
-verdict: Verdict, 
+code: ErrorCode, 
 /**
- * The checks, in a fixed order.
+ * What went wrong, in domain words.
  */
-checks: Array<CheckResult>, };
+message: string, 
+/**
+ * What to do about it, in the words of the face that shows it, when the message does not say.
+ */
+fix: string | null, };
+
+export type AppInfo = { 
+/**
+ * The app's version.
+ */
+version: string, 
+/**
+ * The date of the bundled price table.
+ */
+prices_as_of: string, 
+/**
+ * How many models the bundled price table covers.
+ */
+priced_models: number, 
+/**
+ * The app's folder (history, sandbox, runs).
+ */
+home: string, };
 
 export type CheckResult = { 
 /**
@@ -492,294 +128,6 @@ fix: string | null,
 aws_simulator?: string, };
 
 export type CheckStatus = "pass" | "fail" | "warn" | "unknown";
-
-export type Verdict = "pass" | "warn" | "fail";
-
-export type S3Listing = { 
-/**
- * The location listed (empty for the list of buckets).
- */
-location: string, 
-/**
- * The level above, when there is one.
- */
-parent: string | null, 
-/**
- * Folders first, then objects.
- */
-entries: Array<S3Entry>, 
-/**
- * True when there were more than were listed.
- */
-truncated: boolean, };
-
-export type S3Entry = { 
-/**
- * Its location (`s3://bucket/prefix/` for folders).
- */
-uri: string, 
-/**
- * What to show: the bucket, folder or file name.
- */
-name: string, 
-/**
- * True for buckets and folders.
- */
-folder: boolean, 
-/**
- * The object's size.
- */
-size: number | null, };
-
-export type SubmitForm = { 
-/**
- * The sheet.
- */
-sheet: string, 
-/**
- * Its worksheet (workbooks).
- */
-worksheet: string | null, 
-/**
- * The rows to send.
- */
-selection: RowSelection, 
-/**
- * The prompt template.
- */
-template: string, 
-/**
- * The system prompt template, if any.
- */
-system: string | null, 
-/**
- * The model or inference profile.
- */
-model: string, 
-/**
- * `invoke_model` or `converse` (the family's default when absent).
- */
-invocation: string | null, 
-/**
- * Most answer tokens per row.
- */
-max_tokens: number, 
-/**
- * Sampling temperature.
- */
-temperature: number | null, 
-/**
- * Nucleus sampling.
- */
-top_p: number | null, 
-/**
- * The service role (the sandbox's when absent there).
- */
-role_arn: string | null, 
-/**
- * Input prefix.
- */
-input_uri: string | null, 
-/**
- * Output prefix.
- */
-output_uri: string | null, 
-/**
- * Job name (made from the sheet's name and the time when absent).
- */
-job_name: string | null, 
-/**
- * Job timeout, 24–168 hours.
- */
-timeout_hours: number, 
-/**
- * Job tags.
- */
-tags: Array<[string, string]>, };
-
-export type RowSelection = { "kind": "all" } | { "kind": "first", 
-/**
- * How many.
- */
-count: number, } | { "kind": "filter", 
-/**
- * The column's header.
- */
-column: string, 
-/**
- * The comparison.
- */
-op: FilterOp, 
-/**
- * The text compared with (unused for `not_empty`).
- */
-value: string, };
-
-export type FilterOp = "contains" | "equals" | "not_empty";
-
-export type RunRow = { 
-/**
- * Run id.
- */
-id: string, 
-/**
- * Job name (base).
- */
-job_name: string, 
-/**
- * Model.
- */
-model_id: string, 
-/**
- * uploading, submitting, running, ended, fetched.
- */
-state: RunState, 
-/**
- * True for a sandbox run.
- */
-sandbox: boolean, 
-/**
- * When it was recorded.
- */
-created_at: string, 
-/**
- * The run it retries.
- */
-retry_of: string | null, 
-/**
- * Parts.
- */
-parts: number, 
-/**
- * Each job's status (`not submitted` before its create).
- */
-statuses: Array<string>, 
-/**
- * Records processed so far, over all jobs.
- */
-processed: number, 
-/**
- * Records in the run.
- */
-total: number, 
-/**
- * Seconds from recording to now (or to the last job update once ended).
- */
-elapsed_seconds: number, 
-/**
- * True while this session drives it.
- */
-active: boolean, 
-/**
- * True once the user stopped it (it gets no more jobs and ends when the ones it has end).
- */
-stopped: boolean, 
-/**
- * True when its results can be shown.
- */
-has_results: boolean, };
-
-export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
-
-export type ResultsOverview = { 
-/**
- * The run shown (the original of a retry chain).
- */
-run: string, 
-/**
- * True for sandbox output (a stand-in model).
- */
-sandbox: boolean, 
-/**
- * Column names: input columns, then result columns.
- */
-columns: Array<string>, 
-/**
- * Rows by status.
- */
-counts: StatusCounts, 
-/**
- * Output tokens per row, binned.
- */
-output_tokens: Array<TokenBin>, 
-/**
- * The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
- */
-summary: SavedSummary | null, };
-
-export type StatusCounts = { 
-/**
- * Rows that succeeded.
- */
-succeeded: number, 
-/**
- * Rows that failed.
- */
-failed: number, 
-/**
- * Rows with no output.
- */
-missing: number, };
-
-export type TokenBin = { 
-/**
- * Lowest token count of the bin.
- */
-from: number, 
-/**
- * Highest token count of the bin.
- */
-to: number, 
-/**
- * Rows in it.
- */
-rows: number, };
-
-export type SavedTokens = { 
-/**
- * Input tokens reported per record, summed.
- */
-input_from_outputs: number, 
-/**
- * Output tokens reported per record, summed.
- */
-output_from_outputs: number, };
-
-export type SavedSummary = { 
-/**
- * Tokens as the outputs report them.
- */
-tokens: SavedTokens, 
-/**
- * Batch cost of the measured tokens, USD (none for a model without a price).
- */
-batch_cost_usd: number | null, 
-/**
- * Things the analyst must look at.
- */
-warnings: Array<string>, };
-
-export type RowFilter = { 
-/**
- * Only rows with this status.
- */
-status: Status | null, 
-/**
- * Only rows with this text in any cell (case-insensitive for ASCII letters).
- */
-search: string | null, };
-
-export type Status = "succeeded" | "failed" | "missing";
-
-export type ResultsPage = { 
-/**
- * Rows matching the filter, in all.
- */
-matching: number, 
-/**
- * The rows: their 1-based input row number and their cells (input columns, then result columns).
- */
-rows: Array<[number, Array<string>]>, };
 
 export type Choices = { 
 /**
@@ -819,53 +167,83 @@ target?: TargetChoices,
  */
 theme?: Theme, };
 
-export type TargetChoices = { 
-/**
- * The service role's ARN.
- */
-roleArn: string, 
-/**
- * Where the prepared parts go.
- */
-inputUri: string, 
-/**
- * Where Bedrock writes the outputs.
- */
-outputUri: string, };
+export type ColumnKind = "number" | "date" | "boolean" | "text" | "empty";
 
-export type ParamChoices = { 
+export type ColumnSummary = { 
 /**
- * The request body: the model's own or Converse's; none for the family's default.
+ * Its header.
  */
-invocation: InvocationChoice | null, 
+name: string, 
 /**
- * Sampling temperature.
+ * What it holds.
  */
-temperature: number | null, 
+kind: ColumnKind, 
 /**
- * Nucleus sampling.
+ * Empty cells.
  */
-topP: number | null, };
+empty_cells: number, };
 
-export type InvocationChoice = "invoke_model" | "converse";
-
-export type Theme = "system" | "light" | "dark";
-
-export type SheetProgress = { 
+export type ConnectionInfo = { 
 /**
- * Data rows read so far.
+ * True for the offline sandbox (a simulation).
  */
-rows: number, };
+sandbox: boolean, 
+/**
+ * The caller's ARN.
+ */
+caller: string, 
+/**
+ * The account.
+ */
+account: string, 
+/**
+ * The region.
+ */
+region: string, 
+/**
+ * The profile used, when one was named.
+ */
+profile: string | null, 
+/**
+ * Why the sandbox was chosen, when it was.
+ */
+reason: string | null, };
 
-export type RunEventMessage = { 
+export type CostEstimate = { 
 /**
- * The run.
+ * Estimated input tokens.
  */
-run: string, 
+input_tokens: number, 
 /**
- * What happened.
+ * Output tokens if every record used `max_tokens` (an upper bound).
  */
-event: Event, };
+max_output_tokens: number, 
+/**
+ * Batch cost of the input tokens plus the upper-bound output, USD; `None` without a price.
+ */
+batch_usd: number | null, 
+/**
+ * The same at on-demand prices.
+ */
+on_demand_usd: number | null, 
+/**
+ * Batch cost of the input tokens alone (the lower bound), USD.
+ */
+batch_input_usd: number | null, 
+/**
+ * The price used, per 1M tokens.
+ */
+price: ModelPrice | null, 
+/**
+ * The price table's date.
+ */
+prices_as_of: string, 
+/**
+ * Why there is no cost, when there is none.
+ */
+note?: string | null, };
+
+export type ErrorCode = "invalid_input" | "not_connected" | "no_credentials" | "access_denied" | "throttled" | "not_found" | "conflict" | "unavailable" | "cancelled" | "internal";
 
 export type Event = { "event": "upload_started", 
 /**
@@ -945,6 +323,232 @@ files: number,
  */
 bytes: number, };
 
+export type FilterOp = "contains" | "equals" | "not_empty";
+
+export type InvocationChoice = "invoke_model" | "converse";
+
+export type ModelChoice = { 
+/**
+ * The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
+ */
+id: string, 
+/**
+ * Its display name.
+ */
+name: string, 
+/**
+ * Its provider.
+ */
+provider: string, 
+/**
+ * True for a cross-region inference profile.
+ */
+profile: boolean, 
+/**
+ * `ACTIVE` or `LEGACY`.
+ */
+lifecycle: string, 
+/**
+ * True when the bundled price table has a batch price for it (batch inference is known to work).
+ */
+batch_priced: boolean, };
+
+export type ModelFacts = { 
+/**
+ * The request-format family.
+ */
+family: ModelFamily, 
+/**
+ * The longest prompt it takes, in tokens (a conservative figure for the family).
+ */
+context_tokens: number, 
+/**
+ * True for embedding models (no chat, no Converse).
+ */
+embedding: boolean, };
+
+export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "mistral" | "titan_embedding" | "titan_text" | "other";
+
+export type ModelList = { 
+/**
+ * Models and profiles.
+ */
+models: Array<ModelChoice>, 
+/**
+ * Set when the list is the bundled one.
+ */
+note: string | null, };
+
+export type ModelPrice = { 
+/**
+ * On-demand input price.
+ */
+input: number, 
+/**
+ * On-demand output price.
+ */
+output: number, 
+/**
+ * Batch input price; half of on-demand when absent.
+ */
+batch_input?: number | null, 
+/**
+ * Batch output price; half of on-demand when absent.
+ */
+batch_output?: number | null, };
+
+export type ParamChoices = { 
+/**
+ * The request body: the model's own or Converse's; none for the family's default.
+ */
+invocation: InvocationChoice | null, 
+/**
+ * Sampling temperature.
+ */
+temperature: number | null, 
+/**
+ * Nucleus sampling.
+ */
+topP: number | null, };
+
+export type PieceKind = "text" | "column" | "expression" | "unknown";
+
+export type ProfileInfo = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its region, when set.
+ */
+region: string | null, 
+/**
+ * True for an IAM Identity Center (SSO) profile.
+ */
+sso: boolean, 
+/**
+ * For SSO profiles: true when a cached sign-in is still valid, false when it expired or none exists.
+ */
+signed_in: boolean | null, 
+/**
+ * What to do before connecting, when something is needed.
+ */
+hint: string | null, };
+
+export type PromptAnalysis = { 
+/**
+ * The user prompt's template.
+ */
+prompt: TemplateAnalysis, 
+/**
+ * The system prompt's template, when one is given.
+ */
+system: TemplateAnalysis | null, };
+
+export type PromptTotals = { 
+/**
+ * Data rows.
+ */
+rows: number, 
+/**
+ * Estimated input tokens of every row.
+ */
+total_tokens: number, 
+/**
+ * The smallest row's estimate.
+ */
+min_row_tokens: number, 
+/**
+ * The largest row's estimate.
+ */
+max_row_tokens: number, 
+/**
+ * The columns the templates use.
+ */
+columns_used: Array<string>, };
+
+export type RenderedPrompt = { 
+/**
+ * The 1-based row.
+ */
+row: number, 
+/**
+ * Its prompt.
+ */
+prompt: string, 
+/**
+ * Its system prompt.
+ */
+system: string | null, 
+/**
+ * Its estimated input tokens.
+ */
+tokens: number, };
+
+export type ResultsOverview = { 
+/**
+ * The run shown (the original of a retry chain).
+ */
+run: string, 
+/**
+ * True for sandbox output (a stand-in model).
+ */
+sandbox: boolean, 
+/**
+ * Column names: input columns, then result columns.
+ */
+columns: Array<string>, 
+/**
+ * Rows by status.
+ */
+counts: StatusCounts, 
+/**
+ * Output tokens per row, binned.
+ */
+output_tokens: Array<TokenBin>, 
+/**
+ * The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
+ */
+summary: SavedSummary | null, };
+
+export type ResultsPage = { 
+/**
+ * Rows matching the filter, in all.
+ */
+matching: number, 
+/**
+ * The rows: their 1-based input row number and their cells (input columns, then result columns).
+ */
+rows: Array<[number, Array<string>]>, };
+
+export type RowFilter = { 
+/**
+ * Only rows with this status.
+ */
+status: Status | null, 
+/**
+ * Only rows with this text in any cell (case-insensitive for ASCII letters).
+ */
+search: string | null, };
+
+export type RowSelection = { "kind": "all" } | { "kind": "first", 
+/**
+ * How many.
+ */
+count: number, } | { "kind": "filter", 
+/**
+ * The column's header.
+ */
+column: string, 
+/**
+ * The comparison.
+ */
+op: FilterOp, 
+/**
+ * The text compared with (unused for `not_empty`).
+ */
+value: string, };
+
 export type RunBytesMessage = { 
 /**
  * The run.
@@ -954,6 +558,16 @@ run: string,
  * Bytes uploaded or downloaded since the last message.
  */
 bytes: number, };
+
+export type RunEventMessage = { 
+/**
+ * The run.
+ */
+run: string, 
+/**
+ * What happened.
+ */
+event: Event, };
 
 export type RunOutcome = { 
 /**
@@ -977,21 +591,407 @@ counts: StatusCounts | null,
  */
 error: string | null, };
 
-export type AppError = { 
+export type RunRow = { 
 /**
- * Its kind.
+ * Run id.
  */
-code: ErrorCode, 
+id: string, 
 /**
- * What went wrong, in domain words.
+ * Job name (base).
  */
-message: string, 
+job_name: string, 
 /**
- * What to do about it, in the words of the face that shows it, when the message does not say.
+ * Model.
  */
-fix: string | null, };
+model_id: string, 
+/**
+ * uploading, submitting, running, ended, fetched.
+ */
+state: RunState, 
+/**
+ * True for a sandbox run.
+ */
+sandbox: boolean, 
+/**
+ * When it was recorded.
+ */
+created_at: string, 
+/**
+ * The run it retries.
+ */
+retry_of: string | null, 
+/**
+ * Parts.
+ */
+parts: number, 
+/**
+ * Each job's status (`not submitted` before its create).
+ */
+statuses: Array<string>, 
+/**
+ * Records processed so far, over all jobs.
+ */
+processed: number, 
+/**
+ * Records in the run.
+ */
+total: number, 
+/**
+ * Seconds from recording to now (or to the last job update once ended).
+ */
+elapsed_seconds: number, 
+/**
+ * True while this session drives it.
+ */
+active: boolean, 
+/**
+ * True once the user stopped it (it gets no more jobs and ends when the ones it has end).
+ */
+stopped: boolean, 
+/**
+ * True when its results can be shown.
+ */
+has_results: boolean, };
 
-export type ErrorCode = "invalid_input" | "not_connected" | "no_credentials" | "access_denied" | "throttled" | "not_found" | "conflict" | "unavailable" | "cancelled" | "internal";
+export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
+
+export type S3Entry = { 
+/**
+ * Its location (`s3://bucket/prefix/` for folders).
+ */
+uri: string, 
+/**
+ * What to show: the bucket, folder or file name.
+ */
+name: string, 
+/**
+ * True for buckets and folders.
+ */
+folder: boolean, 
+/**
+ * The object's size.
+ */
+size: number | null, };
+
+export type S3Listing = { 
+/**
+ * The location listed (empty for the list of buckets).
+ */
+location: string, 
+/**
+ * The level above, when there is one.
+ */
+parent: string | null, 
+/**
+ * Folders first, then objects.
+ */
+entries: Array<S3Entry>, 
+/**
+ * True when there were more than were listed.
+ */
+truncated: boolean, };
+
+export type SavedSummary = { 
+/**
+ * Tokens as the outputs report them.
+ */
+tokens: SavedTokens, 
+/**
+ * Batch cost of the measured tokens, USD (none for a model without a price).
+ */
+batch_cost_usd: number | null, 
+/**
+ * Things the analyst must look at.
+ */
+warnings: Array<string>, };
+
+export type SavedTokens = { 
+/**
+ * Input tokens reported per record, summed.
+ */
+input_from_outputs: number, 
+/**
+ * Output tokens reported per record, summed.
+ */
+output_from_outputs: number, };
+
+export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
+
+export type SheetMeta = { 
+/**
+ * The file the rows come from.
+ */
+path: string, 
+/**
+ * The detected format.
+ */
+format: SheetFormat, 
+/**
+ * The worksheet read, for workbooks.
+ */
+sheet: string | null, 
+/**
+ * The delimiter used, for CSV.
+ */
+delimiter: number | null, 
+/**
+ * Column names in file order; unique and non-empty.
+ */
+headers: Array<string>, };
+
+export type SheetProgress = { 
+/**
+ * Data rows read so far.
+ */
+rows: number, };
+
+export type SheetSummary = { 
+/**
+ * File, format, worksheet, delimiter and headers.
+ */
+meta: SheetMeta, 
+/**
+ * The worksheets of a workbook (empty for single-table formats).
+ */
+sheets: Array<string>, 
+/**
+ * Data rows.
+ */
+rows: number, 
+/**
+ * The columns.
+ */
+columns: Array<ColumnSummary>, };
+
+export type Status = "succeeded" | "failed" | "missing";
+
+export type StatusCounts = { 
+/**
+ * Rows that succeeded.
+ */
+succeeded: number, 
+/**
+ * Rows that failed.
+ */
+failed: number, 
+/**
+ * Rows with no output.
+ */
+missing: number, };
+
+export type SubmitForm = { 
+/**
+ * The sheet.
+ */
+sheet: string, 
+/**
+ * Its worksheet (workbooks).
+ */
+worksheet: string | null, 
+/**
+ * The rows to send.
+ */
+selection: RowSelection, 
+/**
+ * The prompt template.
+ */
+template: string, 
+/**
+ * The system prompt template, if any.
+ */
+system: string | null, 
+/**
+ * The model or inference profile.
+ */
+model: string, 
+/**
+ * `invoke_model` or `converse` (the family's default when absent).
+ */
+invocation: string | null, 
+/**
+ * Most answer tokens per row.
+ */
+max_tokens: number, 
+/**
+ * Sampling temperature.
+ */
+temperature: number | null, 
+/**
+ * Nucleus sampling.
+ */
+top_p: number | null, 
+/**
+ * The service role (the sandbox's when absent there).
+ */
+role_arn: string | null, 
+/**
+ * Input prefix.
+ */
+input_uri: string | null, 
+/**
+ * Output prefix.
+ */
+output_uri: string | null, 
+/**
+ * Job name (made from the sheet's name and the time when absent).
+ */
+job_name: string | null, 
+/**
+ * Job timeout, 24–168 hours.
+ */
+timeout_hours: number, 
+/**
+ * Job tags.
+ */
+tags: Array<[string, string]>, };
+
+export type TargetChoices = { 
+/**
+ * The service role's ARN.
+ */
+roleArn: string, 
+/**
+ * Where the prepared parts go.
+ */
+inputUri: string, 
+/**
+ * Where Bedrock writes the outputs.
+ */
+outputUri: string, };
+
+export type TemplateAnalysis = { 
+/**
+ * The template cut into text and placeholders, in order; their texts joined give the template back.
+ */
+pieces: Array<TemplatePiece>, 
+/**
+ * The columns it reads, in sheet order (when it cannot be compiled, those its placeholders name).
+ */
+columns: Array<string>, 
+/**
+ * Names that match no column, each once, in the order they appear.
+ */
+unknown: Array<UnknownName>, 
+/**
+ * Why it cannot be rendered, other than unknown names (syntax, a refused statement, its length).
+ */
+error: string | null, };
+
+export type TemplatePiece = { 
+/**
+ * The piece's text as written.
+ */
+text: string, 
+/**
+ * What it is.
+ */
+kind: PieceKind, };
+
+export type TestAnswer = { 
+/**
+ * The answer's text.
+ */
+answer: string, 
+/**
+ * Input tokens, as the service counted them.
+ */
+input_tokens: number, 
+/**
+ * Output tokens.
+ */
+output_tokens: number, 
+/**
+ * Why generation stopped.
+ */
+stop_reason: string, 
+/**
+ * The service's latency.
+ */
+latency_ms: number, 
+/**
+ * What this call cost at on-demand prices, when the model is priced.
+ */
+on_demand_usd: number | null, };
+
+export type TestRowForm = { 
+/**
+ * The 1-based data row of the open sheet.
+ */
+row: number, 
+/**
+ * The prompt template.
+ */
+template: string, 
+/**
+ * The system prompt template.
+ */
+system: string | null, 
+/**
+ * The model or profile.
+ */
+model: string, 
+/**
+ * Most answer tokens.
+ */
+max_tokens: number, 
+/**
+ * Temperature.
+ */
+temperature: number | null, 
+/**
+ * Top-p.
+ */
+top_p: number | null, };
+
+export type TestRowView = { 
+/**
+ * The row sent.
+ */
+row: number, 
+/**
+ * The rendered prompt.
+ */
+prompt: string, 
+/**
+ * The rendered system prompt.
+ */
+system: string | null, 
+/**
+ * The answer.
+ */
+answer: TestAnswer, 
+/**
+ * True when the stand-in model answered (sandbox).
+ */
+sandbox: boolean, };
+
+export type Theme = "system" | "light" | "dark";
+
+export type TokenBin = { 
+/**
+ * Lowest token count of the bin.
+ */
+from: number, 
+/**
+ * Highest token count of the bin.
+ */
+to: number, 
+/**
+ * Rows in it.
+ */
+rows: number, };
+
+export type UnknownName = { 
+/**
+ * The name as written.
+ */
+name: string, 
+/**
+ * The closest column, when one is close.
+ */
+suggestion: string | null, };
+
+export type Verdict = "pass" | "warn" | "fail";
 
 // Commands: each rejects with an AppError (a stable code, the message, the fix).
 
@@ -1075,9 +1075,12 @@ export function estimate(model: string, inputTokens: number, rows: number, maxTo
   return invoke<CostEstimate>("estimate", { model, inputTokens, rows, maxTokens });
 }
 
-/** Records per job for `rows` rows under the default quotas. */
-export function jobPlan(rows: number): Promise<Array<number>> {
-  return invoke<Array<number>>("job_plan", { rows });
+/**
+ * Records per job for `rows` rows of `model` under the connection's quotas for it (the defaults
+ * before a connection): what Submit will prepare.
+ */
+export function jobPlan(model: string, rows: number): Promise<Array<number>> {
+  return invoke<Array<number>>("job_plan", { model, rows });
 }
 
 /** The access check of the job about to be submitted. */

@@ -49,8 +49,8 @@ export function ModelStep(props: ModelStepProps) {
   const [plan, setPlan] = useState<number[]>([]);
 
   useEffect(() => {
-    backend.jobPlan(rows).then(setPlan).catch(() => setPlan([]));
-  }, [rows]);
+    backend.jobPlan(model, rows).then(setPlan).catch(() => setPlan([]));
+  }, [model, rows]);
 
   useEffect(() => {
     backend

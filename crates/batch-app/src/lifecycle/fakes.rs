@@ -363,6 +363,22 @@ pub(crate) fn prepared(dir: &Path, name: &str, rows: usize) -> PathBuf {
 /// Makes fake backends: AWS answers that no credentials resolve; the sandbox is a fake cloud.
 pub(crate) struct FakeConnector;
 
+/// As [`FakeConnector`], with a sandbox whose quotas are these limits (an account with its own quotas).
+pub(crate) struct LimitedConnector(pub(crate) batch_core::limits::Limits);
+
+impl Connector for LimitedConnector {
+    type Backend = FakeBackend;
+
+    async fn aws(&self, options: &AccessOptions) -> Result<FakeBackend, ServiceError> {
+        FakeConnector.aws(options).await
+    }
+
+    async fn sandbox(&self, _dir: &Path) -> Result<FakeBackend, ServiceError> {
+        let quotas = BatchQuotas { limits: self.0, ..BatchQuotas::defaults("the account's own") };
+        Ok(FakeBackend { cloud: FakeCloud::new(Outcome::Complete), sandbox: true, quotas })
+    }
+}
+
 impl Connector for FakeConnector {
     type Backend = FakeBackend;
 

@@ -1,6 +1,8 @@
 //! The Model step's calls: the account's models and inference profiles, and "test one row now".
 
+use batch_core::limits::Limits;
 use batch_core::model::ModelId;
+use batch_core::plan::likely_part_rows;
 use serde::{Deserialize, Serialize};
 
 use super::{ModelList, Studio, StudioError};
@@ -52,6 +54,17 @@ impl TestRowForm {
 }
 
 impl<C: Connector> Studio<C> {
+    /// Records per job for `rows` rows of `model`, under the connection's quotas for it (the defaults before
+    /// a connection, and where the account's cannot be read): what Submit will prepare.
+    pub async fn job_plan(&self, model: &str, rows: u64) -> Result<Vec<u64>, StudioError> {
+        let model = ModelId::parse(model).map_err(|e| StudioError::Invalid(format!("model: {e}")))?;
+        let limits = match self.connected().await {
+            Ok((connection, _)) => connection.quotas(model.as_str()).await.limits,
+            Err(_) => Limits::default(),
+        };
+        Ok(likely_part_rows(rows, &limits))
+    }
+
     /// The models and inference profiles the connection lists (the sandbox lists the bundled ones).
     pub async fn models(&self) -> Result<Vec<ModelChoice>, StudioError> {
         let (connection, _) = self.connected().await?;

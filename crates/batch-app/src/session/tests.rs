@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::lifecycle::fakes::FakeConnector;
+use crate::lifecycle::fakes::{FakeConnector, LimitedConnector};
 use crate::ports::FailureKind;
 
 struct Quiet;
@@ -57,6 +57,20 @@ fn the_open_sheet_is_paged_rendered_and_analysed_and_its_absence_is_a_code() {
     std::fs::write(&inside, "id\n1\n").unwrap();
     let refused = AppError::from(studio.open_sheet(&inside, None, |_| ()).unwrap_err());
     assert_eq!(refused.code, ErrorCode::InvalidInput, "{}", refused.message);
+}
+
+#[test]
+fn the_job_plan_follows_the_connections_quotas() {
+    let home = tempfile::tempdir().unwrap();
+    let limits = batch_core::limits::Limits { max_records_per_job: 1000, ..Default::default() };
+    let studio = Studio::open(home.path(), LimitedConnector(limits), Arc::new(Quiet)).unwrap();
+    let model = "amazon.nova-lite-v1:0";
+    let defaults = block_on(studio.job_plan(model, 2500)).unwrap();
+    assert_eq!(defaults, [2500], "not connected: the default quotas");
+    block_on(studio.connect(true, &AccessOptions::default())).unwrap();
+    assert_eq!(block_on(studio.job_plan(model, 2500)).unwrap(), [834, 833, 833]);
+    let refused = AppError::from(block_on(studio.job_plan("not a model!", 10)).unwrap_err());
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
 }
 
 #[test]
