@@ -10,7 +10,7 @@ use batch_app::ports::{AccessOptions, S3Listing};
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, ModelList, ResultsOverview, RunRow, Studio, SubmitForm,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, ModelList, ResultsOverview, RunRow, Studio, SubmitForm,
     TestRowForm, TestRowView,
 };
 use batch_app::settings::Choices;
@@ -159,7 +159,7 @@ pub async fn estimate(
 }
 
 /// Records per job for `rows` rows of `model` under the connection's quotas.
-pub async fn job_plan(shell: Shell<'_>, model: String, rows: u64) -> Answer<Vec<u64>> {
+pub async fn job_plan(shell: Shell<'_>, model: String, rows: u64) -> Answer<JobPlan> {
     Ok(shell.studio.job_plan(&model, rows).await?)
 }
 

@@ -9,8 +9,8 @@ use batch_app::ports::S3Listing;
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, ModelList, ResultsOverview, RunBytesMessage, RunEventMessage,
-    RunOutcome, RunRow, SubmitForm, TestRowForm, TestRowView,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, ModelList, ResultsOverview, RunBytesMessage,
+    RunEventMessage, RunOutcome, RunRow, SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::Choices;
 use batch_app::sheet_opening::SheetProgress;
@@ -133,7 +133,7 @@ window_contract! {
         fn estimate(model: String, input_tokens: u64, rows: u64, max_tokens: u64) -> CostEstimate;
         /// Records per job for `rows` rows of `model` under the connection's quotas for it (the defaults
         /// before a connection): what Submit will prepare.
-        fn job_plan(model: String, rows: u64) -> Vec<u64>;
+        fn job_plan(model: String, rows: u64) -> JobPlan;
         /// The access check of the job about to be submitted.
         fn check_access(form: AccessForm) -> AccessView;
         /// The buckets (empty location) or one folder level of S3.

@@ -327,6 +327,20 @@ export type FilterOp = "contains" | "equals" | "not_empty";
 
 export type InvocationChoice = "invoke_model" | "converse";
 
+export type JobPlan = { 
+/**
+ * Records in each job, in order.
+ */
+parts: Array<number>, 
+/**
+ * Most records a job may hold.
+ */
+most_records: number, 
+/**
+ * Fewest records a job accepts.
+ */
+least_records: number, };
+
 export type ModelChoice = { 
 /**
  * The id to submit (`anthropic.claude-…` or `us.anthropic.claude-…`).
@@ -1079,8 +1093,8 @@ export function estimate(model: string, inputTokens: number, rows: number, maxTo
  * Records per job for `rows` rows of `model` under the connection's quotas for it (the defaults
  * before a connection): what Submit will prepare.
  */
-export function jobPlan(model: string, rows: number): Promise<Array<number>> {
-  return invoke<Array<number>>("job_plan", { model, rows });
+export function jobPlan(model: string, rows: number): Promise<JobPlan> {
+  return invoke<JobPlan>("job_plan", { model, rows });
 }
 
 /** The access check of the job about to be submitted. */

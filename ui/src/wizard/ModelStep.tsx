@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { CostEstimate, ModelChoice, ParamChoices, TestRowView } from "../backend";
+import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, TestRowView } from "../backend";
 import { usd } from "../format";
 
 /** The model's parameters as chosen (the remembered choices' type). */
@@ -46,10 +46,10 @@ export function ModelStep(props: ModelStepProps) {
   const [testing, setTesting] = useState(false);
   const [cost, setCost] = useState<CostEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [plan, setPlan] = useState<number[]>([]);
+  const [plan, setPlan] = useState<JobPlan | null>(null);
 
   useEffect(() => {
-    backend.jobPlan(model, rows).then(setPlan).catch(() => setPlan([]));
+    backend.jobPlan(model, rows).then(setPlan).catch(() => setPlan(null));
   }, [model, rows]);
 
   useEffect(() => {
@@ -146,7 +146,11 @@ export function ModelStep(props: ModelStepProps) {
           </p>
         </div>
       )}
-      <p id="job-plan" role="status">Job plan: {planText(plan)} (at most 50,000 records a job, at least 100).</p>
+      {plan && (
+        <p id="job-plan" role="status">
+          Job plan: {planText(plan.parts)} (at most {plan.most_records.toLocaleString()} records a job, at least {plan.least_records.toLocaleString()}).
+        </p>
+      )}
       {error && <p role="alert" className="error">{error}</p>}
       {cost && (
         <p id="cost-estimate" role="status">

@@ -28,7 +28,7 @@ use crate::sheet_pages::SheetPagesError;
 use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandbox, target_locations};
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
-pub use model::{TestRowForm, TestRowView};
+pub use model::{JobPlan, TestRowForm, TestRowView};
 pub use runs::{ResultsOverview, RunOutcome, RunRow, SubmitForm};
 pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};
 

@@ -9,6 +9,18 @@ use super::{ModelList, Studio, StudioError};
 use crate::ports::{Backend, Connector, ModelChoice, OnDemandPrompt, TestAnswer, TestParams, bundled_models};
 use crate::sheet_pages::{RenderedPrompt, SheetTable};
 
+/// How the rows split into jobs, and the quotas that decide it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct JobPlan {
+    /// Records in each job, in order.
+    pub parts: Vec<u64>,
+    /// Most records a job may hold.
+    pub most_records: u64,
+    /// Fewest records a job accepts.
+    pub least_records: u64,
+}
+
 /// One row to send on demand.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -54,15 +66,19 @@ impl TestRowForm {
 }
 
 impl<C: Connector> Studio<C> {
-    /// Records per job for `rows` rows of `model`, under the connection's quotas for it (the defaults before
-    /// a connection, and where the account's cannot be read): what Submit will prepare.
-    pub async fn job_plan(&self, model: &str, rows: u64) -> Result<Vec<u64>, StudioError> {
+    /// How `rows` rows of `model` split into jobs under the connection's quotas for it (the defaults before a
+    /// connection, and where the account's cannot be read): what Submit will prepare.
+    pub async fn job_plan(&self, model: &str, rows: u64) -> Result<JobPlan, StudioError> {
         let model = ModelId::parse(model).map_err(|e| StudioError::Invalid(format!("model: {e}")))?;
         let limits = match self.connected().await {
             Ok((connection, _)) => connection.quotas(model.as_str()).await.limits,
             Err(_) => Limits::default(),
         };
-        Ok(likely_part_rows(rows, &limits))
+        Ok(JobPlan {
+            parts: likely_part_rows(rows, &limits),
+            most_records: limits.max_records_per_part(),
+            least_records: limits.min_records_per_job,
+        })
     }
 
     /// The models and inference profiles the connection lists (the sandbox lists the bundled ones).

@@ -66,9 +66,10 @@ fn the_job_plan_follows_the_connections_quotas() {
     let studio = Studio::open(home.path(), LimitedConnector(limits), Arc::new(Quiet)).unwrap();
     let model = "amazon.nova-lite-v1:0";
     let defaults = block_on(studio.job_plan(model, 2500)).unwrap();
-    assert_eq!(defaults, [2500], "not connected: the default quotas");
+    assert_eq!((defaults.parts, defaults.most_records), (vec![2500], 50_000), "not connected: the default quotas");
     block_on(studio.connect(true, &AccessOptions::default())).unwrap();
-    assert_eq!(block_on(studio.job_plan(model, 2500)).unwrap(), [834, 833, 833]);
+    let plan = block_on(studio.job_plan(model, 2500)).unwrap();
+    assert_eq!((plan.parts, plan.most_records, plan.least_records), (vec![834, 833, 833], 1000, 100));
     let refused = AppError::from(block_on(studio.job_plan("not a model!", 10)).unwrap_err());
     assert_eq!(refused.code, ErrorCode::InvalidInput);
 }
