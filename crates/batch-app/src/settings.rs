@@ -83,6 +83,15 @@ pub enum InvocationChoice {
     Converse,
 }
 
+impl From<InvocationChoice> for batch_core::model::InvocationType {
+    fn from(choice: InvocationChoice) -> Self {
+        match choice {
+            InvocationChoice::InvokeModel => Self::InvokeModel,
+            InvocationChoice::Converse => Self::Converse,
+        }
+    }
+}
+
 /// The job's role and S3 locations as last typed (empty: not yet given).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -819,9 +819,9 @@ system: string | null,
  */
 model: string, 
 /**
- * `invoke_model` or `converse` (the family's default when absent).
+ * The request body: the model's own or Converse's (the family's default when absent).
  */
-invocation: string | null, 
+invocation: InvocationChoice | null, 
 /**
  * Most answer tokens per row.
  */

@@ -22,6 +22,7 @@ use crate::lifecycle::{FetchRequest, JoinedInto, RetryRequest, Until};
 use crate::ports::{Backend, Connector};
 use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TableWriter, TokenBin};
 use crate::row_selection::{RowSelection, select_rows};
+use crate::settings::InvocationChoice;
 use crate::start_run::{RunTarget, job_name, plan_start_under};
 
 /// The results table's file in a run's results folder (the fetch's join feeds it directly).
@@ -45,8 +46,8 @@ pub struct SubmitForm {
     pub system: Option<String>,
     /// The model or inference profile.
     pub model: String,
-    /// `invoke_model` or `converse` (the family's default when absent).
-    pub invocation: Option<String>,
+    /// The request body: the model's own or Converse's (the family's default when absent).
+    pub invocation: Option<InvocationChoice>,
     /// Most answer tokens per row.
     pub max_tokens: u32,
     /// Sampling temperature.
@@ -258,12 +259,7 @@ impl<C: Connector> Studio<C> {
         })?;
         let job_name = job_name(&target, &form.sheet).map_err(|e| invalid(e.to_string()))?;
         let model = ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?;
-        let invocation = match form.invocation.as_deref() {
-            None | Some("") => None,
-            Some("invoke_model") => Some(InvocationType::InvokeModel),
-            Some("converse") => Some(InvocationType::Converse),
-            Some(other) => return Err(invalid(format!("invocation type {other:?}: use invoke_model or converse"))),
-        };
+        let invocation = form.invocation.map(InvocationType::from);
         let quotas = connection.quotas(model.as_str()).await;
         let limits = quotas.limits;
         let folder = new_run_folder(&self.home.join("runs"), job_name.as_str())?;
