@@ -59,7 +59,8 @@ const backend = vi.hoisted(() => ({
 }));
 vi.mock("./backend", () => backend);
 
-import { App, resolvedTheme } from "./App";
+import { App } from "./App";
+import { resolvedTheme } from "./state/choices";
 
 describe("the wizard", () => {
   it("labels the sandbox, opens a sheet and previews a prompt", async () => {

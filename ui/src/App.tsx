@@ -12,27 +12,8 @@ import { PromptStep } from "./wizard/PromptStep";
 import { ResultsStep } from "./wizard/ResultsStep";
 import { STEPS, type StepId, blockedReason } from "./wizard/steps";
 import { SubmitStep } from "./wizard/SubmitStep";
-
-/** The choices remembered between launches (the Rust type: never a secret), each with a value. */
-type Choices = Required<backend.Choices>;
-
-/** The theme to draw in: the chosen one, or the system's when the choice is "system". */
-export function resolvedTheme(theme: Theme, systemPrefersDark: boolean): "light" | "dark" {
-  if (theme === "system") return systemPrefersDark ? "dark" : "light";
-  return theme;
-}
-
-const DEFAULTS: Choices = {
-  profile: "",
-  region: "",
-  template: "",
-  system: "",
-  model: "",
-  maxTokens: 1024,
-  params: { invocation: null, temperature: null, topP: null },
-  target: { roleArn: "", inputUri: "", outputUri: "" },
-  theme: "system",
-};
+import { useChoices } from "./state/choices";
+import { useRunNotice } from "./state/runNotice";
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -42,63 +23,19 @@ export function App() {
   const [selection, setSelection] = useState<RowSelection>({ kind: "all" });
   const [row, setRow] = useState(0);
   const [tokens, setTokens] = useState(0);
-  const [choices, setChoices] = useState<Choices>(DEFAULTS);
-  const [loaded, setLoaded] = useState(false);
   const [resultsRun, setResultsRun] = useState<string | null>(null);
-  const [toast, setToast] = useState<string | null>(null);
-
-  const choose = useCallback(<K extends keyof Choices>(key: K, value: Choices[K]) => setChoices((c) => ({ ...c, [key]: value })), []);
+  const [notice, dismissNotice] = useRunNotice();
+  // At launch: the last choices, then a connection with the last profile — or, without credentials, the
+  // offline sandbox (the Connect step says which, and another can be chosen there).
+  const connectAtLaunch = useCallback(async (saved: { profile: string; region: string }) => {
+    const made = await backend.connect(false, saved.profile || null, saved.region || null);
+    setConnection((current) => current ?? made);
+  }, []);
+  const { choices, choose } = useChoices(connectAtLaunch);
 
   useEffect(() => {
     backend.appInfo().then(setInfo).catch(() => setInfo(null));
-    // At launch: the last choices, then a connection with the last profile — or, without credentials, the
-    // offline sandbox (the Connect step says which, and another can be chosen there).
-    backend
-      .loadChoices()
-      .then((saved) => {
-        const merged: Choices = { ...DEFAULTS, ...saved };
-        setChoices(merged);
-        return backend.connect(false, merged.profile || null, merged.region || null);
-      })
-      .then((c) => setConnection((current) => current ?? c))
-      .catch(() => undefined)
-      .finally(() => setLoaded(true));
-    const ended = backend.onRunEnded((outcome) => {
-      const counts = outcome.counts;
-      setToast(
-        counts
-          ? `${outcome.job_name} ${outcome.stopped ? "stopped" : "ended"}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
-          : `${outcome.job_name} stopped: ${outcome.error ?? "see Jobs"}`,
-      );
-    });
-    return () => void ended.then((stop) => stop()).catch(() => undefined);
   }, []);
-
-  // A notice stays for 15 s unless dismissed.
-  useEffect(() => {
-    if (!toast) return;
-    const timer = setTimeout(() => setToast(null), 15_000);
-    return () => clearTimeout(timer);
-  }, [toast]);
-
-  // The theme is an attribute on the document that the style sheet picks its colours from; "system"
-  // follows the system's preference, also when it changes while the app is open.
-  useEffect(() => {
-    const query = window.matchMedia?.("(prefers-color-scheme: dark)");
-    const apply = () => {
-      document.documentElement.dataset.theme = resolvedTheme(choices.theme, query?.matches ?? false);
-    };
-    apply();
-    query?.addEventListener("change", apply);
-    return () => query?.removeEventListener("change", apply);
-  }, [choices.theme]);
-
-  // Remember the choices a moment after they change.
-  useEffect(() => {
-    if (!loaded) return;
-    const timer = setTimeout(() => void backend.rememberChoices({ ...choices }).catch(() => undefined), 500);
-    return () => clearTimeout(timer);
-  }, [choices, loaded]);
 
   const state = { connected: connection !== null, sheetPath: summary?.meta.path ?? null, template: choices.template, model: choices.model };
   const onTokens = useCallback((total: number) => setTokens(total), []);
@@ -140,9 +77,9 @@ export function App() {
           })}
         </ol>
       </nav>
-      {toast && (
+      {notice && (
         <div id="toast" role="status" className="toast">
-          {toast} <button className="link" onClick={() => setToast(null)} aria-label="Dismiss">✕</button>
+          {notice} <button className="link" onClick={dismissNotice} aria-label="Dismiss">✕</button>
         </div>
       )}
       <main>

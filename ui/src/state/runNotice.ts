@@ -1,0 +1,32 @@
+// The notice shown when a run ends (or is stopped), wherever the analyst is in the wizard; it stays 15 s
+// unless dismissed.
+import { useEffect, useState } from "react";
+
+import * as backend from "../backend";
+import type { RunOutcome } from "../backend";
+
+/** The notice's text for a run's end. */
+export function noticeText(outcome: RunOutcome): string {
+  const counts = outcome.counts;
+  return counts
+    ? `${outcome.job_name} ${outcome.stopped ? "stopped" : "ended"}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
+    : `${outcome.job_name} stopped: ${outcome.error ?? "see Jobs"}`;
+}
+
+/** The current notice (null when none) and how to dismiss it. */
+export function useRunNotice(): [string | null, () => void] {
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    const ended = backend.onRunEnded((outcome) => setNotice(noticeText(outcome)));
+    return () => void ended.then((stop) => stop()).catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 15_000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  return [notice, () => setNotice(null)];
+}
