@@ -24,7 +24,7 @@ use batch_core::sheet::SheetOptions;
 use super::Pacing;
 use crate::ports::{
     AccessOptions, Backend, BatchQuotas, CallerIdentity, Connector, Downloaded, FailureKind, JobFilter, JobSnapshot,
-    JobsApi, ModelChoice, NewJob, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError, TestAnswer,
+    JobsApi, ModelChoice, NewJob, ObjectTransfer, OnDemandPrompt, QuotaSource, S3Listing, ServiceError, TestAnswer,
     TransferProgress, UploadJournal, bundled_models,
 };
 
@@ -270,6 +270,15 @@ pub(crate) struct FakeBackend {
     pub(crate) sandbox: bool,
     /// What `quotas` answers.
     pub(crate) quotas: BatchQuotas,
+    /// How often `quotas` was asked (each a Service Quotas read on AWS).
+    pub(crate) quota_reads: std::sync::atomic::AtomicUsize,
+}
+
+impl FakeBackend {
+    /// A backend over a fake cloud whose jobs complete, reporting `quotas`.
+    pub(crate) fn new(sandbox: bool, quotas: BatchQuotas) -> Self {
+        Self { cloud: FakeCloud::new(Outcome::Complete), sandbox, quotas, quota_reads: Default::default() }
+    }
 }
 
 fn not_faked(operation: &'static str) -> ServiceError {
@@ -325,6 +334,7 @@ impl Backend for FakeBackend {
     }
 
     async fn quotas(&self, _model_id: &str) -> BatchQuotas {
+        self.quota_reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.quotas.clone()
     }
 }
@@ -374,8 +384,10 @@ impl Connector for LimitedConnector {
     }
 
     async fn sandbox(&self, _dir: &Path) -> Result<FakeBackend, ServiceError> {
-        let quotas = BatchQuotas { limits: self.0, ..BatchQuotas::defaults("the account's own") };
-        Ok(FakeBackend { cloud: FakeCloud::new(Outcome::Complete), sandbox: true, quotas })
+        let matched = "the account's own".to_string();
+        let quotas =
+            BatchQuotas { limits: self.0, source: QuotaSource::ServiceQuotas { matched }, max_concurrent_jobs: 10 };
+        Ok(FakeBackend::new(true, quotas))
     }
 }
 
@@ -388,6 +400,6 @@ impl Connector for FakeConnector {
 
     async fn sandbox(&self, _dir: &Path) -> Result<FakeBackend, ServiceError> {
         let quotas = BatchQuotas::defaults("the offline sandbox has no Service Quotas");
-        Ok(FakeBackend { cloud: FakeCloud::new(Outcome::Complete), sandbox: true, quotas })
+        Ok(FakeBackend::new(true, quotas))
     }
 }

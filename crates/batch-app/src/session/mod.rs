@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::error::{AppError, ErrorCode};
 use crate::history::{History, HistoryError};
 use crate::lifecycle::{Event, LifecycleError, LifecycleEvents};
-use crate::ports::{AccessOptions, Backend, Connector, ServiceError};
+use crate::ports::{AccessOptions, Backend, BatchQuotas, Connector, QuotaSource, ServiceError};
 use crate::settings::Settings;
 use crate::sheet_pages::SheetPagesError;
 use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandbox, target_locations};
@@ -141,6 +141,8 @@ pub struct Studio<C: Connector> {
     current: tokio::sync::Mutex<Option<(Arc<C::Backend>, ConnectionInfo)>>,
     sandbox: tokio::sync::Mutex<Option<Arc<C::Backend>>>,
     driving: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    /// Quotas Service Quotas answered, by account, region and model: read once a session.
+    quotas: Mutex<HashMap<(String, String, String), BatchQuotas>>,
     /// Held while a retry is recorded, so two at once cannot both find the chain ended and both submit.
     retrying: Mutex<()>,
 }
@@ -162,6 +164,7 @@ impl<C: Connector> Studio<C> {
             current: tokio::sync::Mutex::new(None),
             sandbox: tokio::sync::Mutex::new(None),
             driving: Mutex::new(HashMap::new()),
+            quotas: Mutex::new(HashMap::new()),
             retrying: Mutex::new(()),
         }))
     }
@@ -215,6 +218,21 @@ impl<C: Connector> Studio<C> {
         *self.current.lock().await = Some((connection, info.clone()));
         self.resume().await?;
         Ok(info)
+    }
+
+    /// The batch quotas of `model` on this connection. The account's answer is kept for the session (the
+    /// window's job plan asks at every change of model or rows, and Submit asks again); defaults, which may
+    /// stand for a read that failed, are asked for again.
+    async fn model_quotas(&self, connection: &C::Backend, info: &ConnectionInfo, model: &str) -> BatchQuotas {
+        let key = (info.account.clone(), info.region.clone(), model.to_string());
+        if let Some(known) = self.quotas.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+            return known.clone();
+        }
+        let quotas = connection.quotas(model).await;
+        if matches!(quotas.source, QuotaSource::ServiceQuotas { .. }) {
+            self.quotas.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, quotas.clone());
+        }
+        quotas
     }
 
     /// The current connection, or why there is none.

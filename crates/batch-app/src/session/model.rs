@@ -71,7 +71,7 @@ impl<C: Connector> Studio<C> {
     pub async fn job_plan(&self, model: &str, rows: u64) -> Result<JobPlan, StudioError> {
         let model = ModelId::parse(model).map_err(|e| StudioError::Invalid(format!("model: {e}")))?;
         let limits = match self.connected().await {
-            Ok((connection, _)) => connection.quotas(model.as_str()).await.limits,
+            Ok((connection, info)) => self.model_quotas(&connection, &info, model.as_str()).await.limits,
             Err(_) => Limits::default(),
         };
         Ok(JobPlan {

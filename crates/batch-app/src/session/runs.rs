@@ -237,7 +237,7 @@ impl<C: Connector> Studio<C> {
     /// Selects the rows, prepares the parts within the model's quotas, and starts the run through the
     /// start-run use case (the CLI's: defaults, name, cap from the quotas), driving it in the background.
     pub async fn submit(self: &Arc<Self>, form: SubmitForm) -> Result<RunRow, StudioError> {
-        let (connection, _) = self.connected().await?;
+        let (connection, info) = self.connected().await?;
         let sandbox = connection.sandbox();
         let target = RunTarget {
             role_arn: form.role_arn.clone(),
@@ -260,7 +260,7 @@ impl<C: Connector> Studio<C> {
         let job_name = job_name(&target, &form.sheet).map_err(|e| invalid(e.to_string()))?;
         let model = ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?;
         let invocation = form.invocation.map(InvocationType::from);
-        let quotas = connection.quotas(model.as_str()).await;
+        let quotas = self.model_quotas(&connection, &info, model.as_str()).await;
         let limits = quotas.limits;
         let folder = new_run_folder(&self.home.join("runs"), job_name.as_str())?;
         let prepared_dir = folder.join("prepared");

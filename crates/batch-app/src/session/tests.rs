@@ -70,6 +70,10 @@ fn the_job_plan_follows_the_connections_quotas() {
     block_on(studio.connect(true, &AccessOptions::default())).unwrap();
     let plan = block_on(studio.job_plan(model, 2500)).unwrap();
     assert_eq!((plan.parts, plan.most_records, plan.least_records), (vec![834, 833, 833], 1000, 100));
+    // The account's quotas are read once a session, however often the plan is asked for.
+    assert_eq!(block_on(studio.job_plan(model, 2600)).unwrap().parts, [867, 867, 866]);
+    let (connection, _) = block_on(studio.connected()).unwrap();
+    assert_eq!(connection.quota_reads.load(std::sync::atomic::Ordering::SeqCst), 1);
     let refused = AppError::from(block_on(studio.job_plan("not a model!", 10)).unwrap_err());
     assert_eq!(refused.code, ErrorCode::InvalidInput);
 }

@@ -4,11 +4,11 @@
 use batch_core::limits::Limits;
 
 use super::*;
-use crate::lifecycle::fakes::{FakeBackend, FakeCloud, Outcome, prepared};
+use crate::lifecycle::fakes::{FakeBackend, prepared};
 use crate::ports::QuotaSource;
 
 fn backend(sandbox: bool, quotas: BatchQuotas) -> FakeBackend {
-    FakeBackend { cloud: FakeCloud::new(Outcome::Complete), sandbox, quotas }
+    FakeBackend::new(sandbox, quotas)
 }
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
