@@ -4,6 +4,7 @@
 
 use std::fmt::Display;
 
+use batch_core::remedy::Remedy;
 use serde::Serialize;
 
 use crate::ports::FailureKind;
@@ -61,12 +62,14 @@ pub struct AppError {
     pub message: String,
     /// What to do about it, in the words of the face that shows it, when the message does not say.
     pub fix: Option<String>,
+    /// What to do about it as a value, for a face that acts on it (opens the step, focuses the control).
+    pub remedy: Option<Remedy>,
 }
 
 impl AppError {
     /// A failure of kind `code`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fix: None }
+        Self { code, message: message.into(), fix: None, remedy: None }
     }
 
     /// Unusable input, described by `error`.

@@ -15,7 +15,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One readable line: the error and those of its causes it does not already quote.
+/// One readable line: the error, those of its causes it does not already quote, and the fix in flags.
 pub fn error_line(error: &anyhow::Error) -> String {
     let mut text = error.to_string();
     for cause in error.chain().skip(1) {
@@ -23,6 +23,9 @@ pub fn error_line(error: &anyhow::Error) -> String {
         if !text.contains(&cause) {
             text = format!("{text}: {cause}");
         }
+    }
+    if let Some(remedy) = crate::fix_words::remedy_of(error) {
+        text = format!("{text} ({})", crate::fix_words::cli_fix(&remedy));
     }
     text.replace(['\n', '\r'], " ")
 }

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod display;
+mod fix_words;
 mod iam;
 mod lifecycle;
 mod progress;

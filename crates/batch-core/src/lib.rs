@@ -20,6 +20,7 @@ pub mod pricing;
 pub mod progress;
 pub mod record_id;
 pub mod records;
+pub mod remedy;
 pub mod results;
 pub mod sheet;
 pub mod standin;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::remedy::{HasRemedy, Remedy};
+
 /// Why a model id or an invocation choice cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
@@ -11,13 +13,21 @@ pub enum ModelError {
     )]
     Invalid(String),
     /// InvokeModel bodies are not known for this family.
-    #[error("no InvokeModel request format is known for \"{0}\"; use --invocation-type converse")]
+    #[error("no InvokeModel request format is known for \"{0}\"; send its records with Converse")]
     NoInvokeFormat(String),
     /// Converse does not apply (embeddings).
-    #[error(
-        "\"{0}\" is an embeddings model, which the Converse API does not serve; use --invocation-type invoke-model"
-    )]
+    #[error("\"{0}\" is an embeddings model, which the Converse API does not serve; send its records with InvokeModel")]
     NoConverse(String),
+}
+
+impl HasRemedy for ModelError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Invalid(_) => None,
+            Self::NoInvokeFormat(_) => Some(Remedy::UseInvocation { invocation: InvocationType::Converse }),
+            Self::NoConverse(_) => Some(Remedy::UseInvocation { invocation: InvocationType::InvokeModel }),
+        }
+    }
 }
 
 /// A Bedrock model id: a foundation-model id, a (cross-region) inference profile id or an ARN of either.
@@ -153,6 +163,7 @@ impl ModelFamily {
 
 /// How Bedrock invokes the model for each record: the model's native body or the Converse API body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum InvocationType {
     /// The model's own request body (Bedrock's default).
     InvokeModel,

@@ -4,13 +4,20 @@
 use std::ops::Range;
 
 use crate::limits::Limits;
+use crate::remedy::{HasRemedy, Remedy, Setting};
+
+impl HasRemedy for PlanError {
+    fn remedy(&self) -> Option<Remedy> {
+        matches!(self, Self::TooFewRecords { .. }).then(|| Remedy::change(Setting::RecordsPerJob))
+    }
+}
 
 /// Why the records cannot be split into valid parts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     /// Fewer rows than one job's minimum.
     #[error(
-        "the sheet has {rows} data rows but a Bedrock batch job needs at least {min} records; add rows (for example combine sheets), lower the minimum with --min-records if your account's quota allows, or send these few rows with on-demand calls instead"
+        "the sheet has {rows} data rows but a Bedrock batch job needs at least {min} records; add rows (for example combine sheets), lower the minimum records per job if your account's quota allows, or send these few rows with on-demand calls instead"
     )]
     TooFewRecords {
         /// Rows available.

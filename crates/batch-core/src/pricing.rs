@@ -130,9 +130,9 @@ pub fn estimate_cost(table: &PriceTable, model: &ModelId, input_tokens: u64, max
         batch_input_usd,
         price,
         prices_as_of: table.as_of.clone(),
-        note: price.is_none().then(|| {
-            format!("no price for {model} in the table of {}; pass --prices FILE with its prices", table.as_of)
-        }),
+        note: price
+            .is_none()
+            .then(|| format!("no price for {model} in the table of {}; give a price table that lists it", table.as_of)),
     }
 }
 

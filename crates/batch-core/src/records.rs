@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::json_escape::escape_into;
 use crate::model::{InvocationType, ModelError, ModelFamily, ModelId};
+use crate::remedy::{HasRemedy, Remedy};
 
 /// Inference parameters shared by every record of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +37,24 @@ pub enum RecordError {
     /// A parameter is out of range or unsupported by the family.
     #[error("{0}")]
     Parameter(String),
+    /// A setting the model's InvokeModel body has no field for (Converse has).
+    #[error("{what} is not supported by {model}'s InvokeModel body; remove it, or send the records with Converse")]
+    NotInInvokeBody {
+        /// The setting, e.g. "a system prompt".
+        what: String,
+        /// The model.
+        model: String,
+    },
+}
+
+impl HasRemedy for RecordError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Model(error) => error.remedy(),
+            Self::Parameter(_) => None,
+            Self::NotInInvokeBody { .. } => Some(Remedy::UseInvocation { invocation: InvocationType::Converse }),
+        }
+    }
 }
 
 /// Builds the JSONL line of each record for one model and invocation type.
@@ -256,11 +275,8 @@ impl RecordBuilder {
         check_unit("temperature", params.temperature)?;
         check_unit("top-p", params.top_p)?;
         if invocation == InvocationType::InvokeModel {
-            let unsupported = |what: &str| {
-                Err(RecordError::Parameter(format!(
-                    "{what} is not supported by {model}'s InvokeModel body; remove it or use --invocation-type converse"
-                )))
-            };
+            let unsupported =
+                |what: &str| Err(RecordError::NotInInvokeBody { what: what.to_string(), model: model.to_string() });
             match family {
                 ModelFamily::TitanEmbedding => {
                     if has_system {

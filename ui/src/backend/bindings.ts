@@ -81,7 +81,11 @@ message: string,
 /**
  * What to do about it, in the words of the face that shows it, when the message does not say.
  */
-fix: string | null, };
+fix: string | null, 
+/**
+ * What to do about it as a value, for a face that acts on it (opens the step, focuses the control).
+ */
+remedy: Remedy | null, };
 
 export type AppInfo = { 
 /**
@@ -327,6 +331,8 @@ export type FilterOp = "contains" | "equals" | "not_empty";
 
 export type InvocationChoice = "invoke_model" | "converse";
 
+export type InvocationType = "InvokeModel" | "Converse";
+
 export type JobPlan = { 
 /**
  * Records in each job, in order.
@@ -480,6 +486,32 @@ max_row_tokens: number,
  * The columns the templates use.
  */
 columns_used: Array<string>, };
+
+export type Remedy = { "kind": "change", 
+/**
+ * The setting.
+ */
+setting: Setting, } | { "kind": "clear", 
+/**
+ * The setting.
+ */
+setting: Setting, } | { "kind": "use_invocation", 
+/**
+ * The invocation that serves this model and these settings.
+ */
+invocation: InvocationType, } | { "kind": "wait_for_run", 
+/**
+ * The run.
+ */
+run: string, } | { "kind": "fetch_run", 
+/**
+ * The run.
+ */
+run: string, } | { "kind": "stop_run", 
+/**
+ * The run.
+ */
+run: string, } | { "kind": "list_runs" } | { "kind": "prepare_again" };
 
 export type RenderedPrompt = { 
 /**
@@ -728,6 +760,8 @@ input_from_outputs: number,
  * Output tokens reported per record, summed.
  */
 output_from_outputs: number, };
+
+export type Setting = "sheet" | "worksheet" | "delimiter" | "id_column" | "invocation_type" | "price_table" | "records_per_job" | "job_timeout" | "concurrent_jobs";
 
 export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
 

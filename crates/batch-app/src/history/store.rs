@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use batch_core::aws_names::JobStatus;
 use batch_core::clock::now_rfc3339;
+use batch_core::remedy::{HasRemedy, Remedy};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::records::{JobCounts, JobRecord, JobState, NewRun, Part, Recorded, Run, RunId, RunState};
@@ -32,7 +33,7 @@ pub enum HistoryError {
         known: usize,
     },
     /// A lookup found nothing.
-    #[error("{0} is not in the job history; `bedrock-batch jobs` lists what is")]
+    #[error("{0} is not in the job history")]
     NotFound(String),
     /// A value in the database is not what this version expects.
     #[error("job history {}: unreadable value {value:?} in {column}", path.display())]
@@ -74,6 +75,12 @@ fn retry_while_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlit
 pub struct History {
     conn: Connection,
     path: PathBuf,
+}
+
+impl HasRemedy for HistoryError {
+    fn remedy(&self) -> Option<Remedy> {
+        matches!(self, Self::NotFound(_)).then_some(Remedy::ListRuns)
+    }
 }
 
 impl History {

@@ -7,6 +7,7 @@ use batch_core::aws_names::{JobStatus, S3Uri};
 use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::Progress;
+use batch_core::remedy::{Remedy, Setting};
 use batch_core::results::{ResultsRequest, ResultsSummary, join_results, join_results_into};
 use serde::Serialize;
 
@@ -97,17 +98,19 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                         format!("part {} ({})", j.part, j.status.as_ref().map_or("not created", JobStatus::as_str))
                     })
                     .collect();
-                return Err(LifecycleError::Refused(format!(
-                    "run {} has not ended: {}{}; wait with `bedrock-batch status {} --watch`, then fetch",
-                    run.id,
-                    running.join(", "),
-                    if report.waiting_parts > 0 {
-                        format!(", {} parts not submitted", report.waiting_parts)
-                    } else {
-                        String::new()
-                    },
-                    run.id
-                )));
+                return Err(LifecycleError::Blocked {
+                    message: format!(
+                        "run {} has not ended: {}{}; wait for its jobs to end, then fetch",
+                        run.id,
+                        running.join(", "),
+                        if report.waiting_parts > 0 {
+                            format!(", {} parts not submitted", report.waiting_parts)
+                        } else {
+                            String::new()
+                        },
+                    ),
+                    remedy: Remedy::WaitForRun { run: run.id.to_string() },
+                });
             }
             let output = S3Uri::parse(&run.output_uri).map_err(|e| LifecycleError::Refused(e.to_string()))?;
             for job in &report.jobs {
@@ -129,10 +132,13 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE))?;
         let input = request.input.clone().unwrap_or_else(|| PathBuf::from(&plan.input.path));
         if !input.is_file() {
-            return Err(LifecycleError::Refused(format!(
-                "{}: the sheet this run was prepared from is not there any more; pass its new location with --input",
-                input.display()
-            )));
+            return Err(LifecycleError::Blocked {
+                message: format!(
+                    "{}: the sheet this run was prepared from is not there any more; give its new location",
+                    input.display()
+                ),
+                remedy: Remedy::change(Setting::Sheet),
+            });
         }
         let export = match &request.into {
             JoinedInto::Export(path) => path.clone().unwrap_or_else(|| request.out_dir.join("results.csv")),

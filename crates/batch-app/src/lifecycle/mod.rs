@@ -24,6 +24,8 @@ pub use retry::RetryRequest;
 pub use submit::SubmitRequest;
 pub use track::{Resumed, RunReport, Until, run_report};
 
+use batch_core::remedy::{HasRemedy, Remedy};
+
 use crate::history::{History, HistoryError};
 use crate::ports::{JobsApi, ObjectTransfer, ServiceError};
 
@@ -45,9 +47,29 @@ pub enum LifecycleError {
     /// The request does not fit the run's state.
     #[error("{0}")]
     Refused(String),
+    /// The request does not fit yet: `remedy` says what to do first.
+    #[error("{message}")]
+    Blocked {
+        /// What is wrong, in domain words.
+        message: String,
+        /// What to do about it.
+        remedy: Remedy,
+    },
     /// Stopped on request; everything done so far is recorded.
     #[error("cancelled; everything finished so far is recorded — run the same command again to continue")]
     Cancelled,
+}
+
+impl HasRemedy for LifecycleError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::History(error) => error.remedy(),
+            Self::Prepare(error) => error.remedy(),
+            Self::Results(error) => error.remedy(),
+            Self::Blocked { remedy, .. } => Some(remedy.clone()),
+            Self::Service(_) | Self::Refused(_) | Self::Cancelled => None,
+        }
+    }
 }
 
 /// The lifecycle over one history and one set of ports.

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use batch_core::plan::PlanError;
 use batch_core::prepare::{PrepareError, prepare_subset};
+use batch_core::remedy::Remedy;
 
 use super::fetch::UNFINISHED_FILE;
 use super::{Lifecycle, LifecycleError, SubmitRequest};
@@ -25,16 +26,17 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     pub fn record_retry(&self, request: &RetryRequest) -> Result<RunId, LifecycleError> {
         let (root, runs) = self.chain(&request.run)?;
         if let Some(open) = runs.iter().find(|r| r.state.is_unfinished()) {
-            return Err(LifecycleError::Refused(format!(
-                "run {} of this chain has not ended; wait for it (`bedrock-batch status {} --watch`) and fetch before retrying",
-                open.id, open.id
-            )));
+            return Err(LifecycleError::Blocked {
+                message: format!("run {} of this chain has not ended; wait for it and fetch before retrying", open.id),
+                remedy: Remedy::WaitForRun { run: open.id.to_string() },
+            });
         }
-        let not_fetched = || {
-            LifecycleError::Refused(format!(
-                "run {} has not been fetched since its last jobs ended; run `bedrock-batch fetch {} --out DIR` first, so the retry knows which rows failed",
-                root.id, root.id
-            ))
+        let not_fetched = || LifecycleError::Blocked {
+            message: format!(
+                "run {} has not been fetched since its last jobs ended; fetch it first, so the retry knows which rows failed",
+                root.id
+            ),
+            remedy: Remedy::FetchRun { run: root.id.to_string() },
         };
         if root.state != RunState::Fetched || runs.iter().any(|r| r.state == RunState::Ended) {
             return Err(not_fetched());

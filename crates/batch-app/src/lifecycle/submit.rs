@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use batch_core::prepare::{PLAN_FILE, PreparedPlan};
+use batch_core::remedy::{Remedy, Setting};
 
 use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
@@ -78,21 +79,27 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     pub fn record_run(&self, request: &SubmitRequest) -> Result<Recorded, LifecycleError> {
         let plan = PreparedPlan::read(&request.prepared_dir.join(PLAN_FILE))?;
         if !(24..=168).contains(&request.settings.timeout_hours) {
-            return Err(LifecycleError::Refused(format!(
-                "timeout of {} hours: Bedrock accepts 24 to 168; pass --timeout-hours in that range",
-                request.settings.timeout_hours
-            )));
+            return Err(LifecycleError::Blocked {
+                message: format!(
+                    "a job timeout of {} hours: Bedrock accepts 24 to 168 hours",
+                    request.settings.timeout_hours
+                ),
+                remedy: Remedy::change(Setting::JobTimeout),
+            });
         }
         if request.settings.max_concurrent_jobs == 0 {
-            return Err(LifecycleError::Refused("--max-concurrent-jobs must be at least 1".into()));
+            return Err(LifecycleError::Blocked {
+                message: "a run needs at least 1 concurrent job".into(),
+                remedy: Remedy::change(Setting::ConcurrentJobs),
+            });
         }
         for part in &plan.parts {
             let file = request.prepared_dir.join(&part.file);
             if !file.is_file() {
-                return Err(LifecycleError::Refused(format!(
-                    "{}: part file missing from the prepared folder; run prepare again",
-                    file.display()
-                )));
+                return Err(LifecycleError::Blocked {
+                    message: format!("{}: part file missing from the prepared folder", file.display()),
+                    remedy: Remedy::PrepareAgain,
+                });
             }
         }
         let prepared_dir = std::path::absolute(&request.prepared_dir).unwrap_or_else(|_| request.prepared_dir.clone());
@@ -136,13 +143,15 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         if plan.parts_fingerprint(&run.prepared_dir)? == *recorded {
             return Ok(());
         }
-        Err(LifecycleError::Refused(format!(
-            "the prepared parts in {} changed since run {} was recorded (prepared again?), so they cannot be uploaded \
-             for it; stop that run (`bedrock-batch stop {}`) and submit the new parts as a new run",
-            run.prepared_dir.display(),
-            run.id,
-            run.id
-        )))
+        Err(LifecycleError::Blocked {
+            message: format!(
+                "the prepared parts in {} changed since run {} was recorded (prepared again?), so they cannot be \
+                 uploaded for it; stop that run and submit the new parts as a new run",
+                run.prepared_dir.display(),
+                run.id,
+            ),
+            remedy: Remedy::StopRun { run: run.id.to_string() },
+        })
     }
 
     /// Uploads every part the history does not have as uploaded (resuming interrupted ones).

@@ -10,6 +10,7 @@ mod model;
 mod runs;
 mod sheet;
 mod window;
+mod window_fix;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,10 @@ use std::sync::{Arc, Mutex};
 
 use batch_core::aws_names::{RoleArn, S3Uri};
 use serde::Serialize;
+
+use batch_core::prepare::PrepareError;
+use batch_core::remedy::{HasRemedy, Remedy};
+use batch_core::results::ResultsError;
 
 use crate::error::{AppError, ErrorCode};
 use crate::history::{History, HistoryError};
@@ -31,6 +36,7 @@ pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use model::{JobPlan, TestRowForm, TestRowView};
 pub use runs::{ResultsOverview, RunOutcome, RunRow, SubmitForm};
 pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};
+use window_fix::window_fix;
 
 /// What the session reports while runs are driven in the background.
 pub trait StudioEvents: Send + Sync {
@@ -72,6 +78,12 @@ pub enum StudioError {
     /// A remote call failed.
     #[error(transparent)]
     Service(#[from] ServiceError),
+    /// The sheet, template or settings cannot be prepared.
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    /// A run's outputs cannot be joined to its sheet.
+    #[error(transparent)]
+    Results(#[from] ResultsError),
     /// The input is unusable.
     #[error("{0}")]
     Invalid(String),
@@ -100,6 +112,11 @@ impl StudioError {
             Self::Lifecycle(LifecycleError::Service(error)) | Self::Service(error) => error.kind.into(),
             Self::Lifecycle(LifecycleError::Cancelled) => ErrorCode::Cancelled,
             Self::Lifecycle(LifecycleError::Refused(_)) => ErrorCode::Conflict,
+            Self::Lifecycle(LifecycleError::Blocked { remedy, .. }) => match remedy {
+                Remedy::Change { .. } | Remedy::Clear { .. } | Remedy::UseInvocation { .. } => ErrorCode::InvalidInput,
+                _ => ErrorCode::Conflict,
+            },
+            Self::Prepare(_) | Self::Results(_) => ErrorCode::InvalidInput,
             Self::Lifecycle(LifecycleError::Prepare(_) | LifecycleError::Results(_)) => ErrorCode::InvalidInput,
             Self::Lifecycle(LifecycleError::History(_)) => ErrorCode::Internal,
             Self::Invalid(_) => ErrorCode::InvalidInput,
@@ -112,21 +129,38 @@ impl StudioError {
     }
 }
 
+impl HasRemedy for StudioError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::History(error) => error.remedy(),
+            Self::Lifecycle(error) => error.remedy(),
+            Self::Prepare(error) => error.remedy(),
+            Self::Results(error) => error.remedy(),
+            Self::Sheet(SheetPagesError::Import(error)) => error.remedy(),
+            _ => None,
+        }
+    }
+}
+
 impl From<StudioError> for AppError {
     fn from(error: StudioError) -> Self {
         let code = error.code();
-        let fix = match code {
-            ErrorCode::NotConnected => Some("choose an AWS profile or the offline sandbox in the Connect step"),
-            ErrorCode::NotFound if matches!(error, StudioError::NoSheet) => Some("open one in the Data step"),
-            ErrorCode::NoCredentials => Some("sign in (aws sso login or aws configure), or use the offline sandbox"),
-            ErrorCode::Throttled | ErrorCode::Unavailable => Some("try again in a moment"),
-            _ => None,
+        let remedy = error.remedy();
+        let fix = match (&remedy, code) {
+            (Some(remedy), _) => Some(window_fix(remedy)),
+            (None, ErrorCode::NotConnected) => {
+                Some("choose an AWS profile or the offline sandbox in the Connect step".to_string())
+            }
+            (None, ErrorCode::NotFound) if matches!(error, StudioError::NoSheet) => {
+                Some("open one in the Data step".to_string())
+            }
+            (None, ErrorCode::NoCredentials) => {
+                Some("sign in (aws sso login or aws configure), or use the offline sandbox".to_string())
+            }
+            (None, ErrorCode::Throttled | ErrorCode::Unavailable) => Some("try again in a moment".to_string()),
+            (None, _) => None,
         };
-        let shown = AppError::new(code, error.to_string());
-        match fix {
-            Some(fix) => shown.with_fix(fix),
-            None => shown,
-        }
+        AppError { code, message: error.to_string(), fix, remedy }
     }
 }
 

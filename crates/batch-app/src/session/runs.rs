@@ -181,7 +181,7 @@ pub struct SavedTokens {
 /// Joins a run's downloaded outputs to its sheet again, straight into the results table of the folder
 /// `results` (which keeps the outputs), and saves the summary beside it.
 fn rejoin(prepared: &Path, results: &Path) -> Result<ResultsTable, StudioError> {
-    let plan = PreparedPlan::read(&prepared.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
+    let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
     let table = results.join(TABLE_FILE);
     let request = ResultsRequest {
         input: PathBuf::from(&plan.input.path),
@@ -195,8 +195,7 @@ fn rejoin(prepared: &Path, results: &Path) -> Result<ResultsTable, StudioError> 
         unfinished_list: None,
     };
     let open = TableWriter::opener(table.clone());
-    let summary =
-        join_results_into(&request, &NoProgress, "results index", open).map_err(|e| invalid(e.to_string()))?;
+    let summary = join_results_into(&request, &NoProgress, "results index", open)?;
     save_summary(results, &summary)?;
     ResultsTable::open(&table).map_err(|e| invalid(e.to_string()))
 }
@@ -291,7 +290,7 @@ impl<C: Connector> Studio<C> {
                 prices: PriceTable::bundled(),
                 out_dir: prepared,
             };
-            prepare(&request, &NoProgress).map_err(|e| invalid(e.to_string()))?;
+            prepare(&request, &NoProgress)?;
             Ok(())
         })
         .await
@@ -528,7 +527,7 @@ impl<C: Connector> Studio<C> {
         }
         let prepared = root.prepared_dir.clone();
         tokio::task::spawn_blocking(move || -> Result<String, StudioError> {
-            let plan = PreparedPlan::read(&prepared.join(PLAN_FILE)).map_err(|e| invalid(e.to_string()))?;
+            let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
             let mapping = prepared.join(&plan.record_ids.mapping_file);
             let sources: [(&Path, &'static str); 2] = [
                 (Path::new(&plan.input.path), "the sheet the run was prepared from"),

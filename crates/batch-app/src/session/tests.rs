@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use super::*;
 use crate::lifecycle::fakes::{FakeConnector, LimitedConnector};
+use batch_core::remedy::Setting;
+
 use crate::ports::FailureKind;
 
 struct Quiet;
@@ -109,4 +111,30 @@ fn each_failure_reaches_the_window_with_its_code_and_a_fix_worded_for_it() {
     assert_eq!(AppError::from(refused).code, ErrorCode::Conflict);
     let invalid = AppError::from(StudioError::Invalid("model: not valid".into()));
     assert_eq!((invalid.code, invalid.fix), (ErrorCode::InvalidInput, None));
+}
+
+#[test]
+fn a_refusal_reaches_the_window_with_its_remedy_worded_in_steps_and_controls_never_flags() {
+    let waiting = StudioError::Lifecycle(LifecycleError::Blocked {
+        message: "run r1 has not ended".into(),
+        remedy: Remedy::WaitForRun { run: "r1".into() },
+    });
+    let shown = AppError::from(waiting);
+    assert_eq!(shown.code, ErrorCode::Conflict);
+    assert_eq!(shown.remedy, Some(Remedy::WaitForRun { run: "r1".into() }));
+    assert_eq!(shown.fix.as_deref(), Some("wait in the Jobs step until run r1 has ended"));
+
+    let few = batch_core::plan::PlanError::TooFewRecords { rows: 60, min: 100 };
+    let shown = AppError::from(StudioError::Prepare(few.into()));
+    assert_eq!(
+        (shown.code, shown.remedy.clone()),
+        (ErrorCode::InvalidInput, Some(Remedy::change(Setting::RecordsPerJob)))
+    );
+    let fix = shown.fix.unwrap_or_default();
+    assert!(fix.contains("Rows to send (Data step)"), "{fix}");
+    assert!(!shown.message.contains("--") && !fix.contains("--"), "{} / {fix}", shown.message);
+
+    let converse = batch_core::model::ModelError::NoInvokeFormat("acme.model-v1:0".into());
+    let shown = AppError::from(StudioError::Prepare(batch_core::records::RecordError::from(converse).into()));
+    assert_eq!(shown.fix.as_deref(), Some("choose Invocation: Converse in the Model step"));
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::limits::LimitsError;
 use crate::plan::PlanError;
 use crate::records::RecordError;
+use crate::remedy::{HasRemedy, Remedy, Setting};
 use crate::sheet::ImportError;
 use crate::template::TemplateError;
 
@@ -26,8 +27,8 @@ pub enum PrepareError {
     /// The limits contradict each other.
     #[error(transparent)]
     Limits(#[from] LimitsError),
-    /// `--id-column` names no column.
-    #[error("--id-column: unknown column \"{name}\"{}", suggestion.as_ref().map(|s| format!(" — did you mean \"{s}\"?")).unwrap_or_default())]
+    /// The record-id column names no column.
+    #[error("record-id column: unknown column \"{name}\"{}", suggestion.as_ref().map(|s| format!(" — did you mean \"{s}\"?")).unwrap_or_default())]
     UnknownIdColumn {
         /// The name given.
         name: String,
@@ -65,13 +66,27 @@ pub enum PrepareError {
         source: std::io::Error,
     },
     /// An existing `plan.json` could not be read.
-    #[error("{}: not a readable plan ({detail}); run `bedrock-batch prepare` again to recreate it", path.display())]
+    #[error("{}: not a readable plan ({detail}); prepare the sheet again to recreate it", path.display())]
     PlanFile {
         /// The file.
         path: PathBuf,
         /// What was wrong.
         detail: String,
     },
+}
+
+impl HasRemedy for PrepareError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Import(error) => error.remedy(),
+            Self::Record(error) => error.remedy(),
+            Self::Plan(error) => error.remedy(),
+            Self::UnknownIdColumn { .. } => Some(Remedy::change(Setting::IdColumn)),
+            Self::PartFile { .. } | Self::PlanFile { .. } => Some(Remedy::PrepareAgain),
+            Self::Template(_) | Self::Limits(_) | Self::TooManyRows { .. } | Self::NoSuchRow { .. } => None,
+            Self::Output { .. } => None,
+        }
+    }
 }
 
 impl PrepareError {

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::remedy::{HasRemedy, Remedy};
 
 fn line(
     model: &str,
@@ -109,7 +110,8 @@ fn unsupported_combinations_are_refused_with_advice() {
         false,
     )
     .unwrap_err();
-    assert!(err.to_string().contains("--invocation-type converse"), "{err}");
+    assert!(err.to_string().contains("send its records with Converse"), "{err}");
+    assert_eq!(err.remedy(), Some(Remedy::UseInvocation { invocation: InvocationType::Converse }));
     let err = RecordBuilder::new(
         &model("amazon.titan-embed-text-v2:0"),
         Some(InvocationType::Converse),
@@ -117,12 +119,14 @@ fn unsupported_combinations_are_refused_with_advice() {
         false,
     )
     .unwrap_err();
-    assert!(err.to_string().contains("invoke-model"), "{err}");
+    assert!(err.to_string().contains("send its records with InvokeModel"), "{err}");
+    assert_eq!(err.remedy(), Some(Remedy::UseInvocation { invocation: InvocationType::InvokeModel }));
     let err =
         RecordBuilder::new(&model("amazon.titan-embed-text-v2:0"), None, InferenceParams::default(), true).unwrap_err();
     assert!(err.to_string().contains("no system prompt"), "{err}");
     let err = RecordBuilder::new(&model("meta.llama3-1-8b-instruct-v1:0"), None, params(), false).unwrap_err();
     assert!(err.to_string().contains("stop sequences"), "{err}");
+    assert_eq!(err.remedy(), Some(Remedy::UseInvocation { invocation: InvocationType::Converse }));
     let hot = InferenceParams { temperature: Some(1.5), ..InferenceParams::default() };
     assert!(
         RecordBuilder::new(&model("amazon.nova-lite-v1:0"), None, hot, false)

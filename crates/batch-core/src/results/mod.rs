@@ -29,6 +29,7 @@ use crate::export::{
 use crate::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
 use crate::pricing::{PriceTable, batch_cost};
 use crate::progress::Progress;
+use crate::remedy::{HasRemedy, Remedy, Setting};
 use crate::sheet::{ImportError, Row, SheetOptions, open_sheet};
 
 /// What to join and where to export it.
@@ -74,7 +75,7 @@ pub enum ResultsError {
         dir: PathBuf,
     },
     /// The sheet is not the one the plan was made from.
-    #[error("{}: this is not the sheet that was prepared in {}: {detail}; pass the same --input (and --sheet) as for prepare", input.display(), prepared.display())]
+    #[error("{}: this is not the sheet that was prepared in {}: {detail}; open the sheet (and worksheet) that was prepared", input.display(), prepared.display())]
     InputMismatch {
         /// The sheet given.
         input: PathBuf,
@@ -91,6 +92,17 @@ pub enum ResultsError {
         /// The operating-system error.
         source: std::io::Error,
     },
+}
+
+impl HasRemedy for ResultsError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Import(error) => error.remedy(),
+            Self::Plan(error) => error.remedy(),
+            Self::InputMismatch { .. } => Some(Remedy::change(Setting::Sheet)),
+            _ => None,
+        }
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ResultsError + '_ {

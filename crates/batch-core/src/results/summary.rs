@@ -179,7 +179,7 @@ impl ResultsSummary {
         }
         if self.foreign_records > 0 {
             warnings.push(format!(
-                "{} output lines have record ids that this prepared folder did not create (e.g. {}); check that --prepared and --outputs belong to the same run",
+                "{} output lines have record ids that this prepared folder did not create (e.g. {}); check that the prepared folder and the outputs belong to the same run",
                 self.foreign_records,
                 self.foreign_examples.first().map(String::as_str).unwrap_or("")
             ));

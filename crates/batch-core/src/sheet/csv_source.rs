@@ -5,6 +5,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, headers};
+use crate::remedy::Setting;
 
 /// Delimiters tried when none is given, in order of preference on ties.
 pub(crate) const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -84,7 +85,7 @@ impl RowSource for CsvSource {
                 ));
             }
             if self.rows_read == 0 {
-                return Err(ImportError::NoDataRows { path: path.clone(), hint: String::new() });
+                return Err(ImportError::NoDataRows { path: path.clone(), hint: String::new(), setting: None });
             }
             return Ok(false);
         }
@@ -97,9 +98,10 @@ impl RowSource for CsvSource {
                 expected,
                 found: row.cells.len(),
                 hint: format!(
-                    "fix that row (a stray delimiter or an unclosed quote), or pass --delimiter if the {} used is wrong",
+                    "fix that row (a stray delimiter or an unclosed quote), or change the delimiter if the {} used is wrong",
                     delimiter_name(self.meta.delimiter.unwrap_or(b','))
                 ),
+                setting: Some(Setting::Delimiter),
             });
         }
         if let Some(position) = row.cells.position() {

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::SheetFormat;
+use crate::remedy::{HasRemedy, Remedy, Setting};
 
 /// Why a sheet could not be read. Messages are one line: what, where, how to fix.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +67,8 @@ pub enum ImportError {
         found: usize,
         /// How to fix it, for this format.
         hint: String,
+        /// The setting that may be wrong (the delimiter of a text file).
+        setting: Option<Setting>,
     },
     /// The sheet has a header but no data rows.
     #[error("{}: the sheet has a header row but no data rows; add rows below the header{hint}", path.display())]
@@ -74,6 +77,8 @@ pub enum ImportError {
         path: PathBuf,
         /// Extra advice (e.g. which other worksheets have data).
         hint: String,
+        /// The worksheet, when the workbook has others to choose.
+        setting: Option<Setting>,
     },
     /// The sheet is entirely empty.
     #[error("{}: the {what} is empty; it needs a header row and at least one data row", path.display())]
@@ -93,8 +98,8 @@ pub enum ImportError {
         /// The names that exist, quoted and comma-separated.
         available: String,
     },
-    /// `--sheet` was given for a format without worksheets.
-    #[error("{}: --sheet only applies to XLSX, XLS and ODS workbooks, but this is a {format} file; remove --sheet", path.display())]
+    /// A worksheet was chosen for a format without worksheets.
+    #[error("{}: only XLSX, XLS and ODS workbooks have worksheets to choose, but this is a {format} file", path.display())]
     SheetOptionNotApplicable {
         /// The file.
         path: PathBuf,
@@ -111,6 +116,17 @@ pub enum ImportError {
         /// What is wrong and how to fix it.
         detail: String,
     },
+}
+
+impl HasRemedy for ImportError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Ragged { setting, .. } | Self::NoDataRows { setting, .. } => setting.map(Remedy::change),
+            Self::NoSuchSheet { .. } => Some(Remedy::change(Setting::Worksheet)),
+            Self::SheetOptionNotApplicable { .. } => Some(Remedy::Clear { setting: Setting::Worksheet }),
+            _ => None,
+        }
+    }
 }
 
 impl ImportError {

@@ -36,7 +36,7 @@ impl ParquetSource {
             return Err(ImportError::Empty { path: path.to_path_buf(), what: "Parquet file (no columns)".into() });
         }
         if metadata.num_rows() == 0 {
-            return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint: String::new() });
+            return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint: String::new(), setting: None });
         }
         let total_rows = u64::try_from(metadata.num_rows()).unwrap_or(0);
         let headers = headers::validate(path, names)?;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::remedy::{HasRemedy, Remedy, Setting};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name)
@@ -87,7 +88,8 @@ fn csv_ragged_row_names_the_line() {
     let text = err.to_string();
     assert!(matches!(err, ImportError::Ragged { expected: 2, found: 3, .. }), "{text}");
     assert!(text.contains("ragged.csv") && text.contains("line 5"), "{text}");
-    assert!(text.contains("--delimiter"), "{text}");
+    assert!(text.contains("change the delimiter"), "{text}");
+    assert_eq!(err.remedy(), Some(Remedy::change(Setting::Delimiter)));
 }
 
 #[test]
@@ -212,7 +214,8 @@ fn sheet_option_on_a_csv_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "a.csv", b"a\n1\n");
     let err = read_all(&path, &SheetOptions { sheet: Some("x".into()), ..default() }).unwrap_err();
-    assert!(err.to_string().contains("remove --sheet"), "{err}");
+    assert!(err.to_string().contains("only XLSX, XLS and ODS workbooks have worksheets"), "{err}");
+    assert_eq!(err.remedy(), Some(Remedy::Clear { setting: Setting::Worksheet }));
 }
 
 #[test]

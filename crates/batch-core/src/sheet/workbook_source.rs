@@ -11,6 +11,7 @@ use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsx, open_workbook};
 
 use super::cell_text::{format_duration_days, format_number};
 use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, headers};
+use crate::remedy::Setting;
 
 type Workbook = Sheets<BufReader<File>>;
 
@@ -112,9 +113,10 @@ impl WorkbookSource {
             let hint = if others.is_empty() {
                 String::new()
             } else {
-                format!(", or choose another worksheet with --sheet ({})", others.join(", "))
+                format!(", or choose another worksheet ({})", others.join(", "))
             };
-            return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint });
+            let setting = (!others.is_empty()).then_some(Setting::Worksheet);
+            return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint, setting });
         }
         Ok(Self { meta, range, next: 1, rows_read: 0 })
     }
@@ -158,6 +160,7 @@ impl RowSource for WorkbookSource {
                     expected: width,
                     found: extra + 1,
                     hint: "a cell holds data in a column without a header; name that column or clear the cell".into(),
+                    setting: None,
                 });
             }
             row.clear();

@@ -18,6 +18,7 @@ use calamine::{Data, DataRef, Reader, Xlsx, XlsxError, open_workbook};
 
 use super::workbook_source::cell_text;
 use super::{ImportError, Row, RowSource, SheetFormat, SheetMeta, container, guard, headers};
+use crate::remedy::Setting;
 
 const BATCH_ROWS: usize = 1024;
 /// A batch is sent once its cells hold this much text, even before [`BATCH_ROWS`] rows.
@@ -240,12 +241,9 @@ fn produce(path: &Path, wanted: Option<&str>, sender: &SyncSender<Message>) -> R
     }
     if table.rows_read == 0 {
         let others = quoted(Some(&name));
-        let hint = if others.is_empty() {
-            String::new()
-        } else {
-            format!(", or choose another worksheet with --sheet ({others})")
-        };
-        return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint });
+        let hint = if others.is_empty() { String::new() } else { format!(", or choose another worksheet ({others})") };
+        let setting = (!others.is_empty()).then_some(Setting::Worksheet);
+        return Err(ImportError::NoDataRows { path: path.to_path_buf(), hint, setting });
     }
     if !batch.is_empty() {
         let _ = sender.send(Message::Rows(batch));
@@ -361,6 +359,7 @@ impl Table {
                             found: (col + 1).saturating_sub(first) as usize,
                             hint: "a cell holds data in a column without a header; name that column or clear the cell"
                                 .into(),
+                            setting: None,
                         });
                     };
                     texts[index] = text;

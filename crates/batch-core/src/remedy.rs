@@ -1,0 +1,86 @@
+//! What the user can do about a refusal, said once in domain terms. Messages never name a command-line flag
+//! or a window control: an error points at a [`Remedy`], and each face words it (the CLI with its flags and
+//! commands, the window with its steps and buttons).
+
+use serde::Serialize;
+
+use crate::model::InvocationType;
+
+/// A choice the user makes that a fix can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// The sheet file itself.
+    Sheet,
+    /// The worksheet of a workbook.
+    Worksheet,
+    /// The field delimiter of a delimited text file.
+    Delimiter,
+    /// The column whose values become record ids.
+    IdColumn,
+    /// InvokeModel (the model's native body) or Converse.
+    InvocationType,
+    /// The price table estimates use.
+    PriceTable,
+    /// The records each job part takes (the batch minimum and the per-file maximum).
+    RecordsPerJob,
+    /// How long a job may run before Bedrock ends it.
+    JobTimeout,
+    /// How many jobs of a run may run at once.
+    ConcurrentJobs,
+}
+
+/// What to do about a refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Remedy {
+    /// Change `setting`.
+    Change {
+        /// The setting.
+        setting: Setting,
+    },
+    /// Leave `setting` unset: it does not apply here.
+    Clear {
+        /// The setting.
+        setting: Setting,
+    },
+    /// Send the records with `invocation` instead.
+    UseInvocation {
+        /// The invocation that serves this model and these settings.
+        invocation: InvocationType,
+    },
+    /// Wait until the run's jobs have ended, then do it again.
+    WaitForRun {
+        /// The run.
+        run: String,
+    },
+    /// Fetch the run's results first.
+    FetchRun {
+        /// The run.
+        run: String,
+    },
+    /// Stop the run, then submit anew.
+    StopRun {
+        /// The run.
+        run: String,
+    },
+    /// Look the runs up in the job history.
+    ListRuns,
+    /// Prepare the sheet again, which writes the prepared folder anew.
+    PrepareAgain,
+}
+
+impl Remedy {
+    /// Change `setting`.
+    pub fn change(setting: Setting) -> Self {
+        Self::Change { setting }
+    }
+}
+
+/// An error that may point at a remedy.
+pub trait HasRemedy {
+    /// What the user can do about it, when this error knows.
+    fn remedy(&self) -> Option<Remedy>;
+}
