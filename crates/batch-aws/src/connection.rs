@@ -59,7 +59,7 @@ impl Connection {
             return Err(ServiceError::new(
                 FailureKind::Invalid,
                 "load configuration",
-                "no AWS region is configured; pass --region (e.g. us-east-1) or set AWS_REGION",
+                "no AWS region is configured; choose one (e.g. us-east-1) or set AWS_REGION",
             ));
         }
         Ok(Self {
@@ -155,6 +155,17 @@ impl Backend for Connection {
 
     async fn check_access(&self, setup: &AccessSetup) -> Result<(AccessReport, Vec<String>), ServiceError> {
         crate::iam_live::live_check(&self.config, setup).await
+    }
+
+    async fn create_service_role(&self, setup: &AccessSetup) -> Result<String, ServiceError> {
+        if self.sandbox() {
+            return Err(ServiceError::new(
+                FailureKind::Invalid,
+                "CreateRole",
+                "the offline sandbox has no IAM: a service role is created only in an AWS account",
+            ));
+        }
+        crate::iam_live::create_role(&self.config, setup).await
     }
 
     async fn browse(&self, location: &str) -> Result<S3Listing, ServiceError> {

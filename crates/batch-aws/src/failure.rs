@@ -69,13 +69,13 @@ pub(crate) fn kind_of_code(code: &str) -> FailureKind {
 fn advice(kind: FailureKind, text: &str) -> &'static str {
     match kind {
         FailureKind::NoCredentials => {
-            "; sign in again (e.g. `aws sso login`) or check AWS_PROFILE / the access keys — or use --sandbox to try offline"
+            "; sign in again (e.g. `aws sso login`) or check AWS_PROFILE / the access keys — or try it offline in the sandbox"
         }
         FailureKind::AccessDenied if text.contains("iam:PassRole") => {
             "; your identity needs iam:PassRole on the service role (with iam:PassedToService = bedrock.amazonaws.com)"
         }
         FailureKind::AccessDenied => "; ask your AWS administrator for the permission named above",
-        FailureKind::Unavailable => "; the service failed or could not be reached — run the same command again",
+        FailureKind::Unavailable => "; the service failed or could not be reached — try again",
         _ => "",
     }
 }

@@ -191,7 +191,7 @@ pub async fn read_live(config: &SdkConfig, setup: &AccessSetup) -> Result<LiveRe
             let error = service_error("GetRole", e);
             let why = if error.kind == FailureKind::NotFound {
                 format!(
-                    "the role {role_name} does not exist in account {}; create it (`bedrock-batch iam fix --create-role`)",
+                    "the role {role_name} does not exist in account {}; create it with the trust and permission policies the fix gives",
                     me.account
                 )
             } else {
@@ -377,7 +377,7 @@ pub async fn bucket_region_check(config: &SdkConfig, setup: &AccessSetup) -> Che
             CheckStatus::Fail,
             format!("A bucket is not in the job's region ({})", setup.region),
             elsewhere.join("; "),
-            Some(format!("submit the job in the buckets' region (--region), or use buckets in {}", setup.region)),
+            Some(format!("submit the job in the buckets' region, or use buckets in {}", setup.region)),
         )
     }
 }

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use batch_aws::environment::{AccessOptions, load_config};
-use batch_aws::iam_live::create_role;
+use batch_app::ports::{AccessOptions, Backend, Connector};
+use batch_connect::{Backends, Connection};
 use batch_core::aws_names::{RoleArn, S3Uri};
 use batch_core::iam::{
     AccessPolicies, AccessReport, AccessSetup, CheckStatus, Known, Policy, Verdict, fixes, run_checks,
@@ -105,18 +105,21 @@ fn check(args: IamCheckArgs) -> Result<ExitCode> {
     Ok(if report.verdict == Verdict::Fail { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-async fn live_check(job: &IamJobArgs) -> Result<(AccessReport, Vec<String>)> {
-    let config =
-        load_config(&AccessOptions { profile: job.profile.clone(), region: job.region.clone(), endpoint_url: None })
-            .await;
-    let region = match job.region.clone().or_else(|| config.region().map(|r| r.to_string())) {
-        Some(region) => region,
-        None => bail!("no region: pass --region or set one in the profile"),
+/// The AWS account and region the job's flags and profile name, with the connection to them.
+async fn connect(job: &IamJobArgs) -> Result<(Connection, AccessSetup)> {
+    let options = AccessOptions { profile: job.profile.clone(), region: job.region.clone(), endpoint_url: None };
+    let connection = Backends::default().aws(&options).await?;
+    let account = match job.account.clone() {
+        Some(account) => account,
+        None => connection.identity().await?.account,
     };
-    let me = batch_aws::identity::caller_identity(&config).await?;
-    let account = job.account.clone().unwrap_or(me.account);
-    let setup = setup(job, region, account)?;
-    Ok(batch_aws::iam_live::live_check(&config, &setup).await?)
+    let setup = setup(job, connection.region(), account)?;
+    Ok((connection, setup))
+}
+
+async fn live_check(job: &IamJobArgs) -> Result<(AccessReport, Vec<String>)> {
+    let (connection, setup) = connect(job).await?;
+    Ok(connection.check_access(&setup).await?)
 }
 
 fn mark(status: CheckStatus) -> &'static str {
@@ -176,29 +179,16 @@ struct Fixes {
 
 fn fix(args: IamFixArgs) -> Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let (setup, config) = match (args.job.region.clone(), args.job.account.clone(), args.create_role) {
+    let (setup, created_role) = match (args.job.region.clone(), args.job.account.clone(), args.create_role) {
         (Some(region), Some(account), false) => (setup(&args.job, region, account)?, None),
-        _ => runtime.block_on(async {
-            let config = load_config(&AccessOptions {
-                profile: args.job.profile.clone(),
-                region: args.job.region.clone(),
-                endpoint_url: None,
-            })
-            .await;
-            let region = match args.job.region.clone().or_else(|| config.region().map(|r| r.to_string())) {
-                Some(region) => region,
-                None => bail!("no region: pass --region or set one in the profile"),
+        (_, _, create) => runtime.block_on(async {
+            let (connection, setup) = connect(&args.job).await?;
+            let created = match create {
+                true => Some(connection.create_service_role(&setup).await?),
+                false => None,
             };
-            let account = match args.job.account.clone() {
-                Some(account) => account,
-                None => batch_aws::identity::caller_identity(&config).await?.account,
-            };
-            Ok((setup(&args.job, region, account)?, Some(config)))
+            anyhow::Ok((setup, created))
         })?,
-    };
-    let created_role = match (&config, args.create_role) {
-        (Some(config), true) => Some(runtime.block_on(create_role(config, &setup))?),
-        _ => None,
     };
     let fixes = Fixes {
         trust_policy: fixes::trust_policy(&setup),

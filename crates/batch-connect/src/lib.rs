@@ -8,7 +8,9 @@ use batch_app::lifecycle::Pacing;
 use batch_app::ports::{
     AccessOptions, Connector, FailureKind, SANDBOX_INPUT_BUCKET, SANDBOX_OUTPUT_BUCKET, ServiceError,
 };
-use batch_aws::connection::{Connection, SandboxAddress};
+/// The backend [`Backends`] makes: AWS through the SDK adapters, or the sandbox through the same adapters.
+pub use batch_aws::connection::Connection;
+use batch_aws::connection::SandboxAddress;
 use bedrock_emulator::sandbox::{SANDBOX_ACCOUNT, SANDBOX_REGION, SandboxServers};
 
 /// Makes [`Connection`]s: to AWS, polling with `pacing`, or to the sandbox.

@@ -488,6 +488,17 @@ impl History {
         self.jobs_where("WHERE run_id = ?1", &[&id.as_str()])
     }
 
+    /// The run `target` names: a run id, or the ARN or bare id of one of its jobs.
+    pub fn run_of(&self, target: &str) -> Result<Run, HistoryError> {
+        match self.run(target) {
+            Err(HistoryError::NotFound(_)) => {
+                let job = self.job(target).map_err(|_| HistoryError::NotFound(format!("run or job {target}")))?;
+                self.run(job.run_id.as_str())
+            }
+            found => found,
+        }
+    }
+
     /// The job with this ARN or bare job id.
     pub fn job(&self, arn_or_id: &str) -> Result<JobRecord, HistoryError> {
         let suffix = format!("%/{arn_or_id}");

@@ -176,6 +176,11 @@ fn jobs_are_found_by_arn_or_bare_id_and_active_ones_count_against_the_model_cap(
     assert_eq!(history.job("job000000002").unwrap().part, 2);
     assert_eq!(history.job(&arn(1)).unwrap().part, 1);
     assert!(matches!(history.job("job000000009"), Err(HistoryError::NotFound(_))));
+    let run = history.job("job000000002").unwrap().run_id;
+    assert_eq!(history.run_of("job000000002").unwrap().id, run, "a job's id names its run");
+    assert_eq!(history.run_of(&arn(1)).unwrap().id, run, "so does its ARN");
+    assert_eq!(history.run_of(run.as_str()).unwrap().id, run, "and the run's own id");
+    assert!(matches!(history.run_of("job000000009"), Err(HistoryError::NotFound(what)) if what.contains("run or job")));
 }
 
 #[test]

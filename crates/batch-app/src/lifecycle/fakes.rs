@@ -329,6 +329,10 @@ impl Backend for FakeBackend {
         Err(not_faked("access check"))
     }
 
+    async fn create_service_role(&self, _setup: &AccessSetup) -> Result<String, ServiceError> {
+        Err(not_faked("CreateRole"))
+    }
+
     async fn browse(&self, _location: &str) -> Result<S3Listing, ServiceError> {
         Err(not_faked("ListObjectsV2"))
     }

@@ -56,7 +56,7 @@ pub enum LifecycleError {
         remedy: Remedy,
     },
     /// Stopped on request; everything done so far is recorded.
-    #[error("cancelled; everything finished so far is recorded — run the same command again to continue")]
+    #[error("cancelled; everything finished so far is recorded — start it again to continue")]
     Cancelled,
 }
 

@@ -68,6 +68,9 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         setup: &AccessSetup,
     ) -> impl Future<Output = Result<(AccessReport, Vec<String>), ServiceError>> + Send;
+    /// Creates the service role `setup` names, with the trust and permission policies its job needs; returns
+    /// its ARN. The sandbox has no IAM and answers `Invalid`.
+    fn create_service_role(&self, setup: &AccessSetup) -> impl Future<Output = Result<String, ServiceError>> + Send;
     /// The buckets (`location` empty) or one folder level below `location`.
     fn browse(&self, location: &str) -> impl Future<Output = Result<S3Listing, ServiceError>> + Send;
     /// The batch quotas of `model_id`: the account's where readable, else defaults with the reason; never fails.

@@ -1,268 +1,32 @@
-//! The lifecycle commands: submit, status, stop, fetch, retry, run, sandbox and jobs — each builds a
-//! connection (AWS or the offline sandbox), calls the application layer, and prints what happened.
+//! The lifecycle commands: submit, status, stop, fetch, retry, run, sandbox and jobs — each connects (AWS
+//! or the offline sandbox), calls the application layer, and prints what happened.
 
-use std::path::{Path, PathBuf};
+mod connect;
+mod event_lines;
+mod report_text;
+mod start;
+
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
-use anyhow::{Context, Result, bail};
-use batch_app::history::{History, JobSettings, Recorded, Run, VpcSettings};
-use batch_app::lifecycle::{
-    Event, FetchRequest, JoinedInto, LifecycleEvents, RetryRequest, RunReport, SubmitRequest, Until, run_report,
-};
-use batch_app::ports::{Backend, Connector, QuotaSource};
-use batch_app::start_run::{AwsOrSandbox, RunTarget, StartError, TargetField, connect_aws_or_sandbox, plan_start};
-use batch_aws::connection::Connection;
-use batch_aws::environment::AccessOptions;
-use batch_connect::Backends;
+use anyhow::Result;
+use batch_app::history::{History, Recorded, Run};
+use batch_app::lifecycle::{FetchRequest, JoinedInto, RetryRequest, RunReport, SubmitRequest, Until, run_report};
+use batch_app::ports::Backend;
+use batch_connect::Connection;
 use batch_core::prepare::prepare;
 use serde::Serialize;
 
-use crate::args::{
-    AccessArgs, FetchArgs, JobArgs, JobsArgs, OutputFormat, RetryArgs, RunArgs, StatusArgs, StopArgs, SubmitArgs,
-};
+use crate::args::{FetchArgs, JobsArgs, OutputFormat, RetryArgs, RunArgs, StatusArgs, StopArgs, SubmitArgs};
 use crate::commands::{prepare_request, prices};
 use crate::display;
 use crate::display::print_json;
 use crate::progress::TerminalProgress;
-
-/// The label on everything the sandbox produces.
-const SIMULATION: &str =
-    "SIMULATION (offline sandbox: local S3 stand-in, Bedrock emulator, stand-in model — not real model output)";
-
-/// Prints lifecycle events as lines on stderr, with a byte progress bar for transfers on a terminal.
-struct EventLines {
-    bar: Mutex<Option<indicatif::ProgressBar>>,
-}
-
-/// The one printer of this process (its progress bar is shared by every step).
-static PRINTER: std::sync::LazyLock<EventLines> = std::sync::LazyLock::new(|| EventLines { bar: Mutex::new(None) });
-
-impl LifecycleEvents for EventLines {
-    fn event(&self, event: &Event) {
-        self.print(event);
-    }
-
-    fn bytes_moved(&self, bytes: u64) {
-        if let Some(bar) = self.bar().as_ref() {
-            bar.inc(bytes);
-        }
-    }
-}
-
-impl EventLines {
-    fn bar(&self) -> std::sync::MutexGuard<'_, Option<indicatif::ProgressBar>> {
-        self.bar.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn print(&self, event: &Event) {
-        match event {
-            Event::UploadStarted { bytes, .. } if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
-                let bar = indicatif::ProgressBar::new(*bytes).with_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                bar.set_message("uploading");
-                *self.bar() = Some(bar);
-            }
-            Event::Uploaded { .. } | Event::Downloaded { .. } => {
-                if let Some(bar) = self.bar().take() {
-                    bar.finish_and_clear();
-                }
-            }
-            _ => {}
-        }
-        let line = match event {
-            Event::UploadStarted { part, target, bytes } => {
-                format!("part {part}: uploading {} to {target}", display::bytes(*bytes))
-            }
-            Event::Uploaded { part, sent: true } => format!("part {part}: uploaded"),
-            Event::Uploaded { part, sent: false } => format!("part {part}: already uploaded"),
-            Event::JobCreated { part, job_arn, repeated } => {
-                let again = if *repeated { " (found again with its recorded token; no second job)" } else { "" };
-                format!("part {part}: job {job_arn}{again}")
-            }
-            Event::JobStatus { part, status, message, processed, total, .. } => {
-                let counts = match (processed, total) {
-                    (Some(p), Some(t)) => format!(" {p}/{t} records"),
-                    _ => String::new(),
-                };
-                let why = message.as_deref().map(|m| format!(" — {m}")).unwrap_or_default();
-                format!("part {part}: {status}{counts}{why}")
-            }
-            Event::Waiting { reason, seconds } if *seconds > 0.0 => format!("waiting {seconds:.1} s: {reason}"),
-            Event::Waiting { reason, .. } => format!("waiting: {reason}"),
-            Event::Downloaded { job_id, files, bytes } => {
-                format!("job {job_id}: downloaded {files} file(s), {}", display::bytes(*bytes))
-            }
-        };
-        match self.bar().as_ref() {
-            Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
-        }
-    }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Runtime::new().context("cannot start the async runtime")
-}
-
-fn open_history() -> Result<Mutex<History>> {
-    Ok(Mutex::new(History::open(&History::default_path())?))
-}
-
-/// The sandbox's folder, beside the history.
-fn sandbox_dir() -> PathBuf {
-    History::default_path().parent().map_or_else(|| PathBuf::from("sandbox"), |p| p.join("sandbox"))
-}
-
-/// Connects: the sandbox when asked (or when the run is a sandbox run), else AWS — falling back to the
-/// sandbox, loudly, when no credentials are found and nothing AWS-specific was asked for.
-async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool) -> Result<Connection> {
-    let pacing = match access.polling {
-        crate::args::Polling::Aws => batch_app::lifecycle::Pacing::aws(),
-        crate::args::Polling::Emulator => batch_app::lifecycle::Pacing::local(),
-    };
-    let backends = Backends { pacing };
-    if access.sandbox || sandbox_run {
-        eprintln!("{SIMULATION}");
-        return Ok(backends.sandbox(&sandbox_dir()).await?);
-    }
-    let options = AccessOptions { profile: access.profile.clone(), region: access.region.clone(), endpoint_url: None };
-    match connect_aws_or_sandbox(&backends, &options, may_fall_back).await {
-        Ok(AwsOrSandbox::Aws(connection)) => {
-            let who = connection.identity().await?;
-            eprintln!("AWS account {} as {}", who.account, who.arn);
-            Ok(connection)
-        }
-        Ok(AwsOrSandbox::Sandbox(why)) => {
-            eprintln!("{why}: using the offline sandbox");
-            eprintln!("{SIMULATION}");
-            Ok(backends.sandbox(&sandbox_dir()).await?)
-        }
-        Err(error) if error.kind == batch_app::ports::FailureKind::NoCredentials => Err(anyhow::anyhow!(
-            "{error}; sign in (e.g. `aws sso login --profile NAME`), set AWS_PROFILE, or use --sandbox to try everything offline"
-        )),
-        Err(error) => Err(error.into()),
-    }
-}
-
-/// The run target as the flags give it.
-fn run_target(job: &JobArgs) -> Result<RunTarget> {
-    let vpc = match (job.subnet_ids.is_empty(), job.security_group_ids.is_empty()) {
-        (true, true) => None,
-        (false, false) => {
-            Some(VpcSettings { subnet_ids: job.subnet_ids.clone(), security_group_ids: job.security_group_ids.clone() })
-        }
-        _ => bail!("a VPC configuration needs both --subnet-id and --security-group-id"),
-    };
-    Ok(RunTarget {
-        role_arn: job.role_arn.clone(),
-        input_uri: job.input_uri.clone(),
-        output_uri: job.output_uri.clone(),
-        job_name: job.job_name.clone(),
-        settings: JobSettings {
-            timeout_hours: job.timeout_hours,
-            tags: job.tags.clone(),
-            vpc,
-            output_kms_key: job.output_kms_key.clone(),
-            ..JobSettings::default()
-        },
-        max_concurrent_jobs: job.max_concurrent_jobs,
-        new_run: job.new_run,
-    })
-}
-
-/// The flag of a target field.
-fn flag(field: TargetField) -> &'static str {
-    match field {
-        TargetField::RoleArn => "--role-arn",
-        TargetField::InputUri => "--input-uri",
-        TargetField::OutputUri => "--output-uri",
-        TargetField::JobName => "--job-name",
-    }
-}
-
-/// The start-run use case's plan for `prepared`, its refusals worded with the flags, and what the quotas said
-/// printed: where the cap came from, and each part the quotas would refuse.
-async fn start_plan(connection: &Connection, prepared: &Path, job: &JobArgs) -> Result<SubmitRequest> {
-    let plan = match plan_start(connection, prepared, &run_target(job)?).await {
-        Ok(plan) => plan,
-        Err(StartError::Missing { field }) => bail!("{} is required when submitting to AWS", flag(field)),
-        Err(StartError::Invalid { field, source }) => bail!("{}: {source}", flag(field)),
-        Err(other) => return Err(other.into()),
-    };
-    for part in &plan.outside_quotas {
-        eprintln!(
-            "WARNING: {} has {} records; this model's jobs take {} to {} (Service Quotas or defaults) — prepare again with --min-records/--max-records-per-file within that range, or expect the job to fail validation",
-            part.file, part.records, part.min, part.max
-        );
-    }
-    let cap = plan.request.settings.max_concurrent_jobs;
-    if !connection.sandbox() && !plan.cap_asked {
-        match &plan.quotas.source {
-            QuotaSource::ServiceQuotas { matched } => eprintln!(
-                "quotas for {matched} from Service Quotas: up to {} concurrent jobs; using {cap}",
-                plan.quotas.max_concurrent_jobs
-            ),
-            QuotaSource::Defaults { reason } => eprintln!("quotas: defaults ({reason}); using {cap} concurrent jobs"),
-        }
-    }
-    Ok(plan.request)
-}
-
-/// A run's report as printed.
-#[derive(Serialize)]
-struct RunView<'a> {
-    simulation: bool,
-    #[serde(flatten)]
-    report: &'a RunReport,
-}
-
-fn print_report(report: &RunReport, format: OutputFormat) -> Result<()> {
-    match format {
-        OutputFormat::Json => print_json(&RunView { simulation: report.run.sandbox, report }),
-        OutputFormat::Text => {
-            print!("{}", run_text(report));
-            Ok(())
-        }
-    }
-}
-
-fn run_text(report: &RunReport) -> String {
-    let run = &report.run;
-    let mut out = String::new();
-    if run.sandbox {
-        out.push_str(&format!("{SIMULATION}\n"));
-    }
-    out.push_str(&format!("run {}  {:?}  {}  model {}\n", run.id, run.state, run.created_at, run.model_id));
-    for part in &report.parts {
-        let job = report.jobs.iter().find(|j| j.part == part.part);
-        let status = job.and_then(|j| j.status.as_ref()).map_or("not submitted", |s| s.as_str());
-        let counts = job
-            .and_then(|j| j.processed_records.zip(j.total_records))
-            .map(|(p, t)| format!("  {p}/{t} records"))
-            .unwrap_or_default();
-        let arn = job.and_then(|j| j.job_arn.as_deref()).unwrap_or("-");
-        out.push_str(&format!("  part {:>3}  {:<18} {}{counts}\n", part.part, status, arn));
-        if let Some(message) = job.and_then(|j| j.message.as_deref()) {
-            out.push_str(&format!("            {message}\n"));
-        }
-    }
-    if report.waiting_parts > 0 {
-        out.push_str(&format!(
-            "  {} part(s) wait for a free job slot; `bedrock-batch status {} --watch` submits them as jobs end\n",
-            report.waiting_parts, run.id
-        ));
-    }
-    if let Some(dir) = &run.results_dir {
-        out.push_str(&format!("  results in {}\n", dir.display()));
-    }
-    out
-}
+use connect::{SIMULATION, connect, open_history, runtime};
+use event_lines::PRINTER;
+use report_text::{RunView, print_report, run_text};
+use start::start_plan;
 
 /// `submit`.
 pub fn submit(args: SubmitArgs) -> Result<ExitCode> {
@@ -304,12 +68,7 @@ async fn drive_new(
 
 /// The run a target names (a run id, or a job ARN or id).
 fn find_run(history: &Mutex<History>, target: &str) -> Result<Run> {
-    let history = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Ok(run) = history.run(target) {
-        return Ok(run);
-    }
-    let job = history.job(target)?;
-    Ok(history.run(job.run_id.as_str())?)
+    Ok(history.lock().unwrap_or_else(std::sync::PoisonError::into_inner).run_of(target)?)
 }
 
 /// `status`.
