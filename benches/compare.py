@@ -137,7 +137,7 @@ def main():
     if not args.skip_results:
         outputs = DATA / "outputs-1m"
         if not outputs.exists():
-            subprocess.run([args.bin, "simulate", "--prepared", str(prep), "--out", str(outputs)], check=True,
+            subprocess.run([args.bin, "sandbox-outputs", "--prepared", str(prep), "--out", str(outputs)], check=True,
                            stdout=subprocess.DEVNULL)
         out_bytes = sum(p.stat().st_size for p in outputs.rglob("*.jsonl.out"))
         ours = measure([args.bin, "results", "--input", str(big), "--prepared", str(prep), "--outputs", str(outputs),

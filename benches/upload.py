@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Upload throughput: `bedrock-batch submit` (resumable multipart upload, CRC32 per chunk, history writes)
 against boto3's `upload_file` (the notebook way), both sending the same one-part prepared file to the S3
-stand-in (`bedrock-batch emulator --s3-listen`), which stores objects on local disk.
+emulator (`bedrock-batch emulator --s3-listen`), which stores objects on local disk.
 
 The part is the 1,000,000-row sheet prepared into a single ~230 MB file. STS answers from moto (submit
 shows the caller's identity first); the emulator's worker is parked so only the upload is measured (the
@@ -128,7 +128,7 @@ boto3.client('s3', endpoint_url='http://127.0.0.1:{s3_port}', region_name='us-ea
                        args.repeat, env=ours_env, before=fresh)
         ref = measure([sys.executable, __file__, "--bin", args.bin, "--reference", f"http://127.0.0.1:{s3_port}",
                        str(part), "bench-in", "boto3/part-001.jsonl"], args.repeat, env=env, before=fresh)
-        # The stand-in streams each body to disk: its own peak memory stays far below one part's size.
+        # The S3 emulator streams each body to disk: its own peak memory stays far below one part's size.
         server_peak = peak_rss(servers[1].pid)
     finally:
         for server in servers:
@@ -139,11 +139,11 @@ boto3.client('s3', endpoint_url='http://127.0.0.1:{s3_port}', region_name='us-ea
 
     mb = size / 1e6
     print(f"(boto3 {boto3.__version__})")
-    print(f"upload {mb:.0f} MB to the S3 stand-in: bedrock-batch submit {ours[0]:.2f} s ({mb / ours[0]:.0f} MB/s), "
+    print(f"upload {mb:.0f} MB to the S3 emulator: bedrock-batch submit {ours[0]:.2f} s ({mb / ours[0]:.0f} MB/s), "
           f"peak {ours[1] / 1e6:.0f} MB | boto3 upload_file {ref[0]:.2f} s ({mb / ref[0]:.0f} MB/s), "
           f"peak {ref[1] / 1e6:.0f} MB | ratio {ref[0] / ours[0]:.2f}x", flush=True)
     if server_peak is not None:
-        print(f"S3 stand-in (emulator --s3-listen) peak memory while receiving those uploads: {server_peak / 1e6:.0f} MB",
+        print(f"S3 emulator (emulator --s3-listen) peak memory while receiving those uploads: {server_peak / 1e6:.0f} MB",
               flush=True)
 
 

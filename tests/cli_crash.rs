@@ -1,6 +1,6 @@
 //! Crash safety of `bedrock-batch submit`, proven by killing the real binary (SIGKILL) at every remote call
 //! it makes — once before each request reaches its server, once after the server acted on it but before
-//! the answer came back — on moto's S3 and on the project's S3 stand-in. After each kill the same submit is
+//! the answer came back — on moto's S3 and on the project's S3 emulator. After each kill the same submit is
 //! run again, as the README says to; then every run is followed to its end and fetched. Each time: exactly
 //! one job per part (listed from the Bedrock emulator), one run in the history, and every row answered.
 
@@ -23,8 +23,8 @@ struct Servers {
     bedrock: String,
 }
 
-/// Starts moto and the emulator; S3 is moto's, or the S3 stand-in the emulator serves beside itself.
-fn servers(dir: &Path, stand_in: bool) -> Servers {
+/// Starts moto and the emulator; S3 is moto's, or the S3 emulator the emulator serves beside itself.
+fn servers(dir: &Path, s3_emulator: bool) -> Servers {
     let moto = Moto::start();
     let moto_addr = moto.endpoint().trim_start_matches("http://").to_string();
     let mut emulator = Command::new(binary());
@@ -35,7 +35,7 @@ fn servers(dir: &Path, stand_in: bool) -> Servers {
         .env("AWS_REGION", "us-east-1")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    if stand_in {
+    if s3_emulator {
         emulator.args(["--s3-listen", "127.0.0.1:0", "--s3-dir", s(&dir.join("s3"))]);
     } else {
         emulator.env("AWS_ENDPOINT_URL_S3", moto.endpoint());
@@ -45,8 +45,8 @@ fn servers(dir: &Path, stand_in: bool) -> Servers {
     std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
     let address = |after: &str| first.split(after).nth(1).and_then(|r| r.split_whitespace().next()).map(str::to_string);
     let bedrock = address("listening on http://").unwrap_or_else(|| panic!("{first}"));
-    let s3 = if stand_in {
-        address("S3 stand-in on http://").unwrap_or_else(|| panic!("{first}"))
+    let s3 = if s3_emulator {
+        address("S3 emulator on http://").unwrap_or_else(|| panic!("{first}"))
     } else {
         moto_addr.clone()
     };
@@ -85,9 +85,9 @@ fn json(run: &e2e_tests::Run) -> Value {
 }
 
 /// Kills `submit` at each of its remote calls in turn and checks that nothing is lost or doubled.
-fn every_call_of_a_submit_survives_a_kill(stand_in: bool) {
+fn every_call_of_a_submit_survives_a_kill(s3_emulator: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let servers = servers(dir.path(), stand_in);
+    let servers = servers(dir.path(), s3_emulator);
     let watch = Watch::new();
     let through_proxies = environment(
         &kill_proxy::start(&servers.s3, watch.clone()),
@@ -156,6 +156,6 @@ fn a_submit_killed_at_any_call_to_moto_s3_loses_and_doubles_nothing() {
 }
 
 #[test]
-fn a_submit_killed_at_any_call_to_the_s3_stand_in_loses_and_doubles_nothing() {
+fn a_submit_killed_at_any_call_to_the_s3_s3_emulator_loses_and_doubles_nothing() {
     every_call_of_a_submit_survives_a_kill(true);
 }

@@ -96,7 +96,7 @@ fn prepare_emulated_job_over_s3_and_results() {
     assert_eq!(summary["cost_basis"], "manifests");
     let (_, rows) = read_csv(&export);
     assert_eq!(rows.len(), 120);
-    assert!(rows.iter().all(|r| r[8].contains("simulated answer")));
+    assert!(rows.iter().all(|r| r[8].contains("sandbox answer")));
 
     // The same token again: the same job, not a second one.
     let again = request(&bedrock, "POST", "/model-invocation-job", create.to_string().as_bytes());

@@ -162,7 +162,7 @@ fn a_run_on_aws_apis_is_submitted_followed_fetched_and_retried() {
     let submitted = aws.cli(dir.path(), &full);
     let report = json(&submitted);
     assert!(submitted.stderr.contains("AWS account 123456789012 as arn:aws"), "identity first: {}", submitted.stderr);
-    assert_eq!(report["simulation"], false);
+    assert_eq!(report["sandbox"], false);
     assert_eq!(report["parts"].as_array().unwrap().len(), 3);
     assert_eq!(report["waiting_parts"], 1, "the cap of 2 holds the third part back");
     let run_id = report["run"]["id"].as_str().unwrap().to_string();
@@ -371,7 +371,7 @@ fn stop_and_bad_input_give_one_clear_line() {
 }
 
 #[test]
-fn without_credentials_the_offline_sandbox_runs_the_whole_flow_labelled_as_a_simulation() {
+fn without_credentials_the_offline_sandbox_runs_the_whole_flow_labelled_as_the_sandbox() {
     let dir = tempfile::tempdir().unwrap();
     let no_aws: [(&str, &str); 0] = [];
     let cli = |args: &[&str]| {
@@ -386,25 +386,25 @@ fn without_credentials_the_offline_sandbox_runs_the_whole_flow_labelled_as_a_sim
     let submitted = cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let report = json(&submitted);
     assert!(submitted.stderr.contains("no AWS credentials found"), "{}", submitted.stderr);
-    assert!(submitted.stderr.contains("SIMULATION"));
-    assert_eq!(report["simulation"], true);
+    assert!(submitted.stderr.contains("SANDBOX"));
+    assert_eq!(report["sandbox"], true);
     let run_id = report["run"]["id"].as_str().unwrap().to_string();
     // A later command follows the same run: the sandbox kept its jobs.
     let watched = json(&cli(&["status", &run_id, "--watch", "--format", "json"]));
     assert_eq!(watched["run"]["state"], "ended");
     let text = cli(&["status", &run_id]);
-    assert!(text.ok().starts_with("SIMULATION"), "{}", text.stdout);
+    assert!(text.ok().starts_with("SANDBOX"), "{}", text.stdout);
     let out = dir.path().join("fetched");
     let fetched = cli(&["fetch", &run_id, "--out", s(&out)]);
-    assert!(fetched.ok().starts_with("SIMULATION"));
+    assert!(fetched.ok().starts_with("SANDBOX"));
     assert!(fetched.ok().contains("120 succeeded"), "{}", fetched.stdout);
     let jobs = json(&cli(&["jobs", "--format", "json"]));
-    assert!(jobs.as_array().unwrap().iter().all(|j| j["simulation"] == true && j["status"] == "Completed"));
-    // As text, every sandbox job and run says it is a simulation.
+    assert!(jobs.as_array().unwrap().iter().all(|j| j["sandbox"] == true && j["status"] == "Completed"));
+    // As text, every sandbox job and run says it is the sandbox's.
     let listed = cli(&["jobs"]);
-    assert!(listed.ok().lines().all(|l| l.ends_with(&format!("{run_id}  [SIMULATION]"))), "{}", listed.stdout);
+    assert!(listed.ok().lines().all(|l| l.ends_with(&format!("{run_id}  [SANDBOX]"))), "{}", listed.stdout);
     let runs = cli(&["status"]);
-    assert!(runs.ok().lines().all(|l| l.starts_with("run-") && l.ends_with("  [SIMULATION]")), "{}", runs.stdout);
+    assert!(runs.ok().lines().all(|l| l.starts_with("run-") && l.ends_with("  [SANDBOX]")), "{}", runs.stdout);
 
     // `sandbox` does it all in one go and exports, with the same export options as `results` and `fetch`.
     let export = dir.path().join("answers.csv");

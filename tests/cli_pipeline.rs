@@ -1,4 +1,4 @@
-//! The `bedrock-batch` binary end to end: prepare → simulate → results on real files, the CLI contract's
+//! The `bedrock-batch` binary end to end: prepare → sandbox-outputs → results on real files, the CLI contract's
 //! names and exit codes, and clean errors for bad input.
 
 use std::path::{Path, PathBuf};
@@ -50,12 +50,12 @@ fn results(dir: &Path, [input, prepared, outputs, export]: [&Path; 4], extra: &[
     run(dir, &args)
 }
 
-/// Prepares the shipped sample for `model` and simulates its job; returns (prepared, outputs) under `dir`.
-fn prepare_and_simulate(dir: &Path, model: &str, simulate: &[&str]) -> (PathBuf, PathBuf) {
+/// Prepares the shipped sample for `model` and writes its job's sandbox outputs; returns (prepared, outputs) under `dir`.
+fn prepare_with_sandbox_outputs(dir: &Path, model: &str, faults: &[&str]) -> (PathBuf, PathBuf) {
     let prepared = prepare_sample(dir, model);
     let outputs = dir.join("out");
-    let mut args = vec!["simulate", "--prepared", s(&prepared), "--out", s(&outputs)];
-    args.extend_from_slice(simulate);
+    let mut args = vec!["sandbox-outputs", "--prepared", s(&prepared), "--out", s(&outputs)];
+    args.extend_from_slice(faults);
     run(dir, &args).ok();
     (prepared, outputs)
 }
@@ -92,6 +92,7 @@ fn hostile_cells_survive_the_whole_pipeline_exactly() {
         let text = record["modelInput"]["messages"][0]["content"][0]["text"].as_str().unwrap();
         assert_eq!(text, format!("Text: {}", cells[i % cells.len()]), "record {i}");
     }
+    // `simulate`, the command's name before the sandbox vocabulary, still works for scripts that use it.
     run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
     results(dir.path(), [&sheet, &prepared, &outputs, &export], &[]).ok();
     let (headers, rows) = read_csv(&export);
@@ -152,9 +153,19 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
 
     let simulated = run(
         dir.path(),
-        &["simulate", "--prepared", s(&prepared), "--out", s(&outputs), "--fail-every", "9", "--drop-every", "13"],
+        &[
+            "sandbox-outputs",
+            "--prepared",
+            s(&prepared),
+            "--out",
+            s(&outputs),
+            "--fail-every",
+            "9",
+            "--drop-every",
+            "13",
+        ],
     );
-    assert!(simulated.ok().starts_with("SIMULATION"), "the simulation is labelled");
+    assert!(simulated.ok().starts_with("SANDBOX"), "the sandbox outputs are labelled");
 
     for ext in ["csv", "xlsx", "parquet", "jsonl"] {
         let export = dir.path().join(format!("results.{ext}"));
@@ -185,7 +196,7 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
     assert_eq!(rows[0][0], "R-0000001");
     assert_eq!(rows[8][7], "failed");
     assert_eq!(rows[12][7], "missing");
-    assert!(rows[0][8].contains("simulated answer"));
+    assert!(rows[0][8].contains("sandbox answer"));
 
     // Read back by other programs (pyarrow, openpyxl), not by this tool's own readers: the types hold.
     let tokens = headers.iter().position(|h| h == "input_tokens").unwrap();
@@ -224,7 +235,7 @@ print(rows[50][text].value)
 fn excel_safe_export_neutralises_formula_cells() {
     let dir = tempfile::tempdir().unwrap();
     let reviews = samples().join("reviews.csv");
-    let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-micro-v1:0", &[]);
+    let (prepared, outputs) = prepare_with_sandbox_outputs(dir.path(), "amazon.nova-micro-v1:0", &[]);
     let plain = dir.path().join("plain.csv");
     let safe = dir.path().join("safe.csv");
     for (export, extra) in [(&plain, &[][..]), (&safe, &["--excel-safe"][..])] {
@@ -259,7 +270,7 @@ fn excel_safe_export_neutralises_formula_cells() {
         ],
     )
     .ok();
-    run(dir.path(), &["simulate", "--prepared", s(&hostile_prep), "--out", s(&hostile_out)]).ok();
+    run(dir.path(), &["sandbox-outputs", "--prepared", s(&hostile_prep), "--out", s(&hostile_out)]).ok();
     let safe_header = dir.path().join("safe-header.csv");
     results(dir.path(), [&hostile, &hostile_prep, &hostile_out, &safe_header], &["--excel-safe"]).ok();
     assert_eq!(read_csv(&safe_header).0[0], "'=HYPERLINK(\"http://evil\",\"x\")");
@@ -455,7 +466,7 @@ fn every_model_shape_through_the_binary() {
             ],
         )
         .ok();
-        run(dir.path(), &["simulate", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+        run(dir.path(), &["sandbox-outputs", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
         results(dir.path(), [&reviews, &prepared, &outputs, &export], &[]).ok();
         let text = std::fs::read_to_string(&export).unwrap();
         let rows: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -466,7 +477,7 @@ fn every_model_shape_through_the_binary() {
             if model.contains("embed") {
                 assert!(output.starts_with('[') && row["output_tokens"].is_null(), "{model}");
             } else {
-                assert!(output.contains("simulated answer"), "{model}: {output}");
+                assert!(output.contains("sandbox answer"), "{model}: {output}");
             }
         }
     }
@@ -476,7 +487,7 @@ fn every_model_shape_through_the_binary() {
 fn blank_corrupt_and_foreign_lines_are_reported_and_the_rest_joins() {
     let dir = tempfile::tempdir().unwrap();
     let reviews = samples().join("reviews.csv");
-    let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-lite-v1:0", &[]);
+    let (prepared, outputs) = prepare_with_sandbox_outputs(dir.path(), "amazon.nova-lite-v1:0", &[]);
     let job = std::fs::read_dir(&outputs).unwrap().next().unwrap().unwrap().path();
     let file = job.join("part-001.jsonl.out");
     let original = std::fs::read_to_string(&file).unwrap();
@@ -502,7 +513,7 @@ fn blank_corrupt_and_foreign_lines_are_reported_and_the_rest_joins() {
 fn a_job_whose_records_all_failed_warns_loudly() {
     let dir = tempfile::tempdir().unwrap();
     let reviews = samples().join("reviews.csv");
-    let (prepared, outputs) = prepare_and_simulate(dir.path(), "amazon.nova-lite-v1:0", &["--fail-every", "1"]);
+    let (prepared, outputs) = prepare_with_sandbox_outputs(dir.path(), "amazon.nova-lite-v1:0", &["--fail-every", "1"]);
     let text = results(dir.path(), [&reviews, &prepared, &outputs, &dir.path().join("r.csv")], &[]);
     assert!(text.ok().contains("0 succeeded, 120 failed"));
     assert!(text.stderr.contains("WARNING: ALL 120 records in job folder"), "{}", text.stderr);
@@ -527,7 +538,7 @@ fn help_describes_the_tool_for_its_users() {
     let help = run(dir.path(), &["--help"]);
     let first = help.ok().lines().next().unwrap_or_default().to_string();
     assert!(first.starts_with("Run Amazon Bedrock batch inference on a spreadsheet"), "{first}");
-    for command in ["prepare", "preview", "results", "simulate", "emulator"] {
+    for command in ["prepare", "preview", "results", "sandbox-outputs", "emulator"] {
         assert!(help.stdout.contains(&format!("  {command}")), "{command} is listed");
     }
 }

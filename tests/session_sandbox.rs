@@ -276,7 +276,7 @@ async fn models_are_listed_and_one_row_is_tested_through_converse() {
     assert_eq!(view.prompt, "Classify: ticket 8: the app, it crashes");
     assert_eq!(view.system.as_deref(), Some("One word."));
     assert!(view.sandbox);
-    assert!(view.answer.answer.contains("simulated answer"), "{:?}", view.answer);
+    assert!(view.answer.answer.contains("sandbox answer"), "{:?}", view.answer);
     assert!(view.answer.input_tokens > 0 && view.answer.output_tokens > 0);
     assert_eq!(view.answer.stop_reason, "end_turn");
     assert!(view.answer.on_demand_usd.is_some_and(|usd| usd > 0.0));

@@ -112,7 +112,7 @@ fn a_million_row_result_pages_from_rust() {
     let shots = fresh_screenshot_dir("scale");
     let mut app = Session::start(&driver, &app_binary(), &shots);
     app.click("#connect-sandbox");
-    app.wait_for_text("#simulation-badge", "SIMULATION");
+    app.wait_for_text("#sandbox-badge", "SANDBOX");
     app.click("#step-results");
     let option = format!("#results-run option[value='{run}']");
     app.find(&option);

@@ -49,7 +49,7 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     app.find("#connect-sandbox");
     app.screenshot("connect");
     app.click("#connect-sandbox");
-    let badge = app.wait_for_text("#simulation-badge", "SIMULATION");
+    let badge = app.wait_for_text("#sandbox-badge", "SANDBOX");
     assert!(badge.contains("offline sandbox"), "{badge}");
 
     // 2. Data.
@@ -86,10 +86,10 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     let cost = app.wait_for_text("#cost-estimate", "max 300 tokens");
     assert!(cost.contains("Batch: $") && cost.contains("on-demand would be up to $"), "{cost}");
     app.wait_for_text("#job-plan", "1 job: 120 records");
-    // "Test one row now": an on-demand Converse call through the SDK, answered by the sandbox's stand-in.
+    // "Test one row now": an on-demand Converse call through the SDK, answered by the sandbox model.
     app.click("#test-row");
-    let tested = app.wait_for_text("#test-answer", "simulated answer");
-    assert!(tested.contains("SIMULATION") && tested.contains("stopped: end_turn"), "{tested}");
+    let tested = app.wait_for_text("#test-answer", "sandbox answer");
+    assert!(tested.contains("SANDBOX") && tested.contains("stopped: end_turn"), "{tested}");
     app.screenshot("model");
 
     // 5. Access: the generated policies pass; a trust policy naming the account root fails, with the fix.
@@ -127,7 +127,7 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     app.type_into("#tags", "team=analytics");
     app.click("#submit-run");
     let submitted = app.wait_for_text("#submitted", "120 records in 1 part");
-    assert!(submitted.contains("SIMULATION"), "{submitted}");
+    assert!(submitted.contains("SANDBOX"), "{submitted}");
     // The upload's events (sent before the submit call answers, for so small a run) reach the progress bar.
     app.wait_for_attribute("#upload-progress", "aria-valuetext", "100%");
     app.wait_for_content("[aria-label='Jobs of this run']", "part 1: ");
@@ -137,7 +137,7 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     app.click("#open-jobs");
     app.wait_for_text("#toast", "reviews-e2e ended: 120 succeeded, 0 failed, 0 missing");
     let row = app.wait_for_text("#runs tbody tr", "Results ready");
-    assert!(row.contains("reviews-e2e") && row.contains("120 / 120") && row.contains("SIMULATION"), "{row}");
+    assert!(row.contains("reviews-e2e") && row.contains("120 / 120") && row.contains("SANDBOX"), "{row}");
     app.screenshot("jobs");
 
     // 8. Results: the first rows, a search, a row's detail, and an export checked row by row.
@@ -150,7 +150,7 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     app.wait_for_exact_text("#results-matching", "120 rows");
     app.wait_for_text("#results-cost", "batch cost $");
     app.screenshot("results");
-    assert!(app.text("#results-simulation").contains("SIMULATION"), "the results say they are simulated");
+    assert!(app.text("#results-sandbox").contains("SANDBOX"), "the results say they come from the sandbox");
     app.type_into("#results-search", "R-0000042");
     app.wait_for_exact_text("#results-matching", "1 row");
     app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "R-0000042");
@@ -216,7 +216,7 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     // A restart: the run is in the history and the last choices come back.
     let mut again = Session::start(&driver, &app_binary(), &shots);
     again.click("#connect-sandbox");
-    again.wait_for_text("#simulation-badge", "SIMULATION");
+    again.wait_for_text("#sandbox-badge", "SANDBOX");
     again.click("#step-jobs");
     again.screenshot("restarted-jobs");
     let row = again.wait_for_text("#runs tbody tr", "reviews-e2e");
@@ -251,7 +251,7 @@ fn failed_and_missing_rows_are_shown_and_a_retry_from_the_window_answers_what_it
     let shots = fresh_screenshot_dir("retry");
     let mut app = Session::start(&driver, &app_binary(), &shots);
     app.click("#connect-sandbox");
-    app.wait_for_text("#simulation-badge", "SIMULATION");
+    app.wait_for_text("#sandbox-badge", "SANDBOX");
 
     // The window never opens a file in the app's own data (or in ~/.aws, ~/.ssh…), whatever is typed.
     let inside = home.path().join("copied.csv");

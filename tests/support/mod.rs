@@ -132,7 +132,7 @@ pub fn spawn_listening(mut command: Command) -> (std::process::Child, String) {
     (child, addr)
 }
 
-/// The options that send a job to the suites' AWS stand-ins: a service role, `s3://in-bucket/batch` and
+/// The options that send a job to the suites' AWS emulators: a service role, `s3://in-bucket/batch` and
 /// `s3://out-bucket/results`, and the job name `name`.
 pub fn aws_job_args(name: &str) -> Vec<&str> {
     vec![

@@ -49,7 +49,7 @@ const backend = vi.hoisted(() => ({
   })),
   testRow: vi.fn(async () => ({
     row: 1, prompt: "p", system: null, sandbox: true,
-    answer: { answer: "positive: simulated answer 00ff", input_tokens: 12, output_tokens: 5, stop_reason: "end_turn", latency_ms: 3, on_demand_usd: 0.00001 },
+    answer: { answer: "positive: sandbox answer 00ff", input_tokens: 12, output_tokens: 5, stop_reason: "end_turn", latency_ms: 3, on_demand_usd: 0.00001 },
   })),
   estimate: vi.fn(async (_m: string, input: number, rows: number, max: number) => ({
     input_tokens: input, max_output_tokens: rows * max, batch_usd: 0.5, on_demand_usd: 1.0, batch_input_usd: 0.001,
@@ -66,7 +66,7 @@ describe("the wizard", () => {
   it("labels the sandbox, opens a sheet and previews a prompt", async () => {
     render(<App />);
     // Without credentials, the launch opens the offline sandbox and says why.
-    await screen.findByText(/SIMULATION/);
+    await screen.findByText(/SANDBOX/);
     expect(screen.getByText(/Offline sandbox: .*no AWS credentials found/)).toBeTruthy();
     expect(document.querySelector("#aws-sign-in-hint")?.textContent).toMatch(/aws configure.*aws sso login --profile NAME/);
     expect((screen.getByRole("button", { name: /Data/ }) as HTMLButtonElement).disabled).toBe(false);
@@ -106,13 +106,13 @@ describe("the wizard", () => {
     fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });
     await screen.findByText(/Batch: \$0\.0010 – \$0\.50 for 3 rows .*max 300 tokens.* on-demand would be up to \$1\.00/);
     fireEvent.click(screen.getByRole("button", { name: /Test row 1 now/ }));
-    await screen.findByText("positive: simulated answer 00ff");
+    await screen.findByText("positive: sandbox answer 00ff");
     expect(screen.getByText(/12 input \+ 5 output tokens · stopped: end_turn/)).toBeTruthy();
   });
 
   it("draws the chosen theme, remembers it and restores it at the next launch", async () => {
     const first = render(<App />);
-    await screen.findByText(/SIMULATION/);
+    await screen.findByText(/SANDBOX/);
     expect(document.documentElement.dataset.theme).toBe("light");
     fireEvent.change(screen.getByLabelText("Theme"), { target: { value: "dark" } });
     expect(document.documentElement.dataset.theme).toBe("dark");

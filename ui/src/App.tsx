@@ -1,4 +1,4 @@
-// The wizard: a header that always says whether this is a simulation, the steps, and the current step.
+// The wizard: a header that always says whether this is the offline sandbox, the steps, and the current step.
 import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "./backend";
@@ -45,8 +45,8 @@ export function App() {
       <header>
         <h1>Bedrock Batch Studio</h1>
         {connection?.sandbox && (
-          <span id="simulation-badge" className="badge warn" role="note">
-            SIMULATION — offline sandbox, stand-in model
+          <span id="sandbox-badge" className="badge warn" role="note">
+            SANDBOX — offline, answers from the sandbox model
           </span>
         )}
         {connection && !connection.sandbox && <span className="badge">AWS {connection.account} · {connection.region}</span>}

@@ -1,5 +1,5 @@
 //! One backend over the real SDK clients: AWS (the default credential chain), or AWS-protocol servers on
-//! loopback (the offline sandbox's S3 stand-in and Bedrock emulator), reached through the same clients, so the
+//! loopback (the offline sandbox's S3 emulator and Bedrock emulator), reached through the same clients, so the
 //! sandbox exercises exactly the code that talks to AWS.
 
 use std::any::Any;
@@ -17,22 +17,22 @@ use crate::identity::caller_identity;
 use crate::s3_upload::UploadSettings;
 use crate::{BedrockJobs, S3Transfer};
 
-/// Where the offline sandbox's servers listen, and the account and region they simulate.
+/// Where the offline sandbox's servers listen, and the account and region they stand for.
 #[derive(Debug, Clone, Copy)]
 pub struct SandboxAddress<'a> {
-    /// The S3 stand-in's endpoint URL.
+    /// The S3 emulator's endpoint URL.
     pub s3_endpoint: &'a str,
     /// The Bedrock emulator's endpoint URL (control plane and Converse).
     pub bedrock_endpoint: &'a str,
     /// The region the emulator answers for.
     pub region: &'a str,
-    /// The account it simulates.
+    /// The account it stands for.
     pub account: &'a str,
 }
 
 /// Where the lifecycle's calls go.
 pub struct Connection {
-    /// The simulated account, for the offline sandbox.
+    /// The sandbox's account, for the offline sandbox.
     sandbox_account: Option<String>,
     jobs: BedrockJobs,
     transfer: S3Transfer,
@@ -73,8 +73,8 @@ impl Connection {
         })
     }
 
-    /// The offline sandbox: the S3 stand-in and the Bedrock emulator (which also answers Converse) at
-    /// `address`, with its simulated identity; `keep` (the servers) lives as long as the connection.
+    /// The offline sandbox: the S3 emulator and the Bedrock emulator (which also answers Converse) at
+    /// `address`, with the sandbox's identity; `keep` (the servers) lives as long as the connection.
     pub async fn sandbox(address: SandboxAddress<'_>, keep: Box<dyn Any + Send + Sync>) -> Self {
         let SandboxAddress { s3_endpoint, bedrock_endpoint, region, account } = address;
         let credentials = aws_sdk_s3::config::Credentials::new("sandbox", "sandbox", None, None, "sandbox");

@@ -1,4 +1,4 @@
-//! Uploads against the S3 stand-in, which keeps open multipart uploads on disk: the server killed in the
+//! Uploads against the S3 emulator, which keeps open multipart uploads on disk: the server killed in the
 //! middle of an upload and started again (the upload resumes, no chunk is sent twice), and a server that
 //! lost the upload (the part starts over once, cleanly).
 

@@ -22,10 +22,11 @@ pub enum Command {
     Preview(PreviewArgs),
     /// Join downloaded job outputs to the sheet's rows by recordId and export them.
     Results(ResultsArgs),
-    /// SIMULATION: write the output files a batch job would, answered by a deterministic stand-in model
+    /// SANDBOX: write the output files a batch job would, answered by the deterministic sandbox model
     /// (no AWS, no real model) — to try `results` offline.
-    Simulate(SimulateArgs),
-    /// SIMULATION: serve the Bedrock batch-job API on ADDR, running jobs with a stand-in model; input and
+    #[command(name = "sandbox-outputs", alias = "simulate")]
+    SandboxOutputs(SandboxOutputsArgs),
+    /// SANDBOX: serve the Bedrock batch-job API on ADDR, running jobs with the sandbox model; input and
     /// output live in the S3 that the standard AWS environment points at (e.g. AWS_ENDPOINT_URL_S3).
     Emulator(EmulatorArgs),
     /// Upload a prepared folder and create its Bedrock batch jobs (under the concurrent-job cap).
@@ -46,8 +47,8 @@ pub enum Command {
     /// permissions), or print and create the policies that grant it.
     #[command(subcommand)]
     Iam(IamCommand),
-    /// SIMULATION: the whole flow offline (prepare, upload, jobs, results) against a local S3 stand-in and
-    /// the Bedrock emulator, answered by a stand-in model.
+    /// SANDBOX: the whole flow offline (prepare, upload, jobs, results) against a local S3 emulator and
+    /// the Bedrock emulator, answered by the sandbox model.
     Sandbox(RunArgs),
 }
 
@@ -64,7 +65,7 @@ pub struct AccessArgs {
     #[arg(long)]
     pub sandbox: bool,
     /// How often to ask about jobs: `aws` (from 15 s, backing off to 5 min) or `emulator` (milliseconds, for
-    /// `bedrock-batch emulator` or another local stand-in reached through AWS_ENDPOINT_URL_*).
+    /// `bedrock-batch emulator` or another local emulator reached through AWS_ENDPOINT_URL_*).
     #[arg(long, value_enum, env = "BEDROCK_BATCH_POLLING", default_value_t = Polling::Aws)]
     pub polling: Polling,
 }
@@ -81,7 +82,7 @@ pub enum Polling {
 /// Where the parts go and how the jobs are made.
 #[derive(Debug, Args, Clone)]
 pub struct JobArgs {
-    /// The service role Bedrock assumes (sandbox: a stand-in role).
+    /// The service role Bedrock assumes (sandbox: a sandbox role).
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
     /// Input prefix; each run's parts go under <prefix>/<run id>/ (sandbox: s3://sandbox-input/batch).
@@ -274,18 +275,18 @@ pub struct EmulatorArgs {
     /// Fewest records a job accepts (the emulated quota).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub min_records: u64,
-    /// Also serve an S3 stand-in on this address (loopback, e.g. 127.0.0.1:0), storing objects under --s3-dir
+    /// Also serve an S3 emulator on this address (loopback, e.g. 127.0.0.1:0), storing objects under --s3-dir
     /// (the worker then uses it instead of the S3 of the AWS environment).
     #[arg(long, value_name = "ADDR", requires = "s3_dir")]
     pub s3_listen: Option<std::net::SocketAddr>,
-    /// Folder of the S3 stand-in's buckets.
+    /// Folder of the S3 emulator's buckets.
     #[arg(long, value_name = "DIR", requires = "s3_listen")]
     pub s3_dir: Option<PathBuf>,
 }
 
-/// Arguments of `simulate`.
+/// Arguments of `sandbox-outputs`.
 #[derive(Debug, Args)]
-pub struct SimulateArgs {
+pub struct SandboxOutputsArgs {
     /// The folder `prepare` wrote.
     #[arg(long, value_name = "DIR")]
     pub prepared: PathBuf,

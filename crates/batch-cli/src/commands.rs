@@ -1,4 +1,4 @@
-//! The commands that need no AWS (prepare, preview, results, simulate, emulator) and the argument-to-request
+//! The commands that need no AWS (prepare, preview, results, sandbox-outputs, emulator) and the argument-to-request
 //! helpers the remote commands share: turn arguments into a library request, run it, print the summary.
 
 use std::path::Path;
@@ -11,11 +11,11 @@ use batch_core::prepare::{PrepareRequest, PreviewRequest, prepare, preview};
 use batch_core::pricing::PriceTable;
 use batch_core::records::InferenceParams;
 use batch_core::results::{ResultsRequest, join_results};
+use batch_core::sandbox_model::{OutputFaults, write_sandbox_outputs};
 use batch_core::sheet::SheetOptions;
-use batch_core::standin::{SimulationFaults, simulate_outputs};
 
 use crate::args::{
-    EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SheetArgs, SimulateArgs,
+    EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SandboxOutputsArgs, SheetArgs,
     TemplateArgs,
 };
 use crate::display::{self, print_json};
@@ -128,12 +128,12 @@ pub(crate) fn run_results(args: ResultsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The `simulate` command.
-pub(crate) fn run_simulate(args: SimulateArgs) -> Result<ExitCode> {
-    let faults = SimulationFaults { fail_every: args.fail_every, drop_every: args.drop_every, shuffle: !args.in_order };
-    let jobs = simulate_outputs(&args.prepared, &args.out, faults)?;
+/// The `sandbox-outputs` command.
+pub(crate) fn run_sandbox_outputs(args: SandboxOutputsArgs) -> Result<ExitCode> {
+    let faults = OutputFaults { fail_every: args.fail_every, drop_every: args.drop_every, shuffle: !args.in_order };
+    let jobs = write_sandbox_outputs(&args.prepared, &args.out, faults)?;
     println!(
-        "SIMULATION (stand-in model, no AWS): wrote the outputs of {} job(s) under {}",
+        "SANDBOX (the sandbox model, no AWS): wrote the outputs of {} job(s) under {}",
         jobs.len(),
         args.out.display()
     );
@@ -173,11 +173,11 @@ pub(crate) fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
         (Some(listen), Some(dir)) => {
             let disk = Arc::new(
                 bedrock_emulator::s3::DiskBuckets::open(dir)
-                    .with_context(|| format!("{}: cannot open the S3 stand-in's folder", dir.display()))?,
+                    .with_context(|| format!("{}: cannot open the S3 emulator's folder", dir.display()))?,
             );
             let s3 = bedrock_emulator::s3::spawn_s3_over(*listen, disk.clone(), Default::default())
                 .with_context(|| format!("cannot listen on {listen}"))?;
-            s3_note = format!("; S3 stand-in on {} (objects under {})", s3.endpoint(), dir.display());
+            s3_note = format!("; S3 emulator on {} (objects under {})", s3.endpoint(), dir.display());
             servers.push(s3);
             disk
         }
@@ -196,7 +196,7 @@ pub(crate) fn run_emulator(args: EmulatorArgs) -> Result<ExitCode> {
     let emulator = bedrock_emulator::spawn(args.listen, Registry::new(config), store, &args.region, tick)
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     println!(
-        "SIMULATION: Bedrock batch emulator listening on {} (stand-in model, no real inference){s3_note}",
+        "SANDBOX: Bedrock batch emulator listening on {} (the sandbox model, no real inference){s3_note}",
         emulator.endpoint()
     );
     // Serve until the process is stopped (Ctrl-C).

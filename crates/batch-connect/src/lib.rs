@@ -1,5 +1,5 @@
 //! The one place a program gets its backend: AWS through the SDK adapters, or the offline sandbox — the
-//! emulator's S3 stand-in and Bedrock servers started over a folder and reached through the same adapters.
+//! emulator's S3 emulator and Bedrock servers started over a folder and reached through the same adapters.
 //! The CLI and the desktop shell hand [`Backends`] to the use cases; nothing below them picks.
 
 use std::path::Path;

@@ -10,8 +10,8 @@ use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::records::{InferenceParams, RecordBuilder};
 use batch_core::results::{ResultsRequest, join_results, parse_line};
+use batch_core::sandbox_model::{OutputFaults, write_sandbox_outputs};
 use batch_core::sheet::{Row, SheetOptions};
-use batch_core::standin::{SimulationFaults, simulate_outputs};
 use batch_core::template::{PromptTemplate, TemplateRole};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -102,7 +102,8 @@ fn end_to_end(c: &mut Criterion) {
     group.throughput(Throughput::Elements(20_000));
     group.bench_function("prepare", |b| b.iter(|| prepare(&request, &NoProgress).expect("prepare")));
     let outputs = dir.path().join("out");
-    simulate_outputs(&prepared, &outputs, SimulationFaults { shuffle: true, ..Default::default() }).expect("simulate");
+    write_sandbox_outputs(&prepared, &outputs, OutputFaults { shuffle: true, ..Default::default() })
+        .expect("sandbox outputs");
     let results = ResultsRequest {
         input: sheet,
         sheet: None,

@@ -1,5 +1,5 @@
 //! ListFoundationModels' and ListInferenceProfiles' answers — the models and cross-region profiles the
-//! bundled price table knows, as ACTIVE — and Converse's, from the stand-in model.
+//! bundled price table knows, as ACTIVE — and Converse's, from the sandbox model.
 
 use batch_core::model::{ModelFamily, ModelId};
 use batch_core::pricing::PriceTable;
@@ -66,7 +66,7 @@ pub(crate) fn inference_profiles(region: &str, account: &str) -> Value {
     json!({ "inferenceProfileSummaries": summaries })
 }
 
-/// Converse's answer for `model_id` from the stand-in, or the validation error Bedrock would give.
+/// Converse's answer for `model_id` from the sandbox model, or the validation error Bedrock would give.
 pub(crate) fn converse(model_id: &str, body: &[u8]) -> Result<Value, crate::error::ApiError> {
     use crate::error::{ApiError, ErrorKind};
     let id = ModelId::parse(model_id)
@@ -74,8 +74,9 @@ pub(crate) fn converse(model_id: &str, body: &[u8]) -> Result<Value, crate::erro
     let input: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The request body is not valid JSON: {e}")))?;
     let started = std::time::Instant::now();
-    let mut answer = batch_core::standin::respond(id.family(), batch_core::model::InvocationType::Converse, &input)
-        .map_err(|failure| ApiError::new(ErrorKind::Validation, failure.message))?;
+    let mut answer =
+        batch_core::sandbox_model::respond(id.family(), batch_core::model::InvocationType::Converse, &input)
+            .map_err(|failure| ApiError::new(ErrorKind::Validation, failure.message))?;
     answer["metrics"] = json!({ "latencyMs": started.elapsed().as_millis() as u64 });
     Ok(answer)
 }

@@ -5,7 +5,7 @@
 //! No existing emulator runs batch jobs, so tests and the offline sandbox use this one. The engine here is
 //! transport-free: [`Registry`] holds the jobs and answers the API calls; [`Registry::tick`] advances every
 //! job one step, reading and writing objects through an [`ObjectStore`]. Records are answered by
-//! `batch_core::standin`, a deterministic stand-in model — results are a simulation, labelled as such.
+//! `batch_core::sandbox_model`, a deterministic model — its results are labelled SANDBOX.
 
 mod api;
 mod catalogue;

@@ -5,7 +5,7 @@ use batch_core::clock::{rfc3339_from_unix, unix_now};
 use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::record_id::fnv1a;
-use batch_core::standin::job_id_from;
+use batch_core::sandbox_model::job_id_from;
 
 use crate::api::{CreateJobRequest, JobDetail, ListJobsRequest, ListJobsResponse};
 use crate::error::{ApiError, ErrorKind};

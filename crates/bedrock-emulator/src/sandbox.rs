@@ -1,4 +1,4 @@
-//! The offline sandbox's servers: an S3 stand-in over a folder and a Bedrock emulator whose jobs live in one
+//! The offline sandbox's servers: an S3 emulator over a folder and a Bedrock emulator whose jobs live in one
 //! file under a lock, both on loopback ports of their own. Every process using the same folder (the desktop
 //! app, any CLI command) serves its own pair and sees, and advances, the same objects and jobs.
 
@@ -37,7 +37,7 @@ impl SandboxServers {
         Ok(Self { s3, bedrock })
     }
 
-    /// The S3 stand-in's endpoint URL.
+    /// The S3 emulator's endpoint URL.
     pub fn s3_endpoint(&self) -> String {
         self.s3.endpoint()
     }

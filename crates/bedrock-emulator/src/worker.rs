@@ -1,11 +1,11 @@
 //! The batch worker: one step of a job per tick — validate the input, wait in the queue, run the records
-//! through the stand-in model and write `<output>/<jobId>/<file>.out` plus `manifest.json.out`.
+//! through the sandbox model and write `<output>/<jobId>/<file>.out` plus `manifest.json.out`.
 
 use batch_core::aws_names::{JobStatus, S3Uri};
 use batch_core::limits::Limits;
 use batch_core::record_id::fnv1a;
 use batch_core::results::{MANIFEST_FILE, Manifest, extract};
-use batch_core::standin::respond;
+use batch_core::sandbox_model::respond;
 use serde_json::{Value, json};
 
 use crate::faults::JobFault;

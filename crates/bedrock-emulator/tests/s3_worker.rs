@@ -100,7 +100,7 @@ async fn a_job_reads_its_input_from_s3_and_writes_outputs_there() {
     let out = read(format!("outputs/{id}/part-001.jsonl.out")).await;
     let lines: Vec<_> = out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|l| parse_line(l).unwrap()).collect();
     assert_eq!(lines.len(), 120);
-    assert!(lines.iter().all(|l| l.outcome.output.contains("simulated answer")));
+    assert!(lines.iter().all(|l| l.outcome.output.contains("sandbox answer")));
     let manifest: Manifest = serde_json::from_slice(&read(format!("outputs/{id}/manifest.json.out")).await).unwrap();
     assert_eq!((manifest.total_record_count, manifest.success_record_count), (120, 120));
 }

@@ -189,7 +189,7 @@ empty_cells: number, };
 
 export type ConnectionInfo = { 
 /**
- * True for the offline sandbox (a simulation).
+ * True for the offline sandbox (answers from the sandbox model).
  */
 sandbox: boolean, 
 /**
@@ -537,7 +537,7 @@ export type ResultsOverview = {
  */
 run: string, 
 /**
- * True for sandbox output (a stand-in model).
+ * True for sandbox output (the sandbox model).
  */
 sandbox: boolean, 
 /**
@@ -1009,7 +1009,7 @@ system: string | null,
  */
 answer: TestAnswer, 
 /**
- * True when the stand-in model answered (sandbox).
+ * True when the sandbox model answered (sandbox).
  */
 sandbox: boolean, };
 

@@ -74,7 +74,7 @@ export function ConnectStep({ connection, onConnected, profile, onProfile, regio
       {info && (
         <p id="connection-status" role="status">
           {info.sandbox
-            ? `Offline sandbox: a simulation with a stand-in model${info.reason && info.reason !== "chosen" ? ` (${info.reason})` : ""}.`
+            ? `Offline sandbox: local emulators of S3 and Bedrock, answered by the sandbox model${info.reason && info.reason !== "chosen" ? ` (${info.reason})` : ""}.`
             : `Connected to account ${info.account} in ${info.region} as ${info.caller}.`}
         </p>
       )}

@@ -87,7 +87,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
               <tr key={run.id} data-run={run.id} data-state={run.state}>
                 <td>
                   <strong>{run.job_name}</strong>
-                  {run.sandbox && <span className="badge warn small">SIMULATION</span>}
+                  {run.sandbox && <span className="badge warn small">SANDBOX</span>}
                   {run.retry_of && <span className="badge small">retry</span>}
                   <div className="muted">{run.model_id} · {run.created_at}</div>
                 </td>

@@ -139,7 +139,7 @@ export function ModelStep(props: ModelStepProps) {
       </div>
       {tested && (
         <div id="test-answer" role="status" className="test-answer">
-          <p className="muted">Row {tested.row}{tested.sandbox ? " · SIMULATION: the stand-in model answered" : ""}</p>
+          <p className="muted">Row {tested.row}{tested.sandbox ? " · SANDBOX: the sandbox model answered" : ""}</p>
           <pre className="rendered">{tested.answer.answer}</pre>
           <p>
             {tested.answer.input_tokens} input + {tested.answer.output_tokens} output tokens · stopped: {tested.answer.stop_reason} · {tested.answer.latency_ms} ms · {usd(tested.answer.on_demand_usd)} on demand

@@ -149,13 +149,13 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
         Run
         <select id="results-run" value={run ?? ""} onChange={(e) => onRun(e.target.value)}>
           <option value="">Choose a run with results…</option>
-          {runs.map((r) => <option key={r.id} value={r.id}>{r.job_name} · {r.created_at}{r.sandbox ? " · SIMULATION" : ""}</option>)}
+          {runs.map((r) => <option key={r.id} value={r.id}>{r.job_name} · {r.created_at}{r.sandbox ? " · SANDBOX" : ""}</option>)}
         </select>
       </label>
       {error && <p role="alert" className="error">{error}</p>}
       {overview && (
         <div className="overview">
-          {overview.sandbox && <p id="results-simulation" className="badge warn">SIMULATION: these answers come from the sandbox's stand-in model, not from Bedrock.</p>}
+          {overview.sandbox && <p id="results-sandbox" className="badge warn">SANDBOX: these answers come from the sandbox model, not from Bedrock.</p>}
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
           <p id="results-cost">

@@ -94,7 +94,7 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
         <div id="submitted" role="status">
           <p>
             Run <strong>{run.id}</strong> recorded: {run.total.toLocaleString()} records in {run.parts} part{run.parts === 1 ? "" : "s"}
-            {run.sandbox ? " (SIMULATION)" : ""}.
+            {run.sandbox ? " (SANDBOX)" : ""}.
           </p>
           <div className="upload-line">
             <label>

@@ -147,7 +147,7 @@ pub struct NewRun {
     pub output_uri: S3Uri,
     /// Base of the jobs' names.
     pub job_name: JobName,
-    /// True for the offline sandbox (a simulation).
+    /// True for the offline sandbox (answers from the sandbox model).
     pub sandbox: bool,
     /// The run this one retries, if any.
     pub retry_of: Option<RunId>,

@@ -1,5 +1,5 @@
 //! In-memory fakes of the ports for the use-case tests: an object store and a Bedrock that runs each job
-//! the moment it is asked about it, answering records with the stand-in model, and a backend over them. No
+//! the moment it is asked about it, answering records with the sandbox model, and a backend over them. No
 //! servers, no clock.
 
 use std::collections::{BTreeMap, HashSet};
@@ -112,8 +112,8 @@ impl FakeCloud {
         let mut manifest = Manifest { total_record_count: lines.len() as u64, ..Manifest::default() };
         let mut out = String::new();
         for line in lines.into_iter().take(take) {
-            let output = batch_core::standin::respond(model.family(), job.job.invocation, &line["modelInput"])
-                .expect("the stand-in answers prepared records");
+            let output = batch_core::sandbox_model::respond(model.family(), job.job.invocation, &line["modelInput"])
+                .expect("the sandbox model answers prepared records");
             let answer = extract(&output);
             manifest.processed_record_count += 1;
             manifest.success_record_count += 1;

@@ -52,7 +52,7 @@ pub enum JoinedInto {
 pub struct FetchReport {
     /// The run whose rows were joined.
     pub run: String,
-    /// True for a sandbox run: the outputs come from a stand-in model.
+    /// True for a sandbox run: the outputs come from the sandbox model.
     pub sandbox: bool,
     /// Jobs whose outputs were downloaded.
     pub jobs: usize,

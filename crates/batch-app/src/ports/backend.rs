@@ -46,7 +46,7 @@ pub trait Backend: Send + Sync + 'static {
     /// S3 transfers of parts and outputs.
     type Transfer: ObjectTransfer;
 
-    /// True for the offline sandbox (answers come from a stand-in model).
+    /// True for the offline sandbox (answers come from the sandbox model).
     fn sandbox(&self) -> bool;
     /// The region calls go to.
     fn region(&self) -> String;
@@ -56,7 +56,7 @@ pub trait Backend: Send + Sync + 'static {
     fn jobs(&self) -> &Self::Jobs;
     /// The object transfers.
     fn transfer(&self) -> &Self::Transfer;
-    /// Who is calling (the sandbox's simulated identity offline).
+    /// Who is calling (the sandbox's own identity offline).
     fn identity(&self) -> impl Future<Output = Result<CallerIdentity, ServiceError>> + Send;
     /// The models and inference profiles this account lists.
     fn models(&self) -> impl Future<Output = Result<Vec<ModelChoice>, ServiceError>> + Send;

@@ -52,7 +52,7 @@ pub trait StudioEvents: Send + Sync {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectionInfo {
-    /// True for the offline sandbox (a simulation).
+    /// True for the offline sandbox (answers from the sandbox model).
     pub sandbox: bool,
     /// The caller's ARN.
     pub caller: String,

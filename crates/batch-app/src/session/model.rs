@@ -53,7 +53,7 @@ pub struct TestRowView {
     pub system: Option<String>,
     /// The answer.
     pub answer: TestAnswer,
-    /// True when the stand-in model answered (sandbox).
+    /// True when the sandbox model answered (sandbox).
     pub sandbox: bool,
 }
 

@@ -143,7 +143,7 @@ impl RunOutcome {
 pub struct ResultsOverview {
     /// The run shown (the original of a retry chain).
     pub run: String,
-    /// True for sandbox output (a stand-in model).
+    /// True for sandbox output (the sandbox model).
     pub sandbox: bool,
     /// Column names: input columns, then result columns.
     pub columns: Vec<String>,

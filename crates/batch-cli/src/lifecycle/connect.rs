@@ -12,8 +12,8 @@ use batch_connect::{Backends, Connection};
 use crate::args::AccessArgs;
 
 /// The label on everything the sandbox produces.
-pub const SIMULATION: &str =
-    "SIMULATION (offline sandbox: local S3 stand-in, Bedrock emulator, stand-in model — not real model output)";
+pub const SANDBOX_LABEL: &str =
+    "SANDBOX (offline: local emulators of S3 and Bedrock, answers from the sandbox model — not real model output)";
 
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Runtime::new().context("cannot start the async runtime")
@@ -37,7 +37,7 @@ pub async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool
     };
     let backends = Backends { pacing };
     if access.sandbox || sandbox_run {
-        eprintln!("{SIMULATION}");
+        eprintln!("{SANDBOX_LABEL}");
         return Ok(backends.sandbox(&sandbox_dir()).await?);
     }
     let options = AccessOptions { profile: access.profile.clone(), region: access.region.clone(), endpoint_url: None };
@@ -49,7 +49,7 @@ pub async fn connect(access: &AccessArgs, sandbox_run: bool, may_fall_back: bool
         }
         Ok(AwsOrSandbox::Sandbox(why)) => {
             eprintln!("{why}: using the offline sandbox");
-            eprintln!("{SIMULATION}");
+            eprintln!("{SANDBOX_LABEL}");
             Ok(backends.sandbox(&sandbox_dir()).await?)
         }
         Err(error) if error.kind == batch_app::ports::FailureKind::NoCredentials => Err(anyhow::anyhow!(

@@ -23,7 +23,7 @@ use crate::commands::{prepare_request, prices};
 use crate::display;
 use crate::display::print_json;
 use crate::progress::TerminalProgress;
-use connect::{SIMULATION, connect, open_history, runtime};
+use connect::{SANDBOX_LABEL, connect, open_history, runtime};
 use event_lines::PRINTER;
 use report_text::{RunView, print_report, run_text};
 use start::start_plan;
@@ -86,7 +86,7 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
             }
             OutputFormat::Text => {
                 for run in runs {
-                    let label = if run.sandbox { "  [SIMULATION]" } else { "" };
+                    let label = if run.sandbox { "  [SANDBOX]" } else { "" };
                     println!("{}  {:?}  {}  {}{label}", run.id, run.state, run.created_at, run.job_name);
                 }
             }
@@ -140,7 +140,7 @@ fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
         match args.format {
             OutputFormat::Json => {
                 let views: Vec<RunView<'_>> =
-                    reports.iter().map(|r| RunView { simulation: r.run.sandbox, report: r }).collect();
+                    reports.iter().map(|r| RunView { sandbox: r.run.sandbox, report: r }).collect();
                 print_json(&views)?;
             }
             OutputFormat::Text => reports.iter().for_each(|r| print!("{}", run_text(r))),
@@ -215,7 +215,7 @@ async fn fetch_and_print(
         OutputFormat::Json => print_json(&report)?,
         OutputFormat::Text => {
             if report.sandbox {
-                println!("{SIMULATION}");
+                println!("{SANDBOX_LABEL}");
             }
             println!(
                 "run {}: {} job(s), {} file(s) downloaded to {}",
@@ -301,7 +301,7 @@ struct JobView {
     processed_records: Option<u64>,
     total_records: Option<u64>,
     message: Option<String>,
-    simulation: bool,
+    sandbox: bool,
 }
 
 /// `jobs --remote`: what the service lists.
@@ -341,7 +341,7 @@ pub fn jobs(args: JobsArgs) -> Result<ExitCode> {
         .jobs()?
         .into_iter()
         .map(|j| JobView {
-            simulation: sandbox_runs.contains(j.run_id.as_str()),
+            sandbox: sandbox_runs.contains(j.run_id.as_str()),
             job_arn: j.job_arn,
             job_name: j.job_name,
             status: j.status.map(|s| s.as_str().to_string()),
@@ -358,7 +358,7 @@ pub fn jobs(args: JobsArgs) -> Result<ExitCode> {
         OutputFormat::Text if views.is_empty() => println!("no jobs yet"),
         OutputFormat::Text => {
             for v in &views {
-                let label = if v.simulation { "  [SIMULATION]" } else { "" };
+                let label = if v.sandbox { "  [SANDBOX]" } else { "" };
                 println!(
                     "{:<14} {:<24} {}  {}{label}",
                     v.status.as_deref().unwrap_or("creating"),

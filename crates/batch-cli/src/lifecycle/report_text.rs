@@ -4,21 +4,21 @@ use anyhow::Result;
 use batch_app::lifecycle::RunReport;
 use serde::Serialize;
 
-use super::connect::SIMULATION;
+use super::connect::SANDBOX_LABEL;
 use crate::args::OutputFormat;
 use crate::display::print_json;
 
 /// A run's report as printed.
 #[derive(Serialize)]
 pub struct RunView<'a> {
-    pub simulation: bool,
+    pub sandbox: bool,
     #[serde(flatten)]
     pub report: &'a RunReport,
 }
 
 pub fn print_report(report: &RunReport, format: OutputFormat) -> Result<()> {
     match format {
-        OutputFormat::Json => print_json(&RunView { simulation: report.run.sandbox, report }),
+        OutputFormat::Json => print_json(&RunView { sandbox: report.run.sandbox, report }),
         OutputFormat::Text => {
             print!("{}", run_text(report));
             Ok(())
@@ -30,7 +30,7 @@ pub fn run_text(report: &RunReport) -> String {
     let run = &report.run;
     let mut out = String::new();
     if run.sandbox {
-        out.push_str(&format!("{SIMULATION}\n"));
+        out.push_str(&format!("{SANDBOX_LABEL}\n"));
     }
     out.push_str(&format!("run {}  {:?}  {}  model {}\n", run.id, run.state, run.created_at, run.model_id));
     for part in &report.parts {

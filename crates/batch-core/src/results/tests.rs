@@ -6,7 +6,7 @@ use std::path::Path;
 use super::*;
 use crate::prepare::PreparedPlan;
 use crate::progress::NoProgress;
-use crate::standin::{SimulationFaults, answer_for, simulate_outputs};
+use crate::sandbox_model::{OutputFaults, answer_for, write_sandbox_outputs};
 use crate::test_support::prepared;
 
 fn request(input: &Path, prepared: &Path, outputs: &Path, export: &Path) -> ResultsRequest {
@@ -48,8 +48,8 @@ fn every_row_once_in_input_order_with_its_outcome() {
     let (input, prep, plan) = prepared(dir.path(), 100, "anthropic.claude-haiku-4-5-20251001-v1:0");
     assert_eq!(plan.parts.len(), 3);
     let outputs = dir.path().join("outputs");
-    let faults = SimulationFaults { fail_every: Some(10), drop_every: Some(7), shuffle: true };
-    let jobs = simulate_outputs(&prep, &outputs, faults).unwrap();
+    let faults = OutputFaults { fail_every: Some(10), drop_every: Some(7), shuffle: true };
+    let jobs = write_sandbox_outputs(&prep, &outputs, faults).unwrap();
     let scheme = plan.record_ids.scheme();
     // Noise in the first job's file: blank lines, a corrupt line, a foreign record, and a retry that
     // succeeds for a row that failed (row 10 failed in part 1).
@@ -86,8 +86,8 @@ fn every_row_once_in_input_order_with_its_outcome() {
     assert_eq!(rows[6][4..], ["", "", "", "", ""]);
     // Row 20 (the 20th record of part 1) failed.
     assert_eq!(rows[19][3], "failed");
-    assert_eq!(rows[19][5], "400: Simulated failure injected for testing");
-    // A succeeded row carries the stand-in's answer to its own prompt, not a neighbour's.
+    assert_eq!(rows[19][5], "400: Sandbox failure injected for testing");
+    // A succeeded row carries the sandbox model's answer to its own prompt, not a neighbour's.
     assert_eq!(rows[0][3], "succeeded");
     assert_eq!(rows[0][4], answer_for("Summarise: review number 1"));
     assert_eq!(rows[0][8], "end_turn");
@@ -114,7 +114,7 @@ fn a_job_whose_records_all_failed_is_a_loud_warning() {
     let dir = tempfile::tempdir().unwrap();
     let (input, prep, _) = prepared(dir.path(), 10, "amazon.nova-micro-v1:0");
     let outputs = dir.path().join("outputs");
-    simulate_outputs(&prep, &outputs, SimulationFaults { fail_every: Some(1), ..Default::default() }).unwrap();
+    write_sandbox_outputs(&prep, &outputs, OutputFaults { fail_every: Some(1), ..Default::default() }).unwrap();
     let summary = join_results(&request(&input, &prep, &outputs, &dir.path().join("r.csv")), &NoProgress).unwrap();
     assert_eq!(summary.failed, 10);
     let loud: Vec<&String> = summary.warnings.iter().filter(|w| w.contains("ALL 10 records")).collect();
@@ -122,7 +122,7 @@ fn a_job_whose_records_all_failed_is_a_loud_warning() {
 }
 
 #[test]
-fn every_family_round_trips_through_the_stand_in() {
+fn every_family_round_trips_through_the_s3_emulator() {
     for model in [
         "us.anthropic.claude-haiku-4-5-20251001-v1:0",
         "amazon.nova-lite-v1:0",
@@ -135,7 +135,7 @@ fn every_family_round_trips_through_the_stand_in() {
         let dir = tempfile::tempdir().unwrap();
         let (input, prep, plan) = prepared(dir.path(), 6, model);
         let outputs = dir.path().join("out");
-        simulate_outputs(&prep, &outputs, SimulationFaults::default()).unwrap();
+        write_sandbox_outputs(&prep, &outputs, OutputFaults::default()).unwrap();
         let export = dir.path().join("r.jsonl");
         let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
         assert_eq!(summary.succeeded, 6, "{model}");
@@ -146,7 +146,7 @@ fn every_family_round_trips_through_the_stand_in() {
             if plan.model.family.is_embedding() {
                 assert!(serde_json::from_str::<Vec<f64>>(output).unwrap().len() == 1024, "{model}");
             } else {
-                assert!(output.contains("simulated answer"), "{model}: {output}");
+                assert!(output.contains("sandbox answer"), "{model}: {output}");
             }
         }
     }
@@ -163,7 +163,7 @@ fn missing_outputs_and_a_different_sheet_are_refused() {
     assert!(!dir.path().join("r.csv").exists());
 
     let outputs = dir.path().join("outputs");
-    simulate_outputs(&prep, &outputs, SimulationFaults::default()).unwrap();
+    write_sandbox_outputs(&prep, &outputs, OutputFaults::default()).unwrap();
     let other = dir.path().join("other.csv");
     std::fs::write(&other, "name,text\na,b\n").unwrap();
     let err = join_results(&request(&other, &prep, &outputs, &dir.path().join("r.csv")), &NoProgress).unwrap_err();
@@ -183,8 +183,8 @@ fn unfinished_rows_are_listed_and_a_subset_folder_holds_exactly_their_lines() {
     // Minimum 10 records per job in the test plan; 100 rows.
     let (input, prep, plan) = prepared(dir.path(), 100, "anthropic.claude-haiku-4-5-20251001-v1:0");
     let outputs = dir.path().join("outputs");
-    let faults = SimulationFaults { fail_every: Some(4), drop_every: Some(9), shuffle: true };
-    simulate_outputs(&prep, &outputs, faults).unwrap();
+    let faults = OutputFaults { fail_every: Some(4), drop_every: Some(9), shuffle: true };
+    write_sandbox_outputs(&prep, &outputs, faults).unwrap();
     let mut req = request(&input, &prep, &outputs, &dir.path().join("joined.csv"));
     let list = dir.path().join("unfinished.txt");
     req.unfinished_list = Some(list.clone());
@@ -228,7 +228,7 @@ fn unfinished_rows_are_listed_and_a_subset_folder_holds_exactly_their_lines() {
 
 #[test]
 fn outputs_written_as_a_real_job_writes_them_join_with_their_cost() {
-    // Lines as real jobs write them (FACTS §8.6), by this test rather than the stand-in: keys in the order
+    // Lines as real jobs write them (FACTS §8.6), by this test rather than the sandbox model: keys in the order
     // modelInput, modelOutput, recordId; raw UTF-8; a newline after every line; reverse order; a Claude body
     // like the public sample's; and a manifest with the documented field names.
     let dir = tempfile::tempdir().unwrap();

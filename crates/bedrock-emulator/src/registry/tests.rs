@@ -83,7 +83,7 @@ fn a_job_walks_every_status_and_writes_bedrocks_output_layout() {
     let lines: Vec<_> = out.lines().map(|l| parse_line(l.as_bytes()).unwrap()).collect();
     assert_eq!(lines.len(), 120);
     assert_eq!(lines[0].record_id.as_deref(), Some("ABC00000001"));
-    assert!(lines[0].outcome.output.contains("simulated answer"));
+    assert!(lines[0].outcome.output.contains("sandbox answer"));
     assert_eq!(lines[2].status, Status::Failed, "a malformed body is a per-record error");
     assert!(lines[2].outcome.error.starts_with("400: Malformed input request"));
     let manifest: Manifest =

@@ -1,4 +1,4 @@
-//! The S3 stand-in's storage: buckets, objects and open multipart uploads as plain files under one folder,
+//! The S3 emulator's storage: buckets, objects and open multipart uploads as plain files under one folder,
 //! so a restarted server (or the next sandbox session) finds everything it had, uploads included.
 
 use std::io::Write;

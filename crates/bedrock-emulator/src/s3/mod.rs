@@ -1,4 +1,4 @@
-//! An S3 stand-in for the offline sandbox, fault tests and benchmarks: the REST calls that uploads,
+//! An S3 emulator for the offline sandbox, fault tests and benchmarks: the REST calls that uploads,
 //! listings and downloads make, answered from files under one folder, so a restarted server keeps its
 //! objects and open multipart uploads (moto keeps state in memory and loses it on restart).
 //!
@@ -23,13 +23,13 @@ pub use routes::S3Faults;
 
 use crate::server::{ServedRequest, ServerHandle, spawn_server};
 
-/// Serves the S3 stand-in for the store under `root` on `addr` (port 0 picks a free one).
+/// Serves the S3 emulator for the store under `root` on `addr` (port 0 picks a free one).
 pub fn spawn_s3(addr: SocketAddr, root: &Path, faults: S3Faults) -> std::io::Result<ServerHandle> {
     let store = Arc::new(DiskBuckets::open(root)?);
     spawn_s3_over(addr, store, faults)
 }
 
-/// Serves the S3 stand-in over an open store (shared with an in-process worker).
+/// Serves the S3 emulator over an open store (shared with an in-process worker).
 pub fn spawn_s3_over(addr: SocketAddr, store: Arc<DiskBuckets>, faults: S3Faults) -> std::io::Result<ServerHandle> {
     let state = Arc::new(routes::S3State {
         store,
@@ -39,7 +39,7 @@ pub fn spawn_s3_over(addr: SocketAddr, store: Arc<DiskBuckets>, faults: S3Faults
         requests: AtomicU32::new(0),
     });
     let handler = Arc::new(move |request: ServedRequest| routes::handle(&state, request));
-    spawn_server(addr, "s3-standin", handler, None)
+    spawn_server(addr, "s3-emulator", handler, None)
 }
 
 /// The requests the store under `root` logged: `UploadPart <uploadId> <n> <bytes>`, `PutObject …`,

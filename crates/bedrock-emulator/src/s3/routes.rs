@@ -1,4 +1,4 @@
-//! The S3 REST routes the stand-in answers (path-style addressing): buckets, objects, listings and
+//! The S3 REST routes the S3 emulator answers (path-style addressing): buckets, objects, listings and
 //! multipart uploads — the calls aws-sdk-s3 and boto3 make to upload, list and download.
 
 use std::sync::Arc;

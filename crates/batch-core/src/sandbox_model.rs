@@ -1,8 +1,8 @@
-//! A deterministic stand-in for a model, answering each record in its family's response shape.
+//! The sandbox model: a deterministic model, answering each record in its family's response shape.
 //!
-//! Used wherever no real model can run — tests, the offline simulation of a job (`simulate`) and the Bedrock
+//! Used wherever no real model can run — tests, the outputs of a job written offline (`sandbox-outputs`) and the Bedrock
 //! emulator's jobs and Converse answers. Answers are derived from the prompt text by a hash, so the same input always gives the same
-//! output; they are labelled as simulated and carry no meaning.
+//! output; they are labelled SANDBOX and carry no meaning.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -27,10 +27,10 @@ pub struct RecordFailure {
 
 const ANSWERS: [&str; 3] = ["positive", "negative", "mixed"];
 
-/// The simulated answer for a prompt.
+/// The sandbox answer for a prompt.
 pub fn answer_for(prompt: &str) -> String {
     let hash = fnv1a(prompt.as_bytes(), 0);
-    format!("{}: simulated answer {:04x}", ANSWERS[(hash % 3) as usize], hash & 0xffff)
+    format!("{}: sandbox answer {:04x}", ANSWERS[(hash % 3) as usize], hash & 0xffff)
 }
 
 fn texts(content: Option<&Value>) -> Option<String> {
@@ -78,7 +78,7 @@ fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> 
     result.map_err(|m| format!("Malformed input request: {m}, please reformat your input and try again."))
 }
 
-/// The stand-in's response body for one record, or the record's failure.
+/// The sandbox model's response body for one record, or the record's failure.
 pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Value) -> Result<Value, RecordFailure> {
     let prompt = prompt_of(family, invocation, model_input).map_err(|message| RecordFailure { code: 400, message })?;
     let answer = answer_for(&prompt);
@@ -97,7 +97,7 @@ pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Va
             "usage": {"inputTokens": i, "outputTokens": o, "totalTokens": i + o}
         }),
         (_, ModelFamily::AnthropicClaude) => json!({
-            "id": format!("msg_bdrk_{hash:016x}"), "type": "message", "role": "assistant", "model": "stand-in",
+            "id": format!("msg_bdrk_{hash:016x}"), "type": "message", "role": "assistant", "model": "sandbox",
             "content": [{"type": "text", "text": answer}],
             "stop_reason": "end_turn", "stop_sequence": null,
             "usage": {"input_tokens": i, "output_tokens": o}
@@ -120,9 +120,9 @@ pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Va
     })
 }
 
-/// Faults to inject into a simulated job.
+/// Faults to inject into a job's sandbox outputs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SimulationFaults {
+pub struct OutputFaults {
     /// Every n-th record fails with a 400 error.
     pub fail_every: Option<u64>,
     /// Every n-th record gets no output line (as if not processed).
@@ -131,9 +131,9 @@ pub struct SimulationFaults {
     pub shuffle: bool,
 }
 
-/// One simulated job's output folder.
+/// One sandbox job's output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimulatedJob {
+pub struct SandboxJob {
     /// The job id used as the folder name.
     pub job_id: String,
     /// The folder written.
@@ -156,12 +156,12 @@ pub fn job_id_from(seed: u64) -> String {
 }
 
 /// Writes, for each part of a prepared folder, the `<out>/<jobId>/<part>.jsonl.out` and `manifest.json.out`
-/// a Bedrock job would, answered by the stand-in model.
-pub fn simulate_outputs(
+/// a Bedrock job would, answered by the sandbox model.
+pub fn write_sandbox_outputs(
     prepared: &Path,
     out: &Path,
-    faults: SimulationFaults,
-) -> Result<Vec<SimulatedJob>, PrepareError> {
+    faults: OutputFaults,
+) -> Result<Vec<SandboxJob>, PrepareError> {
     let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
     let (family, invocation) = (plan.model.family, plan.model.invocation_type);
     let mut jobs = Vec::new();
@@ -186,7 +186,7 @@ pub fn simulate_outputs(
             let input = record.get("modelInput").cloned().unwrap_or(Value::Null);
             let injected = faults.fail_every.is_some_and(|k| ordinal.is_multiple_of(k));
             let response = if injected {
-                Err(RecordFailure { code: 400, message: "Simulated failure injected for testing".into() })
+                Err(RecordFailure { code: 400, message: "Sandbox failure injected for testing".into() })
             } else {
                 respond(family, invocation, &input)
             };
@@ -220,7 +220,7 @@ pub fn simulate_outputs(
         let text = serde_json::to_string(&manifest)
             .map_err(|e| PrepareError::output(&manifest_path, std::io::Error::other(e)))?;
         std::fs::write(&manifest_path, text).map_err(|e| PrepareError::output(&manifest_path, e))?;
-        jobs.push(SimulatedJob { job_id, folder, manifest });
+        jobs.push(SandboxJob { job_id, folder, manifest });
     }
     Ok(jobs)
 }

@@ -1,4 +1,4 @@
-//! The S3 stand-in through the real aws-sdk-s3 client: what uploads, listings and downloads need, S3's
+//! The S3 emulator through the real aws-sdk-s3 client: what uploads, listings and downloads need, S3's
 //! integrity checks and error codes, and state that survives a restart.
 
 use aws_sdk_s3::Client;
