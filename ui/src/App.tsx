@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "./backend";
-import type { AppInfo, ConnectionInfo, RowSelection, SheetSummary, Theme } from "./backend";
+import type { AppInfo, Theme } from "./backend";
 import { AccessStep } from "./wizard/AccessStep";
 import { ConnectStep } from "./wizard/ConnectStep";
 import { DataStep } from "./wizard/DataStep";
@@ -14,23 +14,19 @@ import { STEPS, type StepId, blockedReason } from "./wizard/steps";
 import { SubmitStep } from "./wizard/SubmitStep";
 import { useChoices } from "./state/choices";
 import { useRunNotice } from "./state/runNotice";
+import { inputTokensToSend, rowsToSend, useWizard } from "./state/wizard";
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
-  const [step, setStep] = useState<StepId>("connect");
-  const [connection, setConnection] = useState<ConnectionInfo | null>(null);
-  const [summary, setSummary] = useState<SheetSummary | null>(null);
-  const [selection, setSelection] = useState<RowSelection>({ kind: "all" });
-  const [row, setRow] = useState(0);
-  const [tokens, setTokens] = useState(0);
-  const [resultsRun, setResultsRun] = useState<string | null>(null);
+  const [wizard, change] = useWizard();
+  const { step, connection, summary, selection, row, resultsRun } = wizard;
   const [notice, dismissNotice] = useRunNotice();
   // At launch: the last choices, then a connection with the last profile — or, without credentials, the
   // offline sandbox (the Connect step says which, and another can be chosen there).
   const connectAtLaunch = useCallback(async (saved: { profile: string; region: string }) => {
     const made = await backend.connect(false, saved.profile || null, saved.region || null);
-    setConnection((current) => current ?? made);
-  }, []);
+    change({ kind: "connected_at_launch", connection: made });
+  }, [change]);
   const { choices, choose } = useChoices(connectAtLaunch);
 
   useEffect(() => {
@@ -38,8 +34,9 @@ export function App() {
   }, []);
 
   const state = { connected: connection !== null, sheetPath: summary?.meta.path ?? null, template: choices.template, model: choices.model };
-  const onTokens = useCallback((total: number) => setTokens(total), []);
-  const rows = summary ? (selection.kind === "first" ? Math.min(selection.count, summary.rows) : summary.rows) : 0;
+  const onTokens = useCallback((total: number) => change({ kind: "tokens", total }), [change]);
+  const setRow = useCallback((r: number) => change({ kind: "row", row: r }), [change]);
+  const goTo = (s: StepId) => change({ kind: "go", step: s });
   return (
     <div className="app">
       <header>
@@ -68,7 +65,7 @@ export function App() {
                   aria-current={step === s.id ? "step" : undefined}
                   disabled={blocked !== null}
                   title={blocked ?? s.title}
-                  onClick={() => setStep(s.id)}
+                  onClick={() => goTo(s.id)}
                 >
                   <span className="step-number">{index + 1}</span> {s.title}
                 </button>
@@ -90,24 +87,17 @@ export function App() {
             onProfile={(p) => choose("profile", p)}
             region={choices.region}
             onRegion={(r) => choose("region", r)}
-            onConnected={(c) => {
-              setConnection(c);
-              setStep("data");
-            }}
+            onConnected={(c) => change({ kind: "connected", connection: c, next: "data" })}
           />
         )}
         {step === "data" && (
           <DataStep
             summary={summary}
-            onOpened={(s) => {
-              setSummary(s);
-              setRow(0);
-              setSelection({ kind: "all" });
-            }}
+            onOpened={(s) => change({ kind: "opened", summary: s })}
             selectedRow={row}
             onSelectRow={setRow}
             selection={selection}
-            onSelection={setSelection}
+            onSelection={(s) => change({ kind: "selection", selection: s })}
           />
         )}
         {step === "prompt" && summary && (
@@ -131,8 +121,8 @@ export function App() {
             onMaxTokens={(m) => choose("maxTokens", m)}
             params={choices.params}
             onParams={(p) => choose("params", p)}
-            inputTokens={summary.rows > 0 ? Math.round((tokens * rows) / summary.rows) : 0}
-            rows={rows}
+            inputTokens={inputTokensToSend(wizard)}
+            rows={rowsToSend(wizard)}
             test={{ row: row + 1, template: choices.template, system: choices.system || null }}
           />
         )}
@@ -159,19 +149,16 @@ export function App() {
               top_p: choices.params.topP,
             }}
             onSubmitted={() => undefined}
-            onOpenJobs={() => setStep("jobs")}
+            onOpenJobs={() => goTo("jobs")}
           />
           </div>
         )}
         {step === "jobs" && (
           <JobsStep
-            onOpenResults={(run) => {
-              setResultsRun(run);
-              setStep("results");
-            }}
+            onOpenResults={(run) => change({ kind: "results", run, show: true })}
           />
         )}
-        {step === "results" && <ResultsStep run={resultsRun} onRun={setResultsRun} onRetried={() => undefined} />}
+        {step === "results" && <ResultsStep run={resultsRun} onRun={(run) => change({ kind: "results", run })} onRetried={() => undefined} />}
       </main>
     </div>
   );
