@@ -156,6 +156,6 @@ fn a_submit_killed_at_any_call_to_moto_s3_loses_and_doubles_nothing() {
 }
 
 #[test]
-fn a_submit_killed_at_any_call_to_the_s3_s3_emulator_loses_and_doubles_nothing() {
+fn a_submit_killed_at_any_call_to_the_s3_emulator_loses_and_doubles_nothing() {
     every_call_of_a_submit_survives_a_kill(true);
 }

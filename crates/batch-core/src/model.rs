@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::remedy::{HasRemedy, Remedy};
-
 /// Why a model id or an invocation choice cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
@@ -18,16 +16,6 @@ pub enum ModelError {
     /// Converse does not apply (embeddings).
     #[error("\"{0}\" is an embeddings model, which the Converse API does not serve; send its records with InvokeModel")]
     NoConverse(String),
-}
-
-impl HasRemedy for ModelError {
-    fn remedy(&self) -> Option<Remedy> {
-        match self {
-            Self::Invalid(_) => None,
-            Self::NoInvokeFormat(_) => Some(Remedy::UseInvocation { invocation: InvocationType::Converse }),
-            Self::NoConverse(_) => Some(Remedy::UseInvocation { invocation: InvocationType::InvokeModel }),
-        }
-    }
 }
 
 /// A Bedrock model id: a foundation-model id, a (cross-region) inference profile id or an ARN of either.

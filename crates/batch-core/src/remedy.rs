@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::InvocationType;
+use crate::model::{InvocationType, ModelError};
 
 /// A choice the user makes that a fix can point at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -83,4 +83,15 @@ impl Remedy {
 pub trait HasRemedy {
     /// What the user can do about it, when this error knows.
     fn remedy(&self) -> Option<Remedy>;
+}
+
+// Here rather than in `model`, which the remedies name (for the invocation to use instead).
+impl HasRemedy for ModelError {
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Invalid(_) => None,
+            Self::NoInvokeFormat(_) => Some(Remedy::UseInvocation { invocation: InvocationType::Converse }),
+            Self::NoConverse(_) => Some(Remedy::UseInvocation { invocation: InvocationType::InvokeModel }),
+        }
+    }
 }

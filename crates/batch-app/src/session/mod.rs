@@ -18,11 +18,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use batch_core::aws_names::{RoleArn, S3Uri};
-use serde::Serialize;
-
 use batch_core::prepare::PrepareError;
 use batch_core::remedy::{HasRemedy, Remedy};
 use batch_core::results::ResultsError;
+use serde::Serialize;
 
 use crate::error::{AppError, ErrorCode};
 use crate::history::{History, HistoryError};

@@ -15,10 +15,12 @@ use crate::args::AccessArgs;
 pub const SANDBOX_LABEL: &str =
     "SANDBOX (offline: local emulators of S3 and Bedrock, answers from the sandbox model — not real model output)";
 
+/// The async runtime a command's remote calls run on.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Runtime::new().context("cannot start the async runtime")
 }
 
+/// The job history at its default place (`$BEDROCK_BATCH_HOME`, else the user's data folder).
 pub fn open_history() -> Result<Mutex<History>> {
     Ok(Mutex::new(History::open(&History::default_path())?))
 }
