@@ -62,9 +62,12 @@ fn family_name(family: ModelFamily) -> &'static str {
     match family {
         ModelFamily::AnthropicClaude => "Anthropic Claude",
         ModelFamily::AmazonNova => "Amazon Nova",
-        ModelFamily::MetaLlama => "Meta Llama",
-        ModelFamily::Mistral => "Mistral",
+        ModelFamily::MetaLlama => "Meta Llama 3",
+        ModelFamily::MetaLlama4 => "Meta Llama 4",
+        ModelFamily::Mistral => "Mistral (text completion)",
+        ModelFamily::MistralChat => "Mistral (chat)",
         ModelFamily::TitanEmbedding => "Amazon Titan embeddings",
+        ModelFamily::NovaEmbedding => "Amazon Nova multimodal embeddings",
         ModelFamily::TitanText => "Amazon Titan text",
         ModelFamily::Other => "other provider",
     }

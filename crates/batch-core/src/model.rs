@@ -96,6 +96,15 @@ pub struct ModelFacts {
     pub embedding: bool,
 }
 
+/// The Mistral models that take the `<s>[INST]` text-completion body (AWS's "Mistral AI text completion" page);
+/// every other Mistral model takes the chat body.
+const MISTRAL_TEXT_COMPLETION: &[&str] = &[
+    "mistral.mistral-7b-instruct",
+    "mistral.mixtral-8x7b-instruct",
+    "mistral.mistral-small-2402",
+    "mistral.mistral-large-2402",
+];
+
 /// Families whose InvokeModel request and response bodies differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -105,12 +114,18 @@ pub enum ModelFamily {
     AnthropicClaude,
     /// Amazon Nova text models (messages-v1 body).
     AmazonNova,
-    /// Meta Llama 3.x/4 instruct (prompt with the Llama 3 chat template).
+    /// Meta Llama 3.x instruct (prompt with the Llama 3 chat template).
     MetaLlama,
-    /// Mistral text-completion models (`<s>[INST] … [/INST]`).
+    /// Meta Llama 4 (prompt with Llama 4's own header and end-of-turn tokens).
+    MetaLlama4,
+    /// Mistral text-completion models (`<s>[INST] … [/INST]`): Mistral 7B, Mixtral 8x7B, Small and Large 2402.
     Mistral,
+    /// Mistral chat-completion models (`messages` body): Large 2407 and newer, Pixtral and later models.
+    MistralChat,
     /// Amazon Titan Text Embeddings (`inputText`).
     TitanEmbedding,
+    /// Amazon Nova multimodal embeddings (`taskType` and `singleEmbeddingParams`), served only by InvokeModel.
+    NovaEmbedding,
     /// Amazon Titan Text (legacy generation).
     TitanText,
     /// Any other provider: Converse only.
@@ -123,6 +138,8 @@ impl ModelFamily {
         let id = base_id.to_ascii_lowercase();
         if id.starts_with("anthropic.claude") {
             Self::AnthropicClaude
+        } else if id.starts_with("amazon.nova") && id.contains("embed") {
+            Self::NovaEmbedding
         } else if id.starts_with("amazon.nova")
             && !id.contains("embed")
             && !id.contains("sonic")
@@ -130,10 +147,14 @@ impl ModelFamily {
             && !id.contains("reel")
         {
             Self::AmazonNova
+        } else if id.starts_with("meta.llama4") {
+            Self::MetaLlama4
         } else if id.starts_with("meta.llama") {
             Self::MetaLlama
-        } else if id.starts_with("mistral.") {
+        } else if MISTRAL_TEXT_COMPLETION.iter().any(|prefix| id.starts_with(prefix)) {
             Self::Mistral
+        } else if id.starts_with("mistral.") {
+            Self::MistralChat
         } else if id.starts_with("amazon.titan-embed-text") {
             Self::TitanEmbedding
         } else if id.starts_with("amazon.titan-text") {
@@ -145,7 +166,7 @@ impl ModelFamily {
 
     /// True for embedding models (no chat, no Converse, no output tokens).
     pub fn is_embedding(self) -> bool {
-        matches!(self, Self::TitanEmbedding)
+        matches!(self, Self::TitanEmbedding | Self::NovaEmbedding)
     }
 }
 
@@ -210,7 +231,9 @@ mod tests {
         assert_eq!(ModelFamily::of("meta.llama3-1-8b-instruct-v1:0"), ModelFamily::MetaLlama);
         assert_eq!(ModelFamily::of("mistral.mistral-small-2402-v1:0"), ModelFamily::Mistral);
         assert_eq!(ModelFamily::of("amazon.titan-embed-text-v2:0"), ModelFamily::TitanEmbedding);
-        assert_eq!(ModelFamily::of("amazon.nova-2-multimodal-embeddings-v1:0"), ModelFamily::Other);
+        assert_eq!(ModelFamily::of("amazon.nova-2-multimodal-embeddings-v1:0"), ModelFamily::NovaEmbedding);
+        assert_eq!(ModelFamily::of("meta.llama4-scout-17b-instruct-v1:0"), ModelFamily::MetaLlama4);
+        assert_eq!(ModelFamily::of("mistral.mistral-large-2407-v1:0"), ModelFamily::MistralChat);
         assert_eq!(ModelFamily::of("deepseek.r1-v1:0"), ModelFamily::Other);
     }
 

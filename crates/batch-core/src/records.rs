@@ -67,6 +67,9 @@ pub struct RecordBuilder {
     templates: [Option<LineTemplate>; 2],
 }
 
+/// The length of each Nova multimodal embedding: the largest of 256, 384, 1024 and 3072, as in AWS's examples.
+pub const NOVA_EMBEDDING_DIMENSION: u32 = 3072;
+
 const ID_MARK: &str = "\u{E000}";
 const PROMPT_MARK: &str = "\u{E001}";
 const SYSTEM_MARK: &str = "\u{E002}";
@@ -203,6 +206,24 @@ struct LlamaBody<'a> {
     top_p: Option<f64>,
 }
 
+/// One turn of Mistral's chat body: the content is a plain string.
+#[derive(Serialize)]
+struct MistralTurn<'a> {
+    role: &'static str,
+    content: &'a str,
+}
+
+/// Mistral's chat-completion body (Large 2407 and newer): no stop sequences.
+#[derive(Serialize)]
+struct MistralChatBody<'a> {
+    messages: Vec<MistralTurn<'a>>,
+    max_tokens: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    top_p: Option<f64>,
+}
+
 #[derive(Serialize)]
 struct MistralBody<'a> {
     prompt: &'a str,
@@ -219,6 +240,31 @@ struct MistralBody<'a> {
 struct TitanEmbedBody<'a> {
     #[serde(rename = "inputText")]
     input_text: &'a str,
+}
+
+/// The text to embed, cut at its end when longer than the model takes.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NovaEmbedText<'a> {
+    truncation_mode: &'static str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NovaEmbedParams<'a> {
+    embedding_purpose: &'static str,
+    embedding_dimension: u32,
+    text: NovaEmbedText<'a>,
+}
+
+/// Amazon Nova multimodal embeddings' synchronous body for one text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NovaEmbedBody<'a> {
+    schema_version: &'static str,
+    task_type: &'static str,
+    single_embedding_params: NovaEmbedParams<'a>,
 }
 
 #[derive(Serialize)]
@@ -278,7 +324,7 @@ impl RecordBuilder {
             let unsupported =
                 |what: &str| Err(RecordError::NotInInvokeBody { what: what.to_string(), model: model.to_string() });
             match family {
-                ModelFamily::TitanEmbedding => {
+                ModelFamily::TitanEmbedding | ModelFamily::NovaEmbedding => {
                     if has_system {
                         return Err(RecordError::Parameter(format!(
                             "{model} embeds one text per record and takes no system prompt; put that text into the template instead"
@@ -290,7 +336,11 @@ impl RecordBuilder {
                         )));
                     }
                 }
-                ModelFamily::MetaLlama if !params.stop_sequences.is_empty() => return unsupported("stop sequences"),
+                ModelFamily::MetaLlama | ModelFamily::MetaLlama4 | ModelFamily::MistralChat
+                    if !params.stop_sequences.is_empty() =>
+                {
+                    return unsupported("stop sequences");
+                }
                 ModelFamily::TitanText if has_system => return unsupported("a system prompt"),
                 _ => {}
             }
@@ -366,8 +416,11 @@ impl RecordBuilder {
                 };
                 serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
             }
-            (InvocationType::InvokeModel, ModelFamily::MetaLlama) => {
-                let prompt = llama_prompt(prompt, system);
+            (InvocationType::InvokeModel, family @ (ModelFamily::MetaLlama | ModelFamily::MetaLlama4)) => {
+                let prompt = match family {
+                    ModelFamily::MetaLlama4 => llama4_prompt(prompt, system),
+                    _ => llama_prompt(prompt, system),
+                };
                 let body = LlamaBody {
                     prompt: &prompt,
                     max_gen_len: p.max_tokens,
@@ -384,6 +437,28 @@ impl RecordBuilder {
                     stop: &p.stop_sequences,
                     temperature: p.temperature,
                     top_p: p.top_p,
+                };
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
+            }
+            (InvocationType::InvokeModel, ModelFamily::MistralChat) => {
+                let system = system.map(|content| MistralTurn { role: "system", content });
+                let body = MistralChatBody {
+                    messages: system.into_iter().chain([MistralTurn { role: "user", content: prompt }]).collect(),
+                    max_tokens: p.max_tokens,
+                    temperature: p.temperature,
+                    top_p: p.top_p,
+                };
+                serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
+            }
+            (InvocationType::InvokeModel, ModelFamily::NovaEmbedding) => {
+                let body = NovaEmbedBody {
+                    schema_version: "nova-multimodal-embed-v1",
+                    task_type: "SINGLE_EMBEDDING",
+                    single_embedding_params: NovaEmbedParams {
+                        embedding_purpose: "GENERIC_INDEX",
+                        embedding_dimension: NOVA_EMBEDDING_DIMENSION,
+                        text: NovaEmbedText { truncation_mode: "END", value: prompt },
+                    },
                 };
                 serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
             }
@@ -424,6 +499,22 @@ pub fn llama_prompt(prompt: &str, system: Option<&str>) -> String {
     text.push_str("<|start_header_id|>user<|end_header_id|>\n\n");
     text.push_str(prompt);
     text.push_str("<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+    text
+}
+
+/// Meta's Llama 4 prompt format around one user turn: `<|header_start|>`/`<|header_end|>` around each role and
+/// `<|eot|>` after each turn (Llama 3's `<|start_header_id|>` and `<|eot_id|>` are other tokens to Llama 4).
+pub fn llama4_prompt(prompt: &str, system: Option<&str>) -> String {
+    let mut text = String::with_capacity(prompt.len() + 160);
+    text.push_str("<|begin_of_text|>");
+    if let Some(system) = system {
+        text.push_str("<|header_start|>system<|header_end|>\n\n");
+        text.push_str(system);
+        text.push_str("<|eot|>");
+    }
+    text.push_str("<|header_start|>user<|header_end|>\n\n");
+    text.push_str(prompt);
+    text.push_str("<|eot|><|header_start|>assistant<|header_end|>\n\n");
     text
 }
 

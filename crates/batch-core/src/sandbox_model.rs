@@ -39,6 +39,42 @@ fn texts(content: Option<&Value>) -> Option<String> {
     (!items.is_empty()).then_some(joined)
 }
 
+/// The system and user text of Mistral's chat body, whose contents are strings.
+fn mistral_chat_prompt(input: &Value, blank: &'static str) -> Result<String, &'static str> {
+    let turns = input.get("messages").and_then(Value::as_array).ok_or("messages is required")?;
+    if input.get("max_tokens").is_some_and(|m| !m.is_u64()) {
+        return Err("max_tokens must be an integer");
+    }
+    let text = |role: &str| -> Result<String, &'static str> {
+        let mut joined = String::new();
+        for turn in turns.iter().filter(|t| t.get("role").and_then(Value::as_str) == Some(role)) {
+            joined.push_str(turn.get("content").and_then(Value::as_str).ok_or("content must be a string")?);
+        }
+        Ok(joined)
+    };
+    let user = text("user")?;
+    if user.trim().is_empty() { Err(blank) } else { Ok(text("system")? + &user) }
+}
+
+/// The text of a Nova multimodal embeddings body, checked as the model's schema says.
+fn nova_embedding_text(input: &Value) -> Result<String, &'static str> {
+    let params = input.get("singleEmbeddingParams").ok_or("singleEmbeddingParams is required")?;
+    let dimension = params.get("embeddingDimension").and_then(Value::as_u64);
+    if input.get("taskType").and_then(Value::as_str) != Some("SINGLE_EMBEDDING") {
+        Err("taskType must be SINGLE_EMBEDDING")
+    } else if params.get("embeddingPurpose").and_then(Value::as_str).is_none() {
+        Err("singleEmbeddingParams.embeddingPurpose is required")
+    } else if !dimension.is_some_and(|d| [256, 384, 1024, 3072].contains(&d)) {
+        Err("singleEmbeddingParams.embeddingDimension must be 256, 384, 1024 or 3072")
+    } else {
+        params
+            .pointer("/text/value")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or("singleEmbeddingParams.text.value is required")
+    }
+}
+
 /// The prompt text inside a request body, or why the body is malformed.
 fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> Result<String, String> {
     // Bedrock refuses a blank text block (Converse: "The text field in the ContentBlock object at
@@ -67,7 +103,9 @@ fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> 
                 }
             }
         }
-        (InvocationType::InvokeModel, ModelFamily::MetaLlama | ModelFamily::Mistral) => {
+        (InvocationType::InvokeModel, ModelFamily::MistralChat) => mistral_chat_prompt(input, blank),
+        (InvocationType::InvokeModel, ModelFamily::NovaEmbedding) => nova_embedding_text(input),
+        (InvocationType::InvokeModel, ModelFamily::MetaLlama | ModelFamily::MetaLlama4 | ModelFamily::Mistral) => {
             input.get("prompt").and_then(Value::as_str).map(str::to_string).ok_or("prompt is required")
         }
         (InvocationType::InvokeModel, ModelFamily::TitanEmbedding | ModelFamily::TitanText) => {
@@ -76,6 +114,11 @@ fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> 
         (InvocationType::InvokeModel, ModelFamily::Other) => Err("no InvokeModel format is known for this model"),
     };
     result.map_err(|m| format!("Malformed input request: {m}, please reformat your input and try again."))
+}
+
+/// A deterministic vector of `dims` numbers in [-1, 1] for the prompt hashed to `hash`.
+fn vector(dims: usize, hash: u64) -> Vec<f64> {
+    (0..dims).map(|k| ((fnv1a(&k.to_le_bytes(), hash) % 2001) as f64 - 1000.0) / 1000.0).collect()
 }
 
 /// The sandbox model's response body for one record, or the record's failure.
@@ -102,15 +145,20 @@ pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Va
             "stop_reason": "end_turn", "stop_sequence": null,
             "usage": {"input_tokens": i, "output_tokens": o}
         }),
-        (_, ModelFamily::MetaLlama) => json!({
+        (_, ModelFamily::MetaLlama | ModelFamily::MetaLlama4) => json!({
             "generation": answer, "prompt_token_count": i, "generation_token_count": o, "stop_reason": "stop"
         }),
         (_, ModelFamily::Mistral) => json!({"outputs": [{"text": answer, "stop_reason": "stop"}]}),
+        (_, ModelFamily::MistralChat) => json!({
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "stop_reason": "stop"}]
+        }),
+        (_, ModelFamily::NovaEmbedding) => {
+            let dims = model_input.pointer("/singleEmbeddingParams/embeddingDimension").and_then(Value::as_u64);
+            json!({"embeddings": [{"embeddingType": "TEXT", "embedding": vector(dims.unwrap_or(3072) as usize, hash)}]})
+        }
         (_, ModelFamily::TitanEmbedding) => {
             let dims = model_input.get("dimensions").and_then(Value::as_u64).unwrap_or(1024) as usize;
-            let embedding: Vec<f64> =
-                (0..dims).map(|k| ((fnv1a(&k.to_le_bytes(), hash) % 2001) as f64 - 1000.0) / 1000.0).collect();
-            json!({"embedding": embedding, "inputTextTokenCount": i})
+            json!({"embedding": vector(dims, hash), "inputTextTokenCount": i})
         }
         (_, ModelFamily::TitanText) => json!({
             "inputTextTokenCount": i,

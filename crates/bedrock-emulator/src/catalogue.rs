@@ -1,7 +1,7 @@
 //! ListFoundationModels' and ListInferenceProfiles' answers — the models and cross-region profiles the
 //! bundled price table knows, as ACTIVE — and Converse's, from the sandbox model.
 
-use batch_core::model::{ModelFamily, ModelId};
+use batch_core::model::ModelId;
 use batch_core::pricing::PriceTable;
 use serde_json::{Value, json};
 
@@ -24,7 +24,7 @@ pub(crate) fn foundation_models(region: &str) -> Value {
         .filter_map(|id| ModelId::parse(id).ok())
         .filter(|id| id.profile_prefix().is_none())
         .map(|id| {
-            let embedding = id.family() == ModelFamily::TitanEmbedding;
+            let embedding = id.family().is_embedding();
             json!({
                 "modelArn": format!("arn:aws:bedrock:{region}::foundation-model/{id}"),
                 "modelId": id.as_str(),

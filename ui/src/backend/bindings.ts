@@ -387,7 +387,7 @@ context_tokens: number,
  */
 embedding: boolean, };
 
-export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "mistral" | "titan_embedding" | "titan_text" | "other";
+export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "meta_llama4" | "mistral" | "mistral_chat" | "titan_embedding" | "nova_embedding" | "titan_text" | "other";
 
 export type ModelList = { 
 /**

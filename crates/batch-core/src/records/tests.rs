@@ -80,6 +80,85 @@ fn llama_mistral_and_titan_bodies() {
     assert_eq!(titan["modelInput"], json!({"inputText": "Hi", "textGenerationConfig": {"maxTokenCount": 1024}}));
 }
 
+/// Bodies as AWS's and the model makers' documentation write them, for the families whose native body differs
+/// from an older generation's: a real job of each would be accepted (FACTS §8.5).
+#[test]
+fn llama_4_mistral_chat_and_nova_embeddings_bodies_are_the_documented_ones() {
+    let sampling =
+        InferenceParams { max_tokens: 512, temperature: Some(0.5), top_p: Some(0.9), stop_sequences: vec![] };
+    // Meta's Llama 4 model card: <|header_start|>role<|header_end|>, then the turn, then <|eot|>.
+    let llama4 = line(
+        "us.meta.llama4-maverick-17b-instruct-v1:0",
+        None,
+        "What is the capital of France?",
+        Some("You are a helpful assistant"),
+        sampling.clone(),
+    );
+    assert_eq!(
+        llama4["modelInput"],
+        json!({
+            "prompt": "<|begin_of_text|><|header_start|>system<|header_end|>\n\nYou are a helpful assistant<|eot|>\
+                       <|header_start|>user<|header_end|>\n\nWhat is the capital of France?<|eot|>\
+                       <|header_start|>assistant<|header_end|>\n\n",
+            "max_gen_len": 512, "temperature": 0.5, "top_p": 0.9
+        })
+    );
+    // AWS's "Mistral AI chat completion" page: messages with string contents, max_tokens, temperature, top_p.
+    let mistral =
+        line("mistral.mistral-large-2407-v1:0", None, "What is the most popular song on WZPZ?", None, sampling.clone());
+    assert_eq!(
+        mistral["modelInput"],
+        json!({
+            "messages": [{"role": "user", "content": "What is the most popular song on WZPZ?"}],
+            "max_tokens": 512, "temperature": 0.5, "top_p": 0.9
+        })
+    );
+    let pixtral = line("us.mistral.pixtral-large-2502-v1:0", None, "Hi", Some("Be brief"), sampling);
+    assert_eq!(
+        pixtral["modelInput"]["messages"],
+        json!([{"role": "system", "content": "Be brief"}, {"role": "user", "content": "Hi"}])
+    );
+    // Amazon Nova's "Complete embeddings request and response schema", synchronous, one text.
+    let nova =
+        line("amazon.nova-2-multimodal-embeddings-v1:0", None, "Hello, World!", None, InferenceParams::default());
+    assert_eq!(
+        nova["modelInput"],
+        json!({
+            "schemaVersion": "nova-multimodal-embed-v1",
+            "taskType": "SINGLE_EMBEDDING",
+            "singleEmbeddingParams": {
+                "embeddingPurpose": "GENERIC_INDEX",
+                "embeddingDimension": 3072,
+                "text": {"truncationMode": "END", "value": "Hello, World!"}
+            }
+        })
+    );
+}
+
+#[test]
+fn each_generation_gets_its_own_family_and_nova_embeddings_never_go_to_converse() {
+    let family = |id: &str| ModelId::parse(id).unwrap().family();
+    assert_eq!(family("meta.llama3-3-70b-instruct-v1:0"), ModelFamily::MetaLlama);
+    assert_eq!(family("us.meta.llama4-scout-17b-instruct-v1:0"), ModelFamily::MetaLlama4);
+    for text in
+        ["mistral.mistral-7b-instruct-v0:2", "mistral.mixtral-8x7b-instruct-v0:1", "mistral.mistral-large-2402-v1:0"]
+    {
+        assert_eq!(family(text), ModelFamily::Mistral, "{text}");
+    }
+    for chat in ["mistral.mistral-large-2407-v1:0", "us.mistral.pixtral-large-2502-v1:0"] {
+        assert_eq!(family(chat), ModelFamily::MistralChat, "{chat}");
+    }
+    let nova = ModelId::parse("amazon.nova-2-multimodal-embeddings-v1:0").unwrap();
+    assert_eq!(nova.family(), ModelFamily::NovaEmbedding);
+    assert!(nova.facts().embedding);
+    let converse = RecordBuilder::new(&nova, Some(InvocationType::Converse), InferenceParams::default(), false);
+    assert_eq!(converse.unwrap_err().remedy(), Some(Remedy::UseInvocation { invocation: InvocationType::InvokeModel }));
+    let stops = InferenceParams { stop_sequences: vec!["END".into()], ..InferenceParams::default() };
+    let mistral = ModelId::parse("mistral.mistral-large-2407-v1:0").unwrap();
+    let refused = RecordBuilder::new(&mistral, None, stops, false).unwrap_err();
+    assert!(refused.to_string().contains("stop sequences"), "{refused}");
+}
+
 #[test]
 fn hostile_prompts_cannot_change_the_structure() {
     let nasty = "\"}]}, \"recordId\": \"X\"} \n\r\n\\ \u{0} 👍🏽 {{x}}";
@@ -151,7 +230,10 @@ fn pre_serialized_lines_equal_full_serialization_for_every_family() {
         ("amazon.nova-lite-v1:0", None),
         ("meta.llama3-1-8b-instruct-v1:0", None),
         ("mistral.mistral-small-2402-v1:0", None),
+        ("us.meta.llama4-scout-17b-instruct-v1:0", None),
+        ("mistral.mistral-large-2407-v1:0", None),
         ("amazon.titan-embed-text-v2:0", None),
+        ("amazon.nova-2-multimodal-embeddings-v1:0", None),
         ("amazon.titan-text-express-v1", None),
         ("deepseek.r1-v1:0", None),
     ];
@@ -159,7 +241,8 @@ fn pre_serialized_lines_equal_full_serialization_for_every_family() {
         let model_id = ModelId::parse(model).unwrap();
         let family = model_id.family();
         let embedding = family.is_embedding();
-        let stops = if embedding || family == ModelFamily::MetaLlama { vec![] } else { vec!["END".to_string()] };
+        let no_stops = [ModelFamily::MetaLlama, ModelFamily::MetaLlama4, ModelFamily::MistralChat];
+        let stops = if embedding || no_stops.contains(&family) { vec![] } else { vec!["END".to_string()] };
         let params = InferenceParams {
             max_tokens: 77,
             temperature: (!embedding).then_some(0.25),

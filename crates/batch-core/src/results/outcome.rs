@@ -176,15 +176,21 @@ pub fn extract(output: &Value) -> Outcome {
             stop_reason: str_at(output, "/outputs/0/stop_reason"),
         };
     }
-    // Chat-completions style: {"choices":[{"message":{"content"},"finish_reason"}], "usage":{"prompt_tokens"…}}
+    // Chat-completions style: {"choices":[{"message":{"content"},"finish_reason"}], "usage":{"prompt_tokens"…}};
+    // Mistral's chat models on Bedrock say "stop_reason" in the choice instead.
     if output.get("choices").is_some_and(Value::is_array) {
+        let finish = str_at(output, "/choices/0/finish_reason");
         return Outcome {
             output: str_at(output, "/choices/0/message/content"),
             error: String::new(),
             input_tokens: u64_at(output, "/usage/prompt_tokens"),
             output_tokens: u64_at(output, "/usage/completion_tokens"),
-            stop_reason: str_at(output, "/choices/0/finish_reason"),
+            stop_reason: if finish.is_empty() { str_at(output, "/choices/0/stop_reason") } else { finish },
         };
+    }
+    // Nova multimodal embeddings: {"embeddings":[{"embeddingType":"TEXT","embedding":[…]}]}
+    if let Some(embedding) = output.pointer("/embeddings/0/embedding") {
+        return Outcome { output: embedding.to_string(), ..Outcome::default() };
     }
     // Titan embeddings: {"embedding":[…], "inputTextTokenCount"}
     if let Some(embedding) = output.get("embedding") {

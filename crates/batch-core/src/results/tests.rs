@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::*;
+use crate::model::ModelFamily;
 use crate::prepare::PreparedPlan;
 use crate::progress::NoProgress;
 use crate::sandbox_model::{OutputFaults, answer_for, write_sandbox_outputs};
@@ -122,13 +123,16 @@ fn a_job_whose_records_all_failed_is_a_loud_warning() {
 }
 
 #[test]
-fn every_family_round_trips_through_the_s3_emulator() {
+fn every_family_round_trips_through_the_sandbox_model() {
     for model in [
         "us.anthropic.claude-haiku-4-5-20251001-v1:0",
         "amazon.nova-lite-v1:0",
         "meta.llama3-1-8b-instruct-v1:0",
         "mistral.mistral-small-2402-v1:0",
+        "us.meta.llama4-scout-17b-instruct-v1:0",
+        "mistral.mistral-large-2407-v1:0",
         "amazon.titan-embed-text-v2:0",
+        "amazon.nova-2-multimodal-embeddings-v1:0",
         "amazon.titan-text-express-v1",
         "deepseek.r1-v1:0",
     ] {
@@ -144,7 +148,8 @@ fn every_family_round_trips_through_the_s3_emulator() {
             let row: serde_json::Value = serde_json::from_str(line).unwrap();
             let output = row["output"].as_str().unwrap();
             if plan.model.family.is_embedding() {
-                assert!(serde_json::from_str::<Vec<f64>>(output).unwrap().len() == 1024, "{model}");
+                let dimension = if plan.model.family == ModelFamily::NovaEmbedding { 3072 } else { 1024 };
+                assert_eq!(serde_json::from_str::<Vec<f64>>(output).unwrap().len(), dimension, "{model}");
             } else {
                 assert!(output.contains("sandbox answer"), "{model}: {output}");
             }

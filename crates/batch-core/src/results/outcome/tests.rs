@@ -60,6 +60,14 @@ fn llama_mistral_titan_and_chat_completions() {
         json!({"choices": [{"message": {"content": "yo"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 5, "completion_tokens": 1}}),
     );
     assert_eq!((chat.output.as_str(), chat.input_tokens), ("yo", Some(5)));
+    // Mistral's chat models on Bedrock: the stop reason sits in the choice as "stop_reason".
+    let mistral_chat = ok(
+        json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "stop_reason": "length"}]}),
+    );
+    assert_eq!((mistral_chat.output.as_str(), mistral_chat.stop_reason.as_str()), ("ok", "length"));
+    // Nova multimodal embeddings: the first (text) embedding.
+    let nova = ok(json!({"embeddings": [{"embeddingType": "TEXT", "embedding": [0.25, -0.5]}]}));
+    assert_eq!((nova.output.as_str(), nova.input_tokens), ("[0.25,-0.5]", None));
     let unknown = ok(json!({"something": "else"}));
     assert_eq!(unknown.output, "{\"something\":\"else\"}");
 }

@@ -67,6 +67,9 @@ struct Choice<'a> {
     message: Option<ChoiceMessage<'a>>,
     #[serde(borrow)]
     finish_reason: Option<Cow<'a, str>>,
+    /// Mistral's chat models on Bedrock name it so.
+    #[serde(borrow)]
+    stop_reason: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -161,8 +164,9 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
     }
     if let Some(choices) = body.choices {
         let first = choices.into_iter().next();
-        let (output, stop) =
-            first.map(|c| (text(c.message.and_then(|m| m.content)), text(c.finish_reason))).unwrap_or_default();
+        let (output, stop) = first
+            .map(|c| (text(c.message.and_then(|m| m.content)), text(c.finish_reason.or(c.stop_reason))))
+            .unwrap_or_default();
         return Some(Outcome {
             output,
             error: String::new(),
