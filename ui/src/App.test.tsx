@@ -14,7 +14,7 @@ const backend = vi.hoisted(() => ({
   onFileDrop: vi.fn(async () => () => undefined),
   onSheetProgress: vi.fn(async () => () => undefined),
   cancelOpenSheet: vi.fn(async () => undefined),
-  jobPlan: vi.fn(async (_model: string, rows: number) => ({ parts: [rows], most_records: 50_000, least_records: 100 })),
+  jobPlan: vi.fn(async (_model: string, rows: number) => ({ parts: [rows], most_records: 100_000, least_records: 100, defaults: "not connected" })),
   openSheet: vi.fn(async (path: string) => ({
     meta: { path, format: "csv", sheet: null, delimiter: 44, headers: ["id", "review"] },
     sheets: [],

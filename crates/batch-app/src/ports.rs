@@ -23,7 +23,7 @@ pub use backend::{
 };
 pub use browse::{S3Entry, S3Listing};
 pub use catalogue::{ModelChoice, OnDemandPrompt, TestAnswer, TestParams, bundled_models};
-pub use quotas::{BatchQuotas, QuotaSource};
+pub use quotas::{BatchQuotas, DEFAULT_CONCURRENT_JOBS, QuotaSource};
 pub use upload_journal::{JournalError, PartUpload, UploadJournal, UploadedChunk};
 
 /// How a remote call failed, as far as the use cases care.

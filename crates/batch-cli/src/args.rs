@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use batch_core::limits::Limits;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Run Amazon Bedrock batch inference on a spreadsheet: one prompt per row, results joined back by recordId.
@@ -269,8 +270,8 @@ pub struct EmulatorArgs {
     /// How often jobs advance one status, in milliseconds.
     #[arg(long, default_value_t = 500, value_name = "MS")]
     pub tick_ms: u64,
-    /// Submitted plus in-progress jobs allowed per model.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    /// Submitted plus in-progress jobs allowed per model (AWS's default quota).
+    #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_concurrent_jobs: usize,
     /// Fewest records a job accepts (the emulated quota).
     #[arg(long, default_value_t = 100, value_name = "N")]
@@ -389,23 +390,23 @@ pub struct PrepareArgs {
     pub format: OutputFormat,
 }
 
-/// Job limits (defaults: Bedrock's documented defaults).
+/// Job limits (defaults: AWS's default quotas, batch_core::limits::Limits::default()).
 #[derive(Debug, Args)]
 pub struct LimitArgs {
     /// Fewest records one job accepts.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = Limits::default().min_records_per_job, value_name = "N")]
     pub min_records: u64,
     /// Most records per input file.
-    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    #[arg(long, default_value_t = Limits::default().max_records_per_file, value_name = "N")]
     pub max_records_per_file: u64,
     /// Most records per job.
-    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    #[arg(long, default_value_t = Limits::default().max_records_per_job, value_name = "N")]
     pub max_records_per_job: u64,
     /// Largest input file, in bytes (1 GB).
-    #[arg(long, default_value_t = 1_000_000_000, value_name = "BYTES")]
+    #[arg(long, default_value_t = Limits::default().max_file_bytes, value_name = "BYTES")]
     pub max_file_bytes: u64,
     /// Largest job input, in bytes (5 GB).
-    #[arg(long, default_value_t = 5_000_000_000, value_name = "BYTES")]
+    #[arg(long, default_value_t = Limits::default().max_job_bytes, value_name = "BYTES")]
     pub max_job_bytes: u64,
 }
 

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 /// One gigabyte as Bedrock's quotas count it.
 pub const GB: u64 = 1_000_000_000;
 
-/// Per-job limits that decide how a run is split into parts. Defaults follow the product's offline defaults;
-/// live values come from Service Quotas (a later step) or the user's overrides.
+/// Per-job limits that decide how a run is split into parts. The defaults are AWS's default quotas (FACTS §8.7:
+/// at least 100 records a job, at most 100,000 records a file and a job, 1 GB a file, 5 GB a job); the account's
+/// own come from Service Quotas, or the user overrides them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Fewest records a job accepts.
@@ -25,8 +26,8 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             min_records_per_job: 100,
-            max_records_per_file: 50_000,
-            max_records_per_job: 50_000,
+            max_records_per_file: 100_000,
+            max_records_per_job: 100_000,
             max_file_bytes: GB,
             max_job_bytes: 5 * GB,
         }

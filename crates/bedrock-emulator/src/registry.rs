@@ -33,7 +33,8 @@ impl Default for RegistryConfig {
         Self {
             region: "us-east-1".into(),
             account: "123456789012".into(),
-            max_concurrent_per_model: 10,
+            // AWS's default quota of submitted plus in-progress jobs per model.
+            max_concurrent_per_model: 100,
             limits: Limits::default(),
             faults: Faults::default(),
         }

@@ -345,7 +345,12 @@ most_records: number,
 /**
  * Fewest records a job accepts.
  */
-least_records: number, };
+least_records: number, 
+/**
+ * Why AWS's default quotas stand in for the account's, when they do (not connected, Service Quotas
+ * unreadable, no quota named for the model).
+ */
+defaults: string | null, };
 
 export type ModelChoice = { 
 /**

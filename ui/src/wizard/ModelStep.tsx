@@ -148,7 +148,8 @@ export function ModelStep(props: ModelStepProps) {
       )}
       {plan && (
         <p id="job-plan" role="status">
-          Job plan: {planText(plan.parts)} (at most {plan.most_records.toLocaleString()} records a job, at least {plan.least_records.toLocaleString()}).
+          Job plan: {planText(plan.parts)} (at most {plan.most_records.toLocaleString()} records a job, at least {plan.least_records.toLocaleString()}
+          {plan.defaults ? `: AWS's default quotas, ${plan.defaults}` : ": this account's quotas"}).
         </p>
       )}
       {error && <p role="alert" className="error">{error}</p>}

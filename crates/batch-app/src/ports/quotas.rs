@@ -3,6 +3,9 @@
 use batch_core::limits::Limits;
 use serde::Serialize;
 
+/// AWS's default quota of submitted plus in-progress batch jobs per model.
+pub const DEFAULT_CONCURRENT_JOBS: u64 = 100;
+
 /// Where the quotas came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
@@ -31,11 +34,12 @@ pub struct BatchQuotas {
 }
 
 impl BatchQuotas {
-    /// This tool's defaults (AWS's documented defaults), with the reason they are used.
+    /// AWS's default quotas (100 concurrent jobs a model, the default [`Limits`]), with the reason they stand in
+    /// for the account's.
     pub fn defaults(reason: impl Into<String>) -> Self {
         Self {
             limits: Limits::default(),
-            max_concurrent_jobs: 10,
+            max_concurrent_jobs: DEFAULT_CONCURRENT_JOBS,
             source: QuotaSource::Defaults { reason: reason.into() },
         }
     }

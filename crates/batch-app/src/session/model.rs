@@ -1,12 +1,13 @@
 //! The Model step's calls: the account's models and inference profiles, and "test one row now".
 
-use batch_core::limits::Limits;
 use batch_core::model::ModelId;
 use batch_core::plan::likely_part_rows;
 use serde::{Deserialize, Serialize};
 
 use super::{ModelList, Studio, StudioError};
-use crate::ports::{Backend, Connector, ModelChoice, OnDemandPrompt, TestAnswer, TestParams, bundled_models};
+use crate::ports::{
+    Backend, BatchQuotas, Connector, ModelChoice, OnDemandPrompt, QuotaSource, TestAnswer, TestParams, bundled_models,
+};
 use crate::sheet_pages::{RenderedPrompt, SheetTable};
 
 /// How the rows split into jobs, and the quotas that decide it.
@@ -19,6 +20,9 @@ pub struct JobPlan {
     pub most_records: u64,
     /// Fewest records a job accepts.
     pub least_records: u64,
+    /// Why AWS's default quotas stand in for the account's, when they do (not connected, Service Quotas
+    /// unreadable, no quota named for the model).
+    pub defaults: Option<String>,
 }
 
 /// One row to send on demand.
@@ -70,14 +74,19 @@ impl<C: Connector> Studio<C> {
     /// connection, and where the account's cannot be read): what Submit will prepare.
     pub async fn job_plan(&self, model: &str, rows: u64) -> Result<JobPlan, StudioError> {
         let model = ModelId::parse(model).map_err(|e| StudioError::Invalid(format!("model: {e}")))?;
-        let limits = match self.connected().await {
-            Ok((connection, info)) => self.model_quotas(&connection, &info, model.as_str()).await.limits,
-            Err(_) => Limits::default(),
+        let quotas = match self.connected().await {
+            Ok((connection, info)) => self.model_quotas(&connection, &info, model.as_str()).await,
+            Err(_) => BatchQuotas::defaults("not connected"),
         };
+        let limits = quotas.limits;
         Ok(JobPlan {
             parts: likely_part_rows(rows, &limits),
             most_records: limits.max_records_per_part(),
             least_records: limits.min_records_per_job,
+            defaults: match quotas.source {
+                QuotaSource::Defaults { reason } => Some(reason),
+                QuotaSource::ServiceQuotas { .. } => None,
+            },
         })
     }
 

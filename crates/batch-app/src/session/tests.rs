@@ -68,10 +68,15 @@ fn the_job_plan_follows_the_connections_quotas() {
     let studio = Studio::open(home.path(), LimitedConnector(limits), Arc::new(Quiet)).unwrap();
     let model = "amazon.nova-lite-v1:0";
     let defaults = block_on(studio.job_plan(model, 2500)).unwrap();
-    assert_eq!((defaults.parts, defaults.most_records), (vec![2500], 50_000), "not connected: the default quotas");
+    assert_eq!(
+        (defaults.parts, defaults.most_records, defaults.defaults.as_deref()),
+        (vec![2500], 100_000, Some("not connected")),
+        "not connected: AWS's default quotas, labelled so"
+    );
     block_on(studio.connect(true, &AccessOptions::default())).unwrap();
     let plan = block_on(studio.job_plan(model, 2500)).unwrap();
     assert_eq!((plan.parts, plan.most_records, plan.least_records), (vec![834, 833, 833], 1000, 100));
+    assert_eq!(plan.defaults, None, "the account's own quotas");
     // The account's quotas are read once a session, however often the plan is asked for.
     assert_eq!(block_on(studio.job_plan(model, 2600)).unwrap().parts, [867, 867, 866]);
     let (connection, _) = block_on(studio.connected()).unwrap();
