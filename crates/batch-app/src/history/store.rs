@@ -397,6 +397,19 @@ impl History {
             .ok_or_else(|| HistoryError::NotFound(format!("part {part} of run {id}")))
     }
 
+    /// Forgets the intent recorded for `token` when the service refused that create outright (its concurrent-job
+    /// quota was full: no job exists with the token), so a part waiting for a slot holds no half-made job — a
+    /// run stopped meanwhile then never creates it. A job already created is never forgotten.
+    pub fn drop_job_intent(&mut self, token: &str) -> Result<(), HistoryError> {
+        self.conn
+            .execute(
+                "DELETE FROM jobs WHERE request_token = ?1 AND state = 'creating' AND job_arn IS NULL",
+                params![token],
+            )
+            .map_err(self.db())?;
+        Ok(())
+    }
+
     /// Records the service's answer to a create: the job's ARN.
     pub fn record_job_created(&mut self, token: &str, job_arn: &str) -> Result<JobRecord, HistoryError> {
         if let Some(existing) = self.job_where("WHERE job_arn = ?1", &[&job_arn])?

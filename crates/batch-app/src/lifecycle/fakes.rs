@@ -52,6 +52,8 @@ struct Cloud {
     unknown: HashSet<String>,
     /// The account's quota of jobs not yet ended, when lower than the tool's own cap.
     quota: Option<usize>,
+    /// Creates still to be answered ThrottlingException before one succeeds.
+    throttled: usize,
 }
 
 /// Bedrock's job API and S3 in memory.
@@ -93,6 +95,11 @@ impl FakeCloud {
     /// Sets the account's quota of jobs not yet ended (creates past it answer ServiceQuotaExceededException).
     pub(crate) fn set_quota(&self, jobs: usize) {
         self.cloud().quota = Some(jobs);
+    }
+
+    /// Makes the next `creates` creates answer ThrottlingException.
+    pub(crate) fn throttle(&self, creates: usize) {
+        self.cloud().throttled = creates;
     }
 
     /// Makes the service answer ResourceNotFound for this job from now on.
@@ -161,6 +168,14 @@ impl JobsApi for FakeCloud {
         let mut cloud = self.cloud();
         if let Some(existing) = cloud.jobs.iter().find(|j| j.job.request_token == job.request_token) {
             return Ok(existing.arn.clone());
+        }
+        if cloud.throttled > 0 {
+            cloud.throttled -= 1;
+            return Err(ServiceError::new(
+                FailureKind::Throttled,
+                "CreateModelInvocationJob",
+                "ThrottlingException: Too many requests, please wait before trying again",
+            ));
         }
         let active = cloud.jobs.iter().filter(|j| !j.status.is_terminal()).count();
         if cloud.quota.is_some_and(|quota| active >= quota) {

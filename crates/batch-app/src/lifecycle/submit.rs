@@ -242,7 +242,11 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                         }
                     }
                 }
-                None => pass.waiting += 1,
+                None => {
+                    // Refused for the quota: no job has the token, so the intent goes and the part simply waits.
+                    self.lock().drop_job_intent(&record.request_token)?;
+                    pass.waiting += 1;
+                }
             }
         }
         let state = if pass.waiting == 0 { RunState::Running } else { RunState::Submitting };
@@ -254,7 +258,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     }
 
     /// One create, retried with backoff on throttling and 5xx answers; `None` when the service's quota of
-    /// concurrent jobs is full (the part waits for a slot, its intent recorded).
+    /// concurrent jobs is full (the part waits for a slot; no job has its token).
     async fn create_with_retries(&self, job: &NewJob) -> Result<Option<String>, LifecycleError> {
         let mut attempt = 0;
         loop {

@@ -249,3 +249,49 @@ fn parts_past_the_account_s_job_quota_wait_for_a_slot_instead_of_failing() {
     assert!(ended.ended() && ended.jobs.iter().all(|j| j.job_arn.is_some()), "{ended:?}");
     assert_eq!(world.cloud.jobs_created(), 3);
 }
+
+#[test]
+fn a_throttled_create_waits_and_tries_again_and_each_part_gets_one_job() {
+    let world = World::new(Outcome::Complete);
+    // Two throttled answers, then the service takes the create: within the three attempts a create gets.
+    world.cloud.throttle(2);
+    let prepared = prepared(world.dir.path(), "prepared", 100);
+    let events = Recorder::default();
+    let lifecycle = Lifecycle::new(&world.history, &world.cloud, &world.cloud, &events, NO_WAIT, &world.cancel);
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    let ended = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    assert!(ended.ended() && ended.jobs.iter().all(|j| j.job_arn.is_some()), "{ended:?}");
+    assert_eq!(world.cloud.jobs_created(), 3, "one job a part, none twice");
+    let waits = events.0.lock().unwrap().iter().filter(|e| {
+        matches!(e, Event::Waiting { reason, seconds } if reason.contains("ThrottlingException") && *seconds > 0.0)
+    }).count();
+    assert_eq!(waits, 2, "each throttled answer is a wait with its backoff said");
+
+    // Throttled past the attempts a create gets, the drive fails with the service's words and creates nothing.
+    world.cloud.throttle(3);
+    let again = lifecycle.record_run(&SubmitRequest { new_run: true, ..submit_request(&prepared) }).unwrap();
+    let failed = tokio_test(lifecycle.drive(again.id().as_str(), Until::Submitted)).unwrap_err();
+    assert!(failed.to_string().contains("ThrottlingException"), "{failed}");
+    assert_eq!(world.cloud.jobs_created(), 3);
+}
+
+#[test]
+fn stopping_a_run_stops_its_running_job_and_submits_none_of_its_waiting_parts() {
+    let world = World::new(Outcome::Complete);
+    world.cloud.set_quota(1);
+    world.cloud.hold(true);
+    let prepared = prepared(world.dir.path(), "prepared", 100);
+    let lifecycle = world.lifecycle();
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    let submitted = tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap();
+    assert_eq!(submitted.waiting_parts, 2, "{submitted:?}");
+    assert_eq!(tokio_test(lifecycle.stop_run(run.as_str())).unwrap(), 1, "the one running job is stopped");
+    world.cloud.hold(false);
+    let ended = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    assert!(ended.ended() && ended.run.stop_requested, "{ended:?}");
+    assert_eq!(world.cloud.jobs_created(), 1, "no waiting part was submitted after the stop");
+    // Its fetch accounts for every row: the stopped job's and the unsubmitted parts' rows are missing.
+    let fetched = world.fetch(&run);
+    assert_eq!(fetched.summary.succeeded + fetched.summary.failed + fetched.summary.missing, 100);
+    assert!(fetched.summary.missing >= 60, "{:?}", fetched.summary);
+}
