@@ -50,7 +50,7 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     app.screenshot("connect");
     app.click("#connect-sandbox");
     let badge = app.wait_for_text("#sandbox-badge", "SANDBOX");
-    assert!(badge.contains("offline sandbox"), "{badge}");
+    assert!(badge.contains("offline, answers from the sandbox model"), "{badge}");
 
     // 2. Data.
     let sample = samples().join("reviews.csv");
