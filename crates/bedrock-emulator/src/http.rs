@@ -114,8 +114,36 @@ fn spawn_with(
             })
         })
     };
-    let handler = Arc::new(move |request: ServedRequest| handle(&state, request));
+    let handler = Arc::new(move |request: ServedRequest| {
+        let mut reply = handle(&state, request)?;
+        if let Ok(id) = hyper::header::HeaderValue::from_str(&request_id()) {
+            reply.headers_mut().insert("x-amzn-RequestId", id);
+        }
+        Some(reply)
+    });
     spawn_server(addr, "bedrock-emulator", handler, Some(ticker))
+}
+
+/// A request id shaped as Bedrock's (a UUID, `x-amzn-RequestId` on every answer, errors included): unique
+/// within the process, from a counter mixed with the time it started.
+fn request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static EPOCH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let epoch = *EPOCH.get_or_init(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    });
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mix = |x: u64| (x ^ (x >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let (high, low) = (mix(epoch ^ n.rotate_left(17)), mix(n ^ epoch.rotate_left(29)));
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0x0fff,
+        0x8000 | (low >> 48) & 0x3fff,
+        low & 0xffff_ffff_ffff
+    )
 }
 
 fn error(error: &ApiError) -> Reply {

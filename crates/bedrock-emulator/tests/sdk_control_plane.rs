@@ -103,6 +103,24 @@ async fn errors_arrive_as_the_sdks_typed_exceptions() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_a_request_id_as_bedrock_s_do() {
+    use aws_sdk_bedrock::operation::RequestId;
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    let listed = client.list_model_invocation_jobs().send().await.unwrap();
+    let first = listed.request_id().expect("a request id on a success").to_string();
+    let uuid = |id: &str| {
+        let groups: Vec<usize> = id.split('-').map(str::len).collect();
+        groups == [8, 4, 4, 4, 12] && id.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+    };
+    assert!(uuid(&first), "{first}");
+    let again = client.list_foundation_models().send().await.unwrap();
+    assert_ne!(again.request_id(), Some(first.as_str()), "each answer its own id");
+    let failed = client.get_model_invocation_job().job_identifier("nope00000000").send().await.unwrap_err();
+    assert!(failed.request_id().is_some_and(uuid), "errors carry one too: {failed:?}");
+}
+
+#[tokio::test]
 async fn throttled_creates_are_retried_by_the_sdk() {
     let (emulator, _) = start(Faults { throttle_creates: 1, ..Faults::default() });
     let client = client(&emulator.endpoint()).await;
