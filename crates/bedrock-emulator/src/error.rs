@@ -7,7 +7,7 @@ pub enum ErrorKind {
     Validation,
     /// No such job (404).
     ResourceNotFound,
-    /// The job is not in a state that allows the call (409).
+    /// The job is not in a state that allows the call (400, as the service model declares it).
     Conflict,
     /// Too many submitted and in-progress jobs for the model (400).
     ServiceQuotaExceeded,
@@ -33,9 +33,8 @@ impl ErrorKind {
     /// The HTTP status it is sent with.
     pub fn http_status(self) -> u16 {
         match self {
-            Self::Validation | Self::ServiceQuotaExceeded => 400,
+            Self::Validation | Self::ServiceQuotaExceeded | Self::Conflict => 400,
             Self::ResourceNotFound => 404,
-            Self::Conflict => 409,
             Self::Throttling => 429,
             Self::InternalServer => 500,
         }

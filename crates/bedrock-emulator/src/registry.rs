@@ -125,6 +125,28 @@ pub struct Registry {
     revision: u64,
 }
 
+/// The service model's constraint on `jobIdentifier` (ModelInvocationJobIdentifier), as its message states it.
+const JOB_IDENTIFIER_RULE: &str = "Member must satisfy regular expression pattern: \
+     ((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12})";
+
+/// True when `identifier` matches ModelInvocationJobIdentifier whole: a 12-character job id of lower-case
+/// letters and digits, alone or at the end of a job ARN.
+fn is_job_identifier(identifier: &str) -> bool {
+    let job_id = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if job_id(identifier) {
+        return true;
+    }
+    let Some((prefix, id)) = identifier.rsplit_once(":model-invocation-job/") else { return false };
+    let partition = |p: &str| p == "aws" || p.strip_prefix("aws-").is_some_and(|rest| !rest.is_empty());
+    let region = |r: &str| {
+        (1..=20).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let account = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    job_id(id)
+        && matches!(prefix.split(':').collect::<Vec<_>>().as_slice(),
+            ["arn", p, "bedrock", r, a] if partition(p) && region(r) && account(a))
+}
+
 fn constraint(field: &str, value: &str, rule: &str) -> ApiError {
     ApiError::validation(format!(
         "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {rule}"
@@ -231,6 +253,9 @@ impl Registry {
     }
 
     fn find(&self, identifier: &str) -> Result<usize, ApiError> {
+        if !is_job_identifier(identifier) {
+            return Err(constraint("jobIdentifier", identifier, JOB_IDENTIFIER_RULE));
+        }
         self.jobs.iter().position(|j| j.arn == identifier || j.id == identifier).ok_or_else(|| {
             ApiError::new(
                 ErrorKind::ResourceNotFound,

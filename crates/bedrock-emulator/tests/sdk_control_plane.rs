@@ -100,6 +100,18 @@ async fn errors_arrive_as_the_sdks_typed_exceptions() {
     let missing =
         client.get_model_invocation_job().job_identifier("nope00000000").send().await.unwrap_err().into_service_error();
     assert!(missing.is_resource_not_found_exception(), "{missing:?}");
+    // An identifier the service model's pattern refuses is a ValidationException, not "not found".
+    for malformed in ["NOPE00000000", "nope", "arn:aws:bedrock:us-east-1:12345:model-invocation-job/nope00000000"] {
+        let refused =
+            client.get_model_invocation_job().job_identifier(malformed).send().await.unwrap_err().into_service_error();
+        assert!(refused.is_validation_exception(), "{malformed}: {refused:?}");
+        let refused =
+            client.stop_model_invocation_job().job_identifier(malformed).send().await.unwrap_err().into_service_error();
+        assert!(refused.is_validation_exception(), "{malformed}: {refused:?}");
+    }
+    let arn = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/nope00000000";
+    let unknown = client.get_model_invocation_job().job_identifier(arn).send().await.unwrap_err().into_service_error();
+    assert!(unknown.is_resource_not_found_exception(), "a well-formed ARN of no job: {unknown:?}");
 }
 
 #[tokio::test]

@@ -217,7 +217,8 @@ fn a_held_job_waits_in_progress_until_released_or_stopped() {
     assert_eq!(registry.release(None).unwrap(), 0, "nothing else is held");
     assert!(registry.run_to_end(&store, 10));
     assert_eq!(registry.get(&held).unwrap().status, "Completed");
-    assert_eq!(registry.release(Some("nope")).unwrap_err().kind, ErrorKind::ResourceNotFound);
+    assert_eq!(registry.release(Some("nope00000000")).unwrap_err().kind, ErrorKind::ResourceNotFound);
+    assert_eq!(registry.release(Some("nope")).unwrap_err().kind, ErrorKind::Validation, "not a job identifier");
 }
 
 #[test]
