@@ -15,6 +15,8 @@ pub enum ErrorKind {
     Throttling,
     /// The service failed (500); safe to retry.
     InternalServer,
+    /// No operation has this method and path (404), as AWS's front door answers an unknown route.
+    UnknownOperation,
 }
 
 impl ErrorKind {
@@ -27,6 +29,7 @@ impl ErrorKind {
             Self::ServiceQuotaExceeded => "ServiceQuotaExceededException",
             Self::Throttling => "ThrottlingException",
             Self::InternalServer => "InternalServerException",
+            Self::UnknownOperation => "UnknownOperationException",
         }
     }
 
@@ -34,7 +37,7 @@ impl ErrorKind {
     pub fn http_status(self) -> u16 {
         match self {
             Self::Validation | Self::ServiceQuotaExceeded | Self::Conflict => 400,
-            Self::ResourceNotFound => 404,
+            Self::ResourceNotFound | Self::UnknownOperation => 404,
             Self::Throttling => 429,
             Self::InternalServer => 500,
         }

@@ -233,6 +233,6 @@ fn answer(
         }
         // bedrock-runtime's Converse, served on the same port (the sandbox points both clients here).
         (&Method::POST, ["model", model, "converse"]) => crate::catalogue::converse(model, body).map(|v| v.to_string()),
-        _ => Err(ApiError::new(ErrorKind::ResourceNotFound, format!("The emulator does not serve {method} {path}."))),
+        _ => Err(ApiError::new(ErrorKind::UnknownOperation, format!("The emulator does not serve {method} {path}."))),
     }
 }

@@ -166,3 +166,13 @@ async fn list_pages_and_foundation_models() {
     let models = client.list_foundation_models().send().await.unwrap();
     assert!(models.model_summaries().iter().any(|m| m.model_id() == MODEL));
 }
+
+#[tokio::test]
+async fn an_operation_it_does_not_serve_is_an_unknown_operation_never_a_missing_resource() {
+    use aws_sdk_bedrock::error::ProvideErrorMetadata;
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    let err = client.list_custom_models().send().await.unwrap_err().into_service_error();
+    assert_eq!(err.code(), Some("UnknownOperationException"), "{err:?}");
+    assert!(!err.is_validation_exception() && !err.is_throttling_exception(), "{err:?}");
+}
