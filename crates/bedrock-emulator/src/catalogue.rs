@@ -66,17 +66,98 @@ pub(crate) fn inference_profiles(region: &str, account: &str) -> Value {
     json!({ "inferenceProfileSummaries": summaries })
 }
 
+/// Converse's `inferenceConfig` as the service model bounds it: `maxTokens` at least 1, `temperature` and
+/// `topP` between 0 and 1, at most 2,500 stop sequences, none empty (bedrock-runtime's service model).
+fn check_inference_config(input: &Value) -> Result<(), crate::error::ApiError> {
+    let Some(config) = input.get("inferenceConfig") else { return Ok(()) };
+    let refuse = |field: &str, value: &Value, rule: &str| {
+        crate::error::ApiError::validation(format!(
+            "1 validation error detected: Value '{value}' at 'inferenceConfig.{field}' failed to satisfy constraint: {rule}"
+        ))
+    };
+    if let Some(max) = config.get("maxTokens")
+        && max.as_u64().is_none_or(|m| m < 1)
+    {
+        return Err(refuse("maxTokens", max, "Member must have value greater than or equal to 1"));
+    }
+    for field in ["temperature", "topP"] {
+        if let Some(value) = config.get(field)
+            && !value.as_f64().is_some_and(|v| (0.0..=1.0).contains(&v))
+        {
+            return Err(refuse(field, value, "Member must have value between 0 and 1"));
+        }
+    }
+    if let Some(stops) = config.get("stopSequences") {
+        let list = stops.as_array().filter(|s| s.len() <= 2500);
+        if list.is_none() {
+            return Err(refuse("stopSequences", stops, "Member must have length less than or equal to 2500"));
+        }
+        if let Some(empty) = list.into_iter().flatten().find(|s| s.as_str().is_none_or(str::is_empty)) {
+            return Err(refuse("stopSequences", empty, "Member must have length greater than or equal to 1"));
+        }
+    }
+    Ok(())
+}
+
 /// Converse's answer for `model_id` from the sandbox model, or the validation error Bedrock would give.
 pub(crate) fn converse(model_id: &str, body: &[u8]) -> Result<Value, crate::error::ApiError> {
     use crate::error::{ApiError, ErrorKind};
-    let id = ModelId::parse(model_id)
-        .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The provided model identifier is invalid: {e}")))?;
+    let invalid_model = || ApiError::new(ErrorKind::Validation, "The provided model identifier is invalid.");
+    // A model the catalogue does not list is refused as Bedrock refuses an unknown id: not as "not found".
+    let id = ModelId::parse(model_id).map_err(|_| invalid_model())?;
+    if PriceTable::bundled().lookup(&id).is_none() {
+        return Err(invalid_model());
+    }
+    if id.family().is_embedding() {
+        return Err(ApiError::new(
+            ErrorKind::Validation,
+            "This action doesn't support the model that you provided. Try again with a supported text or chat model.",
+        ));
+    }
     let input: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The request body is not valid JSON: {e}")))?;
+    check_inference_config(&input)?;
     let started = std::time::Instant::now();
     let mut answer =
         batch_core::sandbox_model::respond(id.family(), batch_core::model::InvocationType::Converse, &input)
             .map_err(|failure| ApiError::new(ErrorKind::Validation, failure.message))?;
     answer["metrics"] = json!({ "latencyMs": started.elapsed().as_millis() as u64 });
     Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn ask(model: &str, config: Value) -> Result<Value, crate::error::ApiError> {
+        let body = json!({
+            "messages": [{"role": "user", "content": [{"text": "Classify: fine"}]}],
+            "inferenceConfig": config
+        });
+        converse(model, body.to_string().as_bytes())
+    }
+
+    #[test]
+    fn converse_refuses_unknown_and_embedding_models_and_out_of_range_settings_as_bedrock_does() {
+        let answered = ask("us.anthropic.claude-haiku-4-5-20251001-v1:0", json!({"maxTokens": 20, "temperature": 0.0}));
+        assert_eq!(answered.unwrap()["stopReason"], "end_turn");
+        let unknown = ask("acme.model-v1:0", json!({})).unwrap_err();
+        assert_eq!(
+            (unknown.kind, unknown.message.as_str()),
+            (ErrorKind::Validation, "The provided model identifier is invalid.")
+        );
+        let embeddings = ask("amazon.titan-embed-text-v2:0", json!({})).unwrap_err();
+        assert!(embeddings.message.contains("doesn't support the model"), "{embeddings:?}");
+        for (config, field) in [
+            (json!({"maxTokens": 0}), "maxTokens"),
+            (json!({"temperature": 1.5}), "temperature"),
+            (json!({"topP": -0.1}), "topP"),
+            (json!({"stopSequences": ["END", ""]}), "stopSequences"),
+        ] {
+            let refused = ask("amazon.nova-lite-v1:0", config).unwrap_err();
+            assert_eq!(refused.kind, ErrorKind::Validation, "{field}");
+            assert!(refused.message.contains(&format!("inferenceConfig.{field}")), "{refused:?}");
+        }
+    }
 }
