@@ -15,8 +15,75 @@ fn provider(model_id: &str) -> &'static str {
     }
 }
 
-/// `{"modelSummaries": [...]}` for `region`.
-pub(crate) fn foundation_models(region: &str) -> Value {
+/// ListFoundationModels' filters, as its query string gives them.
+#[derive(Debug, Default)]
+pub(crate) struct ModelFilter {
+    /// `byProvider`: the provider's name, any case.
+    pub(crate) provider: Option<String>,
+    /// `byOutputModality`: TEXT, IMAGE or EMBEDDING.
+    pub(crate) output_modality: Option<String>,
+    /// `byInferenceType`: ON_DEMAND or PROVISIONED.
+    pub(crate) inference_type: Option<String>,
+    /// `byCustomizationType`: FINE_TUNING, CONTINUED_PRE_TRAINING or DISTILLATION.
+    pub(crate) customization_type: Option<String>,
+}
+
+impl ModelFilter {
+    /// Checks each filter as the service model constrains it.
+    pub(crate) fn validate(&self) -> Result<(), crate::error::ApiError> {
+        let refuse = |field: &str, value: &str, rule: &str| {
+            crate::error::ApiError::validation(format!(
+                "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {rule}"
+            ))
+        };
+        let enums: [(&str, &Option<String>, &[&str]); 3] = [
+            ("byOutputModality", &self.output_modality, &["TEXT", "IMAGE", "EMBEDDING"]),
+            ("byInferenceType", &self.inference_type, &["ON_DEMAND", "PROVISIONED"]),
+            (
+                "byCustomizationType",
+                &self.customization_type,
+                &["FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION"],
+            ),
+        ];
+        for (field, value, allowed) in enums {
+            if let Some(value) = value
+                && !allowed.contains(&value.as_str())
+            {
+                return Err(refuse(
+                    field,
+                    value,
+                    &format!("Member must satisfy enum value set: [{}]", allowed.join(", ")),
+                ));
+            }
+        }
+        if let Some(provider) = &self.provider
+            && !((1..=63).contains(&provider.len())
+                && provider.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b' '))
+        {
+            return Err(refuse(
+                "byProvider",
+                provider,
+                "Member must satisfy regular expression pattern: [A-Za-z0-9- ]{1,63}",
+            ));
+        }
+        Ok(())
+    }
+
+    fn admits(&self, summary: &Value) -> bool {
+        let has = |list: &str, wanted: &Option<String>| {
+            wanted.as_ref().is_none_or(|w| summary[list].as_array().is_some_and(|l| l.iter().any(|v| v == w.as_str())))
+        };
+        self.provider
+            .as_ref()
+            .is_none_or(|p| summary["providerName"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(p)))
+            && has("outputModalities", &self.output_modality)
+            && has("inferenceTypesSupported", &self.inference_type)
+            && has("customizationsSupported", &self.customization_type)
+    }
+}
+
+/// `{"modelSummaries": [...]}` for `region`: the models `filter` admits.
+pub(crate) fn foundation_models(region: &str, filter: &ModelFilter) -> Value {
     let table = PriceTable::bundled();
     let summaries: Vec<Value> = table
         .models
@@ -38,6 +105,7 @@ pub(crate) fn foundation_models(region: &str) -> Value {
                 "modelLifecycle": { "status": "ACTIVE" }
             })
         })
+        .filter(|summary| filter.admits(summary))
         .collect();
     json!({ "modelSummaries": summaries })
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use hyper::Method;
 
 use crate::api::{CreateJobRequest, ListJobsRequest};
-use crate::catalogue::foundation_models;
+use crate::catalogue::{ModelFilter, foundation_models};
 use crate::error::{ApiError, ErrorKind};
 use crate::registry::{FileRegistry, Registry};
 use crate::server::{Reply, ServedRequest, ServerHandle, percent_decode, query_pairs, respond, spawn_server};
@@ -227,7 +227,16 @@ fn answer(
         (&Method::POST, ["emulator", "release"]) => {
             registry.release(None).map(|n| serde_json::json!({ "released": n }).to_string())
         }
-        (&Method::GET, ["foundation-models"]) => Ok(foundation_models(&state.region).to_string()),
+        (&Method::GET, ["foundation-models"]) => {
+            let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            let filter = ModelFilter {
+                provider: get("byProvider"),
+                output_modality: get("byOutputModality"),
+                inference_type: get("byInferenceType"),
+                customization_type: get("byCustomizationType"),
+            };
+            filter.validate().map(|()| foundation_models(&state.region, &filter).to_string())
+        }
         (&Method::GET, ["inference-profiles"]) => {
             Ok(crate::catalogue::inference_profiles(&state.region, registry.account()).to_string())
         }

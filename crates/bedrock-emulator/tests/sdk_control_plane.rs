@@ -168,6 +168,31 @@ async fn list_pages_and_foundation_models() {
 }
 
 #[tokio::test]
+async fn foundation_models_are_filtered_as_the_service_model_says() {
+    use aws_sdk_bedrock::types::{InferenceType, ModelModality};
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    let all = client.list_foundation_models().send().await.unwrap().model_summaries().len();
+    let anthropic = client.list_foundation_models().by_provider("anthropic").send().await.unwrap();
+    assert!(!anthropic.model_summaries().is_empty() && anthropic.model_summaries().len() < all);
+    assert!(anthropic.model_summaries().iter().all(|m| m.provider_name() == Some("Anthropic")));
+    let embeddings = client.list_foundation_models().by_output_modality(ModelModality::Embedding).send().await.unwrap();
+    let ids: Vec<&str> = embeddings.model_summaries().iter().map(|m| m.model_id()).collect();
+    assert!(ids.contains(&"amazon.titan-embed-text-v2:0") && !ids.contains(&MODEL), "{ids:?}");
+    let provisioned =
+        client.list_foundation_models().by_inference_type(InferenceType::Provisioned).send().await.unwrap();
+    assert!(provisioned.model_summaries().is_empty(), "the catalogue's models are on-demand only");
+    let refused = client
+        .list_foundation_models()
+        .by_output_modality(ModelModality::from("AUDIO"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(refused.is_validation_exception(), "{refused:?}");
+}
+
+#[tokio::test]
 async fn an_operation_it_does_not_serve_is_an_unknown_operation_never_a_missing_resource() {
     use aws_sdk_bedrock::error::ProvideErrorMetadata;
     let (emulator, _) = start(Faults::default());
