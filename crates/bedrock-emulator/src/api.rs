@@ -155,6 +155,14 @@ pub struct ListJobsRequest {
     pub next_token: Option<String>,
     /// Newest first when true (default), else oldest first.
     pub descending: bool,
+    /// Only jobs submitted after this time (`submitTimeAfter`, ISO 8601).
+    pub submit_time_after: Option<String>,
+    /// Only jobs submitted before this time (`submitTimeBefore`, ISO 8601).
+    pub submit_time_before: Option<String>,
+    /// `sortBy` as sent (only `CreationTime` exists).
+    pub sort_by: Option<String>,
+    /// `sortOrder` as sent (`Ascending` or `Descending`).
+    pub sort_order: Option<String>,
 }
 
 /// ListModelInvocationJobs' answer.

@@ -217,6 +217,10 @@ fn answer(
                 max_results: get("maxResults").and_then(|m| m.parse().ok()),
                 next_token: get("nextToken"),
                 descending: get("sortOrder").as_deref() != Some("Ascending"),
+                submit_time_after: get("submitTimeAfter"),
+                submit_time_before: get("submitTimeBefore"),
+                sort_by: get("sortBy"),
+                sort_order: get("sortOrder"),
             };
             registry.list(&list).map(|l| serde_json::to_string(&l).unwrap_or_default())
         }

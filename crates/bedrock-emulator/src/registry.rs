@@ -147,6 +147,29 @@ fn is_job_identifier(identifier: &str) -> bool {
             ["arn", p, "bedrock", r, a] if partition(p) && region(r) && account(a))
 }
 
+/// ModelInvocationJobStatus's values.
+const JOB_STATUSES: &[&str] = &[
+    "Submitted",
+    "InProgress",
+    "Completed",
+    "Failed",
+    "Stopping",
+    "Stopped",
+    "PartiallyCompleted",
+    "Expired",
+    "Validating",
+    "Scheduled",
+];
+
+/// True when `name` matches the `nameContains` pattern whole: 1 to 63 letters or digits, then up to 63
+/// characters of letters, digits, `+`, `-` and `.`.
+fn is_name_filter(name: &str) -> bool {
+    let lead = name.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    (1..=63).contains(&name.len())
+        && lead >= 1
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
 fn constraint(field: &str, value: &str, rule: &str) -> ApiError {
     ApiError::validation(format!(
         "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {rule}"
@@ -275,6 +298,40 @@ impl Registry {
         if !(1..=1000).contains(&max) {
             return Err(constraint("maxResults", &max.to_string(), "Member must have value between 1 and 1000"));
         }
+        let enums: [(&str, &Option<String>, &[&str]); 3] = [
+            ("statusEquals", &request.status_equals, JOB_STATUSES),
+            ("sortBy", &request.sort_by, &["CreationTime"]),
+            ("sortOrder", &request.sort_order, &["Ascending", "Descending"]),
+        ];
+        for (field, value, allowed) in enums {
+            if let Some(value) = value
+                && !allowed.contains(&value.as_str())
+            {
+                let rule = format!("Member must satisfy enum value set: [{}]", allowed.join(", "));
+                return Err(constraint(field, value, &rule));
+            }
+        }
+        if let Some(name) = &request.name_contains
+            && !is_name_filter(name)
+        {
+            let rule =
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}";
+            return Err(constraint("nameContains", name, rule));
+        }
+        let time = |field: &str, value: &Option<String>| -> Result<Option<i64>, ApiError> {
+            value
+                .as_deref()
+                .map(|text| {
+                    batch_core::clock::unix_from_rfc3339(text).ok_or_else(|| {
+                        ApiError::validation(format!("Value '{text}' at '{field}' is not a valid ISO 8601 timestamp."))
+                    })
+                })
+                .transpose()
+        };
+        let (after, before) = (
+            time("submitTimeAfter", &request.submit_time_after)?,
+            time("submitTimeBefore", &request.submit_time_before)?,
+        );
         let start: usize = match &request.next_token {
             None => 0,
             Some(token) => token.parse().map_err(|_| ApiError::validation("The nextToken is not valid."))?,
@@ -284,6 +341,7 @@ impl Registry {
             .iter()
             .filter(|j| request.status_equals.as_deref().is_none_or(|s| j.status.as_str() == s))
             .filter(|j| request.name_contains.as_deref().is_none_or(|n| j.request.job_name.contains(n)))
+            .filter(|j| after.is_none_or(|t| j.submit_time > t) && before.is_none_or(|t| j.submit_time < t))
             .collect();
         if request.descending {
             matching.reverse();

@@ -201,3 +201,30 @@ async fn an_operation_it_does_not_serve_is_an_unknown_operation_never_a_missing_
     assert_eq!(err.code(), Some("UnknownOperationException"), "{err:?}");
     assert!(!err.is_validation_exception() && !err.is_throttling_exception(), "{err:?}");
 }
+
+#[tokio::test]
+async fn job_lists_honour_and_validate_every_filter() {
+    use aws_smithy_types::DateTime;
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    create(&client, "listed-1").send().await.unwrap();
+    let now = std::time::SystemTime::now();
+    let hour = std::time::Duration::from_secs(3600);
+    let list = || client.list_model_invocation_jobs();
+    let count = |out: aws_sdk_bedrock::operation::list_model_invocation_jobs::ListModelInvocationJobsOutput| {
+        out.invocation_job_summaries().len()
+    };
+    assert_eq!(count(list().submit_time_after(DateTime::from(now - hour)).send().await.unwrap()), 1);
+    assert_eq!(count(list().submit_time_after(DateTime::from(now + hour)).send().await.unwrap()), 0);
+    assert_eq!(count(list().submit_time_before(DateTime::from(now - hour)).send().await.unwrap()), 0);
+    let sorted = list().sort_by(aws_sdk_bedrock::types::SortJobsBy::CreationTime).send().await.unwrap();
+    assert_eq!(count(sorted), 1);
+    for refused in [
+        list().status_equals(ModelInvocationJobStatus::from("Running")).send().await,
+        list().sort_by(aws_sdk_bedrock::types::SortJobsBy::from("Name")).send().await,
+        list().name_contains("two words").send().await,
+    ] {
+        let err = refused.unwrap_err().into_service_error();
+        assert!(err.is_validation_exception(), "{err:?}");
+    }
+}
