@@ -431,6 +431,102 @@ pub(crate) struct ParsedRequest {
     pub fault: Option<JobFault>,
 }
 
+/// The create request's other members against the service model's patterns and lengths: the client token,
+/// the buckets' owners, the output KMS key, the VPC's subnet and security-group ids, and the tags.
+fn check_members(request: &CreateJobRequest) -> Result<(), ApiError> {
+    let alnum_dashed = |s: &str, max: usize| {
+        (1..=max).contains(&s.len())
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !s.ends_with('-')
+    };
+    if let Some(token) = &request.client_request_token
+        && !alnum_dashed(token, 256)
+    {
+        let rule = "Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}";
+        return Err(constraint("clientRequestToken", token, rule));
+    }
+    let input = &request.input_data_config.s3_input_data_config;
+    let output = &request.output_data_config.s3_output_data_config;
+    for (field, owner) in [
+        ("inputDataConfig.s3InputDataConfig.s3BucketOwner", &input.s3_bucket_owner),
+        ("outputDataConfig.s3OutputDataConfig.s3BucketOwner", &output.s3_bucket_owner),
+    ] {
+        if let Some(owner) = owner
+            && !(owner.len() == 12 && owner.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(constraint(field, owner, "Member must satisfy regular expression pattern: [0-9]{12}"));
+        }
+    }
+    if let Some(key) = &output.s3_encryption_key_id
+        && !is_kms_key_id(key)
+    {
+        let rule = "Member must satisfy regular expression pattern: (arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:\
+                    ((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)";
+        return Err(constraint("outputDataConfig.s3OutputDataConfig.s3EncryptionKeyId", key, rule));
+    }
+    if let Some(vpc) = &request.vpc_config {
+        let id = |s: &&String| s.len() > 32 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if let Some(bad) = vpc.subnet_ids.iter().find(id) {
+            return Err(constraint(
+                "vpcConfig.subnetIds.member",
+                bad,
+                "Member must satisfy regular expression pattern: [-0-9a-zA-Z]+",
+            ));
+        }
+        if let Some(bad) = vpc.security_group_ids.iter().find(id) {
+            return Err(constraint(
+                "vpcConfig.securityGroupIds.member",
+                bad,
+                "Member must satisfy regular expression pattern: [-0-9a-zA-Z]+",
+            ));
+        }
+    }
+    let tag_text =
+        |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || "._:/=+@-".contains(c));
+    for tag in request.tags.iter().flatten() {
+        if !(1..=128).contains(&tag.key.len()) || !tag_text(&tag.key) {
+            return Err(constraint(
+                "tags.member.key",
+                &tag.key,
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9\\s._:/=+@-]*",
+            ));
+        }
+        if tag.value.len() > 256 || !tag_text(&tag.value) {
+            return Err(constraint(
+                "tags.member.value",
+                &tag.value,
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9\\s._:/=+@-]*",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// True when `key` matches KmsKeyId whole: a key id (36 characters), an alias, or the ARN of either.
+fn is_kms_key_id(key: &str) -> bool {
+    let key_id = |s: &str| s.len() == 36 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let alias = |s: &str| {
+        s.strip_prefix("alias/").is_some_and(|name| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/'))
+        })
+    };
+    if key_id(key) || alias(key) {
+        return true;
+    }
+    let parts: Vec<&str> = key.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "kms", region, account, resource] => {
+            (*partition == "aws" || partition.starts_with("aws-"))
+                && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && (resource.strip_prefix("key/").is_some_and(key_id) || alias(resource))
+        }
+        _ => false,
+    }
+}
+
 /// Checks a create request as the service does (names, ARNs, URIs, ranges) and parses its fields.
 pub(crate) fn parse_request(request: &CreateJobRequest) -> Result<ParsedRequest, ApiError> {
     JobName::parse(&request.job_name).map_err(|_| {
@@ -476,8 +572,9 @@ pub(crate) fn parse_request(request: &CreateJobRequest) -> Result<ParsedRequest,
         ));
     }
     if request.tags.as_ref().is_some_and(|t| t.len() > 200) {
-        return Err(ApiError::validation("A job can have at most 200 tags."));
+        return Err(constraint("tags", "[…]", "Member must have length less than or equal to 200"));
     }
+    check_members(request)?;
     if let Some(vpc) = &request.vpc_config
         && (!(1..=16).contains(&vpc.subnet_ids.len()) || !(1..=5).contains(&vpc.security_group_ids.len()))
     {

@@ -228,3 +228,44 @@ async fn job_lists_honour_and_validate_every_filter() {
         assert!(err.is_validation_exception(), "{err:?}");
     }
 }
+
+#[tokio::test]
+async fn every_create_member_is_checked_against_the_service_model() {
+    use aws_sdk_bedrock::types::{Tag, VpcConfig};
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    let output = |key: Option<&str>, owner: Option<&str>| {
+        ModelInvocationJobOutputDataConfig::S3OutputDataConfig(
+            ModelInvocationJobS3OutputDataConfig::builder()
+                .s3_uri("s3://out-bucket/results/")
+                .set_s3_encryption_key_id(key.map(str::to_string))
+                .set_s3_bucket_owner(owner.map(str::to_string))
+                .build()
+                .unwrap(),
+        )
+    };
+    let vpc = |subnet: &str| VpcConfig::builder().subnet_ids(subnet).security_group_ids("sg-0abc").build().unwrap();
+    let tag = |key: &str| Tag::builder().key(key).value("v").build().unwrap();
+    let accepted = create(&client, "well-formed")
+        .output_data_config(output(Some("alias/batch-outputs"), Some("123456789012")))
+        .vpc_config(vpc("subnet-0abc"))
+        .tags(tag("team"))
+        .client_request_token("run1-p0001")
+        .send()
+        .await;
+    assert!(accepted.is_ok(), "{accepted:?}");
+    let refusals = [
+        (
+            "a KMS key that is neither id, alias nor ARN",
+            create(&client, "k").output_data_config(output(Some("my key"), None)),
+        ),
+        ("a bucket owner that is not 12 digits", create(&client, "o").output_data_config(output(None, Some("1234")))),
+        ("a subnet id with a space", create(&client, "v").vpc_config(vpc("subnet 1"))),
+        ("a tag key with a comma", create(&client, "t").tags(tag("a,b"))),
+        ("a client token with an underscore", create(&client, "c").client_request_token("run_1")),
+    ];
+    for (what, request) in refusals {
+        let err = request.send().await.unwrap_err().into_service_error();
+        assert!(err.is_validation_exception(), "{what}: {err:?}");
+    }
+}
