@@ -84,8 +84,31 @@ impl ModelFilter {
 
 /// `{"modelSummaries": [...]}` for `region`: the models `filter` admits.
 pub(crate) fn foundation_models(region: &str, filter: &ModelFilter) -> Value {
+    let summaries: Vec<Value> = model_summaries(region).into_iter().filter(|summary| filter.admits(summary)).collect();
+    json!({ "modelSummaries": summaries })
+}
+
+/// GetFoundationModel: `{"modelDetails": …}` for a model id or its ARN.
+pub(crate) fn foundation_model(region: &str, identifier: &str) -> Result<Value, crate::error::ApiError> {
+    use crate::error::{ApiError, ErrorKind};
+    let id = identifier.rsplit_once(":foundation-model/").map_or(identifier, |(_, id)| id);
+    ModelId::parse(id).map_err(|_| {
+        ApiError::validation(format!(
+            "1 validation error detected: Value '{identifier}' at 'modelIdentifier' failed to satisfy constraint: \
+             Member must satisfy regular expression pattern"
+        ))
+    })?;
+    model_summaries(region)
+        .into_iter()
+        .find(|summary| summary["modelId"] == id)
+        .map(|details| json!({ "modelDetails": details }))
+        .ok_or_else(|| ApiError::new(ErrorKind::ResourceNotFound, "The specified model identifier was not found."))
+}
+
+/// Every foundation model the bundled price table knows, as ListFoundationModels summarises them.
+fn model_summaries(region: &str) -> Vec<Value> {
     let table = PriceTable::bundled();
-    let summaries: Vec<Value> = table
+    table
         .models
         .keys()
         .filter_map(|id| ModelId::parse(id).ok())
@@ -105,15 +128,32 @@ pub(crate) fn foundation_models(region: &str, filter: &ModelFilter) -> Value {
                 "modelLifecycle": { "status": "ACTIVE" }
             })
         })
-        .filter(|summary| filter.admits(summary))
-        .collect();
-    json!({ "modelSummaries": summaries })
+        .collect()
 }
 
 /// `{"inferenceProfileSummaries": [...]}`: the price table's cross-region profiles (`us.…`, `eu.…`).
 pub(crate) fn inference_profiles(region: &str, account: &str) -> Value {
+    json!({ "inferenceProfileSummaries": profile_summaries(region, account) })
+}
+
+/// GetInferenceProfile: the profile with this id or ARN.
+pub(crate) fn inference_profile(
+    region: &str,
+    account: &str,
+    identifier: &str,
+) -> Result<Value, crate::error::ApiError> {
+    use crate::error::{ApiError, ErrorKind};
+    let id = identifier.rsplit_once(":inference-profile/").map_or(identifier, |(_, id)| id);
+    profile_summaries(region, account)
+        .into_iter()
+        .find(|profile| profile["inferenceProfileId"] == id)
+        .ok_or_else(|| ApiError::new(ErrorKind::ResourceNotFound, "The specified inference profile was not found."))
+}
+
+/// The price table's cross-region profiles, as ListInferenceProfiles summarises them.
+fn profile_summaries(region: &str, account: &str) -> Vec<Value> {
     let table = PriceTable::bundled();
-    let summaries: Vec<Value> = table
+    table
         .models
         .keys()
         .filter_map(|id| ModelId::parse(id).ok())
@@ -130,8 +170,7 @@ pub(crate) fn inference_profiles(region: &str, account: &str) -> Value {
                 "type": "SYSTEM_DEFINED"
             })
         })
-        .collect();
-    json!({ "inferenceProfileSummaries": summaries })
+        .collect()
 }
 
 /// Converse's `inferenceConfig` as the service model bounds it: `maxTokens` at least 1, `temperature` and

@@ -241,6 +241,12 @@ fn answer(
             };
             filter.validate().map(|()| foundation_models(&state.region, &filter).to_string())
         }
+        (&Method::GET, ["foundation-models", model]) => {
+            crate::catalogue::foundation_model(&state.region, model).map(|v| v.to_string())
+        }
+        (&Method::GET, ["inference-profiles", profile]) => {
+            crate::catalogue::inference_profile(&state.region, registry.account(), profile).map(|v| v.to_string())
+        }
         (&Method::GET, ["inference-profiles"]) => {
             Ok(crate::catalogue::inference_profiles(&state.region, registry.account()).to_string())
         }

@@ -269,3 +269,26 @@ async fn every_create_member_is_checked_against_the_service_model() {
         assert!(err.is_validation_exception(), "{what}: {err:?}");
     }
 }
+
+#[tokio::test]
+async fn one_model_and_one_profile_are_read_by_id_or_arn() {
+    let (emulator, _) = start(Faults::default());
+    let client = client(&emulator.endpoint()).await;
+    let by_id = client.get_foundation_model().model_identifier(MODEL).send().await.unwrap();
+    let details = by_id.model_details().expect("details");
+    assert_eq!((details.model_id(), details.provider_name()), (MODEL, Some("Anthropic")));
+    let arn = details.model_arn().to_string();
+    let by_arn = client.get_foundation_model().model_identifier(&arn).send().await.unwrap();
+    assert_eq!(by_arn.model_details().map(|d| d.model_id()), Some(MODEL));
+    let missing = client.get_foundation_model().model_identifier("acme.nothing-v1:0").send().await.unwrap_err();
+    assert!(missing.into_service_error().is_resource_not_found_exception());
+
+    let profile = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+    let got = client.get_inference_profile().inference_profile_identifier(profile).send().await.unwrap();
+    assert_eq!(got.inference_profile_id(), profile);
+    assert!(got.models().iter().any(|m| m.model_arn().is_some_and(|a| a.ends_with(MODEL))), "{got:?}");
+    let by_arn = client.get_inference_profile().inference_profile_identifier(got.inference_profile_arn()).send().await;
+    assert_eq!(by_arn.unwrap().inference_profile_id(), profile);
+    let none = client.get_inference_profile().inference_profile_identifier("us.acme.nothing-v1:0").send().await;
+    assert!(none.unwrap_err().into_service_error().is_resource_not_found_exception());
+}
