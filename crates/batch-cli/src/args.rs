@@ -359,7 +359,7 @@ pub struct PrepareArgs {
     /// Model id or inference profile id (e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0).
     #[arg(long, value_name = "ID")]
     pub model: String,
-    /// Request body format (default: invoke-model where the family's body is known, else converse).
+    /// Request body format (default: converse for chat models, invoke-model for embeddings).
     #[arg(long, value_enum)]
     pub invocation_type: Option<InvocationArg>,
     /// Most tokens generated per record.

@@ -80,7 +80,12 @@ impl ModelId {
     /// What the window needs to know of this model.
     pub fn facts(&self) -> ModelFacts {
         let family = self.family();
-        ModelFacts { family, context_tokens: self.context_tokens(), embedding: family.is_embedding() }
+        ModelFacts {
+            family,
+            context_tokens: self.context_tokens(),
+            embedding: family.is_embedding(),
+            default_invocation: InvocationType::default_for(family),
+        }
     }
 }
 
@@ -94,6 +99,8 @@ pub struct ModelFacts {
     pub context_tokens: u32,
     /// True for embedding models (no chat, no Converse).
     pub embedding: bool,
+    /// How its records are sent when the user does not choose.
+    pub default_invocation: InvocationType,
 }
 
 /// The Mistral models that take the `<s>[INST]` text-completion body (AWS's "Mistral AI text completion" page);
@@ -181,9 +188,10 @@ pub enum InvocationType {
 }
 
 impl InvocationType {
-    /// The default for a family: InvokeModel where its body is known, else Converse.
+    /// The default for a family: Converse for every chat model (one request format across models, and the
+    /// only one some organisations allow), InvokeModel for embeddings, which Converse does not serve.
     pub fn default_for(family: ModelFamily) -> Self {
-        if family == ModelFamily::Other { Self::Converse } else { Self::InvokeModel }
+        if family.is_embedding() { Self::InvokeModel } else { Self::Converse }
     }
 
     /// The CLI spelling.
@@ -210,7 +218,15 @@ mod tests {
         assert_eq!(context("amazon.titan-embed-text-v2:0"), 8_192);
         assert_eq!(context("meta.llama3-1-70b-instruct-v1:0"), 128_000);
         let facts = ModelId::parse("amazon.titan-embed-text-v2:0").unwrap().facts();
-        assert_eq!(facts, ModelFacts { family: ModelFamily::TitanEmbedding, context_tokens: 8_192, embedding: true });
+        let embeds = ModelFacts {
+            family: ModelFamily::TitanEmbedding,
+            context_tokens: 8_192,
+            embedding: true,
+            default_invocation: InvocationType::InvokeModel,
+        };
+        assert_eq!(facts, embeds);
+        let chat = ModelId::parse("us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap().facts();
+        assert_eq!(chat.default_invocation, InvocationType::Converse, "chat models default to Converse");
     }
 
     #[test]

@@ -46,8 +46,18 @@ pub fn request(input: &Path, out: &Path, model: &str) -> PrepareRequest {
 
 /// Prepares `rows` rows for `model` under `dir`; returns (sheet, prepared folder, plan).
 pub fn prepared(dir: &Path, rows: usize, model: &str) -> (PathBuf, PathBuf, PreparedPlan) {
+    prepared_as(dir, rows, model, None)
+}
+
+/// Like [`prepared`], with the records written for `invocation` (the model's default when `None`).
+pub fn prepared_as(
+    dir: &Path,
+    rows: usize,
+    model: &str,
+    invocation: Option<crate::model::InvocationType>,
+) -> (PathBuf, PathBuf, PreparedPlan) {
     let input = write_sheet(dir, rows);
     let out = dir.join("prepared");
-    let plan = prepare(&request(&input, &out, model), &NoProgress).unwrap();
+    let plan = prepare(&PrepareRequest { invocation, ..request(&input, &out, model) }, &NoProgress).unwrap();
     (input, out, plan)
 }

@@ -390,7 +390,11 @@ context_tokens: number,
 /**
  * True for embedding models (no chat, no Converse).
  */
-embedding: boolean, };
+embedding: boolean, 
+/**
+ * How its records are sent when the user does not choose.
+ */
+default_invocation: InvocationType, };
 
 export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "meta_llama4" | "mistral" | "mistral_chat" | "titan_embedding" | "nova_embedding" | "titan_text" | "other";
 

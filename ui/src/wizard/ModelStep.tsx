@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, TestRowView } from "../backend";
+import type { CostEstimate, InvocationType, JobPlan, ModelChoice, ParamChoices, TestRowView } from "../backend";
 import { usd } from "../format";
 
 /** The model's parameters as chosen (the remembered choices' type). */
@@ -47,6 +47,18 @@ export function ModelStep(props: ModelStepProps) {
   const [cost, setCost] = useState<CostEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [plan, setPlan] = useState<JobPlan | null>(null);
+  const [defaultInvocation, setDefaultInvocation] = useState<InvocationType | null>(null);
+
+  useEffect(() => {
+    let alive = true;
+    backend
+      .modelFacts(model)
+      .then((facts) => alive && setDefaultInvocation(facts.default_invocation))
+      .catch(() => alive && setDefaultInvocation(null));
+    return () => {
+      alive = false;
+    };
+  }, [model]);
 
   useEffect(() => {
     backend.jobPlan(model, rows).then(setPlan).catch(() => setPlan(null));
@@ -117,7 +129,7 @@ export function ModelStep(props: ModelStepProps) {
       <label>
         Invocation
         <select id="invocation" value={params.invocation ?? ""} onChange={(e) => onParams({ ...params, invocation: (e.target.value || null) as ModelParams["invocation"] })}>
-          <option value="">The model's default</option>
+          <option value="">The model's default{defaultInvocation ? ` (${defaultInvocation})` : ""}</option>
           <option value="invoke_model">InvokeModel (the model's own request body)</option>
           <option value="converse">Converse (one body for every chat model)</option>
         </select>

@@ -26,7 +26,13 @@ fn params() -> InferenceParams {
 
 #[test]
 fn claude_messages_body() {
-    let v = line("us.anthropic.claude-haiku-4-5-20251001-v1:0", None, "Hi", Some("Be brief"), params());
+    let v = line(
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        Some(InvocationType::InvokeModel),
+        "Hi",
+        Some("Be brief"),
+        params(),
+    );
     assert_eq!(
         v,
         json!({"recordId": "ABC00000001", "modelInput": {
@@ -42,7 +48,7 @@ fn nova_and_converse_bodies() {
         "system": [{"text": "Be brief"}],
         "messages": [{"role": "user", "content": [{"text": "Hi"}]}],
         "inferenceConfig": {"maxTokens": 300, "temperature": 0.5, "topP": 0.9, "stopSequences": ["END"]}});
-    let nova = line("amazon.nova-lite-v1:0", None, "Hi", Some("Be brief"), params());
+    let nova = line("amazon.nova-lite-v1:0", Some(InvocationType::InvokeModel), "Hi", Some("Be brief"), params());
     assert_eq!(nova["modelInput"], expected);
     let converse =
         line("anthropic.claude-sonnet-4-6", Some(InvocationType::Converse), "Hi", Some("Be brief"), params());
@@ -59,7 +65,7 @@ fn nova_and_converse_bodies() {
 fn llama_mistral_and_titan_bodies() {
     let llama = line(
         "meta.llama3-1-8b-instruct-v1:0",
-        None,
+        Some(InvocationType::InvokeModel),
         "Hi",
         Some("Sys"),
         InferenceParams { stop_sequences: vec![], ..params() },
@@ -69,14 +75,16 @@ fn llama_mistral_and_titan_bodies() {
         "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nSys<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
     );
     assert_eq!(llama["modelInput"]["max_gen_len"], 300);
-    let mistral = line("mistral.mistral-small-2402-v1:0", None, "Hi", None, params());
+    let mistral = line("mistral.mistral-small-2402-v1:0", Some(InvocationType::InvokeModel), "Hi", None, params());
     assert_eq!(
         mistral["modelInput"],
         json!({"prompt": "<s>[INST] Hi [/INST]", "max_tokens": 300, "stop": ["END"], "temperature": 0.5, "top_p": 0.9})
     );
-    let embed = line("amazon.titan-embed-text-v2:0", None, "Hi", None, InferenceParams::default());
+    let embed =
+        line("amazon.titan-embed-text-v2:0", Some(InvocationType::InvokeModel), "Hi", None, InferenceParams::default());
     assert_eq!(embed["modelInput"], json!({"inputText": "Hi"}));
-    let titan = line("amazon.titan-text-express-v1", None, "Hi", None, InferenceParams::default());
+    let titan =
+        line("amazon.titan-text-express-v1", Some(InvocationType::InvokeModel), "Hi", None, InferenceParams::default());
     assert_eq!(titan["modelInput"], json!({"inputText": "Hi", "textGenerationConfig": {"maxTokenCount": 1024}}));
 }
 
@@ -89,7 +97,7 @@ fn llama_4_mistral_chat_and_nova_embeddings_bodies_are_the_documented_ones() {
     // Meta's Llama 4 model card: <|header_start|>role<|header_end|>, then the turn, then <|eot|>.
     let llama4 = line(
         "us.meta.llama4-maverick-17b-instruct-v1:0",
-        None,
+        Some(InvocationType::InvokeModel),
         "What is the capital of France?",
         Some("You are a helpful assistant"),
         sampling.clone(),
@@ -104,8 +112,13 @@ fn llama_4_mistral_chat_and_nova_embeddings_bodies_are_the_documented_ones() {
         })
     );
     // AWS's "Mistral AI chat completion" page: messages with string contents, max_tokens, temperature, top_p.
-    let mistral =
-        line("mistral.mistral-large-2407-v1:0", None, "What is the most popular song on WZPZ?", None, sampling.clone());
+    let mistral = line(
+        "mistral.mistral-large-2407-v1:0",
+        Some(InvocationType::InvokeModel),
+        "What is the most popular song on WZPZ?",
+        None,
+        sampling.clone(),
+    );
     assert_eq!(
         mistral["modelInput"],
         json!({
@@ -113,14 +126,20 @@ fn llama_4_mistral_chat_and_nova_embeddings_bodies_are_the_documented_ones() {
             "max_tokens": 512, "temperature": 0.5, "top_p": 0.9
         })
     );
-    let pixtral = line("us.mistral.pixtral-large-2502-v1:0", None, "Hi", Some("Be brief"), sampling);
+    let pixtral =
+        line("us.mistral.pixtral-large-2502-v1:0", Some(InvocationType::InvokeModel), "Hi", Some("Be brief"), sampling);
     assert_eq!(
         pixtral["modelInput"]["messages"],
         json!([{"role": "system", "content": "Be brief"}, {"role": "user", "content": "Hi"}])
     );
     // Amazon Nova's "Complete embeddings request and response schema", synchronous, one text.
-    let nova =
-        line("amazon.nova-2-multimodal-embeddings-v1:0", None, "Hello, World!", None, InferenceParams::default());
+    let nova = line(
+        "amazon.nova-2-multimodal-embeddings-v1:0",
+        Some(InvocationType::InvokeModel),
+        "Hello, World!",
+        None,
+        InferenceParams::default(),
+    );
     assert_eq!(
         nova["modelInput"],
         json!({
@@ -133,6 +152,25 @@ fn llama_4_mistral_chat_and_nova_embeddings_bodies_are_the_documented_ones() {
             }
         })
     );
+}
+
+#[test]
+fn converse_is_the_default_for_chat_models_and_invoke_model_for_embeddings() {
+    let default = |id: &str| {
+        RecordBuilder::new(&ModelId::parse(id).unwrap(), None, InferenceParams::default(), false).unwrap().invocation()
+    };
+    for chat in [
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "amazon.nova-lite-v1:0",
+        "meta.llama3-1-8b-instruct-v1:0",
+        "mistral.mistral-large-2407-v1:0",
+        "deepseek.r1-v1:0",
+    ] {
+        assert_eq!(default(chat), InvocationType::Converse, "{chat}");
+    }
+    for embeddings in ["amazon.titan-embed-text-v2:0", "amazon.nova-2-multimodal-embeddings-v1:0"] {
+        assert_eq!(default(embeddings), InvocationType::InvokeModel, "{embeddings}");
+    }
 }
 
 #[test]
@@ -155,7 +193,7 @@ fn each_generation_gets_its_own_family_and_nova_embeddings_never_go_to_converse(
     assert_eq!(converse.unwrap_err().remedy(), Some(Remedy::UseInvocation { invocation: InvocationType::InvokeModel }));
     let stops = InferenceParams { stop_sequences: vec!["END".into()], ..InferenceParams::default() };
     let mistral = ModelId::parse("mistral.mistral-large-2407-v1:0").unwrap();
-    let refused = RecordBuilder::new(&mistral, None, stops, false).unwrap_err();
+    let refused = RecordBuilder::new(&mistral, Some(InvocationType::InvokeModel), stops, false).unwrap_err();
     assert!(refused.to_string().contains("stop sequences"), "{refused}");
 }
 
@@ -169,7 +207,7 @@ fn hostile_prompts_cannot_change_the_structure() {
         "mistral.mistral-small-2402-v1:0",
         "amazon.titan-embed-text-v2:0",
     ] {
-        let v = line(model, None, nasty, None, InferenceParams::default());
+        let v = line(model, Some(InvocationType::InvokeModel), nasty, None, InferenceParams::default());
         assert_eq!(v["recordId"], "ABC00000001", "{model}");
         assert_eq!(v.as_object().unwrap().len(), 2, "{model}: only recordId and modelInput");
         assert!(
@@ -203,7 +241,13 @@ fn unsupported_combinations_are_refused_with_advice() {
     let err =
         RecordBuilder::new(&model("amazon.titan-embed-text-v2:0"), None, InferenceParams::default(), true).unwrap_err();
     assert!(err.to_string().contains("no system prompt"), "{err}");
-    let err = RecordBuilder::new(&model("meta.llama3-1-8b-instruct-v1:0"), None, params(), false).unwrap_err();
+    let err = RecordBuilder::new(
+        &model("meta.llama3-1-8b-instruct-v1:0"),
+        Some(InvocationType::InvokeModel),
+        params(),
+        false,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("stop sequences"), "{err}");
     assert_eq!(err.remedy(), Some(Remedy::UseInvocation { invocation: InvocationType::Converse }));
     let hot = InferenceParams { temperature: Some(1.5), ..InferenceParams::default() };
@@ -225,16 +269,16 @@ fn pre_serialized_lines_equal_full_serialization_for_every_family() {
     let prompts =
         ["Hi", "", "\"}]}, \"recordId\": \"X\"}\n\r\t\\ \u{0}\u{1f} 日本 👍🏽", "\u{E001} marker-like \u{E000}"];
     let cases = [
-        ("anthropic.claude-haiku-4-5-20251001-v1:0", None),
+        ("anthropic.claude-haiku-4-5-20251001-v1:0", Some(InvocationType::InvokeModel)),
         ("anthropic.claude-haiku-4-5-20251001-v1:0", Some(InvocationType::Converse)),
-        ("amazon.nova-lite-v1:0", None),
-        ("meta.llama3-1-8b-instruct-v1:0", None),
-        ("mistral.mistral-small-2402-v1:0", None),
-        ("us.meta.llama4-scout-17b-instruct-v1:0", None),
-        ("mistral.mistral-large-2407-v1:0", None),
-        ("amazon.titan-embed-text-v2:0", None),
-        ("amazon.nova-2-multimodal-embeddings-v1:0", None),
-        ("amazon.titan-text-express-v1", None),
+        ("amazon.nova-lite-v1:0", Some(InvocationType::InvokeModel)),
+        ("meta.llama3-1-8b-instruct-v1:0", Some(InvocationType::InvokeModel)),
+        ("mistral.mistral-small-2402-v1:0", Some(InvocationType::InvokeModel)),
+        ("us.meta.llama4-scout-17b-instruct-v1:0", Some(InvocationType::InvokeModel)),
+        ("mistral.mistral-large-2407-v1:0", Some(InvocationType::InvokeModel)),
+        ("amazon.titan-embed-text-v2:0", Some(InvocationType::InvokeModel)),
+        ("amazon.nova-2-multimodal-embeddings-v1:0", Some(InvocationType::InvokeModel)),
+        ("amazon.titan-text-express-v1", Some(InvocationType::InvokeModel)),
         ("deepseek.r1-v1:0", None),
     ];
     for (model, invocation) in cases {

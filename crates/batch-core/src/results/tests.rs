@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::Path;
 
 use super::*;
-use crate::model::ModelFamily;
+use crate::model::{InvocationType, ModelFamily, ModelId};
 use crate::prepare::PreparedPlan;
 use crate::progress::NoProgress;
 use crate::sandbox_model::{OutputFaults, answer_for, write_sandbox_outputs};
-use crate::test_support::prepared;
+use crate::test_support::{prepared, prepared_as};
 
 fn request(input: &Path, prepared: &Path, outputs: &Path, export: &Path) -> ResultsRequest {
     ResultsRequest {
@@ -136,22 +136,29 @@ fn every_family_round_trips_through_the_sandbox_model() {
         "amazon.titan-text-express-v1",
         "deepseek.r1-v1:0",
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let (input, prep, plan) = prepared(dir.path(), 6, model);
-        let outputs = dir.path().join("out");
-        write_sandbox_outputs(&prep, &outputs, OutputFaults::default()).unwrap();
-        let export = dir.path().join("r.jsonl");
-        let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
-        assert_eq!(summary.succeeded, 6, "{model}");
-        let text = std::fs::read_to_string(&export).unwrap();
-        for line in text.lines() {
-            let row: serde_json::Value = serde_json::from_str(line).unwrap();
-            let output = row["output"].as_str().unwrap();
-            if plan.model.family.is_embedding() {
-                let dimension = if plan.model.family == ModelFamily::NovaEmbedding { 3072 } else { 1024 };
-                assert_eq!(serde_json::from_str::<Vec<f64>>(output).unwrap().len(), dimension, "{model}");
-            } else {
-                assert!(output.contains("sandbox answer"), "{model}: {output}");
+        let family = ModelId::parse(model).unwrap().family();
+        // The model's native body (where the tool writes one) and Converse (where Converse serves it).
+        let native = (family != ModelFamily::Other).then_some(InvocationType::InvokeModel);
+        let converse = (!family.is_embedding()).then_some(InvocationType::Converse);
+        for invocation in [native, converse].into_iter().flatten() {
+            let dir = tempfile::tempdir().unwrap();
+            let (input, prep, plan) = prepared_as(dir.path(), 6, model, Some(invocation));
+            assert_eq!(plan.model.invocation_type, invocation);
+            let outputs = dir.path().join("out");
+            write_sandbox_outputs(&prep, &outputs, OutputFaults::default()).unwrap();
+            let export = dir.path().join("r.jsonl");
+            let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
+            assert_eq!(summary.succeeded, 6, "{model} {invocation:?}");
+            let text = std::fs::read_to_string(&export).unwrap();
+            for line in text.lines() {
+                let row: serde_json::Value = serde_json::from_str(line).unwrap();
+                let output = row["output"].as_str().unwrap();
+                if family.is_embedding() {
+                    let dimension = if family == ModelFamily::NovaEmbedding { 3072 } else { 1024 };
+                    assert_eq!(serde_json::from_str::<Vec<f64>>(output).unwrap().len(), dimension, "{model}");
+                } else {
+                    assert!(output.contains("sandbox answer"), "{model} {invocation:?}: {output}");
+                }
             }
         }
     }
