@@ -1,5 +1,5 @@
 // The template editor's presentation: highlighting Rust's analysis, column completion and the problems list.
-import { count } from "../format";
+import { count, grouped } from "../format";
 import type { PieceKind, PromptAnalysis, PromptTotals, SheetSummary, TemplateAnalysis } from "../backend";
 
 /** A piece of the template to draw: plain text, or a placeholder and whether it reads known columns. */
@@ -66,7 +66,7 @@ export function problems(summary: SheetSummary, template: string, analysis: Prom
   if (totals && contextTokens !== null && totals.max_row_tokens > contextTokens) {
     out.push({
       severity: "error",
-      text: `the longest prompt is ~${totals.max_row_tokens.toLocaleString()} tokens, over the model's ${contextTokens.toLocaleString()}-token context; shorten the template or the column`,
+      text: `the longest prompt is ~${grouped(totals.max_row_tokens)} tokens, over the model's ${grouped(contextTokens)}-token context; shorten the template or the column`,
     });
   }
   const prompt = analysis?.prompt;

@@ -1,5 +1,6 @@
 // Small SVG charts for the Results step: outcomes as one stacked bar, output tokens as a histogram.
 import type { StatusCounts, TokenBin } from "../backend";
+import { grouped } from "../format";
 
 /** Each status's share of the rows, in percent (rounded so they sum to 100 when there are rows). */
 export function shares(counts: StatusCounts): { status: keyof StatusCounts; rows: number; percent: number }[] {
@@ -37,7 +38,7 @@ export function OutcomeBar({ counts }: { counts: StatusCounts }) {
       <figcaption id="outcome-caption">
         {parts.map((p) => (
           <span key={p.status} className={`legend ${p.status}`}>
-            {p.rows.toLocaleString()} {p.status} ({p.percent}%)
+            {grouped(p.rows)} {p.status} ({p.percent}%)
           </span>
         ))}
       </figcaption>
@@ -62,7 +63,7 @@ export function TokenHistogram({ bins }: { bins: TokenBin[] }) {
         })}
       </svg>
       <figcaption id="tokens-caption">
-        Output tokens per row: {bins[0].from.toLocaleString()} to {bins[bins.length - 1].to.toLocaleString()}
+        Output tokens per row: {grouped(bins[0].from)} to {grouped(bins[bins.length - 1].to)}
       </figcaption>
     </figure>
   );

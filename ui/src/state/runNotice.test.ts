@@ -11,6 +11,10 @@ describe("the notice of a run's end", () => {
     expect(noticeText({ run: "r1", job_name: "reviews", stopped: true, counts, error: null })).toBe(
       "reviews stopped: 135 succeeded, 15 failed, 0 missing.",
     );
+    const big = { succeeded: 0, failed: 0, missing: 300000 };
+    expect(noticeText({ run: "r2", job_name: "busy", stopped: true, counts: big, error: null })).toBe(
+      "busy stopped: 0 succeeded, 0 failed, 300,000 missing.",
+    );
     expect(noticeText({ run: "r1", job_name: "reviews", stopped: false, counts: null, error: "access denied" })).toBe(
       "reviews stopped: access denied",
     );

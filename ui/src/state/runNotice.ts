@@ -4,12 +4,13 @@ import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
 import type { RunOutcome } from "../backend";
+import { grouped } from "../format";
 
 /** The notice's text for a run's end. */
 export function noticeText(outcome: RunOutcome): string {
   const counts = outcome.counts;
   return counts
-    ? `${outcome.job_name} ${outcome.stopped ? "stopped" : "ended"}: ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.missing} missing.`
+    ? `${outcome.job_name} ${outcome.stopped ? "stopped" : "ended"}: ${grouped(counts.succeeded)} succeeded, ${grouped(counts.failed)} failed, ${grouped(counts.missing)} missing.`
     : `${outcome.job_name} stopped: ${outcome.error ?? "see Jobs"}`;
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
 import type { RunRow } from "../backend";
+import { grouped } from "../format";
 
 export interface JobsStepProps {
   onOpenResults: (run: string) => void;
@@ -94,7 +95,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
                 <td className="status">{statusText(run)}</td>
                 <td>
                   <progress max={Math.max(1, run.total)} value={run.processed} aria-label={`${run.processed} of ${run.total} records`} />{" "}
-                  {run.processed.toLocaleString()} / {run.total.toLocaleString()}
+                  {grouped(run.processed)} / {grouped(run.total)}
                 </td>
                 <td>{elapsed(run.elapsed_seconds)}</td>
                 <td className="row-actions">

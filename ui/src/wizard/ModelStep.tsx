@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
 import type { CostEstimate, InvocationType, JobPlan, ModelChoice, ParamChoices, TestRowView } from "../backend";
-import { usd } from "../format";
+import { grouped, usd } from "../format";
 
 /** The model's parameters as chosen (the remembered choices' type). */
 export type ModelParams = ParamChoices;
@@ -35,7 +35,7 @@ export function label(choice: ModelChoice): string {
 export function planText(parts: number[]): string {
   if (parts.length === 0) return "no rows to send";
   const jobs = `${parts.length} job${parts.length === 1 ? "" : "s"}`;
-  return `${jobs}: ${parts.map((p) => p.toLocaleString()).join(" + ")} records`;
+  return `${jobs}: ${parts.map((p) => grouped(p)).join(" + ")} records`;
 }
 
 export function ModelStep(props: ModelStepProps) {
@@ -160,7 +160,7 @@ export function ModelStep(props: ModelStepProps) {
       )}
       {plan && (
         <p id="job-plan" role="status">
-          Job plan: {planText(plan.parts)} (at most {plan.most_records.toLocaleString()} records a job, at least {plan.least_records.toLocaleString()}
+          Job plan: {planText(plan.parts)} (at most {grouped(plan.most_records)} records a job, at least {grouped(plan.least_records)}
           {plan.defaults ? `: AWS's default quotas, ${plan.defaults}` : ": this account's quotas"}).
         </p>
       )}
@@ -169,7 +169,7 @@ export function ModelStep(props: ModelStepProps) {
         <p id="cost-estimate" role="status">
           {cost.batch_usd === null
             ? cost.note
-            : `Batch: ${usd(cost.batch_input_usd)} – ${usd(cost.batch_usd)} for ${rows.toLocaleString()} rows (input only – every answer at max ${maxTokens} tokens); on-demand would be up to ${usd(cost.on_demand_usd)}. Prices as of ${cost.prices_as_of}.`}
+            : `Batch: ${usd(cost.batch_input_usd)} – ${usd(cost.batch_usd)} for ${grouped(rows)} rows (input only – every answer at max ${maxTokens} tokens); on-demand would be up to ${usd(cost.on_demand_usd)}. Prices as of ${cost.prices_as_of}.`}
         </p>
       )}
     </section>

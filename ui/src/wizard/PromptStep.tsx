@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import * as backend from "../backend";
 import type { PromptAnalysis, PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
 import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
-import { count } from "../format";
+import { count, grouped } from "../format";
 
 export interface PromptStepProps {
   summary: SheetSummary;
@@ -199,9 +199,9 @@ export function PromptStep(props: PromptStepProps) {
             {rendered.system && <pre className="rendered system" aria-label="Rendered system prompt">{rendered.system}</pre>}
             <pre id="rendered-prompt" className="rendered">{rendered.prompt}</pre>
             <p id="token-estimate" role="status">
-              ~{rendered.tokens.toLocaleString()} tokens for this row ·{" "}
+              ~{grouped(rendered.tokens)} tokens for this row ·{" "}
               {totals
-                ? `~${totals.total_tokens.toLocaleString()} for ${totals.rows === 1 ? "the one row" : `all ${count(totals.rows, "row")}`} (from ${totals.min_row_tokens.toLocaleString()} to ${totals.max_row_tokens.toLocaleString()} a row)`
+                ? `~${grouped(totals.total_tokens)} for ${totals.rows === 1 ? "the one row" : `all ${count(totals.rows, "row")}`} (from ${grouped(totals.min_row_tokens)} to ${grouped(totals.max_row_tokens)} a row)`
                 : totalsError
                   ? `all rows could not be estimated: ${totalsError}`
                   : "estimating all rows…"}

@@ -6,7 +6,7 @@ import * as backend from "../backend";
 import type { ResultsOverview, RowFilter, RunRow, Status } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
-import { count, usd } from "../format";
+import { count, grouped, usd } from "../format";
 
 export interface ResultsStepProps {
   run: string | null;
@@ -159,7 +159,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
           <p id="results-cost">
-            Tokens: {summary?.tokens.input_from_outputs.toLocaleString() ?? "?"} in, {summary?.tokens.output_from_outputs.toLocaleString() ?? "?"} out · batch cost {usd(summary?.batch_cost_usd ?? null)}
+            Tokens: {(summary ? grouped(summary.tokens.input_from_outputs) : "?")} in, {(summary ? grouped(summary.tokens.output_from_outputs) : "?")} out · batch cost {usd(summary?.batch_cost_usd ?? null)}
           </p>
           {(summary?.warnings ?? []).map((w) => <p key={w} className="hint">{w}</p>)}
         </div>

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
 import type { RunRow, SubmitForm } from "../backend";
+import { grouped } from "../format";
 import { parseTags } from "./tags";
 import { type JobTarget, TargetFields } from "./TargetFields";
 import { NO_PROGRESS, type UploadProgress, uploadPercent, withBytes, withEvent } from "./uploadProgress";
@@ -93,7 +94,7 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
       {run && (
         <div id="submitted" role="status">
           <p>
-            Run <strong>{run.id}</strong> recorded: {run.total.toLocaleString()} records in {run.parts} part{run.parts === 1 ? "" : "s"}
+            Run <strong>{run.id}</strong> recorded: {grouped(run.total)} records in {run.parts} part{run.parts === 1 ? "" : "s"}
             {run.sandbox ? " (SANDBOX)" : ""}.
           </p>
           <div className="upload-line">
