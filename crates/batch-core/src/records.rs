@@ -487,35 +487,43 @@ impl RecordBuilder {
     }
 }
 
-/// The Llama 3 instruct chat template around one user turn.
-pub fn llama_prompt(prompt: &str, system: Option<&str>) -> String {
+/// The special tokens of one Llama prompt format: around a role's name, and after each turn.
+struct LlamaTokens {
+    header_start: &'static str,
+    header_end: &'static str,
+    end_of_turn: &'static str,
+}
+
+/// Llama 3.x: `<|start_header_id|>`, `<|end_header_id|>`, `<|eot_id|>`.
+const LLAMA_3: LlamaTokens =
+    LlamaTokens { header_start: "<|start_header_id|>", header_end: "<|end_header_id|>", end_of_turn: "<|eot_id|>" };
+
+/// Llama 4 (Meta's model card): `<|header_start|>`, `<|header_end|>`, `<|eot|>` — Llama 3's are other tokens to it.
+const LLAMA_4: LlamaTokens =
+    LlamaTokens { header_start: "<|header_start|>", header_end: "<|header_end|>", end_of_turn: "<|eot|>" };
+
+/// One user turn (after an optional system turn) in a Llama prompt format, ending where the answer starts.
+fn llama_turns(tokens: &LlamaTokens, prompt: &str, system: Option<&str>) -> String {
+    let LlamaTokens { header_start, header_end, end_of_turn } = tokens;
     let mut text = String::with_capacity(prompt.len() + 160);
     text.push_str("<|begin_of_text|>");
-    if let Some(system) = system {
-        text.push_str("<|start_header_id|>system<|end_header_id|>\n\n");
-        text.push_str(system);
-        text.push_str("<|eot_id|>");
+    for (role, turn) in system.map(|s| ("system", s)).into_iter().chain([("user", prompt)]) {
+        text.push_str(&format!("{header_start}{role}{header_end}\n\n"));
+        text.push_str(turn);
+        text.push_str(end_of_turn);
     }
-    text.push_str("<|start_header_id|>user<|end_header_id|>\n\n");
-    text.push_str(prompt);
-    text.push_str("<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+    text.push_str(&format!("{header_start}assistant{header_end}\n\n"));
     text
 }
 
-/// Meta's Llama 4 prompt format around one user turn: `<|header_start|>`/`<|header_end|>` around each role and
-/// `<|eot|>` after each turn (Llama 3's `<|start_header_id|>` and `<|eot_id|>` are other tokens to Llama 4).
+/// The Llama 3 instruct chat template around one user turn.
+pub fn llama_prompt(prompt: &str, system: Option<&str>) -> String {
+    llama_turns(&LLAMA_3, prompt, system)
+}
+
+/// Meta's Llama 4 prompt format around one user turn.
 pub fn llama4_prompt(prompt: &str, system: Option<&str>) -> String {
-    let mut text = String::with_capacity(prompt.len() + 160);
-    text.push_str("<|begin_of_text|>");
-    if let Some(system) = system {
-        text.push_str("<|header_start|>system<|header_end|>\n\n");
-        text.push_str(system);
-        text.push_str("<|eot|>");
-    }
-    text.push_str("<|header_start|>user<|header_end|>\n\n");
-    text.push_str(prompt);
-    text.push_str("<|eot|><|header_start|>assistant<|header_end|>\n\n");
-    text
+    llama_turns(&LLAMA_4, prompt, system)
 }
 
 /// The Mistral instruct wrapper; a system prompt is placed before the user text inside `[INST]`.

@@ -3,7 +3,8 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { CostEstimate, InvocationType, JobPlan, ModelChoice, ParamChoices, TestRowView } from "../backend";
+import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, TestRowView } from "../backend";
+import { useModelFacts } from "../state/modelFacts";
 import { grouped, usd } from "../format";
 
 /** The model's parameters as chosen (the remembered choices' type). */
@@ -47,18 +48,7 @@ export function ModelStep(props: ModelStepProps) {
   const [cost, setCost] = useState<CostEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [plan, setPlan] = useState<JobPlan | null>(null);
-  const [defaultInvocation, setDefaultInvocation] = useState<InvocationType | null>(null);
-
-  useEffect(() => {
-    let alive = true;
-    backend
-      .modelFacts(model)
-      .then((facts) => alive && setDefaultInvocation(facts.default_invocation))
-      .catch(() => alive && setDefaultInvocation(null));
-    return () => {
-      alive = false;
-    };
-  }, [model]);
+  const defaultInvocation = useModelFacts(model)?.default_invocation ?? null;
 
   useEffect(() => {
     backend.jobPlan(model, rows).then(setPlan).catch(() => setPlan(null));

@@ -6,6 +6,7 @@ import * as backend from "../backend";
 import type { PromptAnalysis, PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
 import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
 import { count, grouped } from "../format";
+import { useModelFacts } from "../state/modelFacts";
 
 export interface PromptStepProps {
   summary: SheetSummary;
@@ -27,7 +28,6 @@ export function PromptStep(props: PromptStepProps) {
   const [totalsError, setTotalsError] = useState<string | null>(null);
   const [analysis, setAnalysis] = useState<PromptAnalysis | null>(null);
   const [rendered, setRendered] = useState<RenderedPrompt | null>(null);
-  const [contextTokens, setContextTokens] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
@@ -38,16 +38,7 @@ export function PromptStep(props: PromptStepProps) {
   const choices = open ? completions(columns, open.typed) : [];
 
   // The model's context window is Rust's figure; an id that is no model's has none to check against.
-  useEffect(() => {
-    let alive = true;
-    backend
-      .modelFacts(model)
-      .then((facts) => alive && setContextTokens(facts.context_tokens))
-      .catch(() => alive && setContextTokens(null));
-    return () => {
-      alive = false;
-    };
-  }, [model]);
+  const contextTokens = useModelFacts(model)?.context_tokens ?? null;
 
   // Rust reads the templates against the columns as they are typed (highlights, unknown names, columns read).
   useEffect(() => {
