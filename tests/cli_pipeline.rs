@@ -542,3 +542,34 @@ fn help_describes_the_tool_for_its_users() {
         assert!(help.stdout.contains(&format!("  {command}")), "{command} is listed");
     }
 }
+
+#[test]
+fn a_model_past_its_end_of_life_is_refused_unless_insisted_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sheet, template) = (samples().join("reviews.csv"), samples().join("prompt.txt"));
+    let prepare = |extra: &[&str]| {
+        let mut args = vec![
+            "prepare",
+            "--input",
+            s(&sheet),
+            "--template",
+            s(&template),
+            "--model",
+            "anthropic.claude-3-haiku-20240307-v1:0",
+            "--min-records",
+            "10",
+            "--out",
+            "prep",
+        ];
+        args.extend_from_slice(extra);
+        run(dir.path(), &args)
+    };
+    let refused = prepare(&[]);
+    let line = refused.failed();
+    assert!(line.contains("end of life on 2026-09-10") && line.contains("claude-haiku-4-5"), "{line}");
+    assert!(line.contains("--allow-end-of-life"), "the CLI words the remedy with its flags: {line}");
+    assert!(!dir.path().join("prep").exists(), "nothing is prepared");
+    let insisted = prepare(&["--allow-end-of-life"]);
+    insisted.ok();
+    assert!(insisted.stderr.contains("WARNING") && insisted.stderr.contains("end of life"), "{}", insisted.stderr);
+}

@@ -67,7 +67,7 @@ fn form(sheet: PathBuf, selection: RowSelection, tags: Vec<(String, String)>) ->
         selection,
         template: "Classify: {{text}} ({{region}})".into(),
         system: Some("Answer with one word.".into()),
-        model: "anthropic.claude-3-haiku-20240307-v1:0".into(),
+        model: "us.anthropic.claude-haiku-4-5-20251001-v1:0".into(),
         invocation: None,
         max_tokens: 50,
         temperature: Some(0.0),
@@ -215,7 +215,7 @@ async fn access_is_checked_over_pasted_documents_in_the_sandbox() {
         role_arn: None,
         input_uri: None,
         output_uri: None,
-        model: "anthropic.claude-3-haiku-20240307-v1:0".into(),
+        model: "us.anthropic.claude-haiku-4-5-20251001-v1:0".into(),
         documents: None,
     };
     let error = studio.check_access(&form).await.err().unwrap();
@@ -259,8 +259,15 @@ async fn models_are_listed_and_one_row_is_tested_through_converse() {
     let models = studio.models().await.unwrap();
     let haiku = models.iter().find(|m| m.id == "anthropic.claude-3-haiku-20240307-v1:0").expect("a foundation model");
     assert!(!haiku.profile && haiku.batch_priced && haiku.provider == "Anthropic");
+    assert_eq!(haiku.lifecycle, "LEGACY", "the emulator says what the lifecycle table says");
     let profile = models.iter().find(|m| m.id.starts_with("us.anthropic.claude-haiku-4-5")).expect("a profile");
     assert!(profile.profile && profile.lifecycle == "ACTIVE");
+    // A model past its end of life is refused before anything is prepared, with the model as the remedy.
+    let ended = SubmitForm { model: haiku.id.clone(), ..form(input.clone(), RowSelection::All, vec![]) };
+    let refused = batch_app::error::AppError::from(studio.submit(ended).await.unwrap_err());
+    assert!(refused.message.contains("end of life on 2026-09-10"), "{}", refused.message);
+    assert_eq!(refused.remedy, Some(batch_core::remedy::Remedy::change(batch_core::remedy::Setting::Model)));
+    assert_eq!(refused.fix.as_deref(), Some("change the model (Model step)"));
 
     let (_, table) = SheetTable::build(&input, &SheetOptions::default(), &dir.path().join("sheet.db")).unwrap();
     let mut test = TestRowForm {
@@ -356,6 +363,8 @@ async fn a_run_left_running_when_the_app_quit_is_taken_up_at_the_next_launch() {
         }
         assert!(running, "the job reached InProgress");
         assert!(events.ended.lock().unwrap().is_empty(), "{:?}", row.id);
+        // Quitting: this process stops following the run (its tasks would otherwise outlive the session here).
+        studio.stop_background(Duration::from_secs(10)).await;
     }
     // The next launch connects (the sandbox), which takes the unfinished run up again; the job is let go.
     let events = Arc::new(Recorded::default());

@@ -362,6 +362,9 @@ pub struct PrepareArgs {
     /// Request body format (default: converse for chat models, invoke-model for embeddings).
     #[arg(long, value_enum)]
     pub invocation_type: Option<InvocationArg>,
+    /// Prepare for a model past its end of life anyway (Bedrock no longer serves it; for an extension AWS granted).
+    #[arg(long)]
+    pub allow_end_of_life: bool,
     /// Most tokens generated per record.
     #[arg(long, default_value_t = 1024, value_name = "N")]
     pub max_tokens: u32,

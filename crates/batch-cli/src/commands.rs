@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
+use batch_core::model_lifecycle::{LifecycleTable, today};
 use batch_core::prepare::{PrepareRequest, PreviewRequest, prepare, preview};
 use batch_core::pricing::PriceTable;
 use batch_core::records::InferenceParams;
@@ -46,12 +47,17 @@ pub(crate) fn prices(path: Option<&Path>) -> Result<PriceTable> {
 /// The library request for `prepare`'s arguments.
 pub(crate) fn prepare_request(args: &PrepareArgs) -> Result<PrepareRequest> {
     let templates = read_templates(&args.templates)?;
+    let model = ModelId::parse(&args.model)?;
+    // A legacy model is prepared with a warning; one past its end of life only when insisted on.
+    if let Some(notice) = LifecycleTable::bundled().check(&model, &today(), args.allow_end_of_life)? {
+        eprintln!("WARNING: {notice}");
+    }
     Ok(PrepareRequest {
         input: args.sheet.input.clone(),
         sheet: sheet_options(&args.sheet),
         template: templates.0,
         system: templates.1,
-        model: ModelId::parse(&args.model)?,
+        model,
         invocation: args.invocation_type.map(|i| match i {
             InvocationArg::InvokeModel => InvocationType::InvokeModel,
             InvocationArg::Converse => InvocationType::Converse,

@@ -4,6 +4,7 @@
 use batch_app::history::HistoryError;
 use batch_app::lifecycle::LifecycleError;
 use batch_core::model::{InvocationType, ModelError};
+use batch_core::model_lifecycle::LifecycleNotice;
 use batch_core::plan::PlanError;
 use batch_core::prepare::PrepareError;
 use batch_core::records::RecordError;
@@ -20,7 +21,7 @@ fn as_remedied<'a, E: HasRemedy + std::error::Error + 'static>(
 
 /// The error types of the layers below that point at remedies.
 type Recognise = for<'a> fn(&'a (dyn std::error::Error + 'static)) -> Option<&'a dyn HasRemedy>;
-const KNOWN: [Recognise; 8] = [
+const KNOWN: [Recognise; 9] = [
     as_remedied::<LifecycleError>,
     as_remedied::<PrepareError>,
     as_remedied::<ResultsError>,
@@ -29,6 +30,7 @@ const KNOWN: [Recognise; 8] = [
     as_remedied::<ModelError>,
     as_remedied::<PlanError>,
     as_remedied::<HistoryError>,
+    as_remedied::<LifecycleNotice>,
 ];
 
 /// The remedy the first error of `error`'s chain that knows one points at.
@@ -40,6 +42,7 @@ pub fn remedy_of(error: &anyhow::Error) -> Option<Remedy> {
 fn flag(setting: Setting) -> &'static str {
     match setting {
         Setting::Sheet => "--input FILE",
+        Setting::Model => "--model ID (or pass --allow-end-of-life)",
         Setting::Worksheet => "--sheet NAME",
         Setting::Delimiter => "--delimiter",
         Setting::IdColumn => "--id-column HEADER",

@@ -13,6 +13,8 @@ use crate::model::{InvocationType, ModelError};
 pub enum Setting {
     /// The sheet file itself.
     Sheet,
+    /// The model or inference profile.
+    Model,
     /// The worksheet of a workbook.
     Worksheet,
     /// The field delimiter of a delimited text file.

@@ -2,6 +2,7 @@
 //! bundled price table knows, as ACTIVE — and Converse's, from the sandbox model.
 
 use batch_core::model::ModelId;
+use batch_core::model_lifecycle::LifecycleTable;
 use batch_core::pricing::PriceTable;
 use serde_json::{Value, json};
 
@@ -108,6 +109,7 @@ pub(crate) fn foundation_model(region: &str, identifier: &str) -> Result<Value, 
 /// Every foundation model the bundled price table knows, as ListFoundationModels summarises them.
 fn model_summaries(region: &str) -> Vec<Value> {
     let table = PriceTable::bundled();
+    let lifecycles = LifecycleTable::bundled();
     table
         .models
         .keys()
@@ -125,7 +127,7 @@ fn model_summaries(region: &str) -> Vec<Value> {
                 "responseStreamingSupported": !embedding,
                 "customizationsSupported": [],
                 "inferenceTypesSupported": ["ON_DEMAND"],
-                "modelLifecycle": { "status": "ACTIVE" }
+                "modelLifecycle": { "status": lifecycles.of(&id).map_or("ACTIVE", |l| l.status.as_str()) }
             })
         })
         .collect()

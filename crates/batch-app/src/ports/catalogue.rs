@@ -1,6 +1,7 @@
 //! The model catalogue and one on-demand call: the models an analyst can pick, and "test one row now".
 
 use batch_core::model::ModelId;
+use batch_core::model_lifecycle::LifecycleTable;
 use batch_core::pricing::PriceTable;
 use serde::Serialize;
 
@@ -24,6 +25,7 @@ pub struct ModelChoice {
 
 /// The bundled price table's models and profiles (when the account's cannot be listed).
 pub fn bundled_models() -> Vec<ModelChoice> {
+    let lifecycles = LifecycleTable::bundled();
     PriceTable::bundled()
         .models
         .into_keys()
@@ -32,7 +34,7 @@ pub fn bundled_models() -> Vec<ModelChoice> {
             name: id.as_str().to_string(),
             provider: String::new(),
             profile: id.profile_prefix().is_some(),
-            lifecycle: "ACTIVE".into(),
+            lifecycle: lifecycles.of(&id).map_or_else(|| "ACTIVE".to_string(), |l| l.status.clone()),
             batch_priced: true,
             id: id.as_str().to_string(),
         })

@@ -18,6 +18,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use batch_core::aws_names::{RoleArn, S3Uri};
+use batch_core::model_lifecycle::LifecycleNotice;
 use batch_core::prepare::PrepareError;
 use batch_core::remedy::{HasRemedy, Remedy};
 use batch_core::results::ResultsError;
@@ -83,6 +84,9 @@ pub enum StudioError {
     /// A run's outputs cannot be joined to its sheet.
     #[error(transparent)]
     Results(#[from] ResultsError),
+    /// The model is past its end of life.
+    #[error(transparent)]
+    Model(#[from] LifecycleNotice),
     /// The input is unusable.
     #[error("{0}")]
     Invalid(String),
@@ -115,7 +119,7 @@ impl StudioError {
                 Remedy::Change { .. } | Remedy::Clear { .. } | Remedy::UseInvocation { .. } => ErrorCode::InvalidInput,
                 _ => ErrorCode::Conflict,
             },
-            Self::Prepare(_) | Self::Results(_) => ErrorCode::InvalidInput,
+            Self::Prepare(_) | Self::Results(_) | Self::Model(_) => ErrorCode::InvalidInput,
             Self::Lifecycle(LifecycleError::Prepare(_) | LifecycleError::Results(_)) => ErrorCode::InvalidInput,
             Self::Lifecycle(LifecycleError::History(_)) => ErrorCode::Internal,
             Self::Invalid(_) => ErrorCode::InvalidInput,
@@ -135,6 +139,7 @@ impl HasRemedy for StudioError {
             Self::Lifecycle(error) => error.remedy(),
             Self::Prepare(error) => error.remedy(),
             Self::Results(error) => error.remedy(),
+            Self::Model(notice) => notice.remedy(),
             Self::Sheet(SheetPagesError::Import(error)) => error.remedy(),
             _ => None,
         }

@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use batch_core::export::refuse_overwriting;
 use batch_core::model::{InvocationType, ModelId};
+use batch_core::model_lifecycle::{LifecycleTable, today};
 use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
@@ -258,6 +259,7 @@ impl<C: Connector> Studio<C> {
         })?;
         let job_name = job_name(&target, &form.sheet).map_err(|e| invalid(e.to_string()))?;
         let model = ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?;
+        LifecycleTable::bundled().check(&model, &today(), false)?;
         let invocation = form.invocation.map(InvocationType::from);
         let quotas = self.model_quotas(&connection, &info, model.as_str()).await;
         let limits = quotas.limits;
@@ -331,6 +333,23 @@ impl<C: Connector> Studio<C> {
             let outcome = RunOutcome { run: ended, job_name, stopped, counts, error };
             studio.events.run_ended(&run, &outcome);
         });
+    }
+
+    /// Stops following runs in the background, as when the app quits: each driver stops at its next step with
+    /// everything it did recorded (the next launch takes the runs up again); returns once all have stopped, or
+    /// after `within`.
+    pub async fn stop_background(&self, within: std::time::Duration) {
+        let started = std::time::Instant::now();
+        let flags: Vec<_> =
+            self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).values().cloned().collect();
+        for flag in flags {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        while !self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty()
+            && started.elapsed() < within
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 
     /// Follows `run` to its end, then fetches and indexes it; returns the run the results belong to (the

@@ -8,6 +8,7 @@ use batch_core::remedy::{Remedy, Setting};
 fn control(setting: Setting) -> &'static str {
     match setting {
         Setting::Sheet => "the sheet (Data step)",
+        Setting::Model => "the model (Model step)",
         Setting::Worksheet => "the worksheet (Data step)",
         Setting::Delimiter => "the file's delimiter: save it as comma-separated CSV and open it again (Data step)",
         Setting::IdColumn => "the record-id column",
