@@ -27,7 +27,7 @@ const backend = vi.hoisted(() => ({
   sheetRows: vi.fn(async () => [["1", "great"], ["2", ""], ["3", "bad"]]),
   promptTotals: vi.fn(async () => ({ rows: 3, total_tokens: 15, min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"] })),
   pickSheet: vi.fn(async () => null),
-  modelFacts: vi.fn(async () => ({ family: "amazon_nova", context_tokens: 300000, embedding: false, default_invocation: "Converse" as const })),
+  modelFacts: vi.fn(async () => ({ family: "amazon_nova", context_tokens: 300000, embedding: false, default_invocation: "Converse" as const, lifecycle_notice: null })),
   // Rust's analysis, faked for the plain `{{name}}` placeholders these tests type.
   analyzeTemplate: vi.fn(async (template: string) => {
     const headers = ["id", "review"];
@@ -80,7 +80,7 @@ describe("the wizard", () => {
     expect(screen.getByText(/1 empty/)).toBeTruthy();
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "great")).toBe(true));
     // The context window the longest prompt is checked against is Rust's figure for the chosen model.
-    backend.modelFacts.mockResolvedValueOnce({ family: "amazon_nova", context_tokens: 5, embedding: false, default_invocation: "Converse" });
+    backend.modelFacts.mockResolvedValueOnce({ family: "amazon_nova", context_tokens: 5, embedding: false, default_invocation: "Converse", lifecycle_notice: null });
     fireEvent.click(screen.getByRole("button", { name: /Prompt/ }));
     fireEvent.change(screen.getByLabelText(/Template/), { target: { value: "Summarise: {{review}} {{nope}}" } });
     await screen.findByText(/"nope" is not a column of the sheet; pick one of: id, review/);

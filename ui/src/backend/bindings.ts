@@ -394,7 +394,11 @@ embedding: boolean,
 /**
  * How its records are sent when the user does not choose.
  */
-default_invocation: InvocationType, };
+default_invocation: InvocationType, 
+/**
+ * Where it is in Bedrock's lifecycle today, when it is legacy or past its end of life.
+ */
+lifecycle_notice: string | null, };
 
 export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "meta_llama4" | "mistral" | "mistral_chat" | "titan_embedding" | "nova_embedding" | "titan_text" | "other";
 

@@ -48,7 +48,8 @@ export function ModelStep(props: ModelStepProps) {
   const [cost, setCost] = useState<CostEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [plan, setPlan] = useState<JobPlan | null>(null);
-  const defaultInvocation = useModelFacts(model)?.default_invocation ?? null;
+  const facts = useModelFacts(model);
+  const defaultInvocation = facts?.default_invocation ?? null;
 
   useEffect(() => {
     backend.jobPlan(model, rows).then(setPlan).catch(() => setPlan(null));
@@ -112,6 +113,11 @@ export function ModelStep(props: ModelStepProps) {
         </select>
       </label>
       {listNote && <p className="hint">{listNote}</p>}
+      {facts?.lifecycle_notice && (
+        <p id="model-lifecycle" role="alert" className="error">
+          {facts.lifecycle_notice}
+        </p>
+      )}
       <label>
         Most answer tokens per row
         <input id="max-tokens" type="number" min={1} value={maxTokens} onChange={(e) => onMaxTokens(Math.max(1, Number(e.target.value) || 1))} />
