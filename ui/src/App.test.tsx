@@ -27,7 +27,7 @@ const backend = vi.hoisted(() => ({
   sheetRows: vi.fn(async () => [["1", "great"], ["2", ""], ["3", "bad"]]),
   promptTotals: vi.fn(async () => ({ rows: 3, total_tokens: 15, min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"] })),
   pickSheet: vi.fn(async () => null),
-  modelFacts: vi.fn(async () => ({ family: "amazon_nova", context_tokens: 300000, embedding: false, default_invocation: "Converse" as const, lifecycle_notice: null })),
+  modelFacts: vi.fn(async () => ({ family: "amazon_nova", context_tokens: 300000, embedding: false, default_invocation: "Converse" as const, lifecycle_notice: null as string | null })),
   // Rust's analysis, faked for the plain `{{name}}` placeholders these tests type.
   analyzeTemplate: vi.fn(async (template: string) => {
     const headers = ["id", "review"];
@@ -101,7 +101,13 @@ describe("the wizard", () => {
     backend.promptTotals.mockRejectedValueOnce("/data/reviews.csv: the file is gone; open it again" as never);
     fireEvent.change(editor, { target: { value: "Rate {{review}}!", selectionStart: 16 } });
     await screen.findByText(/all rows could not be estimated: .*the file is gone/, {}, { timeout: 2000 });
+    // The Model step says what Rust says of the model's lifecycle, where it is chosen.
+    backend.modelFacts.mockResolvedValueOnce({
+      family: "anthropic_claude", context_tokens: 200000, embedding: false, default_invocation: "Converse",
+      lifecycle_notice: "anthropic.claude-3-haiku-20240307-v1:0 reached its end of life on 2026-09-10",
+    });
     fireEvent.click(screen.getByRole("button", { name: /Model/ }));
+    expect((await screen.findByRole("alert")).textContent).toContain("end of life on 2026-09-10");
     await screen.findByRole("option", { name: "amazon.nova-lite-v1:0 — Nova Lite" });
     fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });
     await screen.findByText(/Batch: \$0\.0010 – \$0\.50 for 3 rows .*max 300 tokens.* on-demand would be up to \$1\.00/);
