@@ -47,7 +47,6 @@ fn flag(setting: Setting) -> &'static str {
         Setting::Delimiter => "--delimiter",
         Setting::IdColumn => "--id-column HEADER",
         Setting::InvocationType => "--invocation-type",
-        Setting::PriceTable => "--prices FILE",
         Setting::RecordsPerJob => "--min-records/--max-records-per-file",
         Setting::JobTimeout => "--timeout-hours (24 to 168)",
         Setting::ConcurrentJobs => "--max-concurrent-jobs (1 or more)",

@@ -23,8 +23,6 @@ pub enum Setting {
     IdColumn,
     /// InvokeModel (the model's native body) or Converse.
     InvocationType,
-    /// The price table estimates use.
-    PriceTable,
     /// The records each job part takes (the batch minimum and the per-file maximum).
     RecordsPerJob,
     /// How long a job may run before Bedrock ends it.

@@ -774,7 +774,7 @@ input_from_outputs: number,
  */
 output_from_outputs: number, };
 
-export type Setting = "sheet" | "model" | "worksheet" | "delimiter" | "id_column" | "invocation_type" | "price_table" | "records_per_job" | "job_timeout" | "concurrent_jobs";
+export type Setting = "sheet" | "model" | "worksheet" | "delimiter" | "id_column" | "invocation_type" | "records_per_job" | "job_timeout" | "concurrent_jobs";
 
 export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
 

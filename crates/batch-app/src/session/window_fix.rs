@@ -13,7 +13,6 @@ fn control(setting: Setting) -> &'static str {
         Setting::Delimiter => "the file's delimiter: save it as comma-separated CSV and open it again (Data step)",
         Setting::IdColumn => "the record-id column",
         Setting::InvocationType => "Invocation (Model step)",
-        Setting::PriceTable => "the price table",
         Setting::RecordsPerJob => "Rows to send (Data step)",
         Setting::JobTimeout => "Timeout (hours, 24–168) in the Submit step",
         Setting::ConcurrentJobs => "the concurrent jobs of a run",
