@@ -9,7 +9,7 @@ use aws_sdk_bedrock::types::{
     ModelInvocationJobS3OutputDataConfig, ModelInvocationJobStatus,
 };
 use aws_sdk_s3::primitives::ByteStream;
-use batch_core::model::ModelId;
+use batch_core::model::{InvocationType, ModelId};
 use batch_core::records::{InferenceParams, RecordBuilder};
 use batch_core::results::{Manifest, parse_line};
 use bedrock_emulator::{ObjectStore, Registry, RegistryConfig, S3Store, spawn};
@@ -25,7 +25,13 @@ async fn a_job_reads_its_input_from_s3_and_writes_outputs_there() {
         s3.create_bucket().bucket(bucket).send().await.unwrap();
     }
     let model = "amazon.nova-lite-v1:0";
-    let builder = RecordBuilder::new(&ModelId::parse(model).unwrap(), None, InferenceParams::default(), false).unwrap();
+    let builder = RecordBuilder::new(
+        &ModelId::parse(model).unwrap(),
+        Some(InvocationType::InvokeModel),
+        InferenceParams::default(),
+        false,
+    )
+    .unwrap();
     let mut jsonl = Vec::new();
     for i in 1..=120 {
         builder.write_line(&format!("ABC{i:08}"), &format!("Review \"{i}\"\nline two"), None, &mut jsonl);

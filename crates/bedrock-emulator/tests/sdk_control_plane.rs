@@ -7,7 +7,7 @@ use aws_sdk_bedrock::types::{
     ModelInvocationJobInputDataConfig, ModelInvocationJobOutputDataConfig, ModelInvocationJobS3InputDataConfig,
     ModelInvocationJobS3OutputDataConfig, ModelInvocationJobStatus, ModelInvocationType, S3InputFormat, SortOrder,
 };
-use batch_core::model::ModelId;
+use batch_core::model::{InvocationType, ModelId};
 use batch_core::records::{InferenceParams, RecordBuilder};
 use bedrock_emulator::{EmulatorHandle, Faults, MemoryStore, ObjectStore, Registry, RegistryConfig, spawn};
 
@@ -16,7 +16,13 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/BedrockBatchRole";
 
 fn start(faults: Faults) -> (EmulatorHandle, Arc<MemoryStore>) {
     let store = Arc::new(MemoryStore::new());
-    let builder = RecordBuilder::new(&ModelId::parse(MODEL).unwrap(), None, InferenceParams::default(), false).unwrap();
+    let builder = RecordBuilder::new(
+        &ModelId::parse(MODEL).unwrap(),
+        Some(InvocationType::InvokeModel),
+        InferenceParams::default(),
+        false,
+    )
+    .unwrap();
     let mut jsonl = Vec::new();
     for i in 1..=150 {
         builder.write_line(&format!("ABC{i:08}"), &format!("Review {i}"), None, &mut jsonl);

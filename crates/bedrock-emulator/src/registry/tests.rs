@@ -1,7 +1,7 @@
 //! Emulator tests: the API's answers and error shapes, idempotency, quotas, the status walk, outputs in
 //! Bedrock's layout, stop, and each injected fault.
 
-use batch_core::model::ModelId;
+use batch_core::model::{InvocationType, ModelId};
 use batch_core::records::{InferenceParams, RecordBuilder};
 use batch_core::results::{Manifest, Status, parse_line};
 
@@ -13,7 +13,13 @@ const MODEL: &str = "anthropic.claude-haiku-4-5-20251001-v1:0";
 
 /// Puts `records` Claude records at s3://in/run/part-001.jsonl (record 3's body is malformed when `bad`).
 fn input(store: &MemoryStore, records: usize, bad: bool) {
-    let builder = RecordBuilder::new(&ModelId::parse(MODEL).unwrap(), None, InferenceParams::default(), false).unwrap();
+    let builder = RecordBuilder::new(
+        &ModelId::parse(MODEL).unwrap(),
+        Some(InvocationType::InvokeModel),
+        InferenceParams::default(),
+        false,
+    )
+    .unwrap();
     let mut jsonl = Vec::new();
     for i in 1..=records {
         if bad && i == 3 {
