@@ -16,7 +16,7 @@ use batch_app::settings::Choices;
 use batch_app::sheet_opening::SheetProgress;
 use batch_app::sheet_pages::{RenderedPrompt, SheetSummary};
 use batch_aws::profiles::ProfileInfo;
-use batch_core::model::ModelFacts;
+use batch_core::model_facts::ModelFacts;
 use batch_core::pricing::CostEstimate;
 use batch_core::template::analysis::PromptAnalysis;
 

@@ -76,37 +76,6 @@ impl ModelId {
             _ => 128_000,
         }
     }
-
-    /// What the window needs to know of this model.
-    pub fn facts(&self) -> ModelFacts {
-        let family = self.family();
-        ModelFacts {
-            family,
-            context_tokens: self.context_tokens(),
-            embedding: family.is_embedding(),
-            default_invocation: InvocationType::default_for(family),
-            lifecycle_notice: crate::model_lifecycle::LifecycleTable::bundled()
-                .notice(self, &crate::model_lifecycle::today())
-                .map(|notice| notice.to_string()),
-        }
-    }
-}
-
-/// What the window needs to know of a model: its family, context window, whether it embeds, how its records are
-/// sent by default, and where it is in its lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ModelFacts {
-    /// The request-format family.
-    pub family: ModelFamily,
-    /// The longest prompt it takes, in tokens (a conservative figure for the family).
-    pub context_tokens: u32,
-    /// True for embedding models (no chat, no Converse).
-    pub embedding: bool,
-    /// How its records are sent when the user does not choose.
-    pub default_invocation: InvocationType,
-    /// Where it is in Bedrock's lifecycle today, when it is legacy or past its end of life.
-    pub lifecycle_notice: Option<String>,
 }
 
 /// The Mistral models that take the `<s>[INST]` text-completion body (AWS's "Mistral AI text completion" page);
@@ -223,19 +192,6 @@ mod tests {
         assert_eq!(context("us.amazon.nova-micro-v1:0"), 128_000);
         assert_eq!(context("amazon.titan-embed-text-v2:0"), 8_192);
         assert_eq!(context("meta.llama3-1-70b-instruct-v1:0"), 128_000);
-        let facts = ModelId::parse("amazon.titan-embed-text-v2:0").unwrap().facts();
-        let embeds = ModelFacts {
-            family: ModelFamily::TitanEmbedding,
-            context_tokens: 8_192,
-            embedding: true,
-            default_invocation: InvocationType::InvokeModel,
-            lifecycle_notice: None,
-        };
-        assert_eq!(facts, embeds);
-        let ended = ModelId::parse("anthropic.claude-3-haiku-20240307-v1:0").unwrap().facts();
-        assert!(ended.lifecycle_notice.is_some_and(|n| n.contains("end of life")), "the window is told");
-        let chat = ModelId::parse("us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap().facts();
-        assert_eq!(chat.default_invocation, InvocationType::Converse, "chat models default to Converse");
     }
 
     #[test]
