@@ -27,7 +27,7 @@ const backend = vi.hoisted(() => ({
   sheetRows: vi.fn(async () => [["1", "great"], ["2", ""], ["3", "bad"]]),
   promptTotals: vi.fn(async () => ({ rows: 3, total_tokens: 15, min_row_tokens: 4, max_row_tokens: 6, columns_used: ["review"] })),
   pickSheet: vi.fn(async () => null),
-  modelFacts: vi.fn(async () => ({ family: "amazon_nova", context_tokens: 300000, embedding: false, default_invocation: "Converse" as const, lifecycle_notice: null as string | null })),
+  modelFacts: vi.fn(async () => ({ family: "amazon_nova", context_tokens: 300000, embedding: false, default_invocation: "Converse" as const, lifecycle_notice: null as string | null, route_notice: null as string | null })),
   // Rust's analysis, faked for the plain `{{name}}` placeholders these tests type.
   analyzeTemplate: vi.fn(async (template: string) => {
     const headers = ["id", "review"];
@@ -80,7 +80,7 @@ describe("the wizard", () => {
     expect(screen.getByText(/1 empty/)).toBeTruthy();
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "great")).toBe(true));
     // The context window the longest prompt is checked against is Rust's figure for the chosen model.
-    backend.modelFacts.mockResolvedValueOnce({ family: "amazon_nova", context_tokens: 5, embedding: false, default_invocation: "Converse", lifecycle_notice: null });
+    backend.modelFacts.mockResolvedValueOnce({ family: "amazon_nova", context_tokens: 5, embedding: false, default_invocation: "Converse", lifecycle_notice: null, route_notice: null });
     fireEvent.click(screen.getByRole("button", { name: /Prompt/ }));
     fireEvent.change(screen.getByLabelText(/Template/), { target: { value: "Summarise: {{review}} {{nope}}" } });
     await screen.findByText(/"nope" is not a column of the sheet; pick one of: id, review/);
@@ -104,12 +104,18 @@ describe("the wizard", () => {
     // The Model step says what Rust says of the model's lifecycle, where it is chosen.
     backend.modelFacts.mockResolvedValueOnce({
       family: "anthropic_claude", context_tokens: 200000, embedding: false, default_invocation: "Converse",
-      lifecycle_notice: "anthropic.claude-3-haiku-20240307-v1:0 reached its end of life on 2026-09-10",
+      lifecycle_notice: "anthropic.claude-3-haiku-20240307-v1:0 reached its end of life on 2026-09-10", route_notice: null,
     });
     fireEvent.click(screen.getByRole("button", { name: /Model/ }));
     expect((await screen.findByRole("alert")).textContent).toContain("end of life on 2026-09-10");
     await screen.findByRole("option", { name: "amazon.nova-lite-v1:0 — Nova Lite" });
+    // A profile-only model's own id is answered with Rust's notice and the way out.
+    backend.modelFacts.mockResolvedValueOnce({
+      family: "amazon_nova", context_tokens: 300000, embedding: false, default_invocation: "Converse", lifecycle_notice: null,
+      route_notice: "Nova Lite runs batch jobs only through a cross-Region inference profile, such as us.amazon.nova-lite-v1:0",
+    });
     fireEvent.change(screen.getByLabelText(/Model or inference profile/), { target: { value: "amazon.nova-lite-v1:0" } });
+    await screen.findByText(/only through a cross-Region inference profile, such as us\.amazon\.nova-lite-v1:0: choose the profile/);
     await screen.findByText(/Batch: \$0\.0010 – \$0\.50 for 3 rows .*max 300 tokens.* on-demand would be up to \$1\.00/);
     fireEvent.click(screen.getByRole("button", { name: /Test row 1 now/ }));
     await screen.findByText("positive: sandbox answer 00ff");

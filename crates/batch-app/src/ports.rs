@@ -22,7 +22,10 @@ pub use backend::{
     SANDBOX_ROLE,
 };
 pub use browse::{S3Entry, S3Listing};
-pub use catalogue::{ModelChoice, OnDemandPrompt, TestAnswer, TestParams, bundled_models};
+pub use catalogue::{
+    AccountModels, ListedModel, ListedProfile, ModelChoice, OnDemandPrompt, TestAnswer, TestParams, batch_offer,
+    bundled_models,
+};
 pub use quotas::{BatchQuotas, DEFAULT_CONCURRENT_JOBS, QuotaSource};
 pub use upload_journal::{JournalError, PartUpload, UploadJournal, UploadedChunk};
 

@@ -7,7 +7,7 @@ use std::any::Any;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use batch_app::lifecycle::Pacing;
 use batch_app::ports::{
-    AccessOptions, Backend, BatchQuotas, CallerIdentity, FailureKind, ModelChoice, OnDemandPrompt, S3Listing,
+    AccessOptions, AccountModels, Backend, BatchQuotas, CallerIdentity, FailureKind, OnDemandPrompt, S3Listing,
     ServiceError, TestAnswer,
 };
 use batch_core::iam::{AccessReport, AccessSetup};
@@ -145,8 +145,12 @@ impl Backend for Connection {
         caller_identity(&self.config).await
     }
 
-    async fn models(&self) -> Result<Vec<ModelChoice>, ServiceError> {
-        crate::models::list_models(self.jobs.client()).await
+    async fn models(&self) -> Result<AccountModels, ServiceError> {
+        let batch_names = match self.sandbox_account {
+            Some(_) => None,
+            None => Some(crate::quotas::batch_model_names(&self.config).await),
+        };
+        crate::models::list_models(self.jobs.client(), batch_names).await
     }
 
     async fn converse(&self, prompt: OnDemandPrompt<'_>) -> Result<TestAnswer, ServiceError> {

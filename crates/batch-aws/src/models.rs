@@ -1,56 +1,53 @@
-//! The models an analyst can pick, from the account (ListFoundationModels and ListInferenceProfiles, paged),
+//! What the account lists of its models (ListFoundationModels, ListInferenceProfiles, the batch quotas' names),
 //! and "test one row now": one on-demand Converse call with the rendered prompt, its answer and tokens.
 
-use aws_sdk_bedrock::types::{FoundationModelLifecycleStatus, InferenceProfileType, ModelModality};
+use aws_sdk_bedrock::types::{InferenceProfileType, ModelModality};
 use aws_sdk_bedrockruntime::types::{
     ContentBlock, ConversationRole, InferenceConfiguration, Message, SystemContentBlock,
 };
-use batch_app::ports::{FailureKind, ModelChoice, OnDemandPrompt, ServiceError, TestAnswer};
-use batch_core::model::ModelId;
+use batch_app::ports::{
+    AccountModels, FailureKind, ListedModel, ListedProfile, OnDemandPrompt, ServiceError, TestAnswer,
+};
 use batch_core::pricing::PriceTable;
 
 use crate::failure::service_error;
 
-/// Text models and system inference profiles of the account's region, sorted by id; legacy models last.
-pub async fn list_models(client: &aws_sdk_bedrock::Client) -> Result<Vec<ModelChoice>, ServiceError> {
-    let prices = PriceTable::bundled();
-    let priced = |id: &str| ModelId::parse(id).is_ok_and(|id| prices.lookup(&id).is_some());
-    let models = client
-        .list_foundation_models()
-        .by_output_modality(ModelModality::Text)
-        .send()
-        .await
-        .map_err(|e| service_error("ListFoundationModels", e))?;
-    let mut choices: Vec<ModelChoice> = models
+/// The account's text and embedding models (ListFoundationModels) and system-defined inference profiles
+/// (ListInferenceProfiles, paged), with the model names of its batch quotas: `batch_model_names` says how they
+/// are read (the sandbox's emulator serves only models that run batch, so its list names them all).
+pub async fn list_models(
+    client: &aws_sdk_bedrock::Client,
+    batch_model_names: Option<Result<Vec<String>, ServiceError>>,
+) -> Result<AccountModels, ServiceError> {
+    let listed = client.list_foundation_models().send().await.map_err(|e| service_error("ListFoundationModels", e))?;
+    let models: Vec<ListedModel> = listed
         .model_summaries()
         .iter()
-        .filter(|m| m.model_lifecycle().is_none_or(|l| l.status() != &FoundationModelLifecycleStatus::from("EOL")))
-        .map(|m| ModelChoice {
+        .filter(|m| m.output_modalities().iter().any(|o| matches!(o, ModelModality::Text | ModelModality::Embedding)))
+        .map(|m| ListedModel {
             id: m.model_id().to_string(),
             name: m.model_name().unwrap_or(m.model_id()).to_string(),
             provider: m.provider_name().unwrap_or_default().to_string(),
-            profile: false,
             lifecycle: m.model_lifecycle().map_or("ACTIVE", |l| l.status().as_str()).to_string(),
-            batch_priced: priced(m.model_id()),
+            inference_types: m.inference_types_supported().iter().map(|t| t.as_str().to_string()).collect(),
         })
         .collect();
+    let mut profiles = Vec::new();
     let mut pages =
         client.list_inference_profiles().type_equals(InferenceProfileType::SystemDefined).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| service_error("ListInferenceProfiles", e))?;
-        for p in page.inference_profile_summaries() {
-            choices.push(ModelChoice {
-                id: p.inference_profile_id().to_string(),
-                name: p.inference_profile_name().to_string(),
-                provider: String::new(),
-                profile: true,
-                lifecycle: p.status().as_str().to_string(),
-                batch_priced: priced(p.inference_profile_id()),
-            });
-        }
+        profiles.extend(page.inference_profile_summaries().iter().map(|p| ListedProfile {
+            id: p.inference_profile_id().to_string(),
+            name: p.inference_profile_name().to_string(),
+            status: p.status().as_str().to_string(),
+        }));
     }
-    choices.sort_by(|a, b| (a.lifecycle != "ACTIVE", &a.id).cmp(&(b.lifecycle != "ACTIVE", &b.id)));
-    Ok(choices)
+    let batch_model_names = match batch_model_names {
+        Some(read) => read.map_err(|e| e.message.lines().next().unwrap_or_default().to_string()),
+        None => Ok(models.iter().map(|m| m.name.clone()).collect()),
+    };
+    Ok(AccountModels { models, profiles, batch_model_names })
 }
 
 /// Sends one prompt through Converse.

@@ -5,27 +5,9 @@ use aws_config::SdkConfig;
 use aws_sdk_servicequotas::types::ServiceQuota;
 use batch_app::ports::{BatchQuotas, QuotaSource, ServiceError};
 use batch_core::limits::{GB, Limits};
+use batch_core::model_catalogue::{quota_names_model as names_model, words};
 
 use crate::failure::service_error;
-
-/// The words of a name, lowercased, letters and digits only.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
-}
-
-/// True when every word of a quota's model name appears, in order, among the model id's words
-/// ("Claude Haiku 4.5" ↔ `anthropic.claude-haiku-4-5-20251001-v1:0`; "Nova Lite V1" ↔ `amazon.nova-lite-v1:0`).
-fn names_model(display: &str, model_id: &str) -> bool {
-    let id = words(model_id);
-    let mut at = 0;
-    for word in words(display) {
-        match id[at..].iter().position(|w| *w == word) {
-            Some(found) => at += found + 1,
-            None => return false,
-        }
-    }
-    true
-}
 
 /// Applies `(quota name, value)` pairs to the defaults for `model_id`; the matched model name, if any.
 /// Where several model names match, the longest (most specific) wins.
@@ -98,6 +80,26 @@ async fn all_quotas(client: &aws_sdk_servicequotas::Client, applied: bool) -> Re
     }
 }
 
+/// The model names Bedrock's batch quotas are written for ("Records per batch inference job for Claude Haiku 4.5"
+/// names Claude Haiku 4.5): the models that can run batch in this account and Region.
+pub async fn batch_model_names(config: &SdkConfig) -> Result<Vec<String>, ServiceError> {
+    let client = aws_sdk_servicequotas::Client::new(config);
+    let pairs = all_quotas(&client, false).await?;
+    Ok(batch_names(&pairs))
+}
+
+/// The model names of the batch quotas among `pairs`, each once.
+fn batch_names(pairs: &[(String, f64)]) -> Vec<String> {
+    let mut names: Vec<String> = pairs
+        .iter()
+        .filter(|(name, _)| name.to_ascii_lowercase().contains("batch inference"))
+        .filter_map(|(name, _)| Some(name.split_once(" for ")?.1.trim().to_string()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Reads the quotas for `model_id`: the account's applied values, else AWS's defaults; never fails — when
 /// Service Quotas cannot be read or lists nothing for the model, this tool's defaults, with the reason.
 pub async fn batch_quotas(config: &SdkConfig, model_id: &str) -> BatchQuotas {
@@ -154,5 +156,13 @@ mod tests {
         // "Nova 2 Lite" must not match Nova Lite V1's id, nor the other way round.
         assert_eq!(apply_quotas(&pairs(), "amazon.nova-2-lite-v1:0").unwrap().2, "Nova 2 Lite");
         assert!(apply_quotas(&pairs(), "meta.llama3-1-8b-instruct-v1:0").is_none());
+    }
+
+    #[test]
+    fn the_batch_quotas_name_the_models_that_run_batch() {
+        // The on-demand quota names a model too, but not as one that runs batch.
+        let mut with_on_demand_only = pairs();
+        with_on_demand_only.push(("On-demand InvokeModel requests per minute for Llama 3.1 8B Instruct".into(), 1.0));
+        assert_eq!(batch_names(&with_on_demand_only), ["Claude Haiku 4.5", "Nova 2 Lite", "Nova Lite V1"]);
     }
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
+use batch_core::model_catalogue::ModelCatalogue;
 use batch_core::model_lifecycle::{LifecycleTable, today};
 use batch_core::prepare::{PrepareRequest, PreviewRequest, prepare, preview};
 use batch_core::pricing::PriceTable;
@@ -51,6 +52,10 @@ pub(crate) fn prepare_request(args: &PrepareArgs) -> Result<PrepareRequest> {
     // A legacy model is prepared with a warning; one past its end of life only when insisted on.
     if let Some(notice) = LifecycleTable::bundled().check(&model, &today(), args.allow_end_of_life)? {
         eprintln!("WARNING: {notice}");
+    }
+    // The bundled table may be behind the account's: a profile-only model's own id is warned about, not refused.
+    if let Some(problem) = ModelCatalogue::bundled().route_problem(&model) {
+        eprintln!("WARNING: {problem}; a job sent to the model's own id may be refused");
     }
     Ok(PrepareRequest {
         input: args.sheet.input.clone(),

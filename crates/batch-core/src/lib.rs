@@ -13,6 +13,7 @@ pub mod iam;
 pub mod json_escape;
 pub mod limits;
 pub mod model;
+pub mod model_catalogue;
 pub mod model_facts;
 pub mod model_lifecycle;
 pub mod parallel;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{InvocationType, ModelFamily, ModelId};
+use crate::model_catalogue::ModelCatalogue;
 use crate::model_lifecycle::{LifecycleTable, today};
 
 /// What the window needs to know of a model: its family, context window, whether it embeds, how its records are
@@ -21,6 +22,8 @@ pub struct ModelFacts {
     pub default_invocation: InvocationType,
     /// Where it is in Bedrock's lifecycle today, when it is legacy or past its end of life.
     pub lifecycle_notice: Option<String>,
+    /// Why this id cannot run batch, when the bundled table says so (a profile-only model's own id).
+    pub route_notice: Option<String>,
 }
 
 impl ModelId {
@@ -33,6 +36,7 @@ impl ModelId {
             embedding: family.is_embedding(),
             default_invocation: InvocationType::default_for(family),
             lifecycle_notice: LifecycleTable::bundled().notice(self, &today()).map(|notice| notice.to_string()),
+            route_notice: ModelCatalogue::bundled().route_problem(self),
         }
     }
 }
@@ -50,11 +54,18 @@ mod tests {
             embedding: true,
             default_invocation: InvocationType::InvokeModel,
             lifecycle_notice: None,
+            route_notice: None,
         };
         assert_eq!(facts, embeds);
         let ended = ModelId::parse("anthropic.claude-3-haiku-20240307-v1:0").unwrap().facts();
         assert!(ended.lifecycle_notice.is_some_and(|n| n.contains("end of life")), "the window is told");
         let chat = ModelId::parse("us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap().facts();
         assert_eq!(chat.default_invocation, InvocationType::Converse, "chat models default to Converse");
+        assert_eq!(chat.route_notice, None);
+        let in_region = ModelId::parse("anthropic.claude-haiku-4-5-20251001-v1:0").unwrap().facts();
+        assert!(
+            in_region.route_notice.is_some_and(|n| n.contains("us.anthropic.claude-haiku-4-5")),
+            "the profile is named"
+        );
     }
 }

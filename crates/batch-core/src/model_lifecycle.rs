@@ -1,4 +1,4 @@
-//! Where each bundled model is in Bedrock's lifecycle (a dated table with its source): a legacy model is sent
+//! Where each bundled model is in Bedrock's lifecycle (from the dated, sourced model table): a legacy model is sent
 //! with a warning naming its end of life and a current successor; one past its end of life is refused unless
 //! the user insists.
 
@@ -8,8 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::ModelId;
 use crate::remedy::{HasRemedy, Remedy, Setting};
-
-const BUNDLED: &str = include_str!("../data/models.json");
 
 /// One model's lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,9 +77,14 @@ impl HasRemedy for LifecycleNotice {
 }
 
 impl LifecycleTable {
-    /// The table shipped with the tool.
+    /// The lifecycles of the bundled model table.
     pub fn bundled() -> Self {
-        serde_json::from_str(BUNDLED).expect("the bundled lifecycle table is valid JSON (checked by a test)")
+        let catalogue = crate::model_catalogue::ModelCatalogue::bundled();
+        Self {
+            as_of: catalogue.as_of,
+            source: catalogue.sources.get("lifecycle").cloned().unwrap_or_default(),
+            models: catalogue.models.into_iter().map(|(id, model)| (id, model.lifecycle)).collect(),
+        }
     }
 
     /// The lifecycle of `model` (or of a profile's model), when the table knows it.

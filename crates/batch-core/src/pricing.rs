@@ -149,7 +149,7 @@ mod tests {
     #[test]
     fn bundled_table_parses_and_is_dated() {
         let table = PriceTable::bundled();
-        assert_eq!(table.as_of, "2026-11-21");
+        assert_eq!(table.as_of, "2026-12-03");
         assert!(table.models.len() >= 10);
     }
 
@@ -168,7 +168,9 @@ mod tests {
         let us = ModelId::parse("us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap();
         assert_eq!(table.lookup(&us).unwrap().input, 1.10);
         let eu = ModelId::parse("eu.amazon.nova-lite-v1:0").unwrap();
-        assert_eq!(table.lookup(&eu).unwrap().input, 0.06);
+        assert_eq!(table.lookup(&eu).unwrap().input, 0.078, "the EU profile has its own price");
+        let us_lite = ModelId::parse("us.amazon.nova-lite-v1:0").unwrap();
+        assert_eq!(table.lookup(&us_lite).unwrap().input, 0.06, "the US profile costs what the model costs");
     }
 
     #[test]

@@ -398,7 +398,11 @@ default_invocation: InvocationType,
 /**
  * Where it is in Bedrock's lifecycle today, when it is legacy or past its end of life.
  */
-lifecycle_notice: string | null, };
+lifecycle_notice: string | null, 
+/**
+ * Why this id cannot run batch, when the bundled table says so (a profile-only model's own id).
+ */
+route_notice: string | null, };
 
 export type ModelFamily = "anthropic_claude" | "amazon_nova" | "meta_llama" | "meta_llama4" | "mistral" | "mistral_chat" | "titan_embedding" | "nova_embedding" | "titan_text" | "other";
 

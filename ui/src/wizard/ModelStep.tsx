@@ -118,6 +118,11 @@ export function ModelStep(props: ModelStepProps) {
           {facts.lifecycle_notice}
         </p>
       )}
+      {facts?.route_notice && (
+        <p id="model-route" role="alert" className="hint">
+          {facts.route_notice}: choose the profile in the list above.
+        </p>
+      )}
       <label>
         Most answer tokens per row
         <input id="max-tokens" type="number" min={1} value={maxTokens} onChange={(e) => onMaxTokens(Math.max(1, Number(e.target.value) || 1))} />

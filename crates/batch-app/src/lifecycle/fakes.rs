@@ -23,9 +23,9 @@ use batch_core::sheet::SheetOptions;
 
 use super::Pacing;
 use crate::ports::{
-    AccessOptions, Backend, BatchQuotas, CallerIdentity, Connector, Downloaded, FailureKind, JobFilter, JobSnapshot,
-    JobsApi, ModelChoice, NewJob, ObjectTransfer, OnDemandPrompt, QuotaSource, S3Listing, ServiceError, TestAnswer,
-    TransferProgress, UploadJournal, bundled_models,
+    AccessOptions, AccountModels, Backend, BatchQuotas, CallerIdentity, Connector, Downloaded, FailureKind, JobFilter,
+    JobSnapshot, JobsApi, ListedModel, ListedProfile, NewJob, ObjectTransfer, OnDemandPrompt, QuotaSource, S3Listing,
+    ServiceError, TestAnswer, TransferProgress, UploadJournal,
 };
 
 /// How the fake's jobs end.
@@ -332,8 +332,8 @@ impl Backend for FakeBackend {
         })
     }
 
-    async fn models(&self) -> Result<Vec<ModelChoice>, ServiceError> {
-        Ok(bundled_models())
+    async fn models(&self) -> Result<AccountModels, ServiceError> {
+        Ok(fake_account_models())
     }
 
     async fn converse(&self, _prompt: OnDemandPrompt<'_>) -> Result<TestAnswer, ServiceError> {
@@ -420,5 +420,41 @@ impl Connector for FakeConnector {
     async fn sandbox(&self, _dir: &Path) -> Result<FakeBackend, ServiceError> {
         let quotas = BatchQuotas::defaults("the offline sandbox has no Service Quotas");
         Ok(FakeBackend::new(true, quotas))
+    }
+}
+
+/// A small account's listing: Nova Lite in the Region and through a profile, Claude Sonnet 4.6 through profiles
+/// only, Llama 3.1 8B served on demand but named by no batch quota, and a legacy Claude 3.5 Haiku.
+pub(crate) fn fake_account_models() -> AccountModels {
+    let model = |id: &str, name: &str, provider: &str, lifecycle: &str, types: &[&str]| ListedModel {
+        id: id.into(),
+        name: name.into(),
+        provider: provider.into(),
+        lifecycle: lifecycle.into(),
+        inference_types: types.iter().map(|t| t.to_string()).collect(),
+    };
+    let profile =
+        |id: &str, status: &str| ListedProfile { id: id.into(), name: format!("Profile {id}"), status: status.into() };
+    AccountModels {
+        models: vec![
+            model("amazon.nova-lite-v1:0", "Nova Lite", "Amazon", "ACTIVE", &["ON_DEMAND", "INFERENCE_PROFILE"]),
+            model("anthropic.claude-sonnet-4-6", "Claude Sonnet 4.6", "Anthropic", "ACTIVE", &["INFERENCE_PROFILE"]),
+            model("meta.llama3-1-8b-instruct-v1:0", "Llama 3.1 8B Instruct", "Meta", "ACTIVE", &["ON_DEMAND"]),
+            model(
+                "anthropic.claude-3-5-haiku-20241022-v1:0",
+                "Claude 3.5 Haiku",
+                "Anthropic",
+                "LEGACY",
+                &["ON_DEMAND"],
+            ),
+        ],
+        profiles: vec![
+            profile("us.amazon.nova-lite-v1:0", "ACTIVE"),
+            profile("us.anthropic.claude-sonnet-4-6", "ACTIVE"),
+            profile("global.anthropic.claude-sonnet-4-6", "ACTIVE"),
+            profile("eu.anthropic.claude-sonnet-4-6", "INACTIVE"),
+            profile("us.meta.llama3-1-8b-instruct-v1:0", "ACTIVE"),
+        ],
+        batch_model_names: Ok(vec!["Nova Lite V1".into(), "Claude Sonnet 4.6".into(), "Claude 3.5 Haiku".into()]),
     }
 }

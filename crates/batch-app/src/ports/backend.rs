@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use batch_core::iam::{AccessReport, AccessSetup};
 
 use super::{
-    BatchQuotas, CallerIdentity, JobsApi, ModelChoice, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError,
+    AccountModels, BatchQuotas, CallerIdentity, JobsApi, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError,
     TestAnswer,
 };
 use crate::history::History;
@@ -58,8 +58,8 @@ pub trait Backend: Send + Sync + 'static {
     fn transfer(&self) -> &Self::Transfer;
     /// Who is calling (the sandbox's own identity offline).
     fn identity(&self) -> impl Future<Output = Result<CallerIdentity, ServiceError>> + Send;
-    /// The models and inference profiles this account lists.
-    fn models(&self) -> impl Future<Output = Result<Vec<ModelChoice>, ServiceError>> + Send;
+    /// The models, inference profiles and batch quotas' model names this account lists.
+    fn models(&self) -> impl Future<Output = Result<AccountModels, ServiceError>> + Send;
     /// One on-demand Converse call.
     fn converse(&self, prompt: OnDemandPrompt<'_>) -> impl Future<Output = Result<TestAnswer, ServiceError>> + Send;
     /// The access check of `setup` from the account's own policies (read, then simulated where allowed),

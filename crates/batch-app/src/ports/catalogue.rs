@@ -1,7 +1,8 @@
-//! The model catalogue and one on-demand call: the models an analyst can pick, and "test one row now".
+//! The model catalogue and one on-demand call: the models an analyst can pick for batch (the account's, or the
+//! bundled table's), and "test one row now".
 
 use batch_core::model::ModelId;
-use batch_core::model_lifecycle::LifecycleTable;
+use batch_core::model_catalogue::{ModelCatalogue, quota_names_model};
 use batch_core::pricing::PriceTable;
 use serde::Serialize;
 
@@ -23,22 +24,110 @@ pub struct ModelChoice {
     pub batch_priced: bool,
 }
 
-/// The bundled price table's models and profiles (when the account's cannot be listed).
-pub fn bundled_models() -> Vec<ModelChoice> {
-    let lifecycles = LifecycleTable::bundled();
-    PriceTable::bundled()
-        .models
-        .into_keys()
-        .filter_map(|id| ModelId::parse(&id).ok())
-        .map(|id| ModelChoice {
-            name: id.as_str().to_string(),
-            provider: String::new(),
-            profile: id.profile_prefix().is_some(),
-            lifecycle: lifecycles.of(&id).map_or_else(|| "ACTIVE".to_string(), |l| l.status.clone()),
-            batch_priced: true,
-            id: id.as_str().to_string(),
+/// The bundled model table's offer on `today`: each model that runs batch in the Region by its own id, every
+/// model through its profiles, none past its end of life; current models first.
+pub fn bundled_models(today: &str) -> Vec<ModelChoice> {
+    let catalogue = ModelCatalogue::bundled();
+    let prices = PriceTable::bundled();
+    let mut choices: Vec<ModelChoice> = catalogue
+        .offered(today)
+        .into_iter()
+        .map(|offer| ModelChoice {
+            name: match offer.id.profile_prefix() {
+                Some(geo) => format!("{} ({} profile)", offer.model.name, geo.to_uppercase()),
+                None => offer.model.name.clone(),
+            },
+            provider: offer.model.provider.clone(),
+            profile: offer.profile,
+            lifecycle: offer.model.lifecycle.status.clone(),
+            batch_priced: prices.lookup(&offer.id).is_some(),
+            id: offer.id.as_str().to_string(),
         })
-        .collect()
+        .collect();
+    sort_choices(&mut choices);
+    choices
+}
+
+/// Current models first, then by id.
+fn sort_choices(choices: &mut [ModelChoice]) {
+    choices.sort_by(|a, b| (a.lifecycle != "ACTIVE", &a.id).cmp(&(b.lifecycle != "ACTIVE", &b.id)));
+}
+
+/// A foundation model as the account lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedModel {
+    /// Its id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its provider.
+    pub provider: String,
+    /// `ACTIVE` or `LEGACY` (`modelLifecycle.status`).
+    pub lifecycle: String,
+    /// Its `inferenceTypesSupported` (`ON_DEMAND`, `INFERENCE_PROFILE`, `PROVISIONED`).
+    pub inference_types: Vec<String>,
+}
+
+/// A system-defined inference profile as the account lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedProfile {
+    /// Its id (`us.anthropic.…`).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// `ACTIVE` when usable.
+    pub status: String,
+}
+
+/// What the account says of its models: the foundation models, the inference profiles, and the model names its
+/// batch quotas are written for (`Err` with the reason when Service Quotas could not be read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountModels {
+    /// ListFoundationModels' text and embedding models.
+    pub models: Vec<ListedModel>,
+    /// ListInferenceProfiles' system-defined profiles.
+    pub profiles: Vec<ListedProfile>,
+    /// The model names of Service Quotas' batch quotas.
+    pub batch_model_names: Result<Vec<String>, String>,
+}
+
+/// The account's offer for batch: a model that the batch quotas name (every model when they cannot be read) by
+/// its own id when it serves requests in the Region (`ON_DEMAND`), and through each active profile of it; legacy
+/// models last. A model only reachable through profiles is never offered by its own id.
+pub fn batch_offer(account: &AccountModels) -> Vec<ModelChoice> {
+    let prices = PriceTable::bundled();
+    let priced = |id: &str| ModelId::parse(id).is_ok_and(|id| prices.lookup(&id).is_some());
+    let runs_batch = |model: &ListedModel| match &account.batch_model_names {
+        Ok(names) => names.iter().any(|name| quota_names_model(name, &model.id)),
+        Err(_) => true,
+    };
+    let mut choices = Vec::new();
+    for model in account.models.iter().filter(|m| runs_batch(m)) {
+        if model.inference_types.iter().any(|t| t == "ON_DEMAND") {
+            choices.push(ModelChoice {
+                id: model.id.clone(),
+                name: model.name.clone(),
+                provider: model.provider.clone(),
+                profile: false,
+                lifecycle: model.lifecycle.clone(),
+                batch_priced: priced(&model.id),
+            });
+        }
+        let of_model =
+            |p: &&ListedProfile| p.status == "ACTIVE" && ModelId::parse(&p.id).is_ok_and(|id| id.base_id() == model.id);
+        for profile in account.profiles.iter().filter(of_model) {
+            choices.push(ModelChoice {
+                id: profile.id.clone(),
+                name: profile.name.clone(),
+                provider: model.provider.clone(),
+                profile: true,
+                lifecycle: model.lifecycle.clone(),
+                batch_priced: priced(&profile.id),
+            });
+        }
+    }
+    sort_choices(&mut choices);
+    choices
 }
 
 /// What one on-demand call answered.

@@ -1,12 +1,13 @@
 //! The Model step's calls: the account's models and inference profiles, and "test one row now".
 
 use batch_core::model::ModelId;
+use batch_core::model_lifecycle::today;
 use batch_core::plan::likely_part_rows;
 use serde::{Deserialize, Serialize};
 
 use super::{ModelList, Studio, StudioError};
 use crate::ports::{
-    Backend, BatchQuotas, Connector, ModelChoice, OnDemandPrompt, QuotaSource, TestAnswer, TestParams, bundled_models,
+    Backend, BatchQuotas, Connector, OnDemandPrompt, QuotaSource, TestAnswer, TestParams, batch_offer, bundled_models,
 };
 use crate::sheet_pages::{RenderedPrompt, SheetTable};
 
@@ -90,18 +91,22 @@ impl<C: Connector> Studio<C> {
         })
     }
 
-    /// The models and inference profiles the connection lists (the sandbox lists the bundled ones).
-    pub async fn models(&self) -> Result<Vec<ModelChoice>, StudioError> {
-        let (connection, _) = self.connected().await?;
-        Ok(connection.models().await?)
-    }
-
-    /// The Model step's list: the connection's, or the bundled price table's with a note saying why.
+    /// The Model step's list: the account's models and profiles that run batch, or the bundled table's with a note
+    /// saying why; a note too when the account's batch quotas could not be read to narrow the list.
     pub async fn model_list(&self) -> ModelList {
-        match self.models().await {
-            Ok(models) => ModelList { models, note: None },
+        let listed = match self.connected().await {
+            Ok((connection, _)) => connection.models().await.map_err(StudioError::from),
+            Err(error) => Err(error),
+        };
+        match listed {
+            Ok(account) => ModelList {
+                models: batch_offer(&account),
+                note: account.batch_model_names.err().map(|why| {
+                    format!("every listed model is shown, though some may not run batch: the batch quotas could not be read ({why})")
+                }),
+            },
             Err(error) => ModelList {
-                models: bundled_models(),
+                models: bundled_models(&today()),
                 note: Some(format!("the bundled model list is shown: the account's could not be listed ({error})")),
             },
         }

@@ -34,6 +34,42 @@ fn without_credentials_the_session_connects_to_the_sandbox_and_says_why() {
 }
 
 #[test]
+fn the_model_list_offers_what_runs_batch_and_a_profile_only_model_through_its_profiles() {
+    let home = tempfile::tempdir().unwrap();
+    let studio = Studio::open(home.path(), FakeConnector, Arc::new(Quiet)).unwrap();
+    // Before connecting, the bundled table: current generations, profile-only models by their profiles only.
+    let bundled: Vec<String> = block_on(studio.model_list()).models.into_iter().map(|m| m.id).collect();
+    assert!(bundled.iter().any(|id| id == "us.anthropic.claude-opus-4-6-v1"), "{bundled:?}");
+    assert!(!bundled.iter().any(|id| id == "anthropic.claude-opus-4-6-v1"), "{bundled:?}");
+    block_on(studio.connect(false, &AccessOptions::default())).unwrap();
+    let listed = block_on(studio.model_list());
+    let ids: Vec<&str> = listed.models.iter().map(|m| m.id.as_str()).collect();
+    // Current first, then legacy; Llama (no batch quota) and the inactive EU profile are left out.
+    assert_eq!(
+        ids,
+        [
+            "amazon.nova-lite-v1:0",
+            "global.anthropic.claude-sonnet-4-6",
+            "us.amazon.nova-lite-v1:0",
+            "us.anthropic.claude-sonnet-4-6",
+            "anthropic.claude-3-5-haiku-20241022-v1:0"
+        ]
+    );
+    assert!(listed.models.iter().filter(|m| m.id.contains("sonnet")).all(|m| m.profile && m.provider == "Anthropic"));
+    assert_eq!(listed.models.last().map(|m| m.lifecycle.as_str()), Some("LEGACY"));
+}
+
+#[test]
+fn without_the_batch_quotas_every_listed_model_is_offered() {
+    let mut account = crate::lifecycle::fakes::fake_account_models();
+    let narrowed = crate::ports::batch_offer(&account).len();
+    account.batch_model_names = Err("AccessDenied".into());
+    let all = crate::ports::batch_offer(&account);
+    assert_eq!(all.len(), narrowed + 2, "Llama and its profile come back");
+    assert!(!all.iter().any(|m| m.id == "anthropic.claude-sonnet-4-6"), "still never the profile-only model's own id");
+}
+
+#[test]
 fn the_open_sheet_is_paged_rendered_and_analysed_and_its_absence_is_a_code() {
     let home = tempfile::tempdir().unwrap();
     let studio = Studio::open(&home.path().join("app"), FakeConnector, Arc::new(Quiet)).unwrap();
