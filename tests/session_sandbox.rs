@@ -256,14 +256,23 @@ async fn models_are_listed_and_one_row_is_tested_through_converse() {
     studio.connect(true, &AccessOptions::default()).await.unwrap();
 
     // Through the real SDK: ListFoundationModels and ListInferenceProfiles, served by the emulator.
-    let models = studio.models().await.unwrap();
-    let haiku = models.iter().find(|m| m.id == "anthropic.claude-3-haiku-20240307-v1:0").expect("a foundation model");
-    assert!(!haiku.profile && haiku.batch_priced && haiku.provider == "Anthropic");
-    assert_eq!(haiku.lifecycle, "LEGACY", "the emulator says what the lifecycle table says");
+    let listed = studio.model_list().await;
+    assert_eq!(listed.note, None, "the sandbox's list is the account's: {:?}", listed.note);
+    let models = listed.models;
+    let lite = models.iter().find(|m| m.id == "amazon.nova-lite-v1:0").expect("a model run in the Region");
+    assert!(!lite.profile && lite.batch_priced && lite.provider == "Amazon" && lite.name == "Nova Lite");
+    let legacy = models.iter().find(|m| m.id.ends_with("anthropic.claude-sonnet-4-20250514-v1:0")).expect("legacy");
+    assert_eq!(legacy.lifecycle, "LEGACY", "the emulator says what the lifecycle table says");
     let profile = models.iter().find(|m| m.id.starts_with("us.anthropic.claude-haiku-4-5")).expect("a profile");
     assert!(profile.profile && profile.lifecycle == "ACTIVE");
+    // A profile-only model is offered through its profiles only; a model past its end of life not at all.
+    assert!(models.iter().any(|m| m.id == "us.anthropic.claude-sonnet-4-6"));
+    assert!(!models.iter().any(|m| m.id == "anthropic.claude-sonnet-4-6" || m.id.contains("claude-3-haiku")));
     // A model past its end of life is refused before anything is prepared, with the model as the remedy.
-    let ended = SubmitForm { model: haiku.id.clone(), ..form(input.clone(), RowSelection::All, vec![]) };
+    let ended = SubmitForm {
+        model: "anthropic.claude-3-haiku-20240307-v1:0".into(),
+        ..form(input.clone(), RowSelection::All, vec![])
+    };
     let refused = batch_app::error::AppError::from(studio.submit(ended).await.unwrap_err());
     assert!(refused.message.contains("end of life on 2026-09-10"), "{}", refused.message);
     assert_eq!(refused.remedy, Some(batch_core::remedy::Remedy::change(batch_core::remedy::Setting::Model)));

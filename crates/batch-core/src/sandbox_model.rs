@@ -39,6 +39,14 @@ fn texts(content: Option<&Value>) -> Option<String> {
     (!items.is_empty()).then_some(joined)
 }
 
+/// A string, or the joined text of an array of text blocks.
+fn string_or_texts(content: Option<&Value>) -> Option<String> {
+    match content {
+        Some(Value::String(text)) => Some(text.clone()),
+        other => texts(other),
+    }
+}
+
 /// The system and user text of Mistral's chat body, whose contents are strings.
 fn mistral_chat_prompt(input: &Value, blank: &'static str) -> Result<String, &'static str> {
     let turns = input.get("messages").and_then(Value::as_array).ok_or("messages is required")?;
@@ -95,8 +103,9 @@ fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> 
             if input.get("anthropic_version").is_none() || input.get("max_tokens").and_then(Value::as_u64).is_none() {
                 Err("anthropic_version and max_tokens are required")
             } else {
-                let system = input.get("system").and_then(Value::as_str).unwrap_or_default().to_string();
-                match texts(input.pointer("/messages/0/content")) {
+                // The Messages API takes a string or text blocks for both the system prompt and a turn's content.
+                let system = string_or_texts(input.get("system")).unwrap_or_default();
+                match string_or_texts(input.pointer("/messages/0/content")) {
                     Some(text) if text.trim().is_empty() => Err(blank),
                     Some(text) => Ok(system + &text),
                     None => Err("messages[0].content is required"),
@@ -119,6 +128,43 @@ fn prompt_of(family: ModelFamily, invocation: InvocationType, input: &Value) -> 
 /// A deterministic vector of `dims` numbers in [-1, 1] for the prompt hashed to `hash`.
 fn vector(dims: usize, hash: u64) -> Vec<f64> {
     (0..dims).map(|k| ((fnv1a(&k.to_le_bytes(), hash) % 2001) as f64 - 1000.0) / 1000.0).collect()
+}
+
+/// The input tokens the sandbox model counts for a request body (what CountTokens answers), or why it is malformed.
+pub fn input_tokens(
+    family: ModelFamily,
+    invocation: InvocationType,
+    model_input: &Value,
+) -> Result<u64, RecordFailure> {
+    let prompt = prompt_of(family, invocation, model_input).map_err(|message| RecordFailure { code: 400, message })?;
+    Ok(estimate_tokens(&prompt))
+}
+
+/// Scales a vector to length 1 (Titan Text Embeddings V2's `normalize`, on by default).
+fn normalised(vector: Vec<f64>) -> Vec<f64> {
+    let length = vector.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if length > 0.0 { vector.into_iter().map(|x| x / length).collect() } else { vector }
+}
+
+/// Titan Text Embeddings V2's answer: `embedding`, `inputTextTokenCount` and `embeddingsByType` with each type
+/// `embeddingTypes` asks for (`float` by default; `binary` is the sign of each number).
+fn titan_embedding(model_input: &Value, hash: u64, input_tokens: u64) -> Value {
+    let dims = model_input.get("dimensions").and_then(Value::as_u64).unwrap_or(1024) as usize;
+    let raw = vector(dims, hash);
+    let floats =
+        if model_input.get("normalize").and_then(Value::as_bool).unwrap_or(true) { normalised(raw) } else { raw };
+    let asked: Vec<&str> = model_input
+        .get("embeddingTypes")
+        .and_then(Value::as_array)
+        .map_or_else(|| vec!["float"], |types| types.iter().filter_map(Value::as_str).collect());
+    let mut by_type = serde_json::Map::new();
+    if asked.contains(&"float") {
+        by_type.insert("float".into(), json!(floats));
+    }
+    if asked.contains(&"binary") {
+        by_type.insert("binary".into(), json!(floats.iter().map(|x| u8::from(*x > 0.0)).collect::<Vec<_>>()));
+    }
+    json!({"embedding": floats, "inputTextTokenCount": input_tokens, "embeddingsByType": by_type})
 }
 
 /// The sandbox model's response body for one record, or the record's failure.
@@ -156,10 +202,7 @@ pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Va
             let dims = model_input.pointer("/singleEmbeddingParams/embeddingDimension").and_then(Value::as_u64);
             json!({"embeddings": [{"embeddingType": "TEXT", "embedding": vector(dims.unwrap_or(3072) as usize, hash)}]})
         }
-        (_, ModelFamily::TitanEmbedding) => {
-            let dims = model_input.get("dimensions").and_then(Value::as_u64).unwrap_or(1024) as usize;
-            json!({"embedding": vector(dims, hash), "inputTextTokenCount": i})
-        }
+        (_, ModelFamily::TitanEmbedding) => titan_embedding(model_input, hash, i),
         (_, ModelFamily::TitanText) => json!({
             "inputTextTokenCount": i,
             "results": [{"tokenCount": o, "outputText": answer, "completionReason": "FINISH"}]
@@ -273,7 +316,8 @@ pub fn write_sandbox_outputs(
     Ok(jobs)
 }
 
-fn extract_tokens(body: &Value) -> (u64, u64) {
+/// The input and output tokens a response body reports (zero where it reports none).
+pub fn extract_tokens(body: &Value) -> (u64, u64) {
     let outcome = crate::results::extract(body);
     (outcome.input_tokens.unwrap_or(0), outcome.output_tokens.unwrap_or(0))
 }
@@ -315,5 +359,45 @@ mod tests {
         assert_eq!(err.code, 400);
         let fine = json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}]});
         assert!(respond(ModelFamily::AmazonNova, InvocationType::Converse, &fine).is_ok());
+    }
+
+    #[test]
+    fn claude_takes_string_content_and_system_as_the_messages_api_does() {
+        let blocks = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "system": [{"type": "text", "text": "Be brief. "}],
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "Rate: good"}]}]});
+        let strings = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "system": "Be brief. ",
+            "messages": [{"role": "user", "content": "Rate: good"}]});
+        let answer = |body: &Value| respond(ModelFamily::AnthropicClaude, InvocationType::InvokeModel, body).unwrap();
+        assert_eq!(answer(&blocks), answer(&strings), "the same prompt either way");
+        let blank = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "messages": [{"role": "user", "content": " "}]});
+        assert!(respond(ModelFamily::AnthropicClaude, InvocationType::InvokeModel, &blank).is_err());
+    }
+
+    #[test]
+    fn titan_v2_vectors_are_normalised_by_default_and_given_by_type() {
+        let body = |extra: Value| {
+            let mut input = json!({"inputText": "a sentence to embed", "dimensions": 256});
+            input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            respond(ModelFamily::TitanEmbedding, InvocationType::InvokeModel, &input).unwrap()
+        };
+        let length = |v: &Value| v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap().powi(2)).sum::<f64>().sqrt();
+        let default = body(json!({}));
+        assert_eq!(default["embedding"].as_array().unwrap().len(), 256);
+        assert!((length(&default["embedding"]) - 1.0).abs() < 1e-9, "unit length");
+        assert_eq!(default["embeddingsByType"]["float"], default["embedding"]);
+        assert!(default["embeddingsByType"].get("binary").is_none());
+        let raw = body(json!({"normalize": false}));
+        assert!((length(&raw["embedding"]) - 1.0).abs() > 1e-3, "not normalised when asked not to be");
+        let both = body(json!({"embeddingTypes": ["binary", "float"]}));
+        let binary = both["embeddingsByType"]["binary"].as_array().unwrap();
+        assert!(binary.iter().all(|b| b == 0 || b == 1) && binary.len() == 256);
+    }
+
+    #[test]
+    fn count_tokens_counts_the_prompt_and_refuses_a_malformed_body() {
+        let converse = json!({"messages": [{"role": "user", "content": [{"text": "twelve characters long"}]}]});
+        let counted = input_tokens(ModelFamily::AmazonNova, InvocationType::Converse, &converse).unwrap();
+        assert_eq!(counted, estimate_tokens("twelve characters long"));
+        assert!(input_tokens(ModelFamily::MetaLlama, InvocationType::InvokeModel, &json!({})).is_err());
     }
 }

@@ -1,20 +1,12 @@
-//! ListFoundationModels' and ListInferenceProfiles' answers — the models and cross-region profiles the
-//! bundled price table knows, as ACTIVE — and Converse's, from the sandbox model.
+//! ListFoundationModels', GetFoundationModel's, ListInferenceProfiles' and GetInferenceProfile's answers: the
+//! bundled model table's models Bedrock still serves, with their lifecycles, and their cross-Region profiles.
 
 use batch_core::model::ModelId;
-use batch_core::model_lifecycle::LifecycleTable;
-use batch_core::pricing::PriceTable;
+use batch_core::model_catalogue::{BatchRoute, ModelCatalogue, OutputKind};
+use batch_core::model_lifecycle::today;
 use serde_json::{Value, json};
 
-fn provider(model_id: &str) -> &'static str {
-    match model_id.split('.').next().unwrap_or("") {
-        "anthropic" => "Anthropic",
-        "amazon" => "Amazon",
-        "meta" => "Meta",
-        "mistral" => "Mistral AI",
-        _ => "Other",
-    }
-}
+use crate::error::ApiError;
 
 /// ListFoundationModels' filters, as its query string gives them.
 #[derive(Debug, Default)]
@@ -31,9 +23,9 @@ pub(crate) struct ModelFilter {
 
 impl ModelFilter {
     /// Checks each filter as the service model constrains it.
-    pub(crate) fn validate(&self) -> Result<(), crate::error::ApiError> {
+    pub(crate) fn validate(&self) -> Result<(), ApiError> {
         let refuse = |field: &str, value: &str, rule: &str| {
-            crate::error::ApiError::validation(format!(
+            ApiError::validation(format!(
                 "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {rule}"
             ))
         };
@@ -90,8 +82,8 @@ pub(crate) fn foundation_models(region: &str, filter: &ModelFilter) -> Value {
 }
 
 /// GetFoundationModel: `{"modelDetails": …}` for a model id or its ARN.
-pub(crate) fn foundation_model(region: &str, identifier: &str) -> Result<Value, crate::error::ApiError> {
-    use crate::error::{ApiError, ErrorKind};
+pub(crate) fn foundation_model(region: &str, identifier: &str) -> Result<Value, ApiError> {
+    use crate::error::ErrorKind;
     let id = identifier.rsplit_once(":foundation-model/").map_or(identifier, |(_, id)| id);
     ModelId::parse(id).map_err(|_| {
         ApiError::validation(format!(
@@ -106,45 +98,95 @@ pub(crate) fn foundation_model(region: &str, identifier: &str) -> Result<Value, 
         .ok_or_else(|| ApiError::new(ErrorKind::ResourceNotFound, "The specified model identifier was not found."))
 }
 
-/// Every foundation model the bundled price table knows, as ListFoundationModels summarises them.
+/// Every model of the bundled table Bedrock still serves today, as ListFoundationModels summarises them: a model
+/// reachable only through profiles supports `INFERENCE_PROFILE` alone, and each carries its lifecycle.
 fn model_summaries(region: &str) -> Vec<Value> {
-    let table = PriceTable::bundled();
-    let lifecycles = LifecycleTable::bundled();
-    table
+    let catalogue = ModelCatalogue::bundled();
+    let today = today();
+    catalogue
         .models
-        .keys()
-        .filter_map(|id| ModelId::parse(id).ok())
-        .filter(|id| id.profile_prefix().is_none())
-        .map(|id| {
-            let embedding = id.family().is_embedding();
+        .iter()
+        .filter(|(_, model)| model.lifecycle.end_of_life.as_deref().is_none_or(|day| day > today.as_str()))
+        .map(|(id, model)| {
+            let embedding = model.output == OutputKind::Embedding;
+            let mut inference_types = Vec::new();
+            if model.batch == BatchRoute::InRegion {
+                inference_types.push("ON_DEMAND");
+            }
+            if !model.profiles.is_empty() {
+                inference_types.push("INFERENCE_PROFILE");
+            }
+            let mut lifecycle = json!({ "status": model.lifecycle.status });
+            if let Some(day) = &model.lifecycle.end_of_life {
+                lifecycle["endOfLifeTime"] = json!(format!("{day}T00:00:00Z"));
+            }
             json!({
                 "modelArn": format!("arn:aws:bedrock:{region}::foundation-model/{id}"),
-                "modelId": id.as_str(),
-                "modelName": id.as_str(),
-                "providerName": provider(id.as_str()),
+                "modelId": id,
+                "modelName": model.name,
+                "providerName": model.provider,
                 "inputModalities": ["TEXT"],
                 "outputModalities": [if embedding { "EMBEDDING" } else { "TEXT" }],
                 "responseStreamingSupported": !embedding,
                 "customizationsSupported": [],
-                "inferenceTypesSupported": ["ON_DEMAND"],
-                "modelLifecycle": { "status": lifecycles.of(&id).map_or("ACTIVE", |l| l.status.as_str()) }
+                "inferenceTypesSupported": inference_types,
+                "modelLifecycle": lifecycle
             })
         })
         .collect()
 }
 
-/// `{"inferenceProfileSummaries": [...]}`: the price table's cross-region profiles (`us.…`, `eu.…`).
-pub(crate) fn inference_profiles(region: &str, account: &str) -> Value {
-    json!({ "inferenceProfileSummaries": profile_summaries(region, account) })
+/// ListInferenceProfiles' query: `typeEquals`, `maxResults` and `nextToken`.
+#[derive(Debug, Default)]
+pub(crate) struct ProfileQuery {
+    /// `SYSTEM_DEFINED` or `APPLICATION`.
+    pub(crate) type_equals: Option<String>,
+    /// 1 to 1000.
+    pub(crate) max_results: Option<String>,
+    /// The token of an earlier page.
+    pub(crate) next_token: Option<String>,
+}
+
+/// `{"inferenceProfileSummaries": [...], "nextToken": …}`: a page of the cross-Region profiles whose geography
+/// routes through `region` (and the global ones). The emulator defines no application profiles.
+pub(crate) fn inference_profiles(region: &str, account: &str, query: &ProfileQuery) -> Result<Value, ApiError> {
+    let refuse = |field: &str, value: &str, rule: &str| {
+        ApiError::validation(format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {rule}"
+        ))
+    };
+    if let Some(kind) = &query.type_equals
+        && !["SYSTEM_DEFINED", "APPLICATION"].contains(&kind.as_str())
+    {
+        return Err(refuse("typeEquals", kind, "Member must satisfy enum value set: [SYSTEM_DEFINED, APPLICATION]"));
+    }
+    let max = match &query.max_results {
+        None => 1000,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => return Err(refuse("maxResults", text, "Member must have value between 1 and 1000")),
+        },
+    };
+    let start = match &query.next_token {
+        None => 0,
+        Some(token) => token.parse::<usize>().map_err(|_| ApiError::validation("The pagination token is invalid."))?,
+    };
+    let all: Vec<Value> = if query.type_equals.as_deref() == Some("APPLICATION") {
+        Vec::new()
+    } else {
+        profile_summaries(region, account)
+    };
+    let page: Vec<Value> = all.iter().skip(start).take(max).cloned().collect();
+    let mut answer = json!({ "inferenceProfileSummaries": page });
+    if start + max < all.len() {
+        answer["nextToken"] = json!((start + max).to_string());
+    }
+    Ok(answer)
 }
 
 /// GetInferenceProfile: the profile with this id or ARN.
-pub(crate) fn inference_profile(
-    region: &str,
-    account: &str,
-    identifier: &str,
-) -> Result<Value, crate::error::ApiError> {
-    use crate::error::{ApiError, ErrorKind};
+pub(crate) fn inference_profile(region: &str, account: &str, identifier: &str) -> Result<Value, ApiError> {
+    use crate::error::ErrorKind;
     let id = identifier.rsplit_once(":inference-profile/").map_or(identifier, |(_, id)| id);
     profile_summaries(region, account)
         .into_iter()
@@ -152,121 +194,38 @@ pub(crate) fn inference_profile(
         .ok_or_else(|| ApiError::new(ErrorKind::ResourceNotFound, "The specified inference profile was not found."))
 }
 
-/// The price table's cross-region profiles, as ListInferenceProfiles summarises them.
+/// The bundled table's cross-Region profiles that `region` can use, as ListInferenceProfiles summarises them:
+/// each lists the foundation-model ARN of every destination Region (a global profile the Region-less ARN).
 fn profile_summaries(region: &str, account: &str) -> Vec<Value> {
-    let table = PriceTable::bundled();
-    table
-        .models
-        .keys()
-        .filter_map(|id| ModelId::parse(id).ok())
-        .filter_map(|id| Some((id.profile_prefix()?.to_string(), id)))
-        .map(|(prefix, id)| {
-            let model = id.as_str().trim_start_matches(&format!("{prefix}.")).to_string();
-            json!({
-                "inferenceProfileName": format!("{} {model}", prefix.to_uppercase()),
-                "inferenceProfileArn": format!("arn:aws:bedrock:{region}:{account}:inference-profile/{id}"),
-                "inferenceProfileId": id.as_str(),
-                "description": format!("Routes requests for {model} across {} regions", prefix.to_uppercase()),
-                "models": [{ "modelArn": format!("arn:aws:bedrock:{region}::foundation-model/{model}") }],
+    let catalogue = ModelCatalogue::bundled();
+    catalogue
+        .offered(&today())
+        .into_iter()
+        .filter(|offer| offer.profile)
+        .filter_map(|offer| {
+            let geo = offer.id.profile_prefix()?.to_string();
+            let destinations = catalogue.destinations(&offer.id)?;
+            let model = offer.id.base_id();
+            let arns: Vec<Value> = if destinations.is_empty() {
+                vec![json!({ "modelArn": format!("arn:aws:bedrock:::foundation-model/{model}") })]
+            } else if destinations.iter().any(|r| r == region) {
+                destinations
+                    .iter()
+                    .map(|r| json!({ "modelArn": format!("arn:aws:bedrock:{r}::foundation-model/{model}") }))
+                    .collect()
+            } else {
+                return None;
+            };
+            let label = if geo == "global" { "Global".to_string() } else { geo.to_uppercase() };
+            Some(json!({
+                "inferenceProfileName": format!("{label} {}", offer.model.name),
+                "inferenceProfileArn": format!("arn:aws:bedrock:{region}:{account}:inference-profile/{}", offer.id),
+                "inferenceProfileId": offer.id.as_str(),
+                "description": format!("Routes requests to {} in {label} Regions", offer.model.name),
+                "models": arns,
                 "status": "ACTIVE",
                 "type": "SYSTEM_DEFINED"
-            })
+            }))
         })
         .collect()
-}
-
-/// Converse's `inferenceConfig` as the service model bounds it: `maxTokens` at least 1, `temperature` and
-/// `topP` between 0 and 1, at most 2,500 stop sequences, none empty (bedrock-runtime's service model).
-fn check_inference_config(input: &Value) -> Result<(), crate::error::ApiError> {
-    let Some(config) = input.get("inferenceConfig") else { return Ok(()) };
-    let refuse = |field: &str, value: &Value, rule: &str| {
-        crate::error::ApiError::validation(format!(
-            "1 validation error detected: Value '{value}' at 'inferenceConfig.{field}' failed to satisfy constraint: {rule}"
-        ))
-    };
-    if let Some(max) = config.get("maxTokens")
-        && max.as_u64().is_none_or(|m| m < 1)
-    {
-        return Err(refuse("maxTokens", max, "Member must have value greater than or equal to 1"));
-    }
-    for field in ["temperature", "topP"] {
-        if let Some(value) = config.get(field)
-            && !value.as_f64().is_some_and(|v| (0.0..=1.0).contains(&v))
-        {
-            return Err(refuse(field, value, "Member must have value between 0 and 1"));
-        }
-    }
-    if let Some(stops) = config.get("stopSequences") {
-        let list = stops.as_array().filter(|s| s.len() <= 2500);
-        if list.is_none() {
-            return Err(refuse("stopSequences", stops, "Member must have length less than or equal to 2500"));
-        }
-        if let Some(empty) = list.into_iter().flatten().find(|s| s.as_str().is_none_or(str::is_empty)) {
-            return Err(refuse("stopSequences", empty, "Member must have length greater than or equal to 1"));
-        }
-    }
-    Ok(())
-}
-
-/// Converse's answer for `model_id` from the sandbox model, or the validation error Bedrock would give.
-pub(crate) fn converse(model_id: &str, body: &[u8]) -> Result<Value, crate::error::ApiError> {
-    use crate::error::{ApiError, ErrorKind};
-    let invalid_model = || ApiError::new(ErrorKind::Validation, "The provided model identifier is invalid.");
-    // A model the catalogue does not list is refused as Bedrock refuses an unknown id: not as "not found".
-    let id = ModelId::parse(model_id).map_err(|_| invalid_model())?;
-    if PriceTable::bundled().lookup(&id).is_none() {
-        return Err(invalid_model());
-    }
-    if id.family().is_embedding() {
-        return Err(ApiError::new(
-            ErrorKind::Validation,
-            "This action doesn't support the model that you provided. Try again with a supported text or chat model.",
-        ));
-    }
-    let input: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The request body is not valid JSON: {e}")))?;
-    check_inference_config(&input)?;
-    let started = std::time::Instant::now();
-    let mut answer =
-        batch_core::sandbox_model::respond(id.family(), batch_core::model::InvocationType::Converse, &input)
-            .map_err(|failure| ApiError::new(ErrorKind::Validation, failure.message))?;
-    answer["metrics"] = json!({ "latencyMs": started.elapsed().as_millis() as u64 });
-    Ok(answer)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::ErrorKind;
-
-    fn ask(model: &str, config: Value) -> Result<Value, crate::error::ApiError> {
-        let body = json!({
-            "messages": [{"role": "user", "content": [{"text": "Classify: fine"}]}],
-            "inferenceConfig": config
-        });
-        converse(model, body.to_string().as_bytes())
-    }
-
-    #[test]
-    fn converse_refuses_unknown_and_embedding_models_and_out_of_range_settings_as_bedrock_does() {
-        let answered = ask("us.anthropic.claude-haiku-4-5-20251001-v1:0", json!({"maxTokens": 20, "temperature": 0.0}));
-        assert_eq!(answered.unwrap()["stopReason"], "end_turn");
-        let unknown = ask("acme.model-v1:0", json!({})).unwrap_err();
-        assert_eq!(
-            (unknown.kind, unknown.message.as_str()),
-            (ErrorKind::Validation, "The provided model identifier is invalid.")
-        );
-        let embeddings = ask("amazon.titan-embed-text-v2:0", json!({})).unwrap_err();
-        assert!(embeddings.message.contains("doesn't support the model"), "{embeddings:?}");
-        for (config, field) in [
-            (json!({"maxTokens": 0}), "maxTokens"),
-            (json!({"temperature": 1.5}), "temperature"),
-            (json!({"topP": -0.1}), "topP"),
-            (json!({"stopSequences": ["END", ""]}), "stopSequences"),
-        ] {
-            let refused = ask("amazon.nova-lite-v1:0", config).unwrap_err();
-            assert_eq!(refused.kind, ErrorKind::Validation, "{field}");
-            assert!(refused.message.contains(&format!("inferenceConfig.{field}")), "{refused:?}");
-        }
-    }
 }

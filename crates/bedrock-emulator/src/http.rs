@@ -8,7 +8,7 @@ use std::time::Duration;
 use hyper::Method;
 
 use crate::api::{CreateJobRequest, ListJobsRequest};
-use crate::catalogue::{ModelFilter, foundation_models};
+use crate::catalogue::{ModelFilter, ProfileQuery, foundation_models};
 use crate::error::{ApiError, ErrorKind};
 use crate::registry::{FileRegistry, Registry};
 use crate::server::{Reply, ServedRequest, ServerHandle, percent_decode, query_pairs, respond, spawn_server};
@@ -178,6 +178,10 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
     let params = query_pairs(&head);
     let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    // bedrock-runtime's calls need no jobs: answered at once (the sandbox points both clients at this port).
+    if let Some(reply) = runtime_reply(&method, &segments, &body) {
+        return reply;
+    }
     let answer = state.jobs.with(|registry| {
         if let Some(injected) = registry.take_internal_error() {
             return Err(injected);
@@ -188,6 +192,32 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
         Ok(body) => Some(respond(200, "application/json", body)),
         Err(e) => error(&e),
     }
+}
+
+/// The answer to a bedrock-runtime call (Converse, InvokeModel, CountTokens), or `None` for another route.
+fn runtime_reply(method: &Method, segments: &[&str], body: &[u8]) -> Option<Reply> {
+    let json = |answer: Result<serde_json::Value, ApiError>| match answer {
+        Ok(value) => Some(respond(200, "application/json", value.to_string())),
+        Err(e) => error(&e),
+    };
+    Some(match (method, segments) {
+        (&Method::POST, ["model", model, "converse"]) => json(crate::runtime::converse(model, body)),
+        (&Method::POST, ["model", model, "count-tokens"]) => json(crate::runtime::count_tokens(model, body)),
+        (&Method::POST, ["model", model, "invoke"]) => match crate::runtime::invoke_model(model, body) {
+            Ok((answer, input_tokens, output_tokens)) => {
+                let mut reply = respond(200, "application/json", answer.to_string());
+                for (name, count) in [
+                    ("x-amzn-bedrock-input-token-count", input_tokens),
+                    ("x-amzn-bedrock-output-token-count", output_tokens),
+                ] {
+                    reply.headers_mut().insert(name, hyper::header::HeaderValue::from(count));
+                }
+                Some(reply)
+            }
+            Err(e) => error(&e),
+        },
+        _ => return None,
+    })
 }
 
 /// The answer to one call of the API, on the jobs as they are now.
@@ -248,10 +278,21 @@ fn answer(
             crate::catalogue::inference_profile(&state.region, registry.account(), profile).map(|v| v.to_string())
         }
         (&Method::GET, ["inference-profiles"]) => {
-            Ok(crate::catalogue::inference_profiles(&state.region, registry.account()).to_string())
+            let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            let query =
+                ProfileQuery { type_equals: get("type"), max_results: get("maxResults"), next_token: get("nextToken") };
+            crate::catalogue::inference_profiles(&state.region, registry.account(), &query).map(|v| v.to_string())
         }
-        // bedrock-runtime's Converse, served on the same port (the sandbox points both clients here).
-        (&Method::POST, ["model", model, "converse"]) => crate::catalogue::converse(model, body).map(|v| v.to_string()),
+        (&Method::POST, ["listTagsForResource"]) => {
+            let request: serde_json::Value = serde_json::from_slice(body)
+                .map_err(|e| ApiError::new(ErrorKind::Validation, format!("The request body is not valid: {e}")))?;
+            let arn = request.get("resourceARN").and_then(|a| a.as_str()).ok_or_else(|| {
+                ApiError::validation(
+                    "1 validation error detected: Value null at 'resourceARN' failed to satisfy constraint: Member must not be null",
+                )
+            })?;
+            registry.tags(arn).map(|v| v.to_string())
+        }
         _ => Err(ApiError::new(ErrorKind::UnknownOperation, format!("The emulator does not serve {method} {path}."))),
     }
 }

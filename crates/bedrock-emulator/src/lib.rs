@@ -13,6 +13,7 @@ mod error;
 mod faults;
 mod http;
 mod registry;
+mod runtime;
 pub mod s3;
 mod s3_store;
 pub mod sandbox;

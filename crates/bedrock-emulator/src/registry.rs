@@ -243,6 +243,24 @@ impl Registry {
         Ok(self.jobs[self.find(identifier)?].detail())
     }
 
+    /// ListTagsForResource: the tags a job was created with (`{"tags": [...]}`), by its ARN.
+    pub fn tags(&self, resource_arn: &str) -> Result<serde_json::Value, ApiError> {
+        if !(20..=1011).contains(&resource_arn.len()) {
+            return Err(constraint(
+                "resourceARN",
+                resource_arn,
+                "Member must have length between 20 and 1011 and satisfy the TaggableResourcesArn pattern",
+            ));
+        }
+        let job = self.jobs.iter().find(|j| j.arn == resource_arn).ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::ResourceNotFound,
+                "The specified resource ARN was not found. Check the ARN and try your request again.",
+            )
+        })?;
+        Ok(serde_json::json!({ "tags": job.request.tags.clone().unwrap_or_default() }))
+    }
+
     /// ListModelInvocationJobs with its filters and paging.
     pub fn list(&self, request: &ListJobsRequest) -> Result<ListJobsResponse, ApiError> {
         let max = request.max_results.unwrap_or(1000);
