@@ -281,21 +281,16 @@ pub fn write_sandbox_outputs(
             } else {
                 respond(family, invocation, &input)
             };
-            let mut out_record =
-                json!({"recordId": record.get("recordId").cloned().unwrap_or(Value::Null), "modelInput": input});
-            match response {
+            match &response {
                 Ok(body) => {
                     manifest.success_record_count += 1;
-                    manifest.input_token_count += extract_tokens(&body).0;
-                    manifest.output_token_count += extract_tokens(&body).1;
-                    out_record["modelOutput"] = body;
+                    manifest.input_token_count += extract_tokens(body).0;
+                    manifest.output_token_count += extract_tokens(body).1;
                 }
-                Err(failure) => {
-                    manifest.error_record_count += 1;
-                    out_record["error"] = json!({"errorCode": failure.code, "errorMessage": failure.message});
-                }
+                Err(_) => manifest.error_record_count += 1,
             }
-            lines.push(out_record.to_string());
+            let record_id = record.get("recordId").cloned().unwrap_or(Value::Null);
+            lines.push(output_line(record_id, input, response).to_string());
         }
         if faults.shuffle {
             // A deterministic scramble: sort by a hash of each line.
@@ -314,6 +309,21 @@ pub fn write_sandbox_outputs(
         jobs.push(SandboxJob { job_id, folder, manifest });
     }
     Ok(jobs)
+}
+
+/// One line of a job's `.jsonl.out`, its keys in the order real output files show them: `modelInput`, then
+/// `modelOutput` (or `error` for a failed record), then `recordId`.
+pub fn output_line(record_id: Value, model_input: Value, response: Result<Value, RecordFailure>) -> Value {
+    let mut line = serde_json::Map::new();
+    line.insert("modelInput".into(), model_input);
+    match response {
+        Ok(body) => line.insert("modelOutput".into(), body),
+        Err(failure) => {
+            line.insert("error".into(), json!({"errorCode": failure.code, "errorMessage": failure.message}))
+        }
+    };
+    line.insert("recordId".into(), record_id);
+    Value::Object(line)
 }
 
 /// The input and output tokens a response body reports (zero where it reports none).
@@ -399,5 +409,19 @@ mod tests {
         let counted = input_tokens(ModelFamily::AmazonNova, InvocationType::Converse, &converse).unwrap();
         assert_eq!(counted, estimate_tokens("twelve characters long"));
         assert!(input_tokens(ModelFamily::MetaLlama, InvocationType::InvokeModel, &json!({})).is_err());
+    }
+
+    #[test]
+    fn output_lines_keep_the_key_order_and_raw_text_of_real_files() {
+        let ok = output_line(json!("R1"), json!({"prompt": "Bø"}), Ok(json!({"generation": "é"})));
+        assert_eq!(
+            ok.to_string(),
+            r#"{"modelInput":{"prompt":"Bø"},"modelOutput":{"generation":"é"},"recordId":"R1"}"#
+        );
+        let failed = output_line(json!("R2"), json!({}), Err(RecordFailure { code: 400, message: "bad".into() }));
+        assert_eq!(
+            failed.to_string(),
+            r#"{"modelInput":{},"error":{"errorCode":400,"errorMessage":"bad"},"recordId":"R2"}"#
+        );
     }
 }

@@ -99,7 +99,7 @@ pub(crate) fn foundation_model(region: &str, identifier: &str) -> Result<Value, 
 }
 
 /// Every model of the bundled table Bedrock still serves today, as ListFoundationModels summarises them: a model
-/// reachable only through profiles supports `INFERENCE_PROFILE` alone, and each carries its lifecycle.
+/// reachable only through profiles does not list `ON_DEMAND`, and each carries its lifecycle.
 fn model_summaries(region: &str) -> Vec<Value> {
     let catalogue = ModelCatalogue::bundled();
     let today = today();
@@ -109,13 +109,10 @@ fn model_summaries(region: &str) -> Vec<Value> {
         .filter(|(_, model)| model.lifecycle.end_of_life.as_deref().is_none_or(|day| day > today.as_str()))
         .map(|(id, model)| {
             let embedding = model.output == OutputKind::Embedding;
-            let mut inference_types = Vec::new();
-            if model.batch == BatchRoute::InRegion {
-                inference_types.push("ON_DEMAND");
-            }
-            if !model.profiles.is_empty() {
-                inference_types.push("INFERENCE_PROFILE");
-            }
+            // The service model's InferenceType has ON_DEMAND and PROVISIONED only: a model served only through
+            // profiles lists neither (AWS has been seen to answer an undeclared INFERENCE_PROFILE; the app reads
+            // only whether ON_DEMAND is there).
+            let inference_types: &[&str] = if model.batch == BatchRoute::InRegion { &["ON_DEMAND"] } else { &[] };
             let mut lifecycle = json!({ "status": model.lifecycle.status });
             if let Some(day) = &model.lifecycle.end_of_life {
                 lifecycle["endOfLifeTime"] = json!(format!("{day}T00:00:00Z"));

@@ -80,6 +80,23 @@ fn check_inference_config(input: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Each message's `role` is one of the service model's ConversationRole values.
+fn check_roles(input: &Value) -> Result<(), ApiError> {
+    let messages = input.get("messages").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    for (n, message) in messages.iter().enumerate() {
+        let role = message.get("role").cloned().unwrap_or(Value::Null);
+        if !matches!(role.as_str(), Some("user" | "assistant")) {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{}' at 'messages.{}.member.role' failed to satisfy constraint: \
+                 Member must satisfy enum value set: [user, assistant]",
+                role.as_str().unwrap_or("null"),
+                n + 1
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Converse's answer for `model_id` from the sandbox model, or the validation error Bedrock would give.
 pub(crate) fn converse(model_id: &str, body: &[u8]) -> Result<Value, ApiError> {
     let id = served_model(model_id)?;
@@ -90,6 +107,7 @@ pub(crate) fn converse(model_id: &str, body: &[u8]) -> Result<Value, ApiError> {
         ));
     }
     let input = json_body(body)?;
+    check_roles(&input)?;
     check_inference_config(&input)?;
     let started = std::time::Instant::now();
     let mut answer = sandbox_model::respond(id.family(), InvocationType::Converse, &input).map_err(refused)?;

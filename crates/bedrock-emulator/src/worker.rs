@@ -5,7 +5,7 @@ use batch_core::aws_names::{JobStatus, S3Uri};
 use batch_core::limits::Limits;
 use batch_core::record_id::fnv1a;
 use batch_core::results::{MANIFEST_FILE, Manifest, extract};
-use batch_core::sandbox_model::respond;
+use batch_core::sandbox_model::{output_line, respond};
 use serde_json::{Value, json};
 
 use crate::faults::JobFault;
@@ -163,20 +163,17 @@ fn process(job: &mut Job, store: &dyn ObjectStore, half: bool) -> Result<(), Str
         let mut lines = String::new();
         for (id, input) in all.into_iter().take(take) {
             manifest.processed_record_count += 1;
-            let mut line = json!({ "recordId": id, "modelInput": input });
-            match respond(family, job.invocation, &line["modelInput"]) {
+            let response = respond(family, job.invocation, &input);
+            match &response {
                 Ok(output) => {
-                    let outcome = extract(&output);
+                    let outcome = extract(output);
                     manifest.success_record_count += 1;
                     manifest.input_token_count += outcome.input_tokens.unwrap_or(0);
                     manifest.output_token_count += outcome.output_tokens.unwrap_or(0);
-                    line["modelOutput"] = output;
                 }
-                Err(failure) => {
-                    manifest.error_record_count += 1;
-                    line["error"] = json!({ "errorCode": failure.code, "errorMessage": failure.message });
-                }
+                Err(_) => manifest.error_record_count += 1,
             }
+            let line = output_line(json!(id), input, response);
             lines.push_str(&line.to_string());
             lines.push('\n');
         }
