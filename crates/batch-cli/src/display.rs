@@ -196,7 +196,17 @@ pub fn results_text(r: &ResultsSummary) -> String {
         (Some(i), Some(o)) => (i, o),
         _ => (r.tokens.input_from_outputs, r.tokens.output_from_outputs),
     };
-    let _ = writeln!(s, "  tokens     {} input, {} output", thousands(input), thousands(output));
+    let _ = write!(s, "  tokens     {} input, {} output", thousands(input), thousands(output));
+    let (read, written) = (r.tokens.cache_read_from_outputs, r.tokens.cache_write_from_outputs);
+    if read + written > 0 {
+        let _ = write!(
+            s,
+            "; prompt cache: {} read, {} written (priced differently; not in the cost below)",
+            thousands(read),
+            thousands(written)
+        );
+    }
+    let _ = writeln!(s);
     match (r.batch_cost_usd, &r.cost_basis) {
         (Some(cost), Some(basis)) => {
             let _ = writeln!(s, "  cost       {} at batch prices (tokens from the {basis})", usd(cost));

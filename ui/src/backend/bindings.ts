@@ -776,7 +776,15 @@ input_from_outputs: number,
 /**
  * Output tokens reported per record, summed.
  */
-output_from_outputs: number, };
+output_from_outputs: number, 
+/**
+ * Prompt tokens read from the prompt cache, summed (0 in summaries saved before they were counted).
+ */
+cache_read_from_outputs: number, 
+/**
+ * Prompt tokens written to the prompt cache, summed.
+ */
+cache_write_from_outputs: number, };
 
 export type Setting = "sheet" | "model" | "worksheet" | "delimiter" | "id_column" | "invocation_type" | "records_per_job" | "job_timeout" | "concurrent_jobs";
 

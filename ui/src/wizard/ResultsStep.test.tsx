@@ -18,7 +18,7 @@ const backend = vi.hoisted(() => ({
     columns: ["review", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"],
     counts: { succeeded: 2, failed: 1, missing: 0 },
     output_tokens: [{ from: 3, to: 4, rows: 2 }],
-    summary: { tokens: { input_from_outputs: 19, output_from_outputs: 7 }, batch_cost_usd: 0.00002, warnings: [] },
+    summary: { tokens: { input_from_outputs: 19, output_from_outputs: 7, cache_read_from_outputs: 2048, cache_write_from_outputs: 0 }, batch_cost_usd: 0.00002, warnings: [] },
   })),
   resultsPage: vi.fn(async (_run: string, filter: RowFilter, offset: number, limit: number) => {
     const matching = rows.filter((r) => !filter.status || r[1][2] === filter.status);
@@ -38,6 +38,7 @@ describe("the Results step", () => {
     render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
     await screen.findByText("2 succeeded (67%)");
     expect(screen.getByText("1 failed (33%)")).toBeTruthy();
+    expect(screen.getByText(/7 out \(prompt cache: 2,048 read, 0 written\)/)).toBeTruthy();
     await screen.findByText("3 rows");
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "negative")).toBe(true));
     // The outcome comes first in the grid, then the input columns.

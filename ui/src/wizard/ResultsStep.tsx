@@ -159,7 +159,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
           <p id="results-cost">
-            Tokens: {(summary ? grouped(summary.tokens.input_from_outputs) : "?")} in, {(summary ? grouped(summary.tokens.output_from_outputs) : "?")} out · batch cost {usd(summary?.batch_cost_usd ?? null)}
+            Tokens: {(summary ? grouped(summary.tokens.input_from_outputs) : "?")} in, {(summary ? grouped(summary.tokens.output_from_outputs) : "?")} out{cacheNote(summary?.tokens)} · batch cost {usd(summary?.batch_cost_usd ?? null)}
           </p>
           {(summary?.warnings ?? []).map((w) => <p key={w} className="hint">{w}</p>)}
         </div>
@@ -251,6 +251,12 @@ export function sameFilter(filter: RowFilter, status: Status | "", search: strin
 
 /** The columns that say how a row ended, shown first in the grid. */
 const OUTCOME_COLUMNS = ["status", "output", "error"];
+
+/** " (prompt cache: N read, M written)" when the records report prompt-cache tokens, else nothing. */
+function cacheNote(tokens: { cache_read_from_outputs: number; cache_write_from_outputs: number } | undefined): string {
+  if (!tokens || tokens.cache_read_from_outputs + tokens.cache_write_from_outputs === 0) return "";
+  return ` (prompt cache: ${grouped(tokens.cache_read_from_outputs)} read, ${grouped(tokens.cache_write_from_outputs)} written)`;
+}
 
 /** The grid's column order as indexes into `columns`: the outcome columns first, then the rest as joined. */
 export function displayOrder(columns: string[]): number[] {

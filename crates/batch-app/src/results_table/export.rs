@@ -52,6 +52,8 @@ impl ResultsTable {
                 input_tokens: result[4].parse().ok(),
                 output_tokens: result[5].parse().ok(),
                 stop_reason: result[6].clone(),
+                // The table keeps the exported columns only; the cache counts are in the run's summary.
+                ..Outcome::default()
             };
             let fields =
                 ResultFields { record_id: &result[0], status: Status::from_text(&result[1]), outcome: &outcome };

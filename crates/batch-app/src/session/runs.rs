@@ -177,6 +177,12 @@ pub struct SavedTokens {
     pub input_from_outputs: u64,
     /// Output tokens reported per record, summed.
     pub output_from_outputs: u64,
+    /// Prompt tokens read from the prompt cache, summed (0 in summaries saved before they were counted).
+    #[serde(default)]
+    pub cache_read_from_outputs: u64,
+    /// Prompt tokens written to the prompt cache, summed.
+    #[serde(default)]
+    pub cache_write_from_outputs: u64,
 }
 
 /// Joins a run's downloaded outputs to its sheet again, straight into the results table of the folder

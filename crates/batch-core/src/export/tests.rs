@@ -12,6 +12,7 @@ fn outcome(output: &str, tokens: Option<u64>) -> Outcome {
         input_tokens: tokens,
         output_tokens: tokens.map(|t| t + 1),
         stop_reason: "end_turn".into(),
+        ..Outcome::default()
     }
 }
 

@@ -52,6 +52,12 @@ pub struct Outcome {
     pub output_tokens: Option<u64>,
     /// Why generation stopped.
     pub stop_reason: String,
+    /// Prompt tokens read from the prompt cache (Claude's `cache_read_input_tokens`, Converse's
+    /// `cacheReadInputTokens`, Nova's `cacheReadInputTokenCount`), when the model reports them.
+    pub cache_read_tokens: Option<u64>,
+    /// Prompt tokens written to the prompt cache (`cache_creation_input_tokens`, `cacheWriteInputTokens`,
+    /// `cacheWriteInputTokenCount`).
+    pub cache_write_tokens: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -144,6 +150,11 @@ pub fn extract(output: &Value) -> Outcome {
             input_tokens: u64_at(output, "/usage/inputTokens"),
             output_tokens: u64_at(output, "/usage/outputTokens"),
             stop_reason: str_at(output, "/stopReason"),
+            // Converse names them cache…InputTokens; Nova's own body cache…InputTokenCount.
+            cache_read_tokens: u64_at(output, "/usage/cacheReadInputTokens")
+                .or_else(|| u64_at(output, "/usage/cacheReadInputTokenCount")),
+            cache_write_tokens: u64_at(output, "/usage/cacheWriteInputTokens")
+                .or_else(|| u64_at(output, "/usage/cacheWriteInputTokenCount")),
         };
     }
     // Anthropic Messages: {"content":[{"type":"text","text"}], "usage":{"input_tokens"…}, "stop_reason"}
@@ -154,6 +165,8 @@ pub fn extract(output: &Value) -> Outcome {
             input_tokens: u64_at(output, "/usage/input_tokens"),
             output_tokens: u64_at(output, "/usage/output_tokens"),
             stop_reason: str_at(output, "/stop_reason"),
+            cache_read_tokens: u64_at(output, "/usage/cache_read_input_tokens"),
+            cache_write_tokens: u64_at(output, "/usage/cache_creation_input_tokens"),
         };
     }
     // Meta Llama: {"generation", "prompt_token_count", "generation_token_count", "stop_reason"}
@@ -164,6 +177,7 @@ pub fn extract(output: &Value) -> Outcome {
             input_tokens: u64_at(output, "/prompt_token_count"),
             output_tokens: u64_at(output, "/generation_token_count"),
             stop_reason: str_at(output, "/stop_reason"),
+            ..Outcome::default()
         };
     }
     // Mistral text completion: {"outputs":[{"text","stop_reason"}]}
@@ -174,6 +188,7 @@ pub fn extract(output: &Value) -> Outcome {
             input_tokens: None,
             output_tokens: None,
             stop_reason: str_at(output, "/outputs/0/stop_reason"),
+            ..Outcome::default()
         };
     }
     // Chat-completions style: {"choices":[{"message":{"content"},"finish_reason"}], "usage":{"prompt_tokens"…}};
@@ -186,6 +201,7 @@ pub fn extract(output: &Value) -> Outcome {
             input_tokens: u64_at(output, "/usage/prompt_tokens"),
             output_tokens: u64_at(output, "/usage/completion_tokens"),
             stop_reason: if finish.is_empty() { str_at(output, "/choices/0/stop_reason") } else { finish },
+            ..Outcome::default()
         };
     }
     // Nova multimodal embeddings: {"embeddings":[{"embeddingType":"TEXT","embedding":[…]}]}
@@ -200,6 +216,7 @@ pub fn extract(output: &Value) -> Outcome {
             input_tokens: u64_at(output, "/inputTextTokenCount"),
             output_tokens: None,
             stop_reason: String::new(),
+            ..Outcome::default()
         };
     }
     // Titan text: {"inputTextTokenCount", "results":[{"tokenCount","outputText","completionReason"}]}
@@ -210,6 +227,7 @@ pub fn extract(output: &Value) -> Outcome {
             input_tokens: u64_at(output, "/inputTextTokenCount"),
             output_tokens: u64_at(output, "/results/0/tokenCount"),
             stop_reason: str_at(output, "/results/0/completionReason"),
+            ..Outcome::default()
         };
     }
     Outcome { output: output.to_string(), ..Outcome::default() }

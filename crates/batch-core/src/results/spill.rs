@@ -93,6 +93,8 @@ impl BucketWriter {
         out.write_all(&[u8::from(item.status == Status::Succeeded)])?;
         put_tokens(out, item.outcome.input_tokens)?;
         put_tokens(out, item.outcome.output_tokens)?;
+        put_tokens(out, item.outcome.cache_read_tokens)?;
+        put_tokens(out, item.outcome.cache_write_tokens)?;
         put_text(out, &item.outcome.output)?;
         put_text(out, &item.outcome.error)?;
         put_text(out, &item.outcome.stop_reason)
@@ -137,6 +139,8 @@ pub fn read_bucket(path: &Path, into: &mut Vec<SpilledOutcome>) -> std::io::Resu
         input.read_exact(&mut flag)?;
         let input_tokens = get_tokens(&mut input)?;
         let output_tokens = get_tokens(&mut input)?;
+        let cache_read_tokens = get_tokens(&mut input)?;
+        let cache_write_tokens = get_tokens(&mut input)?;
         let output = get_text(&mut input)?;
         let error = get_text(&mut input)?;
         let stop_reason = get_text(&mut input)?;
@@ -146,7 +150,15 @@ pub fn read_bucket(path: &Path, into: &mut Vec<SpilledOutcome>) -> std::io::Resu
             file,
             line,
             status,
-            outcome: Outcome { output, error, input_tokens, output_tokens, stop_reason },
+            outcome: Outcome {
+                output,
+                error,
+                input_tokens,
+                output_tokens,
+                stop_reason,
+                cache_read_tokens,
+                cache_write_tokens,
+            },
         });
     }
     Ok(())
@@ -199,6 +211,8 @@ mod tests {
                     input_tokens: Some(3),
                     output_tokens: None,
                     stop_reason: "end_turn".into(),
+                    cache_read_tokens: Some(2048),
+                    cache_write_tokens: None,
                 },
             },
             SpilledOutcome {

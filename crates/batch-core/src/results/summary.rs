@@ -15,6 +15,10 @@ pub struct TokenTotals {
     pub input_from_outputs: u64,
     /// Sum of output tokens reported per record.
     pub output_from_outputs: u64,
+    /// Sum of prompt tokens read from the prompt cache, per record (Claude, Converse, Nova report them).
+    pub cache_read_from_outputs: u64,
+    /// Sum of prompt tokens written to the prompt cache, per record.
+    pub cache_write_from_outputs: u64,
     /// Sum of the manifests' input token counts, when manifests exist.
     pub input_from_manifests: Option<u64>,
     /// Sum of the manifests' output token counts, when manifests exist.
@@ -104,6 +108,8 @@ impl ResultsSummary {
         }
         self.tokens.input_from_outputs += outcome.input_tokens.unwrap_or(0);
         self.tokens.output_from_outputs += outcome.output_tokens.unwrap_or(0);
+        self.tokens.cache_read_from_outputs += outcome.cache_read_tokens.unwrap_or(0);
+        self.tokens.cache_write_from_outputs += outcome.cache_write_tokens.unwrap_or(0);
     }
 
     pub(crate) fn joined_rows(&self) -> u64 {

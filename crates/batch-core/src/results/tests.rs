@@ -251,8 +251,14 @@ fn outputs_written_as_a_real_job_writes_them_join_with_their_cost() {
     let mut lines = String::new();
     for row in (1..=6).rev() {
         let answer = format!("Ответ {row} — 答案");
+        // The prompt cache, as Claude reports it on some lines only: written by the first, read by the next four.
+        let cache = match row {
+            6 => r#","cache_creation_input_tokens":2048,"cache_read_input_tokens":0"#,
+            2..=5 => r#","cache_creation_input_tokens":0,"cache_read_input_tokens":2048"#,
+            _ => "",
+        };
         lines.push_str(&format!(
-            "{{\"modelInput\":{{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":50,\"messages\":[{{\"role\":\"user\",\"content\":[{{\"type\":\"text\",\"text\":\"…\"}}]}}]}},\"modelOutput\":{{\"id\":\"msg_bdrk_{row}\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-3-haiku-20240307\",\"content\":[{{\"type\":\"text\",\"text\":\"{answer}\"}}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{{\"input_tokens\":100,\"output_tokens\":10}}}},\"recordId\":\"{}\"}}\n",
+            "{{\"modelInput\":{{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":50,\"messages\":[{{\"role\":\"user\",\"content\":[{{\"type\":\"text\",\"text\":\"…\"}}]}}]}},\"modelOutput\":{{\"id\":\"msg_bdrk_{row}\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-3-haiku-20240307\",\"content\":[{{\"type\":\"text\",\"text\":\"{answer}\"}}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{{\"input_tokens\":100{cache},\"output_tokens\":10}}}},\"recordId\":\"{}\"}}\n",
             scheme.id_for(row)
         ));
     }
@@ -265,6 +271,7 @@ fn outputs_written_as_a_real_job_writes_them_join_with_their_cost() {
     let export = dir.path().join("joined.csv");
     let summary = join_results(&request(&input, &prep, &dir.path().join("outputs"), &export), &NoProgress).unwrap();
     assert_eq!((summary.rows, summary.succeeded, summary.corrupt_lines), (6, 6, 0));
+    assert_eq!((summary.tokens.cache_read_from_outputs, summary.tokens.cache_write_from_outputs), (4 * 2048, 2048));
     let (headers, rows) = read_csv(&export);
     let output = headers.iter().position(|h| h == "output").unwrap();
     for (index, row) in rows.iter().enumerate() {

@@ -24,9 +24,32 @@ fn claude_text_blocks_are_joined() {
             error: String::new(),
             input_tokens: Some(12),
             output_tokens: Some(3),
-            stop_reason: "end_turn".into()
+            stop_reason: "end_turn".into(),
+            ..Outcome::default()
         }
     );
+}
+
+#[test]
+fn prompt_cache_tokens_are_read_in_each_family_s_words_and_the_typed_path_agrees() {
+    // Claude reports them on some lines only (FACTS §8.6); Converse and Nova's own body name them differently.
+    let claude = json!({"content": [{"type": "text", "text": "x"}], "stop_reason": "end_turn",
+        "usage": {"input_tokens": 4, "cache_creation_input_tokens": 2048, "cache_read_input_tokens": 0, "output_tokens": 9}});
+    let converse = json!({"output": {"message": {"content": [{"text": "x"}]}}, "stopReason": "end_turn",
+        "usage": {"inputTokens": 4, "outputTokens": 9, "totalTokens": 2061, "cacheReadInputTokens": 2048, "cacheWriteInputTokens": 0}});
+    let nova = json!({"output": {"message": {"content": [{"text": "x"}]}}, "stopReason": "end_turn",
+        "usage": {"inputTokens": 4, "outputTokens": 9, "cacheReadInputTokenCount": 7, "cacheWriteInputTokenCount": 3}});
+    let without = json!({"content": [{"type": "text", "text": "x"}], "usage": {"input_tokens": 4, "output_tokens": 9}});
+    for (body, read, write) in [
+        (claude, Some(0), Some(2048)),
+        (converse, Some(2048), Some(0)),
+        (nova, Some(7), Some(3)),
+        (without, None, None),
+    ] {
+        let out = ok(body.clone());
+        assert_eq!((out.cache_read_tokens, out.cache_write_tokens, out.input_tokens), (read, write, Some(4)), "{body}");
+        assert_eq!(extract(&body), out, "the general path agrees: {body}");
+    }
 }
 
 #[test]

@@ -45,6 +45,12 @@ struct Usage {
     output_tokens: Option<u64>,
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
+    cacheReadInputTokens: Option<u64>,
+    cacheWriteInputTokens: Option<u64>,
+    cacheReadInputTokenCount: Option<u64>,
+    cacheWriteInputTokenCount: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +135,8 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             input_tokens: usage.inputTokens,
             output_tokens: usage.outputTokens,
             stop_reason: text(body.stopReason),
+            cache_read_tokens: usage.cacheReadInputTokens.or(usage.cacheReadInputTokenCount),
+            cache_write_tokens: usage.cacheWriteInputTokens.or(usage.cacheWriteInputTokenCount),
         });
     }
     if let Some(blocks) = body.content {
@@ -138,6 +146,8 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             input_tokens: usage.input_tokens,
             output_tokens: usage.output_tokens,
             stop_reason: text(body.stop_reason),
+            cache_read_tokens: usage.cache_read_input_tokens,
+            cache_write_tokens: usage.cache_creation_input_tokens,
         });
     }
     if let Some(generation) = body.generation {
@@ -149,6 +159,7 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             input_tokens: body.prompt_token_count,
             output_tokens: body.generation_token_count,
             stop_reason: text(body.stop_reason),
+            ..Outcome::default()
         });
     }
     if let Some(outputs) = body.outputs {
@@ -160,6 +171,7 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             input_tokens: None,
             output_tokens: None,
             stop_reason: stop,
+            ..Outcome::default()
         });
     }
     if let Some(choices) = body.choices {
@@ -173,6 +185,7 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             input_tokens: usage.prompt_tokens,
             output_tokens: usage.completion_tokens,
             stop_reason: stop,
+            ..Outcome::default()
         });
     }
     if body.embedding.is_some() {
@@ -186,6 +199,7 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             input_tokens: body.inputTextTokenCount,
             output_tokens: first.as_ref().and_then(|r| r.tokenCount),
             stop_reason: first.map(|r| text(r.completionReason)).unwrap_or_default(),
+            ..Outcome::default()
         });
     }
     None
