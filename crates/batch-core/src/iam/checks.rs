@@ -142,7 +142,7 @@ impl AccessReport {
     }
 }
 
-fn result(
+pub(super) fn result(
     id: &str,
     status: CheckStatus,
     summary: impl Into<String>,
@@ -161,19 +161,19 @@ fn result(
 }
 
 /// One permission question: may `who` do each `(action, resource)` under `policies`?
-struct Question<'a> {
-    id: &'a str,
-    who: Subject,
+pub(super) struct Question<'a> {
+    pub(super) id: &'a str,
+    pub(super) who: Subject,
     /// "the service role can read the input files" (summaries).
-    can: &'a str,
+    pub(super) can: &'a str,
     /// "the service role cannot read the input files".
-    cannot: &'a str,
-    requests: Vec<(&'a str, String)>,
-    context: Context,
-    fix: String,
+    pub(super) cannot: &'a str,
+    pub(super) requests: Vec<(&'a str, String)>,
+    pub(super) context: Context,
+    pub(super) fix: String,
 }
 
-fn ask(question: Question<'_>, policies: &Known<Vec<Policy>>) -> CheckResult {
+pub(super) fn ask(question: Question<'_>, policies: &Known<Vec<Policy>>) -> CheckResult {
     let asked: Vec<CheckRequest> = question
         .requests
         .iter()
@@ -523,10 +523,11 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
             id: "caller.create_job",
             can: "you can create batch jobs with this model",
             cannot: "you cannot create batch jobs with this model",
-            requests: vec![
-                ("bedrock:CreateModelInvocationJob", setup.model_arn()),
-                ("bedrock:CreateModelInvocationJob", setup.job_arn()),
-            ],
+            requests: std::iter::once(setup.model_arn())
+                .chain(setup.profile_model_arns())
+                .chain(std::iter::once(setup.job_arn()))
+                .map(|arn| ("bedrock:CreateModelInvocationJob", arn))
+                .collect(),
             context: caller_context()
                 .with("aws:ResourceAccount", &[&setup.account])
                 .with("aws:RequestedRegion", &[&setup.region]),
@@ -534,6 +535,12 @@ pub fn run_checks(setup: &AccessSetup, policies: &AccessPolicies) -> AccessRepor
         },
         &policies.caller,
     ));
+    checks.push(super::model_access::invoke_model(
+        setup,
+        &policies.caller,
+        caller_context().with("aws:ResourceAccount", &[&setup.account]).with("aws:RequestedRegion", &[&setup.region]),
+    ));
+    checks.push(super::model_access::org_conditions(&policies.role, &policies.caller));
     let caller_s3 = fixes::caller_s3_statements(setup);
     checks.push(ask(
         Question {

@@ -52,12 +52,23 @@ pub fn pass_role_statement(setup: &AccessSetup) -> Value {
            "Condition": {"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}}})
 }
 
-/// The caller's statement for creating and following jobs with this model.
+/// The caller's statement for creating and following jobs with this model (a profile's destination models too).
 pub fn job_statement(setup: &AccessSetup) -> Value {
+    let mut resources = vec![setup.model_arn()];
+    resources.extend(setup.profile_model_arns());
+    resources.push(setup.jobs_arn_pattern());
     json!({"Sid": "RunBatchJobs", "Effect": "Allow",
            "Action": ["bedrock:CreateModelInvocationJob", "bedrock:GetModelInvocationJob",
                       "bedrock:ListModelInvocationJobs", "bedrock:StopModelInvocationJob"],
-           "Resource": [setup.model_arn(), setup.jobs_arn_pattern()]})
+           "Resource": resources})
+}
+
+/// The caller's statement allowing bedrock:InvokeModel on the model (and a profile's destination models), which
+/// users report batch jobs through profiles need although AWS's batch permissions page does not list it.
+pub fn invoke_statement(setup: &AccessSetup) -> Value {
+    let mut resources = vec![setup.model_arn()];
+    resources.extend(setup.profile_model_arns());
+    json!({"Sid": "InvokeBatchModel", "Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": resources})
 }
 
 /// The caller's S3 statements: upload the input, read and list the output.
@@ -74,7 +85,7 @@ pub fn caller_s3_statements(setup: &AccessSetup) -> Vec<Value> {
 
 /// The whole caller policy.
 pub fn caller_policy(setup: &AccessSetup) -> Value {
-    let mut statements = vec![pass_role_statement(setup), job_statement(setup)];
+    let mut statements = vec![pass_role_statement(setup), job_statement(setup), invoke_statement(setup)];
     statements.extend(caller_s3_statements(setup));
     json!({"Version": "2012-10-17", "Statement": statements})
 }

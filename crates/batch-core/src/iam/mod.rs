@@ -7,6 +7,7 @@ mod condition;
 mod document;
 mod evaluate;
 pub mod fixes;
+mod model_access;
 mod setup;
 mod wildcard;
 

@@ -68,6 +68,23 @@ impl AccessSetup {
         }
     }
 
+    /// The foundation-model ARNs a cross-Region profile routes to (using a profile needs permission on each,
+    /// AWS's inference-profile prerequisites), from the bundled model table: one per destination Region, the
+    /// Region-less ARN for a global profile, every Region's for a profile the table does not know. Empty for a
+    /// foundation model or an ARN.
+    pub fn profile_model_arns(&self) -> Vec<String> {
+        if self.model_id.as_str().starts_with("arn:") || self.model_id.profile_prefix().is_none() {
+            return Vec::new();
+        }
+        let base = self.model_id.base_id();
+        let catalogue = crate::model_catalogue::ModelCatalogue::bundled();
+        match catalogue.destinations(&self.model_id) {
+            Some([]) => vec![format!("arn:aws:bedrock:::foundation-model/{base}")],
+            Some(regions) => regions.iter().map(|r| format!("arn:aws:bedrock:{r}::foundation-model/{base}")).collect(),
+            None => vec![format!("arn:aws:bedrock:*::foundation-model/{base}")],
+        }
+    }
+
     /// The output KMS key as an ARN, when it can be written as one (an alias cannot).
     pub fn kms_key_arn(&self) -> Option<Result<String, String>> {
         let key = self.output_kms_key.as_deref()?;

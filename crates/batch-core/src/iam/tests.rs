@@ -67,6 +67,8 @@ fn good_policies_pass_every_check_and_name_the_deciding_statements() {
         "role.s3_write_output",
         "caller.pass_role",
         "caller.create_job",
+        "caller.invoke_model",
+        "org_conditions",
         "caller.s3_upload_input",
         "caller.s3_read_output",
     ] {
@@ -254,4 +256,53 @@ fn an_output_kms_key_is_checked_for_the_role_by_arn_by_id_and_an_alias_is_undeci
     // An alias names a key only AWS can resolve: not decided offline.
     let alias = run_checks(&with_key("alias/batch-output"), &allowed);
     assert_eq!(status(&alias, "role.kms_output"), CheckStatus::Unknown);
+}
+
+#[test]
+fn a_profile_needs_its_destination_models_and_invoke_model_is_a_warning_not_a_failure() {
+    let report = run_checks(
+        &setup(),
+        &policies("trust-good.json", &["role-good.json"], &["caller-profile-source-region-only.json"]),
+    );
+    // Foundation models allowed in us-east-1 only: the US profile also routes to us-east-2 and us-west-2.
+    let create = check(&report, "caller.create_job");
+    assert_eq!(create.status, CheckStatus::Fail, "{create:#?}");
+    assert!(
+        create.detail.contains("arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-haiku-4-5"),
+        "{create:#?}"
+    );
+    let fix = create.fix.as_deref().unwrap();
+    assert!(
+        fix.contains("arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"),
+        "{fix}"
+    );
+    let invoke = check(&report, "caller.invoke_model");
+    assert_eq!(invoke.status, CheckStatus::Warn, "{invoke:#?}");
+    assert!(invoke.detail.contains("does not list bedrock:InvokeModel"), "{invoke:#?}");
+    assert!(invoke.fix.as_deref().unwrap().contains("\"bedrock:InvokeModel\""));
+    // A global profile's destination is the Region-less ARN; a foundation model has no destinations.
+    let global =
+        AccessSetup { model_id: ModelId::parse("global.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap(), ..setup() };
+    assert_eq!(
+        global.profile_model_arns(),
+        ["arn:aws:bedrock:::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"]
+    );
+    let model = AccessSetup { model_id: ModelId::parse("amazon.nova-lite-v1:0").unwrap(), ..setup() };
+    assert!(model.profile_model_arns().is_empty());
+}
+
+#[test]
+fn an_organisation_condition_on_resources_is_named_as_the_cause_of_access_denied() {
+    let report =
+        run_checks(&setup(), &policies("trust-good.json", &["role-good.json"], &["caller-org-condition.json"]));
+    let org = check(&report, "org_conditions");
+    assert_eq!(org.status, CheckStatus::Warn, "{org:#?}");
+    assert!(
+        org.detail
+            .contains("statement \"OnlyOurOrganisation\" of your policy caller-org-condition.json (aws:ResourceOrgID)"),
+        "{org:#?}"
+    );
+    assert!(org.detail.contains("belong to Bedrock"), "{org:#?}");
+    let clean = run_checks(&setup(), &policies("trust-good.json", &["role-good.json"], &["caller-good.json"]));
+    assert_eq!(status(&clean, "org_conditions"), CheckStatus::Pass);
 }
