@@ -229,9 +229,16 @@ async fn access_is_checked_over_pasted_documents_in_the_sandbox() {
         form.documents = Some(AccessDocuments { trust: "{\"Statement\": []}".into(), ..Default::default() });
         studio.check_access(&form).await.unwrap().fixes
     };
+    // The profile's destination models come from the emulator's GetInferenceProfile, into the checks and fixes.
+    for region in ["us-east-1", "us-east-2", "us-west-2"] {
+        let arn = format!("arn:aws:bedrock:{region}::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0");
+        assert!(fixes.caller.contains(&arn), "{arn} in {}", fixes.caller);
+    }
+    assert!(fixes.caller.contains("bedrock:InvokeModel"), "{}", fixes.caller);
     form.documents = Some(fixes.clone());
     let view = studio.check_access(&form).await.unwrap();
     assert!(view.offline);
+    assert!(!view.notes.iter().any(|n| n.contains("bundled model table")), "{:?}", view.notes);
     assert_eq!(view.report.verdict, Verdict::Pass, "{:#?}", view.report);
 
     // A trust policy that names the account root instead of the Bedrock service fails, with the fix.

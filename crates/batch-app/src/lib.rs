@@ -6,6 +6,7 @@ pub mod history;
 pub mod latest_only;
 pub mod lifecycle;
 pub mod ports;
+pub mod profile_routes;
 pub mod prompt_totals;
 pub mod results_table;
 pub mod row_selection;

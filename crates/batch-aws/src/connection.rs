@@ -11,6 +11,7 @@ use batch_app::ports::{
     ServiceError, TestAnswer,
 };
 use batch_core::iam::{AccessReport, AccessSetup};
+use batch_core::model::ModelId;
 
 use crate::environment::{bedrock_client, credentials_available, load_config, s3_client};
 use crate::identity::caller_identity;
@@ -155,6 +156,18 @@ impl Backend for Connection {
 
     async fn converse(&self, prompt: OnDemandPrompt<'_>) -> Result<TestAnswer, ServiceError> {
         crate::models::converse_once(&self.runtime, prompt).await
+    }
+
+    async fn profile_models(&self, profile: &ModelId) -> Result<Vec<String>, ServiceError> {
+        let answer = self
+            .jobs
+            .client()
+            .get_inference_profile()
+            .inference_profile_identifier(profile.as_str())
+            .send()
+            .await
+            .map_err(|e| crate::failure::service_error("GetInferenceProfile", e))?;
+        Ok(answer.models().iter().filter_map(|m| m.model_arn().map(str::to_string)).collect())
     }
 
     async fn check_access(&self, setup: &AccessSetup) -> Result<(AccessReport, Vec<String>), ServiceError> {

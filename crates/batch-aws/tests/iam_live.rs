@@ -23,6 +23,7 @@ fn setup(role: &str) -> AccessSetup {
         model_id: ModelId::parse("amazon.nova-lite-v1:0").unwrap(),
         bucket_owner: None,
         output_kms_key: None,
+        profile_models: None,
     }
 }
 

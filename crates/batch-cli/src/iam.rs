@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use batch_app::ports::{AccessOptions, Backend, Connector};
+use batch_app::profile_routes::resolve_profile_models;
 use batch_connect::{Backends, Connection};
 use batch_core::aws_names::{RoleArn, S3Uri};
 use batch_core::iam::{
@@ -54,6 +55,7 @@ fn setup(job: &IamJobArgs, region: String, account: String) -> Result<AccessSetu
         model_id: ModelId::parse(&job.model_id).context("--model-id")?,
         bucket_owner: job.bucket_owner.clone(),
         output_kms_key: job.output_kms_key.clone(),
+        profile_models: None,
     })
 }
 
@@ -105,21 +107,24 @@ fn check(args: IamCheckArgs) -> Result<ExitCode> {
     Ok(if report.verdict == Verdict::Fail { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-/// The AWS account and region the job's flags and profile name, with the connection to them.
-async fn connect(job: &IamJobArgs) -> Result<(Connection, AccessSetup)> {
+/// The AWS account and region the job's flags and profile name, with the connection to them; a profile's
+/// destination models are the account's (a note says when they could not be read).
+async fn connect(job: &IamJobArgs) -> Result<(Connection, AccessSetup, Option<String>)> {
     let options = AccessOptions { profile: job.profile.clone(), region: job.region.clone(), endpoint_url: None };
     let connection = Backends::default().aws(&options).await?;
     let account = match job.account.clone() {
         Some(account) => account,
         None => connection.identity().await?.account,
     };
-    let setup = setup(job, connection.region(), account)?;
-    Ok((connection, setup))
+    let mut setup = setup(job, connection.region(), account)?;
+    let note = resolve_profile_models(&connection, &mut setup).await;
+    Ok((connection, setup, note))
 }
 
 async fn live_check(job: &IamJobArgs) -> Result<(AccessReport, Vec<String>)> {
-    let (connection, setup) = connect(job).await?;
-    Ok(connection.check_access(&setup).await?)
+    let (connection, setup, note) = connect(job).await?;
+    let (report, notes) = connection.check_access(&setup).await?;
+    Ok((report, note.into_iter().chain(notes).collect()))
 }
 
 fn mark(status: CheckStatus) -> &'static str {
@@ -182,7 +187,10 @@ fn fix(args: IamFixArgs) -> Result<ExitCode> {
     let (setup, created_role) = match (args.job.region.clone(), args.job.account.clone(), args.create_role) {
         (Some(region), Some(account), false) => (setup(&args.job, region, account)?, None),
         (_, _, create) => runtime.block_on(async {
-            let (connection, setup) = connect(&args.job).await?;
+            let (connection, setup, note) = connect(&args.job).await?;
+            if let Some(note) = note {
+                eprintln!("note: {note}");
+            }
             let created = match create {
                 true => Some(connection.create_service_role(&setup).await?),
                 false => None,

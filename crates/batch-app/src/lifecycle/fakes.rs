@@ -336,6 +336,12 @@ impl Backend for FakeBackend {
         Ok(fake_account_models())
     }
 
+    async fn profile_models(&self, profile: &ModelId) -> Result<Vec<String>, ServiceError> {
+        // The fake account routes every profile to two Regions.
+        let base = profile.base_id();
+        Ok(["us-east-1", "us-west-2"].iter().map(|r| format!("arn:aws:bedrock:{r}::foundation-model/{base}")).collect())
+    }
+
     async fn converse(&self, _prompt: OnDemandPrompt<'_>) -> Result<TestAnswer, ServiceError> {
         Err(not_faked("Converse"))
     }

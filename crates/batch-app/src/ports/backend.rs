@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use batch_core::iam::{AccessReport, AccessSetup};
+use batch_core::model::ModelId;
 
 use super::{
     AccountModels, BatchQuotas, CallerIdentity, JobsApi, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError,
@@ -62,6 +63,8 @@ pub trait Backend: Send + Sync + 'static {
     fn models(&self) -> impl Future<Output = Result<AccountModels, ServiceError>> + Send;
     /// One on-demand Converse call.
     fn converse(&self, prompt: OnDemandPrompt<'_>) -> impl Future<Output = Result<TestAnswer, ServiceError>> + Send;
+    /// The foundation-model ARNs an inference profile routes to, as the account's GetInferenceProfile lists them.
+    fn profile_models(&self, profile: &ModelId) -> impl Future<Output = Result<Vec<String>, ServiceError>> + Send;
     /// The access check of `setup` from the account's own policies (read, then simulated where allowed),
     /// with notes on what could not be read.
     fn check_access(

@@ -70,7 +70,7 @@ impl<C: Connector> Studio<C> {
             job_target(&form.role_arn, &form.input_uri, &form.output_uri, info.sandbox, |what| {
                 format!("enter the {what} to check (Submit step fields)")
             })?;
-        let setup = AccessSetup {
+        let mut setup = AccessSetup {
             role_arn,
             input,
             output,
@@ -79,13 +79,17 @@ impl<C: Connector> Studio<C> {
             model_id: ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?,
             bucket_owner: None,
             output_kms_key: None,
+            profile_models: None,
         };
+        // A cross-Region profile's destination models, as the account lists them (the checks and fixes use them).
+        let mut notes: Vec<String> =
+            crate::profile_routes::resolve_profile_models(connection.as_ref(), &mut setup).await.into_iter().collect();
         let fixes = AccessDocuments {
             trust: fixes::pretty(&fixes::trust_policy(&setup)),
             role: fixes::pretty(&fixes::role_policy(&setup)),
             caller: fixes::pretty(&fixes::caller_policy(&setup)),
         };
-        let (report, notes, offline) = match &form.documents {
+        let (report, found_notes, offline) = match &form.documents {
             Some(documents) => {
                 let trust = if documents.trust.trim().is_empty() {
                     return Err(invalid(
@@ -117,6 +121,7 @@ impl<C: Connector> Studio<C> {
                 (report, notes, false)
             }
         };
+        notes.extend(found_notes);
         Ok(AccessView { report, notes, fixes, offline })
     }
 }

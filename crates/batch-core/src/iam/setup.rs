@@ -26,6 +26,9 @@ pub struct AccessSetup {
     pub bucket_owner: Option<String>,
     /// The KMS key that encrypts the output, if any.
     pub output_kms_key: Option<String>,
+    /// For a cross-Region profile, the foundation-model ARNs the account says it routes to (GetInferenceProfile);
+    /// `None` uses the bundled model table.
+    pub profile_models: Option<Vec<String>>,
 }
 
 impl AccessSetup {
@@ -69,12 +72,15 @@ impl AccessSetup {
     }
 
     /// The foundation-model ARNs a cross-Region profile routes to (using a profile needs permission on each,
-    /// AWS's inference-profile prerequisites), from the bundled model table: one per destination Region, the
-    /// Region-less ARN for a global profile, every Region's for a profile the table does not know. Empty for a
-    /// foundation model or an ARN.
+    /// AWS's inference-profile prerequisites): the account's answer when known, else from the bundled model table
+    /// one per destination Region, the Region-less ARN for a global profile, every Region's for a profile the table
+    /// does not know. Empty for a foundation model or an ARN.
     pub fn profile_model_arns(&self) -> Vec<String> {
         if self.model_id.as_str().starts_with("arn:") || self.model_id.profile_prefix().is_none() {
             return Vec::new();
+        }
+        if let Some(listed) = &self.profile_models {
+            return listed.clone();
         }
         let base = self.model_id.base_id();
         let catalogue = crate::model_catalogue::ModelCatalogue::bundled();

@@ -25,6 +25,7 @@ fn setup() -> AccessSetup {
         model_id: ModelId::parse("us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap(),
         bucket_owner: None,
         output_kms_key: None,
+        profile_models: None,
     }
 }
 
