@@ -5,6 +5,7 @@ pub mod error;
 pub mod history;
 pub mod latest_only;
 pub mod lifecycle;
+pub mod on_demand;
 pub mod ports;
 pub mod profile_routes;
 pub mod prompt_totals;

@@ -4,6 +4,7 @@
 mod backend;
 mod browse;
 mod catalogue;
+mod on_demand;
 mod quotas;
 mod upload_journal;
 
@@ -26,6 +27,7 @@ pub use catalogue::{
     AccountModels, ListedModel, ListedProfile, ModelChoice, OnDemandPrompt, TestAnswer, TestParams, batch_offer,
     bundled_models,
 };
+pub use on_demand::RecordInvoker;
 pub use quotas::{BatchQuotas, DEFAULT_CONCURRENT_JOBS, QuotaSource};
 pub use upload_journal::{JournalError, PartUpload, UploadJournal, UploadedChunk};
 
