@@ -8,6 +8,7 @@ mod failure;
 pub mod iam_live;
 pub mod identity;
 pub mod models;
+pub mod on_demand;
 pub mod profiles;
 pub mod quotas;
 pub mod s3_browse;

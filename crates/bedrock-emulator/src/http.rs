@@ -45,6 +45,8 @@ struct State {
     jobs: Jobs,
     store: Arc<dyn ObjectStore>,
     region: String,
+    /// bedrock-runtime calls answered (Converse, InvokeModel, CountTokens), for tests that count what was sent.
+    runtime_calls: std::sync::atomic::AtomicU64,
 }
 
 /// Starts the emulator on `addr` (port 0 picks a free port) in a thread of its own; the worker advances
@@ -89,7 +91,7 @@ fn spawn_with(
     region: &str,
     tick: Duration,
 ) -> std::io::Result<EmulatorHandle> {
-    let state = Arc::new(State { jobs, store, region: region.to_string() });
+    let state = Arc::new(State { jobs, store, region: region.to_string(), runtime_calls: Default::default() });
     let ticker = {
         let state = state.clone();
         Box::new(move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
@@ -180,7 +182,13 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     // bedrock-runtime's calls need no jobs: answered at once (the sandbox points both clients at this port).
     if let Some(reply) = runtime_reply(&method, &segments, &body) {
+        state.runtime_calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         return reply;
+    }
+    // Emulator control (not Bedrock's API): how many runtime calls were answered.
+    if (&method, segments.as_slice()) == (&Method::GET, &["emulator", "runtime-calls"][..]) {
+        let calls = state.runtime_calls.load(std::sync::atomic::Ordering::SeqCst);
+        return Some(respond(200, "application/json", serde_json::json!({ "calls": calls }).to_string()));
     }
     let answer = state.jobs.with(|registry| {
         if let Some(injected) = registry.take_internal_error() {

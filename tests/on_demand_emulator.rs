@@ -1,0 +1,143 @@
+//! The on-demand path through the real bedrock-runtime client against the emulator: a 60-row part answered with
+//! Converse, a Llama part with InvokeModel, both joined like batch outputs; and a resume after a crash that sends
+//! only the unanswered rows, counted at the emulator.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use batch_app::lifecycle::Pacing;
+use batch_app::on_demand::{OnDemandOptions, answer_part};
+use batch_aws::on_demand::RuntimeInvoker;
+use batch_core::limits::Limits;
+use batch_core::model::{InvocationType, ModelId};
+use batch_core::prepare::{PrepareRequest, prepare};
+use batch_core::pricing::PriceTable;
+use batch_core::progress::NoProgress;
+use batch_core::records::InferenceParams;
+use batch_core::results::{ResultsRequest, join_results};
+use batch_core::sheet::SheetOptions;
+use bedrock_emulator::sandbox::SandboxServers;
+use e2e_tests::http::request;
+
+/// A `rows`-row sheet prepared for `model` (the batch minimum lowered so the part is written; on-demand has none).
+fn prepare_sheet(dir: &Path, rows: u64, model: &str, invocation: Option<InvocationType>) -> (PathBuf, PathBuf) {
+    let input = dir.join("sheet.csv");
+    let lines: String = (1..=rows).map(|i| format!("T{i},ticket number {i} about a late parcel\n")).collect();
+    std::fs::write(&input, format!("id,text\n{lines}")).unwrap();
+    let out = dir.join("prepared");
+    let request = PrepareRequest {
+        input: input.clone(),
+        sheet: SheetOptions::default(),
+        template: "Classify: {{text}}".into(),
+        system: Some("Answer in one word.".into()),
+        model: ModelId::parse(model).unwrap(),
+        invocation,
+        params: InferenceParams { max_tokens: 20, ..InferenceParams::default() },
+        id_column: Some("id".into()),
+        limits: Limits { min_records_per_job: 1, ..Limits::default() },
+        prices: PriceTable::bundled(),
+        out_dir: out.clone(),
+    };
+    prepare(&request, &NoProgress).unwrap();
+    (input, out)
+}
+
+fn options() -> OnDemandOptions {
+    OnDemandOptions {
+        concurrency: 4,
+        requests_per_minute: 60_000.0,
+        min_requests_per_minute: 600.0,
+        attempts: 4,
+        pacing: Pacing::local(),
+    }
+}
+
+fn runtime_calls(endpoint: &str) -> u64 {
+    let addr = endpoint.trim_start_matches("http://");
+    let answer: serde_json::Value =
+        serde_json::from_slice(&request(addr, "GET", "/emulator/runtime-calls", b"").body).unwrap();
+    answer["calls"].as_u64().unwrap()
+}
+
+async fn answer(
+    servers: &SandboxServers,
+    model: &str,
+    invocation: InvocationType,
+    prepared: &Path,
+    out: &Path,
+) -> batch_app::on_demand::OnDemandReport {
+    let config = test_servers::sdk_config(&servers.bedrock_endpoint()).await;
+    let invoker = Arc::new(RuntimeInvoker::new(&config, ModelId::parse(model).unwrap(), invocation, true));
+    answer_part(invoker, &prepared.join("part-001.jsonl"), out, options(), Arc::new(AtomicBool::new(false)))
+        .await
+        .unwrap()
+}
+
+fn join(input: &Path, prepared: &Path, outputs: &Path, dir: &Path) -> batch_core::results::ResultsSummary {
+    let request = ResultsRequest {
+        input: input.to_path_buf(),
+        sheet: None,
+        prepared: prepared.to_path_buf(),
+        outputs: outputs.to_path_buf(),
+        export: dir.join("joined.csv"),
+        excel_safe: false,
+        prices: PriceTable::bundled(),
+        allow_no_outputs: false,
+        unfinished_list: None,
+    };
+    join_results(&request, &NoProgress).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_rows_answered_on_demand_join_as_batch_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let servers = SandboxServers::start(&dir.path().join("sandbox"), &[]).unwrap();
+    let (input, prepared) = prepare_sheet(dir.path(), 60, "us.amazon.nova-lite-v1:0", None);
+    let outputs = dir.path().join("outputs");
+    let report = answer(
+        &servers,
+        "us.amazon.nova-lite-v1:0",
+        InvocationType::Converse,
+        &prepared,
+        &outputs.join("on-demand-001"),
+    )
+    .await;
+    assert_eq!((report.calls, report.manifest.success_record_count), (60, 60));
+    assert_eq!(runtime_calls(&servers.bedrock_endpoint()), 60);
+    let summary = join(&input, &prepared, &outputs, dir.path());
+    assert_eq!((summary.succeeded, summary.failed, summary.missing), (60, 0, 0));
+    assert_eq!(summary.cost_basis.as_deref(), Some("manifests"));
+    assert!(summary.tokens.input_from_outputs > 0);
+
+    // Llama's native body through InvokeModel.
+    let llama = dir.path().join("llama");
+    std::fs::create_dir_all(&llama).unwrap();
+    let (input, prepared) =
+        prepare_sheet(&llama, 12, "meta.llama3-1-8b-instruct-v1:0", Some(InvocationType::InvokeModel));
+    let outputs = llama.join("outputs");
+    answer(&servers, "meta.llama3-1-8b-instruct-v1:0", InvocationType::InvokeModel, &prepared, &outputs.join("od"))
+        .await;
+    let summary = join(&input, &prepared, &outputs, &llama);
+    assert_eq!((summary.succeeded, summary.failed), (12, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_resumed_after_a_crash_sends_only_the_unanswered_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let servers = SandboxServers::start(&dir.path().join("sandbox"), &[]).unwrap();
+    let (input, prepared) = prepare_sheet(dir.path(), 40, "amazon.nova-lite-v1:0", None);
+    let out = dir.path().join("outputs").join("on-demand-001");
+    answer(&servers, "amazon.nova-lite-v1:0", InvocationType::Converse, &prepared, &out).await;
+    // As if killed after 25 answers were written, mid-way through the 26th line.
+    let answers = out.join("part-001.jsonl.out");
+    let text = std::fs::read_to_string(&answers).unwrap();
+    let kept: Vec<&str> = text.lines().take(25).collect();
+    std::fs::write(&answers, kept.join("\n") + "\n{\"modelInput\":{\"mess").unwrap();
+    let before = runtime_calls(&servers.bedrock_endpoint());
+    let resumed = answer(&servers, "amazon.nova-lite-v1:0", InvocationType::Converse, &prepared, &out).await;
+    assert_eq!(runtime_calls(&servers.bedrock_endpoint()) - before, 15, "only the 15 rows without an answer");
+    assert_eq!((resumed.already_answered, resumed.manifest.success_record_count), (25, 40));
+    let summary = join(&input, &prepared, &dir.path().join("outputs"), dir.path());
+    assert_eq!((summary.succeeded, summary.duplicate_records), (40, 0));
+}
