@@ -141,3 +141,17 @@ async fn a_run_resumed_after_a_crash_sends_only_the_unanswered_rows() {
     let summary = join(&input, &prepared, &dir.path().join("outputs"), dir.path());
     assert_eq!((summary.succeeded, summary.duplicate_records), (40, 0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_at_the_service_slows_the_run_and_every_row_is_still_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let servers = SandboxServers::start(&dir.path().join("sandbox"), &[]).unwrap();
+    let (_, prepared) = prepare_sheet(dir.path(), 30, "amazon.nova-lite-v1:0", None);
+    let addr = servers.bedrock_endpoint().trim_start_matches("http://").to_string();
+    assert_eq!(request(&addr, "POST", "/emulator/runtime-throttle/5", b"").status, 200);
+    let out = dir.path().join("outputs").join("on-demand-001");
+    let report = answer(&servers, "amazon.nova-lite-v1:0", InvocationType::Converse, &prepared, &out).await;
+    // Each ThrottlingException reaches the adaptive rate (the SDK does not retry it away), and is retried.
+    assert_eq!((report.throttled, report.calls, report.manifest.success_record_count), (5, 35, 30));
+    assert_eq!(runtime_calls(&servers.bedrock_endpoint()), 35);
+}

@@ -47,6 +47,8 @@ struct State {
     region: String,
     /// bedrock-runtime calls answered (Converse, InvokeModel, CountTokens), for tests that count what was sent.
     runtime_calls: std::sync::atomic::AtomicU64,
+    /// bedrock-runtime calls still to refuse with a ThrottlingException (a test control).
+    runtime_throttles: std::sync::atomic::AtomicU64,
 }
 
 /// Starts the emulator on `addr` (port 0 picks a free port) in a thread of its own; the worker advances
@@ -91,7 +93,13 @@ fn spawn_with(
     region: &str,
     tick: Duration,
 ) -> std::io::Result<EmulatorHandle> {
-    let state = Arc::new(State { jobs, store, region: region.to_string(), runtime_calls: Default::default() });
+    let state = Arc::new(State {
+        jobs,
+        store,
+        region: region.to_string(),
+        runtime_calls: Default::default(),
+        runtime_throttles: Default::default(),
+    });
     let ticker = {
         let state = state.clone();
         Box::new(move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
@@ -181,9 +189,23 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
     let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     // bedrock-runtime's calls need no jobs: answered at once (the sandbox points both clients at this port).
+    use std::sync::atomic::Ordering;
+    let throttle =
+        || state.runtime_throttles.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+    if is_runtime_call(&method, &segments) {
+        state.runtime_calls.fetch_add(1, Ordering::SeqCst);
+        if throttle() {
+            return error(&ApiError::new(ErrorKind::Throttling, "Too many requests, please wait before trying again."));
+        }
+    }
     if let Some(reply) = runtime_reply(&method, &segments, &body) {
-        state.runtime_calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         return reply;
+    }
+    // Emulator control (not Bedrock's API): refuse the next N runtime calls as throttled.
+    if let (&Method::POST, ["emulator", "runtime-throttle", count]) = (&method, segments.as_slice()) {
+        let count = count.parse::<u64>().unwrap_or(0);
+        state.runtime_throttles.store(count, Ordering::SeqCst);
+        return Some(respond(200, "application/json", serde_json::json!({ "throttling": count }).to_string()));
     }
     // Emulator control (not Bedrock's API): how many runtime calls were answered.
     if (&method, segments.as_slice()) == (&Method::GET, &["emulator", "runtime-calls"][..]) {
@@ -200,6 +222,11 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
         Ok(body) => Some(respond(200, "application/json", body)),
         Err(e) => error(&e),
     }
+}
+
+/// True for the routes of bedrock-runtime's calls.
+fn is_runtime_call(method: &Method, segments: &[&str]) -> bool {
+    method == Method::POST && matches!(segments, ["model", _, "converse" | "invoke" | "count-tokens"])
 }
 
 /// The answer to a bedrock-runtime call (Converse, InvokeModel, CountTokens), or `None` for another route.
