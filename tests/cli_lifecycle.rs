@@ -55,6 +55,7 @@ impl Aws {
             ("AWS_ENDPOINT_URL_STS", moto.endpoint()),
             ("AWS_ENDPOINT_URL_SERVICE_QUOTAS", moto.endpoint()),
             ("AWS_ENDPOINT_URL_BEDROCK", format!("http://{bedrock}")),
+            ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", format!("http://{bedrock}")),
             // The emulator's jobs take milliseconds: poll for them so.
             ("BEDROCK_BATCH_POLLING", "emulator".to_string()),
         ]
@@ -70,7 +71,7 @@ impl Aws {
         self.emulator = emulator;
         self.bedrock = bedrock;
         for (name, value) in &mut self.vars {
-            if name == "AWS_ENDPOINT_URL_BEDROCK" {
+            if name == "AWS_ENDPOINT_URL_BEDROCK" || name == "AWS_ENDPOINT_URL_BEDROCK_RUNTIME" {
                 *value = format!("http://{}", self.bedrock);
             }
         }
@@ -189,6 +190,29 @@ fn a_run_on_aws_apis_is_submitted_followed_fetched_and_retried() {
     let merged = json(&aws.cli(dir.path(), &["fetch", &run_id, "--out", s(&out), "--format", "json"]));
     assert!(merged["summary"]["missing"].as_u64().unwrap() < missing, "{merged}");
     assert_eq!(merged["summary"]["rows"], 120);
+
+    // What is still unanswered goes on demand, however few rows (no batch minimum), priced before it is sent;
+    // the next fetch merges the answers and no row is left.
+    let left = merged["summary"]["missing"].as_u64().unwrap() + merged["summary"]["failed"].as_u64().unwrap();
+    assert!(left > 0, "the partial fault leaves rows for the on-demand retry: {merged}");
+    let on_demand =
+        aws.cli(dir.path(), &["retry", &run_id, "--on-demand", "--requests-per-minute", "6000", "--format", "json"]);
+    let sent = json(&on_demand);
+    assert_eq!(
+        (sent["rows"].as_u64(), sent["succeeded"].as_u64(), sent["calls"].as_u64()),
+        (Some(left), Some(left), Some(left))
+    );
+    assert!(
+        on_demand.stderr.contains(&format!("sending {left} rows of run {run_id} on demand")),
+        "{}",
+        on_demand.stderr
+    );
+    assert!(on_demand.stderr.contains("at on-demand prices"), "{}", on_demand.stderr);
+    let finished = json(&aws.cli(dir.path(), &["fetch", &run_id, "--out", s(&out), "--format", "json"]));
+    assert_eq!(
+        (finished["summary"]["succeeded"].as_u64(), finished["summary"]["missing"].as_u64()),
+        (Some(120), Some(0))
+    );
 
     // The history lists every job with the names the contract promises.
     let jobs = json(&aws.cli(dir.path(), &["jobs", "--format", "json"]));

@@ -69,9 +69,7 @@ async fn answer(
 ) -> batch_app::on_demand::OnDemandReport {
     let config = test_servers::sdk_config(&servers.bedrock_endpoint()).await;
     let invoker = Arc::new(RuntimeInvoker::new(&config, ModelId::parse(model).unwrap(), invocation, true));
-    answer_part(invoker, &prepared.join("part-001.jsonl"), out, options(), Arc::new(AtomicBool::new(false)))
-        .await
-        .unwrap()
+    answer_part(invoker, &prepared.join("part-001.jsonl"), out, options(), &AtomicBool::new(false)).await.unwrap()
 }
 
 fn join(input: &Path, prepared: &Path, outputs: &Path, dir: &Path) -> batch_core::results::ResultsSummary {

@@ -11,7 +11,9 @@ use batch_app::ports::{
     ServiceError, TestAnswer,
 };
 use batch_core::iam::{AccessReport, AccessSetup};
-use batch_core::model::ModelId;
+use batch_core::model::{InvocationType, ModelId};
+
+use crate::on_demand::RuntimeInvoker;
 
 use crate::environment::{bedrock_client, credentials_available, load_config, s3_client};
 use crate::identity::caller_identity;
@@ -113,6 +115,7 @@ impl Connection {
 impl Backend for Connection {
     type Jobs = BedrockJobs;
     type Transfer = S3Transfer;
+    type Invoker = RuntimeInvoker;
 
     fn sandbox(&self) -> bool {
         self.sandbox_account.is_some()
@@ -144,6 +147,10 @@ impl Backend for Connection {
             });
         }
         caller_identity(&self.config).await
+    }
+
+    fn invoker(&self, model: &ModelId, invocation: InvocationType, flex: bool) -> RuntimeInvoker {
+        RuntimeInvoker::over(&self.runtime, model.clone(), invocation, flex)
     }
 
     async fn models(&self) -> Result<AccountModels, ServiceError> {

@@ -24,11 +24,19 @@ pub struct RuntimeInvoker {
 impl RuntimeInvoker {
     /// An invoker for `model`'s records written for `invocation`, on the Flex tier when `flex`.
     pub fn new(config: &aws_config::SdkConfig, model: ModelId, invocation: InvocationType, flex: bool) -> Self {
+        Self::over(&aws_sdk_bedrockruntime::Client::new(config), model, invocation, flex)
+    }
+
+    /// The same over an existing client's configuration (its endpoint and credentials).
+    pub fn over(
+        client: &aws_sdk_bedrockruntime::Client,
+        model: ModelId,
+        invocation: InvocationType,
+        flex: bool,
+    ) -> Self {
         // The SDK's own retries are off: the on-demand path retries with its adaptive rate, which must see each
         // throttle to slow down.
-        let config = aws_sdk_bedrockruntime::config::Builder::from(config)
-            .retry_config(aws_config::retry::RetryConfig::disabled())
-            .build();
+        let config = client.config().to_builder().retry_config(aws_config::retry::RetryConfig::disabled()).build();
         Self { client: aws_sdk_bedrockruntime::Client::from_conf(config), model, invocation, flex }
     }
 }

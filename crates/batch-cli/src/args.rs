@@ -198,6 +198,19 @@ pub struct RetryArgs {
     /// Follow the retry's jobs until they end.
     #[arg(long)]
     pub wait: bool,
+    /// Send the rows with on-demand calls instead of a batch job: at full price, but with no minimum of records
+    /// and no queue (rows below the batch minimum can only go this way). Fetch the run afterwards to merge them.
+    #[arg(long)]
+    pub on_demand: bool,
+    /// With --on-demand: ask for the Flex service tier (discounted, slower) where the model offers it.
+    #[arg(long, requires = "on_demand")]
+    pub flex: bool,
+    /// With --on-demand: the most requests a minute (default 100 on AWS, lowered further while throttled).
+    #[arg(long, requires = "on_demand")]
+    pub requests_per_minute: Option<f64>,
+    /// With --on-demand: calls in flight at once.
+    #[arg(long, default_value_t = 4, requires = "on_demand")]
+    pub concurrency: usize,
     #[command(flatten)]
     pub access: AccessArgs,
     /// Summary format.

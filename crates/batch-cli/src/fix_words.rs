@@ -65,6 +65,9 @@ pub fn cli_fix(remedy: &Remedy) -> String {
         Remedy::WaitForRun { run } => format!("`bedrock-batch status {run} --watch` waits for it"),
         Remedy::FetchRun { run } => format!("`bedrock-batch fetch {run} --out DIR` fetches it"),
         Remedy::StopRun { run } => format!("`bedrock-batch stop {run}` stops it"),
+        Remedy::RetryOnDemand { run } => {
+            format!("`bedrock-batch retry {run} --on-demand` sends them on demand (full price, no minimum)")
+        }
         Remedy::ListRuns => "`bedrock-batch jobs` lists what is".into(),
         Remedy::PrepareAgain => "run `bedrock-batch prepare` again".into(),
     }

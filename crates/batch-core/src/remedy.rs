@@ -66,6 +66,11 @@ pub enum Remedy {
         /// The run.
         run: String,
     },
+    /// Send the run's failed and missing rows with on-demand calls instead of a batch job.
+    RetryOnDemand {
+        /// The run.
+        run: String,
+    },
     /// Look the runs up in the job history.
     ListRuns,
     /// Prepare the sheet again, which writes the prepared folder anew.

@@ -300,9 +300,36 @@ fn not_faked(operation: &'static str) -> ServiceError {
     ServiceError::new(FailureKind::Other, operation, "not faked")
 }
 
+/// Answers records on demand with the sandbox model, counting the calls.
+pub(crate) struct SandboxInvoker {
+    family: batch_core::model::ModelFamily,
+    invocation: batch_core::model::InvocationType,
+    pub(crate) calls: std::sync::atomic::AtomicU64,
+}
+
+impl SandboxInvoker {
+    /// An invoker for `model`'s records written for `invocation`.
+    pub(crate) fn new(model: &ModelId, invocation: batch_core::model::InvocationType) -> Self {
+        Self { family: model.family(), invocation, calls: Default::default() }
+    }
+}
+
+impl crate::ports::RecordInvoker for SandboxInvoker {
+    async fn invoke(&self, model_input: &serde_json::Value) -> Result<serde_json::Value, ServiceError> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        batch_core::sandbox_model::respond(self.family, self.invocation, model_input)
+            .map_err(|f| ServiceError::new(FailureKind::Invalid, "Converse", f.message))
+    }
+}
+
 impl Backend for FakeBackend {
     type Jobs = FakeCloud;
     type Transfer = FakeCloud;
+    type Invoker = SandboxInvoker;
+
+    fn invoker(&self, model: &ModelId, invocation: batch_core::model::InvocationType, _flex: bool) -> SandboxInvoker {
+        SandboxInvoker::new(model, invocation)
+    }
 
     fn sandbox(&self) -> bool {
         self.sandbox

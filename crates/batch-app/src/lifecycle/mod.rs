@@ -8,6 +8,7 @@ pub(crate) mod fakes;
 mod fetch;
 mod pacing;
 mod retry;
+mod retry_on_demand;
 mod submit;
 mod track;
 
@@ -21,6 +22,7 @@ pub use events::{Event, LifecycleEvents, Quiet};
 pub use fetch::{FetchReport, FetchRequest, JoinedInto};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
+pub use retry_on_demand::{OnDemandQuote, OnDemandRetry};
 pub use submit::SubmitRequest;
 pub use track::{Resumed, RunReport, Until, run_report};
 

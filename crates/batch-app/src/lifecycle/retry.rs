@@ -13,6 +13,20 @@ use super::{Lifecycle, LifecycleError, SubmitRequest};
 use crate::history::{RunId, RunState};
 use crate::ports::{JobsApi, ObjectTransfer};
 
+/// The rows a retry sends, and where they come from.
+pub(crate) struct RetryRows {
+    /// The run the chain starts from.
+    pub(crate) root: crate::history::Run,
+    /// Every run of the chain, the root first.
+    pub(crate) runs: Vec<crate::history::Run>,
+    /// The record ids to send again.
+    pub(crate) ids: HashSet<String>,
+    /// The file that lists them.
+    pub(crate) list: std::path::PathBuf,
+    /// The chain's results folder (its outputs are under `outputs/`).
+    pub(crate) results_dir: std::path::PathBuf,
+}
+
 /// What to retry.
 #[derive(Debug, Clone)]
 pub struct RetryRequest {
@@ -24,7 +38,50 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// Records a retry run of the rows the last fetch found failed or missing; upload and submit it with
     /// [`Lifecycle::drive`].
     pub fn record_retry(&self, request: &RetryRequest) -> Result<RunId, LifecycleError> {
-        let (root, runs) = self.chain(&request.run)?;
+        let RetryRows { root, runs, ids, list, .. } = self.retry_rows(&request.run)?;
+        let attempt = runs.len();
+        let out_dir = root.prepared_dir.join("retries").join(format!("retry-{attempt}"));
+        match prepare_subset(&root.prepared_dir, &ids, &out_dir) {
+            Ok(_) => {}
+            Err(PrepareError::Plan(PlanError::TooFewRecords { rows, min })) => {
+                let which = if rows == 1 {
+                    "1 row failed or is missing".to_string()
+                } else {
+                    format!("{rows} rows failed or are missing")
+                };
+                return Err(LifecycleError::Blocked {
+                    message: format!(
+                        "{which}, fewer than the {min} records a Bedrock batch job accepts; send them with on-demand \
+                         calls, or add them to a larger batch (their record ids are listed in {})",
+                        list.display()
+                    ),
+                    remedy: Remedy::RetryOnDemand { run: root.id.to_string() },
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let refused = |e: batch_core::aws_names::NameError| LifecycleError::Refused(e.to_string());
+        let base = format!("{}-retry{attempt}", root.job_name);
+        let keep = base.len().min(55);
+        let submit = SubmitRequest {
+            prepared_dir: out_dir,
+            role_arn: RoleArn::parse(&root.role_arn).map_err(refused)?,
+            input_uri: parent_prefix(&root.input_uri).map_err(refused)?,
+            output_uri: S3Uri::parse(&root.output_uri).map_err(refused)?,
+            job_name: JobName::parse(&base[..keep]).map_err(refused)?,
+            settings: root.settings.clone(),
+            sandbox: root.sandbox,
+            retry_of: Some(root.id.clone()),
+            new_run: true,
+        };
+        Ok(self.record_run(&submit)?.id().clone())
+    }
+
+    /// The run a retry of `run` starts from, its chain, and the record ids the last fetch found failed or missing
+    /// (listed in `list`, in the results folder `results_dir`); refused while a run of the chain is unfinished
+    /// or not fetched since it ended, and when every row succeeded.
+    pub(crate) fn retry_rows(&self, run: &str) -> Result<RetryRows, LifecycleError> {
+        let (root, runs) = self.chain(run)?;
         if let Some(open) = runs.iter().find(|r| r.state.is_unfinished()) {
             return Err(LifecycleError::Blocked {
                 message: format!("run {} of this chain has not ended; wait for it and fetch before retrying", open.id),
@@ -50,39 +107,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         if ids.is_empty() {
             return Err(LifecycleError::Refused(format!("nothing to retry: every row of run {} succeeded", root.id)));
         }
-        let attempt = runs.len();
-        let out_dir = root.prepared_dir.join("retries").join(format!("retry-{attempt}"));
-        match prepare_subset(&root.prepared_dir, &ids, &out_dir) {
-            Ok(_) => {}
-            Err(PrepareError::Plan(PlanError::TooFewRecords { rows, min })) => {
-                let which = if rows == 1 {
-                    "1 row failed or is missing".to_string()
-                } else {
-                    format!("{rows} rows failed or are missing")
-                };
-                return Err(LifecycleError::Refused(format!(
-                    "{which}, fewer than the {min} records a Bedrock batch job accepts; \
-                     send them with on-demand calls, or add them to a larger batch (their record ids are listed in {})",
-                    list.display()
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        let refused = |e: batch_core::aws_names::NameError| LifecycleError::Refused(e.to_string());
-        let base = format!("{}-retry{attempt}", root.job_name);
-        let keep = base.len().min(55);
-        let submit = SubmitRequest {
-            prepared_dir: out_dir,
-            role_arn: RoleArn::parse(&root.role_arn).map_err(refused)?,
-            input_uri: parent_prefix(&root.input_uri).map_err(refused)?,
-            output_uri: S3Uri::parse(&root.output_uri).map_err(refused)?,
-            job_name: JobName::parse(&base[..keep]).map_err(refused)?,
-            settings: root.settings.clone(),
-            sandbox: root.sandbox,
-            retry_of: Some(root.id.clone()),
-            new_run: true,
-        };
-        Ok(self.record_run(&submit)?.id().clone())
+        Ok(RetryRows { root, runs, ids, list, results_dir })
     }
 }
 

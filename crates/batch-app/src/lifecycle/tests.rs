@@ -9,6 +9,7 @@ use std::time::Duration;
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
+use batch_core::remedy::{HasRemedy, Remedy};
 
 use super::fakes::{FakeCloud, Outcome, prepared};
 use super::*;
@@ -172,9 +173,10 @@ fn a_run_can_be_retried_again_as_long_as_rows_remain_unanswered() {
         let states: Vec<RunState> = world.history.lock().unwrap().runs().unwrap().iter().map(|r| r.state).collect();
         assert!(states.iter().all(|s| *s == RunState::Fetched), "{states:?}");
     }
-    // Fewer rows than a job's minimum are left: refused, with the reason.
+    // Fewer rows than a job's minimum are left: refused, with the reason and the way on: on demand.
     let error = lifecycle.record_retry(&RetryRequest { run: run.to_string() }).unwrap_err();
     assert!(error.to_string().contains("fewer than the 5 records"), "{error}");
+    assert_eq!(error.remedy(), Some(Remedy::RetryOnDemand { run: run.to_string() }));
     // Once every row is answered there is nothing to retry.
     world.cloud.set_outcome(Outcome::Complete);
     let explicit = SubmitRequest { new_run: true, ..submit_request(&prepared) };
@@ -183,6 +185,42 @@ fn a_run_can_be_retried_again_as_long_as_rows_remain_unanswered() {
     assert_eq!(world.fetch(&whole).summary.missing, 0);
     let error = lifecycle.record_retry(&RetryRequest { run: whole.to_string() }).unwrap_err();
     assert!(error.to_string().contains("nothing to retry"), "{error}");
+}
+
+#[test]
+fn rows_below_the_batch_minimum_are_retried_on_demand_and_merged_by_the_next_fetch() {
+    let world = World::new(Outcome::Half);
+    let prepared = prepared(world.dir.path(), "prepared", 40);
+    let lifecycle = world.lifecycle();
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    // Before a fetch, the retry does not know which rows to send.
+    let options = crate::on_demand::OnDemandOptions {
+        concurrency: 3,
+        requests_per_minute: 60_000.0,
+        min_requests_per_minute: 600.0,
+        attempts: 3,
+        pacing: NO_WAIT,
+    };
+    let model = batch_core::model::ModelId::parse("amazon.nova-lite-v1:0").unwrap();
+    let invoker =
+        std::sync::Arc::new(super::fakes::SandboxInvoker::new(&model, batch_core::model::InvocationType::Converse));
+    let early = tokio_test(lifecycle.retry_on_demand(run.as_str(), invoker.clone(), options)).unwrap_err();
+    assert!(matches!(early.remedy(), Some(Remedy::FetchRun { .. })), "{early}");
+    assert_eq!(world.fetch(&run).summary.missing, 20);
+
+    let quote = lifecycle.quote_on_demand_retry(run.as_str(), &PriceTable::bundled()).unwrap();
+    assert_eq!((quote.rows, quote.estimate.max_output_tokens), (20, 20 * 50), "{quote:?}");
+    assert!(quote.estimate.on_demand_usd.is_some() && quote.estimate.input_tokens > 0, "{quote:?}");
+    let sent = tokio_test(lifecycle.retry_on_demand(run.as_str(), invoker.clone(), options)).unwrap();
+    assert_eq!((sent.rows, sent.succeeded, sent.failed, sent.calls, sent.stopped), (20, 20, 0, 20, false));
+    assert_eq!(invoker.calls.load(std::sync::atomic::Ordering::SeqCst), 20, "exactly the missing rows");
+    let merged = world.fetch(&run);
+    assert_eq!((merged.summary.rows, merged.summary.succeeded, merged.summary.missing), (40, 40, 0));
+    // Asked again with nothing left, nothing is sent.
+    let error = tokio_test(lifecycle.retry_on_demand(run.as_str(), invoker.clone(), options)).unwrap_err();
+    assert!(error.to_string().contains("nothing to retry"), "{error}");
+    assert_eq!(invoker.calls.load(std::sync::atomic::Ordering::SeqCst), 20);
 }
 
 #[test]

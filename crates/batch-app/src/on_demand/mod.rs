@@ -199,7 +199,7 @@ pub async fn answer_part<I: RecordInvoker + 'static>(
     part: &Path,
     out: &Path,
     options: OnDemandOptions,
-    stop: Arc<AtomicBool>,
+    stop: &AtomicBool,
 ) -> Result<OnDemandReport, OnDemandError> {
     std::fs::create_dir_all(out).map_err(file_error(out))?;
     let name = part.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "part.jsonl".into());

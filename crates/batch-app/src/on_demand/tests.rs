@@ -72,7 +72,7 @@ fn answer_lines(out: &Path) -> Vec<Value> {
 
 fn run(invoker: &Arc<FakeInvoker>, part: &Path, out: &Path) -> Result<OnDemandReport, OnDemandError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
-    runtime.block_on(answer_part(invoker.clone(), part, out, options(), Arc::new(AtomicBool::new(false))))
+    runtime.block_on(answer_part(invoker.clone(), part, out, options(), &AtomicBool::new(false)))
 }
 
 #[test]
@@ -171,9 +171,9 @@ fn a_stop_sends_nothing_more_and_a_later_run_finishes_the_part() {
     let dir = tempfile::tempdir().unwrap();
     let (part, out) = (part(dir.path(), 30), dir.path().join("out"));
     let invoker = Arc::new(FakeInvoker::default());
-    let stop = Arc::new(AtomicBool::new(true));
+    let stop = AtomicBool::new(true);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
-    let stopped = runtime.block_on(answer_part(invoker.clone(), &part, &out, options(), stop)).unwrap();
+    let stopped = runtime.block_on(answer_part(invoker.clone(), &part, &out, options(), &stop)).unwrap();
     assert!(stopped.stopped);
     assert_eq!(
         (stopped.calls, stopped.manifest.total_record_count, stopped.manifest.processed_record_count),

@@ -7,11 +7,11 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use batch_core::iam::{AccessReport, AccessSetup};
-use batch_core::model::ModelId;
+use batch_core::model::{InvocationType, ModelId};
 
 use super::{
-    AccountModels, BatchQuotas, CallerIdentity, JobsApi, ObjectTransfer, OnDemandPrompt, S3Listing, ServiceError,
-    TestAnswer,
+    AccountModels, BatchQuotas, CallerIdentity, JobsApi, ObjectTransfer, OnDemandPrompt, RecordInvoker, S3Listing,
+    ServiceError, TestAnswer,
 };
 use crate::history::History;
 use crate::lifecycle::{Lifecycle, LifecycleEvents, Pacing};
@@ -46,6 +46,8 @@ pub trait Backend: Send + Sync + 'static {
     type Jobs: JobsApi;
     /// S3 transfers of parts and outputs.
     type Transfer: ObjectTransfer;
+    /// On-demand calls of one model's records.
+    type Invoker: RecordInvoker + 'static;
 
     /// True for the offline sandbox (answers come from the sandbox model).
     fn sandbox(&self) -> bool;
@@ -59,6 +61,8 @@ pub trait Backend: Send + Sync + 'static {
     fn transfer(&self) -> &Self::Transfer;
     /// Who is calling (the sandbox's own identity offline).
     fn identity(&self) -> impl Future<Output = Result<CallerIdentity, ServiceError>> + Send;
+    /// Sends records on demand to `model`, written for `invocation`, on the Flex tier when `flex`.
+    fn invoker(&self, model: &ModelId, invocation: InvocationType, flex: bool) -> Self::Invoker;
     /// The models, inference profiles and batch quotas' model names this account lists.
     fn models(&self) -> impl Future<Output = Result<AccountModels, ServiceError>> + Send;
     /// One on-demand Converse call.

@@ -34,6 +34,9 @@ pub(super) fn window_fix(remedy: &Remedy) -> String {
         Remedy::WaitForRun { run } => format!("wait in the Jobs step until run {run} has ended"),
         Remedy::FetchRun { run } => format!("fetch the results of run {run} in the Jobs step first"),
         Remedy::StopRun { run } => format!("stop run {run} in the Jobs step, then submit again"),
+        Remedy::RetryOnDemand { run } => {
+            format!("send them on demand with `bedrock-batch retry {run} --on-demand` (the window cannot yet)")
+        }
         Remedy::ListRuns => "the Jobs step lists the runs this app knows".to_string(),
         Remedy::PrepareAgain => "submit again from the Submit step, which prepares the sheet anew".to_string(),
     }

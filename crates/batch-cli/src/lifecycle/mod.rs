@@ -3,6 +3,7 @@
 
 mod connect;
 mod event_lines;
+mod on_demand;
 mod report_text;
 mod start;
 
@@ -238,6 +239,9 @@ async fn fetch_and_print(
 pub fn retry(args: RetryArgs) -> Result<ExitCode> {
     let history = open_history()?;
     let run = find_run(&history, &args.run)?;
+    if args.on_demand {
+        return on_demand::retry(&args, &history, &run);
+    }
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);

@@ -24,7 +24,7 @@ pub use plan_file::{
 };
 pub use preview::{Preview, PreviewRequest, preview};
 pub use prompts::{PromptBuffers, PromptStream, Prompts, RenderedRow};
-pub use subset::prepare_subset;
+pub use subset::{prepare_subset, prepare_subset_on_demand};
 
 use crate::limits::Limits;
 use crate::model::{InvocationType, ModelId};

@@ -20,7 +20,29 @@ struct LineId<'a> {
 /// Writes the lines of `prepared` whose record id is in `keep` to new parts in `out_dir`, with a plan and a
 /// copy of the record map. Fails with the plan's minimum-records error when too few lines remain.
 pub fn prepare_subset(prepared: &Path, keep: &HashSet<String>, out_dir: &Path) -> Result<PreparedPlan, PrepareError> {
-    let original = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+    subset(prepared, keep, out_dir, false)
+}
+
+/// Like [`prepare_subset`], for records sent on demand: no batch minimum applies (the other limits still cut the
+/// parts).
+pub fn prepare_subset_on_demand(
+    prepared: &Path,
+    keep: &HashSet<String>,
+    out_dir: &Path,
+) -> Result<PreparedPlan, PrepareError> {
+    subset(prepared, keep, out_dir, true)
+}
+
+fn subset(
+    prepared: &Path,
+    keep: &HashSet<String>,
+    out_dir: &Path,
+    on_demand: bool,
+) -> Result<PreparedPlan, PrepareError> {
+    let mut original = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+    if on_demand {
+        original.limits.min_records_per_job = 1;
+    }
     std::fs::create_dir_all(out_dir).map_err(|e| PrepareError::output(out_dir, e))?;
     let staging = Staging::create(out_dir)?;
     // Pass 1: the kept lines' sizes, in order, to plan the parts.
