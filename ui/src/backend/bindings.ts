@@ -528,6 +528,10 @@ run: string, } | { "kind": "stop_run",
 /**
  * The run.
  */
+run: string, } | { "kind": "retry_on_demand", 
+/**
+ * The run.
+ */
 run: string, } | { "kind": "list_runs" } | { "kind": "prepare_again" };
 
 export type RenderedPrompt = { 
