@@ -82,9 +82,12 @@ pub struct Offered<'a> {
 }
 
 impl ModelCatalogue {
-    /// The table shipped with the tool.
-    pub fn bundled() -> Self {
-        serde_json::from_str(BUNDLED).expect("the bundled model table is valid JSON (checked by a test)")
+    /// The table shipped with the tool, read once.
+    pub fn bundled() -> &'static Self {
+        static TABLE: std::sync::OnceLock<ModelCatalogue> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            serde_json::from_str(BUNDLED).expect("the bundled model table is valid JSON (checked by a test)")
+        })
     }
 
     /// The entry of a model, a profile of it or an ARN of either.
@@ -97,7 +100,7 @@ impl ModelCatalogue {
     pub fn offered(&self, today: &str) -> Vec<Offered<'_>> {
         let mut offered = Vec::new();
         for (id, model) in &self.models {
-            if model.lifecycle.end_of_life.as_deref().is_some_and(|day| day <= today) {
+            if model.lifecycle.ended_by(today) {
                 continue;
             }
             let ids = (model.batch == BatchRoute::InRegion)

@@ -23,6 +23,13 @@ pub struct Lifecycle {
     pub successor: Option<String>,
 }
 
+impl Lifecycle {
+    /// True when its end of life has come by `today` (`YYYY-MM-DD`): Bedrock no longer serves it.
+    pub fn ended_by(&self, today: &str) -> bool {
+        self.end_of_life.as_deref().is_some_and(|day| day <= today)
+    }
+}
+
 /// The bundled lifecycle table.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct LifecycleTable {
@@ -77,14 +84,17 @@ impl HasRemedy for LifecycleNotice {
 }
 
 impl LifecycleTable {
-    /// The lifecycles of the bundled model table.
-    pub fn bundled() -> Self {
-        let catalogue = crate::model_catalogue::ModelCatalogue::bundled();
-        Self {
-            as_of: catalogue.as_of,
-            source: catalogue.sources.get("lifecycle").cloned().unwrap_or_default(),
-            models: catalogue.models.into_iter().map(|(id, model)| (id, model.lifecycle)).collect(),
-        }
+    /// The lifecycles of the bundled model table, gathered once.
+    pub fn bundled() -> &'static Self {
+        static TABLE: std::sync::OnceLock<LifecycleTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let catalogue = crate::model_catalogue::ModelCatalogue::bundled();
+            Self {
+                as_of: catalogue.as_of.clone(),
+                source: catalogue.sources.get("lifecycle").cloned().unwrap_or_default(),
+                models: catalogue.models.iter().map(|(id, model)| (id.clone(), model.lifecycle.clone())).collect(),
+            }
+        })
     }
 
     /// The lifecycle of `model` (or of a profile's model), when the table knows it.
@@ -97,7 +107,7 @@ impl LifecycleTable {
         let lifecycle = self.of(model)?;
         let (model, successor) = (model.to_string(), lifecycle.successor.clone());
         match &lifecycle.end_of_life {
-            Some(day) if day.as_str() <= today => {
+            Some(day) if lifecycle.ended_by(today) => {
                 Some(LifecycleNotice::EndOfLife { model, end_of_life: day.clone(), successor })
             }
             end_of_life if lifecycle.status == "LEGACY" || end_of_life.is_some() => {

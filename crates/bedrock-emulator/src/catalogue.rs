@@ -106,7 +106,7 @@ fn model_summaries(region: &str) -> Vec<Value> {
     catalogue
         .models
         .iter()
-        .filter(|(_, model)| model.lifecycle.end_of_life.as_deref().is_none_or(|day| day > today.as_str()))
+        .filter(|(_, model)| !model.lifecycle.ended_by(&today))
         .map(|(id, model)| {
             let embedding = model.output == OutputKind::Embedding;
             // The service model's InferenceType has ON_DEMAND and PROVISIONED only: a model served only through

@@ -16,7 +16,7 @@ fn served_model(model_id: &str) -> Result<ModelId, ApiError> {
     let id = ModelId::parse(model_id).map_err(|_| invalid())?;
     let catalogue = ModelCatalogue::bundled();
     let model = catalogue.entry(&id).ok_or_else(invalid)?;
-    if model.lifecycle.end_of_life.as_deref().is_some_and(|day| day <= today().as_str()) {
+    if model.lifecycle.ended_by(&today()) {
         return Err(ApiError::new(
             ErrorKind::ResourceNotFound,
             "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
