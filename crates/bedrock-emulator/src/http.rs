@@ -189,28 +189,11 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
     let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     // bedrock-runtime's calls need no jobs: answered at once (the sandbox points both clients at this port).
-    use std::sync::atomic::Ordering;
-    let throttle =
-        || state.runtime_throttles.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-    if is_runtime_call(&method, &segments) {
-        state.runtime_calls.fetch_add(1, Ordering::SeqCst);
-        if throttle() {
-            return error(&ApiError::new(ErrorKind::Throttling, "Too many requests, please wait before trying again."));
-        }
-    }
-    if let Some(reply) = runtime_reply(&method, &segments, &body) {
+    if let Some(reply) = runtime_reply(state, &method, &segments, &body) {
         return reply;
     }
-    // Emulator control (not Bedrock's API): refuse the next N runtime calls as throttled.
-    if let (&Method::POST, ["emulator", "runtime-throttle", count]) = (&method, segments.as_slice()) {
-        let count = count.parse::<u64>().unwrap_or(0);
-        state.runtime_throttles.store(count, Ordering::SeqCst);
-        return Some(respond(200, "application/json", serde_json::json!({ "throttling": count }).to_string()));
-    }
-    // Emulator control (not Bedrock's API): how many runtime calls were answered.
-    if (&method, segments.as_slice()) == (&Method::GET, &["emulator", "runtime-calls"][..]) {
-        let calls = state.runtime_calls.load(std::sync::atomic::Ordering::SeqCst);
-        return Some(respond(200, "application/json", serde_json::json!({ "calls": calls }).to_string()));
+    if let Some(reply) = runtime_control(state, &method, &segments) {
+        return reply;
     }
     let answer = state.jobs.with(|registry| {
         if let Some(injected) = registry.take_internal_error() {
@@ -224,21 +207,47 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
     }
 }
 
-/// True for the routes of bedrock-runtime's calls.
-fn is_runtime_call(method: &Method, segments: &[&str]) -> bool {
-    method == Method::POST && matches!(segments, ["model", _, "converse" | "invoke" | "count-tokens"])
+/// The emulator's controls of its runtime side (not Bedrock's API): refuse the next N runtime calls as throttled
+/// (`POST /emulator/runtime-throttle/N`), and how many runtime calls were answered (`GET /emulator/runtime-calls`).
+fn runtime_control(state: &State, method: &Method, segments: &[&str]) -> Option<Reply> {
+    use std::sync::atomic::Ordering;
+    let answer = match (method, segments) {
+        (&Method::POST, ["emulator", "runtime-throttle", count]) => {
+            let count = count.parse::<u64>().unwrap_or(0);
+            state.runtime_throttles.store(count, Ordering::SeqCst);
+            serde_json::json!({ "throttling": count })
+        }
+        (&Method::GET, ["emulator", "runtime-calls"]) => {
+            serde_json::json!({ "calls": state.runtime_calls.load(Ordering::SeqCst) })
+        }
+        _ => return None,
+    };
+    Some(Some(respond(200, "application/json", answer.to_string())))
 }
 
-/// The answer to a bedrock-runtime call (Converse, InvokeModel, CountTokens), or `None` for another route.
-fn runtime_reply(method: &Method, segments: &[&str], body: &[u8]) -> Option<Reply> {
+/// The answer to a bedrock-runtime call (Converse, InvokeModel, CountTokens), counted, and refused as throttled
+/// while the emulator is told to; `None` for another route.
+fn runtime_reply(state: &State, method: &Method, segments: &[&str], body: &[u8]) -> Option<Reply> {
+    use std::sync::atomic::Ordering;
+    let (&Method::POST, ["model", model, call @ ("converse" | "invoke" | "count-tokens")]) = (method, segments) else {
+        return None;
+    };
+    state.runtime_calls.fetch_add(1, Ordering::SeqCst);
+    if state.runtime_throttles.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+        return Some(error(&ApiError::new(
+            ErrorKind::Throttling,
+            "Too many requests, please wait before trying again.",
+        )));
+    }
     let json = |answer: Result<serde_json::Value, ApiError>| match answer {
         Ok(value) => Some(respond(200, "application/json", value.to_string())),
         Err(e) => error(&e),
     };
-    Some(match (method, segments) {
-        (&Method::POST, ["model", model, "converse"]) => json(crate::runtime::converse(model, body)),
-        (&Method::POST, ["model", model, "count-tokens"]) => json(crate::runtime::count_tokens(model, body)),
-        (&Method::POST, ["model", model, "invoke"]) => match crate::runtime::invoke_model(model, body) {
+    Some(match *call {
+        "converse" => json(crate::runtime::converse(model, body)),
+        "count-tokens" => json(crate::runtime::count_tokens(model, body)),
+        // "invoke", the only other call the pattern above admits.
+        _ => match crate::runtime::invoke_model(model, body) {
             Ok((answer, input_tokens, output_tokens)) => {
                 let mut reply = respond(200, "application/json", answer.to_string());
                 for (name, count) in [
@@ -251,7 +260,6 @@ fn runtime_reply(method: &Method, segments: &[&str], body: &[u8]) -> Option<Repl
             }
             Err(e) => error(&e),
         },
-        _ => return None,
     })
 }
 
