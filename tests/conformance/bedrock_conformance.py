@@ -56,6 +56,16 @@ class Raw:
 
 # ---- checking a body against a shape ----------------------------------------------------------------------------
 
+def length_errors(shape, value, path):
+    """What in the length of a string or list breaks the shape's min and max."""
+    errors = []
+    if "min" in shape.metadata and len(value) < shape.metadata["min"]:
+        errors.append(f"{path}: shorter than {shape.metadata['min']}")
+    if "max" in shape.metadata and len(value) > shape.metadata["max"]:
+        errors.append(f"{path}: longer than {shape.metadata['max']}")
+    return errors
+
+
 def shape_errors(shape, value, path):
     """What in `value` breaks `shape` (a botocore Shape), as a list of messages."""
     kind = shape.type_name
@@ -81,9 +91,7 @@ def shape_errors(shape, value, path):
     if kind == "list":
         if not isinstance(value, list):
             return [f"{path}: expected a list"]
-        errors = []
-        if "max" in shape.metadata and len(value) > shape.metadata["max"]:
-            errors.append(f"{path}: longer than {shape.metadata['max']}")
+        errors = length_errors(shape, value, path)
         for i, item in enumerate(value):
             errors += shape_errors(shape.member, item, f"{path}[{i}]")
         return errors
@@ -97,13 +105,9 @@ def shape_errors(shape, value, path):
     if kind == "string":
         if not isinstance(value, str):
             return [f"{path}: expected a string, got {value!r:.40}"]
-        errors = []
+        errors = length_errors(shape, value, path)
         if shape.enum and value not in shape.enum:
             errors.append(f"{path}: {value!r} is not one of {shape.enum}")
-        if "min" in shape.metadata and len(value) < shape.metadata["min"]:
-            errors.append(f"{path}: shorter than {shape.metadata['min']}")
-        if "max" in shape.metadata and len(value) > shape.metadata["max"]:
-            errors.append(f"{path}: longer than {shape.metadata['max']}")
         return errors
     if kind in ("integer", "long"):
         ok = isinstance(value, int) and not isinstance(value, bool)
