@@ -203,16 +203,19 @@ fn a_run_on_aws_apis_is_submitted_followed_fetched_and_retried() {
         (Some(left), Some(left), Some(left))
     );
     assert!(
-        on_demand.stderr.contains(&format!("sending {left} rows of run {run_id} on demand")),
-        "{}",
+        on_demand.stderr.contains(&format!("retry of run {run_id}: sending {left} rows on demand (on-demand)")),
+        "Claude is not on Flex: Standard, priced first: {}",
         on_demand.stderr
     );
-    assert!(on_demand.stderr.contains("at on-demand prices"), "{}", on_demand.stderr);
+    assert!(on_demand.stderr.contains("every answer at its maximum"), "{}", on_demand.stderr);
     let finished = json(&aws.cli(dir.path(), &["fetch", &run_id, "--out", s(&out), "--format", "json"]));
     assert_eq!(
         (finished["summary"]["succeeded"].as_u64(), finished["summary"]["missing"].as_u64()),
         (Some(120), Some(0))
     );
+    let tiers = finished["summary"]["tiers"].as_array().unwrap();
+    assert_eq!(tiers.len(), 2, "batch and on-demand rows, each priced at its tier: {tiers:?}");
+    assert_eq!((tiers[1]["tier"].as_str(), tiers[1]["rows"].as_u64()), (Some("on-demand"), Some(left)));
 
     // The history lists every job with the names the contract promises.
     let jobs = json(&aws.cli(dir.path(), &["jobs", "--format", "json"]));
@@ -228,6 +231,69 @@ fn a_run_on_aws_apis_is_submitted_followed_fetched_and_retried() {
             &["jobs", "--remote", "--status", "PartiallyCompleted", "--limit", "2", "--format", "json"],
         ));
     assert_eq!(partial.as_array().unwrap().len(), 2);
+}
+
+/// A sheet of `rows` reviews and a template over it, in `dir`.
+fn small_sheet(dir: &Path, rows: usize) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (sheet, template) = (dir.join("small.csv"), dir.join("small-prompt.txt"));
+    let mut text = String::from("id,review\n");
+    for i in 1..=rows {
+        text.push_str(&format!("{i},\"review number {i}, quite good\"\n"));
+    }
+    std::fs::write(&sheet, text).unwrap();
+    std::fs::write(&template, "Summarise in one line: {{review}}").unwrap();
+    (sheet, template)
+}
+
+fn runtime_calls(bedrock: &str) -> u64 {
+    let answer: Value = serde_json::from_slice(&request(bedrock, "GET", "/emulator/runtime-calls", b"").body).unwrap();
+    answer["calls"].as_u64().unwrap()
+}
+
+#[test]
+fn a_sheet_below_the_batch_minimum_runs_on_demand_priced_first_and_within_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let (sheet, template) = small_sheet(dir.path(), 60);
+    let prep = dir.path().join("small-prep");
+    let run = |extra: &[&str]| {
+        let mut args =
+            vec!["run", "--input", s(&sheet), "--template", s(&template), "--out", s(&prep), "--format", "json"];
+        args.extend(["--model", "amazon.nova-pro-v1:0"]);
+        args.extend(extra);
+        aws.cli(dir.path(), &args)
+    };
+    // As a batch job: refused (60 rows, a job takes at least 100), with the way on.
+    let refused = run(&[]);
+    let line = refused.failed();
+    assert!(line.contains("60 data rows") && line.contains("--on-demand"), "{line}");
+    // On demand, with a cap below the most it can cost: refused with the numbers, and nothing is sent.
+    let capped = run(&["--on-demand", "--max-cost", "0.00001"]);
+    let line = capped.failed();
+    assert!(line.contains("60 rows on flex may cost up to $") && line.contains("--max-cost"), "{line}");
+    assert_eq!(runtime_calls(&aws.bedrock), 0);
+    // On demand within the cap: Flex (Nova Pro offers it), every row answered and joined, one call per row.
+    let sent = run(&["--on-demand", "--max-cost", "5", "--requests-per-minute", "6000"]);
+    let summary = json(&sent);
+    assert!(sent.stderr.contains("run: sending 60 rows on demand (flex) to amazon.nova-pro-v1:0"), "{}", sent.stderr);
+    assert_eq!(
+        (summary["summary"]["succeeded"].as_u64(), summary["summary"]["missing"].as_u64()),
+        (Some(60), Some(0)),
+        "{summary}"
+    );
+    assert_eq!(summary["summary"]["tiers"][0]["tier"], "flex");
+    assert_eq!(runtime_calls(&aws.bedrock), 60);
+    let (headers, rows) = read_csv(&prep.join("results").join("results.csv"));
+    let tier = headers.iter().position(|h| h == "tier").unwrap();
+    assert!(rows.iter().all(|r| r[tier] == "flex"), "each row says which tier answered it");
+    // The run is in the history, ended; running it again continues it and sends nothing.
+    let again = run(&["--on-demand", "--requests-per-minute", "6000"]);
+    assert!(again.stderr.contains("continuing run"), "{}", again.stderr);
+    assert_eq!(runtime_calls(&aws.bedrock), 60, "no row is paid for twice");
+    let runs = json(&aws.cli(dir.path(), &["status", "--format", "json"]));
+    let on_demand: Vec<&Value> = runs.as_array().unwrap().iter().filter(|r| r["tier"] == "flex").collect();
+    assert_eq!(on_demand.len(), 1);
+    assert_eq!(on_demand[0]["state"], "fetched");
 }
 
 #[test]

@@ -98,13 +98,25 @@ fn hostile_cells_survive_the_whole_pipeline_exactly() {
     let (headers, rows) = read_csv(&export);
     assert_eq!(
         headers,
-        ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]
+        [
+            "id",
+            "text",
+            "record_id",
+            "status",
+            "output",
+            "error",
+            "input_tokens",
+            "output_tokens",
+            "stop_reason",
+            "tier"
+        ]
     );
     assert_eq!(rows.len(), 140);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row[0], format!("row-{i}"), "input order");
         assert_eq!(row[1], cells[i % cells.len()], "row {i} exact");
         assert_eq!(row[3], "succeeded");
+        assert_eq!(row[9], "batch", "a batch job's outputs");
     }
 }
 
@@ -287,7 +299,7 @@ fn excel_safe_export_neutralises_formula_cells() {
     let expected = (tokens["input_from_manifests"].as_f64().unwrap() * 1.0
         + tokens["output_from_manifests"].as_f64().unwrap() * 4.0)
         / 1e6;
-    assert!((summary["batch_cost_usd"].as_f64().unwrap() - expected).abs() < 1e-12, "{summary}");
+    assert!((summary["cost_usd"].as_f64().unwrap() - expected).abs() < 1e-12, "{summary}");
     assert!(expected > 0.0);
 
     // An export over the sheet it is joined to is refused, however the path is spelled, and the sheet stays.
@@ -375,7 +387,7 @@ fn refusals_are_one_clear_line_and_write_nothing() {
     };
     let too_few = prepare(&small);
     let line = too_few.failed();
-    assert!(line.contains("at least 100 records") && line.contains("--min-records"), "{line}");
+    assert!(line.contains("at least 100 records") && line.contains("pass --on-demand"), "{line}");
     assert!(jsonl_under(&out).is_empty());
 
     let not_a_sheet = dir.path().join("photo.xlsx");

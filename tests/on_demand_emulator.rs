@@ -16,6 +16,7 @@ use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::records::InferenceParams;
 use batch_core::results::{ResultsRequest, join_results};
+use batch_core::service_tier::Tier;
 use batch_core::sheet::SheetOptions;
 use bedrock_emulator::sandbox::SandboxServers;
 use e2e_tests::http::request;
@@ -68,7 +69,7 @@ async fn answer(
     out: &Path,
 ) -> batch_app::on_demand::OnDemandReport {
     let config = test_servers::sdk_config(&servers.bedrock_endpoint()).await;
-    let invoker = Arc::new(RuntimeInvoker::new(&config, ModelId::parse(model).unwrap(), invocation, true));
+    let invoker = Arc::new(RuntimeInvoker::new(&config, ModelId::parse(model).unwrap(), invocation, Tier::OnDemand));
     answer_part(invoker, &prepared.join("part-001.jsonl"), out, options(), &AtomicBool::new(false)).await.unwrap()
 }
 
@@ -107,6 +108,8 @@ async fn sixty_rows_answered_on_demand_join_as_batch_answers() {
     assert_eq!((summary.succeeded, summary.failed, summary.missing), (60, 0, 0));
     assert_eq!(summary.cost_basis.as_deref(), Some("manifests"));
     assert!(summary.tokens.input_from_outputs > 0);
+    let tiers: Vec<(Tier, u64)> = summary.tiers.iter().map(|t| (t.tier, t.rows)).collect();
+    assert_eq!(tiers, [(Tier::OnDemand, 60)]);
 
     // Llama's native body through InvokeModel.
     let llama = dir.path().join("llama");
@@ -152,4 +155,19 @@ async fn throttling_at_the_service_slows_the_run_and_every_row_is_still_answered
     // Each ThrottlingException reaches the adaptive rate (the SDK does not retry it away), and is retried.
     assert_eq!((report.throttled, report.calls, report.manifest.success_record_count), (5, 35, 30));
     assert_eq!(runtime_calls(&servers.bedrock_endpoint()), 35);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_of_the_service_are_retried_and_every_row_is_still_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let servers = SandboxServers::start(&dir.path().join("sandbox"), &[]).unwrap();
+    let (_, prepared) = prepare_sheet(dir.path(), 20, "amazon.nova-lite-v1:0", None);
+    let addr = servers.bedrock_endpoint().trim_start_matches("http://").to_string();
+    assert_eq!(request(&addr, "POST", "/emulator/runtime-fail/4", b"").status, 200);
+    let out = dir.path().join("outputs").join("on-demand-001");
+    let report = answer(&servers, "amazon.nova-lite-v1:0", InvocationType::Converse, &prepared, &out).await;
+    // A 500 InternalServerException is retried with backoff (not counted as throttling), and no row is lost.
+    assert_eq!((report.throttled, report.calls, report.manifest.success_record_count), (0, 24, 20));
+    assert_eq!(report.manifest.error_record_count, 0);
+    assert_eq!(runtime_calls(&servers.bedrock_endpoint()), 24);
 }

@@ -15,6 +15,7 @@ use batch_app::sheet_pages::SheetTable;
 use batch_connect::Backends;
 use batch_core::iam::{CheckStatus, Verdict};
 use batch_core::results::Status;
+use batch_core::service_tier::Tier;
 use batch_core::sheet::SheetOptions;
 
 #[derive(Default)]
@@ -78,6 +79,8 @@ fn form(sheet: PathBuf, selection: RowSelection, tags: Vec<(String, String)>) ->
         job_name: Some("tickets-eu".into()),
         timeout_hours: 24,
         tags,
+        send: Tier::Batch,
+        max_cost: None,
     }
 }
 
@@ -158,6 +161,12 @@ async fn missing_rows_are_retried_and_merged() {
     let events = Arc::new(Recorded::default());
     let studio = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
     studio.connect(true, &AccessOptions::default()).await.unwrap();
+    // Above the spend cap nothing is recorded: the refusal gives the numbers and the window's fix.
+    let capped = SubmitForm { max_cost: Some(0.000_001), ..form(input.clone(), RowSelection::All, vec![]) };
+    let refused = batch_app::error::AppError::from(studio.submit(capped).await.err().unwrap());
+    assert!(refused.message.contains("more than the spend cap of $0.0000"), "{}", refused.message);
+    assert_eq!(refused.fix.as_deref(), Some("change Spend cap (Submit step)"));
+    assert!(studio.runs().unwrap().is_empty(), "nothing was recorded");
     // The sandbox's fault tag: only half of each file is processed (PartiallyCompleted).
     let partial = vec![("emulator-fault".to_string(), "partial".to_string())];
     let mut first = form(input, RowSelection::First { count: 400 }, partial);
@@ -173,7 +182,7 @@ async fn missing_rows_are_retried_and_merged() {
     // Two retries asked at once (a double click, or the CLI and the app): one is submitted, the other refused.
     let ask = || {
         let (studio, run) = (studio.clone(), row.id.clone());
-        tokio::spawn(async move { studio.retry(&run).await })
+        tokio::spawn(async move { studio.retry(&run, Tier::Batch).await })
     };
     let (one, other) = (ask(), ask());
     let (one, other) = (one.await.unwrap(), other.await.unwrap());

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use batch_app::history::{History, NewPart, NewRun, RunState};
+use batch_app::history::{History, NewPart, NewRun, RunDestination, RunState};
 use batch_app::results_table::ResultsTable;
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use e2e_tests::webdriver::{Driver, Session, app_binary, fresh_screenshot_dir};
@@ -24,9 +24,11 @@ fn seed(home: &std::path::Path) -> String {
         .create_run(&NewRun {
             prepared_dir: folder.join("prepared"),
             model_id: "amazon.nova-lite-v1:0".into(),
-            role_arn: RoleArn::parse("arn:aws:iam::000000000000:role/BedrockBatchSandboxRole").unwrap(),
-            input_uri: S3Uri::parse("s3://sandbox-input/batch/r").unwrap(),
-            output_uri: S3Uri::parse("s3://sandbox-output/results").unwrap(),
+            destination: RunDestination::Batch {
+                role_arn: RoleArn::parse("arn:aws:iam::000000000000:role/BedrockBatchSandboxRole").unwrap(),
+                input_uri: S3Uri::parse("s3://sandbox-input/batch/r").unwrap(),
+                output_uri: S3Uri::parse("s3://sandbox-output/results").unwrap(),
+            },
             job_name: JobName::parse("million").unwrap(),
             sandbox: true,
             retry_of: None,
@@ -46,7 +48,7 @@ fn seed(home: &std::path::Path) -> String {
 
     let csv = results.join("results.csv");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
-    writeln!(out, "ticket,text,record_id,status,output,error,input_tokens,output_tokens,stop_reason").unwrap();
+    writeln!(out, "ticket,text,record_id,status,output,error,input_tokens,output_tokens,stop_reason,tier").unwrap();
     for i in 1..=ROWS {
         let (status, output, error, tokens) = if i % 50 == 0 {
             ("failed", "", "ModelTimeoutException: the model did not answer in time", "")
@@ -55,7 +57,7 @@ fn seed(home: &std::path::Path) -> String {
         };
         writeln!(
             out,
-            "{i},\"ticket {i}: the invoice, it is wrong\",RID{i:011},{status},{output},{error},14,{tokens},end_turn"
+            "{i},\"ticket {i}: the invoice, it is wrong\",RID{i:011},{status},{output},{error},14,{tokens},end_turn,batch"
         )
         .unwrap();
     }
@@ -64,7 +66,7 @@ fn seed(home: &std::path::Path) -> String {
     ResultsTable::build(&csv, &results.join("results.db")).unwrap();
     eprintln!("seeded {ROWS} rows; indexed in {:.1} s (debug build)", started.elapsed().as_secs_f64());
     let summary =
-        r#"{"tokens": {"input_from_outputs": 0, "output_from_outputs": 0}, "batch_cost_usd": null, "warnings": []}"#;
+        r#"{"tokens": {"input_from_outputs": 0, "output_from_outputs": 0}, "cost_usd": null, "warnings": []}"#;
     std::fs::write(results.join("summary.json"), summary).unwrap();
     run.to_string()
 }
@@ -201,7 +203,7 @@ fn a_million_row_result_pages_from_rust() {
     app.type_into("#tags", "emulator-fault=hold");
     let submitted = Instant::now();
     app.click("#submit-run");
-    app.wait_for_text("#submit-run", "Preparing the parts");
+    app.wait_for_text("#submit-run", "Preparing the rows");
     app.screenshot("busy");
     app.click("#step-data");
     let busy_sheet = jump_in(&app, "Sheet rows", 750_001);

@@ -321,4 +321,73 @@ fn failed_and_missing_rows_are_shown_and_a_retry_from_the_window_answers_what_it
     }
     app.wait_for_exact_text("#retry-failed", "Retry 103 failed or missing rows");
     app.screenshot("after-retry");
+
+    // Fewer rows than a batch job takes are left: "Retry on demand" sends them with on-demand calls (Claude is
+    // not on Flex: Standard). The 9 empty rows among the 82 missing fail like the 21 before; the rest are answered.
+    app.click("#retry-on-demand");
+    app.wait_for_text("#results-message", "sent on demand (Standard) with 103 rows");
+    app.wait_for_text("#toast", "partial-e2e ended: 270 succeeded, 30 failed, 0 missing");
+    app.click("#step-jobs");
+    app.click("#runs .open-results");
+    app.wait_for_text("#results-cost", "on demand (Standard)");
+    app.screenshot("after-on-demand-retry");
+}
+
+/// A sheet of `rows` support tickets.
+fn small_sheet(dir: &Path, rows: usize) -> std::path::PathBuf {
+    let path = dir.join("few-tickets.csv");
+    let mut text = String::from("id,text\n");
+    for i in 1..=rows {
+        text.push_str(&format!("F{i:03},ticket {i}: the export button does nothing\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_sheet_below_the_batch_minimum_is_sent_on_demand_from_the_window() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let shots = fresh_screenshot_dir("small-run");
+    let mut app = Session::start(&driver, &app_binary(), &shots);
+    app.click("#connect-sandbox");
+    app.wait_for_text("#sandbox-badge", "SANDBOX");
+    let sheet = small_sheet(work.path(), 60);
+    app.type_into("#sheet-path", &sheet.to_string_lossy());
+    app.click("#sheet-load");
+    app.wait_for_text("#sheet-summary", "60 rows");
+    app.click("#step-prompt");
+    app.type_into("#template", "Summarise: {{tex");
+    app.wait_for_content("#column-completions", "text");
+    app.keys("#template", ENTER);
+    app.click("#step-model");
+    // Nova Pro offers the Flex tier: the 60 rows go there, and the Model step says so with the cost.
+    app.click("#model option[value='amazon.nova-pro-v1:0']");
+    let split = app.wait_for_text("#send-split", "fewer than the 100 a batch job takes");
+    assert!(split.contains("on demand (Flex): $"), "{split}");
+    app.screenshot("model-split");
+
+    app.click("#step-submit");
+    app.wait_for_text("#send-ways", "on demand (Flex)");
+    let batch = app.run_script("return document.getElementById('send-batch').disabled;", serde_json::json!([]));
+    assert_eq!(batch, true, "a batch job cannot take 60 rows");
+    let flex = app.run_script("return document.getElementById('send-flex').checked;", serde_json::json!([]));
+    assert_eq!(flex, true, "Flex is chosen for a model that offers it");
+    app.type_into("#job-name", "few-e2e");
+    app.screenshot("submit-on-demand");
+    app.wait_for_exact_text("#submit-run", "Send on demand (Flex)");
+    app.click("#submit-run");
+    app.wait_for_text("#submitted", "60 records, sent on demand (Flex)");
+    app.click("#open-jobs");
+    app.wait_for_text("#toast", "few-e2e ended: 60 succeeded, 0 failed, 0 missing");
+    app.wait_for_text("#runs tbody tr", "Results ready (on demand (Flex))");
+    app.screenshot("jobs-on-demand");
+
+    app.click("#runs .open-results");
+    app.wait_for_exact_text("#results-matching", "60 rows");
+    let cost = app.wait_for_text("#results-cost", "on demand (Flex) 60 rows: $");
+    assert!(cost.starts_with("Tokens:"), "{cost}");
+    app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "flex");
+    app.screenshot("results-on-demand");
 }

@@ -10,8 +10,8 @@ use batch_app::ports::{AccessOptions, S3Listing};
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, ModelList, ResultsOverview, RunRow, Studio, SubmitForm,
-    TestRowForm, TestRowView,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, ModelList, ResultsOverview, RunRow, SendWays, Studio,
+    SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::Choices;
 use batch_app::sheet_opening::SheetProgress;
@@ -21,6 +21,7 @@ use batch_connect::Backends;
 use batch_core::model::ModelId;
 use batch_core::model_facts::ModelFacts;
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
+use batch_core::service_tier::Tier;
 use batch_core::template::analysis::PromptAnalysis;
 use tauri::AppHandle;
 
@@ -191,8 +192,19 @@ pub async fn stop_run(shell: Shell<'_>, run: String) -> Answer<RunRow> {
 }
 
 /// Retries a run's failed and missing rows.
-pub async fn retry_run(shell: Shell<'_>, run: String) -> Answer<RunRow> {
-    Ok(shell.studio.retry(&run).await?)
+pub async fn retry_run(shell: Shell<'_>, run: String, send: Tier) -> Answer<RunRow> {
+    Ok(shell.studio.retry(&run, send).await?)
+}
+
+/// The ways of sending `rows` rows of `model` (batch, on demand, Flex where offered), each priced.
+pub async fn send_ways(
+    shell: Shell<'_>,
+    model: String,
+    rows: u64,
+    input_tokens: u64,
+    max_tokens: u64,
+) -> Answer<SendWays> {
+    Ok(shell.studio.send_ways(&model, rows, input_tokens, max_tokens).await?)
 }
 
 /// Columns, counts, token bins and summary of a run's results.

@@ -10,7 +10,7 @@ use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
     AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, ModelList, ResultsOverview, RunBytesMessage,
-    RunEventMessage, RunOutcome, RunRow, SubmitForm, TestRowForm, TestRowView,
+    RunEventMessage, RunOutcome, RunRow, SendWays, SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::Choices;
 use batch_app::sheet_opening::SheetProgress;
@@ -18,6 +18,7 @@ use batch_app::sheet_pages::{RenderedPrompt, SheetSummary};
 use batch_aws::profiles::ProfileInfo;
 use batch_core::model_facts::ModelFacts;
 use batch_core::pricing::CostEstimate;
+use batch_core::service_tier::Tier;
 use batch_core::template::analysis::PromptAnalysis;
 
 #[cfg(test)]
@@ -134,6 +135,9 @@ window_contract! {
         /// Records per job for `rows` rows of `model` under the connection's quotas for it (the defaults
         /// before a connection): what Submit will prepare.
         fn job_plan(model: String, rows: u64) -> JobPlan;
+        /// How `rows` rows of `model` (`input_tokens` in all, at most `max_tokens` answer tokens each) can be sent
+        /// — a batch job when there are enough, on demand (Flex where offered) — and what each way costs.
+        fn send_ways(model: String, rows: u64, input_tokens: u64, max_tokens: u64) -> SendWays;
         /// The access check of the job about to be submitted.
         fn check_access(form: AccessForm) -> AccessView;
         /// The buckets (empty location) or one folder level of S3.
@@ -144,8 +148,8 @@ window_contract! {
         fn runs() -> Vec<RunRow>;
         /// Stops a run's jobs.
         fn stop_run(run: String) -> RunRow;
-        /// Retries a run's failed and missing rows.
-        fn retry_run(run: String) -> RunRow;
+        /// Retries a run's failed and missing rows: as a batch job, or on demand (`on-demand`, `flex`).
+        fn retry_run(run: String, send: Tier) -> RunRow;
         /// Columns, counts, token bins and summary of a run's results.
         fn results_overview(run: String) -> ResultsOverview;
         /// A page of a run's results.

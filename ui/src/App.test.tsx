@@ -15,6 +15,10 @@ const backend = vi.hoisted(() => ({
   onSheetProgress: vi.fn(async () => () => undefined),
   cancelOpenSheet: vi.fn(async () => undefined),
   jobPlan: vi.fn(async (_model: string, rows: number) => ({ parts: [rows], most_records: 100_000, least_records: 100, defaults: "not connected" })),
+  sendWays: vi.fn(async (_model: string, rows: number) => ({
+    rows, batch_minimum: 100, batch_possible: rows >= 100, flex_offered: false, suggested: rows >= 100 ? "batch" : "on-demand",
+    estimates: [{ tier: "batch", rows, input_tokens: rows, max_output_tokens: rows, input_usd: 0.001, most_usd: 0.01 }],
+  })),
   openSheet: vi.fn(async (path: string) => ({
     meta: { path, format: "csv", sheet: null, delimiter: 44, headers: ["id", "review"] },
     sheets: [],

@@ -148,6 +148,8 @@ export function App() {
               temperature: choices.params.temperature,
               top_p: choices.params.topP,
             }}
+            rows={rowsToSend(wizard)}
+            inputTokens={inputTokensToSend(wizard)}
             onSubmitted={() => undefined}
             onOpenJobs={() => goTo("jobs")}
           />

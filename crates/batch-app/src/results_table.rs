@@ -113,6 +113,13 @@ CREATE TABLE rows (
 );
 ";
 
+/// True when `columns` end with this version's result columns (each possibly prefixed to stay unique).
+fn ends_with_result_columns(columns: &[String]) -> bool {
+    let n = columns.len();
+    n >= RESULT_COLUMNS.len()
+        && columns[n - RESULT_COLUMNS.len()..].iter().zip(RESULT_COLUMNS).all(|(c, r)| c.ends_with(r))
+}
+
 impl ResultsTable {
     /// Indexes a joined CSV export into `table`, replacing it atomically (a fetch feeds the index from the
     /// join directly, through [`TableWriter`]).
@@ -120,8 +127,7 @@ impl ResultsTable {
         let options = SheetOptions { sheet: None, delimiter: Some(b',') };
         let mut source = open_sheet(export_csv, &options)?;
         let columns = source.meta().headers.clone();
-        let n = columns.len();
-        if n < RESULT_COLUMNS.len() || !columns[n - 7..].iter().zip(RESULT_COLUMNS).all(|(c, r)| c.ends_with(r)) {
+        if !ends_with_result_columns(&columns) {
             return Err(ResultsTableError::NotResults {
                 path: export_csv.to_path_buf(),
                 expected: RESULT_COLUMNS.join(", "),
@@ -144,7 +150,14 @@ impl ResultsTable {
         let db = Connection::open_with_flags(table, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite)?;
         let names: String =
             db.query_row("SELECT value FROM meta WHERE key = 'columns'", [], |r| r.get(0)).map_err(sqlite)?;
-        let columns = serde_json::from_str(&names).unwrap_or_default();
+        let columns: Vec<String> = serde_json::from_str(&names).unwrap_or_default();
+        if !ends_with_result_columns(&columns) {
+            // Built by an earlier version, with other result columns.
+            return Err(ResultsTableError::NotResults {
+                path: table.to_path_buf(),
+                expected: RESULT_COLUMNS.join(", "),
+            });
+        }
         Ok(Self { path: table.to_path_buf(), db, columns })
     }
 

@@ -12,6 +12,7 @@ use batch_app::ports::{
 };
 use batch_core::iam::{AccessReport, AccessSetup};
 use batch_core::model::{InvocationType, ModelId};
+use batch_core::service_tier::Tier;
 
 use crate::on_demand::RuntimeInvoker;
 
@@ -149,8 +150,8 @@ impl Backend for Connection {
         caller_identity(&self.config).await
     }
 
-    fn invoker(&self, model: &ModelId, invocation: InvocationType, flex: bool) -> RuntimeInvoker {
-        RuntimeInvoker::over(&self.runtime, model.clone(), invocation, flex)
+    fn invoker(&self, model: &ModelId, invocation: InvocationType, tier: Tier) -> RuntimeInvoker {
+        RuntimeInvoker::over(&self.runtime, model.clone(), invocation, tier)
     }
 
     async fn models(&self) -> Result<AccountModels, ServiceError> {

@@ -8,6 +8,7 @@ use aws_sdk_bedrockruntime::types::{
 };
 use batch_app::ports::{FailureKind, RecordInvoker, ServiceError};
 use batch_core::model::{InvocationType, ModelId};
+use batch_core::service_tier::Tier;
 use serde_json::{Value, json};
 
 use crate::failure::service_error;
@@ -18,13 +19,13 @@ pub struct RuntimeInvoker {
     client: aws_sdk_bedrockruntime::Client,
     model: ModelId,
     invocation: InvocationType,
-    flex: bool,
+    tier: Tier,
 }
 
 impl RuntimeInvoker {
-    /// An invoker for `model`'s records written for `invocation`, on the Flex tier when `flex`.
-    pub fn new(config: &aws_config::SdkConfig, model: ModelId, invocation: InvocationType, flex: bool) -> Self {
-        Self::over(&aws_sdk_bedrockruntime::Client::new(config), model, invocation, flex)
+    /// An invoker for `model`'s records written for `invocation`, on `tier` (Flex, or else Standard).
+    pub fn new(config: &aws_config::SdkConfig, model: ModelId, invocation: InvocationType, tier: Tier) -> Self {
+        Self::over(&aws_sdk_bedrockruntime::Client::new(config), model, invocation, tier)
     }
 
     /// The same over an existing client's configuration (its endpoint and credentials).
@@ -32,12 +33,12 @@ impl RuntimeInvoker {
         client: &aws_sdk_bedrockruntime::Client,
         model: ModelId,
         invocation: InvocationType,
-        flex: bool,
+        tier: Tier,
     ) -> Self {
         // The SDK's own retries are off: the on-demand path retries with its adaptive rate, which must see each
         // throttle to slow down.
         let config = client.config().to_builder().retry_config(aws_config::retry::RetryConfig::disabled()).build();
-        Self { client: aws_sdk_bedrockruntime::Client::from_conf(config), model, invocation, flex }
+        Self { client: aws_sdk_bedrockruntime::Client::from_conf(config), model, invocation, tier }
     }
 }
 
@@ -85,6 +86,10 @@ fn converse_body(answer: &aws_sdk_bedrockruntime::operation::converse::ConverseO
 }
 
 impl RecordInvoker for RuntimeInvoker {
+    fn tier(&self) -> Tier {
+        self.tier
+    }
+
     async fn invoke(&self, model_input: &Value) -> Result<Value, ServiceError> {
         match self.invocation {
             InvocationType::InvokeModel => {
@@ -95,7 +100,7 @@ impl RecordInvoker for RuntimeInvoker {
                     .content_type("application/json")
                     .accept("application/json")
                     .body(Blob::new(model_input.to_string()));
-                if self.flex {
+                if self.tier == Tier::Flex {
                     request = request.service_tier(ServiceTierType::Flex);
                 }
                 let answer = request.send().await.map_err(|e| service_error("InvokeModel", e))?;
@@ -141,7 +146,7 @@ impl RecordInvoker for RuntimeInvoker {
                             .build(),
                     );
                 }
-                if self.flex {
+                if self.tier == Tier::Flex {
                     let tier = ServiceTier::builder()
                         .r#type(ServiceTierType::Flex)
                         .build()

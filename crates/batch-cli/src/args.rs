@@ -198,24 +198,44 @@ pub struct RetryArgs {
     /// Follow the retry's jobs until they end.
     #[arg(long)]
     pub wait: bool,
-    /// Send the rows with on-demand calls instead of a batch job: at full price, but with no minimum of records
-    /// and no queue (rows below the batch minimum can only go this way). Fetch the run afterwards to merge them.
-    #[arg(long)]
-    pub on_demand: bool,
-    /// With --on-demand: ask for the Flex service tier (discounted, slower) where the model offers it.
-    #[arg(long, requires = "on_demand")]
-    pub flex: bool,
-    /// With --on-demand: the most requests a minute (default 100 on AWS, lowered further while throttled).
-    #[arg(long, requires = "on_demand")]
-    pub requests_per_minute: Option<f64>,
-    /// With --on-demand: calls in flight at once.
-    #[arg(long, default_value_t = 4, requires = "on_demand")]
-    pub concurrency: usize,
+    #[command(flatten)]
+    pub on_demand: OnDemandArgs,
     #[command(flatten)]
     pub access: AccessArgs,
     /// Summary format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+/// The on-demand tier asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceTierArg {
+    /// Full on-demand price.
+    Standard,
+    /// Discounted and slower; only some models offer it (Standard is used for the others).
+    Flex,
+}
+
+/// How rows are sent on demand, and the most they may cost.
+#[derive(Debug, Clone, Args)]
+pub struct OnDemandArgs {
+    /// Send the rows with on-demand calls instead of a batch job: no minimum of records and no queue, at the
+    /// on-demand price (Flex where the model offers it). The rows and their cost are printed before sending.
+    #[arg(long)]
+    pub on_demand: bool,
+    /// With --on-demand: the service tier (default: Flex where the model offers it, else Standard).
+    #[arg(long, value_enum, requires = "on_demand")]
+    pub service_tier: Option<ServiceTierArg>,
+    /// With --on-demand: the most requests a minute (default 100 on AWS; lowered further while throttled).
+    #[arg(long, requires = "on_demand")]
+    pub requests_per_minute: Option<f64>,
+    /// With --on-demand: calls in flight at once.
+    #[arg(long, default_value_t = 4, requires = "on_demand")]
+    pub concurrency: usize,
+    /// Refuse to send anything when the most the rows can cost (every answer at its maximum of tokens) is above
+    /// this many US dollars.
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
 }
 
 /// Arguments of `run` and `sandbox`.
@@ -225,6 +245,8 @@ pub struct RunArgs {
     pub prepare: PrepareArgs,
     #[command(flatten)]
     pub job: JobArgs,
+    #[command(flatten)]
+    pub on_demand: OnDemandArgs,
     /// Follow the jobs until they end, then fetch and export (always on for `sandbox`).
     #[arg(long)]
     pub wait: bool,

@@ -207,7 +207,21 @@ pub fn results_text(r: &ResultsSummary) -> String {
         );
     }
     let _ = writeln!(s);
-    match (r.batch_cost_usd, &r.cost_basis) {
+    match (r.cost_usd, &r.cost_basis) {
+        (Some(cost), Some(basis)) if r.tiers.len() > 1 || r.tiers.iter().any(|t| t.tier.is_on_demand()) => {
+            let _ = writeln!(s, "  cost       {} in all (tokens from the {basis}):", usd(cost));
+            for tier in &r.tiers {
+                let _ = writeln!(
+                    s,
+                    "    {:<10} {} rows, {} input + {} output tokens: {}",
+                    tier.tier.as_str(),
+                    thousands(tier.rows),
+                    thousands(tier.input_tokens),
+                    thousands(tier.output_tokens),
+                    tier.cost_usd.map_or_else(|| "unknown".to_string(), usd)
+                );
+            }
+        }
         (Some(cost), Some(basis)) => {
             let _ = writeln!(s, "  cost       {} at batch prices (tokens from the {basis})", usd(cost));
         }

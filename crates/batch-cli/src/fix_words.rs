@@ -50,6 +50,8 @@ fn flag(setting: Setting) -> &'static str {
         Setting::RecordsPerJob => "--min-records/--max-records-per-file",
         Setting::JobTimeout => "--timeout-hours (24 to 168)",
         Setting::ConcurrentJobs => "--max-concurrent-jobs (1 or more)",
+        Setting::SpendCap => "--max-cost USD",
+        Setting::MaxTokens => "--max-tokens",
     }
 }
 
@@ -68,6 +70,10 @@ pub fn cli_fix(remedy: &Remedy) -> String {
         Remedy::RetryOnDemand { run } => {
             format!("`bedrock-batch retry {run} --on-demand` sends them on demand (full price, no minimum)")
         }
+        Remedy::SendOnDemand => "pass --on-demand to send the rows with on-demand calls (no minimum; full price, or Flex where the model offers it)".into(),
+        Remedy::ContinueOnDemand { run } => {
+            format!("`bedrock-batch status {run} --watch` continues it (answered rows are not sent again)")
+        }
         Remedy::ListRuns => "`bedrock-batch jobs` lists what is".into(),
         Remedy::PrepareAgain => "run `bedrock-batch prepare` again".into(),
     }
@@ -82,7 +88,7 @@ mod tests {
         let few = PrepareError::from(PlanError::TooFewRecords { rows: 60, min: 100 });
         let error = anyhow::Error::from(LifecycleError::Prepare(few)).context("cannot submit");
         let remedy = remedy_of(&error).expect("the plan's remedy is found under the context");
-        assert_eq!(cli_fix(&remedy), "set --min-records/--max-records-per-file");
+        assert!(cli_fix(&remedy).starts_with("pass --on-demand"), "{}", cli_fix(&remedy));
         let waiting = LifecycleError::Blocked {
             message: "run r1 has not ended".into(),
             remedy: Remedy::WaitForRun { run: "r1".into() },

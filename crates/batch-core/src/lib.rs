@@ -26,6 +26,7 @@ pub mod records;
 pub mod remedy;
 pub mod results;
 pub mod sandbox_model;
+pub mod service_tier;
 pub mod sheet;
 mod string_newtype;
 pub mod template;

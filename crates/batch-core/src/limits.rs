@@ -40,6 +40,11 @@ impl Default for Limits {
 pub struct LimitsError(pub String);
 
 impl Limits {
+    /// These limits for records sent on demand: no batch minimum (the file limits still cut the parts).
+    pub fn on_demand(self) -> Self {
+        Self { min_records_per_job: 1, ..self }
+    }
+
     /// Records one part (one file, one job) may hold.
     pub fn max_records_per_part(&self) -> u64 {
         self.max_records_per_file.min(self.max_records_per_job)

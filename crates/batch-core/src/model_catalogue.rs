@@ -51,6 +51,9 @@ pub struct CatalogueModel {
     /// A remark on its facts, when one is doubtful.
     #[serde(default)]
     pub note: Option<String>,
+    /// True when its on-demand calls can ask for the Flex service tier.
+    #[serde(default)]
+    pub flex: bool,
     /// The keys of the table's sources its facts come from.
     pub sources: Vec<String>,
 }

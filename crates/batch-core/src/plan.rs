@@ -4,11 +4,11 @@
 use std::ops::Range;
 
 use crate::limits::Limits;
-use crate::remedy::{HasRemedy, Remedy, Setting};
+use crate::remedy::{HasRemedy, Remedy};
 
 impl HasRemedy for PlanError {
     fn remedy(&self) -> Option<Remedy> {
-        matches!(self, Self::TooFewRecords { .. }).then(|| Remedy::change(Setting::RecordsPerJob))
+        matches!(self, Self::TooFewRecords { .. }).then_some(Remedy::SendOnDemand)
     }
 }
 

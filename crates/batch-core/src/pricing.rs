@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::model::ModelId;
+use crate::service_tier::Tier;
 
 const BUNDLED: &str = include_str!("../data/prices.json");
 
@@ -31,6 +32,16 @@ impl ModelPrice {
     /// Batch (input, output) prices per 1M tokens.
     pub fn batch(&self) -> (f64, f64) {
         (self.batch_input.unwrap_or(self.input / 2.0), self.batch_output.unwrap_or(self.output / 2.0))
+    }
+
+    /// (input, output) prices per 1M tokens on `tier`: the batch prices, the on-demand (Standard) ones, or
+    /// Flex's — half of Standard, as AWS reported it (no price table lists Flex yet).
+    pub fn for_tier(&self, tier: Tier) -> (f64, f64) {
+        match tier {
+            Tier::Batch => self.batch(),
+            Tier::OnDemand => (self.input, self.output),
+            Tier::Flex => (self.input / 2.0, self.output / 2.0),
+        }
     }
 }
 
@@ -136,10 +147,58 @@ pub fn estimate_cost(table: &PriceTable, model: &ModelId, input_tokens: u64, max
     }
 }
 
+/// What rows would cost on one tier: from their input alone (every answer empty) to every answer at its maximum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TierEstimate {
+    /// The tier.
+    pub tier: Tier,
+    /// Rows sent on it.
+    pub rows: u64,
+    /// Their estimated input tokens.
+    pub input_tokens: u64,
+    /// Their output tokens if every answer took its maximum.
+    pub max_output_tokens: u64,
+    /// The input tokens' cost, USD: the least the rows cost; `None` without a price.
+    pub input_usd: Option<f64>,
+    /// Input plus every answer at its maximum, USD: the most the rows cost.
+    pub most_usd: Option<f64>,
+}
+
+/// Prices `rows` rows of `input_tokens` (in all) answering at most `max_output_tokens` (in all) on `tier`.
+pub fn tier_estimate(
+    table: &PriceTable,
+    model: &ModelId,
+    tier: Tier,
+    rows: u64,
+    input_tokens: u64,
+    max_output_tokens: u64,
+) -> TierEstimate {
+    TierEstimate {
+        tier,
+        rows,
+        input_tokens,
+        max_output_tokens,
+        input_usd: tier_cost(table, model, tier, input_tokens, 0),
+        most_usd: tier_cost(table, model, tier, input_tokens, max_output_tokens),
+    }
+}
+
 /// Batch cost in USD of measured token counts, or `None` without a price.
 pub fn batch_cost(table: &PriceTable, model: &ModelId, input_tokens: u64, output_tokens: u64) -> Option<f64> {
-    let (bi, bo) = table.lookup(model)?.batch();
-    Some(input_tokens as f64 / 1e6 * bi + output_tokens as f64 / 1e6 * bo)
+    tier_cost(table, model, Tier::Batch, input_tokens, output_tokens)
+}
+
+/// Cost in USD of token counts answered on `tier`, or `None` without a price.
+pub fn tier_cost(
+    table: &PriceTable,
+    model: &ModelId,
+    tier: Tier,
+    input_tokens: u64,
+    output_tokens: u64,
+) -> Option<f64> {
+    let (input, output) = table.lookup(model)?.for_tier(tier);
+    Some(input_tokens as f64 / 1e6 * input + output_tokens as f64 / 1e6 * output)
 }
 
 #[cfg(test)]
@@ -182,5 +241,18 @@ mod tests {
         assert!((est.on_demand_usd.unwrap() - (2.0 * 1.0 + 5.0)).abs() < 1e-9);
         let unknown = estimate_cost(&table, &ModelId::parse("acme.model-v1").unwrap(), 10, 10);
         assert!(unknown.batch_usd.is_none() && unknown.note.is_some());
+    }
+
+    #[test]
+    fn each_tier_has_its_own_rate() {
+        let table = PriceTable::bundled();
+        let oss = ModelId::parse("openai.gpt-oss-120b-1:0").unwrap();
+        let price = table.lookup(&oss).unwrap();
+        let cost = |tier| tier_cost(&table, &oss, tier, 1_000_000, 1_000_000).unwrap();
+        assert!((cost(Tier::OnDemand) - (price.input + price.output)).abs() < 1e-9);
+        assert!((cost(Tier::Flex) - cost(Tier::OnDemand) / 2.0).abs() < 1e-9);
+        let (bi, bo) = price.batch();
+        assert!((cost(Tier::Batch) - (bi + bo)).abs() < 1e-9);
+        assert_eq!(batch_cost(&table, &oss, 1_000_000, 1_000_000), Some(cost(Tier::Batch)));
     }
 }

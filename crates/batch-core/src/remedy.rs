@@ -29,6 +29,10 @@ pub enum Setting {
     JobTimeout,
     /// How many jobs of a run may run at once.
     ConcurrentJobs,
+    /// The most a run may cost before it is sent.
+    SpendCap,
+    /// The most tokens each answer may take.
+    MaxTokens,
 }
 
 /// What to do about a refusal.
@@ -68,6 +72,13 @@ pub enum Remedy {
     },
     /// Send the run's failed and missing rows with on-demand calls instead of a batch job.
     RetryOnDemand {
+        /// The run.
+        run: String,
+    },
+    /// Send the rows with on-demand calls instead of a batch job (no minimum of records, full or Flex price).
+    SendOnDemand,
+    /// Continue sending an on-demand run that was interrupted (answered rows are not sent again).
+    ContinueOnDemand {
         /// The run.
         run: String,
     },

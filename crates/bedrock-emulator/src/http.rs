@@ -49,6 +49,8 @@ struct State {
     runtime_calls: std::sync::atomic::AtomicU64,
     /// bedrock-runtime calls still to refuse with a ThrottlingException (a test control).
     runtime_throttles: std::sync::atomic::AtomicU64,
+    /// Runtime calls still to fail with InternalServerException (500).
+    runtime_failures: std::sync::atomic::AtomicU64,
 }
 
 /// Starts the emulator on `addr` (port 0 picks a free port) in a thread of its own; the worker advances
@@ -99,6 +101,7 @@ fn spawn_with(
         region: region.to_string(),
         runtime_calls: Default::default(),
         runtime_throttles: Default::default(),
+        runtime_failures: Default::default(),
     });
     let ticker = {
         let state = state.clone();
@@ -208,7 +211,8 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
 }
 
 /// The emulator's controls of its runtime side (not Bedrock's API): refuse the next N runtime calls as throttled
-/// (`POST /emulator/runtime-throttle/N`), and how many runtime calls were answered (`GET /emulator/runtime-calls`).
+/// (`POST /emulator/runtime-throttle/N`) or as a failure of the service (`POST /emulator/runtime-fail/N`, 500),
+/// and how many runtime calls were answered (`GET /emulator/runtime-calls`).
 fn runtime_control(state: &State, method: &Method, segments: &[&str]) -> Option<Reply> {
     use std::sync::atomic::Ordering;
     let answer = match (method, segments) {
@@ -216,6 +220,11 @@ fn runtime_control(state: &State, method: &Method, segments: &[&str]) -> Option<
             let count = count.parse::<u64>().unwrap_or(0);
             state.runtime_throttles.store(count, Ordering::SeqCst);
             serde_json::json!({ "throttling": count })
+        }
+        (&Method::POST, ["emulator", "runtime-fail", count]) => {
+            let count = count.parse::<u64>().unwrap_or(0);
+            state.runtime_failures.store(count, Ordering::SeqCst);
+            serde_json::json!({ "failing": count })
         }
         (&Method::GET, ["emulator", "runtime-calls"]) => {
             serde_json::json!({ "calls": state.runtime_calls.load(Ordering::SeqCst) })
@@ -226,7 +235,7 @@ fn runtime_control(state: &State, method: &Method, segments: &[&str]) -> Option<
 }
 
 /// The answer to a bedrock-runtime call (Converse, InvokeModel, CountTokens), counted, and refused as throttled
-/// while the emulator is told to; `None` for another route.
+/// or failed while the emulator is told to; `None` for another route.
 fn runtime_reply(state: &State, method: &Method, segments: &[&str], body: &[u8]) -> Option<Reply> {
     use std::sync::atomic::Ordering;
     let (&Method::POST, ["model", model, call @ ("converse" | "invoke" | "count-tokens")]) = (method, segments) else {
@@ -237,6 +246,12 @@ fn runtime_reply(state: &State, method: &Method, segments: &[&str], body: &[u8])
         return Some(error(&ApiError::new(
             ErrorKind::Throttling,
             "Too many requests, please wait before trying again.",
+        )));
+    }
+    if state.runtime_failures.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+        return Some(error(&ApiError::new(
+            ErrorKind::InternalServer,
+            "The server encountered an internal error while processing the request.",
         )));
     }
     let json = |answer: Result<serde_json::Value, ApiError>| match answer {

@@ -532,6 +532,10 @@ run: string, } | { "kind": "retry_on_demand",
 /**
  * The run.
  */
+run: string, } | { "kind": "send_on_demand" } | { "kind": "continue_on_demand", 
+/**
+ * The run.
+ */
 run: string, } | { "kind": "list_runs" } | { "kind": "prepare_again" };
 
 export type RenderedPrompt = { 
@@ -676,6 +680,10 @@ model_id: string,
  */
 state: RunState, 
 /**
+ * Batch jobs, or on-demand calls (Standard or Flex).
+ */
+tier: Tier, 
+/**
  * True for a sandbox run.
  */
 sandbox: boolean, 
@@ -764,9 +772,13 @@ export type SavedSummary = {
  */
 tokens: SavedTokens, 
 /**
- * Batch cost of the measured tokens, USD (none for a model without a price).
+ * Cost of the measured tokens, each tier's at its price, USD (none for a model without a price).
  */
-batch_cost_usd: number | null, 
+cost_usd: number | null, 
+/**
+ * Rows, tokens and cost per tier that answered (none in summaries saved before tiers were counted).
+ */
+tiers: Array<TierTotals>, 
 /**
  * Things the analyst must look at.
  */
@@ -790,7 +802,33 @@ cache_read_from_outputs: number,
  */
 cache_write_from_outputs: number, };
 
-export type Setting = "sheet" | "model" | "worksheet" | "delimiter" | "id_column" | "invocation_type" | "records_per_job" | "job_timeout" | "concurrent_jobs";
+export type SendWays = { 
+/**
+ * Rows to send.
+ */
+rows: number, 
+/**
+ * The fewest records a batch job of the model takes (the connection's quotas, else AWS's defaults).
+ */
+batch_minimum: number, 
+/**
+ * True when the rows are enough for a batch job.
+ */
+batch_possible: boolean, 
+/**
+ * True when the model offers the Flex tier for on-demand calls.
+ */
+flex_offered: boolean, 
+/**
+ * How this tool sends them unless told otherwise: batch when possible, else on demand (Flex where offered).
+ */
+suggested: Tier, 
+/**
+ * Each way's estimate: batch, on demand (Standard), and Flex where offered.
+ */
+estimates: Array<TierEstimate>, };
+
+export type Setting = "sheet" | "model" | "worksheet" | "delimiter" | "id_column" | "invocation_type" | "records_per_job" | "job_timeout" | "concurrent_jobs" | "spend_cap" | "max_tokens";
 
 export type SheetFormat = "csv" | "xlsx" | "xls" | "ods" | "parquet" | "jsonl";
 
@@ -920,7 +958,15 @@ timeout_hours: number,
 /**
  * Job tags.
  */
-tags: Array<[string, string]>, };
+tags: Array<[string, string]>, 
+/**
+ * How the rows are sent: a batch job, or on-demand calls (Standard or Flex).
+ */
+send: Tier, 
+/**
+ * Refuse to send when the most the rows can cost (every answer at its maximum) is above this, USD.
+ */
+max_cost: number | null, };
 
 export type TargetChoices = { 
 /**
@@ -1044,6 +1090,64 @@ sandbox: boolean, };
 
 export type Theme = "system" | "light" | "dark";
 
+export type Tier = "batch" | "on-demand" | "flex";
+
+export type TierEstimate = { 
+/**
+ * The tier.
+ */
+tier: Tier, 
+/**
+ * Rows sent on it.
+ */
+rows: number, 
+/**
+ * Their estimated input tokens.
+ */
+input_tokens: number, 
+/**
+ * Their output tokens if every answer took its maximum.
+ */
+max_output_tokens: number, 
+/**
+ * The input tokens' cost, USD: the least the rows cost; `None` without a price.
+ */
+input_usd: number | null, 
+/**
+ * Input plus every answer at its maximum, USD: the most the rows cost.
+ */
+most_usd: number | null, };
+
+export type TierTotals = { 
+/**
+ * The tier.
+ */
+tier: Tier, 
+/**
+ * Rows whose outcome came from it.
+ */
+rows: number, 
+/**
+ * Of those, rows that succeeded.
+ */
+succeeded: number, 
+/**
+ * Input tokens billed on it (its manifests' counts where it has manifests, else the rows' own counts).
+ */
+input_tokens: number, 
+/**
+ * Output tokens billed on it.
+ */
+output_tokens: number, 
+/**
+ * "manifests" or "outputs": where the token counts come from.
+ */
+basis: string, 
+/**
+ * The tokens at the tier's price, USD; `None` without a price.
+ */
+cost_usd: number | null, };
+
 export type TokenBin = { 
 /**
  * Lowest token count of the bin.
@@ -1160,6 +1264,14 @@ export function jobPlan(model: string, rows: number): Promise<JobPlan> {
   return invoke<JobPlan>("job_plan", { model, rows });
 }
 
+/**
+ * How `rows` rows of `model` (`input_tokens` in all, at most `max_tokens` answer tokens each) can be sent
+ * — a batch job when there are enough, on demand (Flex where offered) — and what each way costs.
+ */
+export function sendWays(model: string, rows: number, inputTokens: number, maxTokens: number): Promise<SendWays> {
+  return invoke<SendWays>("send_ways", { model, rows, inputTokens, maxTokens });
+}
+
 /** The access check of the job about to be submitted. */
 export function checkAccess(form: AccessForm): Promise<AccessView> {
   return invoke<AccessView>("check_access", { form });
@@ -1185,9 +1297,9 @@ export function stopRun(run: string): Promise<RunRow> {
   return invoke<RunRow>("stop_run", { run });
 }
 
-/** Retries a run's failed and missing rows. */
-export function retryRun(run: string): Promise<RunRow> {
-  return invoke<RunRow>("retry_run", { run });
+/** Retries a run's failed and missing rows: as a batch job, or on demand (`on-demand`, `flex`). */
+export function retryRun(run: string, send: Tier): Promise<RunRow> {
+  return invoke<RunRow>("retry_run", { run, send });
 }
 
 /** Columns, counts, token bins and summary of a run's results. */

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import * as backend from "../backend";
 import type { RunRow } from "../backend";
 import { grouped } from "../format";
+import { tierWords } from "./sendWays";
 
 export interface JobsStepProps {
   onOpenResults: (run: string) => void;
@@ -24,6 +25,12 @@ const UNFINISHED = ["uploading", "submitting", "running"];
 
 /** The run's status in a word or two: its state, or its jobs' statuses when they differ. */
 export function statusText(run: RunRow): string {
+  if (run.tier !== "batch") {
+    const how = tierWords(run.tier);
+    if (run.state === "fetched") return `Results ready (${run.stopped ? "stopped; " : ""}${how})`;
+    if (UNFINISHED.includes(run.state)) return run.stopped ? `Stopping (${how})` : `Sending ${how}`;
+    return `Answered ${how}`;
+  }
   const distinct = [...new Set(run.statuses)];
   if (run.state === "fetched") return `Results ready (${run.stopped ? "stopped; " : ""}${distinct.join(", ")})`;
   const jobs = distinct.length === 1 ? distinct[0] : distinct.map((s) => `${run.statuses.filter((x) => x === s).length}× ${s}`).join(", ");

@@ -3,9 +3,10 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, TestRowView } from "../backend";
+import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, SendWays, TestRowView } from "../backend";
 import { useModelFacts } from "../state/modelFacts";
 import { grouped, usd } from "../format";
+import { splitText } from "./sendWays";
 
 /** The model's parameters as chosen (the remembered choices' type). */
 export type ModelParams = ParamChoices;
@@ -48,12 +49,25 @@ export function ModelStep(props: ModelStepProps) {
   const [cost, setCost] = useState<CostEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [plan, setPlan] = useState<JobPlan | null>(null);
+  const [ways, setWays] = useState<SendWays | null>(null);
   const facts = useModelFacts(model);
   const defaultInvocation = facts?.default_invocation ?? null;
 
   useEffect(() => {
     backend.jobPlan(model, rows).then(setPlan).catch(() => setPlan(null));
   }, [model, rows]);
+
+  useEffect(() => {
+    if (!model) return;
+    let alive = true;
+    backend
+      .sendWays(model, rows, inputTokens, maxTokens)
+      .then((w) => alive && setWays(w))
+      .catch(() => alive && setWays(null));
+    return () => {
+      alive = false;
+    };
+  }, [model, rows, inputTokens, maxTokens]);
 
   useEffect(() => {
     backend
@@ -159,14 +173,19 @@ export function ModelStep(props: ModelStepProps) {
           </p>
         </div>
       )}
-      {plan && (
+      {ways && (
+        <p id="send-split" role="status" className={ways.batch_possible ? undefined : "hint"}>
+          {splitText(ways)} The Submit step lets you choose.
+        </p>
+      )}
+      {plan && ways?.batch_possible !== false && (
         <p id="job-plan" role="status">
           Job plan: {planText(plan.parts)} (at most {grouped(plan.most_records)} records a job, at least {grouped(plan.least_records)}
           {plan.defaults ? `: AWS's default quotas, ${plan.defaults}` : ": this account's quotas"}).
         </p>
       )}
       {error && <p role="alert" className="error">{error}</p>}
-      {cost && (
+      {cost && ways?.batch_possible !== false && (
         <p id="cost-estimate" role="status">
           {cost.batch_usd === null
             ? cost.note

@@ -3,10 +3,11 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
-import type { ResultsOverview, RowFilter, RunRow, Status } from "../backend";
+import type { ResultsOverview, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
-import { count, grouped, usd } from "../format";
+import { count, grouped } from "../format";
+import { costText, tierWords } from "./sendWays";
 
 export interface ResultsStepProps {
   run: string | null;
@@ -124,14 +125,15 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     }
   }
 
-  async function retry() {
+  async function retry(send: Tier) {
     if (!run || working) return;
     setMessage(null);
     setError(null);
     setWorking("retrying");
     try {
-      const retried = await backend.retryRun(run);
-      setMessage(`Retry run ${retried.id} submitted with ${count(retried.total, "row")}; its results are merged here when it ends.`);
+      const retried = await backend.retryRun(run, send);
+      const how = send === "batch" ? "submitted" : `sent ${tierWords(retried.tier)}`;
+      setMessage(`Retry run ${retried.id} ${how} with ${count(retried.total, "row")}; its results are merged here when it ends.`);
       onRetried(retried);
     } catch (e) {
       setError(backend.errorText(e));
@@ -159,7 +161,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
           <p id="results-cost">
-            Tokens: {(summary ? grouped(summary.tokens.input_from_outputs) : "?")} in, {(summary ? grouped(summary.tokens.output_from_outputs) : "?")} out{cacheNote(summary?.tokens)} · batch cost {usd(summary?.batch_cost_usd ?? null)}
+            Tokens: {(summary ? grouped(summary.tokens.input_from_outputs) : "?")} in, {(summary ? grouped(summary.tokens.output_from_outputs) : "?")} out{cacheNote(summary?.tokens)} · {costText(summary?.cost_usd ?? null, summary?.tiers ?? [])}
           </p>
           {(summary?.warnings ?? []).map((w) => <p key={w} className="hint">{w}</p>)}
         </div>
@@ -230,7 +232,12 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               <input id="export-path" value={exportPath} placeholder="or type a path: /data/answers.csv" onChange={(e) => setExportPath(e.target.value)} />
             </label>
             <button id="export-run" className="secondary" disabled={!exportPath.trim() || working !== null} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
-            {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry()}>Retry {count(unfinished, "failed or missing row")}</button>}
+            {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry("batch")}>Retry {count(unfinished, "failed or missing row")}</button>}
+            {unfinished > 0 && (
+              <button id="retry-on-demand" className="secondary" disabled={working !== null} title="No batch minimum and no queue; Flex where the model offers it" onClick={() => void retry("flex")}>
+                Retry on demand
+              </button>
+            )}
           </div>
           {working && (
             <p id="results-working" role="status" className="muted">

@@ -16,7 +16,7 @@ const backend = vi.hoisted(() => ({
     handlers.bytes.push(handler);
     return () => undefined;
   }),
-  submit: vi.fn(async () => {
+  submit: vi.fn(async (_form: unknown) => {
     const event = (e: RunEvent["event"]) => handlers.event.forEach((h) => h({ run: "r1", event: e }));
     event({ event: "upload_started", part: 1, target: "s3://in/r1/part-001.jsonl", bytes: 4000 });
     handlers.bytes.forEach((h) => h({ run: "r1", bytes: 4000 }));
@@ -26,9 +26,16 @@ const backend = vi.hoisted(() => ({
     event({ event: "upload_started", part: 2, target: "s3://in/r1/part-002.jsonl", bytes: 4000 });
     handlers.bytes.forEach((h) => h({ run: "r1", bytes: 1000 }));
     return {
-      id: "r1", job_name: "reviews", model_id: "amazon.nova-lite-v1:0", state: "uploading", sandbox: true,
+      id: "r1", job_name: "reviews", model_id: "amazon.nova-lite-v1:0", state: "uploading", tier: "batch", sandbox: true,
       created_at: "2026-11-22", retry_of: null, parts: 2, statuses: [], processed: 0, total: 200,
       elapsed_seconds: 0, active: true, has_results: false,
+    };
+  }),
+  sendWays: vi.fn(async (_model: string, rows: number) => {
+    const estimate = (tier: "batch" | "on-demand") => ({ tier, rows, input_tokens: 10 * rows, max_output_tokens: 100 * rows, input_usd: 0.001, most_usd: 0.05 });
+    return {
+      rows, batch_minimum: 100, batch_possible: rows >= 100, flex_offered: false,
+      suggested: rows >= 100 ? "batch" : "on-demand", estimates: [estimate("batch"), estimate("on-demand")],
     };
   }),
   errorText: (e: unknown) => String(e),
@@ -46,7 +53,7 @@ describe("the Submit step", () => {
   it("counts the upload events that arrive before the submit call answers", async () => {
     render(
       <SubmitStep sandbox target={{ roleArn: "", inputUri: "", outputUri: "" }} onTarget={() => undefined}
-        draft={draft} onSubmitted={() => undefined} onOpenJobs={() => undefined} />,
+        draft={draft} rows={200} inputTokens={2000} onSubmitted={() => undefined} onOpenJobs={() => undefined} />,
     );
     // The listeners are in place before anything is submitted.
     await vi.waitFor(() => expect(handlers.event.length).toBeGreaterThan(0));
@@ -56,5 +63,23 @@ describe("the Submit step", () => {
     expect(screen.getByLabelText("Upload").getAttribute("aria-valuetext")).toBe("62%");
     expect(screen.getByText("part 1: uploaded")).toBeTruthy();
     expect(screen.getByText("part 2: uploading")).toBeTruthy();
+    expect(backend.submit.mock.calls[0][0]).toMatchObject({ send: "batch", max_cost: null });
+  });
+
+  it("sends rows below the batch minimum on demand, with the cap given", async () => {
+    backend.submit.mockClear();
+    render(
+      <SubmitStep sandbox target={{ roleArn: "", inputUri: "", outputUri: "" }} onTarget={() => undefined}
+        draft={draft} rows={60} inputTokens={600} onSubmitted={() => undefined} onOpenJobs={() => undefined} />,
+    );
+    await screen.findByText(/fewer than the 100 a batch job takes/);
+    // Batch cannot take them: its choice is disabled and says why; on demand is chosen.
+    expect((document.getElementById("send-batch") as HTMLInputElement).disabled).toBe(true);
+    expect((document.getElementById("send-on-demand") as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByLabelText(/Timeout/)).toBeNull();
+    fireEvent.change(screen.getByLabelText(/Spend cap/), { target: { value: "0.5" } });
+    fireEvent.click(screen.getByRole("button", { name: "Send on demand (Standard)" }));
+    await vi.waitFor(() => expect(backend.submit).toHaveBeenCalledTimes(1));
+    expect(backend.submit.mock.calls[0][0]).toMatchObject({ send: "on-demand", max_cost: 0.5 });
   });
 });

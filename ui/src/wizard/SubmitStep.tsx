@@ -1,10 +1,12 @@
-// Step 6: where the job reads and writes, its name, timeout and tags; then upload progress and the jobs
-// as they are created.
+// Step 6: how the rows are sent (a batch job, or on demand when they are too few or the user prefers), where the
+// job reads and writes, its name, timeout, tags and spend cap; then upload progress and the jobs as they are
+// created.
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { RunRow, SubmitForm } from "../backend";
+import type { RunRow, SendWays, SubmitForm, Tier } from "../backend";
 import { grouped } from "../format";
+import { estimateOf, rangeText, splitText, tierWords } from "./sendWays";
 import { parseTags } from "./tags";
 import { type JobTarget, TargetFields } from "./TargetFields";
 import { NO_PROGRESS, type UploadProgress, uploadPercent, withBytes, withEvent } from "./uploadProgress";
@@ -14,12 +16,19 @@ export interface SubmitStepProps {
   target: JobTarget;
   onTarget: (target: JobTarget) => void;
   /** The form without the fields of this step. */
-  draft: Omit<SubmitForm, "role_arn" | "input_uri" | "output_uri" | "job_name" | "timeout_hours" | "tags">;
+  draft: Omit<SubmitForm, "role_arn" | "input_uri" | "output_uri" | "job_name" | "timeout_hours" | "tags" | "send" | "max_cost">;
+  /** Rows to send and their estimated input tokens (for the ways of sending and their costs). */
+  rows: number;
+  inputTokens: number;
   onSubmitted: (run: RunRow) => void;
   onOpenJobs: () => void;
 }
 
-export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOpenJobs }: SubmitStepProps) {
+export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens, onSubmitted, onOpenJobs }: SubmitStepProps) {
+  const [ways, setWays] = useState<SendWays | null>(null);
+  /** The way chosen; none until the user picks one (then Rust's suggestion stands). */
+  const [chosen, setChosen] = useState<Tier | null>(null);
+  const [maxCost, setMaxCost] = useState("");
   const [jobName, setJobName] = useState("");
   const [timeout, setTimeoutHours] = useState(24);
   const [tags, setTags] = useState("");
@@ -40,6 +49,21 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
     return () => stops.forEach((s) => void s.then((stop) => stop()).catch(() => undefined));
   }, []);
 
+  useEffect(() => {
+    if (!draft.model) return;
+    let alive = true;
+    backend
+      .sendWays(draft.model, rows, inputTokens, draft.max_tokens)
+      .then((w) => alive && setWays(w))
+      .catch(() => alive && setWays(null));
+    return () => {
+      alive = false;
+    };
+  }, [draft.model, rows, inputTokens, draft.max_tokens]);
+
+  const send: Tier = chosen ?? ways?.suggested ?? "batch";
+  const onDemand = send !== "batch";
+
   async function submit() {
     const parsed = parseTags(tags);
     if ("error" in parsed) {
@@ -57,6 +81,8 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
         job_name: jobName.trim() || null,
         timeout_hours: timeout,
         tags: parsed.tags,
+        send,
+        max_cost: maxCost.trim() === "" ? null : Math.max(0, Number(maxCost)),
       });
       setRun(row);
       onSubmitted(row);
@@ -72,31 +98,59 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
   return (
     <section aria-labelledby="submit-title">
       <h2 id="submit-title">Submit</h2>
-      <TargetFields sandbox={sandbox} target={target} onTarget={onTarget} />
+      {ways && (
+        <fieldset id="send-ways" className="send-ways">
+          <legend>How to send</legend>
+          <p id="send-split" className="muted">{splitText(ways)}</p>
+          {ways.estimates.map((estimate) => {
+            const disabled = estimate.tier === "batch" && !ways.batch_possible;
+            return (
+              <label key={estimate.tier} className={disabled ? "muted" : undefined}>
+                <input type="radio" name="send" id={`send-${estimate.tier}`} value={estimate.tier} checked={send === estimate.tier} disabled={disabled} onChange={() => setChosen(estimate.tier)} />
+                {" "}{tierWords(estimate.tier)}: {rangeText(estimate)}
+                {disabled ? ` (a batch job takes at least ${grouped(ways.batch_minimum)} rows)` : ""}
+              </label>
+            );
+          })}
+        </fieldset>
+      )}
+      {!onDemand && <TargetFields sandbox={sandbox} target={target} onTarget={onTarget} />}
       <div className="form-grid">
         <label>
           Job name
           <input id="job-name" value={jobName} placeholder="from the sheet's name and the time" maxLength={63} onChange={(e) => setJobName(e.target.value)} />
         </label>
+        {!onDemand && (
+          <label>
+            Timeout (hours, 24–168)
+            <input id="timeout-hours" type="number" min={24} max={168} value={timeout} onChange={(e) => setTimeoutHours(Math.min(168, Math.max(24, Number(e.target.value) || 24)))} />
+          </label>
+        )}
         <label>
-          Timeout (hours, 24–168)
-          <input id="timeout-hours" type="number" min={24} max={168} value={timeout} onChange={(e) => setTimeoutHours(Math.min(168, Math.max(24, Number(e.target.value) || 24)))} />
+          Spend cap (USD, optional)
+          <input id="max-cost" type="number" min={0} step={0.01} value={maxCost} placeholder={ways ? `most: ${rangeText(estimateOf(ways, send)).split(" – ")[1] ?? "?"}` : "no cap"} onChange={(e) => setMaxCost(e.target.value)} />
         </label>
       </div>
-      <label>
-        Tags (one key=value a line)
-        <textarea id="tags" rows={2} value={tags} placeholder="team=analytics" onChange={(e) => setTags(e.target.value)} />
-      </label>
+      {!onDemand && (
+        <label>
+          Tags (one key=value a line)
+          <textarea id="tags" rows={2} value={tags} placeholder="team=analytics" onChange={(e) => setTags(e.target.value)} />
+        </label>
+      )}
       <div className="actions">
-        <button id="submit-run" disabled={busy} onClick={() => void submit()}>{busy ? "Preparing the parts…" : "Upload and submit"}</button>
+        <button id="submit-run" disabled={busy} onClick={() => void submit()}>
+          {busy ? "Preparing the rows…" : onDemand ? `Send ${tierWords(send)}` : "Upload and submit"}
+        </button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       {run && (
         <div id="submitted" role="status">
           <p>
-            Run <strong>{run.id}</strong> recorded: {grouped(run.total)} records in {run.parts} part{run.parts === 1 ? "" : "s"}
+            Run <strong>{run.id}</strong> recorded: {grouped(run.total)} records
+            {run.tier === "batch" ? ` in ${run.parts} part${run.parts === 1 ? "" : "s"}` : `, sent ${tierWords(run.tier)}`}
             {run.sandbox ? " (SANDBOX)" : ""}.
           </p>
+          {run.tier === "batch" && (
           <div className="upload-line">
             <label>
               Upload
@@ -104,6 +158,7 @@ export function SubmitStep({ sandbox, target, onTarget, draft, onSubmitted, onOp
             </label>
             <span id="upload-percent" className="muted">{percent}%</span>
           </div>
+          )}
           <ul aria-label="Jobs of this run">
             {Object.entries(current.parts).map(([part, status]) => <li key={part}>part {part}: {status}</li>)}
           </ul>

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use batch_core::aws_names::{ClientRequestToken, JobName, JobStatus, RoleArn, S3Uri};
 use batch_core::record_id::fnv1a;
+use batch_core::service_tier::Tier;
 use serde::{Deserialize, Serialize};
 
 use crate::ports::PartUpload;
@@ -132,6 +133,22 @@ impl Default for JobSettings {
     }
 }
 
+/// How a run's records are answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunDestination {
+    /// By batch jobs, which read the run's uploaded parts and write into the output folder.
+    Batch {
+        /// The service role.
+        role_arn: RoleArn,
+        /// The run's input folder.
+        input_uri: S3Uri,
+        /// The jobs' output folder.
+        output_uri: S3Uri,
+    },
+    /// By on-demand calls on this tier (Standard or Flex) from this machine: nothing is uploaded.
+    OnDemand(Tier),
+}
+
 /// A run to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRun {
@@ -139,19 +156,15 @@ pub struct NewRun {
     pub prepared_dir: PathBuf,
     /// Model or inference profile.
     pub model_id: String,
-    /// The service role.
-    pub role_arn: RoleArn,
-    /// The run's input folder.
-    pub input_uri: S3Uri,
-    /// The jobs' output folder.
-    pub output_uri: S3Uri,
+    /// Batch jobs (with their role and locations) or on-demand calls.
+    pub destination: RunDestination,
     /// Base of the jobs' names.
     pub job_name: JobName,
     /// True for the offline sandbox (answers from the sandbox model).
     pub sandbox: bool,
     /// The run this one retries, if any.
     pub retry_of: Option<RunId>,
-    /// Its parts, in order.
+    /// Its parts, in order (none for an on-demand run: its parts are the prepared plan's, never uploaded).
     pub parts: Vec<NewPart>,
     /// How its jobs are created.
     pub settings: JobSettings,
@@ -192,12 +205,14 @@ pub struct Run {
     pub prepared_dir: PathBuf,
     /// Model or inference profile.
     pub model_id: String,
-    /// The service role.
+    /// The service role (empty for an on-demand run).
     pub role_arn: String,
-    /// The run's input folder.
+    /// The run's input folder (empty for an on-demand run).
     pub input_uri: String,
-    /// The jobs' output folder.
+    /// The jobs' output folder (empty for an on-demand run).
     pub output_uri: String,
+    /// How its records are answered: by batch jobs, or on demand (Standard or Flex).
+    pub tier: Tier,
     /// Base of the jobs' names.
     pub job_name: String,
     /// True for the offline sandbox.

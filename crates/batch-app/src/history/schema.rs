@@ -69,6 +69,9 @@ ALTER TABLE runs ADD COLUMN submission TEXT;
 ALTER TABLE runs ADD COLUMN parts_fingerprint TEXT;
 CREATE INDEX runs_by_submission ON runs(submission);
 "#,
+    r#"
+ALTER TABLE runs ADD COLUMN tier TEXT NOT NULL DEFAULT 'batch';
+"#,
 ];
 
 /// Brings the schema up to date. The steps run in one `BEGIN IMMEDIATE` transaction that reads the version

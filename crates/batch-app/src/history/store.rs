@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use batch_core::aws_names::JobStatus;
 use batch_core::clock::now_rfc3339;
 use batch_core::remedy::{HasRemedy, Remedy};
+use batch_core::service_tier::Tier;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::records::{JobCounts, JobRecord, JobState, NewRun, Part, Recorded, Run, RunId, RunState};
+use super::records::{JobCounts, JobRecord, JobState, NewRun, Part, Recorded, Run, RunDestination, RunId, RunState};
 use super::schema;
 use crate::ports::{PartUpload, UploadedChunk};
 
@@ -151,6 +152,12 @@ impl History {
             column: "runs.job_settings",
             value: e.to_string(),
         })?;
+        let (role_arn, input_uri, output_uri, tier) = match &run.destination {
+            RunDestination::Batch { role_arn, input_uri, output_uri } => {
+                (role_arn.as_str().to_string(), input_uri.to_string(), output_uri.to_string(), Tier::Batch)
+            }
+            RunDestination::OnDemand(tier) => (String::new(), String::new(), String::new(), *tier),
+        };
         let path = self.path.clone();
         let db = |source| HistoryError::Database { path: path.clone(), source };
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
@@ -169,23 +176,25 @@ impl History {
             }
         }
         tx.execute(
-            "INSERT INTO runs (id, created_at, prepared_dir, model_id, role_arn, input_uri, output_uri, job_name, sandbox, retry_of, state, job_settings, submission, parts_fingerprint)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT INTO runs (id, created_at, prepared_dir, model_id, role_arn, input_uri, output_uri, job_name, sandbox, retry_of, state, job_settings, submission, parts_fingerprint, tier)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 id.as_str(),
                 now_rfc3339(),
                 run.prepared_dir.to_string_lossy(),
                 run.model_id,
-                run.role_arn.as_str(),
-                run.input_uri.to_string(),
-                run.output_uri.to_string(),
+                role_arn,
+                input_uri,
+                output_uri,
                 run.job_name.as_str(),
                 run.sandbox,
                 run.retry_of.as_ref().map(RunId::as_str),
-                RunState::Uploading.as_str(),
+                // An on-demand run uploads nothing: it is running from the start.
+                if tier.is_on_demand() { RunState::Running } else { RunState::Uploading }.as_str(),
                 settings,
                 run.submission,
                 run.parts_fingerprint,
+                tier.as_str(),
             ],
         )
         .map_err(db)?;
@@ -212,6 +221,8 @@ impl History {
                 role_arn: row.get("role_arn")?,
                 input_uri: row.get("input_uri")?,
                 output_uri: row.get("output_uri")?,
+                // Only this version's tiers are written (a newer schema is refused on opening).
+                tier: Tier::parse(&row.get::<_, String>("tier")?).unwrap_or_default(),
                 job_name: row.get("job_name")?,
                 sandbox: row.get("sandbox")?,
                 retry_of: row.get::<_, Option<String>>("retry_of")?.map(RunId),

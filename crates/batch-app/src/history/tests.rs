@@ -11,9 +11,11 @@ fn new_run(parts: usize) -> NewRun {
     NewRun {
         prepared_dir: "/data/prepared".into(),
         model_id: "amazon.nova-lite-v1:0".into(),
-        role_arn: RoleArn::parse("arn:aws:iam::123456789012:role/BedrockBatchRole").unwrap(),
-        input_uri: input.clone(),
-        output_uri: S3Uri::parse("s3://analytics-out/batch/").unwrap(),
+        destination: RunDestination::Batch {
+            role_arn: RoleArn::parse("arn:aws:iam::123456789012:role/BedrockBatchRole").unwrap(),
+            input_uri: input.clone(),
+            output_uri: S3Uri::parse("s3://analytics-out/batch/").unwrap(),
+        },
         job_name: JobName::parse("reviews").unwrap(),
         sandbox: false,
         retry_of: None,

@@ -302,19 +302,28 @@ fn not_faked(operation: &'static str) -> ServiceError {
 
 /// Answers records on demand with the sandbox model, counting the calls.
 pub(crate) struct SandboxInvoker {
+    tier: batch_core::service_tier::Tier,
     family: batch_core::model::ModelFamily,
     invocation: batch_core::model::InvocationType,
     pub(crate) calls: std::sync::atomic::AtomicU64,
 }
 
 impl SandboxInvoker {
-    /// An invoker for `model`'s records written for `invocation`.
-    pub(crate) fn new(model: &ModelId, invocation: batch_core::model::InvocationType) -> Self {
-        Self { family: model.family(), invocation, calls: Default::default() }
+    /// An invoker for `model`'s records written for `invocation`, answering on `tier`.
+    pub(crate) fn new(
+        model: &ModelId,
+        invocation: batch_core::model::InvocationType,
+        tier: batch_core::service_tier::Tier,
+    ) -> Self {
+        Self { tier, family: model.family(), invocation, calls: Default::default() }
     }
 }
 
 impl crate::ports::RecordInvoker for SandboxInvoker {
+    fn tier(&self) -> batch_core::service_tier::Tier {
+        self.tier
+    }
+
     async fn invoke(&self, model_input: &serde_json::Value) -> Result<serde_json::Value, ServiceError> {
         self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         batch_core::sandbox_model::respond(self.family, self.invocation, model_input)
@@ -327,8 +336,13 @@ impl Backend for FakeBackend {
     type Transfer = FakeCloud;
     type Invoker = SandboxInvoker;
 
-    fn invoker(&self, model: &ModelId, invocation: batch_core::model::InvocationType, _flex: bool) -> SandboxInvoker {
-        SandboxInvoker::new(model, invocation)
+    fn invoker(
+        &self,
+        model: &ModelId,
+        invocation: batch_core::model::InvocationType,
+        tier: batch_core::service_tier::Tier,
+    ) -> SandboxInvoker {
+        SandboxInvoker::new(model, invocation, tier)
     }
 
     fn sandbox(&self) -> bool {
@@ -393,6 +407,11 @@ impl Backend for FakeBackend {
 
 /// A sheet of `rows` rows prepared into `<dir>/<name>` in parts of at most 40 records (at least 5 a job).
 pub(crate) fn prepared(dir: &Path, name: &str, rows: usize) -> PathBuf {
+    prepared_within(dir, name, rows, 5)
+}
+
+/// Like [`prepared`], with `min` records per job at least (1 for rows sent on demand).
+pub(crate) fn prepared_within(dir: &Path, name: &str, rows: usize, min: u64) -> PathBuf {
     let input = dir.join(format!("{name}.csv"));
     let mut text = String::from("id,text\n");
     for i in 1..=rows {
@@ -410,7 +429,7 @@ pub(crate) fn prepared(dir: &Path, name: &str, rows: usize) -> PathBuf {
         params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
         id_column: None,
         limits: Limits {
-            min_records_per_job: 5,
+            min_records_per_job: min,
             max_records_per_file: 40,
             max_records_per_job: 40,
             ..Limits::default()

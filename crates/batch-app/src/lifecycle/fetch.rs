@@ -112,6 +112,12 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                     remedy: Remedy::WaitForRun { run: run.id.to_string() },
                 });
             }
+            if run.tier.is_on_demand() {
+                let got = super::on_demand_run::copy_answers(run, &outputs_dir)?;
+                downloaded.files += got.files;
+                downloaded.bytes += got.bytes;
+                continue;
+            }
             let output = S3Uri::parse(&run.output_uri).map_err(|e| LifecycleError::Refused(e.to_string()))?;
             for job in &report.jobs {
                 let (Some(arn), Some(status)) = (&job.job_arn, &job.status) else { continue };

@@ -6,6 +6,7 @@ mod events;
 #[cfg(test)]
 pub(crate) mod fakes;
 mod fetch;
+mod on_demand_run;
 mod pacing;
 mod retry;
 mod retry_on_demand;
@@ -20,9 +21,10 @@ use std::sync::atomic::AtomicBool;
 
 pub use events::{Event, LifecycleEvents, Quiet};
 pub use fetch::{FetchReport, FetchRequest, JoinedInto};
+pub use on_demand_run::{OnDemandRequest, OnDemandRun, answers_dir, quote_rows, within_spend_cap};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
-pub use retry_on_demand::{OnDemandQuote, OnDemandRetry};
+pub use retry_on_demand::OnDemandQuote;
 pub use submit::SubmitRequest;
 pub use track::{Resumed, RunReport, Until, run_report};
 

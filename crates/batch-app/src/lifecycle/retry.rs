@@ -23,8 +23,6 @@ pub(crate) struct RetryRows {
     pub(crate) ids: HashSet<String>,
     /// The file that lists them.
     pub(crate) list: std::path::PathBuf,
-    /// The chain's results folder (its outputs are under `outputs/`).
-    pub(crate) results_dir: std::path::PathBuf,
 }
 
 /// What to retry.
@@ -78,7 +76,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     }
 
     /// The run a retry of `run` starts from, its chain, and the record ids the last fetch found failed or missing
-    /// (listed in `list`, in the results folder `results_dir`); refused while a run of the chain is unfinished
+    /// (listed in `list`, in the chain's results folder); refused while a run of the chain is unfinished
     /// or not fetched since it ended, and when every row succeeded.
     pub(crate) fn retry_rows(&self, run: &str) -> Result<RetryRows, LifecycleError> {
         let (root, runs) = self.chain(run)?;
@@ -107,7 +105,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         if ids.is_empty() {
             return Err(LifecycleError::Refused(format!("nothing to retry: every row of run {} succeeded", root.id)));
         }
-        Ok(RetryRows { root, runs, ids, list, results_dir })
+        Ok(RetryRows { root, runs, ids, list })
     }
 }
 

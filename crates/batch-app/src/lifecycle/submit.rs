@@ -10,7 +10,7 @@ use batch_core::remedy::{Remedy, Setting};
 use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
 use crate::history::{
-    HistoryJournal, JobSettings, JobState, NewPart, NewRun, PartUpload, Recorded, Run, RunId, RunState,
+    HistoryJournal, JobSettings, JobState, NewPart, NewRun, PartUpload, Recorded, Run, RunDestination, RunId, RunState,
 };
 use crate::ports::{FailureKind, JobsApi, NewJob, ObjectTransfer};
 
@@ -110,9 +110,11 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         let run = NewRun {
             prepared_dir,
             model_id: plan.model.id.as_str().to_string(),
-            role_arn: request.role_arn.clone(),
-            input_uri: run_prefix.clone(),
-            output_uri: request.output_uri.clone(),
+            destination: RunDestination::Batch {
+                role_arn: request.role_arn.clone(),
+                input_uri: run_prefix.clone(),
+                output_uri: request.output_uri.clone(),
+            },
             job_name: request.job_name.clone(),
             sandbox: request.sandbox,
             retry_of: request.retry_of.clone(),
@@ -137,7 +139,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
 
     /// Refuses to upload a run's parts once the prepared folder holds other parts than when the run was
     /// recorded (prepared again into the same folder): they would be sent under the earlier run's jobs.
-    fn check_parts_unchanged(&self, run: &Run) -> Result<(), LifecycleError> {
+    pub(super) fn check_parts_unchanged(&self, run: &Run) -> Result<(), LifecycleError> {
         let Some(recorded) = &run.parts_fingerprint else { return Ok(()) };
         let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
         if plan.parts_fingerprint(&run.prepared_dir)? == *recorded {
@@ -146,7 +148,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         Err(LifecycleError::Blocked {
             message: format!(
                 "the prepared parts in {} changed since run {} was recorded (prepared again?), so they cannot be \
-                 uploaded for it; stop that run and submit the new parts as a new run",
+                 sent for it; stop that run and submit the new parts as a new run",
                 run.prepared_dir.display(),
                 run.id,
             ),

@@ -10,6 +10,7 @@ use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::remedy::{HasRemedy, Remedy};
+use batch_core::service_tier::Tier;
 
 use super::fakes::{FakeCloud, Outcome, prepared};
 use super::*;
@@ -203,24 +204,101 @@ fn rows_below_the_batch_minimum_are_retried_on_demand_and_merged_by_the_next_fet
         pacing: NO_WAIT,
     };
     let model = batch_core::model::ModelId::parse("amazon.nova-lite-v1:0").unwrap();
-    let invoker =
-        std::sync::Arc::new(super::fakes::SandboxInvoker::new(&model, batch_core::model::InvocationType::Converse));
+    let invoker = std::sync::Arc::new(super::fakes::SandboxInvoker::new(
+        &model,
+        batch_core::model::InvocationType::Converse,
+        Tier::OnDemand,
+    ));
     let early = tokio_test(lifecycle.retry_on_demand(run.as_str(), invoker.clone(), options)).unwrap_err();
     assert!(matches!(early.remedy(), Some(Remedy::FetchRun { .. })), "{early}");
     assert_eq!(world.fetch(&run).summary.missing, 20);
 
-    let quote = lifecycle.quote_on_demand_retry(run.as_str(), &PriceTable::bundled()).unwrap();
-    assert_eq!((quote.rows, quote.estimate.max_output_tokens), (20, 20 * 50), "{quote:?}");
-    assert!(quote.estimate.on_demand_usd.is_some() && quote.estimate.input_tokens > 0, "{quote:?}");
+    let quote = lifecycle.quote_retry(run.as_str(), Tier::OnDemand, &PriceTable::bundled()).unwrap();
+    assert_eq!((quote.estimate.rows, quote.estimate.max_output_tokens), (20, 20 * 50), "{quote:?}");
+    assert!(quote.estimate.most_usd.is_some() && quote.estimate.input_tokens > 0, "{quote:?}");
+    assert!(!quote.continues);
     let sent = tokio_test(lifecycle.retry_on_demand(run.as_str(), invoker.clone(), options)).unwrap();
     assert_eq!((sent.rows, sent.succeeded, sent.failed, sent.calls, sent.stopped), (20, 20, 0, 20, false));
     assert_eq!(invoker.calls.load(std::sync::atomic::Ordering::SeqCst), 20, "exactly the missing rows");
+    // The retry is a run of the chain, listed in the history; it ended, so the chain is fetched before any retry.
+    let retry = world.history.lock().unwrap().runs().unwrap().into_iter().find(|r| r.tier.is_on_demand()).unwrap();
+    assert_eq!((retry.retry_of.as_ref(), retry.state), (Some(&run), RunState::Ended));
     let merged = world.fetch(&run);
     assert_eq!((merged.summary.rows, merged.summary.succeeded, merged.summary.missing), (40, 40, 0));
+    let tiers: Vec<(Tier, u64)> = merged.summary.tiers.iter().map(|t| (t.tier, t.rows)).collect();
+    assert_eq!(tiers, [(Tier::Batch, 20), (Tier::OnDemand, 20)], "each row carries the tier that answered it");
     // Asked again with nothing left, nothing is sent.
     let error = tokio_test(lifecycle.retry_on_demand(run.as_str(), invoker.clone(), options)).unwrap_err();
     assert!(error.to_string().contains("nothing to retry"), "{error}");
     assert_eq!(invoker.calls.load(std::sync::atomic::Ordering::SeqCst), 20);
+}
+
+#[test]
+fn a_sheet_below_the_batch_minimum_is_answered_on_demand_resumed_without_paying_twice_and_fetched() {
+    let world = World::new(Outcome::Complete);
+    let prepared = super::fakes::prepared_within(world.dir.path(), "small", 3, 1);
+    let lifecycle = world.lifecycle();
+    let request = OnDemandRequest {
+        prepared_dir: prepared.clone(),
+        job_name: JobName::parse("small").unwrap(),
+        tier: Tier::Flex,
+        sandbox: false,
+        retry_of: None,
+        new_run: false,
+    };
+    let run = lifecycle.record_on_demand(&request).unwrap().id().clone();
+    let options = crate::on_demand::OnDemandOptions {
+        concurrency: 2,
+        requests_per_minute: 60_000.0,
+        min_requests_per_minute: 600.0,
+        attempts: 3,
+        pacing: NO_WAIT,
+    };
+    let model = batch_core::model::ModelId::parse("amazon.nova-lite-v1:0").unwrap();
+    let invoker = |tier| {
+        std::sync::Arc::new(super::fakes::SandboxInvoker::new(
+            &model,
+            batch_core::model::InvocationType::Converse,
+            tier,
+        ))
+    };
+    // An invoker of another tier is refused: the run's rows are priced on its own.
+    let wrong = tokio_test(lifecycle.answer_on_demand(run.as_str(), invoker(Tier::OnDemand), options)).unwrap_err();
+    assert!(wrong.to_string().contains("answered on flex"), "{wrong}");
+    // A stop before anything is sent leaves the run unfinished; a resume hands it back to be continued.
+    world.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    let flex = invoker(Tier::Flex);
+    let stopped = tokio_test(lifecycle.answer_on_demand(run.as_str(), flex.clone(), options)).unwrap();
+    assert!(stopped.stopped && stopped.calls == 0, "{stopped:?}");
+    let blocked = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap_err();
+    assert_eq!(blocked.remedy(), Some(Remedy::ContinueOnDemand { run: run.to_string() }));
+    world.cancel.store(false, std::sync::atomic::Ordering::SeqCst);
+    let resumed = tokio_test(lifecycle.resume(false, Until::Ended)).unwrap();
+    assert_eq!(resumed.on_demand.iter().map(|r| &r.id).collect::<Vec<_>>(), [&run]);
+    let sent = tokio_test(lifecycle.answer_on_demand(run.as_str(), flex.clone(), options)).unwrap();
+    assert_eq!((sent.rows, sent.succeeded, sent.calls, sent.stopped), (3, 3, 3, false));
+    // A crash after the second answer was written: its last answer is lost, and only that row is sent again.
+    let answers = answers_dir(&world.history.lock().unwrap().run(run.as_str()).unwrap()).join("part-001");
+    let file = answers.join("part-001.jsonl.out");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let kept: Vec<&str> = text.lines().take(2).collect();
+    std::fs::write(&file, format!("{}\n", kept.join("\n"))).unwrap();
+    world.history.lock().unwrap().set_run_state(&run, RunState::Running).unwrap();
+    let again = tokio_test(lifecycle.answer_on_demand(run.as_str(), flex.clone(), options)).unwrap();
+    assert_eq!((again.already_answered, again.calls, again.succeeded), (2, 1, 3), "{again:?}");
+    assert_eq!(flex.calls.load(std::sync::atomic::Ordering::SeqCst), 4, "three rows, one of them twice");
+    // A repeated send of the same prepared parts continues the same run.
+    assert_eq!(lifecycle.record_on_demand(&request).unwrap().id(), &run);
+    // The fetch joins the answers as a job's outputs, each row marked Flex and priced at Flex's rate.
+    let fetched = world.fetch(&run);
+    assert_eq!((fetched.summary.rows, fetched.summary.succeeded, fetched.jobs), (3, 3, 0));
+    let tiers: Vec<(Tier, u64)> = fetched.summary.tiers.iter().map(|t| (t.tier, t.rows)).collect();
+    assert_eq!(tiers, [(Tier::Flex, 3)]);
+    let tier = &fetched.summary.tiers[0];
+    let price = PriceTable::bundled().lookup(&model).unwrap();
+    let expected = (tier.input_tokens as f64 * price.input + tier.output_tokens as f64 * price.output) / 2.0 / 1e6;
+    assert!((fetched.summary.cost_usd.unwrap() - expected).abs() < 1e-12);
+    assert_eq!(tier.basis, "manifests");
 }
 
 #[test]

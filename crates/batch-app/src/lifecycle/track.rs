@@ -2,6 +2,7 @@
 //! backoff until the run reaches the requested point.
 
 use batch_core::aws_names::JobStatus;
+use batch_core::remedy::Remedy;
 use serde::Serialize;
 
 use super::{Event, Lifecycle, LifecycleError};
@@ -34,6 +35,10 @@ impl RunReport {
     /// True when every part has a job and every job has ended; for a run the user stopped, when the jobs it
     /// has have ended (its other parts will never get one).
     pub fn ended(&self) -> bool {
+        if self.run.tier.is_on_demand() {
+            // No jobs: it ends when every row has been answered.
+            return !self.run.state.is_unfinished();
+        }
         let every_part_submitted = self.waiting_parts == 0 && self.jobs.len() == self.parts.len();
         (every_part_submitted || self.run.stop_requested)
             && self.jobs.iter().all(|j| j.status.as_ref().is_some_and(JobStatus::is_terminal))
@@ -47,6 +52,9 @@ pub struct Resumed {
     pub reports: Vec<RunReport>,
     /// The runs that could not be followed, with why; they stay unfinished in the history.
     pub broken: Vec<(crate::history::RunId, LifecycleError)>,
+    /// Unfinished runs answered on demand: the caller continues them with an invoker
+    /// ([`Lifecycle::answer_on_demand`]).
+    pub on_demand: Vec<Run>,
 }
 
 /// A run's report from the history alone.
@@ -105,6 +113,18 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// polled again.
     pub async fn drive(&self, run_id: &str, until: Until) -> Result<RunReport, LifecycleError> {
         let run = self.lock().run(run_id)?;
+        if run.tier.is_on_demand() {
+            if !run.state.is_unfinished() {
+                return self.report(run_id);
+            }
+            return Err(LifecycleError::Blocked {
+                message: format!(
+                    "run {} is answered by on-demand calls, not batch jobs, and was interrupted before every row had an answer",
+                    run.id
+                ),
+                remedy: Remedy::ContinueOnDemand { run: run.id.to_string() },
+            });
+        }
         self.upload(&run).await?;
         {
             let mut history = self.lock();
@@ -139,6 +159,10 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         let runs = self.lock().unfinished_runs()?;
         let mut resumed = Resumed::default();
         for run in runs.into_iter().filter(|r| r.sandbox == sandbox) {
+            if run.tier.is_on_demand() {
+                resumed.on_demand.push(run);
+                continue;
+            }
             match self.drive(run.id.as_str(), until).await {
                 Ok(report) => resumed.reports.push(report),
                 Err(LifecycleError::Cancelled) => return Err(LifecycleError::Cancelled),

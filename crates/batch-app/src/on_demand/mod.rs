@@ -41,6 +41,27 @@ pub struct OnDemandOptions {
     pub pacing: Pacing,
 }
 
+impl OnDemandOptions {
+    /// Requests a minute on AWS unless asked otherwise: below the default on-demand quotas of the models offered.
+    pub const AWS_REQUESTS_PER_MINUTE: f64 = 100.0;
+    /// Requests a minute against the local emulator (the sandbox).
+    pub const SANDBOX_REQUESTS_PER_MINUTE: f64 = 6_000.0;
+
+    /// Calls at `requests_per_minute` (else the default for AWS or the sandbox), `concurrency` at once (else 4),
+    /// never slower than a sixteenth of the start rate, six attempts per record.
+    pub fn new(sandbox: bool, requests_per_minute: Option<f64>, concurrency: Option<usize>, pacing: Pacing) -> Self {
+        let default_rate = if sandbox { Self::SANDBOX_REQUESTS_PER_MINUTE } else { Self::AWS_REQUESTS_PER_MINUTE };
+        let per_minute = requests_per_minute.unwrap_or(default_rate).max(1.0);
+        Self {
+            concurrency: concurrency.unwrap_or(4).max(1),
+            requests_per_minute: per_minute,
+            min_requests_per_minute: (per_minute / 16.0).max(1.0),
+            attempts: 6,
+            pacing,
+        }
+    }
+}
+
 /// What answering a part did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OnDemandReport {
@@ -281,7 +302,8 @@ pub async fn answer_part<I: RecordInvoker + 'static>(
         report.manifest.total_record_count += 1;
     }
     report.stopped = stop.load(Ordering::SeqCst);
-    let manifest = count_answers(&answers_path, report.manifest.total_record_count)?;
+    let mut manifest = count_answers(&answers_path, report.manifest.total_record_count)?;
+    manifest.service_tier = Some(invoker.tier());
     let manifest_path = out.join(MANIFEST_FILE);
     let text = serde_json::to_string(&manifest).unwrap_or_default();
     std::fs::write(&manifest_path, text).map_err(file_error(&manifest_path))?;

@@ -5,6 +5,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use batch_core::service_tier::Tier;
 use serde_json::json;
 
 use super::*;
@@ -20,6 +21,10 @@ struct FakeInvoker {
 }
 
 impl RecordInvoker for FakeInvoker {
+    fn tier(&self) -> Tier {
+        Tier::OnDemand
+    }
+
     async fn invoke(&self, model_input: &Value) -> Result<Value, ServiceError> {
         let n = model_input["n"].as_u64().unwrap_or(0);
         let made = {
@@ -96,6 +101,7 @@ fn sixty_records_are_answered_once_each_as_a_batch_job_writes_them() {
         error_record_count: 0,
         input_token_count: 600,
         output_token_count: 120,
+        service_tier: Some(Tier::OnDemand),
     };
     assert_eq!((manifest, report.manifest.clone()), (expected.clone(), expected));
 }

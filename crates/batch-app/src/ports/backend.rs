@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use batch_core::iam::{AccessReport, AccessSetup};
 use batch_core::model::{InvocationType, ModelId};
+use batch_core::service_tier::Tier;
 
 use super::{
     AccountModels, BatchQuotas, CallerIdentity, JobsApi, ObjectTransfer, OnDemandPrompt, RecordInvoker, S3Listing,
@@ -61,8 +62,8 @@ pub trait Backend: Send + Sync + 'static {
     fn transfer(&self) -> &Self::Transfer;
     /// Who is calling (the sandbox's own identity offline).
     fn identity(&self) -> impl Future<Output = Result<CallerIdentity, ServiceError>> + Send;
-    /// Sends records on demand to `model`, written for `invocation`, on the Flex tier when `flex`.
-    fn invoker(&self, model: &ModelId, invocation: InvocationType, flex: bool) -> Self::Invoker;
+    /// Sends records on demand to `model`, written for `invocation`, on `tier` (Flex, or else Standard).
+    fn invoker(&self, model: &ModelId, invocation: InvocationType, tier: Tier) -> Self::Invoker;
     /// The models, inference profiles and batch quotas' model names this account lists.
     fn models(&self) -> impl Future<Output = Result<AccountModels, ServiceError>> + Send;
     /// One on-demand Converse call.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use batch_core::export::{ExportError, ExportFormat, ResultFields, open_writer};
 use batch_core::results::{Outcome, Status};
+use batch_core::service_tier::Tier;
 use batch_core::sheet::Row;
 
 use super::{ResultsTable, ResultsTableError};
@@ -52,6 +53,7 @@ impl ResultsTable {
                 input_tokens: result[4].parse().ok(),
                 output_tokens: result[5].parse().ok(),
                 stop_reason: result[6].clone(),
+                tier: Tier::parse(&result[7]),
                 // The table keeps the exported columns only; the cache counts are in the run's summary.
                 ..Outcome::default()
             };

@@ -3,7 +3,7 @@ use super::*;
 /// A joined export of `rows` rows: every third failed, every fifth missing, the rest succeeded.
 fn export(dir: &Path, rows: u64) -> PathBuf {
     let path = dir.join("results.csv");
-    let mut text = String::from("id,note,record_id,status,output,error,input_tokens,output_tokens,stop_reason\n");
+    let mut text = String::from("id,note,record_id,status,output,error,input_tokens,output_tokens,stop_reason,tier\n");
     for i in 1..=rows {
         let (status, output, error, tokens) = if i % 5 == 0 {
             ("missing", String::new(), "", String::new())
@@ -14,9 +14,14 @@ fn export(dir: &Path, rows: u64) -> PathBuf {
         };
         let note = if i == 7 { "50% off, \"quoted\"" } else { "plain" };
         text.push_str(&format!(
-            "{i},\"{}\",RID{i:011},{status},{output},{error},12,{tokens},{}\n",
+            "{i},\"{}\",RID{i:011},{status},{output},{error},12,{tokens},{},{}\n",
             note.replace('"', "\"\""),
-            if tokens.is_empty() { "" } else { "end_turn" }
+            if tokens.is_empty() { "" } else { "end_turn" },
+            match status {
+                "missing" => "",
+                _ if i % 4 == 0 => "flex",
+                _ => "batch",
+            }
         ));
     }
     std::fs::write(&path, text).unwrap();
@@ -27,7 +32,7 @@ fn export(dir: &Path, rows: u64) -> PathBuf {
 fn pages_follow_input_order_and_filters() {
     let dir = tempfile::tempdir().unwrap();
     let table = ResultsTable::build(&export(dir.path(), 1000), &dir.path().join("results.db")).unwrap();
-    assert_eq!(table.columns().len(), 9);
+    assert_eq!(table.columns().len(), 10);
 
     let page = table.page(&RowFilter::default(), 990, 50).unwrap();
     assert_eq!(page.matching, 1000);
@@ -97,6 +102,15 @@ fn a_file_that_is_not_a_joined_export_is_refused() {
     assert!(error.to_string().contains("not a joined results file"), "{error}");
     let missing = ResultsTable::open(&dir.path().join("none.db")).err().unwrap();
     assert!(missing.to_string().contains("fetch the run first"), "{missing}");
+    // A table an earlier version built (without the tier column) is refused, so it is rebuilt by a fetch.
+    let old = dir.path().join("old.db");
+    let db = rusqlite::Connection::open(&old).unwrap();
+    db.execute_batch("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);").unwrap();
+    let columns = r#"["id","record_id","status","output","error","input_tokens","output_tokens","stop_reason"]"#;
+    db.execute("INSERT INTO meta (key, value) VALUES ('columns', ?1)", [columns]).unwrap();
+    drop(db);
+    let outdated = ResultsTable::open(&old).err().unwrap();
+    assert!(outdated.to_string().contains("fetch the run again"), "{outdated}");
 }
 
 #[test]

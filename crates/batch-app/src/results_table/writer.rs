@@ -52,8 +52,8 @@ impl TableWriter {
     pub fn insert<'c>(&mut self, idx: u64, cells: impl IntoIterator<Item = &'c str>) -> Result<(), ResultsTableError> {
         let mut cells: Vec<&str> = cells.into_iter().take(self.width).collect();
         cells.resize(self.width, "");
-        let n = self.width;
-        let (status, output_tokens) = (cells[n - 6], cells[n - 2].parse::<i64>().ok());
+        let inputs = self.width - RESULT_COLUMNS.len();
+        let (status, output_tokens) = (cells[inputs + 1], cells[inputs + 5].parse::<i64>().ok());
         let json = serde_json::to_string(&cells).unwrap_or_else(|_| "[]".into());
         let mut insert = self
             .db

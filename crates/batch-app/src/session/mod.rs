@@ -8,6 +8,7 @@ mod choices;
 mod locations;
 mod model;
 mod runs;
+mod send_ways;
 mod sheet;
 mod window;
 mod window_fix;
@@ -34,7 +35,8 @@ use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandb
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use model::{JobPlan, TestRowForm, TestRowView};
-pub use runs::{ResultsOverview, RunOutcome, RunRow, SubmitForm};
+pub use runs::{ResultsOverview, RunOutcome, RunRow, SavedSummary, SubmitForm};
+pub use send_ways::{SendWays, send_ways};
 pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};
 use window_fix::window_fix;
 

@@ -13,13 +13,17 @@ use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::records::InferenceParams;
-use batch_core::results::{ResultsRequest, join_results_into};
+use batch_core::results::{ResultsRequest, TierTotals, join_results_into};
+use batch_core::service_tier::Tier;
 use batch_core::sheet::SheetOptions;
 use serde::{Deserialize, Serialize};
 
 use super::{RunEvents, Studio, StudioError, job_target};
 use crate::history::{JobSettings, Run, RunState};
-use crate::lifecycle::{FetchRequest, JoinedInto, RetryRequest, Until};
+use crate::lifecycle::{
+    FetchRequest, JoinedInto, OnDemandRequest, RetryRequest, Until, answers_dir, quote_rows, within_spend_cap,
+};
+use crate::on_demand::OnDemandOptions;
 use crate::ports::{Backend, Connector};
 use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TableWriter, TokenBin};
 use crate::row_selection::{RowSelection, select_rows};
@@ -67,6 +71,12 @@ pub struct SubmitForm {
     pub timeout_hours: u32,
     /// Job tags.
     pub tags: Vec<(String, String)>,
+    /// How the rows are sent: a batch job, or on-demand calls (Standard or Flex).
+    #[serde(default)]
+    pub send: Tier,
+    /// Refuse to send when the most the rows can cost (every answer at its maximum) is above this, USD.
+    #[serde(default)]
+    pub max_cost: Option<f64>,
 }
 
 /// A run as the Jobs step lists it.
@@ -81,6 +91,8 @@ pub struct RunRow {
     pub model_id: String,
     /// uploading, submitting, running, ended, fetched.
     pub state: RunState,
+    /// Batch jobs, or on-demand calls (Standard or Flex).
+    pub tier: Tier,
     /// True for a sandbox run.
     pub sandbox: bool,
     /// When it was recorded.
@@ -162,8 +174,12 @@ pub struct ResultsOverview {
 pub struct SavedSummary {
     /// Tokens as the outputs report them.
     pub tokens: SavedTokens,
-    /// Batch cost of the measured tokens, USD (none for a model without a price).
-    pub batch_cost_usd: Option<f64>,
+    /// Cost of the measured tokens, each tier's at its price, USD (none for a model without a price).
+    #[serde(alias = "batch_cost_usd")]
+    pub cost_usd: Option<f64>,
+    /// Rows, tokens and cost per tier that answered (none in summaries saved before tiers were counted).
+    #[serde(default)]
+    pub tiers: Vec<TierTotals>,
     /// Things the analyst must look at.
     #[serde(default)]
     pub warnings: Vec<String>,
@@ -211,6 +227,21 @@ fn rejoin(prepared: &Path, results: &Path) -> Result<ResultsTable, StudioError> 
 fn save_summary(dir: &Path, summary: &batch_core::results::ResultsSummary) -> Result<(), StudioError> {
     std::fs::write(dir.join(SUMMARY_FILE), serde_json::to_vec_pretty(summary).unwrap_or_default())
         .map_err(|e| invalid(format!("{}: cannot save the summary: {e}", dir.display())))
+}
+
+/// An on-demand run's rows answered so far (answer lines written) and its rows (the prepared plan's).
+fn on_demand_progress(run: &Run) -> (u64, u64) {
+    let total = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE)).map_or(0, |plan| plan.totals.records);
+    let answered = std::fs::read_dir(answers_dir(run))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|part| std::fs::read_dir(part.path()).into_iter().flatten().flatten())
+        .filter(|file| file.file_name().to_string_lossy().ends_with(".jsonl.out"))
+        .filter_map(|file| std::fs::read(file.path()).ok())
+        .map(|bytes| bytes.iter().filter(|&&b| b == b'\n').count() as u64)
+        .sum::<u64>();
+    (answered.min(total), total)
 }
 
 fn invalid(message: impl Into<String>) -> StudioError {
@@ -268,7 +299,8 @@ impl<C: Connector> Studio<C> {
         LifecycleTable::bundled().check(&model, &today(), false)?;
         let invocation = form.invocation.map(InvocationType::from);
         let quotas = self.model_quotas(&connection, &info, model.as_str()).await;
-        let limits = quotas.limits;
+        // On demand, no batch minimum applies (the file limits still cut the parts).
+        let limits = if form.send.is_on_demand() { quotas.limits.on_demand() } else { quotas.limits };
         let folder = new_run_folder(&self.home.join("runs"), job_name.as_str())?;
         let prepared_dir = folder.join("prepared");
         let request_folder = folder.clone();
@@ -303,12 +335,27 @@ impl<C: Connector> Studio<C> {
         })
         .await
         .map_err(blocking_error)??;
-        let target = RunTarget { job_name: Some(job_name.as_str().to_string()), ..target };
-        let request =
-            plan_start_under(&prepared_dir, &target, sandbox, quotas).map_err(|e| invalid(e.to_string()))?.request;
+        let plan = PreparedPlan::read(&prepared_dir.join(PLAN_FILE))?;
+        within_spend_cap(&quote_rows(&plan, plan.totals.records, form.send, &PriceTable::bundled()), form.max_cost)?;
         let cancel = AtomicBool::new(false);
         let events = RunEvents { run: String::new(), sink: self.events.clone() };
-        let run = connection.lifecycle(&self.history, &events, &cancel).record_run(&request)?.id().clone();
+        let lifecycle = connection.lifecycle(&self.history, &events, &cancel);
+        let run = if form.send.is_on_demand() {
+            let request = OnDemandRequest {
+                prepared_dir,
+                job_name,
+                tier: Tier::on_demand_for(&plan.model.id, Some(form.send == Tier::Flex)),
+                sandbox,
+                retry_of: None,
+                new_run: true,
+            };
+            lifecycle.record_on_demand(&request)?.id().clone()
+        } else {
+            let target = RunTarget { job_name: Some(job_name.as_str().to_string()), ..target };
+            let request =
+                plan_start_under(&prepared_dir, &target, sandbox, quotas).map_err(|e| invalid(e.to_string()))?.request;
+            lifecycle.record_run(&request)?.id().clone()
+        };
         self.drive_in_background(run.to_string(), sandbox);
         self.run_row(run.as_str())
     }
@@ -369,7 +416,19 @@ impl<C: Connector> Studio<C> {
         let connection = self.connection_for(sandbox).await?;
         let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
         let lifecycle = connection.lifecycle(&self.history, &events, cancel);
-        lifecycle.drive(run, Until::Ended).await?;
+        let record = self.history().run(run)?;
+        if record.tier.is_on_demand() {
+            let plan = PreparedPlan::read(&record.prepared_dir.join(PLAN_FILE))?;
+            let invoker = Arc::new(connection.invoker(&plan.model.id, plan.model.invocation_type, record.tier));
+            let options = OnDemandOptions::new(record.sandbox, None, None, connection.pacing());
+            let sent = lifecycle.answer_on_demand(run, invoker, options).await?;
+            if sent.stopped && self.history().run(run)?.state.is_unfinished() {
+                // Cancelled (the app is closing): taken up again at the next launch.
+                return Err(crate::lifecycle::LifecycleError::Cancelled.into());
+            }
+        } else {
+            lifecycle.drive(run, Until::Ended).await?;
+        }
         let root = self.root_run(run)?;
         let results = self.results_dir(&root);
         let request = FetchRequest {
@@ -443,8 +502,11 @@ impl<C: Connector> Studio<C> {
                     .map_or_else(|| "not submitted".to_string(), |s| s.as_str().to_string())
             })
             .collect();
-        let processed = jobs.iter().filter_map(|j| j.processed_records).sum();
-        let total = parts.iter().map(|p| p.records).sum();
+        let (processed, total) = if run.tier.is_on_demand() {
+            on_demand_progress(&run)
+        } else {
+            (jobs.iter().filter_map(|j| j.processed_records).sum(), parts.iter().map(|p| p.records).sum())
+        };
         let started = batch_core::clock::unix_from_rfc3339(&run.created_at).unwrap_or(0);
         let ended = if run.state.is_unfinished() {
             batch_core::clock::unix_now()
@@ -460,6 +522,7 @@ impl<C: Connector> Studio<C> {
             job_name: run.job_name.clone(),
             model_id: run.model_id.clone(),
             state: run.state,
+            tier: run.tier,
             sandbox: run.sandbox,
             created_at: run.created_at.clone(),
             retry_of: run.retry_of.as_ref().map(ToString::to_string),
@@ -483,23 +546,34 @@ impl<C: Connector> Studio<C> {
             let cancel = AtomicBool::new(false);
             let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
             connection.lifecycle(&self.history, &events, &cancel).stop_run(run).await?;
+            if record.tier.is_on_demand() {
+                // Its calls are made by this session: no call is started after this, and it ends with its answers.
+                if let Some(flag) = self.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(run) {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
             // Followed to its end (and fetched) like any run; a no-op when it is being followed already.
             self.drive_in_background(run.to_string(), record.sandbox);
         }
         self.run_row(run)
     }
 
-    /// Records a retry of the failed and missing rows of `run` and drives it.
-    pub async fn retry(self: &Arc<Self>, run: &str) -> Result<RunRow, StudioError> {
+    /// Records a retry of the failed and missing rows of `run` — as a batch job, or on demand on `send`'s tier
+    /// (Flex where asked for and offered) — and drives it.
+    pub async fn retry(self: &Arc<Self>, run: &str, send: Tier) -> Result<RunRow, StudioError> {
         let record = self.history().run(run)?;
         let connection = self.connection_for(record.sandbox).await?;
         let cancel = AtomicBool::new(false);
         let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
         let retry = {
             let _one_at_a_time = self.retrying.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            connection
-                .lifecycle(&self.history, &events, &cancel)
-                .record_retry(&RetryRequest { run: run.to_string() })?
+            let lifecycle = connection.lifecycle(&self.history, &events, &cancel);
+            if send.is_on_demand() {
+                let model = ModelId::parse(&record.model_id).map_err(|e| invalid(e.to_string()))?;
+                lifecycle.record_on_demand_retry(run, Tier::on_demand_for(&model, Some(send == Tier::Flex)))?
+            } else {
+                lifecycle.record_retry(&RetryRequest { run: run.to_string() })?
+            }
         };
         self.drive_in_background(retry.to_string(), record.sandbox);
         self.run_row(retry.as_str())

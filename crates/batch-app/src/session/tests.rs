@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use super::*;
 use crate::lifecycle::fakes::{FakeConnector, LimitedConnector};
-use batch_core::remedy::Setting;
 
 use crate::ports::FailureKind;
 
@@ -167,12 +166,9 @@ fn a_refusal_reaches_the_window_with_its_remedy_worded_in_steps_and_controls_nev
 
     let few = batch_core::plan::PlanError::TooFewRecords { rows: 60, min: 100 };
     let shown = AppError::from(StudioError::Prepare(few.into()));
-    assert_eq!(
-        (shown.code, shown.remedy.clone()),
-        (ErrorCode::InvalidInput, Some(Remedy::change(Setting::RecordsPerJob)))
-    );
+    assert_eq!((shown.code, shown.remedy.clone()), (ErrorCode::InvalidInput, Some(Remedy::SendOnDemand)));
     let fix = shown.fix.unwrap_or_default();
-    assert!(fix.contains("Rows to send (Data step)"), "{fix}");
+    assert!(fix.contains("On demand") && fix.contains("Submit step"), "{fix}");
     assert!(!shown.message.contains("--") && !fix.contains("--"), "{} / {fix}", shown.message);
 
     let converse = batch_core::model::ModelError::NoInvokeFormat("acme.model-v1:0".into());

@@ -16,6 +16,8 @@ fn control(setting: Setting) -> &'static str {
         Setting::RecordsPerJob => "Rows to send (Data step)",
         Setting::JobTimeout => "Timeout (hours, 24–168) in the Submit step",
         Setting::ConcurrentJobs => "the concurrent jobs of a run",
+        Setting::SpendCap => "Spend cap (Submit step)",
+        Setting::MaxTokens => "Max tokens (Model step)",
     }
 }
 
@@ -35,8 +37,10 @@ pub(super) fn window_fix(remedy: &Remedy) -> String {
         Remedy::FetchRun { run } => format!("fetch the results of run {run} in the Jobs step first"),
         Remedy::StopRun { run } => format!("stop run {run} in the Jobs step, then submit again"),
         Remedy::RetryOnDemand { run } => {
-            format!("send them on demand with `bedrock-batch retry {run} --on-demand` (the window cannot yet)")
+            format!("choose \"Retry on demand\" in the Results step of run {run}")
         }
+        Remedy::SendOnDemand => "choose \"On demand\" under How to send in the Submit step".to_string(),
+        Remedy::ContinueOnDemand { run } => format!("continue run {run} in the Jobs step"),
         Remedy::ListRuns => "the Jobs step lists the runs this app knows".to_string(),
         Remedy::PrepareAgain => "submit again from the Submit step, which prepares the sheet anew".to_string(),
     }

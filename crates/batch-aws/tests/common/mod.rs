@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use batch_app::history::{History, NewPart, NewRun, RunId};
+use batch_app::history::{History, NewPart, NewRun, RunDestination, RunId};
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 
 /// A deterministic file of `len` bytes.
@@ -18,9 +18,11 @@ pub fn record_run(history: &Mutex<History>, target: &S3Uri, bytes: u64) -> RunId
     let run = NewRun {
         prepared_dir: "/tmp/prepared".into(),
         model_id: "amazon.nova-lite-v1:0".into(),
-        role_arn: RoleArn::parse("arn:aws:iam::123456789012:role/BedrockBatchRole").unwrap(),
-        input_uri: S3Uri::parse("s3://in-bucket/runs/").unwrap(),
-        output_uri: S3Uri::parse("s3://out-bucket/out/").unwrap(),
+        destination: RunDestination::Batch {
+            role_arn: RoleArn::parse("arn:aws:iam::123456789012:role/BedrockBatchRole").unwrap(),
+            input_uri: S3Uri::parse("s3://in-bucket/runs/").unwrap(),
+            output_uri: S3Uri::parse("s3://out-bucket/out/").unwrap(),
+        },
         job_name: JobName::parse("reviews").unwrap(),
         sandbox: false,
         retry_of: None,

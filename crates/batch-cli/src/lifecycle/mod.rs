@@ -8,15 +8,19 @@ mod report_text;
 mod start;
 
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use batch_app::history::{History, Recorded, Run};
-use batch_app::lifecycle::{FetchRequest, JoinedInto, RetryRequest, RunReport, SubmitRequest, Until, run_report};
+use batch_app::lifecycle::{
+    FetchRequest, JoinedInto, OnDemandRequest, OnDemandRun, RetryRequest, RunReport, SubmitRequest, Until, quote_rows,
+    run_report, within_spend_cap,
+};
 use batch_app::ports::Backend;
 use batch_connect::Connection;
 use batch_core::prepare::prepare;
+use batch_core::service_tier::Tier;
 use serde::Serialize;
 
 use crate::args::{FetchArgs, JobsArgs, OutputFormat, RetryArgs, RunArgs, StatusArgs, StopArgs, SubmitArgs};
@@ -96,7 +100,13 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
     };
     let run = find_run(&history, target)?;
     runtime()?.block_on(async {
-        let report = if run.state.is_unfinished() {
+        if run.tier.is_on_demand() && run.state.is_unfinished() && args.watch {
+            let connection = connect(&args.access, run.sandbox, false).await?;
+            let sent = on_demand::continue_run(&history, &connection, &run).await?;
+            on_demand::print_sent(&sent, args.format)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        let report = if run.state.is_unfinished() && !run.tier.is_on_demand() {
             let connection = connect(&args.access, run.sandbox, false).await?;
             let cancel = AtomicBool::new(false);
             let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
@@ -130,6 +140,16 @@ fn resume_all(history: &Mutex<History>, args: &StatusArgs) -> Result<ExitCode> {
             let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
             let resumed = lifecycle.resume(sandbox, Until::Ended).await?;
             reports.extend(resumed.reports);
+            for run in &resumed.on_demand {
+                match on_demand::continue_run(history, &connection, run).await {
+                    Ok(sent) if args.format == OutputFormat::Text => on_demand::print_sent(&sent, args.format)?,
+                    Ok(_) => {}
+                    Err(error) => {
+                        broken += 1;
+                        eprintln!("error: run {} cannot be continued: {}", run.id, crate::display::error_line(&error));
+                    }
+                }
+            }
             for (run, error) in resumed.broken {
                 broken += 1;
                 eprintln!(
@@ -239,13 +259,17 @@ async fn fetch_and_print(
 pub fn retry(args: RetryArgs) -> Result<ExitCode> {
     let history = open_history()?;
     let run = find_run(&history, &args.run)?;
-    if args.on_demand {
+    if args.on_demand.on_demand {
         return on_demand::retry(&args, &history, &run);
     }
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
+        if let Some(cap) = args.on_demand.max_cost {
+            let quote = lifecycle.quote_retry(run.id.as_str(), Tier::Batch, &prices(None)?)?;
+            within_spend_cap(&quote.estimate, Some(cap))?;
+        }
         let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string() })?;
         eprintln!("retry run {retry} recorded");
         let until = if args.wait { Until::Ended } else { Until::Submitted };
@@ -263,13 +287,40 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
     let format = args.prepare.format;
     runtime()?.block_on(async {
         let connection = connect(&access, false, true).await?;
-        let plan = prepare(&prepare_request(&args.prepare)?, &TerminalProgress::new())?;
+        let mut prepare_with = prepare_request(&args.prepare)?;
+        if args.on_demand.on_demand {
+            prepare_with.limits = prepare_with.limits.on_demand();
+        }
+        let plan = prepare(&prepare_with, &TerminalProgress::new())?;
         eprintln!(
             "prepared {} records in {} part(s) under {}",
             plan.totals.records,
             plan.parts.len(),
             args.prepare.out.display()
         );
+        let prices = prices(args.prepare.prices.as_deref())?;
+        let out_dir = args.prepare.out.join("results");
+        let fetch = |run: String| FetchRequest {
+            run,
+            out_dir: out_dir.clone(),
+            input: None,
+            into: JoinedInto::Export(args.export.clone()),
+            excel_safe: args.excel_safe,
+            prices: prices.clone(),
+        };
+        if args.on_demand.on_demand {
+            let sent = send_on_demand(&history, &connection, &args, &plan, &prices).await?;
+            if sent.stopped {
+                on_demand::print_sent(&sent, format)?;
+                return Ok(ExitCode::FAILURE);
+            }
+            if format == OutputFormat::Text {
+                on_demand::print_sent(&sent, format)?;
+            }
+            return fetch_and_print(&history, &connection, &fetch(sent.run), format).await;
+        }
+        let batch = quote_rows(&plan, plan.totals.records, Tier::Batch, &prices);
+        within_spend_cap(&batch, args.on_demand.max_cost)?;
         let request = start_plan(&connection, &args.prepare.out, &args.job).await?;
         let wait = args.wait || sandbox;
         let report = drive_new(&history, &connection, &request, wait).await?;
@@ -280,17 +331,52 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
         if format == OutputFormat::Text {
             print!("{}", run_text(&report));
         }
-        let out_dir = args.prepare.out.join("results");
-        let fetch = FetchRequest {
-            run: report.run.id.to_string(),
-            out_dir: out_dir.clone(),
-            input: None,
-            into: JoinedInto::Export(args.export.clone()),
-            excel_safe: args.excel_safe,
-            prices: prices(args.prepare.prices.as_deref())?,
-        };
-        fetch_and_print(&history, &connection, &fetch, format).await
+        fetch_and_print(&history, &connection, &fetch(report.run.id.to_string()), format).await
     })
+}
+
+/// `run --on-demand`: the prepared rows priced on their tier, refused above the cap, recorded as an on-demand run
+/// (or the earlier one of the same parts continued) and answered.
+async fn send_on_demand(
+    history: &Mutex<History>,
+    connection: &Connection,
+    args: &RunArgs,
+    plan: &batch_core::prepare::PreparedPlan,
+    prices: &batch_core::pricing::PriceTable,
+) -> Result<OnDemandRun> {
+    let tier = on_demand::tier_for(&plan.model.id, &args.on_demand);
+    let estimate = quote_rows(plan, plan.totals.records, tier, prices);
+    on_demand::price_and_check("run", &plan.model.id, &estimate, args.on_demand.max_cost)?;
+    let target = batch_app::start_run::RunTarget { job_name: args.job.job_name.clone(), ..Default::default() };
+    let job_name = batch_app::start_run::job_name(&target, &args.prepare.sheet.input)?;
+    let request = OnDemandRequest {
+        prepared_dir: args.prepare.out.clone(),
+        job_name,
+        tier,
+        sandbox: connection.sandbox(),
+        retry_of: None,
+        new_run: args.job.new_run,
+    };
+    let cancel = AtomicBool::new(false);
+    let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
+    let run = match lifecycle.record_on_demand(&request)? {
+        Recorded::New(run) => {
+            eprintln!("run {run} recorded (on demand, {})", tier.as_str());
+            run
+        }
+        Recorded::Continued(run) => {
+            eprintln!(
+                "continuing run {} (recorded {}): these prepared parts were sent on {} before, so answered rows are \
+                 not sent again; pass --new-run to send them all again",
+                run.id,
+                run.created_at,
+                tier.as_str()
+            );
+            run.id
+        }
+    };
+    let invoker = Arc::new(connection.invoker(&plan.model.id, plan.model.invocation_type, tier));
+    Ok(lifecycle.answer_on_demand(run.as_str(), invoker, on_demand::options(Some(&args.on_demand), connection)).await?)
 }
 
 /// A job as `jobs` prints it.

@@ -1,5 +1,6 @@
-//! `retry --on-demand`: a run's failed and missing rows sent with on-demand calls (no batch minimum), priced
-//! before anything is sent; `fetch` merges the answers afterwards.
+//! Rows sent with on-demand calls instead of a batch job — a sheet below the batch minimum (`run --on-demand`), a
+//! run's failed and missing rows (`retry --on-demand`), an interrupted on-demand run continued (`status --watch`)
+//! — priced before anything is sent and refused above the spend cap; `fetch` joins the answers.
 
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -7,19 +8,82 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use batch_app::history::{History, Run};
+use batch_app::lifecycle::{OnDemandRun, within_spend_cap};
 use batch_app::on_demand::OnDemandOptions;
 use batch_app::ports::Backend;
-use batch_core::pricing::PriceTable;
+use batch_connect::Connection;
+use batch_core::model::ModelId;
+use batch_core::pricing::{PriceTable, TierEstimate};
+use batch_core::service_tier::{Tier, offers_flex};
 
 use super::connect::{connect, runtime};
 use super::event_lines::PRINTER;
-use crate::args::{OutputFormat, RetryArgs};
+use crate::args::{OnDemandArgs, OutputFormat, RetryArgs, ServiceTierArg};
 use crate::display::{print_json, thousands, usd};
 
-/// Requests a minute on AWS unless given: below the default on-demand quotas of the models this tool offers.
-const AWS_REQUESTS_PER_MINUTE: f64 = 100.0;
-/// Requests a minute against the local emulator.
-const EMULATOR_REQUESTS_PER_MINUTE: f64 = 6_000.0;
+/// The tier `model`'s rows go on: the one asked for, else Flex where the model offers it; a note when Flex was
+/// asked for and is not offered.
+pub fn tier_for(model: &ModelId, args: &OnDemandArgs) -> Tier {
+    let asked = args.service_tier.map(|t| t == ServiceTierArg::Flex);
+    if asked == Some(true) && !offers_flex(model) {
+        eprintln!("note: {model} is not offered on the Flex tier; its rows go on Standard (full on-demand price)");
+    }
+    Tier::on_demand_for(model, asked)
+}
+
+/// How calls are paced: the rate and concurrency asked for, else the defaults for AWS or the sandbox.
+pub fn options(args: Option<&OnDemandArgs>, connection: &Connection) -> OnDemandOptions {
+    OnDemandOptions::new(
+        connection.sandbox(),
+        args.and_then(|a| a.requests_per_minute),
+        args.map(|a| a.concurrency),
+        connection.pacing(),
+    )
+}
+
+/// Prints what sending costs, then refuses when the most it can cost is above the cap.
+pub fn price_and_check(what: &str, model: &ModelId, estimate: &TierEstimate, cap: Option<f64>) -> Result<()> {
+    let cost = match (estimate.input_usd, estimate.most_usd) {
+        (Some(least), Some(most)) => format!("{} – {}", usd(least), usd(most)),
+        _ => "cost unknown (no price for this model)".to_string(),
+    };
+    eprintln!(
+        "{what}: sending {} rows on demand ({}) to {model}: ~{} input tokens, at most {} output; {cost} (input only – every answer at its maximum)",
+        thousands(estimate.rows),
+        estimate.tier.as_str(),
+        thousands(estimate.input_tokens),
+        thousands(estimate.max_output_tokens),
+    );
+    Ok(within_spend_cap(estimate, cap)?)
+}
+
+/// Prints what an on-demand run did.
+pub fn print_sent(sent: &OnDemandRun, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Json => print_json(sent)?,
+        OutputFormat::Text => {
+            println!(
+                "run {}: {} rows on {}: {} answered, {} failed ({} calls{}{})",
+                sent.run,
+                thousands(sent.rows),
+                sent.tier.as_str(),
+                thousands(sent.succeeded),
+                thousands(sent.failed),
+                thousands(sent.calls),
+                if sent.throttled > 0 { format!(", {} throttled", thousands(sent.throttled)) } else { String::new() },
+                if sent.already_answered > 0 {
+                    format!("; {} answered by an earlier attempt, not sent again", thousands(sent.already_answered))
+                } else {
+                    String::new()
+                }
+            );
+            if sent.stopped {
+                println!("  stopped before the end: `bedrock-batch status {} --watch` sends the rest", sent.run);
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Sends the rows of `run`'s last fetch that failed or are missing on demand.
 pub fn retry(args: &RetryArgs, history: &Mutex<History>, run: &Run) -> Result<ExitCode> {
@@ -27,57 +91,33 @@ pub fn retry(args: &RetryArgs, history: &Mutex<History>, run: &Run) -> Result<Ex
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
-        let quote = lifecycle.quote_on_demand_retry(run.id.as_str(), &PriceTable::bundled())?;
-        let cost = match (quote.estimate.on_demand_usd, &quote.estimate.price) {
-            (Some(most), Some(price)) => {
-                let input = quote.estimate.input_tokens as f64 / 1e6 * price.input;
-                let tier = if args.flex { " (Flex, where offered, is billed at its discount)" } else { "" };
-                format!("{} – {} at on-demand prices{tier}", usd(input), usd(most))
-            }
-            _ => "cost unknown (no price for this model)".to_string(),
-        };
-        eprintln!(
-            "sending {} rows of run {} on demand to {} ({:?}): ~{} input tokens, at most {} output; {cost}",
-            thousands(quote.rows),
-            quote.run,
-            quote.model,
-            quote.invocation,
-            thousands(quote.estimate.input_tokens),
-            thousands(quote.estimate.max_output_tokens),
-        );
-        let default_rate = if connection.sandbox() { EMULATOR_REQUESTS_PER_MINUTE } else { AWS_REQUESTS_PER_MINUTE };
-        let per_minute = args.requests_per_minute.unwrap_or(default_rate).max(1.0);
-        let options = OnDemandOptions {
-            concurrency: args.concurrency.max(1),
-            requests_per_minute: per_minute,
-            min_requests_per_minute: (per_minute / 16.0).max(1.0),
-            attempts: 6,
-            pacing: connection.pacing(),
-        };
-        let invoker = Arc::new(connection.invoker(&quote.model, quote.invocation, args.flex));
-        let sent = lifecycle.retry_on_demand(run.id.as_str(), invoker, options).await?;
-        match args.format {
-            OutputFormat::Json => print_json(&sent)?,
-            OutputFormat::Text => {
-                println!(
-                    "run {}: {} rows sent on demand: {} answered, {} failed ({} calls{})",
-                    sent.run,
-                    thousands(sent.rows),
-                    thousands(sent.succeeded),
-                    thousands(sent.failed),
-                    thousands(sent.calls),
-                    if sent.already_answered > 0 {
-                        format!("; {} answered by an earlier attempt", thousands(sent.already_answered))
-                    } else {
-                        String::new()
-                    }
-                );
-                if sent.stopped {
-                    println!("  stopped before the end: run the same command again to send the rest");
-                }
-                println!("  `bedrock-batch fetch {} --out DIR` merges the answers into the run's results", sent.run);
-            }
+        let model = ModelId::parse(&run.model_id)?;
+        let tier = tier_for(&model, &args.on_demand);
+        let quote = lifecycle.quote_retry(run.id.as_str(), tier, &PriceTable::bundled())?;
+        let what = if quote.continues { "continuing the interrupted retry" } else { "retry" };
+        price_and_check(
+            &format!("{what} of run {}", quote.run),
+            &quote.model,
+            &quote.estimate,
+            args.on_demand.max_cost,
+        )?;
+        let invoker = Arc::new(connection.invoker(&quote.model, quote.invocation, tier));
+        let sent =
+            lifecycle.retry_on_demand(run.id.as_str(), invoker, options(Some(&args.on_demand), &connection)).await?;
+        print_sent(&sent, args.format)?;
+        if args.format == OutputFormat::Text {
+            println!("  `bedrock-batch fetch {} --out DIR` merges the answers into the run's results", quote.run);
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Continues an on-demand run that was interrupted (only rows without an answer are sent).
+pub async fn continue_run(history: &Mutex<History>, connection: &Connection, run: &Run) -> Result<OnDemandRun> {
+    let cancel = AtomicBool::new(false);
+    let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
+    let plan = batch_core::prepare::PreparedPlan::read(&run.prepared_dir.join(batch_core::prepare::PLAN_FILE))?;
+    let invoker = Arc::new(connection.invoker(&plan.model.id, plan.model.invocation_type, run.tier));
+    eprintln!("continuing run {} on {}: rows already answered are not sent again", run.id, run.tier.as_str());
+    Ok(lifecycle.answer_on_demand(run.id.as_str(), invoker, options(None, connection)).await?)
 }

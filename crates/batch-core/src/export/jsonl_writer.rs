@@ -42,6 +42,7 @@ impl RowWriter for JsonlExport {
             map.serialize_entry(&names[n + 4], &outcome.input_tokens)?;
             map.serialize_entry(&names[n + 5], &outcome.output_tokens)?;
             map.serialize_entry(&names[n + 6], &outcome.stop_reason)?;
+            map.serialize_entry(&names[n + 7], outcome.tier_text())?;
             map.end()
         })();
         written.map_err(|e| self.temp.error(e))?;

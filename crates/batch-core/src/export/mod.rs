@@ -21,8 +21,8 @@ pub use csv_writer::excel_safe;
 pub use xlsx_writer::{XLSX_MAX_CELL_CHARS, XLSX_MAX_DATA_ROWS};
 
 /// The result columns, in order, after the input columns.
-pub const RESULT_COLUMNS: [&str; 7] =
-    ["record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"];
+pub const RESULT_COLUMNS: [&str; 8] =
+    ["record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason", "tier"];
 
 /// Export file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,8 +163,8 @@ pub fn open_writer(
     })
 }
 
-/// The seven result values of a row as text (tokens empty when unknown), in `RESULT_COLUMNS` order.
-pub fn result_texts<'a>(result: &'a ResultFields<'a>, tokens: &'a mut [String; 2]) -> [&'a str; 7] {
+/// The result values of a row as text (tokens and tier empty when unknown), in `RESULT_COLUMNS` order.
+pub fn result_texts<'a>(result: &'a ResultFields<'a>, tokens: &'a mut [String; 2]) -> [&'a str; 8] {
     tokens[0] = result.outcome.input_tokens.map(|t| t.to_string()).unwrap_or_default();
     tokens[1] = result.outcome.output_tokens.map(|t| t.to_string()).unwrap_or_default();
     [
@@ -175,6 +175,7 @@ pub fn result_texts<'a>(result: &'a ResultFields<'a>, tokens: &'a mut [String; 2
         &tokens[0],
         &tokens[1],
         &result.outcome.stop_reason,
+        result.outcome.tier_text(),
     ]
 }
 

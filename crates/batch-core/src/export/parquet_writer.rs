@@ -31,7 +31,7 @@ pub(crate) struct ParquetExport {
 impl ParquetExport {
     pub(crate) fn create(path: &Path, columns: &[String]) -> Result<Self, ExportError> {
         let temp = TempTarget::new(path);
-        let input_columns = columns.len() - 7;
+        let input_columns = columns.len() - super::RESULT_COLUMNS.len();
         let token_columns = [input_columns + 4, input_columns + 5];
         let build: Result<Arc<Type>, parquet::errors::ParquetError> = (|| {
             let mut fields = Vec::with_capacity(columns.len());
@@ -107,6 +107,7 @@ impl RowWriter for ParquetExport {
             outcome.output.as_str(),
             outcome.error.as_str(),
             outcome.stop_reason.as_str(),
+            outcome.tier_text(),
         ]);
         for (column, text) in self.text.iter_mut().zip(texts) {
             column.push(ByteArray::from(text.as_bytes().to_vec()));

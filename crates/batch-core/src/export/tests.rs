@@ -12,6 +12,7 @@ fn outcome(output: &str, tokens: Option<u64>) -> Outcome {
         input_tokens: tokens,
         output_tokens: tokens.map(|t| t + 1),
         stop_reason: "end_turn".into(),
+        tier: Some(crate::service_tier::Tier::OnDemand),
         ..Outcome::default()
     }
 }
@@ -48,7 +49,16 @@ fn colliding_result_columns_get_a_prefix() {
     let columns = result_columns(&["status".to_string(), "result_status".to_string(), "output".to_string()]);
     assert_eq!(
         &columns[3..],
-        ["record_id", "result_result_status", "result_output", "error", "input_tokens", "output_tokens", "stop_reason"]
+        [
+            "record_id",
+            "result_result_status",
+            "result_output",
+            "error",
+            "input_tokens",
+            "output_tokens",
+            "stop_reason",
+            "tier"
+        ]
     );
 }
 
@@ -72,8 +82,12 @@ fn each_format_round_trips_exact_values() {
         assert_eq!(headers, columns, "{name}");
         assert_eq!(rows.len(), 2, "{name}");
         assert_eq!(rows[0][..3], CELLS, "{name}: input cells exact, formulas kept as text");
-        assert_eq!(rows[0][3..], ["ABC00000001", "succeeded", "+ answer", "", "12", "13", "end_turn"], "{name}");
-        assert_eq!(rows[1][3..], ["ABC00000002", "missing", "", "", "", "", ""], "{name}");
+        assert_eq!(
+            rows[0][3..],
+            ["ABC00000001", "succeeded", "+ answer", "", "12", "13", "end_turn", "on-demand"],
+            "{name}"
+        );
+        assert_eq!(rows[1][3..], ["ABC00000002", "missing", "", "", "", "", "", ""], "{name}");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .flatten()

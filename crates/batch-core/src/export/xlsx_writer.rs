@@ -84,7 +84,7 @@ impl RowWriter for XlsxExport {
             return Err(self.too_long(col, input.number()));
         }
         if outcome.stop_reason.chars().count() > XLSX_MAX_CELL_CHARS {
-            return Err(self.too_long(self.columns.len() - 1, input.number()));
+            return Err(self.too_long(self.columns.len() - 2, input.number()));
         }
         let n = input.len();
         let written: Result<(), XlsxError> = (|| {
@@ -98,7 +98,8 @@ impl RowWriter for XlsxExport {
             if let Some(tokens) = outcome.output_tokens {
                 sheet.write_number(row, (n + 5) as u16, tokens as f64)?;
             }
-            put_text(sheet, row, n + 6, &outcome.stop_reason)
+            put_text(sheet, row, n + 6, &outcome.stop_reason)?;
+            put_text(sheet, row, n + 7, outcome.tier_text())
         })();
         written.map_err(|e| self.temp.error(e))?;
         self.next_row += 1;

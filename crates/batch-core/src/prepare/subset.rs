@@ -41,7 +41,7 @@ fn subset(
 ) -> Result<PreparedPlan, PrepareError> {
     let mut original = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
     if on_demand {
-        original.limits.min_records_per_job = 1;
+        original.limits = original.limits.on_demand();
     }
     std::fs::create_dir_all(out_dir).map_err(|e| PrepareError::output(out_dir, e))?;
     let staging = Staging::create(out_dir)?;

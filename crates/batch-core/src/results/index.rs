@@ -13,6 +13,7 @@ use super::outcome::{Status, parse_line};
 use super::spill::{BucketWriter, Buckets, SpilledOutcome};
 use crate::parallel::WORKERS;
 use crate::record_id::RecordIdScheme;
+use crate::service_tier::Tier;
 
 /// How many examples of each problem are kept.
 pub const MAX_EXAMPLES: usize = 20;
@@ -80,11 +81,12 @@ fn folder_of(root: &Path, path: &Path) -> String {
     path.parent().and_then(|p| p.strip_prefix(root).ok()).map(|p| p.display().to_string()).unwrap_or_default()
 }
 
-/// Parses every line of `files`, spilling outcomes for rows `1..=rows` (ids per `scheme`) into `buckets`
-/// under `scratch`.
+/// Parses every line of `files` (answered on the tier `tiers` gives each, by index), spilling outcomes for rows
+/// `1..=rows` (ids per `scheme`) into `buckets` under `scratch`.
 pub fn scan_outputs(
     root: &Path,
     files: Vec<PathBuf>,
+    tiers: &[Tier],
     rows: u64,
     scheme: &RecordIdScheme,
     buckets: Buckets,
@@ -101,7 +103,9 @@ pub fn scan_outputs(
                     loop {
                         let index = next_file.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = files.get(index) else { break };
-                        scan_file(root, path, index as u32, rows, scheme, &mut spill, &mut findings)?;
+                        let tier = tiers.get(index).copied().unwrap_or_default();
+                        let file = FileOfTier { path, index: index as u32, tier };
+                        scan_file(root, file, rows, scheme, &mut spill, &mut findings)?;
                     }
                     Ok((findings, spill.finish()?))
                 })
@@ -151,10 +155,16 @@ pub fn scan_outputs(
     Ok(scan)
 }
 
+/// An output file, its index in sorted order, and the tier that answered its records.
+struct FileOfTier<'a> {
+    path: &'a Path,
+    index: u32,
+    tier: Tier,
+}
+
 fn scan_file(
     root: &Path,
-    path: &Path,
-    file: u32,
+    FileOfTier { path, index: file, tier }: FileOfTier<'_>,
     rows: u64,
     scheme: &RecordIdScheme,
     spill: &mut BucketWriter,
@@ -175,7 +185,7 @@ fn scan_file(
             continue;
         }
         findings.lines += 1;
-        let parsed = match parse_line(content) {
+        let mut parsed = match parse_line(content) {
             Ok(parsed) => parsed,
             Err(reason) => {
                 findings.corrupt_count += 1;
@@ -194,6 +204,7 @@ fn scan_file(
         } else {
             stats.0 += 1;
         }
+        parsed.outcome.tier = Some(tier);
         let id = parsed.record_id.unwrap_or_default();
         match scheme.row_of(&id).filter(|&r| r <= rows) {
             Some(row) => {

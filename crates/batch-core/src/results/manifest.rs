@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::service_tier::Tier;
+
 /// The file name Bedrock gives a job's manifest.
 pub const MANIFEST_FILE: &str = "manifest.json.out";
 
@@ -29,6 +31,17 @@ pub struct Manifest {
     /// Output tokens generated.
     #[serde(default)]
     pub output_token_count: u64,
+    /// How the folder's records were answered, when not by a batch job: this tool writes it into the manifests
+    /// of the parts it answers on demand (Bedrock's own manifests have no such key, and mean `batch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<Tier>,
+}
+
+impl Manifest {
+    /// The tier that answered the folder's records.
+    pub fn tier(&self) -> Tier {
+        self.service_tier.unwrap_or_default()
+    }
 }
 
 /// A manifest and where it was found.

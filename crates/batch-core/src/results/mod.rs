@@ -21,15 +21,16 @@ pub use manifest::{FoundManifest, MANIFEST_FILE, Manifest, read_manifest};
 pub use outcome::{Outcome, ParsedLine, Status, extract, parse_line};
 pub use scan::{OutputFiles, scan};
 pub use spill::{Buckets, ScratchDir, SpilledOutcome};
-pub use summary::{ResultsSummary, TokenTotals};
+pub use summary::{ResultsSummary, TierTotals, TokenTotals};
 
 use crate::export::{
     ExportError, ExportFormat, ResultFields, RowWriter, XLSX_MAX_DATA_ROWS, open_writer, result_columns,
 };
 use crate::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
-use crate::pricing::{PriceTable, batch_cost};
+use crate::pricing::PriceTable;
 use crate::progress::Progress;
 use crate::remedy::{HasRemedy, Remedy, Setting};
+use crate::service_tier::Tier;
 use crate::sheet::{ImportError, Row, SheetOptions, open_sheet};
 
 /// What to join and where to export it.
@@ -174,15 +175,6 @@ fn join(
     if files.records.is_empty() && !request.allow_no_outputs {
         return Err(ResultsError::NoOutputs { dir: request.outputs.clone() });
     }
-    progress.phase("Reading outputs", None);
-    let rows = plan.totals.records;
-    let scheme = plan.record_ids.scheme();
-    let buckets = Buckets::for_rows(rows);
-    let export_dir = request.export.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let scratch = ScratchDir::create(export_dir).map_err(io(export_dir))?;
-    let scan = scan_outputs(&request.outputs, files.records, rows, &scheme, buckets, scratch.path())
-        .map_err(io(&request.outputs))?;
-    progress.finish();
     let manifests: Vec<FoundManifest> = files
         .manifests
         .iter()
@@ -194,6 +186,23 @@ fn join(
             }
         })
         .collect();
+    // Each output file was answered on the tier its folder's manifest names (batch when it names none).
+    let tiers: Vec<Tier> = files
+        .records
+        .iter()
+        .map(|file| {
+            manifests.iter().find(|m| m.path.parent() == file.parent()).map_or(Tier::Batch, |m| m.counts.tier())
+        })
+        .collect();
+    progress.phase("Reading outputs", None);
+    let rows = plan.totals.records;
+    let scheme = plan.record_ids.scheme();
+    let buckets = Buckets::for_rows(rows);
+    let export_dir = request.export.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let scratch = ScratchDir::create(export_dir).map_err(io(export_dir))?;
+    let scan = scan_outputs(&request.outputs, files.records, &tiers, rows, &scheme, buckets, scratch.path())
+        .map_err(io(&request.outputs))?;
+    progress.finish();
 
     if matches!(destination, Destination::File(ExportFormat::Xlsx)) && rows > XLSX_MAX_DATA_ROWS {
         return Err(ExportError::DoesNotFit {
@@ -245,9 +254,9 @@ fn join(
     }
     drop(scratch);
 
-    let (input_tokens, output_tokens, basis) = summary.measured_tokens(&manifests);
-    let cost = batch_cost(&request.prices, &plan.model.id, input_tokens, output_tokens).map(|usd| (usd, basis));
-    summary.finish(&scan, joined.duplicates, manifests, cost, warnings, &request.export, kind, columns.len());
+    let basis = if manifests.is_empty() { "outputs" } else { "manifests" };
+    summary.price_tiers(&manifests, &request.prices, &plan.model.id);
+    summary.finish(&scan, joined.duplicates, manifests, basis, warnings, &request.export, kind, columns.len());
     Ok(summary)
 }
 

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::service_tier::Tier;
+
 mod typed;
 
 /// What happened to one input row.
@@ -58,6 +60,15 @@ pub struct Outcome {
     /// Prompt tokens written to the prompt cache (`cache_creation_input_tokens`, `cacheWriteInputTokens`,
     /// `cacheWriteInputTokenCount`).
     pub cache_write_tokens: Option<u64>,
+    /// The tier that answered the row (none for a missing row).
+    pub tier: Option<Tier>,
+}
+
+impl Outcome {
+    /// The tier's name as exports write it (empty for a missing row).
+    pub fn tier_text(&self) -> &'static str {
+        self.tier.map_or("", Tier::as_str)
+    }
 }
 
 #[derive(Deserialize)]
@@ -155,6 +166,7 @@ pub fn extract(output: &Value) -> Outcome {
                 .or_else(|| u64_at(output, "/usage/cacheReadInputTokenCount")),
             cache_write_tokens: u64_at(output, "/usage/cacheWriteInputTokens")
                 .or_else(|| u64_at(output, "/usage/cacheWriteInputTokenCount")),
+            tier: None,
         };
     }
     // Anthropic Messages: {"content":[{"type":"text","text"}], "usage":{"input_tokens"…}, "stop_reason"}
@@ -167,6 +179,7 @@ pub fn extract(output: &Value) -> Outcome {
             stop_reason: str_at(output, "/stop_reason"),
             cache_read_tokens: u64_at(output, "/usage/cache_read_input_tokens"),
             cache_write_tokens: u64_at(output, "/usage/cache_creation_input_tokens"),
+            tier: None,
         };
     }
     // Meta Llama: {"generation", "prompt_token_count", "generation_token_count", "stop_reason"}

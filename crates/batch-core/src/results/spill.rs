@@ -6,6 +6,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::outcome::{Outcome, Status};
+use crate::service_tier::Tier;
 
 /// One output line's outcome and where it came from (for a deterministic choice among duplicates).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +91,7 @@ impl BucketWriter {
         put_u64(out, item.row)?;
         put_u64(out, u64::from(item.file))?;
         put_u64(out, item.line)?;
-        out.write_all(&[u8::from(item.status == Status::Succeeded)])?;
+        out.write_all(&[u8::from(item.status == Status::Succeeded), tier_byte(item.outcome.tier)])?;
         put_tokens(out, item.outcome.input_tokens)?;
         put_tokens(out, item.outcome.output_tokens)?;
         put_tokens(out, item.outcome.cache_read_tokens)?;
@@ -106,6 +107,25 @@ impl BucketWriter {
             writer.flush()?;
         }
         Ok(self.paths)
+    }
+}
+
+/// A row's tier as one byte (0 for none).
+fn tier_byte(tier: Option<Tier>) -> u8 {
+    match tier {
+        None => 0,
+        Some(Tier::Batch) => 1,
+        Some(Tier::OnDemand) => 2,
+        Some(Tier::Flex) => 3,
+    }
+}
+
+fn tier_of_byte(byte: u8) -> Option<Tier> {
+    match byte {
+        1 => Some(Tier::Batch),
+        2 => Some(Tier::OnDemand),
+        3 => Some(Tier::Flex),
+        _ => None,
     }
 }
 
@@ -135,7 +155,7 @@ pub fn read_bucket(path: &Path, into: &mut Vec<SpilledOutcome>) -> std::io::Resu
         let row = get_u64(&mut input)?;
         let file = u32::try_from(get_u64(&mut input)?).unwrap_or(u32::MAX);
         let line = get_u64(&mut input)?;
-        let mut flag = [0u8; 1];
+        let mut flag = [0u8; 2];
         input.read_exact(&mut flag)?;
         let input_tokens = get_tokens(&mut input)?;
         let output_tokens = get_tokens(&mut input)?;
@@ -158,6 +178,7 @@ pub fn read_bucket(path: &Path, into: &mut Vec<SpilledOutcome>) -> std::io::Resu
                 stop_reason,
                 cache_read_tokens,
                 cache_write_tokens,
+                tier: tier_of_byte(flag[1]),
             },
         });
     }
@@ -213,6 +234,7 @@ mod tests {
                     stop_reason: "end_turn".into(),
                     cache_read_tokens: Some(2048),
                     cache_write_tokens: None,
+                    tier: Some(Tier::Flex),
                 },
             },
             SpilledOutcome {

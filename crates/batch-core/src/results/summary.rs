@@ -7,6 +7,9 @@ use serde::Serialize;
 use super::index::{CorruptLine, FolderStats, OutputScan};
 use super::manifest::FoundManifest;
 use super::outcome::{Outcome, Status};
+use crate::model::ModelId;
+use crate::pricing::{PriceTable, tier_cost};
+use crate::service_tier::Tier;
 
 /// Token totals, measured.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -23,6 +26,26 @@ pub struct TokenTotals {
     pub input_from_manifests: Option<u64>,
     /// Sum of the manifests' output token counts, when manifests exist.
     pub output_from_manifests: Option<u64>,
+}
+
+/// The rows one tier answered, their tokens and what they cost at that tier's price.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TierTotals {
+    /// The tier.
+    pub tier: Tier,
+    /// Rows whose outcome came from it.
+    pub rows: u64,
+    /// Of those, rows that succeeded.
+    pub succeeded: u64,
+    /// Input tokens billed on it (its manifests' counts where it has manifests, else the rows' own counts).
+    pub input_tokens: u64,
+    /// Output tokens billed on it.
+    pub output_tokens: u64,
+    /// "manifests" or "outputs": where the token counts come from.
+    pub basis: String,
+    /// The tokens at the tier's price, USD; `None` without a price.
+    pub cost_usd: Option<f64>,
 }
 
 /// What a join found and wrote.
@@ -50,8 +73,10 @@ pub struct ResultsSummary {
     pub duplicate_records: u64,
     /// Measured tokens.
     pub tokens: TokenTotals,
-    /// Batch cost of the measured tokens, USD.
-    pub batch_cost_usd: Option<f64>,
+    /// Cost of the measured tokens, each tier's at its price (batch, on-demand or Flex), USD.
+    pub cost_usd: Option<f64>,
+    /// Rows, tokens and cost per tier that answered (batch first).
+    pub tiers: Vec<TierTotals>,
     /// "manifests" or "outputs": where the cost's token counts come from.
     pub cost_basis: Option<String>,
     /// The manifests read.
@@ -91,7 +116,8 @@ impl ResultsSummary {
             foreign_examples: Vec::new(),
             duplicate_records: 0,
             tokens: TokenTotals::default(),
-            batch_cost_usd: None,
+            cost_usd: None,
+            tiers: Vec::new(),
             cost_basis: None,
             manifests: Vec::new(),
             job_folders: Vec::new(),
@@ -110,21 +136,50 @@ impl ResultsSummary {
         self.tokens.output_from_outputs += outcome.output_tokens.unwrap_or(0);
         self.tokens.cache_read_from_outputs += outcome.cache_read_tokens.unwrap_or(0);
         self.tokens.cache_write_from_outputs += outcome.cache_write_tokens.unwrap_or(0);
+        if let Some(tier) = outcome.tier {
+            let totals = match self.tiers.iter_mut().position(|t| t.tier == tier) {
+                Some(at) => &mut self.tiers[at],
+                None => {
+                    self.tiers.push(TierTotals {
+                        tier,
+                        rows: 0,
+                        succeeded: 0,
+                        input_tokens: 0,
+                        output_tokens: 0,
+                        basis: "outputs".into(),
+                        cost_usd: None,
+                    });
+                    self.tiers.sort_by_key(|t| t.tier);
+                    self.tiers.iter_mut().find(|t| t.tier == tier).expect("just added")
+                }
+            };
+            totals.rows += 1;
+            totals.succeeded += u64::from(status == Status::Succeeded);
+            totals.input_tokens += outcome.input_tokens.unwrap_or(0);
+            totals.output_tokens += outcome.output_tokens.unwrap_or(0);
+        }
+    }
+
+    /// Prices each tier's tokens (its manifests' counts where it has manifests) and sums them into the cost.
+    pub(crate) fn price_tiers(&mut self, manifests: &[FoundManifest], prices: &PriceTable, model: &ModelId) {
+        for totals in &mut self.tiers {
+            let own: Vec<&FoundManifest> = manifests.iter().filter(|m| m.counts.tier() == totals.tier).collect();
+            if !own.is_empty() {
+                totals.input_tokens = own.iter().map(|m| m.counts.input_token_count).sum();
+                totals.output_tokens = own.iter().map(|m| m.counts.output_token_count).sum();
+                totals.basis = "manifests".into();
+            }
+            totals.cost_usd = tier_cost(prices, model, totals.tier, totals.input_tokens, totals.output_tokens);
+        }
+        self.cost_usd = if self.tiers.is_empty() {
+            tier_cost(prices, model, Tier::Batch, 0, 0)
+        } else {
+            self.tiers.iter().map(|t| t.cost_usd).sum()
+        };
     }
 
     pub(crate) fn joined_rows(&self) -> u64 {
         self.succeeded + self.failed + self.missing
-    }
-
-    /// (input, output, basis): manifest totals when any manifest was read, else the per-record sums.
-    pub(crate) fn measured_tokens(&self, manifests: &[FoundManifest]) -> (u64, u64, &'static str) {
-        if manifests.is_empty() {
-            (self.tokens.input_from_outputs, self.tokens.output_from_outputs, "outputs")
-        } else {
-            let input = manifests.iter().map(|m| m.counts.input_token_count).sum();
-            let output = manifests.iter().map(|m| m.counts.output_token_count).sum();
-            (input, output, "manifests")
-        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -133,7 +188,7 @@ impl ResultsSummary {
         index: &OutputScan,
         duplicates: u64,
         manifests: Vec<FoundManifest>,
-        cost: Option<(f64, &'static str)>,
+        basis: &'static str,
         mut warnings: Vec<String>,
         export: &Path,
         format: &str,
@@ -196,8 +251,7 @@ impl ResultsSummary {
                 self.missing
             ));
         }
-        self.cost_basis = cost.map(|(_, basis)| basis.to_string());
-        self.batch_cost_usd = cost.map(|(usd, _)| usd);
+        self.cost_basis = self.cost_usd.map(|_| basis.to_string());
         self.manifests = manifests;
         self.job_folders = index.folders.clone();
         self.warnings = warnings;

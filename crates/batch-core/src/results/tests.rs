@@ -71,7 +71,18 @@ fn every_row_once_in_input_order_with_its_outcome() {
     let (headers, rows) = read_csv(&export);
     assert_eq!(
         headers,
-        ["id", "text", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"]
+        [
+            "id",
+            "text",
+            "record_id",
+            "status",
+            "output",
+            "error",
+            "input_tokens",
+            "output_tokens",
+            "stop_reason",
+            "tier"
+        ]
     );
     assert_eq!(rows.len(), 100, "every input row exactly once");
     for (i, row) in rows.iter().enumerate() {
@@ -84,7 +95,7 @@ fn every_row_once_in_input_order_with_its_outcome() {
     assert_eq!((rows[9][3].as_str(), rows[9][4].as_str()), ("succeeded", "retried"));
     // Row 7 (the 7th record of part 1) was dropped: missing, with empty result fields.
     assert_eq!(rows[6][3], "missing");
-    assert_eq!(rows[6][4..], ["", "", "", "", ""]);
+    assert_eq!(rows[6][4..], ["", "", "", "", "", ""]);
     // Row 20 (the 20th record of part 1) failed.
     assert_eq!(rows[19][3], "failed");
     assert_eq!(rows[19][5], "400: Sandbox failure injected for testing");
@@ -92,6 +103,7 @@ fn every_row_once_in_input_order_with_its_outcome() {
     assert_eq!(rows[0][3], "succeeded");
     assert_eq!(rows[0][4], answer_for("Summarise: review number 1"));
     assert_eq!(rows[0][8], "end_turn");
+    assert_eq!((rows[0][9].as_str(), rows[19][9].as_str()), ("batch", "batch"), "batch jobs' folders answer on batch");
     assert!(rows[0][6].parse::<u64>().unwrap() > 0);
 
     assert!(!scratch_left(dir.path()), "the spill folder is removed after a join");
@@ -102,7 +114,7 @@ fn every_row_once_in_input_order_with_its_outcome() {
     assert_eq!(summary.duplicate_records, 1);
     assert_eq!(summary.manifests.len(), 3);
     assert_eq!(summary.cost_basis.as_deref(), Some("manifests"));
-    assert!(summary.batch_cost_usd.unwrap() > 0.0);
+    assert!(summary.cost_usd.unwrap() > 0.0);
     let missing = rows.iter().filter(|r| r[3] == "missing").count() as u64;
     assert_eq!(summary.missing, missing);
     assert!(summary.warnings.iter().any(|w| w.contains("could not be read")));
@@ -281,5 +293,63 @@ fn outputs_written_as_a_real_job_writes_them_join_with_their_cost() {
     let price = PriceTable::bundled().lookup(&plan.model.id).unwrap();
     let (input_price, output_price) = price.batch();
     let expected = (600.0 * input_price + 60.0 * output_price) / 1e6;
-    assert!((summary.batch_cost_usd.unwrap() - expected).abs() < 1e-12, "{:?} vs {expected}", summary.batch_cost_usd);
+    assert!((summary.cost_usd.unwrap() - expected).abs() < 1e-12, "{:?} vs {expected}", summary.cost_usd);
+}
+
+#[test]
+fn rows_answered_on_demand_carry_their_tier_and_each_tier_is_priced_at_its_rate() {
+    // A batch job answered rows 1-100 but failed row 5; an on-demand part (Flex) answered row 5 again.
+    let dir = tempfile::tempdir().unwrap();
+    let (input, prep, plan) = prepared(dir.path(), 100, "openai.gpt-oss-120b-1:0");
+    let scheme = plan.record_ids.scheme();
+    let outputs = dir.path().join("outputs");
+    let line = |row: u64, ok: bool, tokens: (u64, u64)| {
+        let body = if ok {
+            format!(
+                r#""modelOutput":{{"output":{{"message":{{"role":"assistant","content":[{{"text":"answer {row}"}}]}}}},"stopReason":"end_turn","usage":{{"inputTokens":{},"outputTokens":{}}}}}"#,
+                tokens.0, tokens.1
+            )
+        } else {
+            r#""error":{"errorCode":500,"errorMessage":"internal"}"#.to_string()
+        };
+        format!("{{\"modelInput\":{{}},{body},\"recordId\":\"{}\"}}\n", scheme.id_for(row))
+    };
+    let batch = outputs.join("job1");
+    std::fs::create_dir_all(&batch).unwrap();
+    let lines: String = (1..=100).map(|row| line(row, row != 5, (10, 4))).collect();
+    std::fs::write(batch.join("part-001.jsonl.out"), lines).unwrap();
+    std::fs::write(
+        batch.join(MANIFEST_FILE),
+        r#"{"totalRecordCount":100,"processedRecordCount":100,"successRecordCount":99,"errorRecordCount":1,"inputTokenCount":990,"outputTokenCount":396}"#,
+    )
+    .unwrap();
+    let flex = outputs.join("run-x-on-demand-001");
+    std::fs::create_dir_all(&flex).unwrap();
+    std::fs::write(flex.join("part-001.jsonl.out"), line(5, true, (12, 6))).unwrap();
+    let manifest = Manifest {
+        total_record_count: 1,
+        processed_record_count: 1,
+        success_record_count: 1,
+        input_token_count: 12,
+        output_token_count: 6,
+        service_tier: Some(Tier::Flex),
+        ..Manifest::default()
+    };
+    std::fs::write(flex.join(MANIFEST_FILE), serde_json::to_string(&manifest).unwrap()).unwrap();
+
+    let export = dir.path().join("joined.csv");
+    let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
+    assert_eq!((summary.succeeded, summary.failed, summary.missing), (100, 0, 0));
+    let (headers, rows) = read_csv(&export);
+    let tier = headers.iter().position(|h| h == "tier").unwrap();
+    assert_eq!(rows[4][tier], "flex", "the on-demand answer of row 5 wins over its failed batch line");
+    assert_eq!(rows[3][tier], "batch");
+    let tiers: Vec<(Tier, u64, u64, u64)> =
+        summary.tiers.iter().map(|t| (t.tier, t.rows, t.input_tokens, t.output_tokens)).collect();
+    assert_eq!(tiers, [(Tier::Batch, 99, 990, 396), (Tier::Flex, 1, 12, 6)], "each tier's manifest counts");
+    let prices = PriceTable::bundled();
+    let price = prices.lookup(&plan.model.id).unwrap();
+    let (bi, bo) = price.batch();
+    let expected = (990.0 * bi + 396.0 * bo) / 1e6 + (12.0 * price.input + 6.0 * price.output) / 2.0 / 1e6;
+    assert!((summary.cost_usd.unwrap() - expected).abs() < 1e-12, "{:?} vs {expected}", summary.cost_usd);
 }

@@ -137,6 +137,7 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             stop_reason: text(body.stopReason),
             cache_read_tokens: usage.cacheReadInputTokens.or(usage.cacheReadInputTokenCount),
             cache_write_tokens: usage.cacheWriteInputTokens.or(usage.cacheWriteInputTokenCount),
+            tier: None,
         });
     }
     if let Some(blocks) = body.content {
@@ -148,6 +149,7 @@ pub(super) fn extract(raw: &str) -> Option<Outcome> {
             stop_reason: text(body.stop_reason),
             cache_read_tokens: usage.cache_read_input_tokens,
             cache_write_tokens: usage.cache_creation_input_tokens,
+            tier: None,
         });
     }
     if let Some(generation) = body.generation {

@@ -1,0 +1,245 @@
+//! A run answered by on-demand calls instead of batch jobs: a sheet below the batch minimum, a retry of a few
+//! rows, or a deadline's fallback. It is recorded in the history like a batch run — listed, never forgotten,
+//! continued after a crash — but nothing is uploaded: its parts are the prepared plan's, answered from this
+//! machine into `<prepared>/on-demand/<run id>/<part>/` as a batch job writes its outputs, and a fetch joins them
+//! like a job's outputs (each row marked with the tier that answered it).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use batch_core::aws_names::JobName;
+use batch_core::prepare::{PLAN_FILE, PreparedPlan};
+use batch_core::pricing::{PriceTable, TierEstimate, tier_estimate};
+use batch_core::remedy::Remedy;
+use batch_core::results::MANIFEST_FILE;
+use batch_core::service_tier::Tier;
+use serde::Serialize;
+
+use super::{Lifecycle, LifecycleError};
+use crate::history::{JobSettings, NewRun, Recorded, Run, RunDestination, RunId, RunState};
+use crate::on_demand::{OnDemandError, OnDemandOptions, OnDemandReport, answer_part};
+use crate::ports::{Downloaded, JobsApi, ObjectTransfer, RecordInvoker};
+
+/// What to send on demand.
+#[derive(Debug, Clone)]
+pub struct OnDemandRequest {
+    /// The folder `prepare` wrote.
+    pub prepared_dir: PathBuf,
+    /// The run's name (as a batch run's jobs are named).
+    pub job_name: JobName,
+    /// Standard or Flex.
+    pub tier: Tier,
+    /// True in the offline sandbox.
+    pub sandbox: bool,
+    /// The run this one retries.
+    pub retry_of: Option<RunId>,
+    /// Record a new run even when these prepared parts were sent on this tier before (otherwise that run is
+    /// continued, and no answered row is sent again).
+    pub new_run: bool,
+}
+
+/// What answering an on-demand run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnDemandRun {
+    /// The run.
+    pub run: String,
+    /// The tier its calls were answered on.
+    pub tier: Tier,
+    /// Rows the run sends.
+    pub rows: u64,
+    /// Rows answered successfully so far (earlier attempts included).
+    pub succeeded: u64,
+    /// Rows whose call failed (their error lines are written).
+    pub failed: u64,
+    /// Calls made by this attempt (throttled and retried ones included).
+    pub calls: u64,
+    /// Throttled calls of this attempt.
+    pub throttled: u64,
+    /// Rows an earlier, interrupted attempt had already answered (not sent again).
+    pub already_answered: u64,
+    /// True when a stop ended it early: continue it to send the rest.
+    pub stopped: bool,
+}
+
+/// Where an on-demand run's answers are written, one folder per part.
+pub fn answers_dir(run: &Run) -> PathBuf {
+    run.prepared_dir.join("on-demand").join(run.id.as_str())
+}
+
+/// What sending `rows` records of `plan` on `tier` costs: their estimated input, every answer at most its maximum.
+pub fn quote_rows(plan: &PreparedPlan, rows: u64, tier: Tier, prices: &PriceTable) -> TierEstimate {
+    let per_record = plan.totals.input_tokens / plan.totals.records.max(1);
+    let max_output = u64::from(plan.model.params.max_tokens) * rows;
+    tier_estimate(prices, &plan.model.id, tier, rows, per_record * rows, max_output)
+}
+
+/// Refuses to start spending when the most it can cost is above `cap` (USD), with the numbers.
+pub fn within_spend_cap(estimate: &TierEstimate, cap: Option<f64>) -> Result<(), LifecycleError> {
+    let Some(cap) = cap else { return Ok(()) };
+    let blocked = |message: String| LifecycleError::Blocked {
+        message,
+        remedy: Remedy::change(batch_core::remedy::Setting::SpendCap),
+    };
+    match estimate.most_usd {
+        Some(most) if most <= cap => Ok(()),
+        Some(most) => Err(blocked(format!(
+            "{} rows on {} may cost up to ${most:.4} (every answer at its maximum of tokens), more than the spend cap of ${cap:.4}; raise the cap, lower the maximum tokens or send fewer rows",
+            estimate.rows,
+            estimate.tier.as_str()
+        ))),
+        None => Err(blocked(format!(
+            "the cost of {} rows cannot be estimated (the price table has no price for this model), so the spend cap of ${cap:.4} cannot be honoured; give a price table that lists the model, or remove the cap",
+            estimate.rows
+        ))),
+    }
+}
+
+/// Copies the answers of an on-demand run (each part's `.jsonl.out` and manifest) into `into/<run id>-<part>/`.
+pub(crate) fn copy_answers(run: &Run, into: &Path) -> Result<Downloaded, LifecycleError> {
+    let mut copied = Downloaded::default();
+    let from = answers_dir(run);
+    let Ok(parts) = std::fs::read_dir(&from) else { return Ok(copied) };
+    let failed = |path: &Path, e: std::io::Error| {
+        LifecycleError::Refused(format!("{}: cannot copy the on-demand answers: {e}", path.display()))
+    };
+    for part in parts.flatten().filter(|e| e.path().is_dir()) {
+        let target = into.join(format!("{}-{}", run.id, part.file_name().to_string_lossy()));
+        std::fs::create_dir_all(&target).map_err(|e| failed(&target, e))?;
+        for file in std::fs::read_dir(part.path()).map_err(|e| failed(&part.path(), e))?.flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if name == MANIFEST_FILE || name.ends_with(".jsonl.out") {
+                copied.bytes += std::fs::copy(file.path(), target.join(&name)).map_err(|e| failed(&file.path(), e))?;
+                copied.files += 1;
+            }
+        }
+    }
+    Ok(copied)
+}
+
+/// What identifies an on-demand send: the prepared folder and its parts as they are now, the model, the tier.
+fn submission_key(prepared_dir: &Path, plan: &PreparedPlan, parts: &str, tier: Tier, sandbox: bool) -> String {
+    let text = format!(
+        "on-demand\u{1}{}\u{1}{parts}\u{1}{}\u{1}{}\u{1}{sandbox}",
+        prepared_dir.display(),
+        plan.model.id,
+        tier.as_str()
+    );
+    let hash = |seed| batch_core::record_id::fnv1a(text.as_bytes(), seed);
+    format!("{:016x}{:016x}", hash(1), hash(2))
+}
+
+impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
+    /// Records an on-demand run of a prepared folder (nothing is sent yet) — or finds the one recorded before for
+    /// the same parts and tier, so that sending again continues it.
+    pub fn record_on_demand(&self, request: &OnDemandRequest) -> Result<Recorded, LifecycleError> {
+        if !request.tier.is_on_demand() {
+            return Err(LifecycleError::Refused("an on-demand run is sent on the Standard or the Flex tier".into()));
+        }
+        let plan = PreparedPlan::read(&request.prepared_dir.join(PLAN_FILE))?;
+        for part in &plan.parts {
+            let file = request.prepared_dir.join(&part.file);
+            if !file.is_file() {
+                return Err(LifecycleError::Blocked {
+                    message: format!("{}: part file missing from the prepared folder", file.display()),
+                    remedy: Remedy::PrepareAgain,
+                });
+            }
+        }
+        let prepared_dir = std::path::absolute(&request.prepared_dir).unwrap_or_else(|_| request.prepared_dir.clone());
+        let parts_fingerprint = plan.parts_fingerprint(&prepared_dir)?;
+        let run = NewRun {
+            submission: submission_key(&prepared_dir, &plan, &parts_fingerprint, request.tier, request.sandbox),
+            prepared_dir,
+            model_id: plan.model.id.as_str().to_string(),
+            destination: RunDestination::OnDemand(request.tier),
+            job_name: request.job_name.clone(),
+            sandbox: request.sandbox,
+            retry_of: request.retry_of.clone(),
+            parts: Vec::new(),
+            settings: JobSettings::default(),
+            parts_fingerprint,
+        };
+        Ok(self.lock().record_run(&RunId::generate(), &run, !request.new_run)?)
+    }
+
+    /// Sends the rows of on-demand run `run_id` not yet answered through `invoker` (which must answer on the run's
+    /// tier), part by part; the run ends when every row has an answer or an error line. A crash or a cancel leaves
+    /// it unfinished — calling this again sends only what has no answer — while a run the user stopped
+    /// ([`Lifecycle::stop_run`]) ends with the answers it has.
+    pub async fn answer_on_demand<I: RecordInvoker + 'static>(
+        &self,
+        run_id: &str,
+        invoker: Arc<I>,
+        options: OnDemandOptions,
+    ) -> Result<OnDemandRun, LifecycleError> {
+        let run = self.lock().run(run_id)?;
+        if !run.tier.is_on_demand() {
+            return Err(LifecycleError::Refused(format!("run {} is sent by batch jobs, not on demand", run.id)));
+        }
+        if invoker.tier() != run.tier {
+            return Err(LifecycleError::Refused(format!(
+                "run {} is answered on {}, not {}",
+                run.id,
+                run.tier.as_str(),
+                invoker.tier().as_str()
+            )));
+        }
+        let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
+        let stopped_by_user = |history: &mut crate::history::History| -> Result<bool, LifecycleError> {
+            // A stopped run ends with what it has: its unanswered rows count as missing.
+            let stop = history.run(run_id)?.stop_requested;
+            if stop && history.run(run_id)?.state.is_unfinished() {
+                history.set_run_state(&run.id, RunState::Ended)?;
+            }
+            Ok(stop)
+        };
+        let mut report = OnDemandRun {
+            run: run.id.to_string(),
+            tier: run.tier,
+            rows: plan.totals.records,
+            succeeded: 0,
+            failed: 0,
+            calls: 0,
+            throttled: 0,
+            already_answered: 0,
+            stopped: false,
+        };
+        if stopped_by_user(&mut self.lock())? {
+            report.stopped = true;
+            return Ok(report);
+        }
+        self.check_parts_unchanged(&run)?;
+        let answers = answers_dir(&run);
+        for part in &plan.parts {
+            let stem = part.file.strip_suffix(".jsonl").unwrap_or(&part.file);
+            let answered = answer_part(
+                invoker.clone(),
+                &run.prepared_dir.join(&part.file),
+                &answers.join(stem),
+                options,
+                self.cancel,
+            )
+            .await
+            .map_err(|error| match error {
+                OnDemandError::Refused { error, .. } => LifecycleError::Service(error),
+                other => LifecycleError::Refused(other.to_string()),
+            })?;
+            let OnDemandReport { manifest, calls, throttled, already_answered, stopped, .. } = answered;
+            report.succeeded += manifest.success_record_count;
+            report.failed += manifest.error_record_count;
+            report.calls += calls;
+            report.throttled += throttled;
+            report.already_answered += already_answered;
+            if stopped {
+                report.stopped = true;
+                stopped_by_user(&mut self.lock())?;
+                return Ok(report);
+            }
+        }
+        let mut history = self.lock();
+        if history.run(run_id)?.state.is_unfinished() {
+            history.set_run_state(&run.id, RunState::Ended)?;
+        }
+        Ok(report)
+    }
+}
