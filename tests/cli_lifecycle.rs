@@ -297,6 +297,50 @@ fn a_sheet_below_the_batch_minimum_runs_on_demand_priced_first_and_within_the_ca
 }
 
 #[test]
+fn a_deadline_stops_a_slow_run_and_its_rows_are_answered_on_demand_within_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(prepare_args(dir.path()));
+    let deadline = batch_core::clock::rfc3339_from_unix(batch_core::clock::unix_now() + 3);
+    let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
+    full.extend(aws_job_args("slow"));
+    // The emulator holds the jobs in progress: they cannot end by the deadline.
+    full.extend(["--tag", "emulator-fault=hold", "--wait", "--deadline", &deadline, "--fallback-budget", "5"]);
+    full.extend(["--requests-per-minute", "6000"]);
+    full.extend(["--format", "json"]);
+    let finished = aws.cli(dir.path(), &full);
+    let summary = json(&finished);
+    assert!(finished.stderr.contains("stopping the run's jobs: its deadline"), "{}", finished.stderr);
+    assert!(finished.stderr.contains("deadline fallback of run"), "priced before sending: {}", finished.stderr);
+    assert_eq!(
+        (summary["summary"]["rows"].as_u64(), summary["summary"]["succeeded"].as_u64()),
+        (Some(120), Some(120)),
+        "every row is answered by the end: {summary}"
+    );
+    let statuses: Vec<String> =
+        aws.remote_jobs().iter().map(|j| j["status"].as_str().unwrap_or_default().to_string()).collect();
+    assert!(statuses.iter().all(|s| s == "Stopped"), "the held jobs were stopped: {statuses:?}");
+    let tiers = summary["summary"]["tiers"].as_array().unwrap();
+    assert!(tiers.iter().any(|t| t["tier"] == "on-demand"), "{tiers:?}");
+    assert!(runtime_calls(&aws.bedrock) > 0);
+
+    // Without an approved budget nothing is sent after the deadline: the cost and the command are printed.
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(prepare_args(&dir.path().join("again")));
+    let deadline = batch_core::clock::rfc3339_from_unix(batch_core::clock::unix_now() + 2);
+    let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
+    full.extend(aws_job_args("slow-again"));
+    full.extend(["--tag", "emulator-fault=hold", "--wait", "--deadline", &deadline, "--new-run"]);
+    let calls_before = runtime_calls(&aws.bedrock);
+    let unsent = aws.cli(dir.path(), &full);
+    unsent.ok();
+    assert!(unsent.stderr.contains("not sent: no budget was approved beforehand"), "{}", unsent.stderr);
+    assert!(unsent.stderr.contains("--on-demand"), "{}", unsent.stderr);
+    assert_eq!(runtime_calls(&aws.bedrock), calls_before);
+}
+
+#[test]
 fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_follows() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());

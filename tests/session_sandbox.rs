@@ -81,6 +81,10 @@ fn form(sheet: PathBuf, selection: RowSelection, tags: Vec<(String, String)>) ->
         tags,
         send: Tier::Batch,
         max_cost: None,
+        deadline: None,
+        max_queue: None,
+        fallback_budget: None,
+        local_offset_minutes: 0,
     }
 }
 
@@ -407,4 +411,35 @@ async fn a_run_left_running_when_the_app_quit_is_taken_up_at_the_next_launch() {
     assert_eq!((outcome.run.as_str(), outcome.error.as_deref()), (run.id.as_str(), None));
     let counts = outcome.counts.unwrap();
     assert_eq!((counts.succeeded, counts.failed, counts.missing), (120, 0, 0), "fetched and indexed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_past_its_deadline_is_stopped_and_finished_on_demand_within_the_approved_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sheet(dir.path(), 150);
+    let events = Arc::new(Recorded::default());
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+    // A deadline the window cannot read is refused before anything is prepared.
+    let unreadable = SubmitForm { deadline: Some("teatime".into()), ..form(input.clone(), RowSelection::All, vec![]) };
+    let refused = batch_app::error::AppError::from(studio.submit(unreadable).await.unwrap_err());
+    assert!(refused.message.contains("not a deadline"), "{}", refused.message);
+    // The sandbox holds the job in progress: it cannot end by its deadline, three seconds away.
+    let held = vec![("emulator-fault".to_string(), "hold".to_string())];
+    let late = SubmitForm {
+        deadline: Some("+0.05m".into()),
+        fallback_budget: Some(5.0),
+        ..form(input, RowSelection::All, held)
+    };
+    let row = studio.submit(late).await.unwrap();
+    let ended = events.wait_for_end(1).await;
+    assert_eq!(ended.run, row.id);
+    let counts = ended.counts.expect("fetched");
+    assert_eq!((counts.succeeded, counts.failed, counts.missing), (150, 0, 0), "every row answered by the end");
+    let notice = ended.notice.unwrap_or_default();
+    assert!(notice.contains("deadline") && notice.contains("answered on demand"), "{notice}");
+    assert!(events.events.lock().unwrap().iter().any(|(_, e)| matches!(e, Event::DeadlineReached { .. })));
+    let overview = studio.results_overview(&row.id).unwrap();
+    let tiers: Vec<Tier> = overview.summary.unwrap().tiers.iter().map(|t| t.tier).collect();
+    assert!(tiers.contains(&Tier::OnDemand), "{tiers:?}");
 }

@@ -391,3 +391,45 @@ fn a_sheet_below_the_batch_minimum_is_sent_on_demand_from_the_window() {
     app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "flex");
     app.screenshot("results-on-demand");
 }
+
+#[test]
+fn a_deadline_set_in_the_window_stops_a_held_run_and_its_rows_are_answered_on_demand() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let shots = fresh_screenshot_dir("deadline");
+    let mut app = Session::start(&driver, &app_binary(), &shots);
+    app.click("#connect-sandbox");
+    app.wait_for_text("#sandbox-badge", "SANDBOX");
+    let sheet = small_sheet(work.path(), 150);
+    app.type_into("#sheet-path", &sheet.to_string_lossy());
+    app.click("#sheet-load");
+    app.wait_for_text("#sheet-summary", "150 rows");
+    app.click("#step-prompt");
+    app.type_into("#template", "Summarise: {{tex");
+    app.wait_for_content("#column-completions", "text");
+    app.keys("#template", ENTER);
+    app.click("#step-model");
+    app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
+    app.click("#step-submit");
+    app.wait_for_text("#send-split", "go in a batch job");
+    app.type_into("#job-name", "late-e2e");
+    // The sandbox holds the job in progress: it cannot end by its deadline, a few seconds away.
+    app.type_into("#tags", "emulator-fault=hold");
+    app.type_into("#deadline", "+0.1m");
+    app.type_into("#fallback-budget", "5");
+    app.screenshot("submit-with-deadline");
+    app.click("#submit-run");
+    app.wait_for_text("#submitted", "150 records in 1 part");
+    app.click("#open-jobs");
+    app.wait_for_text("#runs tbody tr", "deadline");
+    app.screenshot("jobs-with-deadline");
+    let toast = app.wait_for_text("#toast", "late-e2e stopped: 150 succeeded, 0 failed, 0 missing");
+    assert!(toast.contains("answered on demand"), "{toast}");
+    app.screenshot("deadline-ended");
+    app.click("#runs .open-results");
+    // What the stopped job wrote is kept (its rows answered by batch); only the rest went on demand.
+    let cost = app.wait_for_text("#results-cost", "on demand (Standard)");
+    assert!(cost.contains("batch job"), "{cost}");
+    app.screenshot("results-after-deadline");
+}

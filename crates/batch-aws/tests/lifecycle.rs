@@ -175,6 +175,7 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
         timeout_hours: 72,
         vpc: Some(VpcSettings { subnet_ids: vec!["subnet-0abc".into()], security_group_ids: vec!["sg-0def".into()] }),
         output_kms_key: Some("alias/batch-output".into()),
+        ..JobSettings::default()
     };
     let run = lifecycle.record_run(&submit_request(prepared, settings)).unwrap().id().clone();
 

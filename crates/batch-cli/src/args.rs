@@ -117,6 +117,19 @@ pub struct JobArgs {
     /// that run is continued: no second job for any part).
     #[arg(long)]
     pub new_run: bool,
+    /// Finish by: a time of day (18:00, local), a delay (+6h) or a date and time (2026-12-03T18:00:00Z). Jobs
+    /// not ended by then are stopped, their written records kept, and the rows left sent on demand (see
+    /// --fallback-budget).
+    #[arg(long, value_name = "WHEN")]
+    pub deadline: Option<String>,
+    /// Stop a job that waits in Bedrock's queue (Submitted, Validating, Scheduled) longer than this (90m, 6h),
+    /// as at the deadline.
+    #[arg(long, value_name = "DURATION")]
+    pub max_queue: Option<String>,
+    /// After a deadline (or queue limit) stopped the jobs: send the rows left on demand at once when the most
+    /// they can cost is within this many US dollars; otherwise the cost is printed with the command that sends them.
+    #[arg(long, value_name = "USD")]
+    pub fallback_budget: Option<f64>,
 }
 
 /// Arguments of `submit`.
@@ -226,11 +239,12 @@ pub struct OnDemandArgs {
     /// With --on-demand: the service tier (default: Flex where the model offers it, else Standard).
     #[arg(long, value_enum, requires = "on_demand")]
     pub service_tier: Option<ServiceTierArg>,
-    /// With --on-demand: the most requests a minute (default 100 on AWS; lowered further while throttled).
-    #[arg(long, requires = "on_demand")]
+    /// On-demand calls (--on-demand, or a deadline's fallback): the most requests a minute (default 100 on AWS;
+    /// lowered further while throttled).
+    #[arg(long)]
     pub requests_per_minute: Option<f64>,
-    /// With --on-demand: calls in flight at once.
-    #[arg(long, default_value_t = 4, requires = "on_demand")]
+    /// On-demand calls: calls in flight at once.
+    #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
     /// Refuse to send anything when the most the rows can cost (every answer at its maximum of tokens) is above
     /// this many US dollars.

@@ -240,6 +240,16 @@ pub fn results_text(r: &ResultsSummary) -> String {
     s
 }
 
+/// Seconds as "2 h 05 min", "3 min 20 s" or "12 s".
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
+        _ => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
 /// Prints warnings to stderr, loudly when it is a terminal.
 pub fn print_warnings(warnings: &[String]) {
     let color = std::io::stderr().is_terminal();

@@ -8,6 +8,7 @@
 
 pub mod aws_names;
 pub mod clock;
+pub mod deadline;
 pub mod export;
 pub mod iam;
 pub mod json_escape;

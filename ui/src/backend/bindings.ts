@@ -305,7 +305,11 @@ processed: number | null,
 /**
  * Records in the job, if reported.
  */
-total: number | null, } | { "event": "waiting", 
+total: number | null, } | { "event": "deadline_reached", 
+/**
+ * Which, in words.
+ */
+reason: string, } | { "event": "waiting", 
 /**
  * Why.
  */
@@ -658,9 +662,39 @@ stopped: boolean,
  */
 counts: StatusCounts | null, 
 /**
+ * What else to know: a deadline stopped it, and what was done with the rows it left.
+ */
+notice: string | null, 
+/**
  * Why it could not be followed or fetched.
  */
 error: string | null, };
+
+export type RunProgress = { 
+/**
+ * Records processed so far, over its jobs.
+ */
+processed: number, 
+/**
+ * Records its jobs hold (as the service counts them, once it does).
+ */
+total: number, 
+/**
+ * The longest any of its jobs has waited (or waited) in Bedrock's queue, seconds.
+ */
+queued_seconds: number, 
+/**
+ * Jobs still in the queue.
+ */
+queued_jobs: number, 
+/**
+ * When the run is likely to end (RFC 3339, UTC): none before every job runs and has processed some records.
+ */
+eta: string | null, 
+/**
+ * Its deadline, when it has one.
+ */
+deadline: string | null, };
 
 export type RunRow = { 
 /**
@@ -726,7 +760,11 @@ stopped: boolean,
 /**
  * True when its results can be shown.
  */
-has_results: boolean, };
+has_results: boolean, 
+/**
+ * Queue time, the likely end and the deadline.
+ */
+progress: RunProgress, };
 
 export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
 
@@ -966,7 +1004,24 @@ send: Tier,
 /**
  * Refuse to send when the most the rows can cost (every answer at its maximum) is above this, USD.
  */
-max_cost: number | null, };
+max_cost: number | null, 
+/**
+ * Finish by: a time of day (18:00, local), a delay (+6h) or a date and time; the jobs not ended by then are
+ * stopped (a batch job only).
+ */
+deadline: string | null, 
+/**
+ * Stop a job waiting in Bedrock's queue longer than this (90m, 6h).
+ */
+max_queue: string | null, 
+/**
+ * What the rows a deadline leaves may cost on demand, approved beforehand (USD): sent at once within it.
+ */
+fallback_budget: number | null, 
+/**
+ * The window's time zone, minutes east of UTC (for a deadline given as a time of day).
+ */
+local_offset_minutes: number, };
 
 export type TargetChoices = { 
 /**

@@ -5,18 +5,22 @@ import { noticeText } from "./runNotice";
 describe("the notice of a run's end", () => {
   it("gives the counts, says whether it was stopped, and the error when there are no counts", () => {
     const counts = { succeeded: 135, failed: 15, missing: 0 };
-    expect(noticeText({ run: "r1", job_name: "reviews", stopped: false, counts, error: null })).toBe(
+    expect(noticeText({ run: "r1", job_name: "reviews", stopped: false, counts, notice: null, error: null })).toBe(
       "reviews ended: 135 succeeded, 15 failed, 0 missing.",
     );
-    expect(noticeText({ run: "r1", job_name: "reviews", stopped: true, counts, error: null })).toBe(
+    expect(noticeText({ run: "r1", job_name: "reviews", stopped: true, counts, notice: null, error: null })).toBe(
       "reviews stopped: 135 succeeded, 15 failed, 0 missing.",
     );
     const big = { succeeded: 0, failed: 0, missing: 300000 };
-    expect(noticeText({ run: "r2", job_name: "busy", stopped: true, counts: big, error: null })).toBe(
+    expect(noticeText({ run: "r2", job_name: "busy", stopped: true, counts: big, notice: null, error: null })).toBe(
       "busy stopped: 0 succeeded, 0 failed, 300,000 missing.",
     );
-    expect(noticeText({ run: "r1", job_name: "reviews", stopped: false, counts: null, error: "access denied" })).toBe(
+    expect(noticeText({ run: "r1", job_name: "reviews", stopped: false, counts: null, notice: null, error: "access denied" })).toBe(
       "reviews stopped: access denied",
+    );
+    const late = "stopped: its deadline 2026-12-03T18:00:00Z has passed; 40 rows are unanswered";
+    expect(noticeText({ run: "r3", job_name: "late", stopped: true, counts, notice: late, error: null })).toBe(
+      "late stopped: 135 succeeded, 15 failed, 0 missing. Stopped: its deadline 2026-12-03T18:00:00Z has passed; 40 rows are unanswered.",
     );
   });
 });

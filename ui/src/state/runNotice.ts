@@ -9,8 +9,9 @@ import { grouped } from "../format";
 /** The notice's text for a run's end. */
 export function noticeText(outcome: RunOutcome): string {
   const counts = outcome.counts;
+  const more = outcome.notice ? ` ${outcome.notice[0].toUpperCase()}${outcome.notice.slice(1)}.` : "";
   return counts
-    ? `${outcome.job_name} ${outcome.stopped ? "stopped" : "ended"}: ${grouped(counts.succeeded)} succeeded, ${grouped(counts.failed)} failed, ${grouped(counts.missing)} missing.`
+    ? `${outcome.job_name} ${outcome.stopped ? "stopped" : "ended"}: ${grouped(counts.succeeded)} succeeded, ${grouped(counts.failed)} failed, ${grouped(counts.missing)} missing.${more}`
     : `${outcome.job_name} stopped: ${outcome.error ?? "see Jobs"}`;
 }
 

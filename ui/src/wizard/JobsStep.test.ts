@@ -1,10 +1,11 @@
 import type { RunRow } from "../backend";
-import { elapsed, statusText } from "./JobsStep";
+import { elapsed, statusText, timingText } from "./JobsStep";
 
 const run = (over: Partial<RunRow>): RunRow => ({
   id: "run-1", job_name: "reviews", model_id: "amazon.nova-lite-v1:0", state: "running", tier: "batch", sandbox: false,
   created_at: "2026-11-22T10:00:00Z", retry_of: null, parts: 3, statuses: [], processed: 0, total: 300,
-  elapsed_seconds: 0, active: true, stopped: false, has_results: false, ...over,
+  elapsed_seconds: 0, active: true, stopped: false, has_results: false,
+  progress: { processed: 0, total: 300, queued_seconds: 0, queued_jobs: 0, eta: null, deadline: null }, ...over,
 });
 
 describe("the Jobs step's wording", () => {
@@ -21,6 +22,14 @@ describe("the Jobs step's wording", () => {
     expect(statusText(flex)).toBe("Sending on demand (Flex)");
     expect(statusText({ ...flex, stopped: true })).toBe("Stopping (on demand (Flex))");
     expect(statusText({ ...flex, state: "fetched" })).toBe("Results ready (on demand (Flex))");
+  });
+
+  it("says how long the jobs queued, when the run is likely to end and its deadline", () => {
+    const progress = { processed: 1500, total: 4000, queued_seconds: 3 * 3600 + 300, queued_jobs: 0, eta: "2026-12-03T16:00:00Z", deadline: "2026-12-04T09:30:00Z" };
+    expect(timingText(run({ progress }), "2026-12-03")).toBe("waited 3 h 05 min in the queue · ends about 16:00 UTC · deadline 2026-12-04 09:30 UTC");
+    const queued = { ...progress, queued_jobs: 2, queued_seconds: 600, eta: null, deadline: null };
+    expect(timingText(run({ progress: queued }), "2026-12-03")).toBe("queued 10 min 00 s");
+    expect(timingText(run({}), "2026-12-03")).toBe("");
   });
 
   it("says elapsed time in hours, minutes or seconds", () => {

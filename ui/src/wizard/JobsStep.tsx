@@ -20,6 +20,24 @@ export function elapsed(seconds: number): string {
   return `${s} s`;
 }
 
+/** "HH:MM UTC" of an RFC 3339 time, with the date when it is not `today` (YYYY-MM-DD). */
+function clock(time: string, today: string): string {
+  const [date, rest] = time.split("T");
+  const hm = (rest ?? "").slice(0, 5);
+  return date === today ? `${hm} UTC` : `${date} ${hm} UTC`;
+}
+
+/** When a run waited, is likely to end and must end by, in a line; empty when there is nothing to say. */
+export function timingText(run: RunRow, today: string): string {
+  const p = run.progress;
+  const parts: string[] = [];
+  if (p.queued_jobs > 0) parts.push(`queued ${elapsed(p.queued_seconds)}`);
+  else if (p.queued_seconds > 0) parts.push(`waited ${elapsed(p.queued_seconds)} in the queue`);
+  if (p.eta) parts.push(`ends about ${clock(p.eta, today)}`);
+  if (p.deadline) parts.push(`deadline ${clock(p.deadline, today)}`);
+  return parts.join(" · ");
+}
+
 /** The states of a run that still has work (uploads, jobs to create or to follow). */
 const UNFINISHED = ["uploading", "submitting", "running"];
 
@@ -72,6 +90,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
     }
   }
 
+  const today = new Date().toISOString().slice(0, 10);
   return (
     <section aria-labelledby="jobs-title" className="fill">
       <h2 id="jobs-title">Jobs</h2>
@@ -104,7 +123,10 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
                   <progress max={Math.max(1, run.total)} value={run.processed} aria-label={`${run.processed} of ${run.total} records`} />{" "}
                   {grouped(run.processed)} / {grouped(run.total)}
                 </td>
-                <td>{elapsed(run.elapsed_seconds)}</td>
+                <td>
+                  {elapsed(run.elapsed_seconds)}
+                  {timingText(run, today) && <div className="muted timing">{timingText(run, today)}</div>}
+                </td>
                 <td className="row-actions">
                   {UNFINISHED.includes(run.state) && !run.stopped && (
                     <button className="secondary stop-run" disabled={busy === run.id} onClick={() => void act(run.id, backend.stopRun)}>Stop</button>

@@ -63,7 +63,7 @@ describe("the Submit step", () => {
     expect(screen.getByLabelText("Upload").getAttribute("aria-valuetext")).toBe("62%");
     expect(screen.getByText("part 1: uploaded")).toBeTruthy();
     expect(screen.getByText("part 2: uploading")).toBeTruthy();
-    expect(backend.submit.mock.calls[0][0]).toMatchObject({ send: "batch", max_cost: null });
+    expect(backend.submit.mock.calls[0][0]).toMatchObject({ send: "batch", max_cost: null, deadline: null, fallback_budget: null });
   });
 
   it("sends rows below the batch minimum on demand, with the cap given", async () => {
@@ -80,6 +80,7 @@ describe("the Submit step", () => {
     fireEvent.change(screen.getByLabelText(/Spend cap/), { target: { value: "0.5" } });
     fireEvent.click(screen.getByRole("button", { name: "Send on demand (Standard)" }));
     await vi.waitFor(() => expect(backend.submit).toHaveBeenCalledTimes(1));
-    expect(backend.submit.mock.calls[0][0]).toMatchObject({ send: "on-demand", max_cost: 0.5 });
+    expect(backend.submit.mock.calls[0][0]).toMatchObject({ send: "on-demand", max_cost: 0.5, deadline: null });
+    expect(document.getElementById("deadline")).toBeNull();
   });
 });

@@ -16,7 +16,10 @@ export interface SubmitStepProps {
   target: JobTarget;
   onTarget: (target: JobTarget) => void;
   /** The form without the fields of this step. */
-  draft: Omit<SubmitForm, "role_arn" | "input_uri" | "output_uri" | "job_name" | "timeout_hours" | "tags" | "send" | "max_cost">;
+  draft: Omit<
+    SubmitForm,
+    "role_arn" | "input_uri" | "output_uri" | "job_name" | "timeout_hours" | "tags" | "send" | "max_cost" | "deadline" | "max_queue" | "fallback_budget" | "local_offset_minutes"
+  >;
   /** Rows to send and their estimated input tokens (for the ways of sending and their costs). */
   rows: number;
   inputTokens: number;
@@ -29,6 +32,9 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
   /** The way chosen; none until the user picks one (then Rust's suggestion stands). */
   const [chosen, setChosen] = useState<Tier | null>(null);
   const [maxCost, setMaxCost] = useState("");
+  const [deadline, setDeadline] = useState("");
+  const [maxQueue, setMaxQueue] = useState("");
+  const [fallbackBudget, setFallbackBudget] = useState("");
   const [jobName, setJobName] = useState("");
   const [timeout, setTimeoutHours] = useState(24);
   const [tags, setTags] = useState("");
@@ -83,6 +89,10 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
         tags: parsed.tags,
         send,
         max_cost: maxCost.trim() === "" ? null : Math.max(0, Number(maxCost)),
+        deadline: onDemand ? null : deadline.trim() || null,
+        max_queue: onDemand ? null : maxQueue.trim() || null,
+        fallback_budget: onDemand || fallbackBudget.trim() === "" ? null : Math.max(0, Number(fallbackBudget)),
+        local_offset_minutes: -new Date().getTimezoneOffset(),
       });
       setRun(row);
       onSubmitted(row);
@@ -131,6 +141,29 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
           <input id="max-cost" type="number" min={0} step={0.01} value={maxCost} placeholder={ways ? `most: ${rangeText(estimateOf(ways, send)).split(" – ")[1] ?? "?"}` : "no cap"} onChange={(e) => setMaxCost(e.target.value)} />
         </label>
       </div>
+      {!onDemand && (
+        <fieldset id="deadline-fields" className="deadline">
+          <legend>Deadline (optional)</legend>
+          <div className="form-grid">
+            <label>
+              Finish by
+              <input id="deadline" value={deadline} placeholder="18:00, +6h or 2026-12-03T18:00Z" onChange={(e) => setDeadline(e.target.value)} />
+            </label>
+            <label>
+              Longest wait in Bedrock's queue
+              <input id="max-queue" value={maxQueue} placeholder="6h" onChange={(e) => setMaxQueue(e.target.value)} />
+            </label>
+            <label>
+              Approved budget for the rows left (USD)
+              <input id="fallback-budget" type="number" min={0} step={0.01} value={fallbackBudget} placeholder="ask me" onChange={(e) => setFallbackBudget(e.target.value)} />
+            </label>
+          </div>
+          <p className="muted">
+            Jobs not ended by then (or queued longer) are stopped and what they wrote is kept; the rows left are sent on
+            demand at once when they fit the approved budget, otherwise the cost is shown and Results offers Retry on demand.
+          </p>
+        </fieldset>
+      )}
       {!onDemand && (
         <label>
           Tags (one key=value a line)

@@ -125,11 +125,25 @@ pub struct JobSettings {
     pub output_kms_key: Option<String>,
     /// Submitted plus in-progress jobs allowed per model at once (this tool's cap).
     pub max_concurrent_jobs: usize,
+    /// When the run must be finished (RFC 3339, UTC): the jobs not ended by then are stopped, and what they wrote
+    /// is kept.
+    pub deadline: Option<String>,
+    /// The longest a job may wait in the queue (Submitted, Validating, Scheduled), in minutes, before it is
+    /// stopped as at the deadline.
+    pub max_queue_minutes: Option<u64>,
 }
 
 impl Default for JobSettings {
     fn default() -> Self {
-        Self { timeout_hours: 24, tags: Vec::new(), vpc: None, output_kms_key: None, max_concurrent_jobs: 10 }
+        Self {
+            timeout_hours: 24,
+            tags: Vec::new(),
+            vpc: None,
+            output_kms_key: None,
+            max_concurrent_jobs: 10,
+            deadline: None,
+            max_queue_minutes: None,
+        }
     }
 }
 
@@ -290,6 +304,8 @@ pub struct JobRecord {
     pub submitted_at: Option<String>,
     /// When this record last changed.
     pub updated_at: String,
+    /// When it was first seen out of Bedrock's queue (running or ended).
+    pub started_at: Option<String>,
 }
 
 /// Record counts reported for a job.

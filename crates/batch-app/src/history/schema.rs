@@ -72,6 +72,9 @@ CREATE INDEX runs_by_submission ON runs(submission);
     r#"
 ALTER TABLE runs ADD COLUMN tier TEXT NOT NULL DEFAULT 'batch';
 "#,
+    r#"
+ALTER TABLE jobs ADD COLUMN started_at TEXT;
+"#,
 ];
 
 /// Brings the schema up to date. The steps run in one `BEGIN IMMEDIATE` transaction that reads the version

@@ -454,9 +454,21 @@ impl History {
         let changed = self
             .conn
             .execute(
-                "UPDATE jobs SET status = ?2, message = ?3, total_records = ?4, processed = ?5, succeeded = ?6, failed = ?7, updated_at = ?8
+                "UPDATE jobs SET status = ?2, message = ?3, total_records = ?4, processed = ?5, succeeded = ?6, failed = ?7, updated_at = ?8,
+                        started_at = CASE WHEN started_at IS NULL AND ?9 THEN ?8 ELSE started_at END
                  WHERE job_arn = ?1",
-                params![job_arn, status.as_str(), message, counts.total, counts.processed, counts.succeeded, counts.failed, now_rfc3339()],
+                params![
+                    job_arn,
+                    status.as_str(),
+                    message,
+                    counts.total,
+                    counts.processed,
+                    counts.succeeded,
+                    counts.failed,
+                    now_rfc3339(),
+                    // Running, or past it: the first time it is seen so is when it left the queue.
+                    !status.is_queued(),
+                ],
             )
             .map_err(self.db())?;
         if changed == 0 {
@@ -474,7 +486,7 @@ impl History {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT run_id, part, job_name, request_token, job_arn, state, status, message, total_records, processed, succeeded, failed, submitted_at, updated_at
+                "SELECT run_id, part, job_name, request_token, job_arn, state, status, message, total_records, processed, succeeded, failed, submitted_at, updated_at, started_at
                  FROM jobs {condition} ORDER BY run_id, part"
             ))
             .map_err(self.db())?;
@@ -496,6 +508,7 @@ impl History {
                     error_records: row.get(11)?,
                     submitted_at: row.get(12)?,
                     updated_at: row.get(13)?,
+                    started_at: row.get(14)?,
                 })
             })
             .map_err(self.db())?;

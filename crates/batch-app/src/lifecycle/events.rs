@@ -51,6 +51,11 @@ pub enum Event {
         /// Records in the job, if reported.
         total: Option<u64>,
     },
+    /// The run's deadline (or its queue limit) was reached: its jobs that had not ended are being stopped.
+    DeadlineReached {
+        /// Which, in words.
+        reason: String,
+    },
     /// Waiting before trying again.
     Waiting {
         /// Why.

@@ -61,6 +61,8 @@ pub(crate) struct FakeCloud {
     cloud: Mutex<Cloud>,
     outcome: Mutex<Outcome>,
     held: AtomicBool,
+    /// While set, held jobs wait in the queue (`Scheduled`) rather than run.
+    queued: AtomicBool,
 }
 
 fn object_key(uri: &S3Uri) -> String {
@@ -70,12 +72,22 @@ fn object_key(uri: &S3Uri) -> String {
 impl FakeCloud {
     /// An empty account whose jobs end as `outcome` says.
     pub(crate) fn new(outcome: Outcome) -> Self {
-        Self { cloud: Mutex::new(Cloud::default()), outcome: Mutex::new(outcome), held: AtomicBool::new(false) }
+        Self {
+            cloud: Mutex::new(Cloud::default()),
+            outcome: Mutex::new(outcome),
+            held: AtomicBool::new(false),
+            queued: AtomicBool::new(false),
+        }
     }
 
     /// While held, jobs go no further than `InProgress`; released, the next look at a job runs it.
     pub(crate) fn hold(&self, held: bool) {
         self.held.store(held, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Held jobs wait in Bedrock's queue (`Scheduled`) instead of running (`InProgress`).
+    pub(crate) fn queue_held(&self, queued: bool) {
+        self.queued.store(queued, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn cloud(&self) -> std::sync::MutexGuard<'_, Cloud> {
@@ -205,7 +217,8 @@ impl JobsApi for FakeCloud {
             cloud.jobs.iter().position(|j| j.arn == job).ok_or_else(|| not_found("GetModelInvocationJob", job))?;
         if !cloud.jobs[index].status.is_terminal() {
             if self.held.load(std::sync::atomic::Ordering::SeqCst) {
-                cloud.jobs[index].status = JobStatus::InProgress;
+                let queued = self.queued.load(std::sync::atomic::Ordering::SeqCst);
+                cloud.jobs[index].status = if queued { JobStatus::Scheduled } else { JobStatus::InProgress };
             } else {
                 self.run(&mut cloud, index);
             }

@@ -2,6 +2,7 @@
 //! them to the end, download and join their outputs, and retry what did not succeed — written against the
 //! ports, so the same code runs on AWS, the offline sandbox and in tests.
 
+mod deadline;
 mod events;
 #[cfg(test)]
 pub(crate) mod fakes;
@@ -10,6 +11,7 @@ mod on_demand_run;
 mod pacing;
 mod retry;
 mod retry_on_demand;
+mod run_progress;
 mod submit;
 mod track;
 
@@ -19,12 +21,14 @@ mod tests;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
+pub use deadline::Fallback;
 pub use events::{Event, LifecycleEvents, Quiet};
 pub use fetch::{FetchReport, FetchRequest, JoinedInto};
 pub use on_demand_run::{OnDemandRequest, OnDemandRun, answers_dir, quote_rows, within_spend_cap};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
 pub use retry_on_demand::OnDemandQuote;
+pub use run_progress::{RunProgress, run_progress};
 pub use submit::SubmitRequest;
 pub use track::{Resumed, RunReport, Until, run_report};
 

@@ -302,6 +302,64 @@ fn a_sheet_below_the_batch_minimum_is_answered_on_demand_resumed_without_paying_
 }
 
 #[test]
+fn a_deadline_stops_the_jobs_and_the_rows_left_go_on_demand_within_the_approved_budget() {
+    let world = World::new(Outcome::Complete);
+    let prepared = prepared(world.dir.path(), "prepared", 40);
+    let lifecycle = world.lifecycle();
+    world.cloud.hold(true);
+    // The deadline is a second away: the held job is still running then.
+    let deadline = batch_core::clock::rfc3339_from_unix(batch_core::clock::unix_now() + 1);
+    let settings = JobSettings { deadline: Some(deadline), ..JobSettings::default() };
+    let request = SubmitRequest { settings, ..submit_request(&prepared) };
+    let run = lifecycle.record_run(&request).unwrap().id().clone();
+    let report = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    let reason = report.deadline_stop.clone().expect("the deadline stopped the run");
+    assert!(reason.contains("deadline") && reason.contains("has passed"), "{reason}");
+    assert!(report.ended() && report.run.stop_requested);
+    assert!(report.jobs.iter().all(|j| j.status == Some(batch_core::aws_names::JobStatus::Stopped)));
+    // Every row is accounted for: what the stopped job wrote (nothing, here) and the rest as missing.
+    assert_eq!(world.fetch(&run).summary.missing, 40);
+
+    // Within the budget approved beforehand the rows go on demand at once; above it, the cost is for the user.
+    let prices = PriceTable::bundled();
+    let tight = lifecycle.deadline_fallback(run.as_str(), Tier::OnDemand, &prices, Some(0.000_001)).unwrap();
+    assert!(!tight.approved && tight.quote.estimate.rows == 40, "{tight:?}");
+    assert!(!lifecycle.deadline_fallback(run.as_str(), Tier::OnDemand, &prices, None).unwrap().approved);
+    let fallback = lifecycle.deadline_fallback(run.as_str(), Tier::OnDemand, &prices, Some(10.0)).unwrap();
+    assert!(fallback.approved);
+    let model = batch_core::model::ModelId::parse("amazon.nova-lite-v1:0").unwrap();
+    let invoker = std::sync::Arc::new(super::fakes::SandboxInvoker::new(
+        &model,
+        batch_core::model::InvocationType::Converse,
+        Tier::OnDemand,
+    ));
+    let options = crate::on_demand::OnDemandOptions::new(true, None, None, NO_WAIT);
+    let sent = tokio_test(lifecycle.retry_on_demand(run.as_str(), invoker, options)).unwrap();
+    assert_eq!((sent.rows, sent.succeeded), (40, 40));
+    let finished = world.fetch(&run);
+    assert_eq!((finished.summary.succeeded, finished.summary.missing), (40, 0), "every row answered by the end");
+}
+
+#[test]
+fn a_job_waiting_in_the_queue_longer_than_allowed_is_stopped() {
+    let world = World::new(Outcome::Complete);
+    let prepared = prepared(world.dir.path(), "prepared", 40);
+    let lifecycle = world.lifecycle();
+    world.cloud.hold(true);
+    world.cloud.queue_held(true);
+    let settings = JobSettings { max_queue_minutes: Some(0), ..JobSettings::default() };
+    let run = lifecycle.record_run(&SubmitRequest { settings, ..submit_request(&prepared) }).unwrap().id().clone();
+    let report = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    let reason = report.deadline_stop.expect("the queue limit stopped the run");
+    assert!(reason.contains("waited in Bedrock's queue"), "{reason}");
+    // Without a limit the same queued job is followed, not stopped.
+    let again = SubmitRequest { new_run: true, ..submit_request(&prepared) };
+    let waiting = lifecycle.record_run(&again).unwrap().id().clone();
+    let report = tokio_test(lifecycle.drive(waiting.as_str(), Until::Submitted)).unwrap();
+    assert!(report.deadline_stop.is_none() && !report.run.stop_requested);
+}
+
+#[test]
 fn resuming_reports_a_run_that_cannot_be_followed_and_follows_the_others() {
     let world = World::new(Outcome::Complete);
     let lifecycle = world.lifecycle();

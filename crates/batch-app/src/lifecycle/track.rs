@@ -29,6 +29,10 @@ pub struct RunReport {
     pub jobs: Vec<JobRecord>,
     /// Parts with no job yet (waiting for a slot under the cap).
     pub waiting_parts: usize,
+    /// Why this drive stopped the run's jobs, when its deadline or queue limit did.
+    pub deadline_stop: Option<String>,
+    /// Queue time, records processed and the likely end.
+    pub progress: super::RunProgress,
 }
 
 impl RunReport {
@@ -63,7 +67,15 @@ pub fn run_report(history: &History, run_id: &str) -> Result<RunReport, Lifecycl
     let parts = history.parts(&run.id)?;
     let jobs = history.run_jobs(&run.id)?;
     let created = jobs.iter().filter(|j| j.job_arn.is_some()).count();
-    Ok(RunReport { waiting_parts: parts.len().saturating_sub(created), run, parts, jobs })
+    let progress = super::run_progress(&run, &jobs, batch_core::clock::unix_now());
+    Ok(RunReport {
+        waiting_parts: parts.len().saturating_sub(created),
+        run,
+        parts,
+        jobs,
+        deadline_stop: None,
+        progress,
+    })
 }
 
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
@@ -133,6 +145,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             }
         }
         let mut interval = self.pacing.poll_initial;
+        let mut deadline_stop = None;
         loop {
             let pass = self.submit_due(&run).await?;
             let changed = self.poll(&run).await? || pass.created > 0;
@@ -141,13 +154,27 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 if !matches!(report.run.state, RunState::Ended | RunState::Fetched) {
                     self.lock().set_run_state(&run.id, RunState::Ended)?;
                 }
-                return self.report(run_id);
+                return Ok(RunReport { deadline_stop, ..self.report(run_id)? });
+            }
+            let now = batch_core::clock::unix_now();
+            if !report.run.stop_requested
+                && let Some(reason) = super::deadline::deadline_reason(&report.run, &report.jobs, now)
+            {
+                // Stopped jobs keep what they wrote; the run then ends as any stopped run, and is looked at again
+                // at once.
+                self.events.event(&Event::DeadlineReached { reason: reason.clone() });
+                self.stop_run(run_id).await?;
+                deadline_stop = Some(reason);
+                continue;
             }
             if until == Until::Submitted {
                 return Ok(report);
             }
             interval = self.pacing.next_poll(interval, changed);
-            self.pause(interval).await?;
+            let until_deadline =
+                super::deadline::seconds_to_deadline(&report.run, now).filter(|_| !report.run.stop_requested);
+            let wait = until_deadline.map_or(interval, |s| interval.min(std::time::Duration::from_secs(s.max(1))));
+            self.pause(wait).await?;
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod access;
 mod choices;
+mod deadline;
 mod locations;
 mod model;
 mod runs;
@@ -185,6 +186,9 @@ pub struct Studio<C: Connector> {
     quotas: Mutex<HashMap<(String, String, String), BatchQuotas>>,
     /// Held while a retry is recorded, so two at once cannot both find the chain ended and both submit.
     retrying: Mutex<()>,
+    /// The budget approved at submit for sending on demand what a run's deadline leaves unanswered, by run (kept
+    /// for this session only: after a restart the cost is shown instead).
+    fallback_budgets: Mutex<HashMap<String, f64>>,
 }
 
 impl<C: Connector> Studio<C> {
@@ -206,6 +210,7 @@ impl<C: Connector> Studio<C> {
             driving: Mutex::new(HashMap::new()),
             quotas: Mutex::new(HashMap::new()),
             retrying: Mutex::new(()),
+            fallback_budgets: Mutex::new(HashMap::new()),
         }))
     }
 

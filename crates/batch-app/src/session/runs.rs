@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use super::{RunEvents, Studio, StudioError, job_target};
 use crate::history::{JobSettings, Run, RunState};
 use crate::lifecycle::{
-    FetchRequest, JoinedInto, OnDemandRequest, RetryRequest, Until, answers_dir, quote_rows, within_spend_cap,
+    FetchRequest, JoinedInto, OnDemandRequest, RetryRequest, RunProgress, Until, answers_dir, quote_rows, run_progress,
+    within_spend_cap,
 };
 use crate::on_demand::OnDemandOptions;
 use crate::ports::{Backend, Connector};
@@ -77,6 +78,19 @@ pub struct SubmitForm {
     /// Refuse to send when the most the rows can cost (every answer at its maximum) is above this, USD.
     #[serde(default)]
     pub max_cost: Option<f64>,
+    /// Finish by: a time of day (18:00, local), a delay (+6h) or a date and time; the jobs not ended by then are
+    /// stopped (a batch job only).
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// Stop a job waiting in Bedrock's queue longer than this (90m, 6h).
+    #[serde(default)]
+    pub max_queue: Option<String>,
+    /// What the rows a deadline leaves may cost on demand, approved beforehand (USD): sent at once within it.
+    #[serde(default)]
+    pub fallback_budget: Option<f64>,
+    /// The window's time zone, minutes east of UTC (for a deadline given as a time of day).
+    #[serde(default)]
+    pub local_offset_minutes: i32,
 }
 
 /// A run as the Jobs step lists it.
@@ -115,6 +129,8 @@ pub struct RunRow {
     pub stopped: bool,
     /// True when its results can be shown.
     pub has_results: bool,
+    /// Queue time, the likely end and the deadline.
+    pub progress: RunProgress,
 }
 
 /// How a run ended.
@@ -129,6 +145,8 @@ pub struct RunOutcome {
     pub stopped: bool,
     /// Rows that succeeded, failed or are missing, when fetched.
     pub counts: Option<StatusCounts>,
+    /// What else to know: a deadline stopped it, and what was done with the rows it left.
+    pub notice: Option<String>,
     /// Why it could not be followed or fetched.
     pub error: Option<String>,
 }
@@ -143,7 +161,13 @@ impl RunOutcome {
     /// The notification's text: the counts, or why the run could not be followed or fetched.
     pub fn body(&self) -> String {
         match (&self.counts, &self.error) {
-            (Some(c), _) => format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing),
+            (Some(c), _) => {
+                let counts = format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing);
+                match &self.notice {
+                    Some(notice) => format!("{counts} ({notice})"),
+                    None => counts,
+                }
+            }
             (None, Some(error)) => error.clone(),
             (None, None) => "ended".into(),
         }
@@ -276,6 +300,11 @@ impl<C: Connector> Studio<C> {
     pub async fn submit(self: &Arc<Self>, form: SubmitForm) -> Result<RunRow, StudioError> {
         let (connection, info) = self.connected().await?;
         let sandbox = connection.sandbox();
+        let (deadline, max_queue_minutes) = super::deadline::deadline_settings(
+            form.deadline.as_deref(),
+            form.max_queue.as_deref(),
+            form.local_offset_minutes,
+        )?;
         let target = RunTarget {
             role_arn: form.role_arn.clone(),
             input_uri: form.input_uri.clone(),
@@ -284,6 +313,8 @@ impl<C: Connector> Studio<C> {
             settings: JobSettings {
                 timeout_hours: form.timeout_hours,
                 tags: form.tags.clone(),
+                deadline,
+                max_queue_minutes,
                 ..JobSettings::default()
             },
             max_concurrent_jobs: None,
@@ -356,6 +387,12 @@ impl<C: Connector> Studio<C> {
                 plan_start_under(&prepared_dir, &target, sandbox, quotas).map_err(|e| invalid(e.to_string()))?.request;
             lifecycle.record_run(&request)?.id().clone()
         };
+        if let Some(budget) = form.fallback_budget {
+            self.fallback_budgets
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(run.to_string(), budget);
+        }
         self.drive_in_background(run.to_string(), sandbox);
         self.run_row(run.as_str())
     }
@@ -374,16 +411,16 @@ impl<C: Connector> Studio<C> {
         tokio::spawn(async move {
             let outcome = studio.follow(&run, sandbox, &cancel).await;
             studio.driving.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&run);
-            let (ended, counts, error) = match outcome {
-                Ok((root, counts)) => (root, Some(counts), None),
-                Err(error) => (run.clone(), None, Some(error.to_string())),
+            let (ended, counts, notice, error) = match outcome {
+                Ok((root, counts, notice)) => (root, Some(counts), notice, None),
+                Err(error) => (run.clone(), None, None, Some(error.to_string())),
             };
             let (job_name, stopped) = {
                 let history = studio.history();
                 let job_name = history.run(&ended).map_or_else(|_| ended.clone(), |r| r.job_name);
                 (job_name, history.run(&run).is_ok_and(|r| r.stop_requested))
             };
-            let outcome = RunOutcome { run: ended, job_name, stopped, counts, error };
+            let outcome = RunOutcome { run: ended, job_name, stopped, counts, notice, error };
             studio.events.run_ended(&run, &outcome);
         });
     }
@@ -405,18 +442,20 @@ impl<C: Connector> Studio<C> {
         }
     }
 
-    /// Follows `run` to its end, then fetches and indexes it; returns the run the results belong to (the
-    /// original of a retry chain) and its counts.
+    /// Follows `run` to its end, then fetches and indexes it (and, when its deadline stopped it, deals with the
+    /// rows left); returns the run the results belong to (the original of a retry chain), its counts and what
+    /// else to tell.
     async fn follow(
         &self,
         run: &str,
         sandbox: bool,
         cancel: &AtomicBool,
-    ) -> Result<(String, StatusCounts), StudioError> {
+    ) -> Result<(String, StatusCounts, Option<String>), StudioError> {
         let connection = self.connection_for(sandbox).await?;
         let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
         let lifecycle = connection.lifecycle(&self.history, &events, cancel);
         let record = self.history().run(run)?;
+        let mut deadline_stop = None;
         if record.tier.is_on_demand() {
             let plan = PreparedPlan::read(&record.prepared_dir.join(PLAN_FILE))?;
             let invoker = Arc::new(connection.invoker(&plan.model.id, plan.model.invocation_type, record.tier));
@@ -427,7 +466,7 @@ impl<C: Connector> Studio<C> {
                 return Err(crate::lifecycle::LifecycleError::Cancelled.into());
             }
         } else {
-            lifecycle.drive(run, Until::Ended).await?;
+            deadline_stop = lifecycle.drive(run, Until::Ended).await?.deadline_stop;
         }
         let root = self.root_run(run)?;
         let results = self.results_dir(&root);
@@ -439,7 +478,22 @@ impl<C: Connector> Studio<C> {
             excel_safe: false,
             prices: PriceTable::bundled(),
         };
-        let report = lifecycle.fetch(&request, &NoProgress).await?;
+        let mut report = lifecycle.fetch(&request, &NoProgress).await?;
+        let mut notice = None;
+        if let Some(reason) = deadline_stop {
+            let budget = self.fallback_budgets.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(run);
+            let (latest, told) = super::deadline::after_deadline(
+                connection.as_ref(),
+                &lifecycle,
+                &record,
+                &reason,
+                (&request, report),
+                budget,
+            )
+            .await?;
+            report = latest;
+            notice = Some(told);
+        }
         let counts = tokio::task::spawn_blocking(move || -> Result<StatusCounts, StudioError> {
             save_summary(&results, &report.summary)?;
             let table = ResultsTable::open(&results.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
@@ -447,7 +501,7 @@ impl<C: Connector> Studio<C> {
         })
         .await
         .map_err(blocking_error)??;
-        Ok((root.id.to_string(), counts))
+        Ok((root.id.to_string(), counts, notice))
     }
 
     /// Takes up every unfinished run this connection can follow (after a restart), and fetches ended runs
@@ -534,6 +588,7 @@ impl<C: Connector> Studio<C> {
             active,
             stopped: run.stop_requested,
             has_results,
+            progress: run_progress(&run, &jobs, batch_core::clock::unix_now()),
         })
     }
 
@@ -653,6 +708,7 @@ mod tests {
             job_name: "tickets-eu".into(),
             stopped: false,
             counts: None,
+            notice: None,
             error: Some("the job expired: resubmit the missing rows".into()),
         };
         assert_eq!(failed.title(), "tickets-eu stopped");
@@ -665,5 +721,7 @@ mod tests {
         );
         let stopped = RunOutcome { stopped: true, ..ended };
         assert_eq!(stopped.title(), "tickets-eu stopped");
+        let late = RunOutcome { notice: Some("stopped: its deadline has passed".into()), ..stopped };
+        assert_eq!(late.body(), "7 succeeded, 2 failed, 1 missing (stopped: its deadline has passed)");
     }
 }

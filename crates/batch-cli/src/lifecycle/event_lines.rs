@@ -68,6 +68,7 @@ impl EventLines {
                 let why = message.as_deref().map(|m| format!(" — {m}")).unwrap_or_default();
                 format!("part {part}: {status}{counts}{why}")
             }
+            Event::DeadlineReached { reason } => format!("stopping the run's jobs: {reason}"),
             Event::Waiting { reason, seconds } if *seconds > 0.0 => format!("waiting {seconds:.1} s: {reason}"),
             Event::Waiting { reason, .. } => format!("waiting: {reason}"),
             Event::Downloaded { job_id, files, bytes } => {

@@ -111,7 +111,14 @@ pub fn status(args: StatusArgs) -> Result<ExitCode> {
             let cancel = AtomicBool::new(false);
             let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
             let until = if args.watch { Until::Ended } else { Until::Submitted };
-            lifecycle.drive(run.id.as_str(), until).await?
+            let report = lifecycle.drive(run.id.as_str(), until).await?;
+            if let Some(reason) = &report.deadline_stop {
+                eprintln!(
+                    "the run's jobs were stopped: {reason}; `bedrock-batch fetch {0} --out DIR` takes what they wrote, then `bedrock-batch retry {0} --on-demand` sends the rest",
+                    run.id
+                );
+            }
+            report
         } else {
             run_report(&history.lock().unwrap_or_else(std::sync::PoisonError::into_inner), run.id.as_str())?
         };
@@ -331,7 +338,42 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
         if format == OutputFormat::Text {
             print!("{}", run_text(&report));
         }
-        fetch_and_print(&history, &connection, &fetch(report.run.id.to_string()), format).await
+        let Some(reason) = &report.deadline_stop else {
+            return fetch_and_print(&history, &connection, &fetch(report.run.id.to_string()), format).await;
+        };
+        // The deadline stopped the jobs: take what they wrote, then the rows left go on demand when approved.
+        eprintln!("the run's jobs were stopped: {reason}");
+        let cancel = AtomicBool::new(false);
+        let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
+        let run = report.run.id.to_string();
+        let fetched = lifecycle.fetch(&fetch(run.clone()), &TerminalProgress::new()).await?;
+        if fetched.summary.failed + fetched.summary.missing == 0 {
+            return fetch_and_print(&history, &connection, &fetch(run), format).await;
+        }
+        let model = batch_core::model::ModelId::parse(&report.run.model_id)?;
+        let tier = Tier::on_demand_for(&model, None);
+        let fallback = lifecycle.deadline_fallback(&run, tier, &prices, args.job.fallback_budget)?;
+        let what = format!("deadline fallback of run {run}");
+        let estimate = &fallback.quote.estimate;
+        if !fallback.approved {
+            on_demand::price_and_check(&what, &fallback.quote.model, estimate, None)?;
+            eprintln!(
+                "not sent: {} (`bedrock-batch retry {run} --on-demand` sends them; --fallback-budget approves a cost beforehand)",
+                match args.job.fallback_budget {
+                    Some(budget) => format!("the most they can cost is above the approved budget of ${budget:.4}"),
+                    None => "no budget was approved beforehand".to_string(),
+                }
+            );
+            return fetch_and_print(&history, &connection, &fetch(run), format).await;
+        }
+        on_demand::price_and_check(&what, &fallback.quote.model, estimate, args.job.fallback_budget)?;
+        let invoker = Arc::new(connection.invoker(&fallback.quote.model, fallback.quote.invocation, tier));
+        let options = on_demand::options(Some(&args.on_demand), &connection);
+        let sent = lifecycle.retry_on_demand(&run, invoker, options).await?;
+        if format == OutputFormat::Text {
+            on_demand::print_sent(&sent, format)?;
+        }
+        fetch_and_print(&history, &connection, &fetch(run), format).await
     })
 }
 

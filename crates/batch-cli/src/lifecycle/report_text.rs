@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::connect::SANDBOX_LABEL;
 use crate::args::OutputFormat;
-use crate::display::print_json;
+use crate::display::{self, print_json};
 
 /// A run's report as printed.
 #[derive(Serialize)]
@@ -45,6 +45,22 @@ pub fn run_text(report: &RunReport) -> String {
         if let Some(message) = job.and_then(|j| j.message.as_deref()) {
             out.push_str(&format!("            {message}\n"));
         }
+    }
+    let progress = &report.progress;
+    let mut when = Vec::new();
+    if progress.queued_jobs > 0 {
+        when.push(format!("{} job(s) queued for {}", progress.queued_jobs, display::duration(progress.queued_seconds)));
+    } else if progress.queued_seconds > 0 {
+        when.push(format!("waited {} in Bedrock's queue", display::duration(progress.queued_seconds)));
+    }
+    if let Some(eta) = &progress.eta {
+        when.push(format!("likely to end about {eta} at its pace so far"));
+    }
+    if let Some(deadline) = &progress.deadline {
+        when.push(format!("deadline {deadline}"));
+    }
+    if !when.is_empty() {
+        out.push_str(&format!("  {}\n", when.join("; ")));
     }
     if report.waiting_parts > 0 {
         out.push_str(&format!(

@@ -21,6 +21,23 @@ fn run_target(job: &JobArgs) -> Result<RunTarget> {
         }
         _ => bail!("a VPC configuration needs both --subnet-id and --security-group-id"),
     };
+    let now = batch_core::clock::unix_now();
+    let local_offset = i64::from(chrono::Local::now().offset().local_minus_utc());
+    let deadline = match &job.deadline {
+        Some(text) => {
+            let at = batch_core::deadline::resolve_deadline(text, now, local_offset)
+                .map_err(|e| anyhow::anyhow!("--deadline: {e}"))?;
+            eprintln!("deadline: {} (UTC)", batch_core::clock::rfc3339_from_unix(at));
+            Some(batch_core::clock::rfc3339_from_unix(at))
+        }
+        None => None,
+    };
+    let max_queue_minutes = match &job.max_queue {
+        Some(text) => {
+            Some(batch_core::deadline::duration_minutes(text).map_err(|e| anyhow::anyhow!("--max-queue: {e}"))?)
+        }
+        None => None,
+    };
     Ok(RunTarget {
         role_arn: job.role_arn.clone(),
         input_uri: job.input_uri.clone(),
@@ -31,6 +48,8 @@ fn run_target(job: &JobArgs) -> Result<RunTarget> {
             tags: job.tags.clone(),
             vpc,
             output_kms_key: job.output_kms_key.clone(),
+            deadline,
+            max_queue_minutes,
             ..JobSettings::default()
         },
         max_concurrent_jobs: job.max_concurrent_jobs,

@@ -53,6 +53,11 @@ impl JobStatus {
         matches!(self, Self::Completed | Self::PartiallyCompleted | Self::Failed | Self::Stopped | Self::Expired)
     }
 
+    /// True while the job waits in Bedrock's queue (submitted, validating or scheduled): nothing answered yet.
+    pub fn is_queued(&self) -> bool {
+        matches!(self, Self::Submitted | Self::Validating | Self::Scheduled)
+    }
+
     /// True when output files may exist and are worth downloading (partial results of a stopped, expired or
     /// partially completed job are still results; a failed job may have written some before failing).
     pub fn may_have_outputs(&self) -> bool {
