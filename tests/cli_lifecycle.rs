@@ -341,6 +341,50 @@ fn a_deadline_stops_a_slow_run_and_its_rows_are_answered_on_demand_within_the_bu
 }
 
 #[test]
+fn the_cost_is_measured_before_spending_and_past_runs_teach_the_next_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let mut prepare: Vec<String> = vec!["prepare".into()];
+    prepare.extend(prepare_args(dir.path()));
+    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    let prep = dir.path().join("prep");
+    let estimate = |extra: &[&str]| {
+        let mut args = vec!["estimate", "--prepared", s(&prep), "--sample", "10", "--format", "json"];
+        args.extend(extra);
+        json(&aws.cli(dir.path(), &args))
+    };
+    // CountTokens on 10 records (free) and 3 rows answered on demand: 13 runtime calls, nothing else.
+    let first = estimate(&["--test-rows", "3"]);
+    assert_eq!(runtime_calls(&aws.bedrock), 13);
+    assert_eq!((first["input"]["records"].as_u64(), first["input"]["sampled"].as_u64()), (Some(120), Some(10)));
+    assert!(first["input"]["ratio"].as_f64().is_some_and(|r| r > 0.0), "{first}");
+    let (low, expected, high) =
+        (first["input"]["low"].as_u64(), first["input"]["expected"].as_u64(), first["input"]["high"].as_u64());
+    assert!(low <= expected && expected <= high, "{first}");
+    assert!(first["output"]["basis"].as_str().unwrap().contains("sample of 3 rows"), "{first}");
+    let costs = first["costs"].as_array().unwrap();
+    let tiers: Vec<&str> = costs.iter().map(|c| c["tier"].as_str().unwrap()).collect();
+    assert_eq!(tiers, ["batch", "on-demand"], "Claude is not on Flex");
+    assert!(costs[0]["expected_usd"].as_f64().unwrap() <= costs[0]["worst_usd"].as_f64().unwrap());
+    assert!(first["past_runs"].as_array().unwrap().is_empty());
+
+    // After a run is fetched, the next estimate of the model shows it, estimated beside billed.
+    let mut submit = vec!["submit", "--prepared", s(&prep), "--wait"];
+    submit.extend(aws_job_args("measured"));
+    aws.cli(dir.path(), &submit).ok();
+    let run = json(&aws.cli(dir.path(), &["status", "--format", "json"]))[0]["id"].as_str().unwrap().to_string();
+    let out = dir.path().join("fetched");
+    let fetched = aws.cli(dir.path(), &["fetch", &run, "--out", s(&out)]);
+    assert!(fetched.ok().contains("estimate   batch: "), "estimate beside actual: {}", fetched.stdout);
+    let second = estimate(&[]);
+    let past = second["past_runs"].as_array().unwrap();
+    assert_eq!(past.len(), 1);
+    assert_eq!(past[0]["run_id"], run.as_str());
+    assert!(second["past_ratio"].as_f64().is_some_and(|r| r > 0.0), "{second}");
+    assert!(second["output"]["basis"].as_str().unwrap().contains("1 past run"), "{second}");
+}
+
+#[test]
 fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_follows() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());

@@ -367,6 +367,13 @@ fn a_sheet_below_the_batch_minimum_is_sent_on_demand_from_the_window() {
     let split = app.wait_for_text("#send-split", "fewer than the 100 a batch job takes");
     assert!(split.contains("on demand (Flex): $"), "{split}");
     app.screenshot("model-split");
+    // The cost measured before anything is sent: CountTokens on 30 of the rows, and 2 rows answered on demand.
+    app.type_into("#measure-test-rows", "2");
+    app.click("#measure-cost");
+    let checked = app.wait_for_text("#cost-check", "CountTokens on 30 rows");
+    assert!(checked.contains("answers of a sample of 2 rows"), "{checked}");
+    app.wait_for_text("#cost-check [data-tier='flex']", "on demand (Flex)");
+    app.screenshot("model-cost-measured");
 
     app.click("#step-submit");
     app.wait_for_text("#send-ways", "on demand (Flex)");

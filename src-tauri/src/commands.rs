@@ -5,13 +5,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use batch_app::cost_check::CostCheck;
 use batch_app::error::AppError;
 use batch_app::ports::{AccessOptions, S3Listing};
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, ModelList, ResultsOverview, RunRow, SendWays, Studio,
-    SubmitForm, TestRowForm, TestRowView,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RunRow,
+    SendWays, Studio, SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::Choices;
 use batch_app::sheet_opening::SheetProgress;
@@ -194,6 +195,11 @@ pub async fn stop_run(shell: Shell<'_>, run: String) -> Answer<RunRow> {
 /// Retries a run's failed and missing rows.
 pub async fn retry_run(shell: Shell<'_>, run: String, send: Tier) -> Answer<RunRow> {
     Ok(shell.studio.retry(&run, send).await?)
+}
+
+/// What the run will cost, measured (CountTokens on a sample, rows answered on demand when asked, past runs).
+pub async fn measure_cost(shell: Shell<'_>, form: MeasureForm) -> Answer<CostCheck> {
+    Ok(shell.studio.measure_cost(&form).await?)
 }
 
 /// The ways of sending `rows` rows of `model` (batch, on demand, Flex where offered), each priced.

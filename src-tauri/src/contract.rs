@@ -4,12 +4,13 @@
 //! (`ui/src/backend/bindings.ts`). A new command is its function in `commands.rs`, its line here, and its
 //! caller; the compiler holds the function to the line, and the test the TypeScript to both.
 
+use batch_app::cost_check::CostCheck;
 use batch_app::error::AppError;
 use batch_app::ports::S3Listing;
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, ModelList, ResultsOverview, RunBytesMessage,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RunBytesMessage,
     RunEventMessage, RunOutcome, RunRow, SendWays, SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::Choices;
@@ -138,6 +139,9 @@ window_contract! {
         /// How `rows` rows of `model` (`input_tokens` in all, at most `max_tokens` answer tokens each) can be sent
         /// — a batch job when there are enough, on demand (Flex where offered) — and what each way costs.
         fn send_ways(model: String, rows: u64, input_tokens: u64, max_tokens: u64) -> SendWays;
+        /// What the run will cost, measured: CountTokens on up to 30 rows of the open sheet, `test_rows` rows
+        /// answered on demand (billed), and the model's past runs — each tier low, expected and worst.
+        fn measure_cost(form: MeasureForm) -> CostCheck;
         /// The access check of the job about to be submitted.
         fn check_access(form: AccessForm) -> AccessView;
         /// The buckets (empty location) or one folder level of S3.

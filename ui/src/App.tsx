@@ -124,6 +124,7 @@ export function App() {
             inputTokens={inputTokensToSend(wizard)}
             rows={rowsToSend(wizard)}
             test={{ row: row + 1, template: choices.template, system: choices.system || null }}
+            sheetRows={summary.rows}
           />
         )}
         {step === "access" && connection && (

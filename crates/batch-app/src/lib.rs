@@ -1,6 +1,7 @@
 //! Bedrock Batch Studio's application layer: the use cases that the CLI, the desktop app and the tests drive
 //! (prepare, submit, track, fetch, retry), and the job history they share.
 
+pub mod cost_check;
 pub mod error;
 pub mod history;
 pub mod latest_only;

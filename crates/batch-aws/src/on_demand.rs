@@ -4,7 +4,8 @@
 
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types::{
-    ContentBlock, ConversationRole, InferenceConfiguration, Message, ServiceTier, ServiceTierType, SystemContentBlock,
+    ContentBlock, ConversationRole, ConverseTokensRequest, CountTokensInput, InferenceConfiguration,
+    InvokeModelTokensRequest, Message, ServiceTier, ServiceTierType, SystemContentBlock,
 };
 use batch_app::ports::{FailureKind, RecordInvoker, ServiceError};
 use batch_core::model::{InvocationType, ModelId};
@@ -85,9 +86,56 @@ fn converse_body(answer: &aws_sdk_bedrockruntime::operation::converse::ConverseO
     })
 }
 
+/// The turns and system prompt of a Converse-type record, as the runtime's types.
+fn converse_turns(model_input: &Value) -> Result<(Vec<Message>, Vec<SystemContentBlock>), ServiceError> {
+    let mut messages = Vec::new();
+    for turn in model_input.get("messages").and_then(Value::as_array).into_iter().flatten() {
+        let role = match turn.get("role").and_then(Value::as_str) {
+            Some("assistant") => ConversationRole::Assistant,
+            _ => ConversationRole::User,
+        };
+        let mut message = Message::builder().role(role);
+        for text in texts(turn.get("content").unwrap_or(&Value::Null))? {
+            message = message.content(ContentBlock::Text(text));
+        }
+        messages.push(message.build().map_err(|e| invalid(e.to_string()))?);
+    }
+    let system = match model_input.get("system") {
+        Some(system) => texts(system)?.into_iter().map(SystemContentBlock::Text).collect(),
+        None => Vec::new(),
+    };
+    Ok((messages, system))
+}
+
 impl RecordInvoker for RuntimeInvoker {
     fn tier(&self) -> Tier {
         self.tier
+    }
+
+    async fn count_tokens(&self, model_input: &Value) -> Result<u64, ServiceError> {
+        let input = match self.invocation {
+            InvocationType::InvokeModel => CountTokensInput::InvokeModel(
+                InvokeModelTokensRequest::builder()
+                    .body(Blob::new(model_input.to_string()))
+                    .build()
+                    .map_err(|e| invalid(e.to_string()))?,
+            ),
+            InvocationType::Converse => {
+                let (messages, system) = converse_turns(model_input)?;
+                CountTokensInput::Converse(
+                    ConverseTokensRequest::builder().set_messages(Some(messages)).set_system(Some(system)).build(),
+                )
+            }
+        };
+        let answer = self
+            .client
+            .count_tokens()
+            .model_id(self.model.as_str())
+            .input(input)
+            .send()
+            .await
+            .map_err(|e| service_error("CountTokens", e))?;
+        Ok(u64::try_from(answer.input_tokens()).unwrap_or(0))
     }
 
     async fn invoke(&self, model_input: &Value) -> Result<Value, ServiceError> {
@@ -109,23 +157,13 @@ impl RecordInvoker for RuntimeInvoker {
                 })
             }
             InvocationType::Converse => {
-                let mut request = self.client.converse().model_id(self.model.as_str());
-                for turn in model_input.get("messages").and_then(Value::as_array).into_iter().flatten() {
-                    let role = match turn.get("role").and_then(Value::as_str) {
-                        Some("assistant") => ConversationRole::Assistant,
-                        _ => ConversationRole::User,
-                    };
-                    let mut message = Message::builder().role(role);
-                    for text in texts(turn.get("content").unwrap_or(&Value::Null))? {
-                        message = message.content(ContentBlock::Text(text));
-                    }
-                    request = request.messages(message.build().map_err(|e| invalid(e.to_string()))?);
-                }
-                if let Some(system) = model_input.get("system") {
-                    for text in texts(system)? {
-                        request = request.system(SystemContentBlock::Text(text));
-                    }
-                }
+                let (messages, system) = converse_turns(model_input)?;
+                let mut request = self
+                    .client
+                    .converse()
+                    .model_id(self.model.as_str())
+                    .set_messages(Some(messages))
+                    .set_system((!system.is_empty()).then_some(system));
                 if let Some(config) = model_input.get("inferenceConfig") {
                     let number = |key: &str| config.get(key).and_then(Value::as_f64);
                     let stops = config

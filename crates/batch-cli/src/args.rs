@@ -42,6 +42,8 @@ pub enum Command {
     Retry(RetryArgs),
     /// Prepare, upload and submit in one step; with --wait also follow the jobs, fetch and export.
     Run(RunArgs),
+    /// What a prepared run will cost, measured: CountTokens on a sample, answers' length, each tier's cost.
+    Estimate(EstimateArgs),
     /// List the jobs in the local history (or, with --remote, those Bedrock has).
     Jobs(JobsArgs),
     /// Check the IAM access a batch job needs (service role trust and S3 access, your PassRole and job
@@ -199,6 +201,25 @@ pub struct FetchArgs {
     #[command(flatten)]
     pub access: AccessArgs,
     /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `estimate`.
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    /// The folder `prepare` wrote.
+    #[arg(long, value_name = "DIR")]
+    pub prepared: PathBuf,
+    /// Records counted with the model's CountTokens (free; spread over the prompts' lengths).
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub sample: usize,
+    /// Also answer N records on demand (billed at the on-demand price) to measure how long the answers are.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub test_rows: usize,
+    #[command(flatten)]
+    pub access: AccessArgs,
+    /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
 }

@@ -229,6 +229,20 @@ pub fn results_text(r: &ResultsSummary) -> String {
             let _ = writeln!(s, "  cost       unknown (no price for this model; pass --prices FILE)");
         }
     }
+    for tier in &r.tiers {
+        if let Some((least, most)) = tier.estimated_usd {
+            let _ = writeln!(
+                s,
+                "  estimate   {}: {} input tokens estimated, {} billed; {} – {} estimated, {} billed",
+                tier.tier.as_str(),
+                thousands(tier.estimated_input_tokens),
+                thousands(tier.input_tokens),
+                usd(least),
+                usd(most),
+                tier.cost_usd.map_or_else(|| "unknown".to_string(), usd)
+            );
+        }
+    }
     let _ = writeln!(
         s,
         "Exported {} rows × {} columns to {} ({})",

@@ -49,6 +49,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Fetch(args) => lifecycle::fetch(args),
         Command::Retry(args) => lifecycle::retry(args),
         Command::Run(args) => lifecycle::run(args, false),
+        Command::Estimate(args) => lifecycle::estimate(args),
         Command::Sandbox(args) => lifecycle::run(args, true),
         Command::Jobs(args) => lifecycle::jobs(args),
         Command::Iam(command) => iam::run(command),

@@ -213,6 +213,32 @@ profile: string | null,
  */
 reason: string | null, };
 
+export type CostCheck = { 
+/**
+ * The input tokens, estimated and measured.
+ */
+input: InputMeasure, 
+/**
+ * Billed over estimated input tokens in this model's past runs.
+ */
+past_ratio: number | null, 
+/**
+ * This model's last fetched runs, their estimates beside their bills (newest first, at most 5).
+ */
+past_runs: Array<PastEstimate>, 
+/**
+ * The answers' tokens.
+ */
+output: OutputEstimate, 
+/**
+ * The rows answered on demand to measure the answers, when asked for.
+ */
+output_sample: OutputSample | null, 
+/**
+ * Batch, on demand and (where offered) Flex: low, expected, worst.
+ */
+costs: Array<TierCost>, };
+
 export type CostEstimate = { 
 /**
  * Estimated input tokens.
@@ -333,6 +359,40 @@ bytes: number, };
 
 export type FilterOp = "contains" | "equals" | "not_empty";
 
+export type InputMeasure = { 
+/**
+ * Records in the run.
+ */
+records: number, 
+/**
+ * The streaming estimate over every record (characters per token).
+ */
+estimated: number, 
+/**
+ * Records counted.
+ */
+sampled: number, 
+/**
+ * Counted over estimated tokens on the sample (none when CountTokens could not be used).
+ */
+ratio: number | null, 
+/**
+ * The estimate scaled by the ratio: the expected input tokens.
+ */
+expected: number, 
+/**
+ * The expected tokens less two standard errors of the ratio.
+ */
+low: number, 
+/**
+ * The expected tokens plus two standard errors of the ratio.
+ */
+high: number, 
+/**
+ * Why CountTokens was not used, when it was not (model, Region or permissions): the estimate stands.
+ */
+unavailable: string | null, };
+
 export type InvocationChoice = "invoke_model" | "converse";
 
 export type InvocationType = "InvokeModel" | "Converse";
@@ -355,6 +415,52 @@ least_records: number,
  * unreadable, no quota named for the model).
  */
 defaults: string | null, };
+
+export type MeasureForm = { 
+/**
+ * The prompt template.
+ */
+template: string, 
+/**
+ * The system prompt template.
+ */
+system: string | null, 
+/**
+ * The model or profile.
+ */
+model: string, 
+/**
+ * The request body (the family's default when absent).
+ */
+invocation: InvocationChoice | null, 
+/**
+ * Most answer tokens per row.
+ */
+max_tokens: number, 
+/**
+ * Temperature.
+ */
+temperature: number | null, 
+/**
+ * Top-p.
+ */
+top_p: number | null, 
+/**
+ * Rows to send.
+ */
+rows: number, 
+/**
+ * Data rows of the open sheet (the sample is spread over them).
+ */
+sheet_rows: number, 
+/**
+ * Their estimated input tokens (the prompt step's estimate).
+ */
+input_tokens: number, 
+/**
+ * Rows to answer on demand to measure the answers (billed; at most 20).
+ */
+test_rows: number, };
 
 export type ModelChoice = { 
 /**
@@ -438,6 +544,42 @@ batch_input?: number | null,
  */
 batch_output?: number | null, };
 
+export type OutputEstimate = { 
+/**
+ * Rows in the run.
+ */
+rows: number, 
+/**
+ * The fewest output tokens to expect (the shortest tenth of the sample's answers, or the lowest past run's).
+ */
+low: number | null, 
+/**
+ * The expected output tokens (the mean answer of the sample, or of past runs).
+ */
+expected: number | null, 
+/**
+ * Every answer at its maximum of tokens.
+ */
+worst: number, 
+/**
+ * "a sample of N rows", "N past runs", or why neither is known.
+ */
+basis: string, };
+
+export type OutputSample = { 
+/**
+ * Rows answered.
+ */
+rows: number, 
+/**
+ * Each answer's output tokens, in the order sent.
+ */
+output_tokens: Array<number>, 
+/**
+ * Rows whose call failed.
+ */
+failed: number, };
+
 export type ParamChoices = { 
 /**
  * The request body: the model's own or Converse's; none for the family's default.
@@ -451,6 +593,44 @@ temperature: number | null,
  * Nucleus sampling.
  */
 topP: number | null, };
+
+export type PastEstimate = { 
+/**
+ * The run (the original of a retry chain).
+ */
+run_id: string, 
+/**
+ * Its model or profile.
+ */
+model_id: string, 
+/**
+ * Its templates' fingerprint (the same prompt and system template give the same key).
+ */
+template_key: string, 
+/**
+ * Its rows.
+ */
+rows: number, 
+/**
+ * Input tokens `prepare` estimated.
+ */
+estimated_input: number, 
+/**
+ * Input tokens billed (the manifests', else the outputs').
+ */
+billed_input: number, 
+/**
+ * Rows answered successfully.
+ */
+answered_rows: number, 
+/**
+ * Output tokens billed.
+ */
+billed_output: number, 
+/**
+ * When it was fetched.
+ */
+fetched_at: string, };
 
 export type PieceKind = "text" | "column" | "expression" | "unknown";
 
@@ -1147,6 +1327,24 @@ export type Theme = "system" | "light" | "dark";
 
 export type Tier = "batch" | "on-demand" | "flex";
 
+export type TierCost = { 
+/**
+ * The tier.
+ */
+tier: Tier, 
+/**
+ * Low input and low output.
+ */
+low_usd: number | null, 
+/**
+ * Expected input and output.
+ */
+expected_usd: number | null, 
+/**
+ * High input and every answer at its maximum.
+ */
+worst_usd: number | null, };
+
 export type TierEstimate = { 
 /**
  * The tier.
@@ -1201,7 +1399,15 @@ basis: string,
 /**
  * The tokens at the tier's price, USD; `None` without a price.
  */
-cost_usd: number | null, };
+cost_usd: number | null, 
+/**
+ * What `prepare` estimated for these rows: input tokens (about 4 characters a token).
+ */
+estimated_input_tokens: number, 
+/**
+ * The estimated cost of these rows at the tier's price: from the input alone to every answer at its maximum.
+ */
+estimated_usd: [number, number] | null, };
 
 export type TokenBin = { 
 /**
@@ -1325,6 +1531,14 @@ export function jobPlan(model: string, rows: number): Promise<JobPlan> {
  */
 export function sendWays(model: string, rows: number, inputTokens: number, maxTokens: number): Promise<SendWays> {
   return invoke<SendWays>("send_ways", { model, rows, inputTokens, maxTokens });
+}
+
+/**
+ * What the run will cost, measured: CountTokens on up to 30 rows of the open sheet, `test_rows` rows
+ * answered on demand (billed), and the model's past runs — each tier low, expected and worst.
+ */
+export function measureCost(form: MeasureForm): Promise<CostCheck> {
+  return invoke<CostCheck>("measure_cost", { form });
 }
 
 /** The access check of the job about to be submitted. */

@@ -6,6 +6,7 @@ import * as backend from "../backend";
 import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, SendWays, TestRowView } from "../backend";
 import { useModelFacts } from "../state/modelFacts";
 import { grouped, usd } from "../format";
+import { CostCheck } from "./CostCheck";
 import { splitText } from "./sendWays";
 
 /** The model's parameters as chosen (the remembered choices' type). */
@@ -23,6 +24,8 @@ export interface ModelStepProps {
   rows: number;
   /** What "test one row now" sends: the open sheet's row and the templates. */
   test: { row: number; template: string; system: string | null };
+  /** Data rows of the open sheet (the cost check samples them). */
+  sheetRows: number;
 }
 
 /** A model's line in the list: its id, name when different, and what to know before choosing it. */
@@ -41,7 +44,7 @@ export function planText(parts: number[]): string {
 }
 
 export function ModelStep(props: ModelStepProps) {
-  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows, test } = props;
+  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows, test, sheetRows } = props;
   const [choices, setChoices] = useState<ModelChoice[]>([]);
   const [listNote, setListNote] = useState<string | null>(null);
   const [tested, setTested] = useState<TestRowView | null>(null);
@@ -185,6 +188,20 @@ export function ModelStep(props: ModelStepProps) {
         </p>
       )}
       {error && <p role="alert" className="error">{error}</p>}
+      <CostCheck
+        form={{
+          template: test.template,
+          system: test.system,
+          model,
+          invocation: params.invocation,
+          max_tokens: maxTokens,
+          temperature: params.temperature,
+          top_p: params.topP,
+          rows,
+          sheet_rows: sheetRows,
+          input_tokens: inputTokens,
+        }}
+      />
       {cost && ways?.batch_possible !== false && (
         <p id="cost-estimate" role="status">
           {cost.batch_usd === null

@@ -25,9 +25,14 @@ describe("the ways of sending, in words", () => {
   });
 
   it("words a results cost by tier, and a batch run's as before", () => {
-    const batch = { tier: "batch" as const, rows: 97, succeeded: 97, input_tokens: 1, output_tokens: 1, basis: "manifests", cost_usd: 0.5 };
-    expect(costText(0.5, [batch])).toBe("batch cost $0.50");
-    const flex = { ...batch, tier: "flex" as const, rows: 1, cost_usd: 0.001 };
-    expect(costText(0.501, [batch, flex])).toBe("cost $0.50 (batch job 97 rows: $0.50; on demand (Flex) 1 row: $0.0010)");
+    const batch = {
+      tier: "batch" as const, rows: 97, succeeded: 97, input_tokens: 1, output_tokens: 1, basis: "manifests", cost_usd: 0.5,
+      estimated_input_tokens: 1, estimated_usd: [0.4, 0.6] as [number, number],
+    };
+    expect(costText(0.5, [batch])).toBe("batch cost $0.50 (estimated $0.40 – $0.60)");
+    const flex = { ...batch, tier: "flex" as const, rows: 1, cost_usd: 0.001, estimated_usd: null };
+    expect(costText(0.501, [batch, flex])).toBe(
+      "cost $0.50 (batch job 97 rows: $0.50, estimated $0.40 – $0.60; on demand (Flex) 1 row: $0.0010)",
+    );
   });
 });

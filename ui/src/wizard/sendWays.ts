@@ -36,9 +36,17 @@ export function splitText(ways: SendWays): string {
   return `${count(ways.rows, "row")} go in a ${tierWords("batch")}: ${rangeText(estimateOf(ways, "batch"))}; ${tierWords(onDemand)} would be ${rangeText(estimateOf(ways, onDemand))}.`;
 }
 
-/** A results summary's cost: "batch cost $x" for a batch run, else the total with each tier's share. */
+/** ", estimated $a – $b" beside a tier's cost, when the estimate is known. */
+function estimated(t: TierTotals): string {
+  return t.estimated_usd ? `, estimated ${usd(t.estimated_usd[0])} – ${usd(t.estimated_usd[1])}` : "";
+}
+
+/** A results summary's cost beside its estimate: "batch cost $x" for a batch run, else the total with each tier's
+ * share. */
 export function costText(total: number | null, tiers: TierTotals[]): string {
-  if (tiers.length <= 1 && tiers.every((t) => t.tier === "batch")) return `batch cost ${usd(total)}`;
-  const shares = tiers.map((t) => `${tierWords(t.tier)} ${count(t.rows, "row")}: ${usd(t.cost_usd)}`).join("; ");
+  if (tiers.length <= 1 && tiers.every((t) => t.tier === "batch")) {
+    return `batch cost ${usd(total)}${tiers[0] ? ` (${estimated(tiers[0]).slice(2)})` : ""}`;
+  }
+  const shares = tiers.map((t) => `${tierWords(t.tier)} ${count(t.rows, "row")}: ${usd(t.cost_usd)}${estimated(t)}`).join("; ");
   return `cost ${usd(total)} (${shares})`;
 }

@@ -75,6 +75,20 @@ ALTER TABLE runs ADD COLUMN tier TEXT NOT NULL DEFAULT 'batch';
     r#"
 ALTER TABLE jobs ADD COLUMN started_at TEXT;
 "#,
+    r#"
+CREATE TABLE estimates (
+    run_id          TEXT PRIMARY KEY REFERENCES runs(id),
+    model_id        TEXT NOT NULL,
+    template_key    TEXT NOT NULL,
+    rows            INTEGER NOT NULL,
+    estimated_input INTEGER NOT NULL,
+    billed_input    INTEGER NOT NULL,
+    answered_rows   INTEGER NOT NULL,
+    billed_output   INTEGER NOT NULL,
+    fetched_at      TEXT NOT NULL
+);
+CREATE INDEX estimates_by_model ON estimates(model_id, template_key);
+"#,
 ];
 
 /// Brings the schema up to date. The steps run in one `BEGIN IMMEDIATE` transaction that reads the version

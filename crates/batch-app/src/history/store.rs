@@ -134,6 +134,16 @@ impl History {
         Ok(Self { conn, path })
     }
 
+    /// The database, for the history's other tables (in their own files).
+    pub(super) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A database error on this history's file.
+    pub(super) fn database_error(&self, source: rusqlite::Error) -> HistoryError {
+        HistoryError::Database { path: self.path.clone(), source }
+    }
+
     fn db(&self) -> impl Fn(rusqlite::Error) -> HistoryError + '_ {
         |source| HistoryError::Database { path: self.path.clone(), source }
     }

@@ -342,6 +342,13 @@ impl crate::ports::RecordInvoker for SandboxInvoker {
         batch_core::sandbox_model::respond(self.family, self.invocation, model_input)
             .map_err(|f| ServiceError::new(FailureKind::Invalid, "Converse", f.message))
     }
+
+    async fn count_tokens(&self, model_input: &serde_json::Value) -> Result<u64, ServiceError> {
+        // The sandbox model's count, a tenth more than the estimate (as a real tokenizer differs from it).
+        batch_core::sandbox_model::input_tokens(self.family, self.invocation, model_input)
+            .map(|tokens| tokens + tokens.div_ceil(10))
+            .map_err(|f| ServiceError::new(FailureKind::Invalid, "CountTokens", f.message))
+    }
 }
 
 impl Backend for FakeBackend {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::events::ForwardBytes;
 use super::{Event, Lifecycle, LifecycleError};
-use crate::history::{Run, RunState};
+use crate::history::{PastEstimate, Run, RunState, template_key};
 use crate::ports::{Downloaded, JobsApi, ObjectTransfer};
 use crate::results_table::TableWriter;
 
@@ -176,6 +176,17 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             // Every run of the chain was joined: each is fetched now, so a later retry knows no run of the chain
             // ended after this fetch.
             let mut history = self.lock();
+            history.record_estimate(&PastEstimate {
+                run_id: root.id.to_string(),
+                model_id: plan.model.id.as_str().to_string(),
+                template_key: template_key(&plan.templates.prompt, plan.templates.system.as_deref()),
+                rows: plan.totals.records,
+                estimated_input: plan.totals.input_tokens,
+                billed_input: summary.tokens.input_from_manifests.unwrap_or(summary.tokens.input_from_outputs),
+                answered_rows: summary.succeeded,
+                billed_output: summary.tokens.output_from_manifests.unwrap_or(summary.tokens.output_from_outputs),
+                fetched_at: String::new(),
+            })?;
             history.set_results_dir(&root.id, &absolute(&request.out_dir))?;
             for run in &runs {
                 history.set_run_state(&run.id, RunState::Fetched)?;

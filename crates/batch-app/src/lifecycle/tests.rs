@@ -299,6 +299,15 @@ fn a_sheet_below_the_batch_minimum_is_answered_on_demand_resumed_without_paying_
     let expected = (tier.input_tokens as f64 * price.input + tier.output_tokens as f64 * price.output) / 2.0 / 1e6;
     assert!((fetched.summary.cost_usd.unwrap() - expected).abs() < 1e-12);
     assert_eq!(tier.basis, "manifests");
+    // The fetch keeps what was estimated beside what was billed, for the next estimates of this model.
+    let past = world.history.lock().unwrap().past_estimates("amazon.nova-lite-v1:0", None).unwrap();
+    assert_eq!(past.len(), 1);
+    assert_eq!((past[0].run_id.as_str(), past[0].rows, past[0].answered_rows), (run.as_str(), 3, 3));
+    assert_eq!(past[0].billed_input, tier.input_tokens);
+    assert!(crate::history::billed_ratio(&past).is_some_and(|r| r > 0.0));
+    // Fetched again, the run's line is replaced, not added.
+    world.fetch(&run);
+    assert_eq!(world.history.lock().unwrap().past_estimates("amazon.nova-lite-v1:0", None).unwrap().len(), 1);
 }
 
 #[test]

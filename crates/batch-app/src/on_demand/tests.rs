@@ -25,6 +25,10 @@ impl RecordInvoker for FakeInvoker {
         Tier::OnDemand
     }
 
+    async fn count_tokens(&self, _model_input: &Value) -> Result<u64, ServiceError> {
+        Ok(10)
+    }
+
     async fn invoke(&self, model_input: &Value) -> Result<Value, ServiceError> {
         let n = model_input["n"].as_u64().unwrap_or(0);
         let made = {

@@ -15,4 +15,6 @@ pub trait RecordInvoker: Send + Sync {
 
     /// The response body for `model_input`, or the service's refusal.
     fn invoke(&self, model_input: &Value) -> impl Future<Output = Result<Value, ServiceError>> + Send;
+    /// The input tokens the model would bill for `model_input` (CountTokens: free, nothing is generated).
+    fn count_tokens(&self, model_input: &Value) -> impl Future<Output = Result<u64, ServiceError>> + Send;
 }

@@ -5,6 +5,7 @@
 
 mod access;
 mod choices;
+mod cost;
 mod deadline;
 mod locations;
 mod model;
@@ -35,6 +36,7 @@ use crate::sheet_pages::SheetPagesError;
 use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandbox, target_locations};
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
+pub use cost::MeasureForm;
 pub use model::{JobPlan, TestRowForm, TestRowView};
 pub use runs::{ResultsOverview, RunOutcome, RunRow, SavedSummary, SubmitForm};
 pub use send_ways::{SendWays, send_ways};

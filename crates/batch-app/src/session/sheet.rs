@@ -35,7 +35,7 @@ impl SheetDesk {
         }
     }
 
-    fn open(&self) -> MutexGuard<'_, Option<(SheetMeta, SheetTable)>> {
+    pub(super) fn open(&self) -> MutexGuard<'_, Option<(SheetMeta, SheetTable)>> {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

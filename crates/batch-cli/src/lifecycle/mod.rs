@@ -2,6 +2,7 @@
 //! or the offline sandbox), calls the application layer, and prints what happened.
 
 mod connect;
+mod estimate;
 mod event_lines;
 mod on_demand;
 mod report_text;
@@ -29,6 +30,7 @@ use crate::display;
 use crate::display::print_json;
 use crate::progress::TerminalProgress;
 use connect::{SANDBOX_LABEL, connect, open_history, runtime};
+pub use estimate::estimate;
 use event_lines::PRINTER;
 use report_text::{RunView, print_report, run_text};
 use start::start_plan;

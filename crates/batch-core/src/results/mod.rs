@@ -255,7 +255,9 @@ fn join(
     drop(scratch);
 
     let basis = if manifests.is_empty() { "outputs" } else { "manifests" };
-    summary.price_tiers(&manifests, &request.prices, &plan.model.id);
+    let per_record_input = plan.totals.input_tokens / plan.totals.records.max(1);
+    let max_tokens = u64::from(plan.model.params.max_tokens);
+    summary.price_tiers(&manifests, &request.prices, &plan.model.id, (per_record_input, max_tokens));
     summary.finish(&scan, joined.duplicates, manifests, basis, warnings, &request.export, kind, columns.len());
     Ok(summary)
 }

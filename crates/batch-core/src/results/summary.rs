@@ -46,6 +46,12 @@ pub struct TierTotals {
     pub basis: String,
     /// The tokens at the tier's price, USD; `None` without a price.
     pub cost_usd: Option<f64>,
+    /// What `prepare` estimated for these rows: input tokens (about 4 characters a token).
+    #[serde(default)]
+    pub estimated_input_tokens: u64,
+    /// The estimated cost of these rows at the tier's price: from the input alone to every answer at its maximum.
+    #[serde(default)]
+    pub estimated_usd: Option<(f64, f64)>,
 }
 
 /// What a join found and wrote.
@@ -148,6 +154,8 @@ impl ResultsSummary {
                         output_tokens: 0,
                         basis: "outputs".into(),
                         cost_usd: None,
+                        estimated_input_tokens: 0,
+                        estimated_usd: None,
                     });
                     self.tiers.sort_by_key(|t| t.tier);
                     self.tiers.iter_mut().find(|t| t.tier == tier).expect("just added")
@@ -160,9 +168,20 @@ impl ResultsSummary {
         }
     }
 
-    /// Prices each tier's tokens (its manifests' counts where it has manifests) and sums them into the cost.
-    pub(crate) fn price_tiers(&mut self, manifests: &[FoundManifest], prices: &PriceTable, model: &ModelId) {
+    /// Prices each tier's tokens (its manifests' counts where it has manifests) and sums them into the cost; beside
+    /// each, what was estimated for its rows (`per_record_input` tokens each, at most `max_tokens` answer tokens).
+    pub(crate) fn price_tiers(
+        &mut self,
+        manifests: &[FoundManifest],
+        prices: &PriceTable,
+        model: &ModelId,
+        (per_record_input, max_tokens): (u64, u64),
+    ) {
         for totals in &mut self.tiers {
+            totals.estimated_input_tokens = per_record_input * totals.rows;
+            let least = tier_cost(prices, model, totals.tier, totals.estimated_input_tokens, 0);
+            let most = tier_cost(prices, model, totals.tier, totals.estimated_input_tokens, max_tokens * totals.rows);
+            totals.estimated_usd = least.zip(most);
             let own: Vec<&FoundManifest> = manifests.iter().filter(|m| m.counts.tier() == totals.tier).collect();
             if !own.is_empty() {
                 totals.input_tokens = own.iter().map(|m| m.counts.input_token_count).sum();

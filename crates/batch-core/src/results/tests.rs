@@ -352,4 +352,9 @@ fn rows_answered_on_demand_carry_their_tier_and_each_tier_is_priced_at_its_rate(
     let (bi, bo) = price.batch();
     let expected = (990.0 * bi + 396.0 * bo) / 1e6 + (12.0 * price.input + 6.0 * price.output) / 2.0 / 1e6;
     assert!((summary.cost_usd.unwrap() - expected).abs() < 1e-12, "{:?} vs {expected}", summary.cost_usd);
+    // Beside each tier's cost, what was estimated for its rows: its estimated input and cost range.
+    let flex_tier = &summary.tiers[1];
+    assert_eq!(flex_tier.estimated_input_tokens, plan.totals.input_tokens / 100);
+    let (least, most) = flex_tier.estimated_usd.unwrap();
+    assert!(least < most && least > 0.0);
 }
