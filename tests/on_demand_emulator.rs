@@ -171,3 +171,42 @@ async fn failures_of_the_service_are_retried_and_every_row_is_still_answered() {
     assert_eq!(report.manifest.error_record_count, 0);
     assert_eq!(runtime_calls(&servers.bedrock_endpoint()), 24);
 }
+
+/// Answers `prepared`'s part at `requests_per_minute` (4 calls at once, six attempts) through the emulator.
+async fn answer_at(
+    servers: &SandboxServers,
+    prepared: &Path,
+    out: &Path,
+    requests_per_minute: f64,
+) -> batch_app::on_demand::OnDemandReport {
+    let config = test_servers::sdk_config(&servers.bedrock_endpoint()).await;
+    let model = ModelId::parse("amazon.nova-lite-v1:0").unwrap();
+    let invoker = Arc::new(RuntimeInvoker::new(&config, model, InvocationType::Converse, Tier::OnDemand));
+    let options = OnDemandOptions::new(false, Some(requests_per_minute), Some(4), Pacing::local());
+    answer_part(invoker, &prepared.join("part-001.jsonl"), out, options, &AtomicBool::new(false)).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_rows_under_an_account_quota_are_throttled_only_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let servers = SandboxServers::start(&dir.path().join("sandbox"), &[]).unwrap();
+    let (_, prepared) = prepare_sheet(dir.path(), 1_000, "amazon.nova-lite-v1:0", None);
+    let addr = servers.bedrock_endpoint().trim_start_matches("http://").to_string();
+    // The account allows 6,000 requests a minute (100 a second).
+    assert_eq!(request(&addr, "POST", "/emulator/runtime-quota/6000", b"").status, 200);
+
+    // Paced within the quota (80% of it, as the tool starts when Service Quotas says it): never throttled.
+    let within = answer_at(&servers, &prepared, &dir.path().join("within"), 4_800.0).await;
+    assert_eq!((within.manifest.success_record_count, within.throttled), (1_000, 0), "{within:?}");
+
+    // Asked for twice the quota: the rate halves at the first throttles and settles under it — throttled calls
+    // stay a small share of the run, and every row is answered.
+    let eager = answer_at(&servers, &prepared, &dir.path().join("eager"), 12_000.0).await;
+    assert_eq!(eager.manifest.success_record_count, 1_000);
+    eprintln!(
+        "1,000 rows under a 6,000/min quota: at 4,800/min {} calls, {} throttled; asked 12,000/min {} calls, {} throttled",
+        within.calls, within.throttled, eager.calls, eager.throttled
+    );
+    assert!(eager.throttled > 0, "the quota was met: {eager:?}");
+    assert!(eager.throttled * 10 < eager.calls, "throttled only briefly: {} of {} calls", eager.throttled, eager.calls);
+}

@@ -28,7 +28,7 @@ pub use catalogue::{
     bundled_models,
 };
 pub use on_demand::RecordInvoker;
-pub use quotas::{BatchQuotas, DEFAULT_CONCURRENT_JOBS, QuotaSource};
+pub use quotas::{BatchQuotas, DEFAULT_CONCURRENT_JOBS, OnDemandQuotas, QuotaSource};
 pub use upload_journal::{JournalError, PartUpload, UploadJournal, UploadedChunk};
 
 /// How a remote call failed, as far as the use cases care.

@@ -7,8 +7,8 @@ use std::any::Any;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use batch_app::lifecycle::Pacing;
 use batch_app::ports::{
-    AccessOptions, AccountModels, Backend, BatchQuotas, CallerIdentity, FailureKind, OnDemandPrompt, S3Listing,
-    ServiceError, TestAnswer,
+    AccessOptions, AccountModels, Backend, BatchQuotas, CallerIdentity, FailureKind, OnDemandPrompt, OnDemandQuotas,
+    S3Listing, ServiceError, TestAnswer,
 };
 use batch_core::iam::{AccessReport, AccessSetup};
 use batch_core::model::{InvocationType, ModelId};
@@ -202,5 +202,12 @@ impl Backend for Connection {
             return BatchQuotas::defaults("the offline sandbox has no Service Quotas");
         }
         crate::quotas::batch_quotas(&self.config, model_id).await
+    }
+
+    async fn on_demand_quotas(&self, model_id: &str) -> OnDemandQuotas {
+        if self.sandbox() {
+            return OnDemandQuotas::unknown("the offline sandbox has no Service Quotas");
+        }
+        crate::quotas::on_demand_quotas(&self.config, model_id).await
     }
 }

@@ -3,7 +3,7 @@
 
 use aws_config::SdkConfig;
 use aws_sdk_servicequotas::types::ServiceQuota;
-use batch_app::ports::{BatchQuotas, QuotaSource, ServiceError};
+use batch_app::ports::{BatchQuotas, OnDemandQuotas, QuotaSource, ServiceError};
 use batch_core::limits::{GB, Limits};
 use batch_core::model_catalogue::{quota_names_model as names_model, words};
 
@@ -121,6 +121,65 @@ pub async fn batch_quotas(config: &SdkConfig, model_id: &str) -> BatchQuotas {
     })
 }
 
+/// The on-demand request and token quotas for `model_id` among `pairs`: "On-demand InvokeModel requests per
+/// minute for …" for a model's own id, "Cross-region model inference … per minute for …" for a profile (the
+/// on-demand ones when a profile's are not listed). The most specific model name wins, as for batch quotas.
+pub fn apply_on_demand_quotas(pairs: &[(String, f64)], model_id: &str) -> Option<OnDemandQuotas> {
+    let profile = batch_core::model::ModelId::parse(model_id).is_ok_and(|id| id.base_id() != id.without_arn());
+    let prefixes: &[&str] =
+        if profile { &["cross-region model inference", "on-demand invokemodel"] } else { &["on-demand invokemodel"] };
+    for prefix in prefixes {
+        let ours: Vec<(&str, &str, f64)> = pairs
+            .iter()
+            .filter_map(|(name, value)| {
+                let (what, model) = name.split_once(" for ")?;
+                let what_lower = what.to_ascii_lowercase();
+                let kind = what_lower.strip_prefix(prefix)?.trim().to_string();
+                names_model(model.trim(), model_id).then_some((
+                    model.trim(),
+                    if kind.starts_with("requests") {
+                        "requests"
+                    } else if kind.starts_with("tokens") {
+                        "tokens"
+                    } else {
+                        ""
+                    },
+                    *value,
+                ))
+            })
+            .filter(|(_, kind, _)| !kind.is_empty())
+            .collect();
+        let Some(best) = ours.iter().map(|(model, _, _)| *model).max_by_key(|m| words(m).len()) else { continue };
+        let value = |kind: &str| ours.iter().find(|(m, k, _)| *m == best && *k == kind).map(|(_, _, v)| *v);
+        return Some(OnDemandQuotas {
+            requests_per_minute: value("requests"),
+            tokens_per_minute: value("tokens"),
+            source: format!("Service Quotas' \"{prefix}\" quotas for {best}"),
+        });
+    }
+    None
+}
+
+/// The on-demand quotas of `model_id`: the account's applied values, else AWS's defaults; never fails.
+pub async fn on_demand_quotas(config: &SdkConfig, model_id: &str) -> OnDemandQuotas {
+    let client = aws_sdk_servicequotas::Client::new(config);
+    let mut failure = None;
+    for applied in [true, false] {
+        match all_quotas(&client, applied).await {
+            Ok(pairs) => {
+                if let Some(found) = apply_on_demand_quotas(&pairs, model_id) {
+                    return found;
+                }
+            }
+            Err(error) => failure = Some(error),
+        }
+    }
+    OnDemandQuotas::unknown(match failure {
+        Some(error) => format!("Service Quotas could not be read: {}", error.message.lines().next().unwrap_or("")),
+        None => format!("Service Quotas lists no on-demand quota for {model_id}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +215,20 @@ mod tests {
         // "Nova 2 Lite" must not match Nova Lite V1's id, nor the other way round.
         assert_eq!(apply_quotas(&pairs(), "amazon.nova-2-lite-v1:0").unwrap().2, "Nova 2 Lite");
         assert!(apply_quotas(&pairs(), "meta.llama3-1-8b-instruct-v1:0").is_none());
+    }
+
+    #[test]
+    fn on_demand_quotas_are_read_for_a_model_and_for_a_profile() {
+        let mut all = pairs();
+        all.push(("On-demand InvokeModel tokens per minute for Claude Haiku 4.5".into(), 2_000_000.0));
+        all.push(("Cross-region model inference requests per minute for Claude Haiku 4.5".into(), 1_000.0));
+        all.push(("Cross-region model inference tokens per minute for Claude Haiku 4.5".into(), 4_000_000.0));
+        let own = apply_on_demand_quotas(&all, "anthropic.claude-haiku-4-5-20251001-v1:0").unwrap();
+        assert_eq!((own.requests_per_minute, own.tokens_per_minute), (Some(500.0), Some(2_000_000.0)));
+        let profile = apply_on_demand_quotas(&all, "us.anthropic.claude-haiku-4-5-20251001-v1:0").unwrap();
+        assert_eq!((profile.requests_per_minute, profile.tokens_per_minute), (Some(1_000.0), Some(4_000_000.0)));
+        assert!(profile.source.contains("cross-region"), "{}", profile.source);
+        assert!(apply_on_demand_quotas(&all, "amazon.nova-lite-v1:0").is_none());
     }
 
     #[test]

@@ -51,6 +51,8 @@ struct State {
     runtime_throttles: std::sync::atomic::AtomicU64,
     /// Runtime calls still to fail with InternalServerException (500).
     runtime_failures: std::sync::atomic::AtomicU64,
+    /// An on-demand requests-per-minute quota, when a test sets one.
+    runtime_quota: crate::runtime_quota::RuntimeQuota,
 }
 
 /// Starts the emulator on `addr` (port 0 picks a free port) in a thread of its own; the worker advances
@@ -102,6 +104,7 @@ fn spawn_with(
         runtime_calls: Default::default(),
         runtime_throttles: Default::default(),
         runtime_failures: Default::default(),
+        runtime_quota: Default::default(),
     });
     let ticker = {
         let state = state.clone();
@@ -212,6 +215,7 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
 
 /// The emulator's controls of its runtime side (not Bedrock's API): refuse the next N runtime calls as throttled
 /// (`POST /emulator/runtime-throttle/N`) or as a failure of the service (`POST /emulator/runtime-fail/N`, 500),
+/// enforce an on-demand quota of N requests a minute (`POST /emulator/runtime-quota/N`, 0 to lift it),
 /// and how many runtime calls were answered (`GET /emulator/runtime-calls`).
 fn runtime_control(state: &State, method: &Method, segments: &[&str]) -> Option<Reply> {
     use std::sync::atomic::Ordering;
@@ -220,6 +224,11 @@ fn runtime_control(state: &State, method: &Method, segments: &[&str]) -> Option<
             let count = count.parse::<u64>().unwrap_or(0);
             state.runtime_throttles.store(count, Ordering::SeqCst);
             serde_json::json!({ "throttling": count })
+        }
+        (&Method::POST, ["emulator", "runtime-quota", per_minute]) => {
+            let per_minute = per_minute.parse::<u64>().unwrap_or(0);
+            state.runtime_quota.set(per_minute);
+            serde_json::json!({ "requestsPerMinute": per_minute })
         }
         (&Method::POST, ["emulator", "runtime-fail", count]) => {
             let count = count.parse::<u64>().unwrap_or(0);
@@ -242,7 +251,10 @@ fn runtime_reply(state: &State, method: &Method, segments: &[&str], body: &[u8])
         return None;
     };
     state.runtime_calls.fetch_add(1, Ordering::SeqCst);
-    if state.runtime_throttles.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+    let over_quota = *call != "count-tokens" && !state.runtime_quota.admit();
+    if over_quota
+        || state.runtime_throttles.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+    {
         return Some(error(&ApiError::new(
             ErrorKind::Throttling,
             "Too many requests, please wait before trying again.",

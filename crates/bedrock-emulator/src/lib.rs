@@ -14,6 +14,7 @@ mod faults;
 mod http;
 mod registry;
 mod runtime;
+mod runtime_quota;
 pub mod s3;
 mod s3_store;
 pub mod sandbox;

@@ -423,6 +423,10 @@ impl Backend for FakeBackend {
         self.quota_reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.quotas.clone()
     }
+
+    async fn on_demand_quotas(&self, _model_id: &str) -> crate::ports::OnDemandQuotas {
+        crate::ports::OnDemandQuotas::unknown("the fake lists no on-demand quota")
+    }
 }
 
 /// A sheet of `rows` rows prepared into `<dir>/<name>` in parts of at most 40 records (at least 5 a job).

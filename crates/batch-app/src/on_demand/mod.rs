@@ -8,6 +8,7 @@
 //! appended as soon as it returns, so a killed run resumes with the records not yet answered and never sends an
 //! answered record again.
 
+pub mod quota_rate;
 pub mod rate;
 
 use std::collections::HashSet;
@@ -27,7 +28,7 @@ use crate::ports::{FailureKind, RecordInvoker, ServiceError};
 use rate::AdaptiveRate;
 
 /// How an on-demand part is sent.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OnDemandOptions {
     /// Calls in flight at once.
     pub concurrency: usize,

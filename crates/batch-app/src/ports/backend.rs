@@ -11,8 +11,8 @@ use batch_core::model::{InvocationType, ModelId};
 use batch_core::service_tier::Tier;
 
 use super::{
-    AccountModels, BatchQuotas, CallerIdentity, JobsApi, ObjectTransfer, OnDemandPrompt, RecordInvoker, S3Listing,
-    ServiceError, TestAnswer,
+    AccountModels, BatchQuotas, CallerIdentity, JobsApi, ObjectTransfer, OnDemandPrompt, OnDemandQuotas, RecordInvoker,
+    S3Listing, ServiceError, TestAnswer,
 };
 use crate::history::History;
 use crate::lifecycle::{Lifecycle, LifecycleEvents, Pacing};
@@ -83,6 +83,8 @@ pub trait Backend: Send + Sync + 'static {
     fn browse(&self, location: &str) -> impl Future<Output = Result<S3Listing, ServiceError>> + Send;
     /// The batch quotas of `model_id`: the account's where readable, else defaults with the reason; never fails.
     fn quotas(&self, model_id: &str) -> impl Future<Output = BatchQuotas> + Send;
+    /// The on-demand request and token quotas of `model_id` where Service Quotas lists them; never fails.
+    fn on_demand_quotas(&self, model_id: &str) -> impl Future<Output = OnDemandQuotas> + Send;
 
     /// The lifecycle over this backend's ports and timing.
     fn lifecycle<'a>(

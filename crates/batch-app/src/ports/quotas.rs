@@ -44,3 +44,21 @@ impl BatchQuotas {
         }
     }
 }
+
+/// The account's on-demand quotas of one model (or profile), as far as Service Quotas says them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OnDemandQuotas {
+    /// Requests a minute allowed.
+    pub requests_per_minute: Option<f64>,
+    /// Tokens a minute allowed (input plus the answer budget of requests in flight, as Bedrock counts them).
+    pub tokens_per_minute: Option<f64>,
+    /// Which quotas, or why none could be read.
+    pub source: String,
+}
+
+impl OnDemandQuotas {
+    /// No quota known, with why.
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Self { requests_per_minute: None, tokens_per_minute: None, source: reason.into() }
+    }
+}

@@ -370,7 +370,7 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
         }
         on_demand::price_and_check(&what, &fallback.quote.model, estimate, args.job.fallback_budget)?;
         let invoker = Arc::new(connection.invoker(&fallback.quote.model, fallback.quote.invocation, tier));
-        let options = on_demand::options(Some(&args.on_demand), &connection);
+        let options = on_demand::options(Some(&args.on_demand), &connection, &plan).await;
         let sent = lifecycle.retry_on_demand(&run, invoker, options).await?;
         if format == OutputFormat::Text {
             on_demand::print_sent(&sent, format)?;
@@ -420,7 +420,8 @@ async fn send_on_demand(
         }
     };
     let invoker = Arc::new(connection.invoker(&plan.model.id, plan.model.invocation_type, tier));
-    Ok(lifecycle.answer_on_demand(run.as_str(), invoker, on_demand::options(Some(&args.on_demand), connection)).await?)
+    let options = on_demand::options(Some(&args.on_demand), connection, plan).await;
+    Ok(lifecycle.answer_on_demand(run.as_str(), invoker, options).await?)
 }
 
 /// A job as `jobs` prints it.

@@ -10,9 +10,11 @@ use anyhow::Result;
 use batch_app::history::{History, Run};
 use batch_app::lifecycle::{OnDemandRun, within_spend_cap};
 use batch_app::on_demand::OnDemandOptions;
+use batch_app::on_demand::quota_rate::rate_for;
 use batch_app::ports::Backend;
 use batch_connect::Connection;
 use batch_core::model::ModelId;
+use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 use batch_core::pricing::{PriceTable, TierEstimate};
 use batch_core::service_tier::{Tier, offers_flex};
 
@@ -31,14 +33,13 @@ pub fn tier_for(model: &ModelId, args: &OnDemandArgs) -> Tier {
     Tier::on_demand_for(model, asked)
 }
 
-/// How calls are paced: the rate and concurrency asked for, else the defaults for AWS or the sandbox.
-pub fn options(args: Option<&OnDemandArgs>, connection: &Connection) -> OnDemandOptions {
-    OnDemandOptions::new(
-        connection.sandbox(),
-        args.and_then(|a| a.requests_per_minute),
-        args.map(|a| a.concurrency),
-        connection.pacing(),
-    )
+/// How `plan`'s records are paced: the rate and concurrency asked for, else within the account's on-demand
+/// quotas, else the defaults for AWS or the sandbox — said on stderr.
+pub async fn options(args: Option<&OnDemandArgs>, connection: &Connection, plan: &PreparedPlan) -> OnDemandOptions {
+    let asked = (args.and_then(|a| a.requests_per_minute), args.map(|a| a.concurrency));
+    let chosen = rate_for(connection, plan, asked).await;
+    eprintln!("on-demand rate: {}", chosen.why);
+    chosen.options
 }
 
 /// Prints what sending costs, then refuses when the most it can cost is above the cap.
@@ -102,8 +103,9 @@ pub fn retry(args: &RetryArgs, history: &Mutex<History>, run: &Run) -> Result<Ex
             args.on_demand.max_cost,
         )?;
         let invoker = Arc::new(connection.invoker(&quote.model, quote.invocation, tier));
-        let sent =
-            lifecycle.retry_on_demand(run.id.as_str(), invoker, options(Some(&args.on_demand), &connection)).await?;
+        let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
+        let options = options(Some(&args.on_demand), &connection, &plan).await;
+        let sent = lifecycle.retry_on_demand(run.id.as_str(), invoker, options).await?;
         print_sent(&sent, args.format)?;
         if args.format == OutputFormat::Text {
             println!("  `bedrock-batch fetch {} --out DIR` merges the answers into the run's results", quote.run);
@@ -116,8 +118,9 @@ pub fn retry(args: &RetryArgs, history: &Mutex<History>, run: &Run) -> Result<Ex
 pub async fn continue_run(history: &Mutex<History>, connection: &Connection, run: &Run) -> Result<OnDemandRun> {
     let cancel = AtomicBool::new(false);
     let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
-    let plan = batch_core::prepare::PreparedPlan::read(&run.prepared_dir.join(batch_core::prepare::PLAN_FILE))?;
+    let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
     let invoker = Arc::new(connection.invoker(&plan.model.id, plan.model.invocation_type, run.tier));
     eprintln!("continuing run {} on {}: rows already answered are not sent again", run.id, run.tier.as_str());
-    Ok(lifecycle.answer_on_demand(run.id.as_str(), invoker, options(None, connection)).await?)
+    let options = options(None, connection, &plan).await;
+    Ok(lifecycle.answer_on_demand(run.id.as_str(), invoker, options).await?)
 }
