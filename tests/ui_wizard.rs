@@ -333,6 +333,22 @@ fn failed_and_missing_rows_are_shown_and_a_retry_from_the_window_answers_what_it
     app.screenshot("after-on-demand-retry");
 }
 
+/// Connects to the sandbox, opens a sheet of `rows` tickets written in `dir`, writes the template
+/// "Summarise: {{text}}" (completing the column) and goes to the Model step.
+fn open_small_sheet(app: &mut Session, dir: &Path, rows: usize) {
+    app.click("#connect-sandbox");
+    app.wait_for_text("#sandbox-badge", "SANDBOX");
+    let sheet = small_sheet(dir, rows);
+    app.type_into("#sheet-path", &sheet.to_string_lossy());
+    app.click("#sheet-load");
+    app.wait_for_text("#sheet-summary", &format!("{rows} rows"));
+    app.click("#step-prompt");
+    app.type_into("#template", "Summarise: {{tex");
+    app.wait_for_content("#column-completions", "text");
+    app.keys("#template", ENTER);
+    app.click("#step-model");
+}
+
 /// A sheet of `rows` support tickets.
 fn small_sheet(dir: &Path, rows: usize) -> std::path::PathBuf {
     let path = dir.join("few-tickets.csv");
@@ -351,17 +367,7 @@ fn a_sheet_below_the_batch_minimum_is_sent_on_demand_from_the_window() {
     let driver = Driver::start(home.path());
     let shots = fresh_screenshot_dir("small-run");
     let mut app = Session::start(&driver, &app_binary(), &shots);
-    app.click("#connect-sandbox");
-    app.wait_for_text("#sandbox-badge", "SANDBOX");
-    let sheet = small_sheet(work.path(), 60);
-    app.type_into("#sheet-path", &sheet.to_string_lossy());
-    app.click("#sheet-load");
-    app.wait_for_text("#sheet-summary", "60 rows");
-    app.click("#step-prompt");
-    app.type_into("#template", "Summarise: {{tex");
-    app.wait_for_content("#column-completions", "text");
-    app.keys("#template", ENTER);
-    app.click("#step-model");
+    open_small_sheet(&mut app, work.path(), 60);
     // Nova Pro offers the Flex tier: the 60 rows go there, and the Model step says so with the cost.
     app.click("#model option[value='amazon.nova-pro-v1:0']");
     let split = app.wait_for_text("#send-split", "fewer than the 100 a batch job takes");
@@ -406,17 +412,7 @@ fn a_deadline_set_in_the_window_stops_a_held_run_and_its_rows_are_answered_on_de
     let driver = Driver::start(home.path());
     let shots = fresh_screenshot_dir("deadline");
     let mut app = Session::start(&driver, &app_binary(), &shots);
-    app.click("#connect-sandbox");
-    app.wait_for_text("#sandbox-badge", "SANDBOX");
-    let sheet = small_sheet(work.path(), 150);
-    app.type_into("#sheet-path", &sheet.to_string_lossy());
-    app.click("#sheet-load");
-    app.wait_for_text("#sheet-summary", "150 rows");
-    app.click("#step-prompt");
-    app.type_into("#template", "Summarise: {{tex");
-    app.wait_for_content("#column-completions", "text");
-    app.keys("#template", ENTER);
-    app.click("#step-model");
+    open_small_sheet(&mut app, work.path(), 150);
     app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
     app.click("#step-submit");
     app.wait_for_text("#send-split", "go in a batch job");

@@ -74,48 +74,12 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::{JobSettings, JobState, RunId, RunState};
+    use crate::history::JobSettings;
+    use crate::lifecycle::fakes::{recorded_job, recorded_run as run};
     use batch_core::aws_names::JobStatus;
 
-    fn run(settings: JobSettings) -> Run {
-        Run {
-            id: RunId("run-1".into()),
-            created_at: "2026-12-03T10:00:00Z".into(),
-            prepared_dir: "/p".into(),
-            model_id: "amazon.nova-lite-v1:0".into(),
-            role_arn: String::new(),
-            input_uri: String::new(),
-            output_uri: String::new(),
-            tier: Tier::Batch,
-            job_name: "reviews".into(),
-            sandbox: false,
-            retry_of: None,
-            state: RunState::Running,
-            results_dir: None,
-            settings,
-            stop_requested: false,
-            parts_fingerprint: None,
-        }
-    }
-
     fn job(part: usize, status: JobStatus, submitted_at: &str) -> JobRecord {
-        JobRecord {
-            run_id: RunId("run-1".into()),
-            part,
-            job_name: "reviews".into(),
-            request_token: format!("t{part}"),
-            job_arn: Some(format!("arn:{part}")),
-            state: JobState::Created,
-            status: Some(status),
-            message: None,
-            total_records: None,
-            processed_records: None,
-            success_records: None,
-            error_records: None,
-            submitted_at: Some(submitted_at.into()),
-            updated_at: submitted_at.into(),
-            started_at: None,
-        }
+        recorded_job(part, status, (submitted_at, None), (0, 0))
     }
 
     #[test]

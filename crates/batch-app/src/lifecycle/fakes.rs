@@ -534,3 +534,52 @@ pub(crate) fn fake_account_models() -> AccountModels {
         batch_model_names: Ok(vec!["Nova Lite V1".into(), "Claude Sonnet 4.6".into(), "Claude 3.5 Haiku".into()]),
     }
 }
+
+/// A batch run `run-1` as the history would hold it, running, with `settings`.
+pub(crate) fn recorded_run(settings: crate::history::JobSettings) -> crate::history::Run {
+    crate::history::Run {
+        id: crate::history::RunId("run-1".into()),
+        created_at: "2026-12-03T08:00:00Z".into(),
+        prepared_dir: "/p".into(),
+        model_id: "amazon.nova-lite-v1:0".into(),
+        role_arn: String::new(),
+        input_uri: String::new(),
+        output_uri: String::new(),
+        tier: batch_core::service_tier::Tier::Batch,
+        job_name: "reviews".into(),
+        sandbox: false,
+        retry_of: None,
+        state: crate::history::RunState::Running,
+        results_dir: None,
+        settings,
+        stop_requested: false,
+        parts_fingerprint: None,
+    }
+}
+
+/// Part `part`'s job of `run-1`: `status`, submitted at `submitted_at`, out of the queue at `started_at`, with
+/// (processed, total) records.
+pub(crate) fn recorded_job(
+    part: usize,
+    status: JobStatus,
+    (submitted_at, started_at): (&str, Option<&str>),
+    (processed, total): (u64, u64),
+) -> crate::history::JobRecord {
+    crate::history::JobRecord {
+        run_id: crate::history::RunId("run-1".into()),
+        part,
+        job_name: "reviews".into(),
+        request_token: format!("t{part}"),
+        job_arn: Some(format!("arn:{part}")),
+        state: crate::history::JobState::Created,
+        status: Some(status),
+        message: None,
+        total_records: Some(total),
+        processed_records: Some(processed),
+        success_records: None,
+        error_records: None,
+        submitted_at: Some(submitted_at.into()),
+        updated_at: submitted_at.into(),
+        started_at: started_at.map(str::to_string),
+    }
+}

@@ -136,15 +136,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             return Err(LifecycleError::Refused("an on-demand run is sent on the Standard or the Flex tier".into()));
         }
         let plan = PreparedPlan::read(&request.prepared_dir.join(PLAN_FILE))?;
-        for part in &plan.parts {
-            let file = request.prepared_dir.join(&part.file);
-            if !file.is_file() {
-                return Err(LifecycleError::Blocked {
-                    message: format!("{}: part file missing from the prepared folder", file.display()),
-                    remedy: Remedy::PrepareAgain,
-                });
-            }
-        }
+        super::submit::check_part_files(&request.prepared_dir, &plan)?;
         let prepared_dir = std::path::absolute(&request.prepared_dir).unwrap_or_else(|_| request.prepared_dir.clone());
         let parts_fingerprint = plan.parts_fingerprint(&prepared_dir)?;
         let run = NewRun {

@@ -73,49 +73,17 @@ pub fn run_progress(run: &Run, jobs: &[JobRecord], now: i64) -> RunProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::{JobSettings, JobState, RunId, RunState};
+    use crate::history::JobSettings;
+    use crate::lifecycle::fakes::recorded_job;
     use batch_core::aws_names::JobStatus;
-    use batch_core::service_tier::Tier;
 
     fn run() -> Run {
-        Run {
-            id: RunId("run-1".into()),
-            created_at: "2026-12-03T08:00:00Z".into(),
-            prepared_dir: "/p".into(),
-            model_id: "amazon.nova-lite-v1:0".into(),
-            role_arn: String::new(),
-            input_uri: String::new(),
-            output_uri: String::new(),
-            tier: Tier::Batch,
-            job_name: "reviews".into(),
-            sandbox: false,
-            retry_of: None,
-            state: RunState::Running,
-            results_dir: None,
-            settings: JobSettings { deadline: Some("2026-12-03T18:00:00Z".into()), ..JobSettings::default() },
-            stop_requested: false,
-            parts_fingerprint: None,
-        }
+        let settings = JobSettings { deadline: Some("2026-12-03T18:00:00Z".into()), ..JobSettings::default() };
+        crate::lifecycle::fakes::recorded_run(settings)
     }
 
     fn job(part: usize, status: JobStatus, started: Option<&str>, counts: (u64, u64)) -> JobRecord {
-        JobRecord {
-            run_id: RunId("run-1".into()),
-            part,
-            job_name: "reviews".into(),
-            request_token: format!("t{part}"),
-            job_arn: Some(format!("arn:{part}")),
-            state: JobState::Created,
-            status: Some(status),
-            message: None,
-            total_records: Some(counts.1),
-            processed_records: Some(counts.0),
-            success_records: None,
-            error_records: None,
-            submitted_at: Some("2026-12-03T08:00:00Z".into()),
-            updated_at: "2026-12-03T10:00:00Z".into(),
-            started_at: started.map(str::to_string),
-        }
+        recorded_job(part, status, ("2026-12-03T08:00:00Z", started), counts)
     }
 
     #[test]

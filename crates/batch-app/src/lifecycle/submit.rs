@@ -72,6 +72,20 @@ fn submission_key(request: &SubmitRequest, prepared_dir: &std::path::Path, plan:
     format!("{:016x}{:016x}", hash(1), hash(2))
 }
 
+/// Refuses a prepared folder that lacks one of its plan's part files.
+pub(super) fn check_part_files(prepared_dir: &std::path::Path, plan: &PreparedPlan) -> Result<(), LifecycleError> {
+    for part in &plan.parts {
+        let file = prepared_dir.join(&part.file);
+        if !file.is_file() {
+            return Err(LifecycleError::Blocked {
+                message: format!("{}: part file missing from the prepared folder", file.display()),
+                remedy: Remedy::PrepareAgain,
+            });
+        }
+    }
+    Ok(())
+}
+
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// Records a run from a prepared folder (nothing remote happens yet) — or, when the same prepared parts
     /// were recorded for the same target before and a new run was not asked for, finds that run, so that a
@@ -93,15 +107,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 remedy: Remedy::change(Setting::ConcurrentJobs),
             });
         }
-        for part in &plan.parts {
-            let file = request.prepared_dir.join(&part.file);
-            if !file.is_file() {
-                return Err(LifecycleError::Blocked {
-                    message: format!("{}: part file missing from the prepared folder", file.display()),
-                    remedy: Remedy::PrepareAgain,
-                });
-            }
-        }
+        check_part_files(&request.prepared_dir, &plan)?;
         let prepared_dir = std::path::absolute(&request.prepared_dir).unwrap_or_else(|_| request.prepared_dir.clone());
         let parts_fingerprint = plan.parts_fingerprint(&prepared_dir)?;
         let submission = submission_key(request, &prepared_dir, &plan, &parts_fingerprint);
