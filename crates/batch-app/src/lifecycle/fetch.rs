@@ -89,6 +89,15 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         let mut jobs = 0;
         for run in &runs {
             let report = self.report(run.id.as_str())?;
+            if !report.ended() && run.tier.is_on_demand() {
+                return Err(LifecycleError::Blocked {
+                    message: format!(
+                        "run {} is answered on demand and was interrupted before every row had an answer",
+                        run.id
+                    ),
+                    remedy: Remedy::ContinueOnDemand { run: run.id.to_string() },
+                });
+            }
             if !report.ended() {
                 let running: Vec<String> = report
                     .jobs

@@ -272,6 +272,16 @@ fn a_sheet_below_the_batch_minimum_is_answered_on_demand_resumed_without_paying_
     assert!(stopped.stopped && stopped.calls == 0, "{stopped:?}");
     let blocked = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap_err();
     assert_eq!(blocked.remedy(), Some(Remedy::ContinueOnDemand { run: run.to_string() }));
+    let early_fetch = FetchRequest {
+        run: run.to_string(),
+        out_dir: world.dir.path().join("early"),
+        input: None,
+        into: JoinedInto::Export(None),
+        excel_safe: false,
+        prices: PriceTable::bundled(),
+    };
+    let early = tokio_test(lifecycle.fetch(&early_fetch, &NoProgress)).unwrap_err();
+    assert_eq!(early.remedy(), Some(Remedy::ContinueOnDemand { run: run.to_string() }), "{early}");
     world.cancel.store(false, std::sync::atomic::Ordering::SeqCst);
     let resumed = tokio_test(lifecycle.resume(false, Until::Ended)).unwrap();
     assert_eq!(resumed.on_demand.iter().map(|r| &r.id).collect::<Vec<_>>(), [&run]);

@@ -321,10 +321,12 @@ impl<C: Connector> Studio<C> {
             // Every desktop submit prepares into a folder of its own: it is a new run by construction.
             new_run: true,
         };
-        // Refuse an incomplete target before any row is read.
-        job_target(&target.role_arn, &target.input_uri, &target.output_uri, sandbox, |what| {
-            format!("the {what} is required when submitting to AWS")
-        })?;
+        // Refuse an incomplete target before any row is read (rows sent on demand need no role nor S3).
+        if !form.send.is_on_demand() {
+            job_target(&target.role_arn, &target.input_uri, &target.output_uri, sandbox, |what| {
+                format!("the {what} is required when submitting to AWS")
+            })?;
+        }
         let job_name = job_name(&target, &form.sheet).map_err(|e| invalid(e.to_string()))?;
         let model = ModelId::parse(&form.model).map_err(|e| invalid(format!("model: {e}")))?;
         LifecycleTable::bundled().check(&model, &today(), false)?;
