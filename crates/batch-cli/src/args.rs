@@ -264,6 +264,10 @@ pub struct OnDemandArgs {
     /// lowered further while throttled).
     #[arg(long)]
     pub requests_per_minute: Option<f64>,
+    /// On-demand calls: the most tokens a minute (each record's input estimate plus its answer budget), instead
+    /// of the account's quota.
+    #[arg(long)]
+    pub tokens_per_minute: Option<f64>,
     /// On-demand calls: calls in flight at once.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,

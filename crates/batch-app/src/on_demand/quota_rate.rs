@@ -10,6 +10,17 @@ use crate::ports::{Backend, OnDemandQuotas};
 /// The share of a quota a run aims at, leaving room for the account's other callers and for bursts.
 const QUOTA_SHARE: f64 = 0.8;
 
+/// What the user asked of the pace, each part optional.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AskedRate {
+    /// Requests a minute to start at (the quotas are then not consulted).
+    pub requests_per_minute: Option<f64>,
+    /// Tokens a minute to stay under, instead of the account's token quota.
+    pub tokens_per_minute: Option<f64>,
+    /// Calls in flight at once.
+    pub concurrency: Option<usize>,
+}
+
 /// The starting rate and why it was chosen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChosenRate {
@@ -25,16 +36,22 @@ pub struct ChosenRate {
 /// else the default for AWS or the sandbox.
 pub fn within_quotas(
     sandbox: bool,
-    (asked, concurrency): (Option<f64>, Option<usize>),
+    asked: AskedRate,
     pacing: Pacing,
     quotas: &OnDemandQuotas,
     tokens_per_record: u64,
 ) -> ChosenRate {
-    if let Some(rate) = asked {
+    let concurrency = asked.concurrency;
+    if let Some(rate) = asked.requests_per_minute {
         return ChosenRate {
             options: OnDemandOptions::new(sandbox, Some(rate), concurrency, pacing),
             why: format!("{rate:.0} requests a minute, as asked"),
         };
+    }
+    let mut quotas = quotas.clone();
+    if let Some(tokens) = asked.tokens_per_minute {
+        quotas.tokens_per_minute = Some(tokens);
+        quotas.source = format!("{} with the tokens a minute asked for", quotas.source);
     }
     let by_tokens = quotas.tokens_per_minute.map(|t| t / tokens_per_record.max(1) as f64);
     let limit = match (quotas.requests_per_minute, by_tokens) {
@@ -67,9 +84,9 @@ pub fn within_quotas(
     }
 }
 
-/// The starting rate for `plan`'s records through `backend`: `asked` (requests a minute, calls at once), else
-/// within the account's on-demand quotas for the model.
-pub async fn rate_for<B: Backend>(backend: &B, plan: &PreparedPlan, asked: (Option<f64>, Option<usize>)) -> ChosenRate {
+/// The starting rate for `plan`'s records through `backend`: what was `asked`, else within the account's on-demand
+/// quotas for the model.
+pub async fn rate_for<B: Backend>(backend: &B, plan: &PreparedPlan, asked: AskedRate) -> ChosenRate {
     let quotas = backend.on_demand_quotas(plan.model.id.as_str()).await;
     let per_record = plan.totals.input_tokens / plan.totals.records.max(1) + u64::from(plan.model.params.max_tokens);
     within_quotas(backend.sandbox(), asked, backend.pacing(), &quotas, per_record)
@@ -86,7 +103,9 @@ mod tests {
     #[test]
     fn the_rate_is_asked_else_within_the_tighter_quota_else_the_default() {
         let pacing = Pacing::local();
-        let rate = |asked, q: &OnDemandQuotas| within_quotas(false, (asked, None), pacing, q, 1_000);
+        let rate = |asked, q: &OnDemandQuotas| {
+            within_quotas(false, AskedRate { requests_per_minute: asked, ..AskedRate::default() }, pacing, q, 1_000)
+        };
         assert_eq!(rate(Some(50.0), &quotas(Some(500.0), None)).options.requests_per_minute, 50.0);
         // 500 requests a minute, or 200,000 tokens a minute at 1,000 a record = 200: the tokens decide.
         let chosen = rate(None, &quotas(Some(500.0), Some(200_000.0)));
@@ -96,5 +115,10 @@ mod tests {
         let unknown = rate(None, &OnDemandQuotas::unknown("none listed"));
         assert_eq!(unknown.options.requests_per_minute, OnDemandOptions::AWS_REQUESTS_PER_MINUTE);
         assert!(unknown.why.contains("the default (none listed)"), "{}", unknown.why);
+        // Tokens a minute asked for stand in for the account's token quota.
+        let tokens = AskedRate { tokens_per_minute: Some(100_000.0), ..AskedRate::default() };
+        let chosen = within_quotas(false, tokens, pacing, &quotas(Some(500.0), Some(200_000.0)), 1_000);
+        assert_eq!(chosen.options.requests_per_minute, 80.0);
+        assert!(chosen.why.contains("asked for"), "{}", chosen.why);
     }
 }

@@ -12,7 +12,7 @@ use batch_core::service_tier::Tier;
 use super::StudioError;
 use crate::history::Run;
 use crate::lifecycle::{FetchReport, FetchRequest, Lifecycle};
-use crate::on_demand::quota_rate::rate_for;
+use crate::on_demand::quota_rate::{AskedRate, rate_for};
 use crate::ports::{Backend, JobsApi, ObjectTransfer};
 
 /// The deadline (RFC 3339, UTC) and queue limit (minutes) of what the user typed, `local_offset_minutes` east of
@@ -68,7 +68,7 @@ pub(super) async fn after_deadline<B: Backend, J: JobsApi, T: ObjectTransfer>(
     }
     let invoker = Arc::new(connection.invoker(&fallback.quote.model, fallback.quote.invocation, tier));
     let plan = batch_core::prepare::PreparedPlan::read(&run.prepared_dir.join(batch_core::prepare::PLAN_FILE))?;
-    let options = rate_for(connection, &plan, (None, None)).await.options;
+    let options = rate_for(connection, &plan, AskedRate::default()).await.options;
     let sent = lifecycle.retry_on_demand(&request.run, invoker, options).await?;
     let again = lifecycle.fetch(request, &NoProgress).await?;
     Ok((

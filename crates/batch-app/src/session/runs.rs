@@ -24,7 +24,7 @@ use crate::lifecycle::{
     FetchRequest, JoinedInto, OnDemandRequest, RetryRequest, RunProgress, Until, answers_dir, quote_rows, run_progress,
     within_spend_cap,
 };
-use crate::on_demand::quota_rate::rate_for;
+use crate::on_demand::quota_rate::{AskedRate, rate_for};
 use crate::ports::{Backend, Connector};
 use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TableWriter, TokenBin};
 use crate::row_selection::{RowSelection, select_rows};
@@ -389,7 +389,8 @@ impl<C: Connector> Studio<C> {
                 plan_start_under(&prepared_dir, &target, sandbox, quotas).map_err(|e| invalid(e.to_string()))?.request;
             lifecycle.record_run(&request)?.id().clone()
         };
-        if let Some(budget) = form.fallback_budget {
+        // The spend cap bounds the budget approved for the deadline's fallback too.
+        if let Some(budget) = form.fallback_budget.map(|b| form.max_cost.map_or(b, |cap| b.min(cap))) {
             self.fallback_budgets
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -461,7 +462,7 @@ impl<C: Connector> Studio<C> {
         if record.tier.is_on_demand() {
             let plan = PreparedPlan::read(&record.prepared_dir.join(PLAN_FILE))?;
             let invoker = Arc::new(connection.invoker(&plan.model.id, plan.model.invocation_type, record.tier));
-            let options = rate_for(connection.as_ref(), &plan, (None, None)).await.options;
+            let options = rate_for(connection.as_ref(), &plan, AskedRate::default()).await.options;
             let sent = lifecycle.answer_on_demand(run, invoker, options).await?;
             if sent.stopped && self.history().run(run)?.state.is_unfinished() {
                 // Cancelled (the app is closing): taken up again at the next launch.

@@ -354,21 +354,23 @@ pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
         }
         let model = batch_core::model::ModelId::parse(&report.run.model_id)?;
         let tier = Tier::on_demand_for(&model, None);
-        let fallback = lifecycle.deadline_fallback(&run, tier, &prices, args.job.fallback_budget)?;
+        // The spend cap bounds the approved budget too.
+        let budget = args.job.fallback_budget.map(|b| args.on_demand.max_cost.map_or(b, |cap| b.min(cap)));
+        let fallback = lifecycle.deadline_fallback(&run, tier, &prices, budget)?;
         let what = format!("deadline fallback of run {run}");
         let estimate = &fallback.quote.estimate;
         if !fallback.approved {
             on_demand::price_and_check(&what, &fallback.quote.model, estimate, None)?;
             eprintln!(
                 "not sent: {} (`bedrock-batch retry {run} --on-demand` sends them; --fallback-budget approves a cost beforehand)",
-                match args.job.fallback_budget {
+                match budget {
                     Some(budget) => format!("the most they can cost is above the approved budget of ${budget:.4}"),
                     None => "no budget was approved beforehand".to_string(),
                 }
             );
             return fetch_and_print(&history, &connection, &fetch(run), format).await;
         }
-        on_demand::price_and_check(&what, &fallback.quote.model, estimate, args.job.fallback_budget)?;
+        on_demand::price_and_check(&what, &fallback.quote.model, estimate, budget)?;
         let invoker = Arc::new(connection.invoker(&fallback.quote.model, fallback.quote.invocation, tier));
         let options = on_demand::options(Some(&args.on_demand), &connection, &plan).await;
         let sent = lifecycle.retry_on_demand(&run, invoker, options).await?;

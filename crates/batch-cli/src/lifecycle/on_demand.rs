@@ -10,7 +10,7 @@ use anyhow::Result;
 use batch_app::history::{History, Run};
 use batch_app::lifecycle::{OnDemandRun, within_spend_cap};
 use batch_app::on_demand::OnDemandOptions;
-use batch_app::on_demand::quota_rate::rate_for;
+use batch_app::on_demand::quota_rate::{AskedRate, rate_for};
 use batch_app::ports::Backend;
 use batch_connect::Connection;
 use batch_core::model::ModelId;
@@ -36,7 +36,11 @@ pub fn tier_for(model: &ModelId, args: &OnDemandArgs) -> Tier {
 /// How `plan`'s records are paced: the rate and concurrency asked for, else within the account's on-demand
 /// quotas, else the defaults for AWS or the sandbox — said on stderr.
 pub async fn options(args: Option<&OnDemandArgs>, connection: &Connection, plan: &PreparedPlan) -> OnDemandOptions {
-    let asked = (args.and_then(|a| a.requests_per_minute), args.map(|a| a.concurrency));
+    let asked = AskedRate {
+        requests_per_minute: args.and_then(|a| a.requests_per_minute),
+        tokens_per_minute: args.and_then(|a| a.tokens_per_minute),
+        concurrency: args.map(|a| a.concurrency),
+    };
     let chosen = rate_for(connection, plan, asked).await;
     eprintln!("on-demand rate: {}", chosen.why);
     chosen.options
