@@ -88,7 +88,11 @@ pub struct Session<'a> {
     id: String,
     shots: PathBuf,
     taken: usize,
+    patience: Duration,
 }
+
+/// How long a wait waits unless the session is told otherwise.
+const DEFAULT_PATIENCE: Duration = Duration::from_secs(20);
 
 /// Sends one command; tauri-driver now and then drops a connection without answering (the command was not
 /// run), so a dropped connection is tried again, a few times.
@@ -126,16 +130,22 @@ impl<'a> Session<'a> {
         // A second session (an app restart) numbers its screenshots after the first one's.
         let taken = std::fs::read_dir(shots)
             .map_or(0, |d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "png")).count());
-        Self { driver, id, shots: shots.to_path_buf(), taken }
+        Self { driver, id, shots: shots.to_path_buf(), taken, patience: DEFAULT_PATIENCE }
     }
 
     fn path(&self, rest: &str) -> String {
         format!("/session/{}{rest}", self.id)
     }
 
-    /// The element matching a CSS selector, waiting up to 20 s for it to appear.
+    /// Waits up to `patience` (20 s unless set) for what the waits below wait for: a step that does real work
+    /// on a million rows in a debug build may take longer on a busy machine, and a wait is not a timing check.
+    pub fn set_patience(&mut self, patience: Duration) {
+        self.patience = patience;
+    }
+
+    /// The element matching a CSS selector, waiting up to the session's patience for it to appear.
     pub fn find(&self, css: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + self.patience;
         loop {
             let query = json!({"using": "css selector", "value": css}).to_string();
             let response = send(&self.driver.addr, "POST", &self.path("/element"), query.as_bytes());
@@ -187,9 +197,9 @@ impl<'a> Session<'a> {
         self.element_string(css, &format!("attribute/{name}"))
     }
 
-    /// Waits up to 20 s until the attribute `name` of `css` contains `wanted`; returns it.
+    /// Waits until the attribute `name` of `css` contains `wanted`; returns it.
     pub fn wait_for_attribute(&self, css: &str, name: &str, wanted: &str) -> String {
-        wait_until_contains(css, wanted, || self.attribute(css, name))
+        wait_until_contains(self.patience, css, wanted, || self.attribute(css, name))
     }
 
     /// Runs `script` (a function body; `arguments` are `args`) in the page and returns its value.
@@ -211,14 +221,14 @@ impl<'a> Session<'a> {
             .to_string()
     }
 
-    /// Waits up to 20 s until the text of `css` contains `wanted`; returns the text.
+    /// Waits until the text of `css` contains `wanted`; returns the text.
     pub fn wait_for_text(&self, css: &str, wanted: &str) -> String {
-        wait_until_contains(css, wanted, || self.text(css))
+        wait_until_contains(self.patience, css, wanted, || self.text(css))
     }
 
-    /// Waits up to 20 s until the visible text of `css`, trimmed, is exactly `wanted` ("1 row" is not "11 rows").
+    /// Waits until the visible text of `css`, trimmed, is exactly `wanted` ("1 row" is not "11 rows").
     pub fn wait_for_exact_text(&self, css: &str, wanted: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + self.patience;
         loop {
             let text = self.text(css);
             if text.trim() == wanted {
@@ -236,9 +246,9 @@ impl<'a> Session<'a> {
         call(&self.driver.addr, "POST", &self.path("/execute/sync"), script).as_str().unwrap_or_default().to_string()
     }
 
-    /// Waits up to 20 s until the `textContent` of `css` contains `wanted`; returns it.
+    /// Waits until the `textContent` of `css` contains `wanted`; returns it.
     pub fn wait_for_content(&self, css: &str, wanted: &str) -> String {
-        wait_until_contains(css, wanted, || self.content(css))
+        wait_until_contains(self.patience, css, wanted, || self.content(css))
     }
 
     /// Saves a screenshot of the window as `<NN>-<name>.png`; returns its path.
@@ -262,9 +272,9 @@ impl Drop for Session<'_> {
     }
 }
 
-/// Reads `css` with `read` until what it reads contains `wanted` (20 s at most); returns the last reading.
-fn wait_until_contains(css: &str, wanted: &str, read: impl Fn() -> String) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
+/// Reads `css` with `read` until what it reads contains `wanted` (`patience` at most); returns the last reading.
+fn wait_until_contains(patience: Duration, css: &str, wanted: &str, read: impl Fn() -> String) -> String {
+    let deadline = Instant::now() + patience;
     loop {
         let text = read();
         if text.contains(wanted) {
