@@ -9,7 +9,8 @@ constrained member of it (length, pattern, enum, range) one request breaking tha
 response is checked against the model: `x-amzn-RequestId` on each; a success's body against the output shape
 (members the shape declares, required ones present, types, enums, lengths); an error's type among the errors the
 operation declares, with the HTTP status the model gives it. Then the behaviours the app relies on: the status walk,
-idempotent client tokens, the output layout and the manifest's counts.
+idempotent client tokens, the output layout and the manifest's counts. Last, CloudWatch's GetMetricData of the batch
+metrics (`AWS/Bedrock/Batch`), its answer against the output shape and the job's tokens in the metrics.
 
 Prints one line per check and exits 1 if any failed.
 """
@@ -240,6 +241,48 @@ def with_value(request, path, value):
 
 # ---- the suite ------------------------------------------------------------------------------------------------
 
+def check_batch_metrics(session, config, creds, endpoint, raw, model, manifest):
+    """GetMetricData of the batch metrics of `model`, after its one job completed with `manifest`'s tokens.
+
+    CloudWatch's model lists RPC v2 CBOR first (what aws-sdk-cloudwatch sends; crates/batch-aws/tests/lifecycle.rs
+    reads it through that SDK) and AWS JSON 1.0, which botocore prefers: the JSON answer is checked here."""
+    import datetime
+    cloudwatch = session.client("cloudwatch", endpoint_url=endpoint, config=config, **creds)
+    cloudwatch.meta.events.register("before-parse", raw.capture)
+    protocols = cloudwatch.meta.service_model.metadata.get("protocols", [])
+    check(protocols[:2] == ["smithy-rpc-v2-cbor", "json"], f"CloudWatch's model lists CBOR, then JSON ({protocols})")
+    names = {"records": "NumberOfRecordsPendingProcessing", "input": "NumberOfInputTokensProcessedPerMinute",
+             "output": "NumberOfOutputTokensProcessedPerMinute"}
+    queries = [{"Id": key, "ReturnData": True, "MetricStat": {
+        "Metric": {"Namespace": "AWS/Bedrock/Batch", "MetricName": name, "Dimensions": [{"Name": "ModelId", "Value": model}]},
+        "Period": 60, "Stat": "Average"}} for key, name in names.items()]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    request = {"MetricDataQueries": queries, "StartTime": now - datetime.timedelta(minutes=15),
+               "EndTime": now + datetime.timedelta(minutes=1), "ScanBy": "TimestampDescending"}
+    ok, _ = call(cloudwatch, raw, "GetMetricData", request)
+    check(ok, "GetMetricData: a valid request is accepted")
+    answer = cloudwatch.get_metric_data(**request)
+    results = {r["Id"]: r for r in answer["MetricDataResults"]}
+    check(sorted(results) == sorted(names), f"GetMetricData: one result per query ({sorted(results)})")
+    check(all(r["StatusCode"] == "Complete" and len(r["Timestamps"]) == len(r["Values"]) for r in results.values()),
+          "GetMetricData: each result complete, one value per timestamp")
+    check(results["records"]["Values"] == [0.0], f"nothing pending once the job completed: {results['records']['Values']}")
+    check(sum(results["input"]["Values"]) == manifest["inputTokenCount"]
+          and sum(results["output"]["Values"]) == manifest["outputTokenCount"],
+          f"the tokens processed a minute add up to the manifest's: {results['input']['Values']}, {results['output']['Values']}")
+    times = results["input"]["Timestamps"]
+    check(times == sorted(times, reverse=True) and all(t.second == 0 for t in times), "minutes, newest first")
+    other = dict(request, MetricDataQueries=[dict(queries[0], MetricStat=dict(queries[0]["MetricStat"], Metric=dict(
+        queries[0]["MetricStat"]["Metric"], Dimensions=[{"Name": "ModelId", "Value": "amazon.titan-text-express-v1"}])))])
+    check(cloudwatch.get_metric_data(**other)["MetricDataResults"][0]["Values"] == [],
+          "GetMetricData: no values for a model without jobs")
+    try:
+        cloudwatch.get_metric_data(MetricDataQueries=[], StartTime=now, EndTime=now - datetime.timedelta(minutes=1))
+        check(False, "GetMetricData: an empty query list is refused")
+    except cloudwatch.exceptions.ClientError as e:
+        check(raw.status == 400 and e.response["Error"]["Message"] != "", f"GetMetricData: a bad request is a 400 that says why ({raw.status})")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bedrock", required=True)
@@ -389,6 +432,8 @@ def main():
     ok, (status, kind, _) = call(bedrock, raw, "StopModelInvocationJob", {"jobIdentifier": job_arn})
     check(not ok and status == 400 and kind in ("ValidationException", "ConflictException"),
           f"stopping an ended job is refused as the model declares (got {kind} {status})")
+
+    check_batch_metrics(session, config, creds, args.bedrock, raw, model, manifest)
 
     print(f"{CHECKS[0]} checks, {len(FAILURES)} failed")
     sys.exit(1 if FAILURES else 0)

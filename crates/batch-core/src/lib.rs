@@ -7,6 +7,7 @@
 //! CSV, XLSX, Parquet or JSON Lines.
 
 pub mod aws_names;
+pub mod batch_backlog;
 pub mod clock;
 pub mod deadline;
 pub mod export;

@@ -194,6 +194,15 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
     let params = query_pairs(&head);
     let segments: Vec<String> = path.trim_matches('/').split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    if let (&Method::POST, ["service", crate::batch_metrics::SERVICE, "operation", operation]) =
+        (&method, &segments[..])
+    {
+        return metrics_reply(state, crate::batch_metrics::Wire::Cbor, operation, &body);
+    }
+    let target = head.headers.get("x-amz-target").and_then(|t| t.to_str().ok()).unwrap_or_default();
+    if let Some(operation) = target.strip_prefix(crate::batch_metrics::SERVICE).and_then(|t| t.strip_prefix('.')) {
+        return metrics_reply(state, crate::batch_metrics::Wire::Json, operation, &body);
+    }
     // bedrock-runtime's calls need no jobs: answered at once (the sandbox points both clients at this port).
     if let Some(reply) = runtime_reply(state, &method, &segments, &body) {
         return reply;
@@ -211,6 +220,31 @@ fn handle(state: &State, request: ServedRequest) -> Reply {
         Ok(body) => Some(respond(200, "application/json", body)),
         Err(e) => error(&e),
     }
+}
+
+/// CloudWatch's answer to `operation` (GetMetricData only) in `wire`'s protocol, from the jobs as they are now.
+fn metrics_reply(state: &State, wire: crate::batch_metrics::Wire, operation: &str, body: &[u8]) -> Reply {
+    use crate::batch_metrics::{MetricsError, Wire, error_body, get_metric_data};
+    let now = batch_core::clock::unix_now();
+    let answer = match operation {
+        "GetMetricData" => state
+            .jobs
+            .with(|registry| get_metric_data(registry, wire, body, now))
+            .unwrap_or_else(|e| Err(MetricsError { code: "InternalServiceFault", message: e.message })),
+        other => Err(MetricsError {
+            code: "InvalidAction",
+            message: format!("The emulator serves GetMetricData of CloudWatch only, not {other}."),
+        }),
+    };
+    let (status, bytes) = match answer {
+        Ok(bytes) => (200, bytes),
+        Err(error) => (if error.code == "InternalServiceFault" { 500 } else { 400 }, error_body(wire, &error)),
+    };
+    let mut response = respond(status, wire.content_type(), bytes);
+    if wire == Wire::Cbor {
+        response.headers_mut().insert("smithy-protocol", hyper::header::HeaderValue::from_static("rpc-v2-cbor"));
+    }
+    Some(response)
 }
 
 /// The emulator's controls of its runtime side (not Bedrock's API): refuse the next N runtime calls as throttled

@@ -8,6 +8,7 @@
 //! `batch_core::sandbox_model`, a deterministic model — its results are labelled SANDBOX.
 
 mod api;
+mod batch_metrics;
 mod catalogue;
 mod error;
 mod faults;

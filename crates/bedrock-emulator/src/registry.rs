@@ -68,6 +68,19 @@ pub(crate) struct Job {
     pub stop_requested: bool,
     /// A held job (fault `hold`) was released and runs on.
     pub released: bool,
+    /// The tokens its records took, once answered.
+    pub tokens: Option<ProcessedTokens>,
+}
+
+/// The tokens a job's answered records took, and when they were answered (what the batch metrics count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ProcessedTokens {
+    /// Input tokens.
+    pub input: u64,
+    /// Output tokens.
+    pub output: u64,
+    /// When (Unix seconds).
+    pub at: i64,
 }
 
 impl Job {
@@ -215,6 +228,7 @@ impl Registry {
             end_time: None,
             total: None,
             processed: None,
+            tokens: None,
             succeeded: None,
             failed: None,
             fault: parsed.fault,
@@ -371,6 +385,27 @@ impl Registry {
     /// The emulated account.
     pub fn account(&self) -> &str {
         &self.config.account
+    }
+
+    /// Records of `model_id`'s jobs that have not ended still to be processed (none: the model has no job, so
+    /// nothing is published for it).
+    pub(crate) fn records_pending(&self, model_id: &str) -> Option<u64> {
+        let mut jobs = self.jobs.iter().filter(|j| j.request.model_id == model_id).peekable();
+        jobs.peek()?;
+        Some(
+            jobs.filter(|j| !j.status.is_terminal())
+                .map(|j| j.total.unwrap_or(0).saturating_sub(j.processed.unwrap_or(0)))
+                .sum(),
+        )
+    }
+
+    /// When `model_id`'s jobs answered records, and the input and output tokens each time.
+    pub(crate) fn processed(&self, model_id: &str) -> Vec<(i64, u64, u64)> {
+        self.jobs
+            .iter()
+            .filter(|j| j.request.model_id == model_id)
+            .filter_map(|j| j.tokens.map(|t| (t.at, t.input, t.output)))
+            .collect()
     }
 
     /// True while some job has not ended.

@@ -183,6 +183,11 @@ fn process(job: &mut Job, store: &dyn ObjectStore, half: bool) -> Result<(), Str
     let text = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
     store.put(folder.bucket(), &format!("{prefix}{MANIFEST_FILE}"), text).map_err(|e| e.to_string())?;
     job.processed = Some(manifest.processed_record_count);
+    job.tokens = Some(crate::registry::ProcessedTokens {
+        input: manifest.input_token_count,
+        output: manifest.output_token_count,
+        at: batch_core::clock::unix_now(),
+    });
     job.succeeded = Some(manifest.success_record_count);
     job.failed = Some(manifest.error_record_count);
     Ok(())

@@ -28,6 +28,8 @@ struct SavedJob {
     stop_requested: bool,
     #[serde(default)]
     released: bool,
+    #[serde(default)]
+    tokens: Option<super::ProcessedTokens>,
 }
 
 impl Registry {
@@ -52,6 +54,7 @@ impl Registry {
                 waited: j.waited,
                 stop_requested: j.stop_requested,
                 released: j.released,
+                tokens: j.tokens,
             })
             .map(|job| serde_json::to_value(job).map_err(std::io::Error::other))
             .collect::<std::io::Result<_>>()?;
@@ -111,6 +114,7 @@ impl Registry {
                 waited: job.waited,
                 stop_requested: job.stop_requested,
                 released: job.released,
+                tokens: job.tokens,
                 request: job.request,
             });
         }
