@@ -56,6 +56,8 @@ impl Aws {
             ("AWS_ENDPOINT_URL_SERVICE_QUOTAS", moto.endpoint()),
             ("AWS_ENDPOINT_URL_BEDROCK", format!("http://{bedrock}")),
             ("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", format!("http://{bedrock}")),
+            // The emulator publishes the batch metrics CloudWatch would.
+            ("AWS_ENDPOINT_URL_CLOUDWATCH", format!("http://{bedrock}")),
             // The emulator's jobs take milliseconds: poll for them so.
             ("BEDROCK_BATCH_POLLING", "emulator".to_string()),
         ]
@@ -71,7 +73,10 @@ impl Aws {
         self.emulator = emulator;
         self.bedrock = bedrock;
         for (name, value) in &mut self.vars {
-            if name == "AWS_ENDPOINT_URL_BEDROCK" || name == "AWS_ENDPOINT_URL_BEDROCK_RUNTIME" {
+            if matches!(
+                name.as_str(),
+                "AWS_ENDPOINT_URL_BEDROCK" | "AWS_ENDPOINT_URL_BEDROCK_RUNTIME" | "AWS_ENDPOINT_URL_CLOUDWATCH"
+            ) {
                 *value = format!("http://{}", self.bedrock);
             }
         }
@@ -486,6 +491,45 @@ fn watching_every_run_reports_one_that_cannot_be_followed_and_follows_the_rest()
     let state = |id: &str| runs.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["state"].clone();
     assert_eq!(state(&kept), "ended");
     assert_eq!(state(&lost), "running", "the broken run is kept as it was");
+}
+
+#[test]
+fn status_shows_the_model_s_backlog_from_cloudwatch_and_when_it_clears() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = Aws::start(dir.path());
+    let mut prepare: Vec<String> = vec!["prepare".into()];
+    prepare.extend(prepare_args(dir.path()));
+    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    // A first run of the model answers its records: the metrics now have a pace, in input tokens a minute.
+    let mut args = vec!["submit", "--prepared", "prep", "--wait", "--format", "json"];
+    args.extend(aws_job_args("first"));
+    json(&aws.cli(dir.path(), &args));
+    // A second one is held in progress: its records wait.
+    let mut args =
+        vec!["submit", "--prepared", "prep", "--new-run", "--tag", "emulator-fault=hold", "--format", "json"];
+    args.extend(aws_job_args("waiting"));
+    let run = json(&aws.cli(dir.path(), &args))["run"]["id"].as_str().unwrap().to_string();
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let (report, text) = loop {
+        let report = json(&aws.cli(dir.path(), &["status", &run, "--format", "json"]));
+        let backlog = &report["progress"]["backlog"];
+        // Every part validated (its records counted) and none ended.
+        let counted = report["jobs"].as_array().unwrap().iter().all(|j| j["total_records"].is_u64());
+        if counted && backlog["backlog"]["records_pending"].as_f64() == Some(120.0) {
+            break (report.clone(), aws.cli(dir.path(), &["status", &run]).stdout);
+        }
+        assert!(std::time::Instant::now() < deadline, "the backlog never showed the held records: {report}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let reading = &report["progress"]["backlog"];
+    assert!(reading["backlog"]["input_tokens_per_minute"].as_f64().unwrap() > 0.0, "{reading}");
+    // 120 records at the first run's pace: within the next minutes.
+    let clears = reading["clears_at"].as_str().expect("a pace and a record size tell when it clears");
+    let clears = batch_core::clock::unix_from_rfc3339(clears).unwrap();
+    let now = batch_core::clock::unix_now();
+    assert!((now..now + 60 * 60).contains(&clears), "{reading}");
+    assert!(text.contains("120 records pending") && text.contains("the backlog clears about"), "{text}");
 }
 
 #[test]

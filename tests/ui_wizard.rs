@@ -419,13 +419,15 @@ fn a_deadline_set_in_the_window_stops_a_held_run_and_its_rows_are_answered_on_de
     app.type_into("#job-name", "late-e2e");
     // The sandbox holds the job in progress: it cannot end by its deadline, a few seconds away.
     app.type_into("#tags", "emulator-fault=hold");
-    app.type_into("#deadline", "+0.1m");
+    app.type_into("#deadline", "+0.2m");
     app.type_into("#fallback-budget", "5");
     app.screenshot("submit-with-deadline");
     app.click("#submit-run");
     app.wait_for_text("#submitted", "150 records in 1 part");
     app.click("#open-jobs");
     app.wait_for_text("#runs tbody tr", "deadline");
+    // The model's backlog, as the sandbox's CloudWatch publishes it: the held job's records wait (no pace yet).
+    app.wait_for_text("#runs tbody tr", "model backlog 150 records");
     app.screenshot("jobs-with-deadline");
     let toast = app.wait_for_text("#toast", "late-e2e stopped: 150 succeeded, 0 failed, 0 missing");
     assert!(toast.contains("answered on demand"), "{toast}");

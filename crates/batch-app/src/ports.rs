@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use batch_core::aws_names::{JobStatus, S3Uri};
+use batch_core::batch_backlog::ModelBacklog;
 use batch_core::model::InvocationType;
 use serde::Serialize;
 
@@ -146,6 +147,9 @@ pub trait JobsApi: Send + Sync {
     fn stop(&self, job: &str) -> impl Future<Output = Result<(), ServiceError>> + Send;
     /// ListModelInvocationJobs, newest first, following pages.
     fn list(&self, filter: &JobFilter) -> impl Future<Output = Result<Vec<JobSnapshot>, ServiceError>> + Send;
+    /// The model's batch backlog from CloudWatch (`AWS/Bedrock/Batch`), the latest value of each metric over
+    /// the last quarter hour (empty when none is published). `AccessDenied` without `cloudwatch:GetMetricData`.
+    fn backlog(&self, model_id: &str) -> impl Future<Output = Result<ModelBacklog, ServiceError>> + Send;
 }
 
 /// Progress of moving bytes.

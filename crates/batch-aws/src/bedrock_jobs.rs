@@ -13,16 +13,17 @@ use batch_core::model::InvocationType;
 
 use crate::failure::service_error;
 
-/// Bedrock's job API over one SDK client.
+/// Bedrock's job API over one SDK client, and the jobs' CloudWatch metrics over another.
 #[derive(Debug, Clone)]
 pub struct BedrockJobs {
     client: Client,
+    metrics: aws_sdk_cloudwatch::Client,
 }
 
 impl BedrockJobs {
-    /// The adapter over `client`.
-    pub fn new(client: Client) -> Self {
-        Self { client }
+    /// The adapter over `client`, reading the batch metrics with `metrics`.
+    pub fn new(client: Client, metrics: aws_sdk_cloudwatch::Client) -> Self {
+        Self { client, metrics }
     }
 
     /// The Bedrock control-plane client (model lists).
@@ -159,5 +160,9 @@ impl JobsApi for BedrockJobs {
             }
         }
         Ok(jobs)
+    }
+
+    async fn backlog(&self, model_id: &str) -> Result<batch_core::batch_backlog::ModelBacklog, ServiceError> {
+        crate::batch_metrics::model_backlog(&self.metrics, model_id).await
     }
 }

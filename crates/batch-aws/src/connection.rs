@@ -68,7 +68,7 @@ impl Connection {
         }
         Ok(Self {
             sandbox_account: None,
-            jobs: BedrockJobs::new(bedrock_client(&config)),
+            jobs: BedrockJobs::new(bedrock_client(&config), aws_sdk_cloudwatch::Client::new(&config)),
             runtime: aws_sdk_bedrockruntime::Client::new(&config),
             transfer: S3Transfer::new(s3_client(&config, options.endpoint_url.is_some()), UploadSettings::default()),
             pacing,
@@ -96,9 +96,13 @@ impl Connection {
         let runtime = aws_sdk_bedrockruntime::Client::from_conf(
             aws_sdk_bedrockruntime::config::Builder::from(&config).endpoint_url(bedrock_endpoint).build(),
         );
+        // The emulator also publishes the batch metrics CloudWatch would.
+        let metrics = aws_sdk_cloudwatch::Client::from_conf(
+            aws_sdk_cloudwatch::config::Builder::from(&config).endpoint_url(bedrock_endpoint).build(),
+        );
         Self {
             sandbox_account: Some(account.to_string()),
-            jobs: BedrockJobs::new(bedrock),
+            jobs: BedrockJobs::new(bedrock, metrics),
             runtime,
             transfer: S3Transfer::new(s3, UploadSettings::default()),
             config,

@@ -1,6 +1,7 @@
 //! Bedrock Batch Studio's AWS adapters over the real aws-sdk-rust clients: the ports of `batch-app`
 //! (Bedrock jobs, S3 transfers), the caller's identity, Service Quotas, and loading AWS access.
 
+pub mod batch_metrics;
 pub mod bedrock_jobs;
 pub mod connection;
 pub mod environment;

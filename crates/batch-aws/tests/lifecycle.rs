@@ -64,6 +64,7 @@ struct Stack {
     registry: Arc<Mutex<Registry>>,
     s3: aws_sdk_s3::Client,
     bedrock: aws_sdk_bedrock::Client,
+    metrics: aws_sdk_cloudwatch::Client,
 }
 
 async fn stack() -> Stack {
@@ -80,13 +81,17 @@ async fn stack() -> Stack {
         spawn_shared("127.0.0.1:0".parse().unwrap(), registry.clone(), store, "us-east-1", Duration::from_millis(15))
             .unwrap();
     let bedrock = aws_sdk_bedrock::Client::new(&sdk_config(&emulator.endpoint()).await);
-    Stack { _moto: moto, _emulator: emulator, registry, s3, bedrock }
+    let metrics = aws_sdk_cloudwatch::Client::new(&sdk_config(&emulator.endpoint()).await);
+    Stack { _moto: moto, _emulator: emulator, registry, s3, bedrock, metrics }
 }
 
 impl Stack {
     /// The real adapters over the stack's SDK clients.
     fn adapters(&self) -> (BedrockJobs, S3Transfer) {
-        (BedrockJobs::new(self.bedrock.clone()), S3Transfer::new(self.s3.clone(), UploadSettings::default()))
+        (
+            BedrockJobs::new(self.bedrock.clone(), self.metrics.clone()),
+            S3Transfer::new(self.s3.clone(), UploadSettings::default()),
+        )
     }
 }
 
@@ -159,8 +164,8 @@ fn fetch_request(run: &str, out: &Path) -> FetchRequest {
     }
 }
 
-async fn remote_jobs(bedrock: &aws_sdk_bedrock::Client) -> Vec<JobSnapshot> {
-    BedrockJobs::new(bedrock.clone()).list(&JobFilter::default()).await.unwrap()
+async fn remote_jobs(stack: &Stack) -> Vec<JobSnapshot> {
+    stack.adapters().0.list(&JobFilter::default()).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,7 +206,7 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     assert!(ended.ended());
     assert_eq!(ended.run.state, RunState::Ended);
     assert!(ended.jobs.iter().all(|j| j.status.as_ref().unwrap().as_str() == "Completed"), "{:?}", ended.jobs);
-    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 3, "one job per part");
+    assert_eq!(remote_jobs(stack).await.len(), 3, "one job per part");
     assert!(events.count(|e| matches!(e, Event::JobStatus { .. })) >= 3);
 
     let out = dir.path().join("fetched");
@@ -213,12 +218,21 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
         100
     );
     assert_eq!(lifecycle.report(run.as_str()).unwrap().run.state, RunState::Fetched);
+    // The model's batch metrics through aws-sdk-cloudwatch (the emulator publishes them): nothing pending now,
+    // and the input tokens the manifests count, answered within the last minutes (the latest minute's share).
+    let backlog = world.jobs.backlog(&ended.run.model_id).await.unwrap();
+    assert_eq!(backlog.records_pending, Some(0.0));
+    let billed = fetched.summary.tokens.input_from_manifests.unwrap() as f64;
+    let per_minute = backlog.input_tokens_per_minute.unwrap();
+    assert!(per_minute > 0.0 && per_minute <= billed, "{per_minute} of {billed}");
+    assert!(backlog.output_tokens_per_minute.is_some_and(|t| t > 0.0) && backlog.tokens_pending.is_none());
+    assert!(world.jobs.backlog("amazon.titan-text-express-v1").await.unwrap().is_empty(), "no job of that model");
     // Nothing to retry.
     let nothing = lifecycle.record_retry(&RetryRequest { run: run.to_string() }).unwrap_err();
     assert!(nothing.to_string().contains("every row"), "{nothing}");
     // Driving again creates nothing new.
     lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
-    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 3);
+    assert_eq!(remote_jobs(stack).await.len(), 3);
 }
 
 /// Creates the job, then fails as if the process died before hearing the answer.
@@ -249,6 +263,9 @@ impl JobsApi for DiesAfterCreate<'_> {
     async fn list(&self, filter: &JobFilter) -> Result<Vec<JobSnapshot>, ServiceError> {
         self.inner.list(filter).await
     }
+    async fn backlog(&self, model_id: &str) -> Result<batch_core::batch_backlog::ModelBacklog, ServiceError> {
+        self.inner.backlog(model_id).await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -270,7 +287,7 @@ async fn a_crash_right_after_create_and_throttled_or_failing_calls_never_duplica
         assert_eq!(history.lock().unwrap().pending_creations().unwrap().len(), 1, "the intent was recorded first");
         run
     };
-    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 1, "the job exists remotely");
+    assert_eq!(remote_jobs(&stack).await.len(), 1, "the job exists remotely");
     // The service throttles the next creates (more than the SDK's own three attempts absorb) and fails a
     // call with a 500; the lifecycle backs off and tries again.
     {
@@ -290,7 +307,7 @@ async fn a_crash_right_after_create_and_throttled_or_failing_calls_never_duplica
     assert!(ended.ended());
     assert!(events.count(|e| matches!(e, Event::JobCreated { repeated: true, .. })) == 1);
     assert!(events.count(|e| matches!(e, Event::Waiting { .. })) >= 1, "throttling was waited out");
-    let remote = remote_jobs(&stack.bedrock).await;
+    let remote = remote_jobs(&stack).await;
     assert_eq!(remote.len(), 3, "exactly one job per part: {remote:?}");
     let recorded: Vec<_> = ended.jobs.iter().map(|j| j.job_arn.clone().unwrap()).collect();
     assert!(remote.iter().all(|r| recorded.contains(&r.job_arn)));
@@ -391,7 +408,7 @@ async fn a_stopped_run_submits_no_more_parts_and_still_accounts_for_every_row() 
     let ended = lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
     assert!(ended.ended() && ended.run.stop_requested, "{ended:?}");
     assert_eq!(ended.run.state, RunState::Ended);
-    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 1, "the waiting parts were never submitted");
+    assert_eq!(remote_jobs(stack).await.len(), 1, "the waiting parts were never submitted");
     let fetched =
         lifecycle.fetch(&fetch_request(run.as_str(), &dir.path().join("stopped")), &NoProgress).await.unwrap();
     let summary = &fetched.summary;
@@ -411,5 +428,5 @@ async fn a_stopped_run_submits_no_more_parts_and_still_accounts_for_every_row() 
     let fetched =
         lifecycle.fetch(&fetch_request(early.as_str(), &dir.path().join("early")), &NoProgress).await.unwrap();
     assert_eq!((fetched.summary.rows, fetched.summary.missing), (100, 100));
-    assert_eq!(remote_jobs(&stack.bedrock).await.len(), 1);
+    assert_eq!(remote_jobs(stack).await.len(), 1);
 }

@@ -105,6 +105,24 @@ priced_models: number,
  */
 home: string, };
 
+export type BacklogReading = { 
+/**
+ * When it was read (RFC 3339, UTC).
+ */
+read_at: string, 
+/**
+ * The metrics' latest values (none when they could not be read).
+ */
+backlog: ModelBacklog | null, 
+/**
+ * When the model's backlog, this run's records included, is likely cleared at the pace read (RFC 3339).
+ */
+clears_at: string | null, 
+/**
+ * Why the metrics could not be read, when they could not.
+ */
+unreadable: string | null, };
+
 export type CheckResult = { 
 /**
  * The fixed id, e.g. `caller.pass_role`.
@@ -461,6 +479,24 @@ input_tokens: number,
  * Rows to answer on demand to measure the answers (billed; at most 20).
  */
 test_rows: number, };
+
+export type ModelBacklog = { 
+/**
+ * Records waiting to be processed.
+ */
+records_pending: number | null, 
+/**
+ * Input tokens waiting to be processed.
+ */
+tokens_pending: number | null, 
+/**
+ * Input tokens processed a minute.
+ */
+input_tokens_per_minute: number | null, 
+/**
+ * Output tokens generated a minute.
+ */
+output_tokens_per_minute: number | null, };
 
 export type ModelChoice = { 
 /**
@@ -874,7 +910,11 @@ eta: string | null,
 /**
  * Its deadline, when it has one.
  */
-deadline: string | null, };
+deadline: string | null, 
+/**
+ * The model's batch backlog as last read while some job had not ended (the account's, from CloudWatch).
+ */
+backlog: BacklogReading | null, };
 
 export type RunRow = { 
 /**

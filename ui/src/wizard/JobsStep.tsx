@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { RunRow } from "../backend";
+import type { BacklogReading, RunRow } from "../backend";
 import { grouped } from "../format";
 import { tierWords } from "./sendWays";
 
@@ -34,8 +34,19 @@ export function timingText(run: RunRow, today: string): string {
   if (p.queued_jobs > 0) parts.push(`queued ${elapsed(p.queued_seconds)}`);
   else if (p.queued_seconds > 0) parts.push(`waited ${elapsed(p.queued_seconds)} in the queue`);
   if (p.eta) parts.push(`ends about ${clock(p.eta, today)}`);
+  const backlog = backlogText(p.backlog, today);
+  if (backlog) parts.push(backlog);
   if (p.deadline) parts.push(`deadline ${clock(p.deadline, today)}`);
   return parts.join(" · ");
+}
+
+/** The model's batch backlog (CloudWatch's, the whole account's) in a phrase; empty without a reading. */
+export function backlogText(reading: BacklogReading | null, today: string): string {
+  if (!reading) return "";
+  const pending = reading.backlog?.records_pending;
+  if (pending == null) return reading.unreadable ? "model backlog not readable (CloudWatch)" : "";
+  const records = `model backlog ${grouped(Math.round(pending))} records`;
+  return reading.clears_at ? `${records}, clears about ${clock(reading.clears_at, today)}` : records;
 }
 
 /** The states of a run that still has work (uploads, jobs to create or to follow). */
@@ -125,7 +136,9 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
                 </td>
                 <td>
                   {elapsed(run.elapsed_seconds)}
-                  {timingText(run, today) && <div className="muted timing">{timingText(run, today)}</div>}
+                  {timingText(run, today) && (
+                    <div className="muted timing" title={run.progress.backlog?.unreadable ?? undefined}>{timingText(run, today)}</div>
+                  )}
                 </td>
                 <td className="row-actions">
                   {UNFINISHED.includes(run.state) && !run.stopped && (

@@ -5,6 +5,7 @@
 //! at any point the next start finds every job (re-sending the same token can never make a second one)
 //! and every upload resumes from its last finished chunk. Credentials and other secrets are never stored.
 
+mod backlog;
 mod estimates;
 mod journal;
 mod records;
@@ -18,6 +19,7 @@ pub use records::{
 };
 // The upload records are the journal port's types; the history stores them.
 pub use crate::ports::{PartUpload, UploadedChunk};
+pub use backlog::BacklogReading;
 pub use estimates::{PastEstimate, billed_ratio, template_key};
 pub use store::{History, HistoryError};
 

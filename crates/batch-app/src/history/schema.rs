@@ -89,6 +89,12 @@ CREATE TABLE estimates (
 );
 CREATE INDEX estimates_by_model ON estimates(model_id, template_key);
 "#,
+    r#"
+CREATE TABLE backlog_readings (
+    run_id   TEXT PRIMARY KEY REFERENCES runs(id),
+    reading  TEXT NOT NULL
+);
+"#,
 ];
 
 /// Brings the schema up to date. The steps run in one `BEGIN IMMEDIATE` transaction that reads the version

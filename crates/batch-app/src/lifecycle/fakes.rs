@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use batch_core::aws_names::{JobStatus, S3Uri};
+use batch_core::batch_backlog::ModelBacklog;
 use batch_core::model::ModelId;
 use batch_core::results::{MANIFEST_FILE, Manifest, extract};
 use serde_json::{Value, json};
@@ -54,6 +55,10 @@ struct Cloud {
     quota: Option<usize>,
     /// Creates still to be answered ThrottlingException before one succeeds.
     throttled: usize,
+    /// What CloudWatch says of the models' backlog (an error: the metrics cannot be read).
+    backlog: Option<Result<ModelBacklog, ServiceError>>,
+    /// The backlog reads asked for.
+    backlog_reads: usize,
 }
 
 /// Bedrock's job API and S3 in memory.
@@ -112,6 +117,16 @@ impl FakeCloud {
     /// Makes the next `creates` creates answer ThrottlingException.
     pub(crate) fn throttle(&self, creates: usize) {
         self.cloud().throttled = creates;
+    }
+
+    /// Makes CloudWatch answer `backlog` for every model (an error: the metrics cannot be read).
+    pub(crate) fn set_backlog(&self, backlog: Result<ModelBacklog, ServiceError>) {
+        self.cloud().backlog = Some(backlog);
+    }
+
+    /// The backlog reads asked for so far.
+    pub(crate) fn backlog_reads(&self) -> usize {
+        self.cloud().backlog_reads
     }
 
     /// Makes the service answer ResourceNotFound for this job from now on.
@@ -239,6 +254,12 @@ impl JobsApi for FakeCloud {
 
     async fn list(&self, _filter: &JobFilter) -> Result<Vec<JobSnapshot>, ServiceError> {
         Ok(self.cloud().jobs.iter().rev().map(Self::snapshot).collect())
+    }
+
+    async fn backlog(&self, _model_id: &str) -> Result<ModelBacklog, ServiceError> {
+        let mut cloud = self.cloud();
+        cloud.backlog_reads += 1;
+        cloud.backlog.clone().unwrap_or(Ok(ModelBacklog::default()))
     }
 }
 

@@ -2,6 +2,7 @@
 //! them to the end, download and join their outputs, and retry what did not succeed — written against the
 //! ports, so the same code runs on AWS, the offline sandbox and in tests.
 
+mod backlog;
 mod deadline;
 mod events;
 #[cfg(test)]

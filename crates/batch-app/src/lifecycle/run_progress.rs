@@ -1,13 +1,14 @@
 //! How far a run has come, from its jobs as last seen: how long they waited in Bedrock's queue, the records
-//! processed, and when the run is likely to end (each running job's pace since it left the queue).
+//! processed, and when the run is likely to end (each running job's pace since it left the queue, and the
+//! model's backlog as CloudWatch last told it).
 
 use batch_core::clock::{rfc3339_from_unix, unix_from_rfc3339};
 use serde::Serialize;
 
-use crate::history::{JobRecord, Run};
+use crate::history::{BacklogReading, JobRecord, Run};
 
 /// A run's progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RunProgress {
     /// Records processed so far, over its jobs.
@@ -22,10 +23,12 @@ pub struct RunProgress {
     pub eta: Option<String>,
     /// Its deadline, when it has one.
     pub deadline: Option<String>,
+    /// The model's batch backlog as last read while some job had not ended (the account's, from CloudWatch).
+    pub backlog: Option<BacklogReading>,
 }
 
-/// The progress of `run` from `jobs` at `now` (Unix seconds).
-pub fn run_progress(run: &Run, jobs: &[JobRecord], now: i64) -> RunProgress {
+/// The progress of `run` from `jobs` and the last `backlog` reading at `now` (Unix seconds).
+pub fn run_progress(run: &Run, jobs: &[JobRecord], backlog: Option<BacklogReading>, now: i64) -> RunProgress {
     let time = |text: &Option<String>| text.as_deref().and_then(unix_from_rfc3339);
     let mut progress = RunProgress {
         processed: jobs.iter().filter_map(|j| j.processed_records).sum(),
@@ -34,6 +37,7 @@ pub fn run_progress(run: &Run, jobs: &[JobRecord], now: i64) -> RunProgress {
         queued_jobs: 0,
         eta: None,
         deadline: run.settings.deadline.clone(),
+        backlog: None,
     };
     let mut latest_end: Option<i64> = Some(now);
     for job in jobs {
@@ -67,6 +71,7 @@ pub fn run_progress(run: &Run, jobs: &[JobRecord], now: i64) -> RunProgress {
     }
     let running = jobs.iter().any(|j| j.status.as_ref().is_some_and(|s| !s.is_terminal()));
     progress.eta = latest_end.filter(|_| running).map(rfc3339_from_unix);
+    progress.backlog = backlog.filter(|_| running);
     progress
 }
 
@@ -95,7 +100,7 @@ mod tests {
             job(1, JobStatus::InProgress, Some("2026-12-03T10:00:00Z"), (1_000, 3_000)),
             job(2, JobStatus::InProgress, Some("2026-12-03T11:00:00Z"), (500, 1_000)),
         ];
-        let progress = run_progress(&run(), &jobs, now);
+        let progress = run_progress(&run(), &jobs, None, now);
         assert_eq!(progress.eta.as_deref(), Some("2026-12-03T16:00:00Z"));
         assert_eq!((progress.processed, progress.total, progress.queued_jobs), (1_500, 4_000, 0));
         assert_eq!(progress.queued_seconds, 3 * 3600, "part 2 waited from 08:00 to 11:00");
@@ -103,10 +108,10 @@ mod tests {
 
         // A job still queued: no end can be told yet, and its wait so far counts.
         let queued = [jobs[0].clone(), job(3, JobStatus::Scheduled, None, (0, 0))];
-        let progress = run_progress(&run(), &queued, now);
+        let progress = run_progress(&run(), &queued, None, now);
         assert_eq!((progress.eta, progress.queued_jobs, progress.queued_seconds), (None, 1, 4 * 3600));
         // Every job ended: nothing left to estimate.
         let ended = [job(1, JobStatus::Completed, Some("2026-12-03T10:00:00Z"), (3_000, 3_000))];
-        assert_eq!(run_progress(&run(), &ended, now).eta, None);
+        assert_eq!(run_progress(&run(), &ended, None, now).eta, None);
     }
 }

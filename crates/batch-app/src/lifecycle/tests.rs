@@ -488,3 +488,49 @@ fn stopping_a_run_stops_its_running_job_and_submits_none_of_its_waiting_parts() 
     assert_eq!(fetched.summary.succeeded + fetched.summary.failed + fetched.summary.missing, 100);
     assert!(fetched.summary.missing >= 60, "{:?}", fetched.summary);
 }
+
+#[test]
+fn the_model_s_backlog_is_read_while_jobs_run_and_says_when_it_clears() {
+    use batch_core::batch_backlog::ModelBacklog;
+    use batch_core::clock::{unix_from_rfc3339, unix_now};
+    let world = World::new(Outcome::Complete);
+    let prepared = prepared(world.dir.path(), "prepared", 40);
+    let plan = batch_core::prepare::PreparedPlan::read(&prepared.join(batch_core::prepare::PLAN_FILE)).unwrap();
+    let per_record = plan.totals.input_tokens as f64 / plan.totals.records as f64;
+    let lifecycle = world.lifecycle();
+    world.cloud.hold(true);
+    // 2,000 records waiting, at 100 of this run's records a minute: 20 minutes.
+    let backlog = ModelBacklog {
+        records_pending: Some(2_000.0),
+        input_tokens_per_minute: Some(100.0 * per_record),
+        ..ModelBacklog::default()
+    };
+    world.cloud.set_backlog(Ok(backlog));
+    let run = lifecycle.record_run(&submit_request(&prepared)).unwrap().id().clone();
+    let before = unix_now();
+    let report = tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap();
+    let reading = report.progress.backlog.clone().expect("read while the job runs");
+    assert_eq!(reading.backlog, Some(backlog));
+    let clears = unix_from_rfc3339(reading.clears_at.as_deref().unwrap()).unwrap();
+    assert!((before + 20 * 60..=unix_now() + 20 * 60 + 1).contains(&clears), "{reading:?}");
+    assert_eq!(world.cloud.backlog_reads(), 1, "one read a drive pass within a minute");
+    // The history keeps it: a report from the history alone shows it.
+    assert_eq!(run_report(&world.history.lock().unwrap(), run.as_str()).unwrap().progress.backlog, Some(reading));
+
+    // Metrics that cannot be read are said so, and the run goes on.
+    world.cloud.set_backlog(Err(crate::ports::ServiceError::new(
+        crate::ports::FailureKind::AccessDenied,
+        "GetMetricData",
+        "AccessDeniedException: not authorized to perform cloudwatch:GetMetricData",
+    )));
+    let report = tokio_test(lifecycle.drive(run.as_str(), Until::Submitted)).unwrap();
+    let unreadable = report.progress.backlog.and_then(|b| b.unreadable).unwrap_or_default();
+    assert!(unreadable.contains("cloudwatch:GetMetricData"), "{unreadable}");
+
+    // Once the jobs end, the backlog is neither read nor shown.
+    world.cloud.hold(false);
+    let reads = world.cloud.backlog_reads();
+    let report = tokio_test(lifecycle.drive(run.as_str(), Until::Ended)).unwrap();
+    assert!(report.ended() && report.progress.backlog.is_none());
+    assert_eq!(world.cloud.backlog_reads(), reads, "no job left running at the first pass");
+}

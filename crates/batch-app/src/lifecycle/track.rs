@@ -67,7 +67,8 @@ pub fn run_report(history: &History, run_id: &str) -> Result<RunReport, Lifecycl
     let parts = history.parts(&run.id)?;
     let jobs = history.run_jobs(&run.id)?;
     let created = jobs.iter().filter(|j| j.job_arn.is_some()).count();
-    let progress = super::run_progress(&run, &jobs, batch_core::clock::unix_now());
+    let backlog = history.backlog(&run.id)?;
+    let progress = super::run_progress(&run, &jobs, backlog, batch_core::clock::unix_now());
     Ok(RunReport {
         waiting_parts: parts.len().saturating_sub(created),
         run,
@@ -146,10 +147,16 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         }
         let mut interval = self.pacing.poll_initial;
         let mut deadline_stop = None;
+        let mut backlog_due = std::time::Instant::now();
         loop {
             let pass = self.submit_due(&run).await?;
             let changed = self.poll(&run).await? || pass.created > 0;
-            let report = self.report(run_id)?;
+            let mut report = self.report(run_id)?;
+            if std::time::Instant::now() >= backlog_due && super::backlog::has_counted_jobs(&report.jobs) {
+                self.read_backlog(&run).await?;
+                backlog_due = std::time::Instant::now() + super::backlog::BACKLOG_EVERY;
+                report = self.report(run_id)?;
+            }
             if report.ended() {
                 if !matches!(report.run.state, RunState::Ended | RunState::Fetched) {
                     self.lock().set_run_state(&run.id, RunState::Ended)?;

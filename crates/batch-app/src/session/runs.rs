@@ -543,12 +543,13 @@ impl<C: Connector> Studio<C> {
     }
 
     fn run_row(&self, id: &str) -> Result<RunRow, StudioError> {
-        let (run, parts, jobs) = {
+        let (run, parts, jobs, backlog) = {
             let history = self.history();
             let run = history.run(id)?;
             let parts = history.parts(&run.id)?;
             let jobs = history.run_jobs(&run.id)?;
-            (run, parts, jobs)
+            let backlog = history.backlog(&run.id)?;
+            (run, parts, jobs, backlog)
         };
         let statuses = parts
             .iter()
@@ -591,7 +592,7 @@ impl<C: Connector> Studio<C> {
             active,
             stopped: run.stop_requested,
             has_results,
-            progress: run_progress(&run, &jobs, batch_core::clock::unix_now()),
+            progress: run_progress(&run, &jobs, backlog, batch_core::clock::unix_now()),
         })
     }
 

@@ -62,6 +62,9 @@ pub fn run_text(report: &RunReport) -> String {
     if !when.is_empty() {
         out.push_str(&format!("  {}\n", when.join("; ")));
     }
+    if let Some(reading) = &progress.backlog {
+        out.push_str(&backlog_text(reading));
+    }
     if report.waiting_parts > 0 {
         out.push_str(&format!(
             "  {} part(s) wait for a free job slot; `bedrock-batch status {} --watch` submits them as jobs end\n",
@@ -72,4 +75,37 @@ pub fn run_text(report: &RunReport) -> String {
         out.push_str(&format!("  results in {}\n", dir.display()));
     }
     out
+}
+
+/// The model's backlog as CloudWatch last told it, in a line (or why it could not be read, and the fix).
+fn backlog_text(reading: &batch_app::history::BacklogReading) -> String {
+    let Some(backlog) = &reading.backlog else {
+        let reason = reading.unreadable.as_deref().unwrap_or("no reading");
+        let fix = if reason.contains("AccessDenied") {
+            "; allow cloudwatch:GetMetricData to see the model's backlog"
+        } else {
+            ""
+        };
+        return format!("  Bedrock's batch metrics: not readable ({reason}){fix}\n");
+    };
+    let count = |v: Option<f64>| v.map(|v| display::thousands(v.round().max(0.0) as u64));
+    let mut parts = Vec::new();
+    if let Some(records) = count(backlog.records_pending) {
+        parts.push(format!("{records} records pending"));
+    }
+    if let Some(tokens) = count(backlog.tokens_pending) {
+        parts.push(format!("{tokens} tokens pending"));
+    }
+    if let Some(pace) = count(backlog.input_tokens_per_minute) {
+        parts.push(format!("{pace} input tokens a minute"));
+    }
+    let clears = reading.clears_at.as_deref().map_or_else(
+        || "no pace yet to tell when it clears".to_string(),
+        |at| format!("the backlog clears about {at}"),
+    );
+    format!(
+        "  Bedrock's backlog for this model, all jobs of the account (CloudWatch, {}): {}; {clears}\n",
+        reading.read_at,
+        parts.join(", ")
+    )
 }
