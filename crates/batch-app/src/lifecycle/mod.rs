@@ -25,7 +25,7 @@ use std::sync::atomic::AtomicBool;
 pub use deadline::Fallback;
 pub use events::{Event, LifecycleEvents, Quiet};
 pub use fetch::{FetchReport, FetchRequest, JoinedInto};
-pub use on_demand_run::{OnDemandRequest, OnDemandRun, answers_dir, quote_rows, within_spend_cap};
+pub use on_demand_run::{OnDemandRequest, OnDemandRun, answers_dir, on_demand_progress, quote_rows, within_spend_cap};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
 pub use retry_on_demand::OnDemandQuote;

@@ -97,23 +97,63 @@ pub fn within_spend_cap(estimate: &TierEstimate, cap: Option<f64>) -> Result<(),
 /// Copies the answers of an on-demand run (each part's `.jsonl.out` and manifest) into `into/<run id>-<part>/`.
 pub(crate) fn copy_answers(run: &Run, into: &Path) -> Result<Downloaded, LifecycleError> {
     let mut copied = Downloaded::default();
-    let from = answers_dir(run);
-    let Ok(parts) = std::fs::read_dir(&from) else { return Ok(copied) };
     let failed = |path: &Path, e: std::io::Error| {
         LifecycleError::Refused(format!("{}: cannot copy the on-demand answers: {e}", path.display()))
     };
-    for part in parts.flatten().filter(|e| e.path().is_dir()) {
-        let target = into.join(format!("{}-{}", run.id, part.file_name().to_string_lossy()));
+    for part in answer_parts(run) {
+        let name = part.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let target = into.join(format!("{}-{name}", run.id));
         std::fs::create_dir_all(&target).map_err(|e| failed(&target, e))?;
-        for file in std::fs::read_dir(part.path()).map_err(|e| failed(&part.path(), e))?.flatten() {
-            let name = file.file_name().to_string_lossy().into_owned();
-            if name == MANIFEST_FILE || name.ends_with(".jsonl.out") {
-                copied.bytes += std::fs::copy(file.path(), target.join(&name)).map_err(|e| failed(&file.path(), e))?;
-                copied.files += 1;
-            }
+        for (name, file) in answer_files(&part).map_err(|e| failed(&part, e))? {
+            copied.bytes += std::fs::copy(&file, target.join(&name)).map_err(|e| failed(&file, e))?;
+            copied.files += 1;
         }
     }
     Ok(copied)
+}
+
+/// The part folders of an on-demand run's answers (none yet: empty).
+fn answer_parts(run: &Run) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(answers_dir(run)) else { return Vec::new() };
+    entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect()
+}
+
+/// The answer files of one part folder (its `.jsonl.out` files and manifest), by name.
+fn answer_files(part: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let mut files = Vec::new();
+    for file in std::fs::read_dir(part)?.flatten() {
+        let name = file.file_name().to_string_lossy().into_owned();
+        if name == MANIFEST_FILE || name.ends_with(".jsonl.out") {
+            files.push((name, file.path()));
+        }
+    }
+    Ok(files)
+}
+
+/// Rows an on-demand run has answered so far, and its rows (the plan's). An ended run's part manifests say it
+/// (each written as its part ends); a run still sending has its answer lines counted.
+pub fn on_demand_progress(run: &Run) -> (u64, u64) {
+    let total = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE)).map_or(0, |plan| plan.totals.records);
+    let ended = !run.state.is_unfinished();
+    let part_answered = |part: &PathBuf| -> u64 {
+        let files = answer_files(part).unwrap_or_default();
+        let manifest = files
+            .iter()
+            .find(|(name, _)| name == MANIFEST_FILE)
+            .and_then(|(_, path)| std::fs::read(path).ok())
+            .and_then(|bytes| serde_json::from_slice::<batch_core::results::Manifest>(&bytes).ok());
+        match manifest {
+            Some(manifest) if ended => manifest.processed_record_count,
+            _ => files
+                .iter()
+                .filter(|(name, _)| name != MANIFEST_FILE)
+                .filter_map(|(_, path)| std::fs::read(path).ok())
+                .map(|bytes| bytes.iter().filter(|&&b| b == b'\n').count() as u64)
+                .sum(),
+        }
+    };
+    let answered: u64 = answer_parts(run).iter().map(part_answered).sum();
+    (answered.min(total), total)
 }
 
 /// What identifies an on-demand send: the prepared folder and its parts as they are now, the model, the tier.
@@ -233,5 +273,33 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             history.set_run_state(&run.id, RunState::Ended)?;
         }
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{JobSettings, RunState};
+    use crate::lifecycle::fakes::{prepared, recorded_run};
+
+    #[test]
+    fn progress_counts_answer_lines_while_sending_and_trusts_the_manifests_once_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut run = recorded_run(JobSettings::default());
+        run.prepared_dir = prepared(dir.path(), "prepared", 40);
+        run.tier = Tier::OnDemand;
+        assert_eq!(on_demand_progress(&run), (0, 40), "nothing answered yet");
+        let part = answers_dir(&run).join("part-001");
+        std::fs::create_dir_all(&part).unwrap();
+        std::fs::write(part.join("part-001.jsonl.out"), "{}\n{}\n{}\n").unwrap();
+        // The manifest a stopped send wrote before this one resumed: behind the lines being added.
+        let manifest = batch_core::results::Manifest { processed_record_count: 2, ..Default::default() };
+        std::fs::write(part.join(MANIFEST_FILE), serde_json::to_string(&manifest).unwrap()).unwrap();
+        assert_eq!(on_demand_progress(&run), (3, 40), "a run still sending: its lines");
+        run.state = RunState::Ended;
+        assert_eq!(on_demand_progress(&run), (2, 40), "an ended run: its manifests, without reading its answers");
+        let copied = copy_answers(&run, &dir.path().join("outputs")).unwrap();
+        assert_eq!(copied.files, 2);
+        assert!(dir.path().join("outputs/run-1-part-001/part-001.jsonl.out").is_file());
     }
 }

@@ -59,14 +59,16 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// What sending the failed and missing rows of `run`'s last fetch on `tier` (a batch retry's, or on demand)
     /// would send and cost — or, when an on-demand retry of its chain was interrupted, what continuing it would.
     pub fn quote_retry(&self, run: &str, tier: Tier, prices: &PriceTable) -> Result<OnDemandQuote, LifecycleError> {
-        let (prepared, rows, continues) = match self.on_demand_scope(run)? {
+        let (plan, rows, continues) = match self.on_demand_scope(run)? {
             RetryScope::Continue(open) => {
                 let plan = PreparedPlan::read(&open.prepared_dir.join(PLAN_FILE))?;
-                (open.prepared_dir, plan.totals.records, true)
+                let rows = plan.totals.records;
+                (plan, rows, true)
             }
-            RetryScope::New { rows, .. } => (rows.root.prepared_dir, rows.ids.len() as u64, false),
+            RetryScope::New { rows, .. } => {
+                (PreparedPlan::read(&rows.root.prepared_dir.join(PLAN_FILE))?, rows.ids.len() as u64, false)
+            }
         };
-        let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
         let root = self.lock().root_run(run)?;
         Ok(OnDemandQuote {
             run: root.id.to_string(),

@@ -9,6 +9,7 @@ mod cost;
 mod deadline;
 mod locations;
 mod model;
+mod results;
 mod runs;
 mod send_ways;
 mod sheet;
@@ -38,7 +39,8 @@ use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandb
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use cost::MeasureForm;
 pub use model::{JobPlan, TestRowForm, TestRowView};
-pub use runs::{ResultsOverview, RunOutcome, RunRow, SavedSummary, SubmitForm};
+pub use results::{ResultsOverview, SavedSummary};
+pub use runs::{RunOutcome, RunRow, SubmitForm};
 pub use send_ways::{SendWays, send_ways};
 pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};
 use window_fix::window_fix;

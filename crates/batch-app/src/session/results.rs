@@ -1,0 +1,160 @@
+//! The Results step's side of the session: a run's results table (rebuilt from its outputs when missing), its
+//! overview and saved summary, pages of rows, and exports from the table.
+
+use std::path::{Path, PathBuf};
+
+use batch_core::export::refuse_overwriting;
+use batch_core::prepare::{PLAN_FILE, PreparedPlan};
+use batch_core::pricing::PriceTable;
+use batch_core::progress::NoProgress;
+use batch_core::results::{ResultsRequest, TierTotals, join_results_into};
+use serde::{Deserialize, Serialize};
+
+use super::runs::{SUMMARY_FILE, TABLE_FILE, blocking_error, invalid};
+use super::{Studio, StudioError};
+use crate::history::{Run, RunState};
+use crate::ports::Connector;
+use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TableWriter, TokenBin};
+
+/// What the Results step shows beside the table.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ResultsOverview {
+    /// The run shown (the original of a retry chain).
+    pub run: String,
+    /// True for sandbox output (the sandbox model).
+    pub sandbox: bool,
+    /// Column names: input columns, then result columns.
+    pub columns: Vec<String>,
+    /// Rows by status.
+    pub counts: StatusCounts,
+    /// Output tokens per row, binned.
+    pub output_tokens: Vec<TokenBin>,
+    /// The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
+    pub summary: Option<SavedSummary>,
+}
+
+/// What the Results step shows of a join's summary: measured tokens, the batch cost and the warnings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SavedSummary {
+    /// Tokens as the outputs report them.
+    pub tokens: SavedTokens,
+    /// Cost of the measured tokens, each tier's at its price, USD (none for a model without a price).
+    #[serde(alias = "batch_cost_usd")]
+    pub cost_usd: Option<f64>,
+    /// Rows, tokens and cost per tier that answered (none in summaries saved before tiers were counted).
+    #[serde(default)]
+    pub tiers: Vec<TierTotals>,
+    /// Things the analyst must look at.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// Measured token totals of a join.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SavedTokens {
+    /// Input tokens reported per record, summed.
+    pub input_from_outputs: u64,
+    /// Output tokens reported per record, summed.
+    pub output_from_outputs: u64,
+    /// Prompt tokens read from the prompt cache, summed (0 in summaries saved before they were counted).
+    #[serde(default)]
+    pub cache_read_from_outputs: u64,
+    /// Prompt tokens written to the prompt cache, summed.
+    #[serde(default)]
+    pub cache_write_from_outputs: u64,
+}
+
+/// Joins a run's downloaded outputs to its sheet again, straight into the results table of the folder
+/// `results` (which keeps the outputs), and saves the summary beside it.
+fn rejoin(prepared: &Path, results: &Path) -> Result<ResultsTable, StudioError> {
+    let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+    let table = results.join(TABLE_FILE);
+    let request = ResultsRequest {
+        input: PathBuf::from(&plan.input.path),
+        sheet: None,
+        prepared: prepared.to_path_buf(),
+        outputs: results.join("outputs"),
+        export: table.clone(),
+        excel_safe: false,
+        prices: PriceTable::bundled(),
+        allow_no_outputs: true,
+        unfinished_list: None,
+    };
+    let open = TableWriter::opener(table.clone());
+    let summary = join_results_into(&request, &NoProgress, "results index", open)?;
+    save_summary(results, &summary)?;
+    ResultsTable::open(&table).map_err(|e| invalid(e.to_string()))
+}
+
+/// Saves a join's summary in the results folder `dir`, for the overview.
+pub(super) fn save_summary(dir: &Path, summary: &batch_core::results::ResultsSummary) -> Result<(), StudioError> {
+    std::fs::write(dir.join(SUMMARY_FILE), serde_json::to_vec_pretty(summary).unwrap_or_default())
+        .map_err(|e| invalid(format!("{}: cannot save the summary: {e}", dir.display())))
+}
+
+impl<C: Connector> Studio<C> {
+    fn table(&self, run: &str) -> Result<(Run, ResultsTable), StudioError> {
+        let root = self.root_run(run)?;
+        let dir = self.results_dir(&root);
+        if !dir.join(TABLE_FILE).is_file() && root.state == RunState::Fetched {
+            // Fetched elsewhere (the CLI) or the table was removed: join the downloaded outputs again.
+            rejoin(&root.prepared_dir, &dir)?;
+        }
+        let table = ResultsTable::open(&dir.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
+        Ok((root, table))
+    }
+
+    /// Columns, counts, token bins and the saved summary of a run's results.
+    pub fn results_overview(&self, run: &str) -> Result<ResultsOverview, StudioError> {
+        let (root, table) = self.table(run)?;
+        // The file is the core's ResultsSummary; only the part shown is read back.
+        let text = std::fs::read_to_string(self.results_dir(&root).join(SUMMARY_FILE)).unwrap_or_default();
+        Ok(ResultsOverview {
+            run: root.id.to_string(),
+            sandbox: root.sandbox,
+            columns: table.columns().to_vec(),
+            counts: table.counts().map_err(|e| invalid(e.to_string()))?,
+            output_tokens: table.output_token_bins().map_err(|e| invalid(e.to_string()))?,
+            summary: serde_json::from_str(&text).ok(),
+        })
+    }
+
+    /// A page of a run's results.
+    pub fn results_page(
+        &self,
+        run: &str,
+        filter: &RowFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<ResultsPage, StudioError> {
+        self.table(run)?.1.page(filter, offset, limit).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Exports a run's results to `path` (CSV, XLSX, Parquet or JSONL by extension) from its results index
+    /// — the rows the window pages, not a second join — never over the files the results are made from.
+    pub async fn export(&self, run: &str, path: PathBuf, excel_safe: bool) -> Result<String, StudioError> {
+        let root = self.root_run(run)?;
+        let results = self.results_dir(&root);
+        if !results.join(TABLE_FILE).is_file() {
+            return Err(invalid(format!("run {run} has no results yet; wait for it to end (they are fetched then)")));
+        }
+        let prepared = root.prepared_dir.clone();
+        tokio::task::spawn_blocking(move || -> Result<String, StudioError> {
+            let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+            let mapping = prepared.join(&plan.record_ids.mapping_file);
+            let sources: [(&Path, &'static str); 2] = [
+                (Path::new(&plan.input.path), "the sheet the run was prepared from"),
+                (&mapping, "the prepared run's record-id mapping"),
+            ];
+            refuse_overwriting(&path, &sources).map_err(|e| invalid(e.to_string()))?;
+            let table = ResultsTable::open(&results.join(TABLE_FILE)).map_err(|e| invalid(e.to_string()))?;
+            let written = table.export(&path, excel_safe).map_err(|e| invalid(e.to_string()))?;
+            Ok(format!("{} rows written to {} ({})", written.rows, path.display(), written.format.label()))
+        })
+        .await
+        .map_err(blocking_error)?
+    }
+}
