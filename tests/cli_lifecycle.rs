@@ -95,6 +95,13 @@ impl Aws {
         Releaser { stop, thread: Some(thread) }
     }
 
+    /// `prepare` of the sample into `<dir>/prep` (three parts, see [`prepare_args`]).
+    fn prepare_sample(&self, dir: &Path) {
+        let mut prepare: Vec<String> = vec!["prepare".into()];
+        prepare.extend(prepare_args(dir));
+        self.cli(dir, &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    }
+
     fn cli(&self, dir: &Path, args: &[&str]) -> Run {
         let mut cli = command(dir, dir, &borrow(&self.vars));
         cli.args(args);
@@ -349,9 +356,7 @@ fn a_deadline_stops_a_slow_run_and_its_rows_are_answered_on_demand_within_the_bu
 fn the_cost_is_measured_before_spending_and_past_runs_teach_the_next_estimate() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());
-    let mut prepare: Vec<String> = vec!["prepare".into()];
-    prepare.extend(prepare_args(dir.path()));
-    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    aws.prepare_sample(dir.path());
     let prep = dir.path().join("prep");
     let estimate = |extra: &[&str]| {
         let mut args = vec!["estimate", "--prepared", s(&prep), "--sample", "10", "--format", "json"];
@@ -393,9 +398,7 @@ fn the_cost_is_measured_before_spending_and_past_runs_teach_the_next_estimate() 
 fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_follows() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());
-    let mut prepare: Vec<String> = vec!["prepare".into()];
-    prepare.extend(prepare_args(dir.path()));
-    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    aws.prepare_sample(dir.path());
 
     // One job at a time, held in progress: parts 2 and 3 cannot get a job before the kill, whatever the timing.
     let mut submit = command(dir.path(), dir.path(), &borrow(&aws.vars));
@@ -442,9 +445,7 @@ fn a_process_killed_right_after_submitting_leaves_one_job_that_the_next_start_fo
 fn the_same_submit_again_continues_its_run_and_a_new_run_is_asked_for_explicitly() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());
-    let mut prepare: Vec<String> = vec!["prepare".into()];
-    prepare.extend(prepare_args(dir.path()));
-    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    aws.prepare_sample(dir.path());
     let mut args = vec!["submit", "--prepared", "prep", "--format", "json"];
     args.extend(aws_job_args("again"));
     let first = aws.cli(dir.path(), &args);
@@ -467,9 +468,7 @@ fn the_same_submit_again_continues_its_run_and_a_new_run_is_asked_for_explicitly
 fn watching_every_run_reports_one_that_cannot_be_followed_and_follows_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let mut aws = Aws::start(dir.path());
-    let mut prepare: Vec<String> = vec!["prepare".into()];
-    prepare.extend(prepare_args(dir.path()));
-    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    aws.prepare_sample(dir.path());
     let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=hold", "--format", "json"];
     args.extend(aws_job_args("lost"));
     let lost = json(&aws.cli(dir.path(), &args))["run"]["id"].as_str().unwrap().to_string();
@@ -497,9 +496,7 @@ fn watching_every_run_reports_one_that_cannot_be_followed_and_follows_the_rest()
 fn status_shows_the_model_s_backlog_from_cloudwatch_and_when_it_clears() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());
-    let mut prepare: Vec<String> = vec!["prepare".into()];
-    prepare.extend(prepare_args(dir.path()));
-    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    aws.prepare_sample(dir.path());
     // A first run of the model answers its records: the metrics now have a pace, in input tokens a minute.
     let mut args = vec!["submit", "--prepared", "prep", "--wait", "--format", "json"];
     args.extend(aws_job_args("first"));
@@ -556,9 +553,7 @@ fn commands_started_at_once_on_a_new_home_all_open_the_history() {
 fn stop_and_bad_input_give_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let aws = Aws::start(dir.path());
-    let mut prepare: Vec<String> = vec!["prepare".into()];
-    prepare.extend(prepare_args(dir.path()));
-    aws.cli(dir.path(), &prepare.iter().map(String::as_str).collect::<Vec<_>>()).ok();
+    aws.prepare_sample(dir.path());
     let mut args = vec!["submit", "--prepared", "prep", "--tag", "emulator-fault=hold", "--format", "json"];
     args.extend(aws_job_args("stopme"));
     let submitted = aws.cli(dir.path(), &args);
