@@ -35,6 +35,7 @@ fn prepare_sheet(dir: &Path, rows: u64, model: &str, invocation: Option<Invocati
         model: ModelId::parse(model).unwrap(),
         invocation,
         params: InferenceParams { max_tokens: 20, ..InferenceParams::default() },
+        answer: batch_core::answer::AnswerShape::FreeText,
         id_column: Some("id".into()),
         limits: Limits { min_records_per_job: 1, ..Limits::default() },
         prices: PriceTable::bundled(),

@@ -48,6 +48,7 @@ fn prepared(dir: &Path) -> PathBuf {
         model: ModelId::parse(MODEL).unwrap(),
         invocation: None,
         params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
+        answer: batch_core::answer::AnswerShape::FreeText,
         id_column: Some("id".into()),
         limits: limits(),
         prices: PriceTable::bundled(),

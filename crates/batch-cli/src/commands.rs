@@ -73,6 +73,7 @@ pub(crate) fn prepare_request(args: &PrepareArgs) -> Result<PrepareRequest> {
             top_p: args.top_p,
             stop_sequences: args.stop_sequences.clone(),
         },
+        answer: batch_core::answer::AnswerShape::FreeText,
         id_column: args.id_column.clone(),
         limits: Limits {
             min_records_per_job: args.limits.min_records,

@@ -93,6 +93,7 @@ fn end_to_end(c: &mut Criterion) {
         model: ModelId::parse("anthropic.claude-haiku-4-5-20251001-v1:0").expect("model"),
         invocation: None,
         params: InferenceParams::default(),
+        answer: batch_core::answer::AnswerShape::FreeText,
         id_column: None,
         limits: Default::default(),
         prices: PriceTable::bundled(),

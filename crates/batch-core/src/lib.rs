@@ -6,6 +6,7 @@
 //! parts; later [`results`] reads `*.jsonl.out` files, joins them to rows by `recordId` and [`export`] writes
 //! CSV, XLSX, Parquet or JSON Lines.
 
+pub mod answer;
 pub mod aws_names;
 pub mod batch_backlog;
 pub mod clock;
@@ -27,6 +28,7 @@ pub mod record_id;
 pub mod records;
 pub mod remedy;
 pub mod results;
+mod sandbox_answer;
 pub mod sandbox_model;
 pub mod service_tier;
 pub mod sheet;

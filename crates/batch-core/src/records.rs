@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::AnswerShape;
+use crate::answer::native::{SchemaDelivery, instruction};
 use crate::json_escape::escape_into;
 use crate::model::{InvocationType, ModelError, ModelFamily, ModelId};
 use crate::remedy::{HasRemedy, Remedy};
@@ -65,6 +67,19 @@ pub struct RecordBuilder {
     params: InferenceParams,
     /// The line pre-serialized around its strings, without and with a system prompt.
     templates: [Option<LineTemplate>; 2],
+    /// How the answer's schema reaches the model, with the body field or prompt words it takes.
+    answer: AnswerDelivery,
+}
+
+/// How the answer's schema is sent: nowhere (free text), in a body field, or as words after the prompt.
+#[derive(Debug, Clone, Default)]
+enum AnswerDelivery {
+    #[default]
+    FreeText,
+    /// The structured-output field's value (Converse's `outputConfig`, Claude's `output_config`).
+    Field(SchemaDelivery, serde_json::Value),
+    /// The instruction added after each prompt.
+    Instruction(String),
 }
 
 /// The length of each Nova multimodal embedding: the largest of 256, 384, 1024 and 3072, as in AWS's examples.
@@ -172,6 +187,9 @@ struct ChatBody<'a> {
     system: Option<[TextPart<'a>; 1]>,
     messages: [ChatMessage<TextPart<'a>>; 1],
     inference_config: ChatInferenceConfig<'a>,
+    /// Converse's structured output (`outputConfig.textFormat`), when the answer has a schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_config: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -194,6 +212,9 @@ struct ClaudeBody<'a> {
     top_p: Option<f64>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     stop_sequences: &'a [String],
+    /// Claude's structured output (`output_config.format`), when the answer has a schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_config: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -345,17 +366,67 @@ impl RecordBuilder {
                 _ => {}
             }
         }
-        let mut builder = Self { family, invocation, params, templates: [None, None] };
-        let marks = [ID_MARK, PROMPT_MARK, SYSTEM_MARK];
-        if !builder.params.stop_sequences.iter().any(|s| marks.iter().any(|m| s.contains(m))) {
-            for (index, with_system) in [(0, false), (1, true)] {
-                let mut line = Vec::new();
-                builder.write_serialized(ID_MARK, PROMPT_MARK, with_system.then_some(SYSTEM_MARK), &mut line);
-                builder.templates[index] =
-                    String::from_utf8(line).ok().and_then(|text| LineTemplate::parse(&text, with_system));
-            }
-        }
+        let mut builder =
+            Self { family, invocation, params, templates: [None, None], answer: AnswerDelivery::FreeText };
+        builder.build_templates();
         Ok(builder)
+    }
+
+    /// Asks every record for answers of `shape`: through the model's structured output where `model` takes it
+    /// with this invocation type, else with the schema written after the prompt.
+    pub fn with_answer(mut self, shape: &AnswerShape, model: &ModelId) -> Result<Self, RecordError> {
+        shape.validate().map_err(|e| RecordError::Parameter(e.to_string()))?;
+        let Some(schema) = shape.json_schema() else { return Ok(self) };
+        if self.family.is_embedding() {
+            return Err(RecordError::Parameter(format!(
+                "{model} answers with vectors: an answer shape (labels, fields, a schema) does not apply; keep free text"
+            )));
+        }
+        let delivery = SchemaDelivery::for_model(model, self.invocation);
+        self.answer = if delivery.is_native() {
+            let mut body = serde_json::json!({});
+            delivery.apply(&mut body, &schema);
+            let field = body.as_object().and_then(|o| o.values().next().cloned()).unwrap_or_default();
+            AnswerDelivery::Field(delivery, field)
+        } else {
+            AnswerDelivery::Instruction(instruction(&schema))
+        };
+        self.build_templates();
+        Ok(self)
+    }
+
+    /// How the answer's schema reaches the model (none for free text).
+    pub fn schema_delivery(&self) -> Option<SchemaDelivery> {
+        match &self.answer {
+            AnswerDelivery::FreeText => None,
+            AnswerDelivery::Field(delivery, _) => Some(*delivery),
+            AnswerDelivery::Instruction(_) => Some(SchemaDelivery::Instruction),
+        }
+    }
+
+    /// The input tokens the answer's schema adds to every record (estimated: the instruction's words, or the
+    /// schema the structured output reads).
+    pub fn answer_tokens_per_record(&self) -> u64 {
+        match &self.answer {
+            AnswerDelivery::FreeText => 0,
+            AnswerDelivery::Field(_, value) => crate::tokens::estimate_tokens(&value.to_string()),
+            AnswerDelivery::Instruction(words) => crate::tokens::estimate_tokens(words),
+        }
+    }
+
+    /// Serializes the line once around marks, so each record only escapes its strings.
+    fn build_templates(&mut self) {
+        self.templates = [None, None];
+        let marks = [ID_MARK, PROMPT_MARK, SYSTEM_MARK];
+        if self.params.stop_sequences.iter().any(|s| marks.iter().any(|m| s.contains(m))) {
+            return;
+        }
+        for (index, with_system) in [(0, false), (1, true)] {
+            let mut line = Vec::new();
+            self.write_serialized(ID_MARK, PROMPT_MARK, with_system.then_some(SYSTEM_MARK), &mut line);
+            self.templates[index] =
+                String::from_utf8(line).ok().and_then(|text| LineTemplate::parse(&text, with_system));
+        }
     }
 
     /// The model family the bodies are written for.
@@ -390,6 +461,18 @@ impl RecordBuilder {
     /// Serializes one record line with serde (no trailing newline).
     fn write_serialized(&self, record_id: &str, prompt: &str, system: Option<&str>, out: &mut Vec<u8>) {
         let p = &self.params;
+        let with_instruction;
+        let prompt = match &self.answer {
+            AnswerDelivery::Instruction(words) => {
+                with_instruction = format!("{prompt}{words}");
+                with_instruction.as_str()
+            }
+            _ => prompt,
+        };
+        let output_config = match &self.answer {
+            AnswerDelivery::Field(_, value) => Some(value),
+            _ => None,
+        };
         let result = match (self.invocation, self.family) {
             (InvocationType::Converse, _) | (InvocationType::InvokeModel, ModelFamily::AmazonNova) => {
                 let body = ChatBody {
@@ -401,6 +484,7 @@ impl RecordBuilder {
                         top_p: p.top_p,
                         stop_sequences: &p.stop_sequences,
                     },
+                    output_config,
                 };
                 serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
             }
@@ -413,6 +497,7 @@ impl RecordBuilder {
                     temperature: p.temperature,
                     top_p: p.top_p,
                     stop_sequences: &p.stop_sequences,
+                    output_config,
                 };
                 serde_json::to_writer(&mut *out, &Line { record_id, model_input: body })
             }

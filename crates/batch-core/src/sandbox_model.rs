@@ -170,9 +170,14 @@ fn titan_embedding(model_input: &Value, hash: u64, input_tokens: u64) -> Value {
 /// The sandbox model's response body for one record, or the record's failure.
 pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Value) -> Result<Value, RecordFailure> {
     let prompt = prompt_of(family, invocation, model_input).map_err(|message| RecordFailure { code: 400, message })?;
-    let answer = answer_for(&prompt);
-    let (i, o) = (estimate_tokens(&prompt), estimate_tokens(&answer));
     let hash = fnv1a(prompt.as_bytes(), 1);
+    let answer = match crate::sandbox_answer::requested_schema(model_input, &prompt) {
+        Some((schema, by_instruction)) if !family.is_embedding() => {
+            crate::sandbox_answer::answer_in_schema(&schema, hash, by_instruction)
+        }
+        _ => answer_for(&prompt),
+    };
+    let (i, o) = (estimate_tokens(&prompt), estimate_tokens(&answer));
     Ok(match (invocation, family) {
         (InvocationType::Converse, _) => json!({
             "output": {"message": {"role": "assistant", "content": [{"text": answer}]}},

@@ -32,6 +32,7 @@ pub fn request(input: &Path, out: &Path, model: &str) -> PrepareRequest {
         model: ModelId::parse(model).unwrap(),
         invocation: None,
         params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
+        answer: crate::answer::AnswerShape::FreeText,
         id_column: Some("id".into()),
         limits: Limits {
             min_records_per_job: 5,

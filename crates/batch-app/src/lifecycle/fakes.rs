@@ -472,6 +472,7 @@ pub(crate) fn prepared_within(dir: &Path, name: &str, rows: usize, min: u64) -> 
         model: ModelId::parse("amazon.nova-lite-v1:0").unwrap(),
         invocation: None,
         params: InferenceParams { max_tokens: 50, ..InferenceParams::default() },
+        answer: batch_core::answer::AnswerShape::FreeText,
         id_column: None,
         limits: Limits {
             min_records_per_job: min,

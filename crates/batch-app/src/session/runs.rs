@@ -262,6 +262,7 @@ impl<C: Connector> Studio<C> {
                     top_p: form.top_p,
                     stop_sequences: Vec::new(),
                 },
+                answer: batch_core::answer::AnswerShape::FreeText,
                 id_column: None,
                 limits,
                 prices: PriceTable::bundled(),

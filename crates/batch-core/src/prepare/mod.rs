@@ -26,6 +26,7 @@ pub use preview::{Preview, PreviewRequest, preview};
 pub use prompts::{PromptBuffers, PromptStream, Prompts, RenderedRow};
 pub use subset::{prepare_subset, prepare_subset_on_demand};
 
+use crate::answer::AnswerShape;
 use crate::limits::Limits;
 use crate::model::{InvocationType, ModelId};
 use crate::plan::{likely_part_rows, split_into_parts};
@@ -55,6 +56,8 @@ pub struct PrepareRequest {
     pub invocation: Option<InvocationType>,
     /// Max tokens, temperature, top-p, stop sequences.
     pub params: InferenceParams,
+    /// The answer's shape: free text, labels, fields or a JSON Schema.
+    pub answer: AnswerShape,
     /// A column whose values identify rows for the analyst (kept in `records.csv`).
     pub id_column: Option<String>,
     /// Per-job limits.
@@ -69,7 +72,8 @@ pub struct PrepareRequest {
 pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<PreparedPlan, PrepareError> {
     request.limits.validate()?;
     let builder =
-        RecordBuilder::new(&request.model, request.invocation, request.params.clone(), request.system.is_some())?;
+        RecordBuilder::new(&request.model, request.invocation, request.params.clone(), request.system.is_some())?
+            .with_answer(&request.answer, &request.model)?;
     let stream = PromptStream::open(&request.input, &request.sheet, &request.template, request.system.as_deref())?;
     let headers = stream.meta().headers.clone();
     let id_column = match &request.id_column {
@@ -139,6 +143,11 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
         resplit(&staging, written, &parts, progress)?;
     }
 
+    // The schema (in the body, or written after each prompt) is read with every record.
+    let answer_tokens = builder.answer_tokens_per_record();
+    for part in &mut parts {
+        part.input_tokens += part.records * answer_tokens;
+    }
     let input_tokens: u64 = parts.iter().map(|p| p.input_tokens).sum();
     let records = sizes.len() as u64;
     let max_output_tokens = records * builder.max_output_tokens();
@@ -157,12 +166,14 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
             system: request.system.clone(),
             columns_used: used.iter().map(|&c| headers[c].clone()).collect(),
             jinja: prompts.uses_jinja(),
+            answer: request.answer.clone(),
         },
         ModelInfo {
             id: request.model.clone(),
             family: builder.family(),
             invocation_type: builder.invocation(),
             params: builder.params().clone(),
+            schema_delivery: builder.schema_delivery(),
         },
         RecordIdInfo {
             tag: scheme.tag().to_string(),

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::AnswerShape;
+use crate::answer::native::SchemaDelivery;
 use crate::limits::Limits;
 use crate::model::{InvocationType, ModelFamily, ModelId};
 use crate::pricing::CostEstimate;
@@ -93,6 +95,9 @@ pub struct TemplateInfo {
     pub columns_used: Vec<String>,
     /// Whether the Jinja engine was needed.
     pub jinja: bool,
+    /// The answer's shape (free text in plans written before shapes).
+    #[serde(default)]
+    pub answer: AnswerShape,
 }
 
 /// The model and request format.
@@ -106,6 +111,9 @@ pub struct ModelInfo {
     pub invocation_type: InvocationType,
     /// Inference parameters.
     pub params: InferenceParams,
+    /// How the answer's schema reaches the model (none for free text).
+    #[serde(default)]
+    pub schema_delivery: Option<SchemaDelivery>,
 }
 
 /// How record ids were made.

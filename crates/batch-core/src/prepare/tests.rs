@@ -179,3 +179,33 @@ fn byte_limits_that_need_more_parts_than_the_count_suggests() {
     assert!(plan.parts.iter().all(|p| p.bytes <= 3_000));
     assert_parts_hold_every_row(&out, &plan);
 }
+
+#[test]
+fn an_answer_shape_is_kept_in_the_plan_asked_of_every_record_and_counted_in_the_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 20);
+    let shape = crate::answer::AnswerShape::Classify {
+        labels: vec!["praise".into(), "complaint".into()],
+        multi: false,
+        other: true,
+    };
+    let free = prepare(&request(&input, &dir.path().join("free"), "amazon.nova-lite-v1:0"), &NoProgress).unwrap();
+    let out = dir.path().join("shaped");
+    let shaped = PrepareRequest { answer: shape.clone(), ..request(&input, &out, "amazon.nova-lite-v1:0") };
+    let plan = prepare(&shaped, &NoProgress).unwrap();
+    assert_eq!(plan.templates.answer, shape);
+    assert_eq!(plan.model.schema_delivery, Some(crate::answer::native::SchemaDelivery::Instruction));
+    assert_eq!(PreparedPlan::read(&out.join(PLAN_FILE)).unwrap(), plan, "plan.json round-trips with the shape");
+    // Nova Lite has no structured output: every prompt carries the schema, and the estimate counts it.
+    let text = std::fs::read_to_string(out.join(&plan.parts[0].file)).unwrap();
+    assert!(text.lines().all(|l| l.contains("It must match this JSON Schema") && l.contains("complaint")));
+    let per_record = (plan.totals.input_tokens - free.totals.input_tokens) / 20;
+    assert!(per_record > 20, "the schema's tokens in every record: {per_record}");
+    // A plan written before answer shapes reads as free text.
+    let mut old: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join(PLAN_FILE)).unwrap()).unwrap();
+    old["templates"].as_object_mut().unwrap().remove("answer");
+    old["model"].as_object_mut().unwrap().remove("schema_delivery");
+    let old: PreparedPlan = serde_json::from_value(old).unwrap();
+    assert!(old.templates.answer.is_free_text() && old.model.schema_delivery.is_none());
+}

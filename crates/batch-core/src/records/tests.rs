@@ -297,19 +297,23 @@ fn pre_serialized_lines_equal_full_serialization_for_every_family() {
             if (embedding || family == ModelFamily::TitanText) && system.is_some() {
                 continue;
             }
-            let builder = RecordBuilder::new(&model_id, invocation, params.clone(), system.is_some()).unwrap();
-            assert!(builder.templates[usize::from(system.is_some())].is_some(), "{model}: the fast path is used");
-            for prompt in prompts {
-                let mut fast = Vec::new();
-                builder.write_line("ABC00000001", prompt, system, &mut fast);
-                let mut slow = Vec::new();
-                builder.write_serialized("ABC00000001", prompt, system, &mut slow);
-                slow.push(b'\n');
-                assert_eq!(
-                    String::from_utf8(fast).unwrap(),
-                    String::from_utf8(slow).unwrap(),
-                    "{model} {system:?} {prompt:?}"
-                );
+            let plain = RecordBuilder::new(&model_id, invocation, params.clone(), system.is_some()).unwrap();
+            // Free text, and (for models that answer in text) an answer shape: native or as an instruction.
+            let shaped = (!embedding).then(|| plain.clone().with_answer(&labels(), &model_id).unwrap());
+            for builder in std::iter::once(plain).chain(shaped) {
+                assert!(builder.templates[usize::from(system.is_some())].is_some(), "{model}: the fast path is used");
+                for prompt in prompts {
+                    let mut fast = Vec::new();
+                    builder.write_line("ABC00000001", prompt, system, &mut fast);
+                    let mut slow = Vec::new();
+                    builder.write_serialized("ABC00000001", prompt, system, &mut slow);
+                    slow.push(b'\n');
+                    assert_eq!(
+                        String::from_utf8(fast).unwrap(),
+                        String::from_utf8(slow).unwrap(),
+                        "{model} {system:?} {prompt:?}"
+                    );
+                }
             }
         }
     }
@@ -324,4 +328,67 @@ fn marker_characters_in_parameters_fall_back_to_full_serialization() {
     builder.write_line("ID", "p", None, &mut out);
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["modelInput"]["inferenceConfig"]["stopSequences"][0], "\u{E001}");
+}
+
+fn labels() -> crate::answer::AnswerShape {
+    crate::answer::AnswerShape::Classify {
+        labels: vec!["billing".into(), "shipping".into()],
+        multi: false,
+        other: true,
+    }
+}
+
+fn shaped_line(model: &str, invocation: InvocationType, prompt: &str) -> (Value, Option<SchemaDelivery>) {
+    let model = ModelId::parse(model).unwrap();
+    let builder = RecordBuilder::new(&model, Some(invocation), InferenceParams::default(), false)
+        .unwrap()
+        .with_answer(&labels(), &model)
+        .unwrap();
+    let mut out = Vec::new();
+    builder.write_line("ABC00000001", prompt, None, &mut out);
+    (serde_json::from_slice(&out).unwrap(), builder.schema_delivery())
+}
+
+#[test]
+fn an_answer_schema_goes_into_the_body_where_the_model_takes_it_else_after_the_prompt() {
+    let schema = labels().json_schema().unwrap();
+    // Claude 4.5 through Converse: outputConfig.textFormat as the service model shapes it, the prompt unchanged.
+    let (converse, how) =
+        shaped_line("us.anthropic.claude-haiku-4-5-20251001-v1:0", InvocationType::Converse, "Route: late");
+    assert_eq!(how, Some(SchemaDelivery::ConverseOutputConfig));
+    let format = &converse["modelInput"]["outputConfig"]["textFormat"];
+    assert_eq!(format["type"], "json_schema");
+    let sent: Value = serde_json::from_str(format["structure"]["jsonSchema"]["schema"].as_str().unwrap()).unwrap();
+    assert_eq!(sent, schema);
+    assert_eq!(converse["modelInput"]["messages"][0]["content"][0]["text"], "Route: late");
+    // Claude's own body: output_config.format with the schema object, as Anthropic documents it.
+    let (claude, how) =
+        shaped_line("us.anthropic.claude-haiku-4-5-20251001-v1:0", InvocationType::InvokeModel, "Route: late");
+    assert_eq!(how, Some(SchemaDelivery::ClaudeOutputConfig));
+    assert_eq!(claude["modelInput"]["output_config"], json!({"format": {"type": "json_schema", "schema": schema}}));
+    assert_eq!(claude["modelInput"]["anthropic_version"], "bedrock-2023-05-31");
+    // A model without structured outputs: the schema is written after the prompt, the body is the usual one.
+    let (nova, how) = shaped_line("amazon.nova-lite-v1:0", InvocationType::Converse, "Route: late");
+    assert_eq!(how, Some(SchemaDelivery::Instruction));
+    assert!(nova["modelInput"].get("outputConfig").is_none());
+    let text = nova["modelInput"]["messages"][0]["content"][0]["text"].as_str().unwrap();
+    assert!(text.starts_with("Route: late\n\nAnswer with one JSON object") && text.contains("\"billing\""), "{text}");
+    let (llama, _) = shaped_line("meta.llama3-1-8b-instruct-v1:0", InvocationType::InvokeModel, "Route: late");
+    let prompt = llama["modelInput"]["prompt"].as_str().unwrap();
+    assert!(prompt.contains("Route: late\n\nAnswer with one JSON object"), "inside the user turn: {prompt}");
+    assert!(prompt.ends_with("<|start_header_id|>assistant<|end_header_id|>\n\n"), "{prompt}");
+}
+
+#[test]
+fn an_answer_shape_is_refused_for_embeddings_and_when_it_cannot_run() {
+    let titan = ModelId::parse("amazon.titan-embed-text-v2:0").unwrap();
+    let builder = RecordBuilder::new(&titan, None, InferenceParams::default(), false).unwrap();
+    let refused = builder.with_answer(&labels(), &titan).unwrap_err();
+    assert!(refused.to_string().contains("answers with vectors"), "{refused}");
+    let nova = ModelId::parse("amazon.nova-lite-v1:0").unwrap();
+    let builder = RecordBuilder::new(&nova, None, InferenceParams::default(), false).unwrap();
+    let empty = crate::answer::AnswerShape::Classify { labels: vec![], multi: false, other: false };
+    assert!(builder.clone().with_answer(&empty, &nova).unwrap_err().to_string().contains("at least one label"));
+    let free = builder.with_answer(&crate::answer::AnswerShape::FreeText, &nova).unwrap();
+    assert_eq!(free.schema_delivery(), None);
 }

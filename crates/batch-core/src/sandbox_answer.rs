@@ -1,0 +1,113 @@
+//! The sandbox model's answers to a request that asks for JSON: the schema found where each family carries it
+//! (Converse's `outputConfig`, Claude's `output_config`, `response_format`, or the instruction after the prompt),
+//! answered with a deterministic object that fits it — a label, numbers, dates and lists derived from the
+//! prompt's hash. Asked by instruction, some answers come in a code fence, as real models' sometimes do.
+
+use serde_json::{Map, Value, json};
+
+use crate::answer::native::SCHEMA_FOLLOWS;
+use crate::record_id::fnv1a;
+
+/// The JSON Schema a request body (or its `prompt` text) asks the answer to fit, and whether it came by
+/// instruction (not enforced by the service).
+pub(crate) fn requested_schema(model_input: &Value, prompt: &str) -> Option<(Value, bool)> {
+    if let Some(text) =
+        model_input.pointer("/outputConfig/textFormat/structure/jsonSchema/schema").and_then(Value::as_str)
+    {
+        return serde_json::from_str(text).ok().map(|s| (s, false));
+    }
+    for pointer in ["/output_config/format/schema", "/response_format/json_schema/schema"] {
+        if let Some(schema) = model_input.pointer(pointer) {
+            return Some((schema.clone(), false));
+        }
+    }
+    let start = prompt.rfind(SCHEMA_FOLLOWS)? + SCHEMA_FOLLOWS.len();
+    let mut stream = serde_json::Deserializer::from_str(&prompt[start..]).into_iter::<Value>();
+    stream.next()?.ok().map(|s| (s, true))
+}
+
+/// A value fitting `schema`, chosen by `hash`.
+fn value_for(schema: &Value, hash: u64, depth: usize) -> Value {
+    if let Some(values) = schema.get("enum").and_then(Value::as_array).filter(|v| !v.is_empty()) {
+        return values[(hash % values.len() as u64) as usize].clone();
+    }
+    let kind = match schema.get("type") {
+        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null"),
+        Some(Value::String(t)) => t.as_str(),
+        _ => "string",
+    };
+    match kind {
+        "object" if depth < 4 => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            let object: Map<String, Value> = properties
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, (name, property))| {
+                    (name.clone(), value_for(property, fnv1a(&i.to_le_bytes(), hash), depth + 1))
+                })
+                .collect();
+            Value::Object(object)
+        }
+        "array" if depth < 4 => {
+            let items = schema.get("items").unwrap_or(&Value::Null);
+            let count = 1 + hash % 2;
+            Value::Array((0..count).map(|i| value_for(items, fnv1a(&i.to_le_bytes(), hash), depth + 1)).collect())
+        }
+        "number" => json!(((hash % 1000) as f64) / 1000.0),
+        "integer" => json!(hash % 10),
+        "boolean" => json!(hash.is_multiple_of(2)),
+        "null" => Value::Null,
+        _ if schema.get("format").and_then(Value::as_str) == Some("date") => {
+            json!(format!("2026-{:02}-{:02}", 1 + hash % 12, 1 + (hash >> 8) % 28))
+        }
+        _ => json!(format!("sandbox text {:04x}", hash & 0xffff)),
+    }
+}
+
+/// The sandbox's answer text to a prompt hashed to `hash` asking for JSON fitting `schema`.
+pub(crate) fn answer_in_schema(schema: &Value, hash: u64, by_instruction: bool) -> String {
+    let text = value_for(schema, hash, 0).to_string();
+    // Models asked in words now and then fence their JSON: the answer check finds it all the same.
+    if by_instruction && hash.is_multiple_of(5) { format!("```json\n{text}\n```") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::check::{AnswerCheck, check_answer};
+    use crate::answer::native::{SchemaDelivery, instruction};
+    use crate::answer::{AnswerField, AnswerShape, FieldKind};
+
+    #[test]
+    fn answers_fit_the_schema_however_it_was_sent() {
+        let shape = AnswerShape::Extract {
+            fields: vec![
+                AnswerField::new("team", FieldKind::OneOf(vec!["billing".into(), "shipping".into()]), ""),
+                AnswerField::new("score", FieldKind::Number, ""),
+                AnswerField::new("count", FieldKind::Integer, ""),
+                AnswerField::new("urgent", FieldKind::Boolean, ""),
+                AnswerField::new("due", FieldKind::Date, ""),
+                AnswerField::new("tags", FieldKind::SomeOf(vec!["a".into(), "b".into()]), ""),
+                AnswerField::new("note", FieldKind::Text, ""),
+            ],
+        };
+        let schema = shape.json_schema().unwrap();
+        let mut converse = json!({"messages": []});
+        SchemaDelivery::ConverseOutputConfig.apply(&mut converse, &schema);
+        let mut claude = json!({"messages": []});
+        SchemaDelivery::ClaudeOutputConfig.apply(&mut claude, &schema);
+        let prompt = format!("Route this{}", instruction(&schema));
+        assert_eq!(requested_schema(&converse, "Route this"), Some((schema.clone(), false)));
+        assert_eq!(requested_schema(&claude, "Route this"), Some((schema.clone(), false)));
+        assert_eq!(requested_schema(&json!({}), &prompt), Some((schema.clone(), true)));
+        assert_eq!(requested_schema(&json!({}), "Route this"), None);
+        let mut fenced = 0;
+        for hash in 0..200u64 {
+            let text = answer_in_schema(&schema, hash, true);
+            fenced += usize::from(text.starts_with("```"));
+            assert!(matches!(check_answer(&shape, &text, Some("end_turn")), AnswerCheck::Valid(_)), "{text}");
+        }
+        assert!(fenced > 0, "some answers by instruction are fenced");
+    }
+}
