@@ -585,3 +585,54 @@ fn a_model_past_its_end_of_life_is_refused_unless_insisted_on() {
     insisted.ok();
     assert!(insisted.stderr.contains("WARNING") && insisted.stderr.contains("end of life"), "{}", insisted.stderr);
 }
+
+#[test]
+fn an_answer_shape_from_the_flags_reaches_every_record_and_the_sandbox_answers_in_it() {
+    let fields = ["--extract", "tone:one-of(praise|complaint|mixed):overall", "--extract", "stars:integer"];
+    for (model, native) in [("us.anthropic.claude-haiku-4-5-20251001-v1:0", true), ("amazon.nova-lite-v1:0", false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let prepared = e2e_tests::prepare_sample_with(dir.path(), model, &fields);
+        let plan: Value = serde_json::from_str(&std::fs::read_to_string(prepared.join("plan.json")).unwrap()).unwrap();
+        assert_eq!(plan["templates"]["answer"]["shape"], "extract", "{model}");
+        let records = std::fs::read_to_string(prepared.join("part-001.jsonl")).unwrap();
+        let first: Value = serde_json::from_str(records.lines().next().unwrap()).unwrap();
+        let body = &first["modelInput"];
+        assert_eq!(body.get("outputConfig").is_some(), native, "{model}: {body}");
+        let prompt = body["messages"][0]["content"][0]["text"].as_str().unwrap();
+        assert_eq!(prompt.contains("It must match this JSON Schema"), !native, "{model}: {prompt}");
+
+        let outputs = dir.path().join("out");
+        run(dir.path(), &["sandbox-outputs", "--prepared", s(&prepared), "--out", s(&outputs)]).ok();
+        let job = std::fs::read_dir(&outputs).unwrap().next().unwrap().unwrap().path();
+        let answered = std::fs::read_to_string(job.join("part-001.jsonl.out")).unwrap();
+        assert_eq!(answered.lines().count(), 120);
+        for line in answered.lines() {
+            let line: Value = serde_json::from_str(line).unwrap();
+            let text = line["modelOutput"]["output"]["message"]["content"][0]["text"].as_str().unwrap();
+            let json = text.trim().trim_start_matches("```json").trim_end_matches("```");
+            let answer: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{model}: {text}: {e}"));
+            assert!(["praise", "complaint", "mixed"].contains(&answer["tone"].as_str().unwrap()), "{answer}");
+            assert!(answer["stars"].is_u64(), "{answer}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let refused = e2e_tests::run(
+        dir.path(),
+        &[
+            "prepare",
+            "--input",
+            s(&samples().join("reviews.csv")),
+            "--template",
+            s(&samples().join("prompt.txt")),
+            "--model",
+            "amazon.nova-lite-v1:0",
+            "--out",
+            "prep",
+            "--extract",
+            "status:text",
+        ],
+    );
+    assert_eq!(refused.code, Some(1));
+    assert!(refused.stderr.contains("field name `status` is not usable"), "{}", refused.stderr);
+    assert!(!dir.path().join("prep").exists(), "nothing written");
+}

@@ -451,6 +451,8 @@ pub struct PrepareArgs {
     /// A stop sequence (repeatable).
     #[arg(long = "stop", value_name = "TEXT")]
     pub stop_sequences: Vec<String>,
+    #[command(flatten)]
+    pub answer: AnswerArgs,
     /// A column that identifies rows; kept beside each recordId in records.csv.
     #[arg(long, value_name = "COL")]
     pub id_column: Option<String>,
@@ -465,6 +467,27 @@ pub struct PrepareArgs {
     /// Summary format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+/// The answer's shape (default: free text).
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// Answer with one of these labels, comma-separated (e.g. billing,shipping,other).
+    #[arg(long, value_name = "LABELS", conflicts_with_all = ["extract", "output_schema"])]
+    pub classify: Option<String>,
+    /// With --classify: every label that fits, not just one.
+    #[arg(long, requires = "classify")]
+    pub multi_label: bool,
+    /// With --classify: allow "other" when no label fits.
+    #[arg(long, requires = "classify")]
+    pub other: bool,
+    /// Answer with this field, `name:type[:description]`, type text, number, integer, boolean, date, list or
+    /// one-of(a|b|c) (repeatable; each field becomes a column).
+    #[arg(long, value_name = "FIELD", conflicts_with = "output_schema")]
+    pub extract: Vec<String>,
+    /// Answer as this JSON Schema file describes (an object; its properties become columns).
+    #[arg(long, value_name = "FILE")]
+    pub output_schema: Option<PathBuf>,
 }
 
 /// Job limits (defaults: AWS's default quotas, batch_core::limits::Limits::default()).

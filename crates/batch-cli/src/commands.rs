@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use batch_core::answer::AnswerShape;
 use batch_core::limits::Limits;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::model_catalogue::ModelCatalogue;
@@ -17,8 +18,8 @@ use batch_core::sandbox_model::{OutputFaults, write_sandbox_outputs};
 use batch_core::sheet::SheetOptions;
 
 use crate::args::{
-    EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SandboxOutputsArgs, SheetArgs,
-    TemplateArgs,
+    AnswerArgs, EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SandboxOutputsArgs,
+    SheetArgs, TemplateArgs,
 };
 use crate::display::{self, print_json};
 use crate::progress::TerminalProgress;
@@ -42,6 +43,20 @@ pub(crate) fn prices(path: Option<&Path>) -> Result<PriceTable> {
     Ok(match path {
         Some(path) => PriceTable::from_file(path)?,
         None => PriceTable::bundled(),
+    })
+}
+
+/// The answer's shape the flags ask for (free text without any).
+fn answer_shape(args: &AnswerArgs) -> Result<AnswerShape> {
+    Ok(if let Some(labels) = &args.classify {
+        AnswerShape::classify(labels, args.multi_label, args.other)?
+    } else if !args.extract.is_empty() {
+        AnswerShape::extract(&args.extract)?
+    } else if let Some(path) = &args.output_schema {
+        let text = read_text(path, "answer schema")?;
+        AnswerShape::from_json_text(&text).with_context(|| format!("{}", path.display()))?
+    } else {
+        AnswerShape::FreeText
     })
 }
 
@@ -73,7 +88,7 @@ pub(crate) fn prepare_request(args: &PrepareArgs) -> Result<PrepareRequest> {
             top_p: args.top_p,
             stop_sequences: args.stop_sequences.clone(),
         },
-        answer: batch_core::answer::AnswerShape::FreeText,
+        answer: answer_shape(&args.answer)?,
         id_column: args.id_column.clone(),
         limits: Limits {
             min_records_per_job: args.limits.min_records,

@@ -104,6 +104,10 @@ pub fn plan_text(plan: &PreparedPlan, out: &Path) -> String {
         family_name(plan.model.family),
         plan.model.params.max_tokens
     );
+    if let Some(delivery) = plan.model.schema_delivery {
+        let columns: Vec<String> = plan.templates.answer.columns().iter().map(|c| c.name.clone()).collect();
+        let _ = writeln!(s, "  answer     columns {}; {}", columns.join(", "), delivery.describe());
+    }
     let first = plan.parts.first().map(|p| p.file.as_str()).unwrap_or("");
     let last = plan.parts.last().map(|p| p.file.as_str()).unwrap_or("");
     let files = if plan.parts.len() == 1 { first.to_string() } else { format!("{first} … {last}") };

@@ -6,12 +6,14 @@
 pub mod check;
 pub mod native;
 mod schema;
+mod spec;
 #[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
 
 pub use schema::ShapeError;
+pub use spec::SpecError;
 
 /// The label a classify answer may give when no listed label fits (with `other` set).
 pub const OTHER_LABEL: &str = "other";
