@@ -161,7 +161,34 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     );
     let detail = app.wait_for_text("#row-detail", "Row 42");
     assert!(detail.contains("succeeded") && detail.contains("record_id"), "{detail}");
+    // The detail shows the outcome first: the answer before the row's input.
+    let answer_at = detail.find("output").unwrap();
+    assert!(answer_at < detail.find("review text").unwrap(), "{detail}");
     app.screenshot("results-detail");
+
+    // The answer column is wide, the others narrow; a double-click on a column's edge narrows or widens it,
+    // and the width is remembered; answers can wrap onto three lines.
+    let widths = || {
+        app.run_script(
+            "return Object.fromEntries([...document.querySelectorAll(\"[aria-label='Results'] [role='columnheader']\")].map((h) => [h.textContent, Number(h.dataset.width)]));",
+            serde_json::json!([]),
+        )
+    };
+    assert_eq!(
+        (widths()["output"].clone(), widths()["status"].clone()),
+        (serde_json::json!(420), serde_json::json!(120))
+    );
+    let toggle = "document.querySelector(\"[aria-label='Resize output']\").dispatchEvent(new MouseEvent('dblclick', {bubbles: true}));";
+    app.run_script(toggle, serde_json::json!([]));
+    assert_eq!(widths()["output"], serde_json::json!(120));
+    let remembered = app.run_script("return localStorage.getItem('grid-widths:results');", serde_json::json!([]));
+    assert_eq!(remembered, serde_json::json!("{\"output\":120}"));
+    app.run_script(toggle, serde_json::json!([]));
+    assert_eq!(widths()["output"], serde_json::json!(420));
+    app.click("#wrap-answers");
+    app.find("[aria-label='Results'].wrap");
+    app.screenshot("results-wrapped");
+    app.click("#wrap-answers");
 
     let export = work.path().join("answers.csv");
     app.type_into("#export-path", &export.to_string_lossy());

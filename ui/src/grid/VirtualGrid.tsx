@@ -1,9 +1,13 @@
 // A table that renders only the rows in view and asks for pages of rows as it scrolls.
 import { useEffect, useRef, useState } from "react";
 
+import { clampWidth, columnWidths, loadWidths, saveWidth } from "./columnWidths";
 import { PageCache, bodyHeight, pagesFor, rowScroll, rowTop, visibleRange } from "./paging";
 
 const ROW_HEIGHT = 28;
+/** A row's height when cells wrap: three lines of text. */
+const WRAPPED_ROW_HEIGHT = 68;
+const NUMBER_WIDTH = 64;
 const PAGE_SIZE = 200;
 
 export interface VirtualGridProps {
@@ -19,10 +23,20 @@ export interface VirtualGridProps {
   numbered?: boolean;
   /** Called once when the first page has arrived (for the first-rows timing). */
   onFirstRows?: () => void;
+  /** The name column widths are remembered under (default: the label). */
+  widthsKey?: string;
+  /** Columns drawn wide until resized (answers). */
+  wide?: string[];
+  /** Cells wrap onto three lines (taller rows). */
+  wrap?: boolean;
 }
 
 export function VirtualGrid(props: VirtualGridProps) {
   const { columns, totalRows, fetchPage, onSelect, selected, label, numbered = true, onFirstRows } = props;
+  const { widthsKey = label, wide = [], wrap = false } = props;
+  const rowHeight = wrap ? WRAPPED_ROW_HEIGHT : ROW_HEIGHT;
+  const [saved, setSaved] = useState<Record<string, number>>(() => loadWidths(widthsKey));
+  const widths = columnWidths(columns, wide, saved);
   const viewport = useRef<HTMLDivElement>(null);
   const cache = useRef(new PageCache(20));
   const [scrollTop, setScrollTop] = useState(0);
@@ -44,8 +58,8 @@ export function VirtualGrid(props: VirtualGridProps) {
   }, []);
 
   // The viewport's height less the sticky header's row.
-  const perRow = rowScroll(totalRows, ROW_HEIGHT, Math.max(0, height - ROW_HEIGHT));
-  const { first, count } = visibleRange(scrollTop, height, ROW_HEIGHT, perRow);
+  const perRow = rowScroll(totalRows, rowHeight, Math.max(0, height - ROW_HEIGHT));
+  const { first, count } = visibleRange(scrollTop, height, rowHeight, perRow);
   useEffect(() => {
     let alive = true;
     for (const page of pagesFor(first, first + count, PAGE_SIZE, totalRows)) {
@@ -65,7 +79,24 @@ export function VirtualGrid(props: VirtualGridProps) {
   }, [first, count, totalRows, fetchPage, onFirstRows]);
 
   // Wide tables scroll sideways instead of squeezing every column.
-  const minWidth = columns.length * 110 + (numbered ? 64 : 0);
+  const minWidth = widths.reduce((sum, w) => sum + w, 0) + (numbered ? NUMBER_WIDTH : 0);
+  const cellStyle = (c: number) => ({ flex: `0 0 ${widths[c]}px`, width: widths[c] });
+
+  /** Drags column `c`'s right edge; the width is remembered when the drag ends. */
+  function startResize(c: number, event: React.MouseEvent) {
+    event.preventDefault();
+    event.stopPropagation();
+    const name = columns[c];
+    const [startX, startWidth] = [event.clientX, widths[c]];
+    const move = (e: MouseEvent) => setSaved((s) => ({ ...s, [name]: clampWidth(startWidth + e.clientX - startX) }));
+    const end = (e: MouseEvent) => {
+      window.removeEventListener("mousemove", move);
+      window.removeEventListener("mouseup", end);
+      setSaved(saveWidth(widthsKey, name, startWidth + e.clientX - startX));
+    };
+    window.addEventListener("mousemove", move);
+    window.addEventListener("mouseup", end);
+  }
   const rows = [];
   for (let index = first; index < Math.min(first + count, totalRows); index += 1) {
     const cells = cache.current.row(index, PAGE_SIZE);
@@ -76,14 +107,14 @@ export function VirtualGrid(props: VirtualGridProps) {
         aria-rowindex={index + 2}
         aria-selected={selected === index}
         className={selected === index ? "grid-row selected" : "grid-row"}
-        style={{ top: rowTop(index, scrollTop, ROW_HEIGHT, perRow), minWidth }}
+        style={{ top: rowTop(index, scrollTop, rowHeight, perRow), minWidth, height: rowHeight }}
         onClick={() => onSelect?.(index)}
         onKeyDown={(e) => e.key === "Enter" && onSelect?.(index)}
         tabIndex={-1}
       >
         {numbered && <span role="rowheader" className="grid-cell number">{index + 1}</span>}
         {columns.map((_, c) => (
-          <span role="gridcell" key={c} className="grid-cell" title={cells?.[c] ?? ""}>
+          <span role="gridcell" key={c} className="grid-cell" style={cellStyle(c)} title={cells?.[c] ?? ""}>
             {cells ? cells[c] : "…"}
           </span>
         ))}
@@ -91,7 +122,7 @@ export function VirtualGrid(props: VirtualGridProps) {
     );
   }
   return (
-    <div className="grid" role="grid" aria-label={label} aria-rowcount={totalRows + 1}>
+    <div className={wrap ? "grid wrap" : "grid"} role="grid" aria-label={label} aria-rowcount={totalRows + 1}>
       {error && <p role="alert" className="error">Rows could not be read: {error}</p>}
       <div
         className="grid-viewport"
@@ -115,11 +146,21 @@ export function VirtualGrid(props: VirtualGridProps) {
         {/* The header scrolls sideways with the rows and stays on top when scrolling down. */}
         <div role="row" className="grid-row header" style={{ minWidth }}>
           {numbered && <span role="columnheader" className="grid-cell number">#</span>}
-          {columns.map((name) => (
-            <span role="columnheader" key={name} className="grid-cell">{name}</span>
+          {columns.map((name, c) => (
+            <span role="columnheader" key={name} className="grid-cell" style={cellStyle(c)} data-width={widths[c]}>
+              {name}
+              <span
+                className="col-resize"
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize ${name}`}
+                onMouseDown={(e) => startResize(c, e)}
+                onDoubleClick={() => setSaved(saveWidth(widthsKey, name, widths[c] < 300 ? 420 : 120))}
+              />
+            </span>
           ))}
         </div>
-        <div className="grid-body" style={{ height: bodyHeight(totalRows, ROW_HEIGHT), minWidth }}>{rows}</div>
+        <div className="grid-body" style={{ height: bodyHeight(totalRows, rowHeight), minWidth }}>{rows}</div>
       </div>
     </div>
   );

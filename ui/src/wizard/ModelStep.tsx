@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import * as backend from "../backend";
 import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, SendWays, TestRowView } from "../backend";
 import { useModelFacts } from "../state/modelFacts";
-import { grouped, usd } from "../format";
+import { count, grouped, usd } from "../format";
 import { CostCheck } from "./CostCheck";
 import { splitText } from "./sendWays";
 
@@ -206,7 +206,7 @@ export function ModelStep(props: ModelStepProps) {
         <p id="cost-estimate" role="status">
           {cost.batch_usd === null
             ? cost.note
-            : `Batch: ${usd(cost.batch_input_usd)} – ${usd(cost.batch_usd)} for ${grouped(rows)} rows (input only – every answer at max ${maxTokens} tokens); on-demand would be up to ${usd(cost.on_demand_usd)}. Prices as of ${cost.prices_as_of}.`}
+            : `Batch: ${usd(cost.batch_input_usd)} – ${usd(cost.batch_usd)} for ${count(rows, "row")} (input only – every answer at max ${maxTokens} tokens); on-demand would be up to ${usd(cost.on_demand_usd)}. Prices as of ${cost.prices_as_of}.`}
         </p>
       )}
     </section>

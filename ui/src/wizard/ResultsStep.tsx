@@ -35,6 +35,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   const [error, setError] = useState<string | null>(null);
   const [openedAt, setOpenedAt] = useState(0);
   const [firstRowsMs, setFirstRowsMs] = useState<number | null>(null);
+  const [wrap, setWrap] = useState(false);
 
   useEffect(() => {
     backend.runs().then((r) => setRuns(r.filter((x) => x.has_results && !x.retry_of))).catch(() => setRuns([]));
@@ -182,6 +183,9 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               Search
               <input id="results-search" type="search" value={search} placeholder="text in any column" onChange={(e) => setSearch(e.target.value)} />
             </label>
+            <label className="inline">
+              <input id="wrap-answers" type="checkbox" checked={wrap} onChange={(e) => setWrap(e.target.checked)} /> Wrap answers
+            </label>
             <span id="results-matching" role="status">{matching === null ? "…" : count(matching, "row")}</span>
             {firstRowsMs !== null && <span id="first-rows-ms" className="muted" data-ms={firstRowsMs}>first rows in {firstRowsMs} ms</span>}
           </div>
@@ -196,15 +200,19 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
                 selected={selected ?? undefined}
                 onSelect={(i) => void select(i)}
                 onFirstRows={onFirstRows}
+                widthsKey="results"
+                wide={ANSWER_COLUMNS}
+                wrap={wrap}
               />
             )}
             {detail && (
               <aside id="row-detail" aria-label={`Row ${detail.row}`} className="detail-panel">
                 <h3>Row {detail.row} <button className="link" onClick={() => setDetail(null)} aria-label="Close the row detail">✕</button></h3>
                 <dl>
-                  {overview.columns.map((c, i) => (
-                    <div key={c}>
-                      <dt>{c}</dt>
+                  {/* The outcome first (status, the answer, the error), then the row's input. */}
+                  {order.map((i) => (
+                    <div key={i} className={ANSWER_COLUMNS.includes(overview.columns[i]) ? "answer" : undefined}>
+                      <dt>{overview.columns[i]}</dt>
                       <dd>{detail.cells[i]}</dd>
                     </div>
                   ))}
@@ -258,6 +266,8 @@ export function sameFilter(filter: RowFilter, status: Status | "", search: strin
 
 /** The columns that say how a row ended, shown first in the grid. */
 const OUTCOME_COLUMNS = ["status", "output", "error"];
+/** The columns worth reading, drawn wide. */
+const ANSWER_COLUMNS = ["output"];
 
 /** " (prompt cache: N read, M written)" when the records report prompt-cache tokens, else nothing. */
 function cacheNote(tokens: { cache_read_from_outputs: number; cache_write_from_outputs: number } | undefined): string {
