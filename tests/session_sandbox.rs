@@ -137,6 +137,12 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
     let found =
         studio.results_page(&row.id, &RowFilter { status: None, search: Some("ticket 400:".into()) }, 0, 5).unwrap();
     assert_eq!(found.rows.iter().map(|r| r.1[0].as_str()).collect::<Vec<_>>(), ["400"]);
+    // The prompt sent for a row of the results, rendered from the run's templates on that row.
+    let sent = studio.row_prompt(&row.id, 1).unwrap();
+    assert_eq!(sent.prompt, "Classify: ticket 4: the app, it crashes (EU)");
+    assert_eq!(sent.system.as_deref(), Some("Answer with one word."));
+    let beyond = studio.row_prompt(&row.id, 151).unwrap_err().to_string();
+    assert!(beyond.contains("between 1 and 150"), "{beyond}");
 
     let export = dir.path().join("export.csv");
     let said = studio.export(&row.id, export.clone(), true).await.unwrap();

@@ -161,7 +161,14 @@ fn the_whole_wizard_in_the_sandbox_from_a_sheet_to_a_checked_export() {
     );
     let detail = app.wait_for_text("#row-detail", "Row 42");
     assert!(detail.contains("succeeded") && detail.contains("record_id"), "{detail}");
-    // The detail shows the outcome first: the answer before the row's input.
+    // The detail shows the prompt that was sent, then the outcome: the answer before the row's input.
+    app.wait_for_text("#row-prompt summary", "Prompt sent");
+    app.click("#row-prompt summary");
+    let row_42 = csv_rows(&sample)[42].clone();
+    let sent = app.wait_for_text("#row-prompt", "Classify this review of");
+    let expected = format!("Classify this review of {}: {}", row_42[1], row_42[4]);
+    assert!(sent.contains(&expected), "the wizard's template rendered on row 42: {sent}");
+    let detail = app.text("#row-detail");
     let answer_at = detail.find("output").unwrap();
     assert!(answer_at < detail.find("review text").unwrap(), "{detail}");
     app.screenshot("results-detail");

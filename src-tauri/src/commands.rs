@@ -231,6 +231,12 @@ pub async fn results_page(
     blocking(move || Ok(studio.results_page(&run, &filter, offset, limit)?)).await
 }
 
+/// The prompt sent for row `row` (1-based) of a run's results.
+pub async fn row_prompt(shell: Shell<'_>, run: String, row: u64) -> Answer<RenderedPrompt> {
+    let studio = shell.studio.clone();
+    blocking(move || Ok(studio.row_prompt(&run, row)?)).await
+}
+
 /// Exports a run's results to `path` (format by extension).
 pub async fn export_results(shell: Shell<'_>, run: String, path: String, excel_safe: bool) -> Answer<String> {
     let path = shell.studio.export_path(&PathBuf::from(path))?;

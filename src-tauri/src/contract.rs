@@ -158,6 +158,8 @@ window_contract! {
         fn results_overview(run: String) -> ResultsOverview;
         /// A page of a run's results.
         fn results_page(run: String, filter: RowFilter, offset: u64, limit: u64) -> ResultsPage;
+        /// The prompt sent for row `row` (1-based) of a run's results.
+        fn row_prompt(run: String, row: u64) -> RenderedPrompt;
         /// Exports a run's results to `path`; the format follows the extension.
         fn export_results(run: String, path: String, excel_safe: bool) -> String;
         /// The remembered choices.

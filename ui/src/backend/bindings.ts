@@ -1621,6 +1621,11 @@ export function resultsPage(run: string, filter: RowFilter, offset: number, limi
   return invoke<ResultsPage>("results_page", { run, filter, offset, limit });
 }
 
+/** The prompt sent for row `row` (1-based) of a run's results. */
+export function rowPrompt(run: string, row: number): Promise<RenderedPrompt> {
+  return invoke<RenderedPrompt>("row_prompt", { run, row });
+}
+
 /** Exports a run's results to `path`; the format follows the extension. */
 export function exportResults(run: string, path: string, excelSafe: boolean): Promise<string> {
   return invoke<string>("export_results", { run, path, excelSafe });

@@ -25,6 +25,7 @@ const backend = vi.hoisted(() => ({
     return { matching: matching.length, rows: matching.slice(offset, offset + limit) };
   }),
   exportResults: vi.fn(async (_run: string, path: string) => `3 rows written to ${path} (csv)`),
+  rowPrompt: vi.fn(async (_run: string, row: number) => ({ row, prompt: `Rate review ${row}`, system: null, tokens: 4 })),
   retryRun: vi.fn(async () => { throw "1 row failed or is missing, fewer than the 100 records a Bedrock batch job accepts"; }),
   pickExportPath: vi.fn(async () => null),
   errorText: (e: unknown) => String(e),
@@ -55,6 +56,11 @@ describe("the Results step", () => {
     fireEvent.click(screen.getAllByRole("row").find((r) => r.textContent?.includes("ValidationException"))!);
     const detail = await screen.findByRole("complementary", { name: "Row 2" });
     expect(detail.textContent).toContain("=cmd()");
+    // The prompt that was sent, asked of Rust for that row, comes first; then the outcome before the input.
+    await waitFor(() => expect(detail.textContent).toContain("Prompt sent (4 tokens estimated)Rate review 2"));
+    expect(backend.rowPrompt).toHaveBeenCalledWith("r1", 2);
+    const terms = [...detail.querySelectorAll("dt")].map((t) => t.textContent);
+    expect(terms.slice(0, 4)).toEqual(["status", "output", "error", "review"]);
 
     fireEvent.change(screen.getByLabelText("Export path"), { target: { value: "/tmp/a.csv" } });
     fireEvent.click(screen.getByRole("button", { name: "Export to path" }));

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
-import type { ResultsOverview, RowFilter, RunRow, Status, Tier } from "../backend";
+import type { RenderedPrompt, ResultsOverview, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { OutcomeBar, TokenHistogram } from "../results/charts";
 import { count, grouped } from "../format";
@@ -26,6 +26,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   const [matching, setMatching] = useState<number | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [detail, setDetail] = useState<{ row: number; cells: string[] } | null>(null);
+  const [sent, setSent] = useState<RenderedPrompt | null>(null);
   const [format, setFormat] = useState<Format>("csv");
   const [excelSafe, setExcelSafe] = useState(true);
   const [exportPath, setExportPath] = useState("");
@@ -98,6 +99,10 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
       const page = await backend.resultsPage(run, filter, index, 1);
       const found = page.rows[0];
       setDetail(found ? { row: found[0], cells: found[1] } : null);
+      setSent(null);
+      // The prompt that was sent, rendered in Rust from the run's templates; the detail shows without it if
+      // it cannot be told (a run prepared elsewhere, its plan gone).
+      if (found) setSent(await backend.rowPrompt(run, found[0]).catch(() => null));
     } catch (e) {
       setError(backend.errorText(e));
     }
@@ -208,6 +213,13 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
             {detail && (
               <aside id="row-detail" aria-label={`Row ${detail.row}`} className="detail-panel">
                 <h3>Row {detail.row} <button className="link" onClick={() => setDetail(null)} aria-label="Close the row detail">✕</button></h3>
+                {sent && sent.row === detail.row && (
+                  <details id="row-prompt" className="sent-prompt">
+                    <summary>Prompt sent ({count(sent.tokens, "token")} estimated)</summary>
+                    {sent.system && <p className="muted">System: {sent.system}</p>}
+                    <p>{sent.prompt}</p>
+                  </details>
+                )}
                 <dl>
                   {/* The outcome first (status, the answer, the error), then the row's input. */}
                   {order.map((i) => (

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use batch_core::answer::native::{SchemaDelivery, instruction};
 use batch_core::export::refuse_overwriting;
-use batch_core::prepare::{PLAN_FILE, PreparedPlan};
+use batch_core::prepare::{PLAN_FILE, PreparedPlan, PromptBuffers, Prompts};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::results::{ResultsRequest, TierTotals, join_results_into};
+use batch_core::sheet::Row;
 use serde::{Deserialize, Serialize};
 
 use super::runs::{SUMMARY_FILE, TABLE_FILE, blocking_error, invalid};
@@ -15,6 +17,7 @@ use super::{Studio, StudioError};
 use crate::history::{Run, RunState};
 use crate::ports::Connector;
 use crate::results_table::{ResultsPage, ResultsTable, RowFilter, StatusCounts, TableWriter, TokenBin};
+use crate::sheet_pages::RenderedPrompt;
 
 /// What the Results step shows beside the table.
 #[derive(Debug, Clone, Serialize)]
@@ -120,6 +123,32 @@ impl<C: Connector> Studio<C> {
             output_tokens: table.output_token_bins().map_err(|e| invalid(e.to_string()))?,
             summary: serde_json::from_str(&text).ok(),
         })
+    }
+
+    /// The prompt sent for row `row` (1-based) of a run: the run's templates rendered on the row's input cells,
+    /// with the schema's instruction when the answer's shape went by instruction.
+    pub fn row_prompt(&self, run: &str, row: u64) -> Result<RenderedPrompt, StudioError> {
+        let (root, table) = self.table(run)?;
+        let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE))?;
+        let page = table.page(&RowFilter::default(), row.saturating_sub(1), 1).map_err(|e| invalid(e.to_string()))?;
+        let (number, mut cells) = page.rows.into_iter().next().filter(|(n, _)| *n == row).ok_or_else(|| {
+            invalid(format!("row {row} is not in the run's results; pick a row between 1 and {}", page.matching))
+        })?;
+        let inputs = table.columns().len().saturating_sub(batch_core::export::RESULT_COLUMNS.len());
+        cells.truncate(inputs);
+        let headers = &table.columns()[..inputs];
+        let (prompt, system) = (&plan.templates.prompt, plan.templates.system.as_deref());
+        let prompts = Prompts::compile(headers, prompt, system).map_err(|e| invalid(e.to_string()))?;
+        let mut buffers = PromptBuffers::default();
+        let (prompt, system, tokens) =
+            prompts.render(&Row::from_cells(number, cells), &mut buffers).map_err(|e| invalid(e.to_string()))?;
+        let mut prompt = prompt.to_string();
+        if plan.model.schema_delivery == Some(SchemaDelivery::Instruction)
+            && let Some(schema) = plan.templates.answer.json_schema()
+        {
+            prompt.push_str(&instruction(&schema));
+        }
+        Ok(RenderedPrompt { row: number, prompt, system: system.map(str::to_string), tokens })
     }
 
     /// A page of a run's results.
