@@ -13,6 +13,7 @@ use batch_app::row_selection::{FilterOp, RowSelection};
 use batch_app::session::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm, TestRowForm};
 use batch_app::sheet_pages::SheetTable;
 use batch_connect::Backends;
+use batch_core::answer::AnswerShape;
 use batch_core::iam::{CheckStatus, Verdict};
 use batch_core::results::Status;
 use batch_core::service_tier::Tier;
@@ -85,6 +86,7 @@ fn form(sheet: PathBuf, selection: RowSelection, tags: Vec<(String, String)>) ->
         max_queue: None,
         fallback_budget: None,
         local_offset_minutes: 0,
+        answer: AnswerShape::FreeText,
     }
 }
 

@@ -472,3 +472,49 @@ fn a_deadline_set_in_the_window_stops_a_held_run_and_its_rows_are_answered_on_de
     assert!(cost.contains("batch job"), "{cost}");
     app.screenshot("results-after-deadline");
 }
+
+#[test]
+fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let shots = fresh_screenshot_dir("answer-shape");
+    let mut app = Session::start(&driver, &app_binary(), &shots);
+    open_small_sheet(&mut app, work.path(), 120);
+    // The Prompt step: a label from a list, "other" allowed; Rust previews the column and the schema.
+    app.click("#step-prompt");
+    app.click("#answer-classify");
+    app.wait_for_text("#answer-problem", "give at least one label");
+    app.type_into("#answer-labels", "bug, question, praise");
+    app.click("#answer-other");
+    app.wait_for_text("#answer-columns", "label · one of bug, question, praise, other");
+    app.screenshot("prompt-classify");
+    // The Model step says how each model gets the schema.
+    app.click("#step-model");
+    app.click("#model option[value='amazon.nova-lite-v1:0']");
+    app.wait_for_text("#answer-delivery", "the schema is added to the prompt");
+    app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
+    app.wait_for_text("#answer-delivery", "structured output (Converse outputConfig.textFormat)");
+    app.screenshot("model-answer-delivery");
+
+    app.click("#step-submit");
+    app.type_into("#job-name", "labels-e2e");
+    app.click("#submit-run");
+    app.wait_for_text("#submitted", "120 records");
+    app.click("#open-jobs");
+    app.wait_for_text("#toast", "labels-e2e ended: 120 succeeded, 0 failed, 0 missing");
+    app.click("#runs .open-results");
+    app.wait_for_exact_text("#results-matching", "120 rows");
+    app.screenshot("results-labels");
+    let export = work.path().join("labels.csv");
+    app.type_into("#export-path", &export.to_string_lossy());
+    app.click("#export-run");
+    app.wait_for_text("#results-message", "120 rows written");
+    let rows = csv_rows(&export);
+    let output = rows[0].iter().position(|h| h == "output").unwrap();
+    for row in &rows[1..] {
+        let answer: serde_json::Value = serde_json::from_str(&row[output]).unwrap_or_else(|e| panic!("{row:?}: {e}"));
+        let label = answer["label"].as_str().unwrap_or_default();
+        assert!(["bug", "question", "praise", "other"].contains(&label), "{answer}");
+    }
+}

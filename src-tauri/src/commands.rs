@@ -14,11 +14,12 @@ use batch_app::session::{
     AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RunRow,
     SendWays, Studio, SubmitForm, TestRowForm, TestRowView,
 };
-use batch_app::settings::Choices;
+use batch_app::settings::{Choices, InvocationChoice};
 use batch_app::sheet_opening::SheetProgress;
 use batch_app::sheet_pages::{RenderedPrompt, SheetSummary};
 use batch_aws::profiles::{ProfileFiles, ProfileInfo, list_profiles};
 use batch_connect::Backends;
+use batch_core::answer::{AnswerPreview, AnswerShape};
 use batch_core::model::ModelId;
 use batch_core::model_facts::ModelFacts;
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
@@ -229,6 +230,16 @@ pub async fn results_page(
 ) -> Answer<ResultsPage> {
     let studio = shell.studio.clone();
     blocking(move || Ok(studio.results_page(&run, &filter, offset, limit)?)).await
+}
+
+/// The schema, columns and delivery of an answer shape for the chosen model, or why it cannot run.
+pub async fn answer_preview(
+    shell: Shell<'_>,
+    shape: AnswerShape,
+    model: Option<String>,
+    invocation: Option<InvocationChoice>,
+) -> Answer<AnswerPreview> {
+    Ok(shell.studio.answer_preview(&shape, model.as_deref(), invocation))
 }
 
 /// The prompt sent for row `row` (1-based) of a run's results.

@@ -13,10 +13,11 @@ use batch_app::session::{
     AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RunBytesMessage,
     RunEventMessage, RunOutcome, RunRow, SendWays, SubmitForm, TestRowForm, TestRowView,
 };
-use batch_app::settings::Choices;
+use batch_app::settings::{Choices, InvocationChoice};
 use batch_app::sheet_opening::SheetProgress;
 use batch_app::sheet_pages::{RenderedPrompt, SheetSummary};
 use batch_aws::profiles::ProfileInfo;
+use batch_core::answer::{AnswerPreview, AnswerShape};
 use batch_core::model_facts::ModelFacts;
 use batch_core::pricing::CostEstimate;
 use batch_core::service_tier::Tier;
@@ -146,6 +147,8 @@ window_contract! {
         fn check_access(form: AccessForm) -> AccessView;
         /// The buckets (empty location) or one folder level of S3.
         fn browse_s3(location: String) -> S3Listing;
+        /// The schema, columns and delivery of an answer shape for the chosen model, or why it cannot run.
+        fn answer_preview(shape: AnswerShape, model: Option<String>, invocation: Option<InvocationChoice>) -> AnswerPreview;
         /// Prepares and submits a run of the open sheet; it is then followed in the background.
         fn submit(form: SubmitForm) -> RunRow;
         /// Every run with its live counts, newest first.

@@ -44,6 +44,7 @@ const backend = vi.hoisted(() => ({
     const unknown = names.filter((n) => !headers.includes(n)).map((name) => ({ name, suggestion: null }));
     return { prompt: { pieces, columns: names.filter((n) => headers.includes(n)), unknown, error: null }, system: null };
   }),
+  answerPreview: vi.fn(async () => ({ schema: null, columns: [], delivery: null, how: null, problem: null })),
   renderRow: vi.fn(async (template: string) => ({ row: 1, prompt: template.replace("{{review}}", "great"), system: null, tokens: 5 })),
   models: vi.fn(async () => ({
     models: [

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "./backend";
-import type { AppInfo, Theme } from "./backend";
+import type { AnswerShape, AppInfo, Theme } from "./backend";
 import { AccessStep } from "./wizard/AccessStep";
 import { ConnectStep } from "./wizard/ConnectStep";
 import { DataStep } from "./wizard/DataStep";
@@ -18,6 +18,8 @@ import { inputTokensToSend, rowsToSend, useWizard } from "./state/wizard";
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
+  // The answer's shape (free text until the Prompt step says otherwise); it travels with the submitted form.
+  const [answer, setAnswer] = useState<AnswerShape>({ shape: "free_text" });
   const [wizard, change] = useWizard();
   const { step, connection, summary, selection, row, resultsRun } = wizard;
   const [notice, dismissNotice] = useRunNotice();
@@ -111,6 +113,9 @@ export function App() {
             onRow={setRow}
             onTokens={onTokens}
             model={choices.model}
+            answer={answer}
+            onAnswer={setAnswer}
+            invocation={choices.params.invocation}
           />
         )}
         {step === "model" && summary && (
@@ -125,6 +130,7 @@ export function App() {
             rows={rowsToSend(wizard)}
             test={{ row: row + 1, template: choices.template, system: choices.system || null }}
             sheetRows={summary.rows}
+            answer={answer}
           />
         )}
         {step === "access" && connection && (
@@ -148,6 +154,7 @@ export function App() {
               max_tokens: choices.maxTokens,
               temperature: choices.params.temperature,
               top_p: choices.params.topP,
+              answer,
             }}
             rows={rowsToSend(wizard)}
             inputTokens={inputTokensToSend(wizard)}

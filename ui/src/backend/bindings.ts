@@ -69,6 +69,72 @@ fixes: AccessDocuments,
  */
 offline: boolean, };
 
+export type AnswerField = { 
+/**
+ * Its name (the JSON key and the column's name).
+ */
+name: string, 
+/**
+ * What it holds.
+ */
+kind: FieldKind, 
+/**
+ * What the model is told it is.
+ */
+description: string, 
+/**
+ * Whether the answer must have it (fields of the built-in shapes always must).
+ */
+required: boolean, 
+/**
+ * Whether it may be null.
+ */
+nullable: boolean, };
+
+export type AnswerPreview = { 
+/**
+ * The JSON Schema the model receives, pretty-printed (none for free text).
+ */
+schema: string | null, 
+/**
+ * The typed columns each answer fills (none for free text).
+ */
+columns: Array<AnswerField>, 
+/**
+ * How the schema reaches the model (none for free text, or without a model yet).
+ */
+delivery: SchemaDelivery | null, 
+/**
+ * That, in words.
+ */
+how: string | null, 
+/**
+ * Why the shape cannot run, when it cannot.
+ */
+problem: string | null, };
+
+export type AnswerShape = { "shape": "free_text" } | { "shape": "classify", 
+/**
+ * The labels.
+ */
+labels: Array<string>, 
+/**
+ * Several labels a row.
+ */
+multi: boolean, 
+/**
+ * Offer "other" when no label fits.
+ */
+other: boolean, } | { "shape": "extract", 
+/**
+ * The fields.
+ */
+fields: Array<AnswerField>, } | { "shape": "schema", 
+/**
+ * The schema as given.
+ */
+schema: unknown, };
+
 export type AppError = { 
 /**
  * Its kind.
@@ -374,6 +440,8 @@ files: number,
  * Bytes.
  */
 bytes: number, };
+
+export type FieldKind = { "kind": "text" } | { "kind": "number" } | { "kind": "integer" } | { "kind": "boolean" } | { "kind": "date" } | { "kind": "one_of", "values": Array<string> } | { "kind": "text_list" } | { "kind": "some_of", "values": Array<string> } | { "kind": "json" };
 
 export type FilterOp = "contains" | "equals" | "not_empty";
 
@@ -1060,6 +1128,8 @@ cache_read_from_outputs: number,
  */
 cache_write_from_outputs: number, };
 
+export type SchemaDelivery = "converse_output_config" | "claude_output_config" | "response_format" | "instruction";
+
 export type SendWays = { 
 /**
  * Rows to send.
@@ -1241,7 +1311,11 @@ fallback_budget: number | null,
 /**
  * The window's time zone, minutes east of UTC (for a deadline given as a time of day).
  */
-local_offset_minutes: number, };
+local_offset_minutes: number, 
+/**
+ * The answer's shape: free text, labels, fields or a JSON Schema.
+ */
+answer: AnswerShape, };
 
 export type TargetChoices = { 
 /**
@@ -1589,6 +1663,11 @@ export function checkAccess(form: AccessForm): Promise<AccessView> {
 /** The buckets (empty location) or one folder level of S3. */
 export function browseS3(location: string): Promise<S3Listing> {
   return invoke<S3Listing>("browse_s3", { location });
+}
+
+/** The schema, columns and delivery of an answer shape for the chosen model, or why it cannot run. */
+export function answerPreview(shape: AnswerShape, model: string | null, invocation: InvocationChoice | null): Promise<AnswerPreview> {
+  return invoke<AnswerPreview>("answer_preview", { shape, model, invocation });
 }
 
 /** Prepares and submits a run of the open sheet; it is then followed in the background. */

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 
 import * as backend from "../backend";
-import type { CostEstimate, JobPlan, ModelChoice, ParamChoices, SendWays, TestRowView } from "../backend";
+import type { AnswerShape, CostEstimate, JobPlan, ModelChoice, ParamChoices, SendWays, TestRowView } from "../backend";
 import { useModelFacts } from "../state/modelFacts";
 import { count, grouped, usd } from "../format";
 import { CostCheck } from "./CostCheck";
@@ -26,6 +26,8 @@ export interface ModelStepProps {
   test: { row: number; template: string; system: string | null };
   /** Data rows of the open sheet (the cost check samples them). */
   sheetRows: number;
+  /** The answer's shape (the step says how this model gets its schema). */
+  answer: AnswerShape;
 }
 
 /** A model's line in the list: its id, name when different, and what to know before choosing it. */
@@ -44,7 +46,19 @@ export function planText(parts: number[]): string {
 }
 
 export function ModelStep(props: ModelStepProps) {
-  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows, test, sheetRows } = props;
+  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows, test, sheetRows, answer } = props;
+  const [answerHow, setAnswerHow] = useState<string | null>(null);
+  useEffect(() => {
+    if (answer.shape === "free_text" || !model) return setAnswerHow(null);
+    let alive = true;
+    backend
+      .answerPreview(answer, model, params.invocation)
+      .then((p) => alive && setAnswerHow(p.problem ? `✖ ${p.problem}` : p.how))
+      .catch(() => alive && setAnswerHow(null));
+    return () => {
+      alive = false;
+    };
+  }, [answer, model, params.invocation]);
   const [choices, setChoices] = useState<ModelChoice[]>([]);
   const [listNote, setListNote] = useState<string | null>(null);
   const [tested, setTested] = useState<TestRowView | null>(null);
@@ -130,6 +144,7 @@ export function ModelStep(props: ModelStepProps) {
         </select>
       </label>
       {listNote && <p className="hint">{listNote}</p>}
+      {answerHow && <p id="answer-delivery" className="hint">Answers: {answerHow}</p>}
       {facts?.lifecycle_notice && (
         <p id="model-lifecycle" role="alert" className="error">
           {facts.lifecycle_notice}

@@ -3,7 +3,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import * as backend from "../backend";
-import type { PromptAnalysis, PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
+import type { AnswerShape, InvocationChoice, PromptAnalysis, PromptTotals, RenderedPrompt, SheetSummary } from "../backend";
+import { AnswerEditor } from "../answer/AnswerEditor";
 import { complete, completions, openPlaceholder, problems, segments } from "../prompt/template";
 import { count, grouped } from "../format";
 import { useModelFacts } from "../state/modelFacts";
@@ -20,10 +21,14 @@ export interface PromptStepProps {
   onTokens?: (total: number) => void;
   /** The chosen model, whose context window the longest prompt is checked against. */
   model: string;
+  /** The answer's shape, and its request format (for how the model gets the schema). */
+  answer: AnswerShape;
+  onAnswer: (answer: AnswerShape) => void;
+  invocation: InvocationChoice | null;
 }
 
 export function PromptStep(props: PromptStepProps) {
-  const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, model } = props;
+  const { summary, template, onTemplate, system, onSystem, row, onRow, onTokens, model, answer, onAnswer, invocation } = props;
   const [totals, setTotals] = useState<PromptTotals | null>(null);
   const [totalsError, setTotalsError] = useState<string | null>(null);
   const [analysis, setAnalysis] = useState<PromptAnalysis | null>(null);
@@ -170,6 +175,7 @@ export function PromptStep(props: PromptStepProps) {
           System prompt (optional; placeholders work here too)
           <textarea id="system" rows={3} value={system} onChange={(e) => onSystem(e.target.value)} />
         </label>
+        <AnswerEditor shape={answer} onShape={onAnswer} model={model} invocation={invocation} />
         {found.length > 0 && (
           <ul id="problems" className="problems" aria-label="Problems">
             {found.map((p) => (

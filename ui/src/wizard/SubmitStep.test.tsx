@@ -46,7 +46,7 @@ import { SubmitStep } from "./SubmitStep";
 
 const draft = {
   sheet: "/data/reviews.csv", worksheet: null, selection: { kind: "all" as const }, template: "{{review}}", system: null,
-  model: "amazon.nova-lite-v1:0", invocation: null, max_tokens: 100, temperature: null, top_p: null,
+  model: "amazon.nova-lite-v1:0", invocation: null, max_tokens: 100, temperature: null, top_p: null, answer: { shape: "free_text" as const },
 };
 
 describe("the Submit step", () => {

@@ -4,6 +4,7 @@
 //! methods in a line or two each.
 
 mod access;
+mod answer;
 mod choices;
 mod cost;
 mod deadline;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use batch_core::answer::AnswerShape;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::model_lifecycle::{LifecycleTable, today};
 use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
@@ -89,6 +90,9 @@ pub struct SubmitForm {
     /// The window's time zone, minutes east of UTC (for a deadline given as a time of day).
     #[serde(default)]
     pub local_offset_minutes: i32,
+    /// The answer's shape: free text, labels, fields or a JSON Schema.
+    #[serde(default)]
+    pub answer: AnswerShape,
 }
 
 /// A run as the Jobs step lists it.
@@ -262,7 +266,7 @@ impl<C: Connector> Studio<C> {
                     top_p: form.top_p,
                     stop_sequences: Vec::new(),
                 },
-                answer: batch_core::answer::AnswerShape::FreeText,
+                answer: form.answer.clone(),
                 id_column: None,
                 limits,
                 prices: PriceTable::bundled(),

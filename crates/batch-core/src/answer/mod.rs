@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod native;
+mod preview;
 mod schema;
 mod spec;
 #[cfg(test)]
@@ -12,6 +13,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+pub use preview::AnswerPreview;
 pub use schema::ShapeError;
 pub use spec::SpecError;
 
