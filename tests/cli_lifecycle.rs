@@ -686,3 +686,32 @@ fn sandbox_commands_sharing_a_home_at_once_lose_no_job() {
     assert_eq!(jobs.as_array().unwrap().len(), 6, "{jobs}");
     assert!(jobs.as_array().unwrap().iter().all(|j| j["status"] == "Completed"), "{jobs}");
 }
+
+#[test]
+fn the_sandbox_answers_in_the_labels_asked_for_and_its_bad_answers_fault_spoils_some() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("labels.csv");
+    let mut all: Vec<String> = vec!["sandbox".into()];
+    all.extend(sample_args(dir.path()));
+    let extra = ["--classify", "praise,complaint", "--tag", "emulator-fault=bad-answers", "--export", s(&export)];
+    all.extend(extra.map(str::to_string));
+    let mut cli = command(dir.path(), dir.path(), &[]);
+    cli.args(&all);
+    assert!(finish(cli).ok().contains("Exported 120 rows"));
+    let (headers, rows) = read_csv(&export);
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (output, stop) = (column("output"), column("stop_reason"));
+    for (i, row) in rows.iter().enumerate() {
+        let ordinal = i + 1;
+        let answer = serde_json::from_str::<Value>(&row[output]);
+        if ordinal % 11 == 0 {
+            assert_eq!(row[stop], "max_tokens", "row {ordinal} is cut off at the limit");
+            assert!(answer.is_err(), "row {ordinal}: half an object: {}", row[output]);
+        } else if ordinal % 7 == 0 {
+            assert!(row[output].starts_with("Sure!") && answer.is_err(), "row {ordinal}: prose: {}", row[output]);
+        } else {
+            let label = answer.unwrap()["label"].as_str().unwrap().to_string();
+            assert!(["praise", "complaint"].contains(&label.as_str()), "row {ordinal}: {label}");
+        }
+    }
+}

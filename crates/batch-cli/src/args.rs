@@ -377,6 +377,10 @@ pub struct SandboxOutputsArgs {
     /// Write output lines in input order (by default they are scrambled, as Bedrock does not keep order).
     #[arg(long)]
     pub in_order: bool,
+    /// Spoil some answers as real models sometimes do: every 11th cut off at the token limit, every other 7th
+    /// prose instead of the JSON asked for.
+    #[arg(long)]
+    pub bad_answers: bool,
 }
 
 /// Output format of the printed summary.

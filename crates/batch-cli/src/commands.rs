@@ -157,7 +157,12 @@ pub(crate) fn run_results(args: ResultsArgs) -> Result<ExitCode> {
 
 /// The `sandbox-outputs` command.
 pub(crate) fn run_sandbox_outputs(args: SandboxOutputsArgs) -> Result<ExitCode> {
-    let faults = OutputFaults { fail_every: args.fail_every, drop_every: args.drop_every, shuffle: !args.in_order };
+    let faults = OutputFaults {
+        fail_every: args.fail_every,
+        drop_every: args.drop_every,
+        shuffle: !args.in_order,
+        bad_answers: args.bad_answers,
+    };
     let jobs = write_sandbox_outputs(&args.prepared, &args.out, faults)?;
     println!(
         "SANDBOX (the sandbox model, no AWS): wrote the outputs of {} job(s) under {}",

@@ -110,4 +110,50 @@ mod tests {
         }
         assert!(fenced > 0, "some answers by instruction are fenced");
     }
+
+    #[test]
+    fn spoiled_answers_check_as_invalid_or_truncated_in_every_family() {
+        use crate::model::{InvocationType, ModelId};
+        use crate::records::{InferenceParams, RecordBuilder};
+        use crate::sandbox_model::{AnswerFault, respond_spoiled};
+        let shape =
+            AnswerShape::Classify { labels: vec!["praise".into(), "complaint".into()], multi: false, other: false };
+        let models = [
+            ("us.anthropic.claude-haiku-4-5-20251001-v1:0", InvocationType::Converse),
+            ("us.anthropic.claude-haiku-4-5-20251001-v1:0", InvocationType::InvokeModel),
+            ("amazon.nova-lite-v1:0", InvocationType::InvokeModel),
+            ("meta.llama3-1-8b-instruct-v1:0", InvocationType::InvokeModel),
+            ("mistral.mistral-large-2407-v1:0", InvocationType::InvokeModel),
+            ("amazon.titan-text-express-v1", InvocationType::InvokeModel),
+        ];
+        for (id, invocation) in models {
+            let model = ModelId::parse(id).unwrap();
+            let builder = RecordBuilder::new(&model, Some(invocation), InferenceParams::default(), false)
+                .unwrap()
+                .with_answer(&shape, &model)
+                .unwrap();
+            let mut line = Vec::new();
+            builder.write_line("R1", "Great kettle, fast delivery", None, &mut line);
+            let input: Value = serde_json::from_slice::<Value>(&line).unwrap()["modelInput"].clone();
+            let check = |fault| {
+                let body = respond_spoiled(model.family(), invocation, &input, fault).unwrap();
+                let outcome = crate::results::extract(&body);
+                check_answer(&shape, &outcome.output, Some(&outcome.stop_reason))
+            };
+            assert!(matches!(check(None), AnswerCheck::Valid(_)), "{id} {invocation:?}");
+            assert!(matches!(check(Some(AnswerFault::Invalid)), AnswerCheck::Invalid(_)), "{id} {invocation:?}");
+            assert_eq!(check(Some(AnswerFault::Truncated)), AnswerCheck::Truncated, "{id} {invocation:?}");
+        }
+        let faults: Vec<Option<AnswerFault>> = [1, 7, 11, 14, 77].map(AnswerFault::for_record).to_vec();
+        assert_eq!(
+            faults,
+            [
+                None,
+                Some(AnswerFault::Invalid),
+                Some(AnswerFault::Truncated),
+                Some(AnswerFault::Invalid),
+                Some(AnswerFault::Truncated)
+            ]
+        );
+    }
 }

@@ -169,39 +169,82 @@ fn titan_embedding(model_input: &Value, hash: u64, input_tokens: u64) -> Value {
 
 /// The sandbox model's response body for one record, or the record's failure.
 pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Value) -> Result<Value, RecordFailure> {
+    respond_spoiled(family, invocation, model_input, None)
+}
+
+/// How an answer is spoiled on purpose, as real models' sometimes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerFault {
+    /// Prose instead of the JSON asked for.
+    Invalid,
+    /// Cut off half way, at the token limit.
+    Truncated,
+}
+
+impl AnswerFault {
+    /// The fault of the `ordinal`-th record (1-based) of a job with bad answers: every 11th is cut off, every
+    /// other 7th is prose.
+    pub fn for_record(ordinal: u64) -> Option<Self> {
+        if ordinal.is_multiple_of(11) {
+            Some(Self::Truncated)
+        } else if ordinal.is_multiple_of(7) {
+            Some(Self::Invalid)
+        } else {
+            None
+        }
+    }
+}
+
+/// [`respond`], with the answer spoiled by `fault`: prose, or cut off with the family's token-limit stop reason.
+pub fn respond_spoiled(
+    family: ModelFamily,
+    invocation: InvocationType,
+    model_input: &Value,
+    fault: Option<AnswerFault>,
+) -> Result<Value, RecordFailure> {
     let prompt = prompt_of(family, invocation, model_input).map_err(|message| RecordFailure { code: 400, message })?;
     let hash = fnv1a(prompt.as_bytes(), 1);
-    let answer = match crate::sandbox_answer::requested_schema(model_input, &prompt) {
+    let mut answer = match crate::sandbox_answer::requested_schema(model_input, &prompt) {
         Some((schema, by_instruction)) if !family.is_embedding() => {
             crate::sandbox_answer::answer_in_schema(&schema, hash, by_instruction)
         }
         _ => answer_for(&prompt),
     };
+    match fault {
+        Some(AnswerFault::Invalid) => answer = format!("Sure! Having read it, I would say: {}", answer_for(&prompt)),
+        Some(AnswerFault::Truncated) => answer = answer.chars().take(answer.chars().count() / 2).collect(),
+        None => {}
+    }
+    let cut = fault == Some(AnswerFault::Truncated);
     let (i, o) = (estimate_tokens(&prompt), estimate_tokens(&answer));
     Ok(match (invocation, family) {
         (InvocationType::Converse, _) => json!({
             "output": {"message": {"role": "assistant", "content": [{"text": answer}]}},
-            "stopReason": "end_turn",
+            "stopReason": if cut { "max_tokens" } else { "end_turn" },
             "usage": {"inputTokens": i, "outputTokens": o, "totalTokens": i + o},
             "metrics": {"latencyMs": 100 + hash % 900}
         }),
         (_, ModelFamily::AmazonNova) => json!({
             "output": {"message": {"role": "assistant", "content": [{"text": answer}]}},
-            "stopReason": "end_turn",
+            "stopReason": if cut { "max_tokens" } else { "end_turn" },
             "usage": {"inputTokens": i, "outputTokens": o, "totalTokens": i + o}
         }),
         (_, ModelFamily::AnthropicClaude) => json!({
             "id": format!("msg_bdrk_{hash:016x}"), "type": "message", "role": "assistant", "model": "sandbox",
             "content": [{"type": "text", "text": answer}],
-            "stop_reason": "end_turn", "stop_sequence": null,
+            "stop_reason": if cut { "max_tokens" } else { "end_turn" }, "stop_sequence": null,
             "usage": {"input_tokens": i, "output_tokens": o}
         }),
         (_, ModelFamily::MetaLlama | ModelFamily::MetaLlama4) => json!({
-            "generation": answer, "prompt_token_count": i, "generation_token_count": o, "stop_reason": "stop"
+            "generation": answer, "prompt_token_count": i, "generation_token_count": o,
+            "stop_reason": if cut { "length" } else { "stop" }
         }),
-        (_, ModelFamily::Mistral) => json!({"outputs": [{"text": answer, "stop_reason": "stop"}]}),
+        (_, ModelFamily::Mistral) => {
+            json!({"outputs": [{"text": answer, "stop_reason": if cut { "length" } else { "stop" }}]})
+        }
         (_, ModelFamily::MistralChat) => json!({
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "stop_reason": "stop"}]
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer},
+                "stop_reason": if cut { "length" } else { "stop" }}]
         }),
         (_, ModelFamily::NovaEmbedding) => {
             let dims = model_input.pointer("/singleEmbeddingParams/embeddingDimension").and_then(Value::as_u64);
@@ -210,7 +253,7 @@ pub fn respond(family: ModelFamily, invocation: InvocationType, model_input: &Va
         (_, ModelFamily::TitanEmbedding) => titan_embedding(model_input, hash, i),
         (_, ModelFamily::TitanText) => json!({
             "inputTextTokenCount": i,
-            "results": [{"tokenCount": o, "outputText": answer, "completionReason": "FINISH"}]
+            "results": [{"tokenCount": o, "outputText": answer, "completionReason": if cut { "LENGTH" } else { "FINISH" }}]
         }),
         (InvocationType::InvokeModel, ModelFamily::Other) => unreachable!("prompt_of refuses this pair"),
     })
@@ -225,6 +268,8 @@ pub struct OutputFaults {
     pub drop_every: Option<u64>,
     /// Write output lines in a scrambled order (as Bedrock may).
     pub shuffle: bool,
+    /// Spoil some answers: every 11th cut off at the token limit, every other 7th prose ([`AnswerFault`]).
+    pub bad_answers: bool,
 }
 
 /// One sandbox job's output folder.
@@ -284,7 +329,12 @@ pub fn write_sandbox_outputs(
             let response = if injected {
                 Err(RecordFailure { code: 400, message: "Sandbox failure injected for testing".into() })
             } else {
-                respond(family, invocation, &input)
+                respond_spoiled(
+                    family,
+                    invocation,
+                    &input,
+                    AnswerFault::for_record(ordinal).filter(|_| faults.bad_answers),
+                )
             };
             match &response {
                 Ok(body) => {

@@ -2,7 +2,7 @@
 
 use crate::api::Tag;
 
-/// The tag key that picks a job's fault: `fail`, `partial`, `expire`, `slow` or `hold`.
+/// The tag key that picks a job's fault: `fail`, `partial`, `expire`, `slow`, `hold` or `bad-answers`.
 pub const FAULT_TAG: &str = "emulator-fault";
 
 /// What goes wrong with one job.
@@ -19,6 +19,9 @@ pub enum JobFault {
     /// The job stays `InProgress` until it is stopped or released (the emulator's release call): whatever the
     /// machine's speed, a stop always lands while it runs.
     Hold,
+    /// Some answers are spoiled: every 11th cut off at the token limit, every other 7th prose
+    /// (`batch_core::sandbox_model::AnswerFault`).
+    BadAnswers,
 }
 
 impl JobFault {
@@ -31,6 +34,7 @@ impl JobFault {
             "expire" => Some(Self::Expire),
             "slow" => Some(Self::Slow(3)),
             "hold" => Some(Self::Hold),
+            "bad-answers" => Some(Self::BadAnswers),
             _ => None,
         }
     }

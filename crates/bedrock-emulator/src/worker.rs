@@ -5,7 +5,7 @@ use batch_core::aws_names::{JobStatus, S3Uri};
 use batch_core::limits::Limits;
 use batch_core::record_id::fnv1a;
 use batch_core::results::{MANIFEST_FILE, Manifest, extract};
-use batch_core::sandbox_model::{output_line, respond};
+use batch_core::sandbox_model::{AnswerFault, output_line, respond_spoiled};
 use serde_json::{Value, json};
 
 use crate::faults::JobFault;
@@ -161,9 +161,11 @@ fn process(job: &mut Job, store: &dyn ObjectStore, half: bool) -> Result<(), Str
         let all = records(&job.input, &key, store)?;
         let take = if half { all.len().div_ceil(2) } else { all.len() };
         let mut lines = String::new();
+        let bad_answers = job.fault == Some(JobFault::BadAnswers);
         for (id, input) in all.into_iter().take(take) {
             manifest.processed_record_count += 1;
-            let response = respond(family, job.invocation, &input);
+            let fault = AnswerFault::for_record(manifest.processed_record_count).filter(|_| bad_answers);
+            let response = respond_spoiled(family, job.invocation, &input, fault);
             match &response {
                 Ok(output) => {
                     let outcome = extract(output);

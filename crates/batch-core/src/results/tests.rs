@@ -49,7 +49,7 @@ fn every_row_once_in_input_order_with_its_outcome() {
     let (input, prep, plan) = prepared(dir.path(), 100, "anthropic.claude-haiku-4-5-20251001-v1:0");
     assert_eq!(plan.parts.len(), 3);
     let outputs = dir.path().join("outputs");
-    let faults = OutputFaults { fail_every: Some(10), drop_every: Some(7), shuffle: true };
+    let faults = OutputFaults { fail_every: Some(10), drop_every: Some(7), shuffle: true, bad_answers: false };
     let jobs = write_sandbox_outputs(&prep, &outputs, faults).unwrap();
     let scheme = plan.record_ids.scheme();
     // Noise in the first job's file: blank lines, a corrupt line, a foreign record, and a retry that
@@ -207,7 +207,7 @@ fn unfinished_rows_are_listed_and_a_subset_folder_holds_exactly_their_lines() {
     // Minimum 10 records per job in the test plan; 100 rows.
     let (input, prep, plan) = prepared(dir.path(), 100, "anthropic.claude-haiku-4-5-20251001-v1:0");
     let outputs = dir.path().join("outputs");
-    let faults = OutputFaults { fail_every: Some(4), drop_every: Some(9), shuffle: true };
+    let faults = OutputFaults { fail_every: Some(4), drop_every: Some(9), shuffle: true, bad_answers: false };
     write_sandbox_outputs(&prep, &outputs, faults).unwrap();
     let mut req = request(&input, &prep, &outputs, &dir.path().join("joined.csv"));
     let list = dir.path().join("unfinished.txt");
