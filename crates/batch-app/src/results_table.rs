@@ -79,6 +79,15 @@ pub struct StatusCounts {
     pub failed: u64,
     /// Rows with no output.
     pub missing: u64,
+    /// Rows answered, but not in the answer's shape.
+    #[serde(default)]
+    pub invalid: u64,
+    /// Rows whose answer was cut off at the token limit.
+    #[serde(default)]
+    pub truncated: u64,
+    /// Rows answered with nothing.
+    #[serde(default)]
+    pub empty: u64,
 }
 
 /// A bar of the token histogram: rows whose output tokens fall in `from..=to`.
@@ -257,6 +266,9 @@ impl ResultsTable {
                 Status::Succeeded => counts.succeeded = n as u64,
                 Status::Failed => counts.failed = n as u64,
                 Status::Missing => counts.missing += n as u64,
+                Status::Invalid => counts.invalid = n as u64,
+                Status::Truncated => counts.truncated = n as u64,
+                Status::Empty => counts.empty = n as u64,
             }
         }
         Ok(counts)

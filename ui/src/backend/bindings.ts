@@ -1206,7 +1206,7 @@ rows: number,
  */
 columns: Array<ColumnSummary>, };
 
-export type Status = "succeeded" | "failed" | "missing";
+export type Status = "succeeded" | "failed" | "missing" | "invalid" | "truncated" | "empty";
 
 export type StatusCounts = { 
 /**
@@ -1220,7 +1220,19 @@ failed: number,
 /**
  * Rows with no output.
  */
-missing: number, };
+missing: number, 
+/**
+ * Rows answered, but not in the answer's shape.
+ */
+invalid: number, 
+/**
+ * Rows whose answer was cut off at the token limit.
+ */
+truncated: number, 
+/**
+ * Rows answered with nothing.
+ */
+empty: number, };
 
 export type SubmitForm = { 
 /**

@@ -2,10 +2,20 @@
 import type { StatusCounts, TokenBin } from "../backend";
 import { grouped } from "../format";
 
+/** The statuses of answers checked against the run's answer shape. */
+export const CHECK_STATUSES = ["invalid", "truncated", "empty"] as const;
+
+/** Rows a retry sends again: every row without an answer in full. */
+export function unfinishedRows(counts: StatusCounts): number {
+  return counts.failed + counts.missing + CHECK_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+}
+
 /** Each status's share of the rows, in percent (rounded so they sum to 100 when there are rows). */
 export function shares(counts: StatusCounts): { status: keyof StatusCounts; rows: number; percent: number }[] {
-  const total = counts.succeeded + counts.failed + counts.missing;
-  const order: (keyof StatusCounts)[] = ["succeeded", "failed", "missing"];
+  // The answer checks' statuses show when some row has one (a run with an answer shape).
+  const checks = CHECK_STATUSES.filter((status) => counts[status] > 0);
+  const order: (keyof StatusCounts)[] = ["succeeded", "failed", "missing", ...checks];
+  const total = order.reduce((sum, status) => sum + counts[status], 0);
   const raw = order.map((status) => ({ status, rows: counts[status], percent: total ? (counts[status] * 100) / total : 0 }));
   const rounded = raw.map((r) => ({ ...r, percent: Math.floor(r.percent) }));
   let left = total ? 100 - rounded.reduce((sum, r) => sum + r.percent, 0) : 0;

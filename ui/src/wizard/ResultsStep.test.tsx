@@ -16,7 +16,7 @@ const backend = vi.hoisted(() => ({
     run: "r1",
     sandbox: true,
     columns: ["review", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"],
-    counts: { succeeded: 2, failed: 1, missing: 0 },
+    counts: { succeeded: 2, failed: 1, missing: 0, invalid: 0, truncated: 0, empty: 0 },
     output_tokens: [{ from: 3, to: 4, rows: 2 }],
     summary: { tokens: { input_from_outputs: 19, output_from_outputs: 7, cache_read_from_outputs: 2048, cache_write_from_outputs: 0 }, batch_cost_usd: 0.00002, warnings: [] },
   })),

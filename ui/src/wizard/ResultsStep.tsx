@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import * as backend from "../backend";
 import type { RenderedPrompt, ResultsOverview, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
-import { OutcomeBar, TokenHistogram } from "../results/charts";
+import { CHECK_STATUSES, OutcomeBar, TokenHistogram, unfinishedRows } from "../results/charts";
 import { count, grouped } from "../format";
 import { costText, tierWords } from "./sendWays";
 
@@ -149,7 +149,9 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   }
 
   const summary = overview?.summary ?? null;
-  const unfinished = overview ? overview.counts.failed + overview.counts.missing : 0;
+  const unfinished = overview ? unfinishedRows(overview.counts) : 0;
+  const checked = overview ? CHECK_STATUSES.filter((s) => overview.counts[s] > 0) : [];
+  const unfinishedWords = checked.length ? `${count(unfinished, "row")} not answered in full` : count(unfinished, "failed or missing row");
   return (
     <section aria-labelledby="results-title" className="fill">
       <h2 id="results-title">Results</h2>
@@ -182,6 +184,9 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
                 <option value="succeeded">succeeded</option>
                 <option value="failed">failed</option>
                 <option value="missing">missing</option>
+                {checked.map((s) => (
+                  <option key={s} value={s}>{s}</option>
+                ))}
               </select>
             </label>
             <label className="grow">
@@ -252,7 +257,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               <input id="export-path" value={exportPath} placeholder="or type a path: /data/answers.csv" onChange={(e) => setExportPath(e.target.value)} />
             </label>
             <button id="export-run" className="secondary" disabled={!exportPath.trim() || working !== null} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
-            {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry("batch")}>Retry {count(unfinished, "failed or missing row")}</button>}
+            {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry("batch")}>Retry {unfinishedWords}</button>}
             {unfinished > 0 && (
               <button id="retry-on-demand" className="secondary" disabled={working !== null} title="No batch minimum and no queue; Flex where the model offers it" onClick={() => void retry("flex")}>
                 Retry on demand
@@ -261,7 +266,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           </div>
           {working && (
             <p id="results-working" role="status" className="muted">
-              {working === "exporting" ? "Exporting every row of the run…" : "Preparing the retry of the failed and missing rows…"}
+              {working === "exporting" ? "Exporting every row of the run…" : `Preparing the retry of the ${checked.length ? "rows not answered in full" : "failed and missing rows"}…`}
             </p>
           )}
           {message && <p id="results-message" role="status">{message}</p>}

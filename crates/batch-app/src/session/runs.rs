@@ -164,7 +164,13 @@ impl RunOutcome {
     pub fn body(&self) -> String {
         match (&self.counts, &self.error) {
             (Some(c), _) => {
-                let counts = format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing);
+                let mut counts = format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing);
+                // The answer checks' counts, when the run had an answer shape and some rows fell short of it.
+                for (n, what) in [(c.invalid, "invalid"), (c.truncated, "truncated"), (c.empty, "empty")] {
+                    if n > 0 {
+                        counts.push_str(&format!(", {n} {what}"));
+                    }
+                }
                 match &self.notice {
                     Some(notice) => format!("{counts} ({notice})"),
                     None => counts,
@@ -564,12 +570,15 @@ mod tests {
         };
         assert_eq!(failed.title(), "tickets-eu stopped");
         assert_eq!(failed.body(), "the job expired: resubmit the missing rows");
-        let ended =
-            RunOutcome { counts: Some(StatusCounts { succeeded: 7, failed: 2, missing: 1 }), error: None, ..failed };
+        let counts = StatusCounts { succeeded: 7, failed: 2, missing: 1, ..StatusCounts::default() };
+        let ended = RunOutcome { counts: Some(counts.clone()), error: None, ..failed };
         assert_eq!(
             (ended.title().as_str(), ended.body().as_str()),
             ("tickets-eu ended", "7 succeeded, 2 failed, 1 missing")
         );
+        let checked = StatusCounts { invalid: 3, empty: 1, ..counts };
+        let shaped = RunOutcome { counts: Some(checked), ..ended.clone() };
+        assert_eq!(shaped.body(), "7 succeeded, 2 failed, 1 missing, 3 invalid, 1 empty");
         let stopped = RunOutcome { stopped: true, ..ended };
         assert_eq!(stopped.title(), "tickets-eu stopped");
         let late = RunOutcome { notice: Some("stopped: its deadline has passed".into()), ..stopped };

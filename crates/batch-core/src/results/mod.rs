@@ -231,10 +231,11 @@ fn join(
         if number > rows {
             return Err(mismatch(format!("it has more than the {rows} data rows that were prepared")));
         }
-        let (status, outcome) = joined.take(number, &scan).map_err(io(scratch.path()))?;
+        let (status, mut outcome) = joined.take(number, &scan).map_err(io(scratch.path()))?;
+        let status = checked(&plan.templates.answer, status, &mut outcome);
         summary.count(status, &outcome);
         let record_id = scheme.id_for(number);
-        if status != Status::Succeeded
+        if !status.is_done()
             && let Some((out, path)) = unfinished.as_mut()
         {
             writeln!(out, "{record_id}").map_err(io(path))?;
@@ -309,3 +310,30 @@ impl BucketJoin {
 
 #[cfg(test)]
 mod tests;
+
+/// A succeeded row's status once its answer is checked against the run's answer shape (free text: as it is):
+/// invalid (the reason goes into the row's error), truncated or empty.
+fn checked(shape: &crate::answer::AnswerShape, status: Status, outcome: &mut Outcome) -> Status {
+    use crate::answer::check::{AnswerCheck, check_answer};
+    if status != Status::Succeeded || shape.is_free_text() {
+        return status;
+    }
+    match check_answer(shape, &outcome.output, Some(&outcome.stop_reason)) {
+        AnswerCheck::Valid(_) => Status::Succeeded,
+        AnswerCheck::Invalid(reason) => {
+            outcome.error = reason;
+            Status::Invalid
+        }
+        AnswerCheck::Truncated => {
+            outcome.error = format!(
+                "the answer was cut off at the token limit ({}): raise the maximum tokens and retry",
+                outcome.stop_reason
+            );
+            Status::Truncated
+        }
+        AnswerCheck::Empty => {
+            outcome.error = "the model answered nothing".into();
+            Status::Empty
+        }
+    }
+}

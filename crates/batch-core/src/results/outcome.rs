@@ -19,25 +19,39 @@ pub enum Status {
     Failed,
     /// No output line names the record (not processed, or outputs not downloaded).
     Missing,
+    /// The model answered, but not in the shape asked for (the error says which field and why).
+    Invalid,
+    /// The model's answer was cut off at its token limit.
+    Truncated,
+    /// The model answered nothing.
+    Empty,
 }
 
 impl Status {
+    /// Every status, in the order counts and filters show them.
+    pub const ALL: [Status; 6] =
+        [Self::Succeeded, Self::Failed, Self::Missing, Self::Invalid, Self::Truncated, Self::Empty];
+
     /// The text written to exports.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Missing => "missing",
+            Self::Invalid => "invalid",
+            Self::Truncated => "truncated",
+            Self::Empty => "empty",
         }
     }
 
     /// The status an export's text names ([`Status::as_str`] read back); any other text is `Missing`.
     pub fn from_text(text: &str) -> Self {
-        match text {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Missing,
-        }
+        Self::ALL.into_iter().find(|s| s.as_str() == text).unwrap_or(Self::Missing)
+    }
+
+    /// True when the row has an answer worth keeping: a retry sends every other row again.
+    pub fn is_done(self) -> bool {
+        self == Self::Succeeded
     }
 }
 

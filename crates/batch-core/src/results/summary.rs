@@ -65,6 +65,15 @@ pub struct ResultsSummary {
     pub failed: u64,
     /// Rows with no output line.
     pub missing: u64,
+    /// Rows answered, but not in the answer's shape.
+    #[serde(default)]
+    pub invalid: u64,
+    /// Rows whose answer was cut off at the token limit (a run with an answer shape).
+    #[serde(default)]
+    pub truncated: u64,
+    /// Rows answered with nothing (a run with an answer shape).
+    #[serde(default)]
+    pub empty: u64,
     /// Non-blank output lines read.
     pub output_lines: u64,
     /// Lines that could not be parsed.
@@ -115,6 +124,9 @@ impl ResultsSummary {
             succeeded: 0,
             failed: 0,
             missing: 0,
+            invalid: 0,
+            truncated: 0,
+            empty: 0,
             output_lines: 0,
             corrupt_lines: 0,
             corrupt_examples: Vec::new(),
@@ -137,6 +149,9 @@ impl ResultsSummary {
             Status::Succeeded => self.succeeded += 1,
             Status::Failed => self.failed += 1,
             Status::Missing => self.missing += 1,
+            Status::Invalid => self.invalid += 1,
+            Status::Truncated => self.truncated += 1,
+            Status::Empty => self.empty += 1,
         }
         self.tokens.input_from_outputs += outcome.input_tokens.unwrap_or(0);
         self.tokens.output_from_outputs += outcome.output_tokens.unwrap_or(0);
@@ -198,7 +213,7 @@ impl ResultsSummary {
     }
 
     pub(crate) fn joined_rows(&self) -> u64 {
-        self.succeeded + self.failed + self.missing
+        self.succeeded + self.failed + self.missing + self.invalid + self.truncated + self.empty
     }
 
     #[allow(clippy::too_many_arguments)]

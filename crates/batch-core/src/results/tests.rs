@@ -358,3 +358,49 @@ fn rows_answered_on_demand_carry_their_tier_and_each_tier_is_priced_at_its_rate(
     let (least, most) = flex_tier.estimated_usd.unwrap();
     assert!(least < most && least > 0.0);
 }
+
+#[test]
+fn answers_are_checked_against_the_run_s_shape_and_the_ones_that_fall_short_are_counted_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = crate::test_support::write_sheet(dir.path(), 40);
+    let prep = dir.path().join("prep");
+    let shape = crate::answer::AnswerShape::Classify {
+        labels: vec!["praise".into(), "complaint".into()],
+        multi: false,
+        other: false,
+    };
+    let request_shaped = crate::prepare::PrepareRequest {
+        answer: shape,
+        ..crate::test_support::request(&input, &prep, "us.anthropic.claude-haiku-4-5-20251001-v1:0")
+    };
+    let plan = crate::prepare::prepare(&request_shaped, &NoProgress).unwrap();
+    assert_eq!(plan.parts.len(), 1);
+    let outputs = dir.path().join("outputs");
+    let faults = OutputFaults { bad_answers: true, shuffle: true, ..OutputFaults::default() };
+    write_sandbox_outputs(&prep, &outputs, faults).unwrap();
+    let export = dir.path().join("joined.csv");
+    let unfinished = dir.path().join("unfinished.txt");
+    let summary = join_results(
+        &ResultsRequest { unfinished_list: Some(unfinished.clone()), ..request(&input, &prep, &outputs, &export) },
+        &NoProgress,
+    )
+    .unwrap();
+    // Of 40 rows: 11, 22, 33 cut off; 7, 14, 21, 28, 35 prose.
+    assert_eq!((summary.succeeded, summary.invalid, summary.truncated, summary.empty), (32, 5, 3, 0));
+    let (headers, rows) = read_csv(&export);
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (status, error) = (column("status"), column("error"));
+    assert_eq!(rows[6][status], "invalid");
+    assert_eq!(rows[6][error], "the answer holds no JSON object");
+    assert_eq!(rows[10][status], "truncated");
+    assert!(
+        rows[10][error].starts_with("the answer was cut off at the token limit (max_tokens)"),
+        "{}",
+        rows[10][error]
+    );
+    assert_eq!((rows[0][status].as_str(), rows[0][error].as_str()), ("succeeded", ""));
+    let listed = std::fs::read_to_string(&unfinished).unwrap();
+    let scheme = plan.record_ids.scheme();
+    let expected: Vec<String> = [7, 11, 14, 21, 22, 28, 33, 35].iter().map(|&r| scheme.id_for(r)).collect();
+    assert_eq!(listed.lines().collect::<Vec<_>>(), expected, "a retry sends the rows that fell short");
+}
