@@ -81,12 +81,14 @@ fn folder_of(root: &Path, path: &Path) -> String {
     path.parent().and_then(|p| p.strip_prefix(root).ok()).map(|p| p.display().to_string()).unwrap_or_default()
 }
 
-/// Parses every line of `files` (answered on the tier `tiers` gives each, by index), spilling outcomes for rows
-/// `1..=rows` (ids per `scheme`) into `buckets` under `scratch`.
+/// Parses every line of `files` (answered on the tier `tiers` gives each, by index), checks each answer against
+/// `shape`, and spills the outcomes for rows `1..=rows` (ids per `scheme`) into `buckets` under `scratch`.
+#[allow(clippy::too_many_arguments)]
 pub fn scan_outputs(
     root: &Path,
     files: Vec<PathBuf>,
     tiers: &[Tier],
+    shape: &crate::answer::AnswerShape,
     rows: u64,
     scheme: &RecordIdScheme,
     buckets: Buckets,
@@ -105,7 +107,7 @@ pub fn scan_outputs(
                         let Some(path) = files.get(index) else { break };
                         let tier = tiers.get(index).copied().unwrap_or_default();
                         let file = FileOfTier { path, index: index as u32, tier };
-                        scan_file(root, file, rows, scheme, &mut spill, &mut findings)?;
+                        scan_file(root, file, shape, rows, scheme, &mut spill, &mut findings)?;
                     }
                     Ok((findings, spill.finish()?))
                 })
@@ -165,6 +167,7 @@ struct FileOfTier<'a> {
 fn scan_file(
     root: &Path,
     FileOfTier { path, index: file, tier }: FileOfTier<'_>,
+    shape: &crate::answer::AnswerShape,
     rows: u64,
     scheme: &RecordIdScheme,
     spill: &mut BucketWriter,
@@ -205,6 +208,7 @@ fn scan_file(
             stats.0 += 1;
         }
         parsed.outcome.tier = Some(tier);
+        parsed.status = checked(shape, parsed.status, &mut parsed.outcome);
         let id = parsed.record_id.unwrap_or_default();
         match scheme.row_of(&id).filter(|&r| r <= rows) {
             Some(row) => {
@@ -224,4 +228,31 @@ fn scan_file(
 pub fn trim_line(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A succeeded row's status once its answer is checked against the run's answer shape (free text: as it is):
+/// invalid (the reason goes into the row's error), truncated or empty.
+fn checked(shape: &crate::answer::AnswerShape, status: Status, outcome: &mut super::Outcome) -> Status {
+    use crate::answer::check::{AnswerCheck, check_answer};
+    if status != Status::Succeeded || shape.is_free_text() {
+        return status;
+    }
+    match check_answer(shape, &outcome.output, Some(&outcome.stop_reason)) {
+        AnswerCheck::Valid(_) => Status::Succeeded,
+        AnswerCheck::Invalid(reason) => {
+            outcome.error = reason;
+            Status::Invalid
+        }
+        AnswerCheck::Truncated => {
+            outcome.error = format!(
+                "the answer was cut off at the token limit ({}): raise the maximum tokens and retry",
+                outcome.stop_reason
+            );
+            Status::Truncated
+        }
+        AnswerCheck::Empty => {
+            outcome.error = "the model answered nothing".into();
+            Status::Empty
+        }
+    }
 }

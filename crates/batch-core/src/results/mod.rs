@@ -200,8 +200,17 @@ fn join(
     let buckets = Buckets::for_rows(rows);
     let export_dir = request.export.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let scratch = ScratchDir::create(export_dir).map_err(io(export_dir))?;
-    let scan = scan_outputs(&request.outputs, files.records, &tiers, rows, &scheme, buckets, scratch.path())
-        .map_err(io(&request.outputs))?;
+    let scan = scan_outputs(
+        &request.outputs,
+        files.records,
+        &tiers,
+        &plan.templates.answer,
+        rows,
+        &scheme,
+        buckets,
+        scratch.path(),
+    )
+    .map_err(io(&request.outputs))?;
     progress.finish();
 
     if matches!(destination, Destination::File(ExportFormat::Xlsx)) && rows > XLSX_MAX_DATA_ROWS {
@@ -231,8 +240,7 @@ fn join(
         if number > rows {
             return Err(mismatch(format!("it has more than the {rows} data rows that were prepared")));
         }
-        let (status, mut outcome) = joined.take(number, &scan).map_err(io(scratch.path()))?;
-        let status = checked(&plan.templates.answer, status, &mut outcome);
+        let (status, outcome) = joined.take(number, &scan).map_err(io(scratch.path()))?;
         summary.count(status, &outcome);
         let record_id = scheme.id_for(number);
         if !status.is_done()
@@ -310,30 +318,3 @@ impl BucketJoin {
 
 #[cfg(test)]
 mod tests;
-
-/// A succeeded row's status once its answer is checked against the run's answer shape (free text: as it is):
-/// invalid (the reason goes into the row's error), truncated or empty.
-fn checked(shape: &crate::answer::AnswerShape, status: Status, outcome: &mut Outcome) -> Status {
-    use crate::answer::check::{AnswerCheck, check_answer};
-    if status != Status::Succeeded || shape.is_free_text() {
-        return status;
-    }
-    match check_answer(shape, &outcome.output, Some(&outcome.stop_reason)) {
-        AnswerCheck::Valid(_) => Status::Succeeded,
-        AnswerCheck::Invalid(reason) => {
-            outcome.error = reason;
-            Status::Invalid
-        }
-        AnswerCheck::Truncated => {
-            outcome.error = format!(
-                "the answer was cut off at the token limit ({}): raise the maximum tokens and retry",
-                outcome.stop_reason
-            );
-            Status::Truncated
-        }
-        AnswerCheck::Empty => {
-            outcome.error = "the model answered nothing".into();
-            Status::Empty
-        }
-    }
-}

@@ -24,9 +24,15 @@ pub struct SpilledOutcome {
 }
 
 impl SpilledOutcome {
-    /// Sort key: by row, then successes first, then earliest file and line.
-    pub fn preference(&self) -> (u64, bool, u32, u64) {
-        (self.row, self.status != Status::Succeeded, self.file, self.line)
+    /// Sort key: by row, then answers in full first, then answers that fell short of the answer shape (so a
+    /// retry's good answer wins over an earlier invalid one), then failures; then earliest file and line.
+    pub fn preference(&self) -> (u64, u8, u32, u64) {
+        let rank = match self.status {
+            Status::Succeeded => 0,
+            Status::Invalid | Status::Truncated | Status::Empty => 1,
+            Status::Failed | Status::Missing => 2,
+        };
+        (self.row, rank, self.file, self.line)
     }
 }
 
@@ -91,7 +97,7 @@ impl BucketWriter {
         put_u64(out, item.row)?;
         put_u64(out, u64::from(item.file))?;
         put_u64(out, item.line)?;
-        out.write_all(&[u8::from(item.status == Status::Succeeded), tier_byte(item.outcome.tier)])?;
+        out.write_all(&[status_byte(item.status), tier_byte(item.outcome.tier)])?;
         put_tokens(out, item.outcome.input_tokens)?;
         put_tokens(out, item.outcome.output_tokens)?;
         put_tokens(out, item.outcome.cache_read_tokens)?;
@@ -111,6 +117,11 @@ impl BucketWriter {
 }
 
 /// A row's tier as one byte (0 for none).
+/// A status as one byte: its place in [`Status::ALL`].
+fn status_byte(status: Status) -> u8 {
+    Status::ALL.iter().position(|s| *s == status).unwrap_or(1) as u8
+}
+
 fn tier_byte(tier: Option<Tier>) -> u8 {
     match tier {
         None => 0,
@@ -164,7 +175,7 @@ pub fn read_bucket(path: &Path, into: &mut Vec<SpilledOutcome>) -> std::io::Resu
         let output = get_text(&mut input)?;
         let error = get_text(&mut input)?;
         let stop_reason = get_text(&mut input)?;
-        let status = if flag[0] == 1 { Status::Succeeded } else { Status::Failed };
+        let status = Status::ALL.get(usize::from(flag[0])).copied().unwrap_or(Status::Failed);
         into.push(SpilledOutcome {
             row,
             file,

@@ -403,4 +403,18 @@ fn answers_are_checked_against_the_run_s_shape_and_the_ones_that_fall_short_are_
     let scheme = plan.record_ids.scheme();
     let expected: Vec<String> = [7, 11, 14, 21, 22, 28, 33, 35].iter().map(|&r| scheme.id_for(r)).collect();
     assert_eq!(listed.lines().collect::<Vec<_>>(), expected, "a retry sends the rows that fell short");
+
+    // A retry's good answer for row 7 wins over the earlier invalid one, whichever file is read first.
+    let job = std::fs::read_dir(&outputs).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(job.join("part-001.jsonl.out")).unwrap();
+    let good =
+        text.lines().find(|l| l.contains(&scheme.id_for(1))).unwrap().replace(&scheme.id_for(1), &scheme.id_for(7));
+    for folder in ["0-retry", "zz-retry"] {
+        let retry = outputs.join(folder);
+        std::fs::create_dir_all(&retry).unwrap();
+        std::fs::write(retry.join("retry.jsonl.out"), format!("{good}\n")).unwrap();
+        let summary = join_results(&request(&input, &prep, &outputs, &export), &NoProgress).unwrap();
+        assert_eq!((summary.succeeded, summary.invalid), (33, 4), "{folder}");
+        std::fs::remove_dir_all(&retry).unwrap();
+    }
 }
