@@ -9,10 +9,12 @@ use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 
 use super::{Lifecycle, LifecycleError};
 use crate::history::{BacklogReading, JobRecord, Run};
-use crate::ports::{JobsApi, ObjectTransfer};
+use crate::ports::{FailureKind, JobsApi, ObjectTransfer, ServiceError};
 
 /// How often the backlog is read while a run's jobs run: the metrics are per minute.
 pub(super) const BACKLOG_EVERY: Duration = Duration::from_secs(60);
+/// The longest a backlog read may hold up following the run's jobs.
+const BACKLOG_PATIENCE: Duration = Duration::from_secs(10);
 
 /// True when some job of the run has been validated (its records counted, so they are in the backlog) and has
 /// not ended: only then does the backlog say something of this run.
@@ -30,7 +32,11 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// Reads the backlog of the run's model and keeps it with the run. A failure to read (no
     /// `cloudwatch:GetMetricData`, no metrics in this Region) is kept as the reason: the run goes on without it.
     pub(super) async fn read_backlog(&self, run: &Run) -> Result<(), LifecycleError> {
-        let reading = match self.jobs.backlog(&run.model_id).await {
+        let read = tokio::time::timeout(BACKLOG_PATIENCE, self.jobs.backlog(&run.model_id)).await;
+        let read = read.unwrap_or_else(|_| {
+            Err(ServiceError::new(FailureKind::Unavailable, "GetMetricData", "CloudWatch did not answer within 10 s"))
+        });
+        let reading = match read {
             Ok(backlog) if backlog.is_empty() => BacklogReading {
                 read_at: now_rfc3339(),
                 backlog: None,
