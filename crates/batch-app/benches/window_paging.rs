@@ -20,7 +20,8 @@ const ROWS: u64 = 1_000_000;
 
 fn write_results(path: &Path) {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("results file"));
-    writeln!(out, "ticket,text,record_id,status,output,error,input_tokens,output_tokens,stop_reason,tier").expect("write");
+    writeln!(out, "ticket,text,record_id,status,output,error,input_tokens,output_tokens,stop_reason,tier")
+        .expect("write");
     for i in 1..=ROWS {
         let (status, output, tokens) = if i % 50 == 0 { ("failed", "", "") } else { ("succeeded", "billing", "2") };
         writeln!(
