@@ -236,9 +236,16 @@ impl SheetTable {
     pub fn render(&self, template: &str, system: Option<&str>, row: u64) -> Result<RenderedPrompt, RenderError> {
         let prompts = Prompts::compile(&self.headers, template, system)?;
         let cells = self.page(row.saturating_sub(1), 1)?.pop().ok_or(RenderError::NoSuchRow { row })?;
+        Ok(RenderedPrompt::render(&prompts, row, cells)?)
+    }
+}
+
+impl RenderedPrompt {
+    /// The compiled templates `prompts` rendered on 1-based `row`'s `cells` (in the templates' header order).
+    pub fn render(prompts: &Prompts, row: u64, cells: Vec<String>) -> Result<Self, PrepareError> {
         let mut buffers = PromptBuffers::default();
         let (prompt, system, tokens) = prompts.render(&Row::from_cells(row, cells), &mut buffers)?;
-        Ok(RenderedPrompt { row, prompt: prompt.to_string(), system: system.map(str::to_string), tokens })
+        Ok(Self { row, prompt: prompt.to_string(), system: system.map(str::to_string), tokens })
     }
 }
 

@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 
 use batch_core::answer::native::{SchemaDelivery, instruction};
 use batch_core::export::refuse_overwriting;
-use batch_core::prepare::{PLAN_FILE, PreparedPlan, PromptBuffers, Prompts};
+use batch_core::prepare::{PLAN_FILE, PreparedPlan, Prompts};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::results::{ResultsRequest, TierTotals, join_results_into};
-use batch_core::sheet::Row;
 use serde::{Deserialize, Serialize};
 
 use super::runs::{SUMMARY_FILE, TABLE_FILE, blocking_error, invalid};
@@ -139,16 +138,13 @@ impl<C: Connector> Studio<C> {
         let headers = &table.columns()[..inputs];
         let (prompt, system) = (&plan.templates.prompt, plan.templates.system.as_deref());
         let prompts = Prompts::compile(headers, prompt, system).map_err(|e| invalid(e.to_string()))?;
-        let mut buffers = PromptBuffers::default();
-        let (prompt, system, tokens) =
-            prompts.render(&Row::from_cells(number, cells), &mut buffers).map_err(|e| invalid(e.to_string()))?;
-        let mut prompt = prompt.to_string();
+        let mut sent = RenderedPrompt::render(&prompts, number, cells).map_err(|e| invalid(e.to_string()))?;
         if plan.model.schema_delivery == Some(SchemaDelivery::Instruction)
             && let Some(schema) = plan.templates.answer.json_schema()
         {
-            prompt.push_str(&instruction(&schema));
+            sent.prompt.push_str(&instruction(&schema));
         }
-        Ok(RenderedPrompt { row: number, prompt, system: system.map(str::to_string), tokens })
+        Ok(sent)
     }
 
     /// A page of a run's results.
