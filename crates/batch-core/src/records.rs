@@ -383,13 +383,9 @@ impl RecordBuilder {
             )));
         }
         let delivery = SchemaDelivery::for_model(model, self.invocation);
-        self.answer = if delivery.is_native() {
-            let mut body = serde_json::json!({});
-            delivery.apply(&mut body, &schema);
-            let field = body.as_object().and_then(|o| o.values().next().cloned()).unwrap_or_default();
-            AnswerDelivery::Field(delivery, field)
-        } else {
-            AnswerDelivery::Instruction(instruction(&schema))
+        self.answer = match delivery.body_field(&schema) {
+            Some((_, field)) => AnswerDelivery::Field(delivery, field),
+            None => AnswerDelivery::Instruction(instruction(&schema)),
         };
         self.build_templates();
         Ok(self)

@@ -5,25 +5,13 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::answer::native::SCHEMA_FOLLOWS;
+use crate::answer::native::{schema_in_body, schema_in_prompt};
 use crate::record_id::fnv1a;
 
 /// The JSON Schema a request body (or its `prompt` text) asks the answer to fit, and whether it came by
 /// instruction (not enforced by the service).
 pub(crate) fn requested_schema(model_input: &Value, prompt: &str) -> Option<(Value, bool)> {
-    if let Some(text) =
-        model_input.pointer("/outputConfig/textFormat/structure/jsonSchema/schema").and_then(Value::as_str)
-    {
-        return serde_json::from_str(text).ok().map(|s| (s, false));
-    }
-    for pointer in ["/output_config/format/schema", "/response_format/json_schema/schema"] {
-        if let Some(schema) = model_input.pointer(pointer) {
-            return Some((schema.clone(), false));
-        }
-    }
-    let start = prompt.rfind(SCHEMA_FOLLOWS)? + SCHEMA_FOLLOWS.len();
-    let mut stream = serde_json::Deserializer::from_str(&prompt[start..]).into_iter::<Value>();
-    stream.next()?.ok().map(|s| (s, true))
+    schema_in_body(model_input).map(|s| (s, false)).or_else(|| schema_in_prompt(prompt).map(|s| (s, true)))
 }
 
 /// A value fitting `schema`, chosen by `hash`.

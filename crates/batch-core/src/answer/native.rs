@@ -68,28 +68,47 @@ impl SchemaDelivery {
         }
     }
 
-    /// Puts `schema` into a record's `body` (its `modelInput`); an instruction leaves the body as it is (the
-    /// prompt carries [`instruction`] instead).
-    pub fn apply(self, body: &mut Value, schema: &Value) {
-        let Some(object) = body.as_object_mut() else { return };
+    /// The body field that carries `schema` and its value (none for an instruction, which goes in the prompt).
+    pub fn body_field(self, schema: &Value) -> Option<(&'static str, Value)> {
         match self {
             Self::ConverseOutputConfig => {
                 let structure = json!({"jsonSchema": {"name": "answer", "schema": schema.to_string()}});
-                object.insert(
-                    "outputConfig".into(),
-                    json!({"textFormat": {"type": "json_schema", "structure": structure}}),
-                );
+                Some(("outputConfig", json!({"textFormat": {"type": "json_schema", "structure": structure}})))
             }
             Self::ClaudeOutputConfig => {
-                object.insert("output_config".into(), json!({"format": {"type": "json_schema", "schema": schema}}));
+                Some(("output_config", json!({"format": {"type": "json_schema", "schema": schema}})))
             }
             Self::ResponseFormat => {
                 let format = json!({"name": "answer", "schema": schema, "strict": true});
-                object.insert("response_format".into(), json!({"type": "json_schema", "json_schema": format}));
+                Some(("response_format", json!({"type": "json_schema", "json_schema": format})))
             }
-            Self::Instruction => {}
+            Self::Instruction => None,
         }
     }
+
+    /// Puts `schema` into a record's `body` (its `modelInput`); an instruction leaves the body as it is (the
+    /// prompt carries [`instruction`] instead).
+    pub fn apply(self, body: &mut Value, schema: &Value) {
+        if let (Some(object), Some((key, value))) = (body.as_object_mut(), self.body_field(schema)) {
+            object.insert(key.into(), value);
+        }
+    }
+}
+
+/// The schema a request body carries in a structured-output field ([`SchemaDelivery::apply`] read back).
+pub fn schema_in_body(body: &Value) -> Option<Value> {
+    if let Some(text) = body.pointer("/outputConfig/textFormat/structure/jsonSchema/schema").and_then(Value::as_str) {
+        return serde_json::from_str(text).ok();
+    }
+    ["/output_config/format/schema", "/response_format/json_schema/schema"]
+        .iter()
+        .find_map(|pointer| body.pointer(pointer).cloned())
+}
+
+/// The schema an [`instruction`] wrote into `prompt`, read back.
+pub fn schema_in_prompt(prompt: &str) -> Option<Value> {
+    let start = prompt.rfind(SCHEMA_FOLLOWS)? + SCHEMA_FOLLOWS.len();
+    serde_json::Deserializer::from_str(&prompt[start..]).into_iter::<Value>().next()?.ok()
 }
 
 /// The words just before the schema in an [`instruction`] (how the sandbox model finds it).
