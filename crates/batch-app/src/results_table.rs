@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use batch_core::export::RESULT_COLUMNS;
+use batch_core::answer::AnswerField;
+use batch_core::export::{ExportColumns, RESULT_COLUMNS};
 use batch_core::results::Status;
 use batch_core::sheet::{ImportError, Row, SheetOptions, open_sheet};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -110,6 +111,8 @@ pub struct ResultsTable {
     path: PathBuf,
     db: Connection,
     columns: Vec<String>,
+    /// The answer's typed fields: the columns just before the result columns (none for free text).
+    fields: Vec<AnswerField>,
 }
 
 const SCHEMA: &str = "
@@ -142,7 +145,8 @@ impl ResultsTable {
                 expected: RESULT_COLUMNS.join(", "),
             });
         }
-        let mut writer = TableWriter::create(table, &columns)?;
+        let inputs = columns.len() - RESULT_COLUMNS.len();
+        let mut writer = TableWriter::create(table, &ExportColumns { names: columns, inputs, fields: Vec::new() })?;
         let mut row = Row::new();
         while source.next_row(&mut row)? {
             writer.insert(row.number(), row.iter())?;
@@ -160,23 +164,39 @@ impl ResultsTable {
         let names: String =
             db.query_row("SELECT value FROM meta WHERE key = 'columns'", [], |r| r.get(0)).map_err(sqlite)?;
         let columns: Vec<String> = serde_json::from_str(&names).unwrap_or_default();
-        if !ends_with_result_columns(&columns) {
+        let fields: Vec<AnswerField> = db
+            .query_row("SELECT value FROM meta WHERE key = 'answer_fields'", [], |r| r.get::<_, String>(0))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        if !ends_with_result_columns(&columns) || columns.len() < RESULT_COLUMNS.len() + fields.len() {
             // Built by an earlier version, with other result columns.
             return Err(ResultsTableError::NotResults {
                 path: table.to_path_buf(),
                 expected: RESULT_COLUMNS.join(", "),
             });
         }
-        Ok(Self { path: table.to_path_buf(), db, columns })
+        Ok(Self { path: table.to_path_buf(), db, columns, fields })
     }
 
     fn sqlite(&self) -> impl FnOnce(rusqlite::Error) -> ResultsTableError + '_ {
         move |source| ResultsTableError::Sqlite { path: self.path.clone(), source }
     }
 
-    /// The column names: the input's, then the result columns.
+    /// The column names: the input's, the answer's fields, then the result columns.
     pub fn columns(&self) -> &[String] {
         &self.columns
+    }
+
+    /// The answer's typed fields, whose columns come just before the result columns (none for free text).
+    pub fn answer_fields(&self) -> &[AnswerField] {
+        &self.fields
+    }
+
+    /// The columns with what they hold, as an export needs them.
+    pub fn export_columns(&self) -> ExportColumns {
+        let inputs = self.columns.len() - RESULT_COLUMNS.len() - self.fields.len();
+        ExportColumns { names: self.columns.clone(), inputs, fields: self.fields.clone() }
     }
 
     /// Rows `offset..offset + limit` of those matching `filter`, in input order.

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use batch_core::answer::Cell;
 use batch_core::export::{ExportError, ExportFormat, ResultFields, open_writer};
 use batch_core::results::{Outcome, Status};
 use batch_core::service_tier::Tier;
@@ -36,8 +37,9 @@ impl ResultsTable {
     pub fn export(&self, path: &Path, excel_safe: bool) -> Result<Exported, TableExportError> {
         let format = ExportFormat::from_path(path)?;
         let n = self.columns.len();
-        let inputs = n.saturating_sub(batch_core::export::RESULT_COLUMNS.len());
-        let mut writer = open_writer(path, format, &self.columns, excel_safe)?;
+        let columns = self.export_columns();
+        let (inputs, results) = (columns.inputs, columns.results_start());
+        let mut writer = open_writer(path, format, &columns, excel_safe)?;
         let mut query = self.db.prepare("SELECT idx, cells FROM rows ORDER BY idx").map_err(self.sqlite())?;
         let mut rows = query.query([]).map_err(self.sqlite())?;
         let mut written = 0;
@@ -46,7 +48,13 @@ impl ResultsTable {
             let text: String = row.get(1).map_err(self.sqlite())?;
             let mut cells: Vec<String> = serde_json::from_str(&text).unwrap_or_default();
             cells.resize(n, String::new());
-            let result = &cells[inputs..];
+            let answer: Vec<Cell> = columns
+                .fields
+                .iter()
+                .zip(&cells[inputs..results])
+                .map(|(f, text)| Cell::parse(&f.kind, text))
+                .collect();
+            let result = &cells[results..];
             let outcome = Outcome {
                 output: result[2].clone(),
                 error: result[3].clone(),
@@ -57,8 +65,8 @@ impl ResultsTable {
                 // The table keeps the exported columns only; the cache counts are in the run's summary.
                 ..Outcome::default()
             };
-            let fields =
-                ResultFields { record_id: &result[0], status: Status::from_text(&result[1]), outcome: &outcome };
+            let status = Status::from_text(&result[1]);
+            let fields = ResultFields { record_id: &result[0], status, outcome: &outcome, answer: &answer };
             writer.write(&Row::from_cells(number as u64, &cells[..inputs]), &fields)?;
             written += 1;
         }

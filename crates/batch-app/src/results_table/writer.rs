@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use batch_core::export::{ExportError, RESULT_COLUMNS, ResultFields, RowWriter, result_texts};
+use batch_core::export::{ExportColumns, ExportError, RESULT_COLUMNS, ResultFields, RowWriter, result_texts};
 use batch_core::results::OpenWriter;
 use batch_core::sheet::Row;
 use rusqlite::{Connection, params};
@@ -16,14 +16,18 @@ pub struct TableWriter {
     table: PathBuf,
     temp: PathBuf,
     db: Connection,
-    /// Columns in all: the input's, then the seven result columns.
+    /// Columns in all: the input's, the answer's fields, then the result columns.
     width: usize,
+    /// Input columns.
+    inputs: usize,
+    /// Answer fields.
+    fields: usize,
 }
 
 impl TableWriter {
-    /// Starts the index of a result with these columns (the input's, then the result columns), to replace
-    /// `table` when complete.
-    pub fn create(table: &Path, columns: &[String]) -> Result<Self, ResultsTableError> {
+    /// Starts the index of a result with these columns (the input's, the answer's fields, then the result
+    /// columns), to replace `table` when complete.
+    pub fn create(table: &Path, columns: &ExportColumns) -> Result<Self, ResultsTableError> {
         let temp = table.with_extension("building");
         let sqlite = |source| ResultsTableError::Sqlite { path: table.to_path_buf(), source };
         let _ = std::fs::remove_file(&temp);
@@ -31,9 +35,14 @@ impl TableWriter {
         db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;").map_err(sqlite)?;
         db.execute_batch(SCHEMA).map_err(sqlite)?;
         db.execute_batch("BEGIN").map_err(sqlite)?;
-        let names = serde_json::to_string(columns).unwrap_or_else(|_| "[]".into());
-        db.execute("INSERT INTO meta (key, value) VALUES ('columns', ?1)", [names]).map_err(sqlite)?;
-        Ok(Self { table: table.to_path_buf(), temp, db, width: columns.len().max(RESULT_COLUMNS.len()) })
+        let names = serde_json::to_string(&columns.names).unwrap_or_else(|_| "[]".into());
+        let fields = serde_json::to_string(&columns.fields).unwrap_or_else(|_| "[]".into());
+        let mut remember = db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)").map_err(sqlite)?;
+        remember.execute(["columns", &names]).map_err(sqlite)?;
+        remember.execute(["answer_fields", &fields]).map_err(sqlite)?;
+        drop(remember);
+        let width = columns.names.len().max(RESULT_COLUMNS.len() + columns.fields.len());
+        Ok(Self { table: table.to_path_buf(), temp, db, width, inputs: columns.inputs, fields: columns.fields.len() })
     }
 
     /// What the join calls to open the index at `table` for its columns (`join_results_into`).
@@ -69,7 +78,7 @@ impl TableWriter {
         let sqlite = |source| ResultsTableError::Sqlite { path: self.table.clone(), source };
         self.db.execute_batch("CREATE INDEX rows_by_status ON rows (status, idx); COMMIT;").map_err(sqlite)?;
         {
-            let built = ResultsTable { path: self.temp.clone(), db: self.db, columns: Vec::new() };
+            let built = ResultsTable { path: self.temp.clone(), db: self.db, columns: Vec::new(), fields: Vec::new() };
             let rows: i64 = built.db.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)).map_err(sqlite)?;
             let counts = serde_json::to_string(&built.count_statuses()?).unwrap_or_default();
             let bins = serde_json::to_string(&built.bin_output_tokens(TOKEN_BINS)?).unwrap_or_default();
@@ -86,10 +95,11 @@ impl TableWriter {
 
 impl RowWriter for TableWriter {
     fn write(&mut self, input: &Row, result: &ResultFields<'_>) -> Result<(), ExportError> {
-        let inputs = self.width - RESULT_COLUMNS.len();
         let mut tokens = [String::new(), String::new()];
         let results = result_texts(result, &mut tokens);
-        let cells = input.iter().chain(std::iter::repeat("")).take(inputs).chain(results);
+        let answer: Vec<std::borrow::Cow<'_, str>> = result.answer_cells(self.fields).map(|c| c.text()).collect();
+        let inputs = input.iter().chain(std::iter::repeat("")).take(self.inputs);
+        let cells = inputs.chain(answer.iter().map(|c| c.as_ref())).chain(results);
         self.insert(input.number(), cells).map_err(|e| written(&self.table, e))
     }
 

@@ -4,28 +4,8 @@
 
 use serde_json::Value;
 
+pub use super::cell::Cell;
 use super::{AnswerField, AnswerShape, FieldKind};
-
-/// One typed cell of an answer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    /// Absent (an optional field) or null (a nullable one).
-    Null,
-    /// Text.
-    Text(String),
-    /// A number.
-    Number(f64),
-    /// A whole number.
-    Integer(i64),
-    /// True or false.
-    Boolean(bool),
-    /// A date, `YYYY-MM-DD`.
-    Date(String),
-    /// A list of texts.
-    List(Vec<String>),
-    /// Any other JSON value, as compact JSON text.
-    Json(String),
-}
 
 /// What an answer turned out to be.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,7 +136,7 @@ fn cell(field: &AnswerField, value: Option<&Value>) -> Result<Cell, String> {
 }
 
 /// True for a real calendar date written `YYYY-MM-DD`.
-fn is_date(text: &str) -> bool {
+pub(crate) fn is_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return false };
     if y.len() != 4 || m.len() != 2 || d.len() != 2 {

@@ -3,6 +3,7 @@
 //! ([`AnswerShape::json_schema`]), the typed columns the results get ([`AnswerShape::columns`]), and checks
 //! each answer against itself ([`check::check_answer`]).
 
+mod cell;
 pub mod check;
 pub mod native;
 mod preview;
@@ -13,6 +14,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+pub use cell::Cell;
 pub use preview::AnswerPreview;
 pub use schema::ShapeError;
 pub use spec::SpecError;

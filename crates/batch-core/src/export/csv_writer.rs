@@ -6,7 +6,7 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use super::temp_file::TempTarget;
-use super::{ExportError, ResultFields, RowWriter, result_texts};
+use super::{ExportColumns, ExportError, ResultFields, RowWriter, input_cells, result_texts};
 use crate::sheet::Row;
 
 /// Prefixes `'` to text a spreadsheet would evaluate as a formula (starting with `=`, `+`, `-`, `@`, tab or CR).
@@ -23,20 +23,23 @@ pub(crate) struct CsvExport {
     writer: csv::Writer<BufWriter<File>>,
     excel_safe: bool,
     tokens: [String; 2],
+    inputs: usize,
+    fields: usize,
 }
 
 impl CsvExport {
-    pub(crate) fn create(path: &Path, columns: &[String], excel_safe: bool) -> Result<Self, ExportError> {
+    pub(crate) fn create(path: &Path, columns: &ExportColumns, excel_safe: bool) -> Result<Self, ExportError> {
         let temp = TempTarget::new(path);
         let file = File::create(temp.path()).map_err(|e| temp.error(e))?;
         let mut writer = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, file));
         // Header cells are cells too: a column named like a formula is neutralised with the rest.
-        for column in columns {
+        for column in &columns.names {
             let value = if excel_safe { self::excel_safe(column) } else { Cow::Borrowed(column.as_str()) };
             writer.write_field(value.as_bytes()).map_err(|e| temp.error(e))?;
         }
         writer.write_record(None::<&[u8]>).map_err(|e| temp.error(e))?;
-        Ok(Self { temp, writer, excel_safe, tokens: Default::default() })
+        let (inputs, fields) = (columns.inputs, columns.fields.len());
+        Ok(Self { temp, writer, excel_safe, tokens: Default::default(), inputs, fields })
     }
 }
 
@@ -44,8 +47,13 @@ impl RowWriter for CsvExport {
     fn write(&mut self, input: &Row, result: &ResultFields<'_>) -> Result<(), ExportError> {
         let results = result_texts(result, &mut self.tokens);
         let safe = self.excel_safe;
-        for cell in input.iter().chain(results) {
-            let value = if safe { excel_safe(cell) } else { Cow::Borrowed(cell) };
+        let answer = result.answer_cells(self.fields).map(|cell| cell.text());
+        for cell in input_cells(input, self.inputs)
+            .map(Cow::Borrowed)
+            .chain(answer)
+            .chain(results.into_iter().map(Cow::Borrowed))
+        {
+            let value = if safe { excel_safe(&cell) } else { Cow::Borrowed(cell.as_ref()) };
             self.writer.write_field(value.as_bytes()).map_err(|e| self.temp.error(e))?;
         }
         self.writer.write_record(None::<&[u8]>).map_err(|e| self.temp.error(e))

@@ -1,5 +1,7 @@
-//! Exports of joined results: CSV, XLSX, Parquet and JSON Lines — every input row once, in input order,
-//! input columns first, then the result columns.
+//! Exports of joined results: CSV, XLSX, Parquet and JSON Lines — every input row once, in input order:
+//! the input columns, then the answer's typed fields (a run with an answer shape), then the result columns.
+//! CSV holds every value as text; XLSX writes numbers and booleans as such; Parquet and JSON Lines keep the
+//! fields' types (numbers, whole numbers, booleans, dates, lists).
 //!
 //! Each writer streams rows to a temporary file beside the target and renames it into place when finished,
 //! so a failed export never leaves a half-written file under the requested name.
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::{AnswerField, Cell};
 use crate::results::{Outcome, Status};
 use crate::sheet::Row;
 
@@ -124,6 +127,8 @@ pub struct ResultFields<'a> {
     pub status: Status,
     /// Output, error, tokens and stop reason.
     pub outcome: &'a Outcome,
+    /// The answer's typed cells, one per answer field (none for free text; nulls when the answer is not valid).
+    pub answer: &'a [Cell],
 }
 
 /// Writes joined rows to one export file.
@@ -134,25 +139,62 @@ pub trait RowWriter {
     fn finish(self: Box<Self>) -> Result<(), ExportError>;
 }
 
-/// The export's column names: the input headers, then the result columns — a result column whose name an
-/// input column already uses gets a `result_` prefix so every name stays unique.
-pub fn result_columns(headers: &[String]) -> Vec<String> {
-    let mut columns: Vec<String> = headers.to_vec();
-    for name in RESULT_COLUMNS {
-        let mut candidate = name.to_string();
-        while columns.contains(&candidate) {
-            candidate = format!("result_{candidate}");
-        }
-        columns.push(candidate);
-    }
-    columns
+/// The columns of an export: the input's, the answer's fields, then the result columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportColumns {
+    /// Every column's name, unique.
+    pub names: Vec<String>,
+    /// How many input columns come first.
+    pub inputs: usize,
+    /// The answer's typed fields, after the inputs (empty for free text).
+    pub fields: Vec<AnswerField>,
 }
 
-/// Opens a writer for `format` at `path` with these column names.
+impl ExportColumns {
+    /// The index of the first result column (`record_id`).
+    pub fn results_start(&self) -> usize {
+        self.inputs + self.fields.len()
+    }
+}
+
+/// The export's columns: the input headers, the answer's fields, then the result columns — a field or result
+/// column whose name an earlier column already uses gets an `answer_` / `result_` prefix so every name stays
+/// unique (field names never are result column names: the shape refuses them).
+pub fn result_columns(headers: &[String], fields: &[AnswerField]) -> ExportColumns {
+    let mut names: Vec<String> = headers.to_vec();
+    let unique = |name: &str, prefix: &str, names: &mut Vec<String>| {
+        let mut candidate = name.to_string();
+        while names.contains(&candidate) {
+            candidate = format!("{prefix}{candidate}");
+        }
+        names.push(candidate);
+    };
+    for field in fields {
+        unique(&field.name, "answer_", &mut names);
+    }
+    for name in RESULT_COLUMNS {
+        unique(name, "result_", &mut names);
+    }
+    ExportColumns { names, inputs: headers.len(), fields: fields.to_vec() }
+}
+
+impl ResultFields<'_> {
+    /// The row's answer cells, exactly `fields` of them (nulls where the answer has none).
+    pub fn answer_cells(&self, fields: usize) -> impl Iterator<Item = &Cell> {
+        self.answer.iter().chain(std::iter::repeat(&Cell::Null)).take(fields)
+    }
+}
+
+/// The row's input cells, exactly `inputs` of them (empty where the row is short).
+pub(crate) fn input_cells(input: &Row, inputs: usize) -> impl Iterator<Item = &str> {
+    input.iter().chain(std::iter::repeat("")).take(inputs)
+}
+
+/// Opens a writer for `format` at `path` with these columns.
 pub fn open_writer(
     path: &Path,
     format: ExportFormat,
-    columns: &[String],
+    columns: &ExportColumns,
     excel_safe: bool,
 ) -> Result<Box<dyn RowWriter>, ExportError> {
     Ok(match format {

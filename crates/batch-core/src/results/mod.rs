@@ -24,8 +24,9 @@ pub use spill::{Buckets, ScratchDir, SpilledOutcome};
 pub use summary::{ResultsSummary, TierTotals, TokenTotals};
 
 use crate::export::{
-    ExportError, ExportFormat, ResultFields, RowWriter, XLSX_MAX_DATA_ROWS, open_writer, result_columns,
+    ExportColumns, ExportError, ExportFormat, ResultFields, RowWriter, XLSX_MAX_DATA_ROWS, open_writer, result_columns,
 };
+use crate::frame::insights::InsightsBuilder;
 use crate::prepare::{PLAN_FILE, PrepareError, PreparedPlan};
 use crate::pricing::PriceTable;
 use crate::progress::Progress;
@@ -110,8 +111,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ResultsError + '_ {
     move |source| ResultsError::Io { path: path.to_path_buf(), source }
 }
 
-/// Opens the writer joined rows go to, given the columns (the sheet's, then the result columns).
-pub type OpenWriter<'a> = Box<dyn FnOnce(&[String]) -> Result<Box<dyn RowWriter + 'a>, ExportError> + 'a>;
+/// Opens the writer joined rows go to, given the columns (the sheet's, the answer's fields, then the result
+/// columns).
+pub type OpenWriter<'a> = Box<dyn FnOnce(&ExportColumns) -> Result<Box<dyn RowWriter + 'a>, ExportError> + 'a>;
 
 /// Where a join writes its rows.
 enum Destination<'a> {
@@ -220,7 +222,8 @@ fn join(
         }
         .into());
     }
-    let columns = result_columns(&headers);
+    let shape = &plan.templates.answer;
+    let columns = result_columns(&headers, &shape.columns());
     let (kind, mut writer) = match destination {
         Destination::File(format) => {
             (format.label(), open_writer(&request.export, format, &columns, request.excel_safe)?)
@@ -228,6 +231,7 @@ fn join(
         Destination::Writer(kind, open) => (kind, open(&columns)?),
     };
     let mut summary = ResultsSummary::new(rows);
+    let mut insights = (!columns.fields.is_empty()).then(|| InsightsBuilder::new(&columns.fields));
     let mut joined = BucketJoin::new(buckets);
     let mut row = Row::new();
     let mut unfinished = match &request.unfinished_list {
@@ -248,7 +252,11 @@ fn join(
         {
             writeln!(out, "{record_id}").map_err(io(path))?;
         }
-        writer.write(&row, &ResultFields { record_id: &record_id, status, outcome: &outcome })?;
+        let answer = answer_cells(shape, status, &outcome);
+        if let Some(insights) = insights.as_mut() {
+            insights.push(&answer);
+        }
+        writer.write(&row, &ResultFields { record_id: &record_id, status, outcome: &outcome, answer: &answer })?;
         if number.is_multiple_of(4096) {
             progress.advance(4096);
         }
@@ -267,8 +275,27 @@ fn join(
     let per_record_input = plan.totals.input_tokens / plan.totals.records.max(1);
     let max_tokens = u64::from(plan.model.params.max_tokens);
     summary.price_tiers(&manifests, &request.prices, &plan.model.id, (per_record_input, max_tokens));
-    summary.finish(&scan, joined.duplicates, manifests, basis, warnings, &request.export, kind, columns.len());
+    if let Some(insights) = insights {
+        match insights.finish() {
+            Ok(fields) => summary.insights = fields,
+            Err(e) => warnings.push(format!("the answers' fields could not be summarised: {e}")),
+        }
+    }
+    summary.finish(&scan, joined.duplicates, manifests, basis, warnings, &request.export, kind, columns.names.len());
     Ok(summary)
+}
+
+/// The typed cells of a row's answer: those the check gives a succeeded row of a run with an answer shape,
+/// none otherwise (free text, or an answer that fell short, whose reason is in its error).
+fn answer_cells(shape: &crate::answer::AnswerShape, status: Status, outcome: &Outcome) -> Vec<crate::answer::Cell> {
+    use crate::answer::check::{AnswerCheck, check_answer};
+    if status != Status::Succeeded || shape.is_free_text() {
+        return Vec::new();
+    }
+    match check_answer(shape, &outcome.output, Some(&outcome.stop_reason)) {
+        AnswerCheck::Valid(cells) => cells,
+        _ => Vec::new(),
+    }
 }
 
 /// The outcomes of the bucket holding the rows being joined.

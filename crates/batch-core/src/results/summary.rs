@@ -102,6 +102,8 @@ pub struct ResultsSummary {
     pub warnings: Vec<String>,
     /// The export written.
     pub export: ExportInfo,
+    /// What the answers' fields hold (a run with an answer shape; empty for free text).
+    pub insights: Vec<crate::frame::insights::FieldInsight>,
 }
 
 /// The export file written.
@@ -141,6 +143,7 @@ impl ResultsSummary {
             job_folders: Vec::new(),
             warnings: Vec::new(),
             export: ExportInfo::default(),
+            insights: Vec::new(),
         }
     }
 

@@ -399,6 +399,21 @@ fn answers_are_checked_against_the_run_s_shape_and_the_ones_that_fall_short_are_
         rows[10][error]
     );
     assert_eq!((rows[0][status].as_str(), rows[0][error].as_str()), ("succeeded", ""));
+    // The label is its own column, right after the inputs: filled for the 32 valid answers, empty otherwise.
+    let label = column("label");
+    assert_eq!(label, column("record_id") - 1);
+    let labelled: Vec<&str> = rows.iter().map(|r| r[label].as_str()).filter(|l| !l.is_empty()).collect();
+    assert_eq!(labelled.len(), 32);
+    assert!(labelled.iter().all(|l| ["praise", "complaint"].contains(l)));
+    assert_eq!(rows[6][label], "");
+    // The insight counts the labels of the valid answers, in the listed order.
+    use crate::frame::insights::FieldSummary;
+    let Some(FieldSummary::Labels { counts }) = &summary.insights[0].summary else { panic!("{:?}", summary.insights) };
+    let praise = labelled.iter().filter(|l| **l == "praise").count() as u64;
+    assert_eq!(
+        counts.iter().map(|c| (c.value.as_str(), c.rows)).collect::<Vec<_>>(),
+        [("praise", praise), ("complaint", 32 - praise)]
+    );
     let listed = std::fs::read_to_string(&unfinished).unwrap();
     let scheme = plan.record_ids.scheme();
     let expected: Vec<String> = [7, 11, 14, 21, 22, 28, 33, 35].iter().map(|&r| scheme.id_for(r)).collect();
