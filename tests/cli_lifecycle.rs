@@ -715,3 +715,96 @@ fn the_sandbox_answers_in_the_labels_asked_for_and_its_bad_answers_fault_spoils_
         }
     }
 }
+
+#[test]
+fn compare_of_two_sandbox_runs_agrees_with_the_agreement_counted_by_hand_from_their_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_aws: [(&str, &str); 0] = [];
+    let cli = |args: &[String]| {
+        let mut c = command(dir.path(), dir.path(), &no_aws);
+        c.args(args);
+        finish(c)
+    };
+    // Two runs over the same 120 rows: another template (so other answers), and one with spoiled answers.
+    let other_template = dir.path().join("terse.txt");
+    std::fs::write(&other_template, "Label this review: {{ review text }}").unwrap();
+    let mut runs = Vec::new();
+    let mut exports = Vec::new();
+    for (name, template, fault) in [("a", samples().join("prompt.txt"), false), ("b", other_template, true)] {
+        let export = dir.path().join(format!("{name}.csv"));
+        let mut args: Vec<String> = vec!["sandbox".into()];
+        args.extend(sample_args(&dir.path().join(name)));
+        let at = args.iter().position(|a| a == "--template").unwrap() + 1;
+        args[at] = s(&template).into();
+        args.extend(
+            ["--classify", "praise,complaint,neutral", "--export", s(&export), "--format", "json"].map(String::from),
+        );
+        if fault {
+            args.extend(["--tag", "emulator-fault=bad-answers"].map(String::from));
+        }
+        runs.push(json(&cli(&args))["run"].as_str().unwrap().to_string());
+        exports.push(read_csv(&export));
+    }
+    // By hand: rows both answered in full; of those, the ones with the same label; the rest that either answered.
+    let label_of = |(headers, rows): &(Vec<String>, Vec<Vec<String>>), i: usize| {
+        let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        (rows[i][at("status")] == "succeeded").then(|| rows[i][at("label")].clone())
+    };
+    let (mut compared, mut agreed, mut differ) = (0u64, 0u64, Vec::new());
+    for i in 0..120 {
+        match (label_of(&exports[0], i), label_of(&exports[1], i)) {
+            (Some(a), Some(b)) => {
+                compared += 1;
+                if a == b {
+                    agreed += 1;
+                } else {
+                    differ.push(i + 1);
+                }
+            }
+            (None, None) => {}
+            _ => differ.push(i + 1),
+        }
+    }
+    assert!(compared < 120 && agreed > 0 && agreed < compared, "a comparison worth making: {agreed}/{compared}");
+
+    let disagreements = dir.path().join("disagree.csv");
+    let args = ["compare", &runs[0], &runs[1], "--export", s(&disagreements), "--format", "json"].map(String::from);
+    let report = json(&cli(&args));
+    let label = &report["comparison"]["fields"][0];
+    assert_eq!((label["compared"].as_u64(), label["agreed"].as_u64()), (Some(compared), Some(agreed)));
+    let matrix_total: u64 =
+        label["confusion"][0]["cells"].as_array().unwrap().iter().map(|c| c["rows"].as_u64().unwrap()).sum();
+    assert_eq!(matrix_total, compared, "the confusion matrix holds every compared row");
+    let answered_b = (0..120).filter(|&i| label_of(&exports[1], i).is_some()).count() as u64;
+    assert_eq!(report["totals"][1]["succeeded"].as_u64(), Some(answered_b));
+    assert_eq!(report["totals"][0]["rows"].as_u64(), Some(120));
+    let (headers, rows) = read_csv(&disagreements);
+    assert_eq!(headers, ["row".to_string(), format!("label ({})", runs[0]), format!("label ({})", runs[1])]);
+    assert_eq!(rows.iter().map(|r| r[0].parse::<usize>().unwrap()).collect::<Vec<_>>(), differ);
+
+    let text = cli(&["compare".into(), runs[0].clone(), runs[1].clone()]);
+    let expected = format!("label: agree on {agreed} of {compared} rows answered by every run");
+    assert!(text.ok().contains(&expected), "{}", text.stdout);
+    // `results --summary` of run b counts its labels as its export holds them.
+    let prep = dir.path().join("b").join("prep");
+    let summary = cli(&[
+        "results".into(),
+        "--input".into(),
+        s(&samples().join("reviews.csv")).into(),
+        "--prepared".into(),
+        s(&prep).into(),
+        "--outputs".into(),
+        s(&prep.join("results").join("outputs")).into(),
+        "--export".into(),
+        s(&dir.path().join("b.parquet")).into(),
+        "--summary".into(),
+    ]);
+    assert!(summary.ok().contains(&format!("Answers: {answered_b} valid")), "{}", summary.stdout);
+    for label in ["praise", "complaint", "neutral"] {
+        let rows = (0..120).filter(|&i| label_of(&exports[1], i).as_deref() == Some(label)).count();
+        let line = summary.ok().lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_default().to_string();
+        assert_eq!(line.split_whitespace().nth(1), Some(rows.to_string().as_str()), "{label}: {line}");
+    }
+    let one = cli(&["compare".into(), runs[0].clone()]);
+    assert_ne!(one.code, Some(0), "one run is not a comparison");
+}

@@ -12,6 +12,7 @@ pub mod profile_routes;
 pub mod prompt_totals;
 pub mod results_table;
 pub mod row_selection;
+pub mod run_comparison;
 pub mod session;
 pub mod settings;
 pub mod sheet_opening;

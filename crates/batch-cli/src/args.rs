@@ -46,6 +46,9 @@ pub enum Command {
     Estimate(EstimateArgs),
     /// List the jobs in the local history (or, with --remote, those Bedrock has).
     Jobs(JobsArgs),
+    /// Compare fetched runs over the same rows: per answer field the agreement, a confusion matrix of labels,
+    /// the rows where they disagree; tokens and cost per run.
+    Compare(CompareArgs),
     /// Check the IAM access a batch job needs (service role trust and S3 access, your PassRole and job
     /// permissions), or print and create the policies that grant it.
     #[command(subcommand)]
@@ -300,6 +303,23 @@ pub struct RunArgs {
     pub access: AccessArgs,
 }
 
+/// Arguments of `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more run ids (fetched runs whose answers have fields); the first is the reference.
+    #[arg(required = true, num_args = 2.., value_name = "RUN")]
+    pub runs: Vec<String>,
+    /// Write the rows where the runs disagree to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// Price table replacing the bundled one (for each run's cost).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
 /// Arguments of `jobs`.
 #[derive(Debug, Args)]
 pub struct JobsArgs {
@@ -550,6 +570,9 @@ pub struct ResultsArgs {
     /// Price table replacing the bundled one.
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
+    /// Also print what the answers' fields hold: label counts, numeric spread, top values.
+    #[arg(long)]
+    pub summary: bool,
     /// Summary format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,

@@ -149,7 +149,12 @@ pub(crate) fn run_results(args: ResultsArgs) -> Result<ExitCode> {
     let summary = join_results(&request, &TerminalProgress::new())?;
     match args.format {
         OutputFormat::Json => print_json(&summary)?,
-        OutputFormat::Text => print!("{}", display::results_text(&summary)),
+        OutputFormat::Text => {
+            print!("{}", display::results_text(&summary));
+            if args.summary {
+                print!("{}", display::insights_text(&summary));
+            }
+        }
     }
     display::print_warnings(&summary.warnings);
     Ok(ExitCode::SUCCESS)

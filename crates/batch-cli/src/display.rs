@@ -8,6 +8,8 @@ use batch_core::model::{InvocationType, ModelFamily};
 use batch_core::prepare::{PreparedPlan, Preview};
 use batch_core::results::ResultsSummary;
 
+pub use crate::answer_text::{comparison_text, insights_text};
+
 /// Prints `value` as pretty JSON (the `--format json` of every command).
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     use anyhow::Context;

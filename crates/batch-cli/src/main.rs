@@ -1,5 +1,6 @@
 //! `bedrock-batch`: spreadsheet → Bedrock batch JSONL → joined results, from the command line.
 
+mod answer_text;
 mod args;
 mod commands;
 mod display;
@@ -52,6 +53,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Estimate(args) => lifecycle::estimate(args),
         Command::Sandbox(args) => lifecycle::run(args, true),
         Command::Jobs(args) => lifecycle::jobs(args),
+        Command::Compare(args) => lifecycle::compare(args),
         Command::Iam(command) => iam::run(command),
     }
 }

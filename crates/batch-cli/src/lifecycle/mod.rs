@@ -508,3 +508,24 @@ pub fn jobs(args: JobsArgs) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `compare`.
+pub fn compare(args: crate::args::CompareArgs) -> Result<ExitCode> {
+    use batch_app::run_comparison::{CompareRequest, compare_runs};
+    let history = open_history()?;
+    let request = CompareRequest { runs: args.runs, prices: prices(args.prices.as_deref())? };
+    let compared = compare_runs(&history, &request)?;
+    let exported = match &args.export {
+        Some(path) => Some(batch_core::frame::compare::write_disagreements(path, &compared.comparison)?),
+        None => None,
+    };
+    match args.format {
+        OutputFormat::Json => print_json(&compared)?,
+        OutputFormat::Text => print!("{}", display::comparison_text(&compared)),
+    }
+    if let (Some(rows), Some(path)) = (exported, &args.export) {
+        eprintln!("wrote the {rows} rows where the runs disagree to {}", path.display());
+    }
+    display::print_warnings(&compared.warnings);
+    Ok(ExitCode::SUCCESS)
+}

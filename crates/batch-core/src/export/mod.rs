@@ -21,6 +21,7 @@ use crate::results::{Outcome, Status};
 use crate::sheet::Row;
 
 pub use csv_writer::excel_safe;
+pub(crate) use temp_file::TempTarget;
 pub use xlsx_writer::{XLSX_MAX_CELL_CHARS, XLSX_MAX_DATA_ROWS};
 
 /// The result columns, in order, after the input columns.

@@ -243,3 +243,32 @@ fn confusion(joined: &DataFrame, first: &str, other: &str, other_run: &str) -> P
         .collect();
     Ok(Confusion { other_run: other_run.into(), cells })
 }
+
+/// Writes the rows where the runs disagree to a CSV file: `row`, then per field each run's value
+/// (`label (run)`); returns the rows written. Written beside the target and moved into place when complete.
+pub fn write_disagreements(path: &std::path::Path, comparison: &Comparison) -> Result<u64, crate::export::ExportError> {
+    use crate::export::{ExportError, ExportFormat};
+    if ExportFormat::from_path(path).ok() != Some(ExportFormat::Csv) {
+        let detail = "the rows where runs disagree are written as CSV; end the file name with .csv".into();
+        return Err(ExportError::DoesNotFit { path: path.to_path_buf(), detail });
+    }
+    let temp = crate::export::TempTarget::new(path);
+    let written: Result<(), csv::Error> = (|| {
+        let mut out = csv::Writer::from_path(temp.path())?;
+        let mut header = vec!["row".to_string()];
+        for field in &comparison.fields {
+            header.extend(comparison.runs.iter().map(|run| format!("{} ({run})", field.name)));
+        }
+        out.write_record(&header)?;
+        for row in &comparison.disagreements {
+            let mut cells = vec![row.row.to_string()];
+            cells.extend(row.values.iter().flatten().cloned());
+            out.write_record(&cells)?;
+        }
+        out.flush()?;
+        Ok(())
+    })();
+    written.map_err(|e| temp.error(e))?;
+    temp.persist()?;
+    Ok(comparison.disagreements.len() as u64)
+}
