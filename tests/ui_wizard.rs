@@ -508,6 +508,8 @@ fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
     app.click("#runs .open-results");
     app.wait_for_exact_text("#results-matching", "120 rows");
     app.wait_for_text("#outcome-caption", "16 invalid");
+    // The label's distribution over the 94 valid answers, drawn from the summary Rust made when fetching.
+    app.wait_for_text("#field-insights", "label 94 rows with a value");
     app.screenshot("results-labels");
     // The rows that fell short are filterable, each with why, and a retry would send them.
     app.click("#status-filter option[value='invalid']");
@@ -529,4 +531,33 @@ fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
         assert!(["bug", "question", "praise", "other"].contains(&label), "{answer}");
     }
     assert_eq!(rows[1..].iter().filter(|r| r[status] == "truncated").count(), 10);
+    // The label is its own column, filled for exactly the valid answers, as the distribution counted them.
+    let label = column("label");
+    let labelled = rows[1..].iter().filter(|r| !r[label].is_empty());
+    assert!(labelled.clone().all(|r| r[status] == "succeeded"));
+    assert_eq!(labelled.count(), 94);
+    // The bars come in the labels' order (bug, question, praise, other), each with its rows in the export.
+    let insights = app.text("#field-insights");
+    let mut at = 0;
+    for name in ["bug", "question", "praise", "other"] {
+        let rows_with = rows[1..].iter().filter(|r| r[label] == name).count();
+        let found = insights[at..]
+            .find(&format!("{rows_with} ("))
+            .unwrap_or_else(|| panic!("{name}: {rows_with} in {insights}"));
+        at += found + 1;
+    }
+
+    // The typed Parquet export reads back with the label as text and the token counts as numbers.
+    let parquet = work.path().join("labels.parquet");
+    app.click("#export-format option[value='parquet']");
+    app.type_into("#export-path", &parquet.to_string_lossy());
+    app.click("#export-run");
+    app.wait_for_text("#results-message", "labels.parquet");
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let frame = ParquetReader::new(std::fs::File::open(&parquet).unwrap()).finish().unwrap();
+    assert_eq!(frame.height(), 120);
+    assert_eq!(frame.column("label").unwrap().dtype(), &DataType::String);
+    assert_eq!(frame.column("label").unwrap().null_count(), 26, "no label where the answer fell short");
+    assert_eq!(frame.column("output_tokens").unwrap().dtype(), &DataType::Int64);
+    app.screenshot("results-exported-parquet");
 }

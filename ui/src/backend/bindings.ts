@@ -441,9 +441,79 @@ files: number,
  */
 bytes: number, };
 
+export type FieldInsight = { 
+/**
+ * The field's name.
+ */
+name: string, 
+/**
+ * Rows with a value (valid answers whose field is not null).
+ */
+values: number, 
+/**
+ * The summary (none when no row has a value).
+ */
+summary: FieldSummary | null, };
+
 export type FieldKind = { "kind": "text" } | { "kind": "number" } | { "kind": "integer" } | { "kind": "boolean" } | { "kind": "date" } | { "kind": "one_of", "values": Array<string> } | { "kind": "text_list" } | { "kind": "some_of", "values": Array<string> } | { "kind": "json" };
 
+export type FieldSummary = { "summary": "labels", 
+/**
+ * The values.
+ */
+counts: Array<ValueCount>, } | { "summary": "numbers", 
+/**
+ * Smallest.
+ */
+min: number, 
+/**
+ * First quartile.
+ */
+q1: number, 
+/**
+ * Median.
+ */
+median: number, 
+/**
+ * Third quartile.
+ */
+q3: number, 
+/**
+ * Largest.
+ */
+max: number, 
+/**
+ * Mean.
+ */
+mean: number, 
+/**
+ * Equal-width bars from min to max.
+ */
+histogram: Array<HistogramBin>, } | { "summary": "top_values", 
+/**
+ * Distinct values.
+ */
+distinct: number, 
+/**
+ * The most frequent, most first.
+ */
+top: Array<ValueCount>, };
+
 export type FilterOp = "contains" | "equals" | "not_empty";
+
+export type HistogramBin = { 
+/**
+ * Its lowest value.
+ */
+from: number, 
+/**
+ * Its highest value.
+ */
+to: number, 
+/**
+ * Rows in it.
+ */
+rows: number, };
 
 export type InputMeasure = { 
 /**
@@ -854,9 +924,13 @@ run: string,
  */
 sandbox: boolean, 
 /**
- * Column names: input columns, then result columns.
+ * Column names: input columns, the answer's fields, then result columns.
  */
 columns: Array<string>, 
+/**
+ * The answer's typed fields, whose columns come just before the result columns (none for free text).
+ */
+answer_fields: Array<AnswerField>, 
 /**
  * Rows by status.
  */
@@ -1108,7 +1182,11 @@ tiers: Array<TierTotals>,
 /**
  * Things the analyst must look at.
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * What the answers' fields hold (none for free text, or summaries saved before fields were summarised).
+ */
+insights: Array<FieldInsight>, };
 
 export type SavedTokens = { 
 /**
@@ -1558,6 +1636,16 @@ name: string,
  * The closest column, when one is close.
  */
 suggestion: string | null, };
+
+export type ValueCount = { 
+/**
+ * The value, as text.
+ */
+value: string, 
+/**
+ * Rows (for a list field: answers whose list holds it).
+ */
+rows: number, };
 
 export type Verdict = "pass" | "warn" | "fail";
 

@@ -16,6 +16,7 @@ const backend = vi.hoisted(() => ({
     run: "r1",
     sandbox: true,
     columns: ["review", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason"],
+    answer_fields: [],
     counts: { succeeded: 2, failed: 1, missing: 0, invalid: 0, truncated: 0, empty: 0 },
     output_tokens: [{ from: 3, to: 4, rows: 2 }],
     summary: { tokens: { input_from_outputs: 19, output_from_outputs: 7, cache_read_from_outputs: 2048, cache_write_from_outputs: 0 }, batch_cost_usd: 0.00002, warnings: [] },
@@ -32,7 +33,7 @@ const backend = vi.hoisted(() => ({
 }));
 vi.mock("../backend", () => backend);
 
-import { ResultsStep, displayOrder } from "./ResultsStep";
+import { ResultsStep, answerColumns, displayOrder } from "./ResultsStep";
 
 describe("the Results step", () => {
   it("pages, filters, shows a row, exports and explains a refused retry", async () => {
@@ -93,6 +94,13 @@ describe("the Results step", () => {
     expect(displayOrder(["a", "record_id", "status", "output", "error", "input_tokens"])).toEqual([2, 3, 4, 0, 1, 5]);
     expect(displayOrder(["output", "record_id", "status", "output", "error"])).toEqual([2, 3, 4, 0, 1]);
     expect(displayOrder(["x", "y"])).toEqual([0, 1]);
+  });
+
+  it("puts the answer's typed fields right after the status, wide, when the run has an answer shape", () => {
+    const columns = ["review", "label", "score", "record_id", "status", "output", "error", "input_tokens", "output_tokens", "stop_reason", "tier"];
+    expect(displayOrder(columns, 2)).toEqual([4, 1, 2, 5, 6, 0, 3, 7, 8, 9, 10]);
+    expect(answerColumns(columns, 2)).toEqual(["label", "score"]);
+    expect(answerColumns(columns, 0)).toEqual(["output"]);
   });
 
   it("exports once however often the button is clicked while the export runs", async () => {

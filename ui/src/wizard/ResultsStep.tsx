@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import * as backend from "../backend";
 import type { RenderedPrompt, ResultsOverview, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
+import { FieldInsights } from "../results/FieldInsights";
 import { CHECK_STATUSES, OutcomeBar, TokenHistogram, unfinishedRows } from "../results/charts";
 import { count, grouped } from "../format";
 import { costText, tierWords } from "./sendWays";
@@ -79,7 +80,8 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
 
   // The grid shows the outcome first (status, answer, error), then the input columns; exports and the detail
   // panel keep the joined file's order.
-  const order = useMemo(() => displayOrder(overview?.columns ?? []), [overview]);
+  const order = useMemo(() => displayOrder(overview?.columns ?? [], overview?.answer_fields.length ?? 0), [overview]);
+  const wide = useMemo(() => answerColumns(overview?.columns ?? [], overview?.answer_fields.length ?? 0), [overview]);
   const fetchPage = useCallback(
     async (offset: number, limit: number) => {
       if (!run) return [];
@@ -168,6 +170,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           {overview.sandbox && <p id="results-sandbox" className="badge warn">SANDBOX: these answers come from the sandbox model, not from Bedrock.</p>}
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
+          <FieldInsights insights={summary?.insights ?? []} />
           <p id="results-cost">
             Tokens: {(summary ? grouped(summary.tokens.input_from_outputs) : "?")} in, {(summary ? grouped(summary.tokens.output_from_outputs) : "?")} out{cacheNote(summary?.tokens)} · {costText(summary?.cost_usd ?? null, summary?.tiers ?? [])}
           </p>
@@ -211,7 +214,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
                 onSelect={(i) => void select(i)}
                 onFirstRows={onFirstRows}
                 widthsKey="results"
-                wide={ANSWER_COLUMNS}
+                wide={wide}
                 wrap={wrap}
               />
             )}
@@ -228,7 +231,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
                 <dl>
                   {/* The outcome first (status, the answer, the error), then the row's input. */}
                   {order.map((i) => (
-                    <div key={i} className={ANSWER_COLUMNS.includes(overview.columns[i]) ? "answer" : undefined}>
+                    <div key={i} className={wide.includes(overview.columns[i]) ? "answer" : undefined}>
                       <dt>{overview.columns[i]}</dt>
                       <dd>{detail.cells[i]}</dd>
                     </div>
@@ -281,10 +284,14 @@ export function sameFilter(filter: RowFilter, status: Status | "", search: strin
   return filter.status === (status || null) && filter.search === (search.trim() || null);
 }
 
-/** The columns that say how a row ended, shown first in the grid. */
-const OUTCOME_COLUMNS = ["status", "output", "error"];
-/** The columns worth reading, drawn wide. */
-const ANSWER_COLUMNS = ["output"];
+/** The result columns of the joined table, after the input's and the answer's fields. */
+const RESULT_COLUMNS = 8;
+
+/** The columns worth reading, drawn wide: the answer's fields, else the answer text. */
+export function answerColumns(columns: string[], fields: number): string[] {
+  const start = columns.length - RESULT_COLUMNS - fields;
+  return fields > 0 && start >= 0 ? columns.slice(start, start + fields) : ["output"];
+}
 
 /** " (prompt cache: N read, M written)" when the records report prompt-cache tokens, else nothing. */
 function cacheNote(tokens: { cache_read_from_outputs: number; cache_write_from_outputs: number } | undefined): string {
@@ -292,9 +299,13 @@ function cacheNote(tokens: { cache_read_from_outputs: number; cache_write_from_o
   return ` (prompt cache: ${grouped(tokens.cache_read_from_outputs)} read, ${grouped(tokens.cache_write_from_outputs)} written)`;
 }
 
-/** The grid's column order as indexes into `columns`: the outcome columns first, then the rest as joined. */
-export function displayOrder(columns: string[]): number[] {
-  // The joined columns come after the input's, so an input column with the same name is not taken for one.
-  const first = OUTCOME_COLUMNS.map((name) => columns.lastIndexOf(name)).filter((i) => i >= 0);
+/** The grid's column order as indexes into `columns`: the outcome first (status, the answer's `fields`
+ * columns, the answer text, the error), then the rest as joined. */
+export function displayOrder(columns: string[], fields = 0): number[] {
+  // The result columns are the last ones, so an input column with the same name is not taken for one.
+  const results = columns.length - RESULT_COLUMNS;
+  const at = (name: string) => columns.lastIndexOf(name);
+  const fieldColumns = results - fields >= 0 ? Array.from({ length: fields }, (_, i) => results - fields + i) : [];
+  const first = [at("status"), ...fieldColumns, at("output"), at("error")].filter((i) => i >= 0);
   return [...first, ...columns.map((_, i) => i).filter((i) => !first.includes(i))];
 }

@@ -26,8 +26,10 @@ pub struct ResultsOverview {
     pub run: String,
     /// True for sandbox output (the sandbox model).
     pub sandbox: bool,
-    /// Column names: input columns, then result columns.
+    /// Column names: input columns, the answer's fields, then result columns.
     pub columns: Vec<String>,
+    /// The answer's typed fields, whose columns come just before the result columns (none for free text).
+    pub answer_fields: Vec<batch_core::answer::AnswerField>,
     /// Rows by status.
     pub counts: StatusCounts,
     /// Output tokens per row, binned.
@@ -51,6 +53,9 @@ pub struct SavedSummary {
     /// Things the analyst must look at.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// What the answers' fields hold (none for free text, or summaries saved before fields were summarised).
+    #[serde(default)]
+    pub insights: Vec<batch_core::frame::insights::FieldInsight>,
 }
 
 /// Measured token totals of a join.
@@ -118,6 +123,7 @@ impl<C: Connector> Studio<C> {
             run: root.id.to_string(),
             sandbox: root.sandbox,
             columns: table.columns().to_vec(),
+            answer_fields: table.answer_fields().to_vec(),
             counts: table.counts().map_err(|e| invalid(e.to_string()))?,
             output_tokens: table.output_token_bins().map_err(|e| invalid(e.to_string()))?,
             summary: serde_json::from_str(&text).ok(),
