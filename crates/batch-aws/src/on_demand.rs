@@ -5,7 +5,8 @@
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types::{
     ContentBlock, ConversationRole, ConverseTokensRequest, CountTokensInput, InferenceConfiguration,
-    InvokeModelTokensRequest, Message, ServiceTier, ServiceTierType, SystemContentBlock,
+    InvokeModelTokensRequest, JsonSchemaDefinition, Message, OutputConfig, OutputFormat, OutputFormatStructure,
+    OutputFormatType, ServiceTier, ServiceTierType, SystemContentBlock,
 };
 use batch_app::ports::{FailureKind, RecordInvoker, ServiceError};
 use batch_core::model::{InvocationType, ModelId};
@@ -87,6 +88,27 @@ fn converse_body(answer: &aws_sdk_bedrockruntime::operation::converse::ConverseO
 }
 
 /// The turns and system prompt of a Converse-type record, as the runtime's types.
+/// The record's structured-output request (`outputConfig.textFormat`, a JSON Schema as a string) as the SDK's
+/// `OutputConfig`, so an answer on demand keeps the shape a batch record asks for.
+fn output_config(model_input: &Value) -> Result<Option<OutputConfig>, ServiceError> {
+    let Some(format) = model_input.pointer("/outputConfig/textFormat") else { return Ok(None) };
+    let definition = format.pointer("/structure/jsonSchema").cloned().unwrap_or(Value::Null);
+    let text = |key: &str| definition.get(key).and_then(Value::as_str).map(str::to_string);
+    let schema = JsonSchemaDefinition::builder()
+        .set_schema(text("schema"))
+        .set_name(text("name"))
+        .set_description(text("description"))
+        .build()
+        .map_err(|e| invalid(e.to_string()))?;
+    let kind = OutputFormatType::from(format.get("type").and_then(Value::as_str).unwrap_or("json_schema"));
+    let format = OutputFormat::builder()
+        .r#type(kind)
+        .structure(OutputFormatStructure::JsonSchema(schema))
+        .build()
+        .map_err(|e| invalid(e.to_string()))?;
+    Ok(Some(OutputConfig::builder().text_format(format).build()))
+}
+
 fn converse_turns(model_input: &Value) -> Result<(Vec<Message>, Vec<SystemContentBlock>), ServiceError> {
     let mut messages = Vec::new();
     for turn in model_input.get("messages").and_then(Value::as_array).into_iter().flatten() {
@@ -183,6 +205,9 @@ impl RecordInvoker for RuntimeInvoker {
                             .set_stop_sequences(stops)
                             .build(),
                     );
+                }
+                if let Some(format) = output_config(model_input)? {
+                    request = request.output_config(format);
                 }
                 if self.tier == Tier::Flex {
                     let tier = ServiceTier::builder()
