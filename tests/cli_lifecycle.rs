@@ -714,6 +714,22 @@ fn the_sandbox_answers_in_the_labels_asked_for_and_its_bad_answers_fault_spoils_
             assert!(["praise", "complaint"].contains(&label.as_str()), "row {ordinal}: {label}");
         }
     }
+
+    // The rows that fell short, chosen by status, go again on demand — with the schema, as the batch records
+    // had it — and the next fetch merges them: every row answered in full.
+    let cli = |args: &[&str]| {
+        let mut c = command(dir.path(), dir.path(), &[]);
+        c.args(args);
+        finish(c)
+    };
+    let run = cli(&["status"]).ok().split_whitespace().next().unwrap().to_string();
+    let retried = cli(&["retry", &run, "--status", "invalid,truncated", "--on-demand"]);
+    assert!(retried.stderr.contains("26 rows are invalid or truncated"), "{}", retried.stderr);
+    assert!(retried.ok().contains("26 rows on on-demand: 26 answered"), "{}", retried.stdout);
+    let fetched = cli(&["fetch", &run, "--out", s(&dir.path().join("fetched"))]);
+    assert!(fetched.ok().contains("Joined 120 rows: 120 succeeded"), "{}", fetched.stdout);
+    let wrong = cli(&["retry", &run, "--status", "lost"]);
+    assert!(wrong.stderr.contains("\"lost\" is not a row status; use one of succeeded, failed"), "{}", wrong.stderr);
 }
 
 #[test]

@@ -194,7 +194,7 @@ async fn missing_rows_are_retried_and_merged() {
     // Two retries asked at once (a double click, or the CLI and the app): one is submitted, the other refused.
     let ask = || {
         let (studio, run) = (studio.clone(), row.id.clone());
-        tokio::spawn(async move { studio.retry(&run, Tier::Batch).await })
+        tokio::spawn(async move { studio.retry(&run, Tier::Batch, None).await })
     };
     let (one, other) = (ask(), ask());
     let (one, other) = (one.await.unwrap(), other.await.unwrap());
@@ -225,6 +225,45 @@ async fn missing_rows_are_retried_and_merged() {
     assert_eq!(std::fs::read(first_folder.join("prepared/plan.json")).unwrap(), plan_before);
     let merged_again = studio.results_overview(&row.id).unwrap().counts;
     assert_eq!((merged_again.succeeded, merged_again.missing), (300, 100), "the first run's results are intact");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sheet(dir.path(), 400);
+    let events = Arc::new(Recorded::default());
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+    let partial = vec![("emulator-fault".to_string(), "partial".to_string())];
+    let row = studio.submit(form(input, RowSelection::First { count: 400 }, partial)).await.unwrap();
+    let counts = events.wait_for_end(1).await.counts.unwrap();
+    assert_eq!((counts.succeeded, counts.missing), (200, 200));
+
+    // Not the rows that fell short: the ones the table shows for a filter (here, every succeeded row).
+    let succeeded = RowFilter { status: Some(Status::Succeeded), search: None };
+    assert_eq!(studio.matching_record_ids(&row.id, &succeeded).unwrap().len(), 200);
+    let retry = studio.retry(&row.id, Tier::Batch, Some(succeeded)).await.unwrap();
+    assert_eq!(retry.total, 200, "exactly the rows the filter showed");
+    let merged = events.wait_for_end(2).await;
+    let counts = merged.counts.unwrap();
+    assert_eq!((counts.succeeded, counts.missing), (200, 200), "answered again, none lost, none gained");
+
+    // The rows the retry answered again have two attempts, the newest (the retry's) chosen and first.
+    let mut retried = 0;
+    for number in 1..=400 {
+        let attempts = studio.row_attempts(&row.id, number).unwrap();
+        if attempts.is_empty() {
+            continue;
+        }
+        retried += 1;
+        let runs: Vec<Option<&str>> = attempts.iter().map(|a| a.run.as_deref()).collect();
+        assert_eq!(runs, [Some(retry.id.as_str()), Some(row.id.as_str())], "row {number}");
+        assert!(attempts.iter().all(|a| a.model_id.is_some() && a.attempt.status == Status::Succeeded));
+    }
+    assert_eq!(retried, 100, "the retry was partial too: half of its 200 rows were answered");
+    let nothing =
+        studio.retry(&row.id, Tier::Batch, Some(RowFilter { status: None, search: Some("no such text".into()) }));
+    assert!(nothing.await.unwrap_err().to_string().contains("no row matches"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,8 +11,8 @@ use batch_app::ports::{AccessOptions, S3Listing};
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RunRow,
-    SendWays, Studio, SubmitForm, TestRowForm, TestRowView,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RowAttempt,
+    RunRow, SendWays, Studio, SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::{Choices, InvocationChoice};
 use batch_app::sheet_opening::SheetProgress;
@@ -193,9 +193,9 @@ pub async fn stop_run(shell: Shell<'_>, run: String) -> Answer<RunRow> {
     Ok(shell.studio.stop(&run).await?)
 }
 
-/// Retries a run's failed and missing rows.
-pub async fn retry_run(shell: Shell<'_>, run: String, send: Tier) -> Answer<RunRow> {
-    Ok(shell.studio.retry(&run, send).await?)
+/// Retries a run's rows not answered in full, or the rows a filter of its results shows.
+pub async fn retry_run(shell: Shell<'_>, run: String, send: Tier, matching: Option<RowFilter>) -> Answer<RunRow> {
+    Ok(shell.studio.retry(&run, send, matching).await?)
 }
 
 /// What the run will cost, measured (CountTokens on a sample, rows answered on demand when asked, past runs).
@@ -246,6 +246,12 @@ pub async fn answer_preview(
 pub async fn row_prompt(shell: Shell<'_>, run: String, row: u64) -> Answer<RenderedPrompt> {
     let studio = shell.studio.clone();
     blocking(move || Ok(studio.row_prompt(&run, row)?)).await
+}
+
+/// Every answer row `row` (1-based) got when it was retried, the chosen one first.
+pub async fn row_attempts(shell: Shell<'_>, run: String, row: u64) -> Answer<Vec<RowAttempt>> {
+    let studio = shell.studio.clone();
+    blocking(move || Ok(studio.row_attempts(&run, row)?)).await
 }
 
 /// Exports a run's results to `path` (format by extension).

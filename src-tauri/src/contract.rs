@@ -10,8 +10,8 @@ use batch_app::ports::S3Listing;
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RunBytesMessage,
-    RunEventMessage, RunOutcome, RunRow, SendWays, SubmitForm, TestRowForm, TestRowView,
+    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RowAttempt,
+    RunBytesMessage, RunEventMessage, RunOutcome, RunRow, SendWays, SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::{Choices, InvocationChoice};
 use batch_app::sheet_opening::SheetProgress;
@@ -155,14 +155,17 @@ window_contract! {
         fn runs() -> Vec<RunRow>;
         /// Stops a run's jobs.
         fn stop_run(run: String) -> RunRow;
-        /// Retries a run's failed and missing rows: as a batch job, or on demand (`on-demand`, `flex`).
-        fn retry_run(run: String, send: Tier) -> RunRow;
+        /// Retries a run's rows not answered in full (or, with `matching`, the rows that filter shows): as a batch
+        /// job, or on demand (`on-demand`, `flex`).
+        fn retry_run(run: String, send: Tier, matching: Option<RowFilter>) -> RunRow;
         /// Columns, counts, token bins and summary of a run's results.
         fn results_overview(run: String) -> ResultsOverview;
         /// A page of a run's results.
         fn results_page(run: String, filter: RowFilter, offset: u64, limit: u64) -> ResultsPage;
         /// The prompt sent for row `row` (1-based) of a run's results.
         fn row_prompt(run: String, row: u64) -> RenderedPrompt;
+        /// Every answer row `row` (1-based) got when it was retried, the chosen one first.
+        fn row_attempts(run: String, row: u64) -> Vec<RowAttempt>;
         /// Exports a run's results to `path`; the format follows the extension.
         fn export_results(run: String, path: String, excel_safe: bool) -> String;
         /// The remembered choices.

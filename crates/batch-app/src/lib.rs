@@ -3,6 +3,7 @@
 
 pub mod cost_check;
 pub mod error;
+pub mod fetched_rows;
 pub mod history;
 pub mod latest_only;
 pub mod lifecycle;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use batch_core::answer::AnswerField;
 use batch_core::export::{ExportColumns, RESULT_COLUMNS};
-use batch_core::results::Status;
+use batch_core::results::{Attempt, Status};
 use batch_core::sheet::{ImportError, Row, SheetOptions, open_sheet};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -123,6 +123,15 @@ CREATE TABLE rows (
     output_tokens INTEGER,
     cells TEXT NOT NULL
 );
+CREATE TABLE attempts (
+    idx INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    folder TEXT NOT NULL,
+    status TEXT NOT NULL,
+    output TEXT NOT NULL,
+    error TEXT NOT NULL,
+    PRIMARY KEY (idx, ordinal)
+);
 ";
 
 /// True when `columns` end with this version's result columns (each possibly prefixed to stay unique).
@@ -186,6 +195,43 @@ impl ResultsTable {
     /// The column names: the input's, the answer's fields, then the result columns.
     pub fn columns(&self) -> &[String] {
         &self.columns
+    }
+
+    /// Every answer row `number` (1-based) got when it got more than one (a retried row), the chosen one first;
+    /// none for a row answered once (and for tables built before attempts were kept).
+    pub fn attempts(&self, number: u64) -> Result<Vec<Attempt>, ResultsTableError> {
+        let query = "SELECT folder, status, output, error FROM attempts WHERE idx = ?1 ORDER BY ordinal";
+        let Ok(mut statement) = self.db.prepare(query) else { return Ok(Vec::new()) };
+        let rows = statement
+            .query_map([number as i64], |r| {
+                Ok(Attempt {
+                    folder: r.get(0)?,
+                    status: Status::from_text(&r.get::<_, String>(1)?),
+                    output: r.get(2)?,
+                    error: r.get(3)?,
+                })
+            })
+            .map_err(self.sqlite())?;
+        rows.collect::<Result<_, _>>().map_err(self.sqlite())
+    }
+
+    /// The record ids of the rows `filter` shows, read a page at a time.
+    pub fn record_ids(&self, filter: &RowFilter) -> Result<std::collections::HashSet<String>, ResultsTableError> {
+        const PAGE: u64 = 10_000;
+        let at = self.export_columns().results_start();
+        let mut ids = std::collections::HashSet::new();
+        let mut offset = 0;
+        loop {
+            let page = self.page(filter, offset, PAGE)?;
+            let got = page.rows.len() as u64;
+            ids.extend(
+                page.rows.into_iter().filter_map(|(_, mut cells)| (at < cells.len()).then(|| cells.swap_remove(at))),
+            );
+            offset += got;
+            if got < PAGE || offset >= page.matching {
+                return Ok(ids);
+            }
+        }
     }
 
     /// The answer's typed fields, whose columns come just before the result columns (none for free text).

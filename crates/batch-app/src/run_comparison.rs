@@ -2,19 +2,16 @@
 //! joined afresh from its downloaded outputs, whatever format its export took, then compared field by field —
 //! with each run's rows, tokens and cost beside the agreement.
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use batch_core::export::{ExportError, ResultFields, RowWriter};
 use batch_core::frame::compare::{Comparison, RunAnswers, compare};
-use batch_core::prepare::{PLAN_FILE, PreparedPlan};
 use batch_core::pricing::PriceTable;
-use batch_core::progress::NoProgress;
-use batch_core::results::{ResultsRequest, join_results_into};
 use batch_core::sheet::Row;
 use serde::Serialize;
 
-use crate::history::{History, HistoryError};
+use crate::fetched_rows::{FetchedRowsError, FetchedRun};
+use crate::history::History;
 
 /// Which runs to compare.
 #[derive(Debug, Clone)]
@@ -67,12 +64,6 @@ pub enum CompareError {
     /// Fewer than two runs.
     #[error("give two or more runs to compare (run ids, as `jobs` lists them)")]
     TooFew,
-    /// A run was never fetched.
-    #[error("run {run} has no results yet; fetch it first (`bedrock-batch fetch {run} --out DIR`)")]
-    NotFetched {
-        /// The run.
-        run: String,
-    },
     /// A run's answers are free text.
     #[error(
         "run {run} has free-text answers; compare runs whose answers have fields (--classify, --extract or --output-schema)"
@@ -81,17 +72,12 @@ pub enum CompareError {
         /// The run.
         run: String,
     },
-    /// The history could not be read.
+    /// A run's rows could not be read.
     #[error(transparent)]
-    History(#[from] HistoryError),
-    /// A run's results could not be read.
-    #[error("run {run}: {detail}")]
-    Results {
-        /// The run.
-        run: String,
-        /// What failed.
-        detail: String,
-    },
+    Rows(#[from] FetchedRowsError),
+    /// The comparison itself failed.
+    #[error("the runs could not be compared: {0}")]
+    Frame(String),
 }
 
 /// Collects a run's rows as the join streams them.
@@ -117,45 +103,24 @@ pub fn compare_runs(history: &Mutex<History>, request: &CompareRequest) -> Resul
     let mut totals = Vec::new();
     let mut sheets: Vec<(String, String)> = Vec::new();
     for target in &request.runs {
-        let run = {
-            let history = history.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let run = history.run_of(target)?;
-            history.root_run(run.id.as_str())?
-        };
-        let id = run.id.to_string();
-        let failed = |detail: String| CompareError::Results { run: id.clone(), detail };
-        let results_dir = run.results_dir.clone().ok_or_else(|| CompareError::NotFetched { run: id.clone() })?;
-        let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE)).map_err(|e| failed(e.to_string()))?;
-        let fields = plan.templates.answer.columns();
+        let fetched = FetchedRun::find(history, target)?;
+        let id = fetched.run.id.to_string();
+        let fields = fetched.plan.templates.answer.columns();
         if fields.is_empty() {
             return Err(CompareError::NoFields { run: id });
         }
         let mut run_answers = RunAnswers::new(&id, &fields);
-        let join = ResultsRequest {
-            input: PathBuf::from(&plan.input.path),
-            sheet: None,
-            prepared: run.prepared_dir.clone(),
-            outputs: results_dir.join("outputs"),
-            // Only the folder counts (the join's scratch files): the rows go to the collector, not to a file.
-            export: results_dir.join("comparison"),
-            excel_safe: false,
-            prices: request.prices.clone(),
-            unfinished_list: None,
-            allow_no_outputs: true,
-        };
-        let open: batch_core::results::OpenWriter<'_> =
-            Box::new(|_| Ok(Box::new(Collect(&mut run_answers)) as Box<dyn RowWriter>));
-        let summary = join_results_into(&join, &NoProgress, "comparison", open).map_err(|e| failed(e.to_string()))?;
+        let summary = fetched.join_into(&request.prices, Box::new(Collect(&mut run_answers)))?;
         totals.push(RunTotals {
             run: id.clone(),
-            model_id: plan.model.id.as_str().to_string(),
+            model_id: fetched.plan.model.id.as_str().to_string(),
             rows: summary.rows,
             succeeded: summary.succeeded,
             input_tokens: summary.tokens.input_from_manifests.unwrap_or(summary.tokens.input_from_outputs),
             output_tokens: summary.tokens.output_from_manifests.unwrap_or(summary.tokens.output_from_outputs),
             cost_usd: summary.cost_usd,
         });
-        sheets.push((id, plan.input.fingerprint.clone()));
+        sheets.push((id, fetched.plan.input.fingerprint.clone()));
         answers.push(run_answers);
     }
     let mut warnings = Vec::new();
@@ -166,7 +131,6 @@ pub fn compare_runs(history: &Mutex<History>, request: &CompareRequest) -> Resul
             "runs {first} and {other} were prepared from different sheets; rows are matched by their number"
         ));
     }
-    let comparison =
-        compare(answers).map_err(|e| CompareError::Results { run: "comparison".into(), detail: e.to_string() })?;
+    let comparison = compare(answers).map_err(|e| CompareError::Frame(e.to_string()))?;
     Ok(RunComparison { comparison, totals, warnings })
 }

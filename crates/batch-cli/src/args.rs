@@ -232,6 +232,10 @@ pub struct EstimateArgs {
 pub struct RetryArgs {
     /// The run id (fetched first).
     pub run: String,
+    /// Retry the rows with these statuses (comma-separated: succeeded, failed, missing, invalid, truncated,
+    /// empty) instead of every row not answered in full.
+    #[arg(long, value_name = "STATUSES", value_delimiter = ',', value_parser = parse_status)]
+    pub status: Vec<batch_core::results::Status>,
     /// Follow the retry's jobs until they end.
     #[arg(long)]
     pub wait: bool,
@@ -576,6 +580,15 @@ pub struct ResultsArgs {
     /// Summary format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+/// Parses a row status (`--status`).
+pub fn parse_status(raw: &str) -> Result<batch_core::results::Status, String> {
+    use batch_core::results::Status;
+    Status::ALL.into_iter().find(|s| s.as_str() == raw.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        format!("\"{raw}\" is not a row status; use one of {}", known.join(", "))
+    })
 }
 
 /// Parses `--delimiter`: one ASCII character or a name.

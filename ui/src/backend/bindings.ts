@@ -171,6 +171,24 @@ priced_models: number,
  */
 home: string, };
 
+export type Attempt = { 
+/**
+ * The output folder it came from (a job id, or an on-demand run's part).
+ */
+folder: string, 
+/**
+ * How it ended.
+ */
+status: Status, 
+/**
+ * Its answer.
+ */
+output: string, 
+/**
+ * Its error, or why the answer fell short.
+ */
+error: string, };
+
 export type BacklogReading = { 
 /**
  * When it was read (RFC 3339, UTC).
@@ -953,6 +971,20 @@ matching: number,
  * The rows: their 1-based input row number and their cells (input columns, then result columns).
  */
 rows: Array<[number, Array<string>]>, };
+
+export type RowAttempt = { 
+/**
+ * The run (the original or a retry).
+ */
+run: string | null, 
+/**
+ * Its model.
+ */
+model_id: string | null, 
+/**
+ * The answer.
+ */
+attempt: Attempt, };
 
 export type RowFilter = { 
 /**
@@ -1785,9 +1817,12 @@ export function stopRun(run: string): Promise<RunRow> {
   return invoke<RunRow>("stop_run", { run });
 }
 
-/** Retries a run's failed and missing rows: as a batch job, or on demand (`on-demand`, `flex`). */
-export function retryRun(run: string, send: Tier): Promise<RunRow> {
-  return invoke<RunRow>("retry_run", { run, send });
+/**
+ * Retries a run's rows not answered in full (or, with `matching`, the rows that filter shows): as a batch
+ * job, or on demand (`on-demand`, `flex`).
+ */
+export function retryRun(run: string, send: Tier, matching: RowFilter | null): Promise<RunRow> {
+  return invoke<RunRow>("retry_run", { run, send, matching });
 }
 
 /** Columns, counts, token bins and summary of a run's results. */
@@ -1803,6 +1838,11 @@ export function resultsPage(run: string, filter: RowFilter, offset: number, limi
 /** The prompt sent for row `row` (1-based) of a run's results. */
 export function rowPrompt(run: string, row: number): Promise<RenderedPrompt> {
   return invoke<RenderedPrompt>("row_prompt", { run, row });
+}
+
+/** Every answer row `row` (1-based) got when it was retried, the chosen one first. */
+export function rowAttempts(run: string, row: number): Promise<Array<RowAttempt>> {
+  return invoke<Array<RowAttempt>>("row_attempts", { run, row });
 }
 
 /** Exports a run's results to `path`; the format follows the extension. */

@@ -27,6 +27,14 @@ const backend = vi.hoisted(() => ({
   }),
   exportResults: vi.fn(async (_run: string, path: string) => `3 rows written to ${path} (csv)`),
   rowPrompt: vi.fn(async (_run: string, row: number) => ({ row, prompt: `Rate review ${row}`, system: null, tokens: 4 })),
+  rowAttempts: vi.fn(async (_run: string, row: number) =>
+    row === 2
+      ? [
+          { run: "r1-retry1", model_id: "amazon.nova-lite-v1:0", attempt: { folder: "job2", status: "failed", output: "", error: "ValidationException" } },
+          { run: "r1", model_id: "amazon.nova-lite-v1:0", attempt: { folder: "job1", status: "failed", output: "", error: "ThrottlingException" } },
+        ]
+      : [],
+  ),
   retryRun: vi.fn(async () => { throw "1 row failed or is missing, fewer than the 100 records a Bedrock batch job accepts"; }),
   pickExportPath: vi.fn(async () => null),
   errorText: (e: unknown) => String(e),
@@ -62,6 +70,15 @@ describe("the Results step", () => {
     expect(backend.rowPrompt).toHaveBeenCalledWith("r1", 2);
     const terms = [...detail.querySelectorAll("dt")].map((t) => t.textContent);
     expect(terms.slice(0, 4)).toEqual(["status", "output", "error", "review"]);
+    // A retried row lists its attempts, the chosen one first.
+    await waitFor(() => expect(detail.querySelector("#row-attempts summary")?.textContent).toBe("2 attempts (the answer shown is the first)"));
+    expect([...detail.querySelectorAll(".attempt")].map((a) => a.textContent)).toEqual([
+      "failed · amazon.nova-lite-v1:0 · run r1-retry1ValidationException",
+      "failed · amazon.nova-lite-v1:0 · run r1ThrottlingException",
+    ]);
+    // The filter's rows can be sent again as they are shown.
+    fireEvent.click(screen.getByRole("button", { name: "Retry the 1 row shown" }));
+    await waitFor(() => expect(backend.retryRun).toHaveBeenCalledWith("r1", "batch", { status: "failed", search: null }));
 
     fireEvent.change(screen.getByLabelText("Export path"), { target: { value: "/tmp/a.csv" } });
     fireEvent.click(screen.getByRole("button", { name: "Export to path" }));

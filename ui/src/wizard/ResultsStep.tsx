@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
-import type { RenderedPrompt, ResultsOverview, RowFilter, RunRow, Status, Tier } from "../backend";
+import type { RenderedPrompt, ResultsOverview, RowAttempt, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { FieldInsights } from "../results/FieldInsights";
 import { CHECK_STATUSES, OutcomeBar, TokenHistogram, unfinishedRows } from "../results/charts";
@@ -28,6 +28,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   const [selected, setSelected] = useState<number | null>(null);
   const [detail, setDetail] = useState<{ row: number; cells: string[] } | null>(null);
   const [sent, setSent] = useState<RenderedPrompt | null>(null);
+  const [attempts, setAttempts] = useState<RowAttempt[]>([]);
   const [format, setFormat] = useState<Format>("csv");
   const [excelSafe, setExcelSafe] = useState(true);
   const [exportPath, setExportPath] = useState("");
@@ -102,6 +103,9 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
       const found = page.rows[0];
       setDetail(found ? { row: found[0], cells: found[1] } : null);
       setSent(null);
+      setAttempts([]);
+      // A retried row's answers, the chosen one first (none for a row answered once).
+      if (found) backend.rowAttempts(run, found[0]).then(setAttempts).catch(() => setAttempts([]));
       // The prompt that was sent, rendered in Rust from the run's templates; the detail shows without it if
       // it cannot be told (a run prepared elsewhere, its plan gone).
       if (found) setSent(await backend.rowPrompt(run, found[0]).catch(() => null));
@@ -133,13 +137,13 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     }
   }
 
-  async function retry(send: Tier) {
+  async function retry(send: Tier, matching: RowFilter | null = null) {
     if (!run || working) return;
     setMessage(null);
     setError(null);
     setWorking("retrying");
     try {
-      const retried = await backend.retryRun(run, send);
+      const retried = await backend.retryRun(run, send, matching);
       const how = send === "batch" ? "submitted" : `sent ${tierWords(retried.tier)}`;
       setMessage(`Retry run ${retried.id} ${how} with ${count(retried.total, "row")}; its results are merged here when it ends.`);
       onRetried(retried);
@@ -151,6 +155,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   }
 
   const summary = overview?.summary ?? null;
+  const filtered = filter.status !== null || filter.search !== null;
   const unfinished = overview ? unfinishedRows(overview.counts) : 0;
   const checked = overview ? CHECK_STATUSES.filter((s) => overview.counts[s] > 0) : [];
   const unfinishedWords = checked.length ? `${count(unfinished, "row")} not answered in full` : count(unfinished, "failed or missing row");
@@ -228,6 +233,19 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
                     <p>{sent.prompt}</p>
                   </details>
                 )}
+                {attempts.length > 1 && (
+                  <details id="row-attempts" open>
+                    <summary>{attempts.length} attempts (the answer shown is the first)</summary>
+                    <ol>
+                      {attempts.map((a, i) => (
+                        <li key={i} className="attempt" data-status={a.attempt.status}>
+                          <strong>{a.attempt.status}</strong> · {a.model_id ?? "unknown model"} · run {a.run ?? a.attempt.folder}
+                          <p>{a.attempt.output || a.attempt.error}</p>
+                        </li>
+                      ))}
+                    </ol>
+                  </details>
+                )}
                 <dl>
                   {/* The outcome first (status, the answer, the error), then the row's input. */}
                   {order.map((i) => (
@@ -260,6 +278,11 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               <input id="export-path" value={exportPath} placeholder="or type a path: /data/answers.csv" onChange={(e) => setExportPath(e.target.value)} />
             </label>
             <button id="export-run" className="secondary" disabled={!exportPath.trim() || working !== null} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
+            {filtered && matching !== null && matching > 0 && (
+              <button id="retry-matching" className="secondary" disabled={working !== null} title="Send the rows this filter shows again, merged into these results (the newest answer in full wins)" onClick={() => void retry("batch", filter)}>
+                Retry the {count(matching, "row")} shown
+              </button>
+            )}
             {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry("batch")}>Retry {unfinishedWords}</button>}
             {unfinished > 0 && (
               <button id="retry-on-demand" className="secondary" disabled={working !== null} title="No batch minimum and no queue; Flex where the model offers it" onClick={() => void retry("flex")}>
@@ -269,7 +292,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           </div>
           {working && (
             <p id="results-working" role="status" className="muted">
-              {working === "exporting" ? "Exporting every row of the run…" : `Preparing the retry of the ${checked.length ? "rows not answered in full" : "failed and missing rows"}…`}
+              {working === "exporting" ? "Exporting every row of the run…" : `Preparing the retry of the ${filtered ? "rows shown" : checked.length ? "rows not answered in full" : "failed and missing rows"}…`}
             </p>
           )}
           {message && <p id="results-message" role="status">{message}</p>}

@@ -87,8 +87,14 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         let outputs_dir = request.out_dir.join("outputs");
         let mut downloaded = Downloaded::default();
         let mut jobs = 0;
+        // Each run's output folders, oldest run first: among answers of the same standing the newest wins.
+        let mut attempts: Vec<Vec<String>> = Vec::new();
         for run in &runs {
             let report = self.report(run.id.as_str())?;
+            let mut names: Vec<String> =
+                report.jobs.iter().filter_map(|j| j.job_arn.as_deref().map(|arn| job_id(arn).to_string())).collect();
+            names.push(run.id.to_string());
+            attempts.push(names);
             if !report.ended() && run.tier.is_on_demand() {
                 return Err(LifecycleError::Blocked {
                     message: format!(
@@ -174,6 +180,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         };
         std::fs::create_dir_all(&outputs_dir).map_err(|e| {
             LifecycleError::Refused(format!("{}: cannot create the outputs folder: {e}", outputs_dir.display()))
+        })?;
+        batch_core::results::write_attempts(&outputs_dir, &attempts).map_err(|e| {
+            LifecycleError::Refused(format!("{}: cannot list the run's attempts: {e}", outputs_dir.display()))
         })?;
         let summary = match &request.into {
             JoinedInto::Export(_) => join_results(&join, progress)?,

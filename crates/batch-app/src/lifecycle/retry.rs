@@ -26,26 +26,30 @@ pub(crate) struct RetryRows {
 }
 
 /// What to retry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RetryRequest {
     /// The run (or one of its retries).
     pub run: String,
+    /// Only these record ids (rows chosen by a condition: a status, a search); by default the rows the last fetch
+    /// found not answered in full.
+    pub only: Option<HashSet<String>>,
 }
 
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// Records a retry run of the rows the last fetch found failed or missing; upload and submit it with
     /// [`Lifecycle::drive`].
     pub fn record_retry(&self, request: &RetryRequest) -> Result<RunId, LifecycleError> {
-        let RetryRows { root, runs, ids, list, .. } = self.retry_rows(&request.run)?;
+        let RetryRows { root, runs, ids, list, .. } = self.retry_rows(&request.run, request.only.as_ref())?;
         let attempt = runs.len();
         let out_dir = root.prepared_dir.join("retries").join(format!("retry-{attempt}"));
         match prepare_subset(&root.prepared_dir, &ids, &out_dir) {
             Ok(_) => {}
             Err(PrepareError::Plan(PlanError::TooFewRecords { rows, min })) => {
-                let which = if rows == 1 {
-                    "1 row failed or is missing".to_string()
-                } else {
-                    format!("{rows} rows failed or are missing")
+                let which = match (&request.only, rows) {
+                    (Some(_), 1) => "1 row was chosen".to_string(),
+                    (Some(_), _) => format!("{rows} rows were chosen"),
+                    (None, 1) => "1 row failed or is missing".to_string(),
+                    (None, _) => format!("{rows} rows failed or are missing"),
                 };
                 return Err(LifecycleError::Blocked {
                     message: format!(
@@ -75,10 +79,10 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         Ok(self.record_run(&submit)?.id().clone())
     }
 
-    /// The run a retry of `run` starts from, its chain, and the record ids the last fetch found failed or missing
-    /// (listed in `list`, in the chain's results folder); refused while a run of the chain is unfinished
-    /// or not fetched since it ended, and when every row succeeded.
-    pub(crate) fn retry_rows(&self, run: &str) -> Result<RetryRows, LifecycleError> {
+    /// The run a retry of `run` starts from, its chain, and the record ids to send: `only` those, or the ones the
+    /// last fetch found failed or missing (listed in `list`, in the chain's results folder); refused while a run
+    /// of the chain is unfinished or not fetched since it ended, and when there is nothing to send.
+    pub(crate) fn retry_rows(&self, run: &str, only: Option<&HashSet<String>>) -> Result<RetryRows, LifecycleError> {
         let (root, runs) = self.chain(run)?;
         if let Some(open) = runs.iter().find(|r| r.state.is_unfinished()) {
             return Err(LifecycleError::Blocked {
@@ -97,6 +101,20 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             return Err(not_fetched());
         }
         let results_dir = root.results_dir.clone().ok_or_else(not_fetched)?;
+        if let Some(only) = only {
+            if only.is_empty() {
+                return Err(LifecycleError::Refused("no row matches the condition; nothing to retry".into()));
+            }
+            // The chosen ids are listed too, for the messages that point at them.
+            let list = results_dir.join(CHOSEN_FILE);
+            let mut sorted: Vec<&String> = only.iter().collect();
+            sorted.sort();
+            let text: String = sorted.iter().map(|id| format!("{id}\n")).collect();
+            std::fs::write(&list, text).map_err(|e| {
+                LifecycleError::Refused(format!("{}: cannot list the chosen rows ({e})", list.display()))
+            })?;
+            return Ok(RetryRows { root, runs, ids: only.clone(), list });
+        }
         let list = results_dir.join(UNFINISHED_FILE);
         let text = std::fs::read_to_string(&list).map_err(|e| {
             LifecycleError::Refused(format!("{}: cannot read ({e}); fetch the run again", list.display()))
@@ -108,6 +126,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         Ok(RetryRows { root, runs, ids, list })
     }
 }
+
+/// The file in a results folder listing the record ids a retry by condition sends.
+pub const CHOSEN_FILE: &str = "retry-chosen-records.txt";
 
 /// The input prefix a run was given (its recorded prefix ends with its own id).
 fn parent_prefix(run_prefix: &str) -> Result<S3Uri, batch_core::aws_names::NameError> {

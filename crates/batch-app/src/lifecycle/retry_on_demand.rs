@@ -2,6 +2,7 @@
 //! as an on-demand run of the chain and answered into its own folder, so the next fetch merges them like a batch
 //! retry's. A retry killed midway is continued by the next one: only the rows without an answer are sent.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -42,12 +43,12 @@ enum RetryScope {
 }
 
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
-    fn on_demand_scope(&self, run: &str) -> Result<RetryScope, LifecycleError> {
+    fn on_demand_scope(&self, run: &str, only: Option<&HashSet<String>>) -> Result<RetryScope, LifecycleError> {
         let (_, runs) = self.chain(run)?;
         if let Some(open) = runs.into_iter().find(|r| r.tier.is_on_demand() && r.state.is_unfinished()) {
             return Ok(RetryScope::Continue(open));
         }
-        let rows = self.retry_rows(run)?;
+        let rows = self.retry_rows(run, only)?;
         // The same rows always make the same prepared folder.
         let mut sorted: Vec<&String> = rows.ids.iter().collect();
         sorted.sort();
@@ -59,7 +60,18 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// What sending the failed and missing rows of `run`'s last fetch on `tier` (a batch retry's, or on demand)
     /// would send and cost — or, when an on-demand retry of its chain was interrupted, what continuing it would.
     pub fn quote_retry(&self, run: &str, tier: Tier, prices: &PriceTable) -> Result<OnDemandQuote, LifecycleError> {
-        let (plan, rows, continues) = match self.on_demand_scope(run)? {
+        self.quote_retry_of(run, tier, prices, None)
+    }
+
+    /// Like [`Lifecycle::quote_retry`], of `only` these record ids when given.
+    pub fn quote_retry_of(
+        &self,
+        run: &str,
+        tier: Tier,
+        prices: &PriceTable,
+        only: Option<&HashSet<String>>,
+    ) -> Result<OnDemandQuote, LifecycleError> {
+        let (plan, rows, continues) = match self.on_demand_scope(run, only)? {
             RetryScope::Continue(open) => {
                 let plan = PreparedPlan::read(&open.prepared_dir.join(PLAN_FILE))?;
                 let rows = plan.totals.records;
@@ -87,14 +99,19 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         invoker: Arc<I>,
         options: OnDemandOptions,
     ) -> Result<OnDemandRun, LifecycleError> {
-        let retry = self.record_on_demand_retry(run, invoker.tier())?;
+        let retry = self.record_on_demand_retry(run, invoker.tier(), None)?;
         self.answer_on_demand(retry.as_str(), invoker, options).await
     }
 
-    /// Records an on-demand retry of the rows the last fetch of `run` found failed or missing, on `tier` — or finds
-    /// the chain's interrupted one; [`Lifecycle::answer_on_demand`] sends it.
-    pub fn record_on_demand_retry(&self, run: &str, tier: Tier) -> Result<RunId, LifecycleError> {
-        Ok(match self.on_demand_scope(run)? {
+    /// Records an on-demand retry of the rows the last fetch of `run` found failed or missing (or `only` those
+    /// record ids), on `tier` — or finds the chain's interrupted one; [`Lifecycle::answer_on_demand`] sends it.
+    pub fn record_on_demand_retry(
+        &self,
+        run: &str,
+        tier: Tier,
+        only: Option<&HashSet<String>>,
+    ) -> Result<RunId, LifecycleError> {
+        Ok(match self.on_demand_scope(run, only)? {
             RetryScope::Continue(open) => open.id,
             RetryScope::New { rows: RetryRows { root, runs, ids, .. }, prepared } => {
                 if !prepared.join(PLAN_FILE).is_file() {

@@ -66,7 +66,8 @@ impl ResultsTable {
                 ..Outcome::default()
             };
             let status = Status::from_text(&result[1]);
-            let fields = ResultFields { record_id: &result[0], status, outcome: &outcome, answer: &answer };
+            let fields =
+                ResultFields { record_id: &result[0], status, outcome: &outcome, answer: &answer, attempts: &[] };
             writer.write(&Row::from_cells(number as u64, &cells[..inputs]), &fields)?;
             written += 1;
         }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use batch_core::export::{ExportColumns, ExportError, RESULT_COLUMNS, ResultFields, RowWriter, result_texts};
-use batch_core::results::OpenWriter;
+use batch_core::results::{Attempt, OpenWriter};
 use batch_core::sheet::Row;
 use rusqlite::{Connection, params};
 
@@ -72,6 +72,24 @@ impl TableWriter {
         Ok(())
     }
 
+    /// Keeps every answer row `idx` got (a retried row's attempts, the chosen one first).
+    pub fn insert_attempts(&mut self, idx: u64, attempts: &[Attempt]) -> Result<(), ResultsTableError> {
+        if attempts.is_empty() {
+            return Ok(());
+        }
+        let mut insert = self
+            .db
+            .prepare_cached(
+                "INSERT INTO attempts (idx, ordinal, folder, status, output, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(self.sqlite())?;
+        for (ordinal, a) in attempts.iter().enumerate() {
+            let values = params![idx as i64, ordinal as i64, a.folder, a.status.as_str(), a.output, a.error];
+            insert.execute(values).map_err(self.sqlite())?;
+        }
+        Ok(())
+    }
+
     /// Commits the rows, indexes them by status, records what every opening shows (row count, counts, token
     /// bins) and moves the table into place.
     pub fn complete(self) -> Result<ResultsTable, ResultsTableError> {
@@ -100,7 +118,8 @@ impl RowWriter for TableWriter {
         let answer: Vec<std::borrow::Cow<'_, str>> = result.answer_cells(self.fields).map(|c| c.text()).collect();
         let inputs = input.iter().chain(std::iter::repeat("")).take(self.inputs);
         let cells = inputs.chain(answer.iter().map(|c| c.as_ref())).chain(results);
-        self.insert(input.number(), cells).map_err(|e| written(&self.table, e))
+        self.insert(input.number(), cells).map_err(|e| written(&self.table, e))?;
+        self.insert_attempts(input.number(), result.attempts).map_err(|e| written(&self.table, e))
     }
 
     fn finish(self: Box<Self>) -> Result<(), ExportError> {

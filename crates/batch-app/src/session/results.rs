@@ -1,6 +1,7 @@
 //! The Results step's side of the session: a run's results table (rebuilt from its outputs when missing), its
 //! overview and saved summary, pages of rows, and exports from the table.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use batch_core::answer::native::{SchemaDelivery, instruction};
@@ -36,6 +37,18 @@ pub struct ResultsOverview {
     pub output_tokens: Vec<TokenBin>,
     /// The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
     pub summary: Option<SavedSummary>,
+}
+
+/// One answer a row got, with the run and model that gave it (when the history knows them).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RowAttempt {
+    /// The run (the original or a retry).
+    pub run: Option<String>,
+    /// Its model.
+    pub model_id: Option<String>,
+    /// The answer.
+    pub attempt: batch_core::results::Attempt,
 }
 
 /// What the Results step shows of a join's summary: measured tokens, the batch cost and the warnings.
@@ -139,7 +152,7 @@ impl<C: Connector> Studio<C> {
         let (number, mut cells) = page.rows.into_iter().next().filter(|(n, _)| *n == row).ok_or_else(|| {
             invalid(format!("row {row} is not in the run's results; pick a row between 1 and {}", page.matching))
         })?;
-        let inputs = table.columns().len().saturating_sub(batch_core::export::RESULT_COLUMNS.len());
+        let inputs = table.export_columns().inputs;
         cells.truncate(inputs);
         let headers = &table.columns()[..inputs];
         let (prompt, system) = (&plan.templates.prompt, plan.templates.system.as_deref());
@@ -151,6 +164,40 @@ impl<C: Connector> Studio<C> {
             sent.prompt.push_str(&instruction(&schema));
         }
         Ok(sent)
+    }
+
+    /// Every answer row `row` (1-based) got when it was answered more than once (retries), the chosen one
+    /// first, each with the run and model that gave it; none for a row answered once.
+    pub fn row_attempts(&self, run: &str, row: u64) -> Result<Vec<RowAttempt>, StudioError> {
+        let (_, table) = self.table(run)?;
+        let attempts = table.attempts(row).map_err(|e| invalid(e.to_string()))?;
+        if attempts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let history = self.history();
+        let (runs, jobs) = (history.runs()?, history.jobs()?);
+        Ok(attempts
+            .into_iter()
+            .map(|attempt| {
+                // A batch job's folder is its job id; an on-demand run's starts with the run id.
+                let run = jobs
+                    .iter()
+                    .find(|j| j.job_arn.as_deref().is_some_and(|arn| arn.ends_with(&format!("/{}", attempt.folder))))
+                    .map(|j| j.run_id.to_string())
+                    .or_else(|| {
+                        runs.iter().find(|r| attempt.folder.starts_with(r.id.as_str())).map(|r| r.id.to_string())
+                    });
+                let model_id =
+                    run.as_ref().and_then(|id| runs.iter().find(|r| r.id.as_str() == id)).map(|r| r.model_id.clone());
+                RowAttempt { run, model_id, attempt }
+            })
+            .collect())
+    }
+
+    /// The record ids of the rows of a run's results that `filter` shows (a retry by condition).
+    pub fn matching_record_ids(&self, run: &str, filter: &RowFilter) -> Result<HashSet<String>, StudioError> {
+        let (_, table) = self.table(run)?;
+        table.record_ids(filter).map_err(|e| invalid(e.to_string()))
     }
 
     /// A page of a run's results.

@@ -532,10 +532,20 @@ impl<C: Connector> Studio<C> {
         self.run_row(run)
     }
 
-    /// Records a retry of the failed and missing rows of `run` — as a batch job, or on demand on `send`'s tier
-    /// (Flex where asked for and offered) — and drives it.
-    pub async fn retry(self: &Arc<Self>, run: &str, send: Tier) -> Result<RunRow, StudioError> {
+    /// Records a retry of `run`'s rows — those not answered in full, or with `matching` the rows of its results
+    /// table that filter shows — as a batch job, or on demand on `send`'s tier (Flex where asked for and
+    /// offered), and drives it.
+    pub async fn retry(
+        self: &Arc<Self>,
+        run: &str,
+        send: Tier,
+        matching: Option<crate::results_table::RowFilter>,
+    ) -> Result<RunRow, StudioError> {
         let record = self.history().run(run)?;
+        let only = match &matching {
+            Some(filter) => Some(self.matching_record_ids(run, filter)?),
+            None => None,
+        };
         let connection = self.connection_for(record.sandbox).await?;
         let cancel = AtomicBool::new(false);
         let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
@@ -544,9 +554,13 @@ impl<C: Connector> Studio<C> {
             let lifecycle = connection.lifecycle(&self.history, &events, &cancel);
             if send.is_on_demand() {
                 let model = ModelId::parse(&record.model_id).map_err(|e| invalid(e.to_string()))?;
-                lifecycle.record_on_demand_retry(run, Tier::on_demand_for(&model, Some(send == Tier::Flex)))?
+                lifecycle.record_on_demand_retry(
+                    run,
+                    Tier::on_demand_for(&model, Some(send == Tier::Flex)),
+                    only.as_ref(),
+                )?
             } else {
-                lifecycle.record_retry(&RetryRequest { run: run.to_string() })?
+                lifecycle.record_retry(&RetryRequest { run: run.to_string(), only })?
             }
         };
         self.drive_in_background(retry.to_string(), record.sandbox);

@@ -268,18 +268,28 @@ async fn fetch_and_print(
 pub fn retry(args: RetryArgs) -> Result<ExitCode> {
     let history = open_history()?;
     let run = find_run(&history, &args.run)?;
+    // Rows of the statuses asked for, read from the run's fetched outputs; by default the rows not answered in full.
+    let only = if args.status.is_empty() {
+        None
+    } else {
+        let ids =
+            batch_app::fetched_rows::FetchedRun::find(&history, run.id.as_str())?.record_ids_with(&args.status)?;
+        let statuses: Vec<&str> = args.status.iter().map(|s| s.as_str()).collect();
+        eprintln!("{} rows are {}", ids.len(), statuses.join(" or "));
+        Some(ids)
+    };
     if args.on_demand.on_demand {
-        return on_demand::retry(&args, &history, &run);
+        return on_demand::retry(&args, &history, &run, only.as_ref());
     }
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
         if let Some(cap) = args.on_demand.max_cost {
-            let quote = lifecycle.quote_retry(run.id.as_str(), Tier::Batch, &prices(None)?)?;
+            let quote = lifecycle.quote_retry_of(run.id.as_str(), Tier::Batch, &prices(None)?, only.as_ref())?;
             within_spend_cap(&quote.estimate, Some(cap))?;
         }
-        let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string() })?;
+        let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string(), only })?;
         eprintln!("retry run {retry} recorded");
         let until = if args.wait { Until::Ended } else { Until::Submitted };
         let report = lifecycle.drive(retry.as_str(), until).await?;

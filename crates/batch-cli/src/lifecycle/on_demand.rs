@@ -2,6 +2,7 @@
 //! run's failed and missing rows (`retry --on-demand`), an interrupted on-demand run continued (`status --watch`)
 //! — priced before anything is sent and refused above the spend cap; `fetch` joins the answers.
 
+use std::collections::HashSet;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -90,15 +91,20 @@ pub fn print_sent(sent: &OnDemandRun, format: OutputFormat) -> Result<()> {
     Ok(())
 }
 
-/// Sends the rows of `run`'s last fetch that failed or are missing on demand.
-pub fn retry(args: &RetryArgs, history: &Mutex<History>, run: &Run) -> Result<ExitCode> {
+/// Sends the rows of `run`'s last fetch that failed or are missing (or `only` those record ids) on demand.
+pub fn retry(
+    args: &RetryArgs,
+    history: &Mutex<History>,
+    run: &Run,
+    only: Option<&HashSet<String>>,
+) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
         let model = ModelId::parse(&run.model_id)?;
         let tier = tier_for(&model, &args.on_demand);
-        let quote = lifecycle.quote_retry(run.id.as_str(), tier, &PriceTable::bundled())?;
+        let quote = lifecycle.quote_retry_of(run.id.as_str(), tier, &PriceTable::bundled(), only)?;
         let what = if quote.continues { "continuing the interrupted retry" } else { "retry" };
         price_and_check(
             &format!("{what} of run {}", quote.run),
@@ -109,7 +115,8 @@ pub fn retry(args: &RetryArgs, history: &Mutex<History>, run: &Run) -> Result<Ex
         let invoker = Arc::new(connection.invoker(&quote.model, quote.invocation, tier));
         let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
         let options = options(Some(&args.on_demand), &connection, &plan).await;
-        let sent = lifecycle.retry_on_demand(run.id.as_str(), invoker, options).await?;
+        let retry = lifecycle.record_on_demand_retry(run.id.as_str(), tier, only)?;
+        let sent = lifecycle.answer_on_demand(retry.as_str(), invoker, options).await?;
         print_sent(&sent, args.format)?;
         if args.format == OutputFormat::Text {
             println!("  `bedrock-batch fetch {} --out DIR` merges the answers into the run's results", quote.run);

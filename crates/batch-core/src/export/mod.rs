@@ -130,6 +130,8 @@ pub struct ResultFields<'a> {
     pub outcome: &'a Outcome,
     /// The answer's typed cells, one per answer field (none for free text; nulls when the answer is not valid).
     pub answer: &'a [Cell],
+    /// Every answer the row got when it got more than one (retries), the chosen one first; else none.
+    pub attempts: &'a [crate::results::Attempt],
 }
 
 /// Writes joined rows to one export file.

@@ -27,12 +27,30 @@ fn write_export(path: &Path, excel_safe: bool) -> Vec<String> {
     let row = Row::from_cells(1, CELLS);
     let done = outcome("+ answer", Some(12));
     writer
-        .write(&row, &ResultFields { record_id: "ABC00000001", status: Status::Succeeded, outcome: &done, answer: &[] })
+        .write(
+            &row,
+            &ResultFields {
+                record_id: "ABC00000001",
+                status: Status::Succeeded,
+                outcome: &done,
+                answer: &[],
+                attempts: &[],
+            },
+        )
         .unwrap();
     let empty = Outcome::default();
     let row2 = Row::from_cells(2, ["", "", ""]);
     writer
-        .write(&row2, &ResultFields { record_id: "ABC00000002", status: Status::Missing, outcome: &empty, answer: &[] })
+        .write(
+            &row2,
+            &ResultFields {
+                record_id: "ABC00000002",
+                status: Status::Missing,
+                outcome: &empty,
+                answer: &[],
+                attempts: &[],
+            },
+        )
         .unwrap();
     writer.finish().unwrap();
     columns.names
@@ -136,7 +154,13 @@ fn an_xlsx_cell_over_the_limit_is_refused_and_nothing_is_left() {
     let err = writer
         .write(
             &Row::from_cells(5, [long.as_str()]),
-            &ResultFields { record_id: "A", status: Status::Missing, outcome: &Outcome::default(), answer: &[] },
+            &ResultFields {
+                record_id: "A",
+                status: Status::Missing,
+                outcome: &Outcome::default(),
+                answer: &[],
+                attempts: &[],
+            },
         )
         .unwrap_err();
     let text = err.to_string();
@@ -152,7 +176,13 @@ fn an_xlsx_export_past_the_sheet_s_row_limit_is_refused_and_nothing_is_left() {
     let columns = result_columns(&["text".to_string()], &[]);
     // The sheet's limit lowered to three rows: the fourth is refused, with what to use instead.
     let mut writer = xlsx_writer::XlsxExport::create_with_cap(&path, &columns, 3).unwrap();
-    let fields = ResultFields { record_id: "A", status: Status::Missing, outcome: &Outcome::default(), answer: &[] };
+    let fields = ResultFields {
+        record_id: "A",
+        status: Status::Missing,
+        outcome: &Outcome::default(),
+        answer: &[],
+        attempts: &[],
+    };
     for n in 1..=3 {
         writer.write(&Row::from_cells(n, ["x"]), &fields).unwrap();
     }
@@ -195,12 +225,24 @@ fn write_typed_export(path: &Path) -> ExportColumns {
     let done = outcome("{\"label\":\"pos\"}", Some(12));
     let row = Row::from_cells(1, ["first"]);
     writer
-        .write(&row, &ResultFields { record_id: "R1", status: Status::Succeeded, outcome: &done, answer: &answer })
+        .write(
+            &row,
+            &ResultFields {
+                record_id: "R1",
+                status: Status::Succeeded,
+                outcome: &done,
+                answer: &answer,
+                attempts: &[],
+            },
+        )
         .unwrap();
     let short = Outcome { error: "score: expected a number".into(), ..Outcome::default() };
     let row = Row::from_cells(2, ["second"]);
     writer
-        .write(&row, &ResultFields { record_id: "R2", status: Status::Invalid, outcome: &short, answer: &[] })
+        .write(
+            &row,
+            &ResultFields { record_id: "R2", status: Status::Invalid, outcome: &short, answer: &[], attempts: &[] },
+        )
         .unwrap();
     writer.finish().unwrap();
     columns

@@ -6,6 +6,7 @@
 //! sheet in order and loads one bucket at a time. Memory holds one bucket (at most a few tens of thousands of
 //! outcomes), whatever the size of the outputs; all reads are sequential.
 
+mod attempts;
 mod index;
 mod manifest;
 mod outcome;
@@ -16,6 +17,7 @@ mod summary;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use attempts::{ATTEMPTS_FILE, Attempt, write_attempts};
 pub use index::{CorruptLine, FolderStats, OutputScan, scan_outputs};
 pub use manifest::{FoundManifest, MANIFEST_FILE, Manifest, read_manifest};
 pub use outcome::{Outcome, ParsedLine, Status, extract, parse_line};
@@ -173,7 +175,9 @@ fn join(
         warnings.push("the input file changed since prepare (same columns); rows are matched by their position among the data rows".into());
     }
 
-    let files = scan(&request.outputs).map_err(io(&request.outputs))?;
+    let mut files = scan(&request.outputs).map_err(io(&request.outputs))?;
+    attempts::newest_first(&request.outputs, &mut files.records, &attempts::read_attempts(&request.outputs));
+    let folders: Vec<String> = files.records.iter().map(|f| attempts::folder_of(&request.outputs, f)).collect();
     if files.records.is_empty() && !request.allow_no_outputs {
         return Err(ResultsError::NoOutputs { dir: request.outputs.clone() });
     }
@@ -232,7 +236,7 @@ fn join(
     };
     let mut summary = ResultsSummary::new(rows);
     let mut insights = (!columns.fields.is_empty()).then(|| InsightsBuilder::new(&columns.fields));
-    let mut joined = BucketJoin::new(buckets);
+    let mut joined = BucketJoin::new(buckets, folders);
     let mut row = Row::new();
     let mut unfinished = match &request.unfinished_list {
         Some(path) => Some((std::io::BufWriter::new(std::fs::File::create(path).map_err(io(path))?), path)),
@@ -244,7 +248,7 @@ fn join(
         if number > rows {
             return Err(mismatch(format!("it has more than the {rows} data rows that were prepared")));
         }
-        let (status, outcome) = joined.take(number, &scan).map_err(io(scratch.path()))?;
+        let (status, outcome, attempts) = joined.take(number, &scan).map_err(io(scratch.path()))?;
         summary.count(status, &outcome);
         let record_id = scheme.id_for(number);
         if !status.is_done()
@@ -256,7 +260,9 @@ fn join(
         if let Some(insights) = insights.as_mut() {
             insights.push(&answer);
         }
-        writer.write(&row, &ResultFields { record_id: &record_id, status, outcome: &outcome, answer: &answer })?;
+        let fields =
+            ResultFields { record_id: &record_id, status, outcome: &outcome, answer: &answer, attempts: &attempts };
+        writer.write(&row, &fields)?;
         if number.is_multiple_of(4096) {
             progress.advance(4096);
         }
@@ -301,25 +307,33 @@ fn answer_cells(shape: &crate::answer::AnswerShape, status: Status, outcome: &Ou
 /// The outcomes of the bucket holding the rows being joined.
 struct BucketJoin {
     buckets: Buckets,
+    /// The output folder of each output file, by file index.
+    folders: Vec<String>,
     current: Option<usize>,
     slots: Vec<Option<(Status, Outcome)>>,
-    /// Outcomes beyond the first for a row (a success is preferred, then the earliest line).
+    /// Per slot, every answer the row got when it got more than one (the chosen one first).
+    attempts: Vec<Vec<Attempt>>,
+    /// Outcomes beyond the first for a row (a success is preferred, then the newest attempt).
     duplicates: u64,
 }
 
 impl BucketJoin {
-    fn new(buckets: Buckets) -> Self {
-        Self { buckets, current: None, slots: Vec::new(), duplicates: 0 }
+    fn new(buckets: Buckets, folders: Vec<String>) -> Self {
+        Self { buckets, folders, current: None, slots: Vec::new(), attempts: Vec::new(), duplicates: 0 }
     }
 
-    /// The outcome of 1-based `row` (rows are asked for in increasing order), or `Missing`.
-    fn take(&mut self, row: u64, scan: &OutputScan) -> std::io::Result<(Status, Outcome)> {
+    /// The outcome of 1-based `row` (rows are asked for in increasing order), or `Missing`, and its attempts
+    /// when it had more than one.
+    fn take(&mut self, row: u64, scan: &OutputScan) -> std::io::Result<(Status, Outcome, Vec<Attempt>)> {
         let bucket = self.buckets.of(row);
         if self.current != Some(bucket) {
             self.load(bucket, scan)?;
         }
         let slot = ((row - 1) % self.buckets.rows_per_bucket) as usize;
-        Ok(self.slots.get_mut(slot).and_then(Option::take).unwrap_or((Status::Missing, Outcome::default())))
+        let (status, outcome) =
+            self.slots.get_mut(slot).and_then(Option::take).unwrap_or((Status::Missing, Outcome::default()));
+        let attempts = self.attempts.get_mut(slot).map(std::mem::take).unwrap_or_default();
+        Ok((status, outcome, attempts))
     }
 
     fn load(&mut self, bucket: usize, scan: &OutputScan) -> std::io::Result<()> {
@@ -328,15 +342,30 @@ impl BucketJoin {
             spill::read_bucket(path, &mut items)?;
         }
         items.sort_by_key(SpilledOutcome::preference);
+        let rows = self.buckets.rows_per_bucket as usize;
         self.slots.clear();
-        self.slots.resize_with(self.buckets.rows_per_bucket as usize, || None);
-        for item in items {
-            let slot = &mut self.slots[((item.row - 1) % self.buckets.rows_per_bucket) as usize];
-            if slot.is_some() {
-                self.duplicates += 1;
-            } else {
-                *slot = Some((item.status, item.outcome));
+        self.slots.resize_with(rows, || None);
+        self.attempts.clear();
+        self.attempts.resize_with(rows, Vec::new);
+        // Sorted by row, then preference: each row's items are consecutive, the chosen one first.
+        let mut items = items.into_iter().peekable();
+        while let Some(item) = items.next() {
+            let at = ((item.row - 1) % self.buckets.rows_per_bucket) as usize;
+            let mut others = Vec::new();
+            while let Some(other) = items.next_if(|next| next.row == item.row) {
+                others.push(other);
             }
+            if !others.is_empty() {
+                self.duplicates += others.len() as u64;
+                let attempt = |item: &SpilledOutcome| Attempt {
+                    folder: self.folders.get(item.file as usize).cloned().unwrap_or_default(),
+                    status: item.status,
+                    output: item.outcome.output.clone(),
+                    error: item.outcome.error.clone(),
+                };
+                self.attempts[at] = std::iter::once(&item).chain(&others).map(attempt).collect();
+            }
+            self.slots[at] = Some((item.status, item.outcome));
         }
         self.current = Some(bucket);
         Ok(())

@@ -433,3 +433,59 @@ fn answers_are_checked_against_the_run_s_shape_and_the_ones_that_fall_short_are_
         std::fs::remove_dir_all(&retry).unwrap();
     }
 }
+
+#[test]
+fn the_newest_attempt_s_answer_wins_among_answers_in_full_and_every_answer_is_kept_as_the_row_s_attempts() {
+    use crate::export::{ExportError, ResultFields, RowWriter};
+    use crate::sheet::Row;
+    let dir = tempfile::tempdir().unwrap();
+    let (input, prep, plan) = prepared(dir.path(), 40, "amazon.nova-micro-v1:0");
+    let outputs = dir.path().join("outputs");
+    write_sandbox_outputs(&prep, &outputs, OutputFaults::default()).unwrap();
+    let original = std::fs::read_dir(&outputs).unwrap().next().unwrap().unwrap();
+    let original_folder = original.file_name().to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(original.path().join("part-001.jsonl.out")).unwrap();
+    let id = plan.record_ids.scheme().id_for(1);
+    let line = text.lines().find(|l| l.contains(&id)).unwrap();
+    let answer = parse_line(line.as_bytes()).unwrap().outcome.output;
+    let retried = line.replace(&answer, "a better answer");
+    // The retry's folder sorts before the original's by name: only the attempts list says it is newer.
+    std::fs::create_dir_all(outputs.join("0-retry")).unwrap();
+    std::fs::write(outputs.join("0-retry").join("retry.jsonl.out"), format!("{retried}\n")).unwrap();
+
+    /// Each row's chosen answer and its attempts.
+    type Kept = Vec<(String, Vec<Attempt>)>;
+    struct Keep(std::rc::Rc<std::cell::RefCell<Kept>>);
+    impl RowWriter for Keep {
+        fn write(&mut self, _: &Row, result: &ResultFields<'_>) -> Result<(), ExportError> {
+            self.0.borrow_mut().push((result.outcome.output.clone(), result.attempts.to_vec()));
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<(), ExportError> {
+            Ok(())
+        }
+    }
+    let join = |order: &[&str]| {
+        let attempts: Vec<Vec<String>> = order.iter().map(|f| vec![f.to_string()]).collect();
+        write_attempts(&outputs, &attempts).unwrap();
+        let rows = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let keep = Keep(rows.clone());
+        let export = dir.path().join("unused.csv");
+        join_results_into(
+            &request(&input, &prep, &outputs, &export),
+            &NoProgress,
+            "rows",
+            Box::new(move |_| Ok(Box::new(keep) as Box<dyn RowWriter>)),
+        )
+        .unwrap();
+        rows.take()
+    };
+    let rows = join(&[&original_folder, "0-retry"]);
+    assert_eq!(rows[0].0, "a better answer", "the retry is the newer attempt");
+    let folders: Vec<&str> = rows[0].1.iter().map(|a| a.folder.as_str()).collect();
+    assert_eq!(folders, ["0-retry", original_folder.as_str()], "both answers kept, the chosen one first");
+    assert_eq!(rows[0].1[1].output, answer);
+    assert!(rows[1].1.is_empty(), "a row answered once keeps no attempts list");
+    let rows = join(&["0-retry", &original_folder]);
+    assert_eq!(rows[0].0, answer, "listed the other way round, the original is the newer");
+}
