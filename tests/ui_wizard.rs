@@ -516,8 +516,9 @@ fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
     app.wait_for_exact_text("#results-matching", "16 rows");
     app.wait_for_content("[aria-label='Results'] [aria-rowindex='2']", "the answer holds no JSON object");
     app.wait_for_text("#retry-failed", "Retry 26 rows not answered in full");
+    app.wait_for_exact_text("#retry-matching", "Retry the 16 rows shown");
     app.screenshot("results-invalid");
-    app.click("#status-filter option[value='']");
+
     let export = work.path().join("labels.csv");
     app.type_into("#export-path", &export.to_string_lossy());
     app.click("#export-run");
@@ -560,4 +561,21 @@ fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
     assert_eq!(frame.column("label").unwrap().null_count(), 26, "no label where the answer fell short");
     assert_eq!(frame.column("output_tokens").unwrap().dtype(), &DataType::Int64);
     app.screenshot("results-exported-parquet");
+
+    // The invalid rows, as the filter shows them, go again on demand (fewer than a batch job takes), with the
+    // schema; merged, each is answered in full and keeps its two attempts.
+    app.click("#status-filter option[value='invalid']");
+    app.wait_for_exact_text("#results-matching", "16 rows");
+    app.click("#retry-matching-on-demand");
+    app.wait_for_text("#results-message", "with 16 rows");
+    app.wait_for_text("#toast", "labels-e2e ended: 110 succeeded, 0 failed, 0 missing, 10 truncated");
+    app.click("#step-jobs");
+    app.click("#runs .open-results");
+    app.click("#status-filter option[value='']");
+    app.wait_for_text("#outcome-caption", "110 succeeded");
+    app.wait_for_text("#field-insights", "label 110 rows with a value");
+    app.click("[aria-label='Results'] [aria-rowindex='8']");
+    app.wait_for_text("#row-attempts", "2 attempts");
+    app.wait_for_text("#row-attempts", "invalid");
+    app.screenshot("retried-row-attempts");
 }

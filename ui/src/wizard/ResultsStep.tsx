@@ -279,9 +279,14 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
             </label>
             <button id="export-run" className="secondary" disabled={!exportPath.trim() || working !== null} onClick={() => void exportTo(exportPath.trim())}>Export to path</button>
             {filtered && matching !== null && matching > 0 && (
-              <button id="retry-matching" className="secondary" disabled={working !== null} title="Send the rows this filter shows again, merged into these results (the newest answer in full wins)" onClick={() => void retry("batch", filter)}>
-                Retry the {count(matching, "row")} shown
-              </button>
+              <>
+                <button id="retry-matching" className="secondary" disabled={working !== null} title="Send the rows this filter shows again as a batch job, merged into these results (the newest answer in full wins)" onClick={() => void retry("batch", filter)}>
+                  Retry the {count(matching, "row")} shown
+                </button>
+                <button id="retry-matching-on-demand" className="secondary" disabled={working !== null} title="No batch minimum and no queue; Flex where the model offers it" onClick={() => void retry("flex", filter)}>
+                  … on demand
+                </button>
+              </>
             )}
             {unfinished > 0 && <button id="retry-failed" className="secondary" disabled={working !== null} onClick={() => void retry("batch")}>Retry {unfinishedWords}</button>}
             {unfinished > 0 && (
