@@ -10,6 +10,7 @@ use batch_app::error::AppError;
 use batch_app::ports::{AccessOptions, S3Listing};
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
+use batch_app::run_comparison::RunComparison;
 use batch_app::session::{
     AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RowAttempt,
     RunRow, SendWays, Studio, SubmitForm, TestRowForm, TestRowView,
@@ -246,6 +247,12 @@ pub async fn answer_preview(
 pub async fn row_prompt(shell: Shell<'_>, run: String, row: u64) -> Answer<RenderedPrompt> {
     let studio = shell.studio.clone();
     blocking(move || Ok(studio.row_prompt(&run, row)?)).await
+}
+
+/// Runs compared over the rows they share; with `export`, the rows where they disagree written there as CSV.
+pub async fn compare_runs(shell: Shell<'_>, runs: Vec<String>, export_to: Option<String>) -> Answer<RunComparison> {
+    let studio = shell.studio.clone();
+    blocking(move || Ok(studio.compare_runs(&runs, export_to.as_deref().map(std::path::Path::new))?)).await
 }
 
 /// Every answer row `row` (1-based) got when it was retried, the chosen one first.

@@ -9,6 +9,7 @@ use batch_app::error::AppError;
 use batch_app::ports::S3Listing;
 use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
+use batch_app::run_comparison::RunComparison;
 use batch_app::session::{
     AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RowAttempt,
     RunBytesMessage, RunEventMessage, RunOutcome, RunRow, SendWays, SubmitForm, TestRowForm, TestRowView,
@@ -164,6 +165,9 @@ window_contract! {
         fn results_page(run: String, filter: RowFilter, offset: u64, limit: u64) -> ResultsPage;
         /// The prompt sent for row `row` (1-based) of a run's results.
         fn row_prompt(run: String, row: u64) -> RenderedPrompt;
+        /// Runs compared over the rows they share (the first the reference); with `export`, the rows where they
+        /// disagree are written there as CSV.
+        fn compare_runs(runs: Vec<String>, export_to: Option<String>) -> RunComparison;
         /// Every answer row `row` (1-based) got when it was retried, the chosen one first.
         fn row_attempts(run: String, row: u64) -> Vec<RowAttempt>;
         /// Exports a run's results to `path`; the format follows the extension.

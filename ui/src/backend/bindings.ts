@@ -289,6 +289,48 @@ kind: ColumnKind,
  */
 empty_cells: number, };
 
+export type Comparison = { 
+/**
+ * The runs, in the order given.
+ */
+runs: Array<string>, 
+/**
+ * Rows all runs have.
+ */
+rows: number, 
+/**
+ * The fields every run has, in the first run's order.
+ */
+fields: Array<FieldAgreement>, 
+/**
+ * Rows where a field's values differ, in row order.
+ */
+disagreements: Array<Disagreement>, };
+
+export type Confusion = { 
+/**
+ * The run compared with the first.
+ */
+other_run: string, 
+/**
+ * Every pair of labels given, most rows first.
+ */
+cells: Array<ConfusionCell>, };
+
+export type ConfusionCell = { 
+/**
+ * The first run's label.
+ */
+first: string, 
+/**
+ * The other run's label.
+ */
+other: string, 
+/**
+ * Rows.
+ */
+rows: number, };
+
 export type ConnectionInfo = { 
 /**
  * True for the offline sandbox (answers from the sandbox model).
@@ -375,6 +417,16 @@ prices_as_of: string,
  */
 note?: string | null, };
 
+export type Disagreement = { 
+/**
+ * The 1-based input row.
+ */
+row: number, 
+/**
+ * Per field, per run, the value (empty when none).
+ */
+values: Array<Array<string>>, };
+
 export type ErrorCode = "invalid_input" | "not_connected" | "no_credentials" | "access_denied" | "throttled" | "not_found" | "conflict" | "unavailable" | "cancelled" | "internal";
 
 export type Event = { "event": "upload_started", 
@@ -458,6 +510,28 @@ files: number,
  * Bytes.
  */
 bytes: number, };
+
+export type FieldAgreement = { 
+/**
+ * The field.
+ */
+name: string, 
+/**
+ * Rows every run answered with a value for this field.
+ */
+compared: number, 
+/**
+ * Of those, rows where every run gave the same value.
+ */
+agreed: number, 
+/**
+ * `agreed / compared` (none when nothing was compared).
+ */
+agreement: number | null, 
+/**
+ * For a label field: the first run against each other run.
+ */
+confusion: Array<Confusion>, };
 
 export type FieldInsight = { 
 /**
@@ -1024,6 +1098,20 @@ run: string,
  */
 bytes: number, };
 
+export type RunComparison = { 
+/**
+ * Agreement per field and the rows that differ.
+ */
+comparison: Comparison, 
+/**
+ * Each run's rows, tokens and cost, in the order given.
+ */
+totals: Array<RunTotals>, 
+/**
+ * Things to look at (runs prepared from different sheets).
+ */
+warnings: Array<string>, };
+
 export type RunEventMessage = { 
 /**
  * The run.
@@ -1161,6 +1249,36 @@ has_results: boolean,
 progress: RunProgress, };
 
 export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
+
+export type RunTotals = { 
+/**
+ * The run id.
+ */
+run: string, 
+/**
+ * Its model.
+ */
+model_id: string, 
+/**
+ * Rows it holds.
+ */
+rows: number, 
+/**
+ * Rows answered in full.
+ */
+succeeded: number, 
+/**
+ * Input tokens billed (as the outputs report them).
+ */
+input_tokens: number, 
+/**
+ * Output tokens billed.
+ */
+output_tokens: number, 
+/**
+ * Its cost, USD (none for a model without a price).
+ */
+cost_usd: number | null, };
 
 export type S3Entry = { 
 /**
@@ -1838,6 +1956,14 @@ export function resultsPage(run: string, filter: RowFilter, offset: number, limi
 /** The prompt sent for row `row` (1-based) of a run's results. */
 export function rowPrompt(run: string, row: number): Promise<RenderedPrompt> {
   return invoke<RenderedPrompt>("row_prompt", { run, row });
+}
+
+/**
+ * Runs compared over the rows they share (the first the reference); with `export`, the rows where they
+ * disagree are written there as CSV.
+ */
+export function compareRuns(runs: Array<string>, exportTo: string | null): Promise<RunComparison> {
+  return invoke<RunComparison>("compare_runs", { runs, exportTo });
 }
 
 /** Every answer row `row` (1-based) got when it was retried, the chosen one first. */

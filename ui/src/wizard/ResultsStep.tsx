@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import * as backend from "../backend";
 import type { RenderedPrompt, ResultsOverview, RowAttempt, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
+import { CompareRuns } from "../results/CompareRuns";
 import { FieldInsights } from "../results/FieldInsights";
 import { CHECK_STATUSES, OutcomeBar, TokenHistogram, unfinishedRows } from "../results/charts";
 import { count, grouped } from "../format";
@@ -176,6 +177,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
           <OutcomeBar counts={overview.counts} />
           <TokenHistogram bins={overview.output_tokens} />
           <FieldInsights insights={summary?.insights ?? []} />
+          {overview.answer_fields.length > 0 && <CompareRuns run={overview.run} runs={runs} />}
           <p id="results-cost">
             Tokens: {(summary ? grouped(summary.tokens.input_from_outputs) : "?")} in, {(summary ? grouped(summary.tokens.output_from_outputs) : "?")} out{cacheNote(summary?.tokens)} · {costText(summary?.cost_usd ?? null, summary?.tiers ?? [])}
           </p>

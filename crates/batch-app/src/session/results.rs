@@ -4,6 +4,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use batch_core::frame::compare::write_disagreements;
+
+use crate::run_comparison::{CompareRequest, RunComparison, compare_runs};
 use batch_core::answer::native::{SchemaDelivery, instruction};
 use batch_core::export::refuse_overwriting;
 use batch_core::prepare::{PLAN_FILE, PreparedPlan, Prompts};
@@ -198,6 +201,17 @@ impl<C: Connector> Studio<C> {
     pub fn matching_record_ids(&self, run: &str, filter: &RowFilter) -> Result<HashSet<String>, StudioError> {
         let (_, table) = self.table(run)?;
         table.record_ids(filter).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Runs compared over the rows they share (the first the reference); with `export`, the rows where they
+    /// disagree are written there as CSV.
+    pub fn compare_runs(&self, runs: &[String], export: Option<&Path>) -> Result<RunComparison, StudioError> {
+        let request = CompareRequest { runs: runs.to_vec(), prices: PriceTable::bundled() };
+        let compared = compare_runs(&self.history, &request).map_err(|e| invalid(e.to_string()))?;
+        if let Some(path) = export {
+            write_disagreements(path, &compared.comparison).map_err(|e| invalid(e.to_string()))?;
+        }
+        Ok(compared)
     }
 
     /// A page of a run's results.
