@@ -217,13 +217,16 @@ fn sample_workflow_with_parts_failures_and_every_export_format() {
 import sys, pyarrow.parquet as pq
 table = pq.read_table(sys.argv[1])
 types = {f.name: str(f.type) for f in table.schema}
-print(types["review_id"], types["status"], types["input_tokens"], types["output_tokens"], table.num_rows)
+# Text columns are Parquet UTF-8 strings (polars' embedded Arrow schema calls them string views).
+columns = pq.ParquetFile(sys.argv[1]).schema
+logical = {columns.column(i).name: str(columns.column(i).logical_type) for i in range(len(columns))}
+print(logical["review_id"], logical["status"], types["input_tokens"], types["output_tokens"], table.num_rows)
 print(table.column("input_tokens")[0].as_py(), table.column("input_tokens")[12].as_py())
 "#,
         &[s(&dir.path().join("results.parquet"))],
     );
     let lines: Vec<&str> = parquet.lines().collect();
-    assert_eq!(lines[0], "string string int64 int64 120", "Int64 token columns: {parquet}");
+    assert_eq!(lines[0], "String String int64 int64 120", "Int64 token columns: {parquet}");
     assert_eq!(lines[1], format!("{} None", rows[0][tokens]), "a missing row has no tokens, not 0: {parquet}");
     let xlsx = python(
         r#"
