@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use batch_core::export::{ExportColumns, ExportError, RESULT_COLUMNS, ResultFields, RowWriter, result_texts};
+use batch_core::export::{
+    ExportColumns, ExportError, RESULT_COLUMNS, ResultFields, RowWriter, input_cells, result_texts,
+};
 use batch_core::results::{Attempt, OpenWriter};
 use batch_core::sheet::Row;
 use rusqlite::{Connection, params};
@@ -116,7 +118,7 @@ impl RowWriter for TableWriter {
         let mut tokens = [String::new(), String::new()];
         let results = result_texts(result, &mut tokens);
         let answer: Vec<std::borrow::Cow<'_, str>> = result.answer_cells(self.fields).map(|c| c.text()).collect();
-        let inputs = input.iter().chain(std::iter::repeat("")).take(self.inputs);
+        let inputs = input_cells(input, self.inputs);
         let cells = inputs.chain(answer.iter().map(|c| c.as_ref())).chain(results);
         self.insert(input.number(), cells).map_err(|e| written(&self.table, e))?;
         self.insert_attempts(input.number(), result.attempts).map_err(|e| written(&self.table, e))

@@ -189,7 +189,7 @@ impl ResultFields<'_> {
 }
 
 /// The row's input cells, exactly `inputs` of them (empty where the row is short).
-pub(crate) fn input_cells(input: &Row, inputs: usize) -> impl Iterator<Item = &str> {
+pub fn input_cells(input: &Row, inputs: usize) -> impl Iterator<Item = &str> {
     input.iter().chain(std::iter::repeat("")).take(inputs)
 }
 
