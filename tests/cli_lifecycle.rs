@@ -723,9 +723,27 @@ fn the_sandbox_answers_in_the_labels_asked_for_and_its_bad_answers_fault_spoils_
         finish(c)
     };
     let run = cli(&["status"]).ok().split_whitespace().next().unwrap().to_string();
-    let retried = cli(&["retry", &run, "--status", "invalid,truncated", "--on-demand"]);
+    // They go to another model, with more answer tokens and a terser template (a template with an unknown column
+    // is refused first, nothing sent).
+    let terse = dir.path().join("terse.txt");
+    std::fs::write(&terse, "Label: {{ review text }}").unwrap();
+    let typo = dir.path().join("typo.txt");
+    std::fs::write(&typo, "Label: {{ review txt }}").unwrap();
+    let revised = ["--model", "us.amazon.nova-pro-v1:0", "--max-tokens", "400", "--on-demand"];
+    let refused = cli(&[&["retry", &run, "--status", "invalid", "--template", s(&typo)][..], &revised[..]].concat());
+    assert!(refused.code != Some(0) && refused.stderr.contains("review txt"), "{}", refused.stderr);
+    let retried =
+        cli(&[&["retry", &run, "--status", "invalid,truncated", "--template", s(&terse)][..], &revised[..]].concat());
     assert!(retried.stderr.contains("26 rows are invalid or truncated"), "{}", retried.stderr);
-    assert!(retried.ok().contains("26 rows on on-demand: 26 answered"), "{}", retried.stdout);
+    assert!(
+        retried
+            .stderr
+            .contains("rendered anew with model us.amazon.nova-pro-v1:0, 400 answer tokens, a changed template"),
+        "{}",
+        retried.stderr
+    );
+    // Nova Pro is offered on the Flex tier (Claude Haiku, the run's model, was not).
+    assert!(retried.ok().contains("26 rows on flex: 26 answered"), "{}", retried.stdout);
     let fetched = cli(&["fetch", &run, "--out", s(&dir.path().join("fetched"))]);
     assert!(fetched.ok().contains("Joined 120 rows: 120 succeeded"), "{}", fetched.stdout);
     let wrong = cli(&["retry", &run, "--status", "lost"]);

@@ -15,6 +15,8 @@ use batch_app::sheet_pages::SheetTable;
 use batch_connect::Backends;
 use batch_core::answer::AnswerShape;
 use batch_core::iam::{CheckStatus, Verdict};
+use batch_core::model::ModelId;
+use batch_core::prepare::Revision;
 use batch_core::results::Status;
 use batch_core::service_tier::Tier;
 use batch_core::sheet::SheetOptions;
@@ -194,7 +196,7 @@ async fn missing_rows_are_retried_and_merged() {
     // Two retries asked at once (a double click, or the CLI and the app): one is submitted, the other refused.
     let ask = || {
         let (studio, run) = (studio.clone(), row.id.clone());
-        tokio::spawn(async move { studio.retry(&run, Tier::Batch, None).await })
+        tokio::spawn(async move { studio.retry(&run, Tier::Batch, None, Revision::default()).await })
     };
     let (one, other) = (ask(), ask());
     let (one, other) = (one.await.unwrap(), other.await.unwrap());
@@ -242,7 +244,7 @@ async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
     // Not the rows that fell short: the ones the table shows for a filter (here, every succeeded row).
     let succeeded = RowFilter { status: Some(Status::Succeeded), search: None };
     assert_eq!(studio.matching_record_ids(&row.id, &succeeded).unwrap().len(), 200);
-    let retry = studio.retry(&row.id, Tier::Batch, Some(succeeded)).await.unwrap();
+    let retry = studio.retry(&row.id, Tier::Batch, Some(succeeded), Revision::default()).await.unwrap();
     assert_eq!(retry.total, 200, "exactly the rows the filter showed");
     let merged = events.wait_for_end(2).await;
     let counts = merged.counts.unwrap();
@@ -261,9 +263,38 @@ async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
         assert!(attempts.iter().all(|a| a.model_id.is_some() && a.attempt.status == Status::Succeeded));
     }
     assert_eq!(retried, 100, "the retry was partial too: half of its 200 rows were answered");
-    let nothing =
-        studio.retry(&row.id, Tier::Batch, Some(RowFilter { status: None, search: Some("no such text".into()) }));
+    let nothing = RowFilter { status: None, search: Some("no such text".into()) };
+    let nothing = studio.retry(&row.id, Tier::Batch, Some(nothing), Revision::default());
     assert!(nothing.await.unwrap_err().to_string().contains("no row matches"));
+
+    // The answered rows again, rendered anew for another model with more tokens and another template.
+    let answered = RowFilter { status: Some(Status::Succeeded), search: None };
+    let revision = Revision {
+        model: Some(ModelId::parse("us.amazon.nova-pro-v1:0").unwrap()),
+        max_tokens: Some(120),
+        template: Some("Sort this ticket: {{text}} — region {{region}}, id {{id}}".into()),
+    };
+    let revised = studio.retry(&row.id, Tier::Batch, Some(answered), revision).await.unwrap();
+    assert_eq!((revised.model_id.as_str(), revised.total), ("us.amazon.nova-pro-v1:0", 200));
+    let counts = events.wait_for_end(3).await.counts.unwrap();
+    assert_eq!((counts.succeeded, counts.missing), (200, 200), "merged into the same rows");
+    // The chain's second retry, prepared beside the run's own parts.
+    let plan = dir.path().join("home/runs/tickets-eu/prepared/retries/retry-2/plan.json");
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(plan).unwrap()).unwrap();
+    assert_eq!(plan["model"]["params"]["max_tokens"], 120);
+    assert!(plan["templates"]["prompt"].as_str().unwrap().starts_with("Sort this ticket"));
+    let mut answered_anew = 0;
+    for number in 1..=400 {
+        let attempts = studio.row_attempts(&row.id, number).unwrap();
+        let Some(newest) = attempts.first() else { continue };
+        if newest.run.as_deref() == Some(revised.id.as_str()) {
+            answered_anew += 1;
+            assert_eq!(newest.model_id.as_deref(), Some("us.amazon.nova-pro-v1:0"), "row {number}");
+            assert_eq!(newest.attempt.status, Status::Succeeded);
+            assert_eq!(attempts.len(), 3, "row {number}: the original, the first retry and this one");
+        }
+    }
+    assert_eq!(answered_anew, 100);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

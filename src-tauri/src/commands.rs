@@ -23,6 +23,7 @@ use batch_connect::Backends;
 use batch_core::answer::{AnswerPreview, AnswerShape};
 use batch_core::model::ModelId;
 use batch_core::model_facts::ModelFacts;
+use batch_core::prepare::Revision;
 use batch_core::pricing::{CostEstimate, PriceTable, estimate_cost};
 use batch_core::service_tier::Tier;
 use batch_core::template::analysis::PromptAnalysis;
@@ -194,9 +195,15 @@ pub async fn stop_run(shell: Shell<'_>, run: String) -> Answer<RunRow> {
     Ok(shell.studio.stop(&run).await?)
 }
 
-/// Retries a run's rows not answered in full, or the rows a filter of its results shows.
-pub async fn retry_run(shell: Shell<'_>, run: String, send: Tier, matching: Option<RowFilter>) -> Answer<RunRow> {
-    Ok(shell.studio.retry(&run, send, matching).await?)
+/// Retries a run's rows not answered in full, or the rows a filter of its results shows, with any changes.
+pub async fn retry_run(
+    shell: Shell<'_>,
+    run: String,
+    send: Tier,
+    matching: Option<RowFilter>,
+    changes: Revision,
+) -> Answer<RunRow> {
+    Ok(shell.studio.retry(&run, send, matching, changes).await?)
 }
 
 /// What the run will cost, measured (CountTokens on a sample, rows answered on demand when asked, past runs).

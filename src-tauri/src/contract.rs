@@ -20,6 +20,7 @@ use batch_app::sheet_pages::{RenderedPrompt, SheetSummary};
 use batch_aws::profiles::ProfileInfo;
 use batch_core::answer::{AnswerPreview, AnswerShape};
 use batch_core::model_facts::ModelFacts;
+use batch_core::prepare::Revision;
 use batch_core::pricing::CostEstimate;
 use batch_core::service_tier::Tier;
 use batch_core::template::analysis::PromptAnalysis;
@@ -156,9 +157,10 @@ window_contract! {
         fn runs() -> Vec<RunRow>;
         /// Stops a run's jobs.
         fn stop_run(run: String) -> RunRow;
-        /// Retries a run's rows not answered in full (or, with `matching`, the rows that filter shows): as a batch
-        /// job, or on demand (`on-demand`, `flex`).
-        fn retry_run(run: String, send: Tier, matching: Option<RowFilter>) -> RunRow;
+        /// Retries a run's rows not answered in full (or, with `matching`, the rows that filter shows), with
+        /// `changes` (another model, more answer tokens, a changed template): as a batch job, or on demand
+        /// (`on-demand`, `flex`).
+        fn retry_run(run: String, send: Tier, matching: Option<RowFilter>, changes: Revision) -> RunRow;
         /// Columns, counts, token bins and summary of a run's results.
         fn results_overview(run: String) -> ResultsOverview;
         /// A page of a run's results.

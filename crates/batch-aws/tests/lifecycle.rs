@@ -229,7 +229,7 @@ async fn a_run_goes_from_prepared_parts_to_joined_rows_under_the_job_cap() {
     assert!(backlog.output_tokens_per_minute.is_some_and(|t| t > 0.0) && backlog.tokens_pending.is_none());
     assert!(world.jobs.backlog("amazon.titan-text-express-v1").await.unwrap().is_empty(), "no job of that model");
     // Nothing to retry.
-    let nothing = lifecycle.record_retry(&RetryRequest { run: run.to_string(), only: None }).unwrap_err();
+    let nothing = lifecycle.record_retry(&RetryRequest::of(run.as_str())).unwrap_err();
     assert!(nothing.to_string().contains("every row"), "{nothing}");
     // Driving again creates nothing new.
     lifecycle.drive(run.as_str(), Until::Ended).await.unwrap();
@@ -332,7 +332,7 @@ async fn partial_failed_and_stopped_jobs_end_the_run_and_a_retry_answers_exactly
     let unfinished = first.summary.missing + first.summary.failed;
 
     // The retry holds exactly the unfinished rows; once it ends, fetching the original joins everything.
-    let retry = lifecycle.record_retry(&RetryRequest { run: run.to_string(), only: None }).unwrap();
+    let retry = lifecycle.record_retry(&RetryRequest::of(run.as_str())).unwrap();
     let retried = lifecycle.drive(retry.as_str(), Until::Ended).await.unwrap();
     assert_eq!(retried.parts.iter().map(|p| p.records).sum::<u64>(), unfinished);
     // A retry run keeps its run's tags, so the emulator's partial fault answers the first half of each retry

@@ -236,6 +236,16 @@ pub struct RetryArgs {
     /// empty) instead of every row not answered in full.
     #[arg(long, value_name = "STATUSES", value_delimiter = ',', value_parser = parse_status)]
     pub status: Vec<batch_core::results::Status>,
+    /// Send the rows to this model (or inference profile) instead of the run's; their answers join into the
+    /// same rows and columns.
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+    /// Most tokens generated per record, instead of the run's (e.g. more for truncated answers).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_tokens: Option<u32>,
+    /// Render the rows with this prompt template instead of the run's (same sheet, same columns).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
     /// Follow the retry's jobs until they end.
     #[arg(long)]
     pub wait: bool,

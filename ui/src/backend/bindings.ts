@@ -1034,7 +1034,11 @@ output_tokens: Array<TokenBin>,
 /**
  * The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
  */
-summary: SavedSummary | null, };
+summary: SavedSummary | null, 
+/**
+ * What the run asked: its model, answer budget and template (a retry starts from them to change them).
+ */
+asked: RunAsked, };
 
 export type ResultsPage = { 
 /**
@@ -1045,6 +1049,20 @@ matching: number,
  * The rows: their 1-based input row number and their cells (input columns, then result columns).
  */
 rows: Array<[number, Array<string>]>, };
+
+export type Revision = { 
+/**
+ * Another model or inference profile.
+ */
+model: string | null, 
+/**
+ * Another most of answer tokens per row.
+ */
+max_tokens: number | null, 
+/**
+ * Another prompt template (over the same sheet's columns).
+ */
+template: string | null, };
 
 export type RowAttempt = { 
 /**
@@ -1087,6 +1105,20 @@ op: FilterOp,
  * The text compared with (unused for `not_empty`).
  */
 value: string, };
+
+export type RunAsked = { 
+/**
+ * The model or inference profile.
+ */
+model_id: string, 
+/**
+ * Most answer tokens per row.
+ */
+max_tokens: number, 
+/**
+ * The prompt template.
+ */
+template: string, };
 
 export type RunBytesMessage = { 
 /**
@@ -1936,11 +1968,12 @@ export function stopRun(run: string): Promise<RunRow> {
 }
 
 /**
- * Retries a run's rows not answered in full (or, with `matching`, the rows that filter shows): as a batch
- * job, or on demand (`on-demand`, `flex`).
+ * Retries a run's rows not answered in full (or, with `matching`, the rows that filter shows), with
+ * `changes` (another model, more answer tokens, a changed template): as a batch job, or on demand
+ * (`on-demand`, `flex`).
  */
-export function retryRun(run: string, send: Tier, matching: RowFilter | null): Promise<RunRow> {
-  return invoke<RunRow>("retry_run", { run, send, matching });
+export function retryRun(run: string, send: Tier, matching: RowFilter | null, changes: Revision): Promise<RunRow> {
+  return invoke<RunRow>("retry_run", { run, send, matching, changes });
 }
 
 /** Columns, counts, token bins and summary of a run's results. */

@@ -20,6 +20,7 @@ const backend = vi.hoisted(() => ({
     counts: { succeeded: 2, failed: 1, missing: 0, invalid: 0, truncated: 0, empty: 0 },
     output_tokens: [{ from: 3, to: 4, rows: 2 }],
     summary: { tokens: { input_from_outputs: 19, output_from_outputs: 7, cache_read_from_outputs: 2048, cache_write_from_outputs: 0 }, batch_cost_usd: 0.00002, warnings: [] },
+    asked: { model_id: "amazon.nova-lite-v1:0", max_tokens: 50, template: "Rate review {{review}}" },
   })),
   resultsPage: vi.fn(async (_run: string, filter: RowFilter, offset: number, limit: number) => {
     const matching = rows.filter((r) => !filter.status || r[1][2] === filter.status);
@@ -36,6 +37,7 @@ const backend = vi.hoisted(() => ({
       : [],
   ),
   retryRun: vi.fn(async () => { throw "1 row failed or is missing, fewer than the 100 records a Bedrock batch job accepts"; }),
+  models: vi.fn(async () => ({ models: [{ id: "amazon.nova-pro-v1:0", name: "Nova Pro" }], note: null })),
   pickExportPath: vi.fn(async () => null),
   errorText: (e: unknown) => String(e),
 }));
@@ -78,7 +80,8 @@ describe("the Results step", () => {
     ]);
     // The filter's rows can be sent again as they are shown.
     fireEvent.click(screen.getByRole("button", { name: "Retry the 1 row shown" }));
-    await waitFor(() => expect(backend.retryRun).toHaveBeenCalledWith("r1", "batch", { status: "failed", search: null }));
+    const unchanged = { model: null, max_tokens: null, template: null };
+    await waitFor(() => expect(backend.retryRun).toHaveBeenCalledWith("r1", "batch", { status: "failed", search: null }, unchanged));
 
     fireEvent.change(screen.getByLabelText("Export path"), { target: { value: "/tmp/a.csv" } });
     fireEvent.click(screen.getByRole("button", { name: "Export to path" }));
@@ -87,6 +90,27 @@ describe("the Results step", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Retry 1 failed or missing row" }));
     await screen.findByText(/fewer than the 100 records/);
+  });
+
+  it("retries with another model, more tokens and another template, sending only what changed", async () => {
+    backend.retryRun.mockImplementationOnce(async () => { throw "refused"; });
+    backend.retryRun.mockClear();
+    render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
+    await screen.findByText("3 rows");
+    const panel = document.querySelector("#retry-changes") as HTMLDetailsElement;
+    // It starts from what the run asked.
+    expect((screen.getByLabelText("Model") as HTMLInputElement).value).toBe("amazon.nova-lite-v1:0");
+    expect((screen.getByLabelText("Prompt template") as HTMLTextAreaElement).value).toBe("Rate review {{review}}");
+    fireEvent.change(screen.getByLabelText("Model"), { target: { value: "amazon.nova-pro-v1:0" } });
+    fireEvent.change(screen.getByLabelText("Most answer tokens"), { target: { value: "400" } });
+    expect(panel.querySelector("summary")?.textContent).toBe("Retry with changes: model amazon.nova-pro-v1:0, 400 answer tokens");
+    fireEvent.click(screen.getByRole("button", { name: "Retry on demand" }));
+    await waitFor(() =>
+      expect(backend.retryRun).toHaveBeenCalledWith("r1", "flex", null, { model: "amazon.nova-pro-v1:0", max_tokens: 400, template: null }),
+    );
+    // Back to the run's own: nothing changes.
+    fireEvent.click(screen.getByRole("button", { name: "Back to the run's own" }));
+    expect(panel.querySelector("summary")?.textContent).toBe("Retry with changes (another model, more tokens, another template)");
   });
 
   it("keeps the table where the user is when the search pause ends with nothing changed", async () => {

@@ -3,10 +3,11 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
-import type { RenderedPrompt, ResultsOverview, RowAttempt, RowFilter, RunRow, Status, Tier } from "../backend";
+import type { RenderedPrompt, ResultsOverview, Revision, RowAttempt, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { CompareRuns } from "../results/CompareRuns";
 import { FieldInsights } from "../results/FieldInsights";
+import { NO_CHANGES, RetryChanges, changesText } from "../results/RetryChanges";
 import { CHECK_STATUSES, OutcomeBar, TokenHistogram, unfinishedRows } from "../results/charts";
 import { count, grouped } from "../format";
 import { costText, tierWords } from "./sendWays";
@@ -40,6 +41,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   const [openedAt, setOpenedAt] = useState(0);
   const [firstRowsMs, setFirstRowsMs] = useState<number | null>(null);
   const [wrap, setWrap] = useState(false);
+  const [changes, setChanges] = useState<Revision>(NO_CHANGES);
 
   useEffect(() => {
     backend.runs().then((r) => setRuns(r.filter((x) => x.has_results && !x.retry_of))).catch(() => setRuns([]));
@@ -144,9 +146,11 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     setError(null);
     setWorking("retrying");
     try {
-      const retried = await backend.retryRun(run, send, matching);
+      const retried = await backend.retryRun(run, send, matching, changes);
       const how = send === "batch" ? "submitted" : `sent ${tierWords(retried.tier)}`;
-      setMessage(`Retry run ${retried.id} ${how} with ${count(retried.total, "row")}; its results are merged here when it ends.`);
+      const changed = changesText(changes);
+      const what = changed ? ` (${changed})` : "";
+      setMessage(`Retry run ${retried.id} ${how} with ${count(retried.total, "row")}${what}; its results are merged here when it ends.`);
       onRetried(retried);
     } catch (e) {
       setError(backend.errorText(e));
@@ -297,6 +301,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               </button>
             )}
           </div>
+          {(unfinished > 0 || filtered) && <RetryChanges asked={overview.asked} onChange={setChanges} />}
           {working && (
             <p id="results-working" role="status" className="muted">
               {working === "exporting" ? "Exporting every row of the run…" : `Preparing the retry of the ${filtered ? "rows shown" : checked.length ? "rows not answered in full" : "failed and missing rows"}…`}

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use batch_core::aws_names::{JobName, RoleArn, S3Uri};
 use batch_core::plan::PlanError;
-use batch_core::prepare::{PrepareError, prepare_subset};
+use batch_core::prepare::{PrepareError, Revision, prepare_revised, prepare_subset};
+use batch_core::pricing::PriceTable;
 use batch_core::remedy::Remedy;
 
 use super::fetch::UNFINISHED_FILE;
@@ -33,16 +34,41 @@ pub struct RetryRequest {
     /// Only these record ids (rows chosen by a condition: a status, a search); by default the rows the last fetch
     /// found not answered in full.
     pub only: Option<HashSet<String>>,
+    /// What the retry changes (model, answer tokens, template); by default the rows are sent as they were.
+    pub revision: Revision,
+}
+
+impl RetryRequest {
+    /// A retry of `run`'s rows not answered in full, sent as they were.
+    pub fn of(run: &str) -> Self {
+        Self { run: run.to_string(), ..Self::default() }
+    }
+}
+
+/// Prepares the follow-up of `ids` from `prepared` into `out_dir`: the same lines re-cut, or rendered anew with
+/// the request's revision; `on_demand` lifts the batch minimum.
+pub(crate) fn prepare_retry(
+    prepared: &std::path::Path,
+    ids: &HashSet<String>,
+    revision: &Revision,
+    out_dir: &std::path::Path,
+    on_demand: bool,
+) -> Result<(), PrepareError> {
+    match (revision.is_empty(), on_demand) {
+        (true, false) => prepare_subset(prepared, ids, out_dir).map(drop),
+        (true, true) => batch_core::prepare::prepare_subset_on_demand(prepared, ids, out_dir).map(drop),
+        (false, _) => prepare_revised(prepared, ids, revision, out_dir, (&PriceTable::bundled(), on_demand)).map(drop),
+    }
 }
 
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
-    /// Records a retry run of the rows the last fetch found failed or missing; upload and submit it with
-    /// [`Lifecycle::drive`].
+    /// Records a retry run of the rows the last fetch found failed or missing (or the request's chosen rows, with
+    /// its changes); upload and submit it with [`Lifecycle::drive`].
     pub fn record_retry(&self, request: &RetryRequest) -> Result<RunId, LifecycleError> {
         let RetryRows { root, runs, ids, list, .. } = self.retry_rows(&request.run, request.only.as_ref())?;
         let attempt = runs.len();
         let out_dir = root.prepared_dir.join("retries").join(format!("retry-{attempt}"));
-        match prepare_subset(&root.prepared_dir, &ids, &out_dir) {
+        match prepare_retry(&root.prepared_dir, &ids, &request.revision, &out_dir, false) {
             Ok(_) => {}
             Err(PrepareError::Plan(PlanError::TooFewRecords { rows, min })) => {
                 let which = match (&request.only, rows) {

@@ -2,20 +2,19 @@
 //! as an on-demand run of the chain and answered into its own folder, so the next fetch merges them like a batch
 //! retry's. A retry killed midway is continued by the next one: only the rows without an answer are sent.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use batch_core::aws_names::JobName;
 use batch_core::model::{InvocationType, ModelId};
-use batch_core::prepare::{PLAN_FILE, PreparedPlan, prepare_subset_on_demand};
+use batch_core::prepare::{PLAN_FILE, PreparedPlan, Revision};
 use batch_core::pricing::{PriceTable, TierEstimate};
 use batch_core::record_id::fnv1a;
 use batch_core::service_tier::Tier;
 use serde::Serialize;
 
 use super::on_demand_run::{OnDemandRequest, OnDemandRun, quote_rows};
-use super::retry::RetryRows;
+use super::retry::{RetryRequest, RetryRows, prepare_retry};
 use super::{Lifecycle, LifecycleError};
 use crate::history::{Run, RunId};
 use crate::on_demand::OnDemandOptions;
@@ -43,16 +42,17 @@ enum RetryScope {
 }
 
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
-    fn on_demand_scope(&self, run: &str, only: Option<&HashSet<String>>) -> Result<RetryScope, LifecycleError> {
-        let (_, runs) = self.chain(run)?;
+    fn on_demand_scope(&self, request: &RetryRequest) -> Result<RetryScope, LifecycleError> {
+        let (_, runs) = self.chain(&request.run)?;
         if let Some(open) = runs.into_iter().find(|r| r.tier.is_on_demand() && r.state.is_unfinished()) {
             return Ok(RetryScope::Continue(open));
         }
-        let rows = self.retry_rows(run, only)?;
-        // The same rows always make the same prepared folder.
+        let rows = self.retry_rows(&request.run, request.only.as_ref())?;
+        // The same rows with the same changes always make the same prepared folder.
         let mut sorted: Vec<&String> = rows.ids.iter().collect();
         sorted.sort();
-        let key = sorted.iter().fold(0u64, |hash, id| fnv1a(id.as_bytes(), hash));
+        let changes = serde_json::to_vec(&request.revision).unwrap_or_default();
+        let key = sorted.iter().fold(fnv1a(&changes, 0), |hash, id| fnv1a(id.as_bytes(), hash));
         let prepared = rows.root.prepared_dir.join("retries").join(format!("on-demand-{key:016x}"));
         Ok(RetryScope::New { rows, prepared })
     }
@@ -60,25 +60,27 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// What sending the failed and missing rows of `run`'s last fetch on `tier` (a batch retry's, or on demand)
     /// would send and cost — or, when an on-demand retry of its chain was interrupted, what continuing it would.
     pub fn quote_retry(&self, run: &str, tier: Tier, prices: &PriceTable) -> Result<OnDemandQuote, LifecycleError> {
-        self.quote_retry_of(run, tier, prices, None)
+        self.quote_retry_of(&RetryRequest::of(run), tier, prices)
     }
 
-    /// Like [`Lifecycle::quote_retry`], of `only` these record ids when given.
+    /// Like [`Lifecycle::quote_retry`], of the request's chosen rows and with its changes (another model's price,
+    /// another answer budget; a changed template is priced at the run's prompt lengths).
     pub fn quote_retry_of(
         &self,
-        run: &str,
+        request: &RetryRequest,
         tier: Tier,
         prices: &PriceTable,
-        only: Option<&HashSet<String>>,
     ) -> Result<OnDemandQuote, LifecycleError> {
-        let (plan, rows, continues) = match self.on_demand_scope(run, only)? {
+        let run = request.run.as_str();
+        let (plan, rows, continues) = match self.on_demand_scope(request)? {
             RetryScope::Continue(open) => {
                 let plan = PreparedPlan::read(&open.prepared_dir.join(PLAN_FILE))?;
                 let rows = plan.totals.records;
                 (plan, rows, true)
             }
             RetryScope::New { rows, .. } => {
-                (PreparedPlan::read(&rows.root.prepared_dir.join(PLAN_FILE))?, rows.ids.len() as u64, false)
+                let plan = PreparedPlan::read(&rows.root.prepared_dir.join(PLAN_FILE))?;
+                (revised_plan(plan, &request.revision), rows.ids.len() as u64, false)
             }
         };
         let root = self.lock().root_run(run)?;
@@ -99,23 +101,19 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         invoker: Arc<I>,
         options: OnDemandOptions,
     ) -> Result<OnDemandRun, LifecycleError> {
-        let retry = self.record_on_demand_retry(run, invoker.tier(), None)?;
+        let retry = self.record_on_demand_retry(&RetryRequest::of(run), invoker.tier())?;
         self.answer_on_demand(retry.as_str(), invoker, options).await
     }
 
-    /// Records an on-demand retry of the rows the last fetch of `run` found failed or missing (or `only` those
-    /// record ids), on `tier` — or finds the chain's interrupted one; [`Lifecycle::answer_on_demand`] sends it.
-    pub fn record_on_demand_retry(
-        &self,
-        run: &str,
-        tier: Tier,
-        only: Option<&HashSet<String>>,
-    ) -> Result<RunId, LifecycleError> {
-        Ok(match self.on_demand_scope(run, only)? {
+    /// Records an on-demand retry of the rows the last fetch of the request's run found failed or missing (or its
+    /// chosen rows, with its changes), on `tier` — or finds the chain's interrupted one;
+    /// [`Lifecycle::answer_on_demand`] sends it.
+    pub fn record_on_demand_retry(&self, request: &RetryRequest, tier: Tier) -> Result<RunId, LifecycleError> {
+        Ok(match self.on_demand_scope(request)? {
             RetryScope::Continue(open) => open.id,
             RetryScope::New { rows: RetryRows { root, runs, ids, .. }, prepared } => {
                 if !prepared.join(PLAN_FILE).is_file() {
-                    prepare_subset_on_demand(&root.prepared_dir, &ids, &prepared)?;
+                    prepare_retry(&root.prepared_dir, &ids, &request.revision, &prepared, true)?;
                 }
                 let base = format!("{}-retry{}", root.job_name, runs.len());
                 let job_name =
@@ -134,4 +132,16 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             }
         })
     }
+}
+
+/// The run's plan as a revision would make it, for quoting: its model and answer budget (the prompts' tokens are
+/// the run's own).
+fn revised_plan(mut plan: PreparedPlan, revision: &Revision) -> PreparedPlan {
+    if let Some(model) = &revision.model {
+        plan.model.id = model.clone();
+    }
+    if let Some(tokens) = revision.max_tokens {
+        plan.model.params.max_tokens = tokens;
+    }
+    plan
 }

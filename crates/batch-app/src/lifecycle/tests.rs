@@ -167,7 +167,7 @@ fn a_run_can_be_retried_again_as_long_as_rows_remain_unanswered() {
 
     // Each retry answers half of what is left; each fetch leaves the chain ready for the next retry.
     for left in [10, 5, 2] {
-        let retry = lifecycle.record_retry(&RetryRequest { run: run.to_string(), only: None }).unwrap();
+        let retry = lifecycle.record_retry(&RetryRequest::of(run.as_str())).unwrap();
         tokio_test(lifecycle.drive(retry.as_str(), Until::Ended)).unwrap();
         let fetched = world.fetch(&run);
         assert_eq!((fetched.summary.rows, fetched.summary.missing), (40, left));
@@ -175,7 +175,7 @@ fn a_run_can_be_retried_again_as_long_as_rows_remain_unanswered() {
         assert!(states.iter().all(|s| *s == RunState::Fetched), "{states:?}");
     }
     // Fewer rows than a job's minimum are left: refused, with the reason and the way on: on demand.
-    let error = lifecycle.record_retry(&RetryRequest { run: run.to_string(), only: None }).unwrap_err();
+    let error = lifecycle.record_retry(&RetryRequest::of(run.as_str())).unwrap_err();
     assert!(error.to_string().contains("fewer than the 5 records"), "{error}");
     assert_eq!(error.remedy(), Some(Remedy::RetryOnDemand { run: run.to_string() }));
     // Once every row is answered there is nothing to retry.
@@ -184,7 +184,7 @@ fn a_run_can_be_retried_again_as_long_as_rows_remain_unanswered() {
     let whole = lifecycle.record_run(&explicit).unwrap().id().clone();
     tokio_test(lifecycle.drive(whole.as_str(), Until::Ended)).unwrap();
     assert_eq!(world.fetch(&whole).summary.missing, 0);
-    let error = lifecycle.record_retry(&RetryRequest { run: whole.to_string(), only: None }).unwrap_err();
+    let error = lifecycle.record_retry(&RetryRequest::of(whole.as_str())).unwrap_err();
     assert!(error.to_string().contains("nothing to retry"), "{error}");
 }
 

@@ -40,7 +40,7 @@ use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandb
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use cost::MeasureForm;
 pub use model::{JobPlan, TestRowForm, TestRowView};
-pub use results::{ResultsOverview, RowAttempt, SavedSummary};
+pub use results::{ResultsOverview, RowAttempt, RunAsked, SavedSummary};
 pub use runs::{RunOutcome, RunRow, SubmitForm};
 pub use send_ways::{SendWays, send_ways};
 pub use window::{AppInfo, ModelList, RunBytesMessage, RunEventMessage};

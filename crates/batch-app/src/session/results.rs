@@ -40,6 +40,20 @@ pub struct ResultsOverview {
     pub output_tokens: Vec<TokenBin>,
     /// The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
     pub summary: Option<SavedSummary>,
+    /// What the run asked: its model, answer budget and template (a retry starts from them to change them).
+    pub asked: RunAsked,
+}
+
+/// What a run asked of its model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RunAsked {
+    /// The model or inference profile.
+    pub model_id: String,
+    /// Most answer tokens per row.
+    pub max_tokens: u32,
+    /// The prompt template.
+    pub template: String,
 }
 
 /// One answer a row got, with the run and model that gave it (when the history knows them).
@@ -135,6 +149,12 @@ impl<C: Connector> Studio<C> {
         let (root, table) = self.table(run)?;
         // The file is the core's ResultsSummary; only the part shown is read back.
         let text = std::fs::read_to_string(self.results_dir(&root).join(SUMMARY_FILE)).unwrap_or_default();
+        let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE))?;
+        let asked = RunAsked {
+            model_id: plan.model.id.as_str().to_string(),
+            max_tokens: plan.model.params.max_tokens,
+            template: plan.templates.prompt,
+        };
         Ok(ResultsOverview {
             run: root.id.to_string(),
             sandbox: root.sandbox,
@@ -143,6 +163,7 @@ impl<C: Connector> Studio<C> {
             counts: table.counts().map_err(|e| invalid(e.to_string()))?,
             output_tokens: table.output_token_bins().map_err(|e| invalid(e.to_string()))?,
             summary: serde_json::from_str(&text).ok(),
+            asked,
         })
     }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use batch_core::answer::AnswerShape;
 use batch_core::model::{InvocationType, ModelId};
 use batch_core::model_lifecycle::{LifecycleTable, today};
-use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, prepare};
+use batch_core::prepare::{PLAN_FILE, PrepareRequest, PreparedPlan, Revision, prepare};
 use batch_core::pricing::PriceTable;
 use batch_core::progress::NoProgress;
 use batch_core::records::InferenceParams;
@@ -533,13 +533,14 @@ impl<C: Connector> Studio<C> {
     }
 
     /// Records a retry of `run`'s rows — those not answered in full, or with `matching` the rows of its results
-    /// table that filter shows — as a batch job, or on demand on `send`'s tier (Flex where asked for and
-    /// offered), and drives it.
+    /// table that filter shows — with `revision`'s changes (model, answer tokens, template), as a batch job or on
+    /// demand on `send`'s tier (Flex where asked for and offered), and drives it.
     pub async fn retry(
         self: &Arc<Self>,
         run: &str,
         send: Tier,
         matching: Option<crate::results_table::RowFilter>,
+        revision: Revision,
     ) -> Result<RunRow, StudioError> {
         let record = self.history().run(run)?;
         let only = match &matching {
@@ -549,18 +550,21 @@ impl<C: Connector> Studio<C> {
         let connection = self.connection_for(record.sandbox).await?;
         let cancel = AtomicBool::new(false);
         let events = RunEvents { run: run.to_string(), sink: self.events.clone() };
+        if let Some(model) = &revision.model {
+            LifecycleTable::bundled().check(model, &today(), false)?;
+        }
+        let request = RetryRequest { run: run.to_string(), only, revision };
         let retry = {
             let _one_at_a_time = self.retrying.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let lifecycle = connection.lifecycle(&self.history, &events, &cancel);
             if send.is_on_demand() {
-                let model = ModelId::parse(&record.model_id).map_err(|e| invalid(e.to_string()))?;
-                lifecycle.record_on_demand_retry(
-                    run,
-                    Tier::on_demand_for(&model, Some(send == Tier::Flex)),
-                    only.as_ref(),
-                )?
+                let model = match &request.revision.model {
+                    Some(model) => model.clone(),
+                    None => ModelId::parse(&record.model_id).map_err(|e| invalid(e.to_string()))?,
+                };
+                lifecycle.record_on_demand_retry(&request, Tier::on_demand_for(&model, Some(send == Tier::Flex)))?
             } else {
-                lifecycle.record_retry(&RetryRequest { run: run.to_string(), only })?
+                lifecycle.record_retry(&request)?
             }
         };
         self.drive_in_background(retry.to_string(), record.sandbox);

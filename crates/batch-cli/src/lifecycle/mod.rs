@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use anyhow::Context;
 use anyhow::Result;
 use batch_app::history::{History, Recorded, Run};
 use batch_app::lifecycle::{
@@ -20,7 +21,9 @@ use batch_app::lifecycle::{
 };
 use batch_app::ports::Backend;
 use batch_connect::Connection;
-use batch_core::prepare::prepare;
+use batch_core::model::ModelId;
+use batch_core::model_lifecycle::{LifecycleTable, today};
+use batch_core::prepare::{Revision, prepare};
 use batch_core::service_tier::Tier;
 use serde::Serialize;
 
@@ -264,6 +267,22 @@ async fn fetch_and_print(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The changes `retry` was asked to make (none: the rows are sent as they were).
+fn revision(args: &RetryArgs) -> Result<Revision> {
+    let model = args.model.as_deref().map(ModelId::parse).transpose()?;
+    if let Some(model) = &model {
+        LifecycleTable::bundled().check(model, &today(), false)?;
+    }
+    let template = match &args.template {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read the template; check the path", path.display()))?,
+        ),
+        None => None,
+    };
+    Ok(Revision { model, max_tokens: args.max_tokens, template })
+}
+
 /// `retry`.
 pub fn retry(args: RetryArgs) -> Result<ExitCode> {
     let history = open_history()?;
@@ -278,18 +297,22 @@ pub fn retry(args: RetryArgs) -> Result<ExitCode> {
         eprintln!("{} rows are {}", ids.len(), statuses.join(" or "));
         Some(ids)
     };
+    let request = RetryRequest { run: run.id.to_string(), only, revision: revision(&args)? };
+    if !request.revision.is_empty() {
+        eprintln!("the rows are rendered anew with {}", request.revision.describe());
+    }
     if args.on_demand.on_demand {
-        return on_demand::retry(&args, &history, &run, only.as_ref());
+        return on_demand::retry(&args, &history, &request);
     }
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle = connection.lifecycle(&history, &*PRINTER, &cancel);
         if let Some(cap) = args.on_demand.max_cost {
-            let quote = lifecycle.quote_retry_of(run.id.as_str(), Tier::Batch, &prices(None)?, only.as_ref())?;
+            let quote = lifecycle.quote_retry_of(&request, Tier::Batch, &prices(None)?)?;
             within_spend_cap(&quote.estimate, Some(cap))?;
         }
-        let retry = lifecycle.record_retry(&RetryRequest { run: run.id.to_string(), only })?;
+        let retry = lifecycle.record_retry(&request)?;
         eprintln!("retry run {retry} recorded");
         let until = if args.wait { Until::Ended } else { Until::Submitted };
         let report = lifecycle.drive(retry.as_str(), until).await?;

@@ -2,13 +2,13 @@
 //! run's failed and missing rows (`retry --on-demand`), an interrupted on-demand run continued (`status --watch`)
 //! — priced before anything is sent and refused above the spend cap; `fetch` joins the answers.
 
-use std::collections::HashSet;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use batch_app::history::{History, Run};
+use batch_app::lifecycle::RetryRequest;
 use batch_app::lifecycle::{OnDemandRun, within_spend_cap};
 use batch_app::on_demand::OnDemandOptions;
 use batch_app::on_demand::quota_rate::{AskedRate, rate_for};
@@ -92,19 +92,18 @@ pub fn print_sent(sent: &OnDemandRun, format: OutputFormat) -> Result<()> {
 }
 
 /// Sends the rows of `run`'s last fetch that failed or are missing (or `only` those record ids) on demand.
-pub fn retry(
-    args: &RetryArgs,
-    history: &Mutex<History>,
-    run: &Run,
-    only: Option<&HashSet<String>>,
-) -> Result<ExitCode> {
+pub fn retry(args: &RetryArgs, history: &Mutex<History>, request: &RetryRequest) -> Result<ExitCode> {
+    let run = super::find_run(history, &request.run)?;
     runtime()?.block_on(async {
         let connection = connect(&args.access, run.sandbox, false).await?;
         let cancel = AtomicBool::new(false);
         let lifecycle = connection.lifecycle(history, &*PRINTER, &cancel);
-        let model = ModelId::parse(&run.model_id)?;
+        let model = match &request.revision.model {
+            Some(model) => model.clone(),
+            None => ModelId::parse(&run.model_id)?,
+        };
         let tier = tier_for(&model, &args.on_demand);
-        let quote = lifecycle.quote_retry_of(run.id.as_str(), tier, &PriceTable::bundled(), only)?;
+        let quote = lifecycle.quote_retry_of(request, tier, &PriceTable::bundled())?;
         let what = if quote.continues { "continuing the interrupted retry" } else { "retry" };
         price_and_check(
             &format!("{what} of run {}", quote.run),
@@ -113,9 +112,10 @@ pub fn retry(
             args.on_demand.max_cost,
         )?;
         let invoker = Arc::new(connection.invoker(&quote.model, quote.invocation, tier));
-        let plan = PreparedPlan::read(&run.prepared_dir.join(PLAN_FILE))?;
+        let retry = lifecycle.record_on_demand_retry(request, tier)?;
+        // The retry's own plan: its model's quotas pace the calls.
+        let plan = PreparedPlan::read(&super::find_run(history, retry.as_str())?.prepared_dir.join(PLAN_FILE))?;
         let options = options(Some(&args.on_demand), &connection, &plan).await;
-        let retry = lifecycle.record_on_demand_retry(run.id.as_str(), tier, only)?;
         let sent = lifecycle.answer_on_demand(retry.as_str(), invoker, options).await?;
         print_sent(&sent, args.format)?;
         if args.format == OutputFormat::Text {

@@ -65,6 +65,18 @@ pub enum PrepareError {
         /// The operating-system error.
         source: std::io::Error,
     },
+    /// The sheet a run was prepared from changed (or went) since, so its rows cannot be rendered again.
+    #[error(
+        "{}: {detail} since the run was prepared, so its rows cannot be rendered again with changes; put the original \
+         sheet back there, or retry without changes (the prepared records are sent as they were)",
+        path.display()
+    )]
+    SheetChanged {
+        /// The sheet.
+        path: PathBuf,
+        /// What happened to it.
+        detail: String,
+    },
     /// An existing `plan.json` could not be read.
     #[error("{}: not a readable plan ({detail}); prepare the sheet again to recreate it", path.display())]
     PlanFile {
@@ -84,7 +96,7 @@ impl HasRemedy for PrepareError {
             Self::UnknownIdColumn { .. } => Some(Remedy::change(Setting::IdColumn)),
             Self::PartFile { .. } | Self::PlanFile { .. } => Some(Remedy::PrepareAgain),
             Self::Template(_) | Self::Limits(_) | Self::TooManyRows { .. } | Self::NoSuchRow { .. } => None,
-            Self::Output { .. } => None,
+            Self::Output { .. } | Self::SheetChanged { .. } => None,
         }
     }
 }

@@ -10,6 +10,7 @@ mod pipeline;
 mod plan_file;
 mod preview;
 mod prompts;
+mod revised;
 mod staging;
 mod subset;
 
@@ -24,6 +25,7 @@ pub use plan_file::{
 };
 pub use preview::{Preview, PreviewRequest, preview};
 pub use prompts::{PromptBuffers, PromptStream, Prompts, RenderedRow};
+pub use revised::{Revision, prepare_revised};
 pub use subset::{prepare_subset, prepare_subset_on_demand};
 
 use crate::answer::AnswerShape;
@@ -197,7 +199,7 @@ fn part_name(index: usize, digits: usize) -> String {
 
 /// Re-cuts the written files into the planned parts when the foreseen split was not the final one (an
 /// unusual CSV, or byte limits that needed more parts): the files are read back as one stream.
-fn resplit(
+pub(super) fn resplit(
     staging: &Staging,
     written: WrittenFiles,
     parts: &[PartInfo],

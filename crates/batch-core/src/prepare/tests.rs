@@ -1,5 +1,6 @@
 //! Prepare tests: balanced parts on disk, mapping file, stable ids, atomic failure, replacement.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::*;
@@ -208,4 +209,63 @@ fn an_answer_shape_is_kept_in_the_plan_asked_of_every_record_and_counted_in_the_
     old["model"].as_object_mut().unwrap().remove("schema_delivery");
     let old: PreparedPlan = serde_json::from_value(old).unwrap();
     assert!(old.templates.answer.is_free_text() && old.model.schema_delivery.is_none());
+}
+
+#[test]
+fn a_revised_follow_up_renders_the_chosen_rows_anew_under_their_record_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_sheet(dir.path(), 30);
+    let out = dir.path().join("out");
+    let shape =
+        crate::answer::AnswerShape::Classify { labels: vec!["a".into(), "b".into()], multi: false, other: false };
+    let shaped = PrepareRequest { answer: shape.clone(), ..request(&input, &out, "amazon.nova-lite-v1:0") };
+    let original = prepare(&shaped, &NoProgress).unwrap();
+    let scheme = original.record_ids.scheme();
+    let keep: HashSet<String> = [3u64, 7, 12, 20, 29].iter().map(|&row| scheme.id_for(row)).collect();
+    let revision = Revision {
+        model: Some(crate::model::ModelId::parse("anthropic.claude-haiku-4-5-20251001-v1:0").unwrap()),
+        max_tokens: Some(300),
+        template: Some("Label this review: {{text}} (customer {{id}})".into()),
+    };
+    let retry = dir.path().join("retry");
+    let plan = prepare_revised(&out, &keep, &revision, &retry, (&PriceTable::bundled(), false)).unwrap();
+    assert_eq!(plan.totals.records, 5);
+    assert_eq!(plan.model.id.as_str(), "anthropic.claude-haiku-4-5-20251001-v1:0");
+    assert_eq!(plan.model.family, crate::model::ModelFamily::AnthropicClaude);
+    assert_eq!(plan.model.params.max_tokens, 300);
+    assert_eq!(plan.templates.answer, shape, "the answer's shape is kept");
+    assert_eq!(plan.templates.columns_used, ["id", "text"]);
+    assert_eq!(plan.record_ids, original.record_ids, "the same record ids");
+    assert_eq!(PreparedPlan::read(&retry.join(PLAN_FILE)).unwrap(), plan);
+    let mut seen = Vec::new();
+    for part in &plan.parts {
+        for line in std::fs::read_to_string(retry.join(&part.file)).unwrap().lines() {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let row = scheme.row_of(value["recordId"].as_str().unwrap()).unwrap();
+            // The run's Converse body, with the new template rendered over that row and the new token budget.
+            let prompt = value["modelInput"]["messages"][0]["content"].to_string();
+            assert!(prompt.contains(&format!("(customer U{row})")), "row {row}: {prompt}");
+            assert_eq!(value["modelInput"]["inferenceConfig"]["maxTokens"], 300);
+            seen.push(row);
+        }
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, [3, 7, 12, 20, 29]);
+    assert!(plan.estimate.batch_usd.unwrap() > 0.0 && plan.warnings[0].contains("a changed template"));
+    // Claude Haiku 4.5 reads the schema natively (Nova Lite had it written into each prompt).
+    assert_eq!(plan.model.schema_delivery, Some(crate::answer::native::SchemaDelivery::ConverseOutputConfig));
+    assert!(!std::fs::read_to_string(retry.join(&plan.parts[0].file)).unwrap().contains("It must match"));
+    // Too few rows for a batch job, unless sent on demand.
+    let two: HashSet<String> = [1u64, 2].iter().map(|&row| scheme.id_for(row)).collect();
+    let few = prepare_revised(&out, &two, &revision, &dir.path().join("few"), (&PriceTable::bundled(), false));
+    assert!(matches!(few, Err(PrepareError::Plan(crate::plan::PlanError::TooFewRecords { rows: 2, .. }))));
+    let on_demand =
+        prepare_revised(&out, &two, &revision, &dir.path().join("od"), (&PriceTable::bundled(), true)).unwrap();
+    assert_eq!(on_demand.totals.records, 2);
+    // A sheet changed since: refused, nothing written.
+    std::fs::write(&input, "id,text\nU1,other\n").unwrap();
+    let changed = prepare_revised(&out, &keep, &revision, &dir.path().join("changed"), (&PriceTable::bundled(), false));
+    let error = changed.unwrap_err();
+    assert!(matches!(error, PrepareError::SheetChanged { .. }) && error.to_string().contains("put the original"));
+    assert!(jsonl_files(&dir.path().join("changed")).is_empty());
 }
