@@ -751,6 +751,52 @@ fn the_sandbox_answers_in_the_labels_asked_for_and_its_bad_answers_fault_spoils_
 }
 
 #[test]
+fn a_sample_sent_to_two_models_is_a_run_each_and_compared_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = |extra: &[&str]| {
+        let mut args: Vec<String> = vec!["sandbox".into()];
+        args.extend(sample_args(dir.path()));
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let mut c = command(dir.path(), dir.path(), &[]);
+        c.args(&args);
+        finish(c)
+    };
+    // Free-text answers have nothing to compare: refused before anything is prepared.
+    let free = cli(&["--compare-with", "us.amazon.nova-pro-v1:0"]);
+    assert!(free.code != Some(0) && free.stderr.contains("define labels or fields"), "{}", free.stderr);
+    assert!(!dir.path().join("prep").exists());
+
+    let export = dir.path().join("labels.csv");
+    let compared = cli(&[
+        "--classify",
+        "praise,complaint,neutral",
+        "--first",
+        "100",
+        "--job-name",
+        "reviews",
+        "--compare-with",
+        "us.amazon.nova-pro-v1:0",
+        "--export",
+        s(&export),
+    ]);
+    let text = compared.ok();
+    assert!(text.contains("Compared 2 runs over the 100 rows they share"), "{text}");
+    assert!(text.contains("label: agree on "), "{text}");
+    for (name, model) in [
+        ("reviews-claude-haiku-4-5-20251001-v1-0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        ("reviews-nova-pro-v1-0", "us.amazon.nova-pro-v1:0"),
+    ] {
+        let plan: Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("prep").join(name).join("plan.json")).unwrap())
+                .unwrap();
+        assert_eq!((plan["model"]["id"].as_str(), plan["totals"]["records"].as_u64()), (Some(model), Some(100)));
+        let (_, rows) = read_csv(&dir.path().join(format!("labels-{name}.csv")));
+        assert_eq!(rows.len(), 100, "{name}: the sample's rows, each model's export of its own");
+        assert!(text.contains(model), "{model} in the totals: {text}");
+    }
+}
+
+#[test]
 fn compare_of_two_sandbox_runs_agrees_with_the_agreement_counted_by_hand_from_their_exports() {
     let dir = tempfile::tempdir().unwrap();
     let no_aws: [(&str, &str); 0] = [];

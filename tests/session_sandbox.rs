@@ -298,6 +298,47 @@ async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_rows_go_to_two_models_as_a_run_each_and_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sheet(dir.path(), 300);
+    let events = Arc::new(Recorded::default());
+    let studio = Studio::open(&dir.path().join("home"), Backends::default(), events.clone()).unwrap();
+    studio.connect(true, &AccessOptions::default()).await.unwrap();
+    let labels = AnswerShape::Classify { labels: vec!["bug".into(), "question".into()], multi: false, other: true };
+    let mut sample = form(input, RowSelection::First { count: 200 }, vec![]);
+    sample.job_name = Some("tickets".into());
+    let models = vec!["us.anthropic.claude-haiku-4-5-20251001-v1:0".to_string(), "us.amazon.nova-pro-v1:0".into()];
+
+    // Free-text answers cannot be compared, and one model is no comparison: refused before any row is read.
+    let free = studio.submit_to_models(sample.clone(), models.clone()).await.unwrap_err();
+    assert!(free.to_string().contains("define labels or fields"), "{free}");
+    sample.answer = labels;
+    let one = studio.submit_to_models(sample.clone(), vec![models[0].clone(), models[0].clone()]).await.unwrap_err();
+    assert!(one.to_string().contains("two or more different models"), "{one}");
+    assert!(studio.runs().unwrap().is_empty(), "nothing was sent");
+
+    let runs = studio.submit_to_models(sample, models.clone()).await.unwrap();
+    let names: Vec<(&str, &str, u64)> =
+        runs.iter().map(|r| (r.job_name.as_str(), r.model_id.as_str(), r.total)).collect();
+    assert_eq!(
+        names,
+        [
+            ("tickets-claude-haiku-4-5-20251001-v1-0", models[0].as_str(), 200),
+            ("tickets-nova-pro-v1-0", models[1].as_str(), 200)
+        ]
+    );
+    events.wait_for_end(2).await;
+    let ids: Vec<String> = runs.iter().map(|r| r.id.clone()).collect();
+    let compared = studio.compare_runs(&ids, None).unwrap();
+    let totals: Vec<(&str, u64)> = compared.totals.iter().map(|t| (t.model_id.as_str(), t.rows)).collect();
+    assert_eq!(totals, [(models[0].as_str(), 200), (models[1].as_str(), 200)]);
+    assert!(compared.warnings.is_empty(), "the same rows: {:?}", compared.warnings);
+    let label = &compared.comparison.fields[0];
+    assert_eq!(label.compared, 200, "every row answered by both");
+    assert!(label.agreed <= label.compared && !label.confusion.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn access_is_checked_over_pasted_documents_in_the_sandbox() {
     let dir = tempfile::tempdir().unwrap();
     let studio = Studio::open(&dir.path().join("home"), Backends::default(), Arc::new(Recorded::default())).unwrap();

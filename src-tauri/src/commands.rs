@@ -185,6 +185,12 @@ pub async fn submit(shell: Shell<'_>, form: SubmitForm) -> Answer<RunRow> {
     Ok(shell.studio.submit(form).await?)
 }
 
+/// Prepares and submits the open sheet's rows to each of several models, a run each, to compare them.
+pub async fn submit_to_models(shell: Shell<'_>, form: SubmitForm, models: Vec<String>) -> Answer<Vec<RunRow>> {
+    let form = shell.studio.submitting_open_sheet(form)?;
+    Ok(shell.studio.submit_to_models(form, models).await?)
+}
+
 /// Every run with its live counts.
 pub async fn runs(shell: Shell<'_>) -> Answer<Vec<RunRow>> {
     Ok(shell.studio.runs()?)

@@ -153,6 +153,9 @@ window_contract! {
         fn answer_preview(shape: AnswerShape, model: Option<String>, invocation: Option<InvocationChoice>) -> AnswerPreview;
         /// Prepares and submits a run of the open sheet; it is then followed in the background.
         fn submit(form: SubmitForm) -> RunRow;
+        /// Prepares and submits the open sheet's rows to each of `models` as a run of its own (named after its
+        /// model), to compare their answers; every model is checked before any row is read.
+        fn submit_to_models(form: SubmitForm, models: Vec<String>) -> Vec<RunRow>;
         /// Every run with its live counts, newest first.
         fn runs() -> Vec<RunRow>;
         /// Stops a run's jobs.

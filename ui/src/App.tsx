@@ -21,7 +21,7 @@ export function App() {
   // The answer's shape (free text until the Prompt step says otherwise); it travels with the submitted form.
   const [answer, setAnswer] = useState<AnswerShape>({ shape: "free_text" });
   const [wizard, change] = useWizard();
-  const { step, connection, summary, selection, row, resultsRun } = wizard;
+  const { step, connection, summary, selection, row, resultsRun, compareWith } = wizard;
   const [notice, dismissNotice] = useRunNotice();
   // At launch: the last choices, then a connection with the last profile — or, without credentials, the
   // offline sandbox (the Connect step says which, and another can be chosen there).
@@ -131,6 +131,12 @@ export function App() {
             test={{ row: row + 1, template: choices.template, system: choices.system || null }}
             sheetRows={summary.rows}
             answer={answer}
+            compare={{
+              other: compareWith[0] ?? "",
+              onOther: (m) => change({ kind: "compare_with", models: [m] }),
+              selection,
+              onSelection: (s) => change({ kind: "selection", selection: s }),
+            }}
           />
         )}
         {step === "access" && connection && (
@@ -158,6 +164,7 @@ export function App() {
             }}
             rows={rowsToSend(wizard)}
             inputTokens={inputTokensToSend(wizard)}
+            compareWith={compareWith}
             onSubmitted={() => undefined}
             onOpenJobs={() => goTo("jobs")}
           />

@@ -7,6 +7,7 @@ pub mod fetched_rows;
 pub mod history;
 pub mod latest_only;
 pub mod lifecycle;
+pub mod model_runs;
 pub mod on_demand;
 pub mod ports;
 pub mod profile_routes;

@@ -295,7 +295,7 @@ pub struct OnDemandArgs {
 }
 
 /// Arguments of `run` and `sandbox`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct RunArgs {
     #[command(flatten)]
     pub prepare: PrepareArgs,
@@ -309,6 +309,10 @@ pub struct RunArgs {
     /// With --wait: the export file (default: <out>/results/results.csv).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
+    /// Also send the same rows to this model, a run each (repeatable), and compare their answers once all are
+    /// fetched (needs --classify, --extract or --output-schema). Each model's folder is <out>/<model>.
+    #[arg(long, value_name = "ID")]
+    pub compare_with: Vec<String>,
     /// CSV: prefix ' to cells (headers included) starting with = + - @, tab or CR, so spreadsheets do not run
     /// them as formulas.
     #[arg(long)]
@@ -437,7 +441,7 @@ pub enum InvocationArg {
 }
 
 /// Where rows come from.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct SheetArgs {
     /// The sheet: .csv/.tsv/.txt, .xlsx, .xls, .ods, .parquet or .jsonl.
     #[arg(long, value_name = "FILE")]
@@ -450,8 +454,17 @@ pub struct SheetArgs {
     pub delimiter: Option<u8>,
 }
 
+/// Which of the sheet's rows are sent.
+#[derive(Debug, Args, Clone)]
+pub struct RowArgs {
+    /// Send only the first N rows of the sheet (a sample); they are copied beside the output folder
+    /// (<out>-first-N.csv) and prepared from there.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub first: Option<u64>,
+}
+
 /// The prompt templates.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct TemplateArgs {
     /// Prompt template with {{column}} placeholders.
     #[arg(long, value_name = "FILE")]
@@ -462,10 +475,12 @@ pub struct TemplateArgs {
 }
 
 /// Arguments of `prepare`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct PrepareArgs {
     #[command(flatten)]
     pub sheet: SheetArgs,
+    #[command(flatten)]
+    pub rows: RowArgs,
     #[command(flatten)]
     pub templates: TemplateArgs,
     /// Model id or inference profile id (e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0).
@@ -508,7 +523,7 @@ pub struct PrepareArgs {
 }
 
 /// The answer's shape (default: free text).
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct AnswerArgs {
     /// Answer with one of these labels, comma-separated (e.g. billing,shipping,other).
     #[arg(long, value_name = "LABELS", conflicts_with_all = ["extract", "output_schema"])]
@@ -529,7 +544,7 @@ pub struct AnswerArgs {
 }
 
 /// Job limits (defaults: AWS's default quotas, batch_core::limits::Limits::default()).
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct LimitArgs {
     /// Fewest records one job accepts.
     #[arg(long, default_value_t = Limits::default().min_records_per_job, value_name = "N")]

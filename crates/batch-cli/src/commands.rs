@@ -47,7 +47,7 @@ pub(crate) fn prices(path: Option<&Path>) -> Result<PriceTable> {
 }
 
 /// The answer's shape the flags ask for (free text without any).
-fn answer_shape(args: &AnswerArgs) -> Result<AnswerShape> {
+pub(crate) fn answer_shape(args: &AnswerArgs) -> Result<AnswerShape> {
     Ok(if let Some(labels) = &args.classify {
         AnswerShape::classify(labels, args.multi_label, args.other)?
     } else if !args.extract.is_empty() {
@@ -72,9 +72,30 @@ pub(crate) fn prepare_request(args: &PrepareArgs) -> Result<PrepareRequest> {
     if let Some(problem) = ModelCatalogue::bundled().route_problem(&model) {
         eprintln!("WARNING: {problem}; a job sent to the model's own id may be refused");
     }
+    let (input, sheet) = match args.rows.first {
+        None => (args.sheet.input.clone(), sheet_options(&args.sheet)),
+        Some(count) => {
+            // The sample is a sheet of its own, prepared (and later joined) like any.
+            let name = args.out.file_name().map_or_else(|| "prepared".into(), |n| n.to_string_lossy().into_owned());
+            let copy = args.out.with_file_name(format!("{name}-first-{count}.csv"));
+            if let Some(parent) = copy.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("{}: cannot create the folder for the sample", parent.display()))?;
+            }
+            let selection = batch_app::row_selection::RowSelection::First { count };
+            let (input, options, rows) = batch_app::row_selection::select_rows(
+                &args.sheet.input,
+                &sheet_options(&args.sheet),
+                &selection,
+                &copy,
+            )?;
+            eprintln!("the first {rows} rows, copied to {}", input.display());
+            (input, options)
+        }
+    };
     Ok(PrepareRequest {
-        input: args.sheet.input.clone(),
-        sheet: sheet_options(&args.sheet),
+        input,
+        sheet,
         template: templates.0,
         system: templates.1,
         model,

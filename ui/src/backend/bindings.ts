@@ -1957,6 +1957,14 @@ export function submit(form: SubmitForm): Promise<RunRow> {
   return invoke<RunRow>("submit", { form });
 }
 
+/**
+ * Prepares and submits the open sheet's rows to each of `models` as a run of its own (named after its
+ * model), to compare their answers; every model is checked before any row is read.
+ */
+export function submitToModels(form: SubmitForm, models: Array<string>): Promise<Array<RunRow>> {
+  return invoke<Array<RunRow>>("submit_to_models", { form, models });
+}
+
 /** Every run with its live counts, newest first. */
 export function runs(): Promise<Array<RunRow>> {
   return invoke<Array<RunRow>>("runs");

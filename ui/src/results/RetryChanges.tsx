@@ -64,10 +64,11 @@ export function RetryChanges({ asked, onChange }: RetryChangesProps) {
         <label>
           Model
           <input id="retry-model" list="retry-models" value={model} onChange={(e) => setModel(e.target.value)} />
-          <datalist id="retry-models">
-            {choices.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </datalist>
         </label>
+        {/* Outside the label: the options' text is not the field's name. */}
+        <datalist id="retry-models">
+          {choices.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+        </datalist>
         <label>
           Most answer tokens
           <input id="retry-max-tokens" type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />

@@ -18,6 +18,12 @@ describe("the wizard's state", () => {
     expect([wizard.row, wizard.selection.kind, rowsToSend(wizard)]).toEqual([0, "all", 10]);
   });
 
+  it("keeps the other models the rows also go to, without blanks", () => {
+    const wizard = wizardReducer(INITIAL_WIZARD, { kind: "compare_with", models: [" us.amazon.nova-pro-v1:0 ", ""] });
+    expect(wizard.compareWith).toEqual(["us.amazon.nova-pro-v1:0"]);
+    expect(wizardReducer(wizard, { kind: "compare_with", models: [] }).compareWith).toEqual([]);
+  });
+
   it("a connection made at launch never replaces one chosen meanwhile, and connecting can move on", () => {
     let wizard = wizardReducer(INITIAL_WIZARD, { kind: "connected", connection: aws, next: "data" });
     wizard = wizardReducer(wizard, { kind: "connected_at_launch", connection: sandbox });

@@ -17,6 +17,8 @@ export interface Wizard {
   /** The rendered template's input tokens over the whole sheet. */
   sheetTokens: number;
   resultsRun: string | null;
+  /** Other models the same rows also go to, a run each, to compare their answers (none: one run). */
+  compareWith: string[];
 }
 
 /** A change to the wizard. */
@@ -28,6 +30,7 @@ export type WizardAction =
   | { kind: "selection"; selection: RowSelection }
   | { kind: "row"; row: number }
   | { kind: "tokens"; total: number }
+  | { kind: "compare_with"; models: string[] }
   | { kind: "results"; run: string | null; show?: boolean };
 
 export const INITIAL_WIZARD: Wizard = {
@@ -38,6 +41,7 @@ export const INITIAL_WIZARD: Wizard = {
   row: 0,
   sheetTokens: 0,
   resultsRun: null,
+  compareWith: [],
 };
 
 /** The wizard after `action`. */
@@ -59,6 +63,8 @@ export function wizardReducer(wizard: Wizard, action: WizardAction): Wizard {
       return { ...wizard, row: action.row };
     case "tokens":
       return { ...wizard, sheetTokens: action.total };
+    case "compare_with":
+      return { ...wizard, compareWith: action.models.map((m) => m.trim()).filter((m) => m !== "") };
     case "results":
       return { ...wizard, resultsRun: action.run, step: action.show ? "results" : wizard.step };
   }

@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import * as backend from "../backend";
 import type { AnswerShape, CostEstimate, JobPlan, ModelChoice, ParamChoices, SendWays, TestRowView } from "../backend";
 import { useModelFacts } from "../state/modelFacts";
+import { CompareModels, type CompareModelsProps } from "./CompareModels";
 import { count, grouped, usd } from "../format";
 import { CostCheck } from "./CostCheck";
 import { splitText } from "./sendWays";
@@ -28,6 +29,8 @@ export interface ModelStepProps {
   sheetRows: number;
   /** The answer's shape (the step says how this model gets its schema). */
   answer: AnswerShape;
+  /** Another model the same rows also go to, to compare ("" for none), and the rows chosen (the preset's sample). */
+  compare: Omit<CompareModelsProps, "model" | "sheetRows" | "answerHasFields">;
 }
 
 /** A model's line in the list: its id, name when different, and what to know before choosing it. */
@@ -46,7 +49,7 @@ export function planText(parts: number[]): string {
 }
 
 export function ModelStep(props: ModelStepProps) {
-  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows, test, sheetRows, answer } = props;
+  const { model, onModel, maxTokens, onMaxTokens, params, onParams, inputTokens, rows, test, sheetRows, answer, compare } = props;
   const [answerHow, setAnswerHow] = useState<string | null>(null);
   useEffect(() => {
     if (answer.shape === "free_text" || !model) return setAnswerHow(null);
@@ -224,6 +227,7 @@ export function ModelStep(props: ModelStepProps) {
             : `Batch: ${usd(cost.batch_input_usd)} – ${usd(cost.batch_usd)} for ${count(rows, "row")} (input only – every answer at max ${maxTokens} tokens); on-demand would be up to ${usd(cost.on_demand_usd)}. Prices as of ${cost.prices_as_of}.`}
         </p>
       )}
+      <CompareModels {...compare} model={model} sheetRows={sheetRows} answerHasFields={answer.shape !== "free_text"} />
     </section>
   );
 }

@@ -96,10 +96,9 @@ describe("the Results step", () => {
     backend.retryRun.mockImplementationOnce(async () => { throw "refused"; });
     backend.retryRun.mockClear();
     render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
-    await screen.findByText("3 rows");
-    const panel = document.querySelector("#retry-changes") as HTMLDetailsElement;
     // It starts from what the run asked.
-    expect((screen.getByLabelText("Model") as HTMLInputElement).value).toBe("amazon.nova-lite-v1:0");
+    expect(((await screen.findByLabelText("Model")) as HTMLInputElement).value).toBe("amazon.nova-lite-v1:0");
+    const panel = document.querySelector("#retry-changes") as HTMLDetailsElement;
     expect((screen.getByLabelText("Prompt template") as HTMLTextAreaElement).value).toBe("Rate review {{review}}");
     fireEvent.change(screen.getByLabelText("Model"), { target: { value: "amazon.nova-pro-v1:0" } });
     fireEvent.change(screen.getByLabelText("Most answer tokens"), { target: { value: "400" } });

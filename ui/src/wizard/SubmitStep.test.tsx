@@ -31,6 +31,13 @@ const backend = vi.hoisted(() => ({
       elapsed_seconds: 0, active: true, has_results: false,
     };
   }),
+  submitToModels: vi.fn(async (_form: unknown, models: string[]) =>
+    models.map((model, i) => ({
+      id: `r${i + 1}`, job_name: `reviews-${i + 1}`, model_id: model, state: "uploading", tier: "batch", sandbox: true,
+      created_at: "2026-12-03", retry_of: null, parts: 1, statuses: [], processed: 0, total: 200,
+      elapsed_seconds: 0, active: true, has_results: false,
+    })),
+  ),
   sendWays: vi.fn(async (_model: string, rows: number) => {
     const estimate = (tier: "batch" | "on-demand") => ({ tier, rows, input_tokens: 10 * rows, max_output_tokens: 100 * rows, input_usd: 0.001, most_usd: 0.05 });
     return {
@@ -82,5 +89,22 @@ describe("the Submit step", () => {
     await vi.waitFor(() => expect(backend.submit).toHaveBeenCalledTimes(1));
     expect(backend.submit.mock.calls[0][0]).toMatchObject({ send: "on-demand", max_cost: 0.5, deadline: null });
     expect(document.getElementById("deadline")).toBeNull();
+  });
+
+  it("sends the same rows to each model to compare, a run each", async () => {
+    backend.submit.mockClear();
+    const submitted: string[] = [];
+    render(
+      <SubmitStep sandbox target={{ roleArn: "", inputUri: "", outputUri: "" }} onTarget={() => undefined}
+        draft={draft} rows={200} inputTokens={2000} compareWith={["us.amazon.nova-pro-v1:0"]}
+        onSubmitted={(r) => submitted.push(r.id)} onOpenJobs={() => undefined} />,
+    );
+    expect(screen.getByText("a run for each of amazon.nova-lite-v1:0 and us.amazon.nova-pro-v1:0")).toBeTruthy();
+    fireEvent.click(await screen.findByRole("button", { name: "Upload and submit to 2 models" }));
+    const list = await screen.findByRole("list", { name: "Runs to compare" });
+    expect(list.textContent).toBe("amazon.nova-lite-v1:0: run r1 (reviews-1)us.amazon.nova-pro-v1:0: run r2 (reviews-2)");
+    expect(backend.submitToModels.mock.calls[0][1]).toEqual(["amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0"]);
+    expect(backend.submit).not.toHaveBeenCalled();
+    expect(submitted).toEqual(["r1", "r2"]);
   });
 });

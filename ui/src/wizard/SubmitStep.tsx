@@ -23,11 +23,13 @@ export interface SubmitStepProps {
   /** Rows to send and their estimated input tokens (for the ways of sending and their costs). */
   rows: number;
   inputTokens: number;
+  /** Other models the same rows also go to, a run each (none: one run). */
+  compareWith?: string[];
   onSubmitted: (run: RunRow) => void;
   onOpenJobs: () => void;
 }
 
-export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens, onSubmitted, onOpenJobs }: SubmitStepProps) {
+export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens, compareWith = [], onSubmitted, onOpenJobs }: SubmitStepProps) {
   const [ways, setWays] = useState<SendWays | null>(null);
   /** The way chosen; none until the user picks one (then Rust's suggestion stands). */
   const [chosen, setChosen] = useState<Tier | null>(null);
@@ -41,6 +43,8 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [run, setRun] = useState<RunRow | null>(null);
+  /** The runs of a comparison (one per model), when the rows went to several models. */
+  const [siblings, setSiblings] = useState<RunRow[]>([]);
   const [progress, setProgress] = useState<Record<string, UploadProgress>>({});
 
   // Listening starts with the step, for every run: a run's first events can arrive before its submit call
@@ -79,7 +83,7 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
     setBusy(true);
     setError(null);
     try {
-      const row = await backend.submit({
+      const form: SubmitForm = {
         ...draft,
         role_arn: target.roleArn || null,
         input_uri: target.inputUri || null,
@@ -93,9 +97,11 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
         max_queue: onDemand ? null : maxQueue.trim() || null,
         fallback_budget: onDemand || fallbackBudget.trim() === "" ? null : Math.max(0, Number(fallbackBudget)),
         local_offset_minutes: -new Date().getTimezoneOffset(),
-      });
-      setRun(row);
-      onSubmitted(row);
+      };
+      const runs = compareWith.length > 0 ? await backend.submitToModels(form, [draft.model, ...compareWith]) : [await backend.submit(form)];
+      setSiblings(runs.length > 1 ? runs : []);
+      setRun(runs[0]);
+      runs.forEach(onSubmitted);
     } catch (e) {
       setError(backend.errorText(e));
     } finally {
@@ -103,6 +109,7 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
     }
   }
 
+  const models = 1 + compareWith.length;
   const current = (run && progress[run.id]) || NO_PROGRESS;
   const percent = run ? uploadPercent(current, run.parts) : 0;
   return (
@@ -172,8 +179,9 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
       )}
       <div className="actions">
         <button id="submit-run" disabled={busy} onClick={() => void submit()}>
-          {busy ? "Preparing the rows…" : onDemand ? `Send ${tierWords(send)}` : "Upload and submit"}
+          {busy ? "Preparing the rows…" : `${onDemand ? `Send ${tierWords(send)}` : "Upload and submit"}${models > 1 ? ` to ${models} models` : ""}`}
         </button>
+        {models > 1 && <span id="submit-models" className="muted">a run for each of {[draft.model, ...compareWith].join(" and ")}</span>}
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       {run && (
@@ -195,7 +203,12 @@ export function SubmitStep({ sandbox, target, onTarget, draft, rows, inputTokens
           <ul aria-label="Jobs of this run">
             {Object.entries(current.parts).map(([part, status]) => <li key={part}>part {part}: {status}</li>)}
           </ul>
-          <button id="open-jobs" className="secondary" onClick={onOpenJobs}>Follow it in Jobs</button>
+          {siblings.length > 1 && (
+            <ul id="compared-runs" aria-label="Runs to compare">
+              {siblings.map((r) => <li key={r.id}>{r.model_id}: run <strong>{r.id}</strong> ({r.job_name})</li>)}
+            </ul>
+          )}
+          <button id="open-jobs" className="secondary" onClick={onOpenJobs}>Follow {siblings.length > 1 ? "them" : "it"} in Jobs</button>
         </div>
       )}
     </section>

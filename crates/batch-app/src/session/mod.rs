@@ -10,6 +10,7 @@ mod cost;
 mod deadline;
 mod locations;
 mod model;
+mod model_runs;
 mod results;
 mod runs;
 mod send_ways;

@@ -4,6 +4,7 @@
 mod connect;
 mod estimate;
 mod event_lines;
+mod model_runs;
 mod on_demand;
 mod report_text;
 mod start;
@@ -323,6 +324,11 @@ pub fn retry(args: RetryArgs) -> Result<ExitCode> {
 
 /// `run` and `sandbox`.
 pub fn run(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
+    if args.compare_with.is_empty() { run_one(args, sandbox) } else { model_runs::run_models(args, sandbox) }
+}
+
+/// `run` of one model.
+fn run_one(args: RunArgs, sandbox: bool) -> Result<ExitCode> {
     let history = open_history()?;
     let mut access = args.access.clone();
     access.sandbox |= sandbox;
