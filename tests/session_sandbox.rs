@@ -295,6 +295,9 @@ async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
         }
     }
     assert_eq!(answered_anew, 100);
+    // Its cost is priced at the run's own model: the summary says so.
+    let warnings = studio.results_overview(&row.id).unwrap().summary.unwrap().warnings;
+    assert!(warnings.iter().any(|w| w.contains("retried with us.amazon.nova-pro-v1:0")), "{warnings:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

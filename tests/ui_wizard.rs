@@ -578,4 +578,82 @@ fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
     app.wait_for_text("#row-attempts", "2 attempts");
     app.wait_for_text("#row-attempts", "invalid");
     app.screenshot("retried-row-attempts");
+
+    // The cut-off rows go again with changes: another model and more answer tokens, on demand. Merged, every row
+    // is answered in full, and a cut-off row's newest attempt is that model's.
+    app.click("#status-filter option[value='truncated']");
+    app.wait_for_exact_text("#results-matching", "10 rows");
+    app.click("#retry-changes summary");
+    app.type_into("#retry-model", "amazon.nova-pro-v1:0");
+    app.type_into("#retry-max-tokens", "400");
+    app.wait_for_text("#retry-changes summary", "Retry with changes: model amazon.nova-pro-v1:0, 400 answer tokens");
+    app.screenshot("retry-with-changes");
+    app.click("#retry-matching-on-demand");
+    app.wait_for_text("#results-message", "with 10 rows (model amazon.nova-pro-v1:0, 400 answer tokens)");
+    app.wait_for_text("#toast", "labels-e2e ended: 120 succeeded, 0 failed, 0 missing");
+    app.click("#step-jobs");
+    app.click("#runs .open-results");
+    app.click("#status-filter option[value='']");
+    app.wait_for_text("#outcome-caption", "120 succeeded");
+    app.wait_for_text("#field-insights", "label 120 rows with a value");
+    // Row 11 (ticket F011) was cut off at the limit the first time.
+    app.type_into("#results-search", "F011");
+    app.wait_for_exact_text("#results-matching", "1 row");
+    app.click("[aria-label='Results'] [aria-rowindex='2']");
+    app.wait_for_text("#row-attempts", "2 attempts");
+    let attempts = app.text("#row-attempts");
+    let newest = attempts.find("amazon.nova-pro-v1:0").unwrap_or_else(|| panic!("{attempts}"));
+    assert!(newest < attempts.find("truncated").unwrap_or_else(|| panic!("{attempts}")), "{attempts}");
+    app.screenshot("retried-with-another-model");
+}
+
+#[test]
+fn the_same_sample_goes_to_two_models_from_the_window_and_is_compared() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let shots = fresh_screenshot_dir("compare-models");
+    let mut app = Session::start(&driver, &app_binary(), &shots);
+    open_small_sheet(&mut app, work.path(), 300);
+    app.click("#step-prompt");
+    app.click("#answer-classify");
+    app.type_into("#answer-labels", "bug, question, praise");
+    app.wait_for_text("#answer-columns", "label · one of bug, question, praise");
+    // The preset: Claude Haiku and Nova Pro, on a sample of the first 200 rows.
+    app.click("#step-model");
+    app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
+    app.click("#compare-models summary");
+    app.type_into("#compare-model", "amazon.nova-pro-v1:0");
+    app.click("#compare-sample");
+    app.wait_for_text(
+        "#compare-preset",
+        "200 rows to us.anthropic.claude-haiku-4-5-20251001-v1:0 and to amazon.nova-pro-v1:0, a run each",
+    );
+    app.screenshot("model-compare-preset");
+
+    app.click("#step-submit");
+    app.type_into("#job-name", "cmp-e2e");
+    app.wait_for_exact_text("#submit-run", "Upload and submit to 2 models");
+    app.screenshot("submit-to-two-models");
+    app.click("#submit-run");
+    let runs = app.wait_for_text("#compared-runs", "amazon.nova-pro-v1:0: run");
+    assert!(runs.contains("(cmp-e2e-claude-haiku-4-5-20251001-v1-0)"), "{runs}");
+    assert!(runs.contains("(cmp-e2e-nova-pro-v1-0)"), "{runs}");
+    app.click("#open-jobs");
+    app.wait_for_text("#runs tbody tr:nth-child(1)", "Results ready");
+    app.wait_for_text("#runs tbody tr:nth-child(2)", "Results ready");
+    app.screenshot("jobs-two-models");
+
+    // Either run's results compare it with the other: each model's rows and the label's agreement.
+    app.click("#runs .open-results");
+    app.wait_for_exact_text("#results-matching", "200 rows");
+    app.click("#compare-runs summary");
+    app.click("#compare-runs input[type='checkbox']");
+    app.click("#compare-run");
+    let compared = app.wait_for_text("#comparison", "label: agree on");
+    assert!(compared.contains("of 200 rows answered by every run"), "{compared}");
+    for model in ["us.anthropic.claude-haiku-4-5-20251001-v1:0", "amazon.nova-pro-v1:0"] {
+        assert!(compared.contains(&format!("{model}: 200 of 200 rows answered in full")), "{model}: {compared}");
+    }
+    app.screenshot("results-compared");
 }

@@ -184,27 +184,39 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
         batch_core::results::write_attempts(&outputs_dir, &attempts).map_err(|e| {
             LifecycleError::Refused(format!("{}: cannot list the run's attempts: {e}", outputs_dir.display()))
         })?;
-        let summary = match &request.into {
+        let mut summary = match &request.into {
             JoinedInto::Export(_) => join_results(&join, progress)?,
             JoinedInto::Index(table) => {
                 join_results_into(&join, progress, "results index", TableWriter::opener(table.clone()))?
             }
         };
+        // Retries with another model: the join prices every row at the run's own model.
+        let others: Vec<&str> = runs.iter().map(|r| r.model_id.as_str()).filter(|m| *m != root.model_id).collect();
+        if let Some(other) = others.first() {
+            summary.warnings.push(format!(
+                "some rows were retried with {other}; the cost prices every row at {}'s price, so it is approximate \
+                 (each row's attempts name their model)",
+                root.model_id
+            ));
+        }
         {
             // Every run of the chain was joined: each is fetched now, so a later retry knows no run of the chain
             // ended after this fetch.
             let mut history = self.lock();
-            history.record_estimate(&PastEstimate {
-                run_id: root.id.to_string(),
-                model_id: plan.model.id.as_str().to_string(),
-                template_key: template_key(&plan.templates.prompt, plan.templates.system.as_deref()),
-                rows: plan.totals.records,
-                estimated_input: plan.totals.input_tokens,
-                billed_input: summary.tokens.input_from_manifests.unwrap_or(summary.tokens.input_from_outputs),
-                answered_rows: summary.succeeded,
-                billed_output: summary.tokens.output_from_manifests.unwrap_or(summary.tokens.output_from_outputs),
-                fetched_at: String::new(),
-            })?;
+            // Tokens of other models' answers would skew this model's calibration.
+            if others.is_empty() {
+                history.record_estimate(&PastEstimate {
+                    run_id: root.id.to_string(),
+                    model_id: plan.model.id.as_str().to_string(),
+                    template_key: template_key(&plan.templates.prompt, plan.templates.system.as_deref()),
+                    rows: plan.totals.records,
+                    estimated_input: plan.totals.input_tokens,
+                    billed_input: summary.tokens.input_from_manifests.unwrap_or(summary.tokens.input_from_outputs),
+                    answered_rows: summary.succeeded,
+                    billed_output: summary.tokens.output_from_manifests.unwrap_or(summary.tokens.output_from_outputs),
+                    fetched_at: String::new(),
+                })?;
+            }
             history.set_results_dir(&root.id, &absolute(&request.out_dir))?;
             for run in &runs {
                 history.set_run_state(&run.id, RunState::Fetched)?;
