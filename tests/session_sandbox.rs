@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use batch_app::lifecycle::Event;
 use batch_app::ports::AccessOptions;
-use batch_app::results_table::RowFilter;
+use batch_app::results_table::{FieldValue, RowFilter};
 use batch_app::row_selection::{FilterOp, RowSelection};
 use batch_app::session::{AccessDocuments, AccessForm, RunOutcome, Studio, StudioEvents, SubmitForm, TestRowForm};
 use batch_app::sheet_pages::SheetTable;
@@ -138,8 +138,9 @@ async fn a_run_goes_from_sheet_to_indexed_results_and_an_export() {
     let page = studio.results_page(&row.id, &RowFilter::default(), 0, 5).unwrap();
     assert_eq!(page.matching, 150);
     assert_eq!(page.rows[0].1[..2], ["4".to_string(), "EU".into()], "the first EU row of the sheet");
-    let found =
-        studio.results_page(&row.id, &RowFilter { status: None, search: Some("ticket 400:".into()) }, 0, 5).unwrap();
+    let found = studio
+        .results_page(&row.id, &RowFilter { status: None, search: Some("ticket 400:".into()), field: None }, 0, 5)
+        .unwrap();
     assert_eq!(found.rows.iter().map(|r| r.1[0].as_str()).collect::<Vec<_>>(), ["400"]);
     // The prompt sent for a row of the results, rendered from the run's templates on that row.
     let sent = studio.row_prompt(&row.id, 1).unwrap();
@@ -190,7 +191,8 @@ async fn missing_rows_are_retried_and_merged() {
     assert_eq!((counts.succeeded, counts.missing), (200, 200));
     let first_folder = dir.path().join("home/runs/tickets-partial");
     assert!(first_folder.join("prepared/plan.json").is_file());
-    let missing = studio.results_page(&row.id, &RowFilter { status: Some(Status::Missing), search: None }, 0, 1000);
+    let missing =
+        studio.results_page(&row.id, &RowFilter { status: Some(Status::Missing), search: None, field: None }, 0, 1000);
     assert_eq!(missing.unwrap().matching, 200);
 
     // Two retries asked at once (a double click, or the CLI and the app): one is submitted, the other refused.
@@ -242,7 +244,7 @@ async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
     assert_eq!((counts.succeeded, counts.missing), (200, 200));
 
     // Not the rows that fell short: the ones the table shows for a filter (here, every succeeded row).
-    let succeeded = RowFilter { status: Some(Status::Succeeded), search: None };
+    let succeeded = RowFilter { status: Some(Status::Succeeded), search: None, field: None };
     assert_eq!(studio.matching_record_ids(&row.id, &succeeded).unwrap().len(), 200);
     let retry = studio.retry(&row.id, Tier::Batch, Some(succeeded), Revision::default()).await.unwrap();
     assert_eq!(retry.total, 200, "exactly the rows the filter showed");
@@ -263,12 +265,12 @@ async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
         assert!(attempts.iter().all(|a| a.model_id.is_some() && a.attempt.status == Status::Succeeded));
     }
     assert_eq!(retried, 100, "the retry was partial too: half of its 200 rows were answered");
-    let nothing = RowFilter { status: None, search: Some("no such text".into()) };
+    let nothing = RowFilter { status: None, search: Some("no such text".into()), field: None };
     let nothing = studio.retry(&row.id, Tier::Batch, Some(nothing), Revision::default());
     assert!(nothing.await.unwrap_err().to_string().contains("no row matches"));
 
     // The answered rows again, rendered anew for another model with more tokens and another template.
-    let answered = RowFilter { status: Some(Status::Succeeded), search: None };
+    let answered = RowFilter { status: Some(Status::Succeeded), search: None, field: None };
     let revision = Revision {
         model: Some(ModelId::parse("us.amazon.nova-pro-v1:0").unwrap()),
         max_tokens: Some(120),
@@ -339,6 +341,16 @@ async fn the_same_rows_go_to_two_models_as_a_run_each_and_compare() {
     let label = &compared.comparison.fields[0];
     assert_eq!(label.compared, 200, "every row answered by both");
     assert!(label.agreed <= label.compared && !label.confusion.is_empty());
+
+    // The label is a filter of the results table: its rows are exactly those whose label cell says so.
+    let all = studio.results_page(&ids[1], &RowFilter::default(), 0, 1000).unwrap();
+    let overview = studio.results_overview(&ids[1]).unwrap();
+    let at = overview.columns.iter().position(|c| c == "label").unwrap();
+    let bugs = all.rows.iter().filter(|(_, cells)| cells[at] == "bug").count() as u64;
+    let field = Some(FieldValue { name: "label".into(), value: "bug".into() });
+    let filtered = studio.results_page(&ids[1], &RowFilter { field, ..RowFilter::default() }, 0, 1000).unwrap();
+    assert_eq!(filtered.matching, bugs);
+    assert!(bugs > 0 && filtered.rows.iter().all(|(_, cells)| cells[at] == "bug"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

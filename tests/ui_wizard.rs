@@ -656,4 +656,13 @@ fn the_same_sample_goes_to_two_models_from_the_window_and_is_compared() {
         assert!(compared.contains(&format!("{model}: 200 of 200 rows answered in full")), "{model}: {compared}");
     }
     app.screenshot("results-compared");
+
+    // The label is a filter: the rows labelled "bug", as many as its bar (the first, in the labels' order) counts.
+    let insights = app.text("#field-insights");
+    let bars = insights.split("with a value").nth(1).unwrap_or_default();
+    let bugs: u64 = bars.split(" (").next().and_then(|n| n.trim().parse().ok()).unwrap_or_else(|| panic!("{insights}"));
+    app.click("#field-filter option[value='label']");
+    app.type_into("#field-value", "bug");
+    app.wait_for_exact_text("#results-matching", &format!("{bugs} rows"));
+    app.screenshot("results-filtered-by-label");
 }

@@ -59,11 +59,11 @@ fn paging(c: &mut Criterion) {
     group.bench_function("page at row 500,000", |b| {
         b.iter(|| table.page(&RowFilter::default(), 500_000, 200).expect("page").rows.len())
     });
-    let failed = RowFilter { status: Some(Status::Failed), search: None };
+    let failed = RowFilter { status: Some(Status::Failed), search: None, field: None };
     group.bench_function("failed rows, page at 10,000", |b| {
         b.iter(|| table.page(&failed, 10_000, 200).expect("page").rows.len())
     });
-    let search = RowFilter { status: None, search: Some("ticket 999999:".into()) };
+    let search = RowFilter { status: None, search: Some("ticket 999999:".into()), field: None };
     group.bench_function("search every row", |b| b.iter(|| table.page(&search, 0, 200).expect("page").matching));
     group.bench_function("sheet page at row 750,000", |b| b.iter(|| sheet.page(750_000, 200).expect("page").len()));
     group.finish();

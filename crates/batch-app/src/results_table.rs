@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use batch_core::answer::AnswerField;
+use batch_core::answer::{AnswerField, FieldKind};
 use batch_core::export::{ExportColumns, RESULT_COLUMNS};
 use batch_core::results::{Attempt, Status};
 use batch_core::sheet::{ImportError, Row, SheetOptions, open_sheet};
@@ -40,6 +40,14 @@ pub enum ResultsTableError {
         /// The table file looked for.
         path: PathBuf,
     },
+    /// A filter names a field the answer does not have.
+    #[error("the answer has no field {name:?} (its fields: {fields}); filter on one of them")]
+    UnknownField {
+        /// The name asked for.
+        name: String,
+        /// The answer's fields.
+        fields: String,
+    },
     /// The export does not end with the result columns.
     #[error("{}: not a joined results file (its last columns are not {expected}); fetch the run again", path.display())]
     NotResults {
@@ -58,6 +66,19 @@ pub struct RowFilter {
     pub status: Option<Status>,
     /// Only rows with this text in any cell (case-insensitive for ASCII letters).
     pub search: Option<String>,
+    /// Only rows whose answer field has this value (for a list field: holds it).
+    #[serde(default)]
+    pub field: Option<FieldValue>,
+}
+
+/// An answer field's value a filter asks for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldValue {
+    /// The field's name (its column).
+    pub name: String,
+    /// The value, as the field's column shows it (`true`, `2026-12-03`, a label).
+    pub value: String,
 }
 
 /// One page of rows.
@@ -247,18 +268,9 @@ impl ResultsTable {
 
     /// Rows `offset..offset + limit` of those matching `filter`, in input order.
     pub fn page(&self, filter: &RowFilter, offset: u64, limit: u64) -> Result<ResultsPage, ResultsTableError> {
-        let pattern = filter.search.as_deref().filter(|s| !s.is_empty()).map(like_pattern);
-        let status = filter.status.map(Status::as_str);
         let limit = limit.min(1000) as i64;
-        // Only the conditions in use, so a status filter alone is answered from the (status, idx) index.
-        let (condition, mut values): (&str, Vec<&dyn rusqlite::ToSql>) = match (&status, &pattern) {
-            (None, None) => ("", Vec::new()),
-            (Some(status), None) => ("WHERE status = ?1", vec![status as &dyn rusqlite::ToSql]),
-            (None, Some(pattern)) => ("WHERE cells LIKE ?1 ESCAPE '\\'", vec![pattern as &dyn rusqlite::ToSql]),
-            (Some(status), Some(pattern)) => {
-                ("WHERE status = ?1 AND cells LIKE ?2 ESCAPE '\\'", vec![status as &dyn rusqlite::ToSql, pattern])
-            }
-        };
+        let (condition, owned) = self.condition(filter)?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = owned.iter().map(AsRef::as_ref).collect();
         let matching: i64 = match self.remembered::<i64>("rows").filter(|_| condition.is_empty()) {
             Some(rows) => rows,
             None => self
@@ -286,6 +298,40 @@ impl ResultsTable {
             rows.push((idx as u64, serde_json::from_str(&cells).unwrap_or_default()));
         }
         Ok(ResultsPage { matching: matching as u64, rows })
+    }
+
+    /// The WHERE clause of `filter` (empty for none) and its values: only the conditions in use, so a status
+    /// filter alone is answered from the (status, idx) index.
+    fn condition(&self, filter: &RowFilter) -> Result<(String, Vec<Box<dyn rusqlite::ToSql>>), ResultsTableError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(status) = filter.status {
+            values.push(Box::new(status.as_str()));
+            conditions.push(format!("status = ?{}", values.len()));
+        }
+        if let Some(pattern) = filter.search.as_deref().filter(|s| !s.is_empty()).map(like_pattern) {
+            values.push(Box::new(pattern));
+            conditions.push(format!("cells LIKE ?{} ESCAPE '\\'", values.len()));
+        }
+        if let Some(wanted) = &filter.field {
+            let Some(at) = self.fields.iter().position(|f| f.name == wanted.name) else {
+                let names: Vec<&str> = self.fields.iter().map(|f| f.name.as_str()).collect();
+                return Err(ResultsTableError::UnknownField { name: wanted.name.clone(), fields: names.join(", ") });
+            };
+            let column = self.export_columns().inputs + at;
+            values.push(Box::new(wanted.value.clone()));
+            let n = values.len();
+            conditions.push(match self.fields[at].kind {
+                // A list's cell is a JSON array: the value is one of its items.
+                FieldKind::TextList | FieldKind::SomeOf(_) => format!(
+                    "EXISTS (SELECT 1 FROM json_each(json_extract(cells, '$[{column}]')) WHERE json_each.value = ?{n})"
+                ),
+                _ => format!("json_extract(cells, '$[{column}]') = ?{n}"),
+            });
+        }
+        let condition =
+            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        Ok((condition, values))
     }
 
     /// One row by its 1-based input row number.

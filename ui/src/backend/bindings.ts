@@ -591,6 +591,16 @@ distinct: number,
  */
 top: Array<ValueCount>, };
 
+export type FieldValue = { 
+/**
+ * The field's name (its column).
+ */
+name: string, 
+/**
+ * The value, as the field's column shows it (`true`, `2026-12-03`, a label).
+ */
+value: string, };
+
 export type FilterOp = "contains" | "equals" | "not_empty";
 
 export type HistogramBin = { 
@@ -1086,7 +1096,11 @@ status: Status | null,
 /**
  * Only rows with this text in any cell (case-insensitive for ASCII letters).
  */
-search: string | null, };
+search: string | null, 
+/**
+ * Only rows whose answer field has this value (for a list field: holds it).
+ */
+field: FieldValue | null, };
 
 export type RowSelection = { "kind": "all" } | { "kind": "first", 
 /**

@@ -38,6 +38,8 @@ describe("the Compare view", () => {
     await screen.findByText("label: agree on 2 of 3 rows answered by every run (66.7%)");
     expect(backend.compareRuns).toHaveBeenCalledWith(["a", "b"], null);
     const matrix = screen.getByRole("table", { name: "a against b" });
+    // Its caption names each run by its model first.
+    expect(matrix.querySelector("caption")?.textContent).toBe("model-a (a) (rows) against model-b (b) (columns)");
     const cells = [...matrix.querySelectorAll("tbody tr")].map((tr) => [...tr.children].map((c) => c.textContent));
     expect(cells).toEqual([["neg", "1", "0"], ["pos", "1", "1"]]);
     expect(screen.getByText("2 rows where the runs disagree")).toBeTruthy();

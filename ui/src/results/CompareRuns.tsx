@@ -12,13 +12,19 @@ export function matrixLabels(confusion: Confusion): string[] {
   return [...new Set(confusion.cells.flatMap((c) => [c.first, c.other]))].sort();
 }
 
-function Matrix({ confusion, reference }: { confusion: Confusion; reference: string }) {
+/** A run as a matrix names it: its model, then its id. */
+export function runName(compared: RunComparison, run: string): string {
+  const model = compared.totals.find((t) => t.run === run)?.model_id;
+  return model ? `${model} (${run})` : run;
+}
+
+function Matrix({ confusion, reference, name }: { confusion: Confusion; reference: string; name: (run: string) => string }) {
   const labels = matrixLabels(confusion);
   const rows = (first: string, other: string) => confusion.cells.find((c) => c.first === first && c.other === other)?.rows ?? 0;
   return (
     <table className="confusion" aria-label={`${reference} against ${confusion.other_run}`}>
       <caption>
-        {reference} (rows) against {confusion.other_run} (columns)
+        {name(reference)} (rows) against {name(confusion.other_run)} (columns)
       </caption>
       <thead>
         <tr>
@@ -95,7 +101,7 @@ export function CompareRuns({ run, runs }: { run: string; runs: RunRow[] }) {
                 {f.name}: agree on {grouped(f.agreed)} of {count(f.compared, "row")} answered by every run
                 {f.agreement !== null ? ` (${(f.agreement * 100).toFixed(1)}%)` : ""}
               </h4>
-              {f.confusion.map((c) => <Matrix key={c.other_run} confusion={c} reference={compared.comparison.runs[0]} />)}
+              {f.confusion.map((c) => <Matrix key={c.other_run} confusion={c} reference={compared.comparison.runs[0]} name={(r) => runName(compared, r)} />)}
             </section>
           ))}
           <p id="disagreements">{count(compared.comparison.disagreements.length, "row")} where the runs disagree</p>

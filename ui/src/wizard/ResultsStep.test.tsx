@@ -43,7 +43,7 @@ const backend = vi.hoisted(() => ({
 }));
 vi.mock("../backend", () => backend);
 
-import { ResultsStep, answerColumns, displayOrder } from "./ResultsStep";
+import { ResultsStep, answerColumns, displayOrder, nextFilter, suggestedValues } from "./ResultsStep";
 
 describe("the Results step", () => {
   it("pages, filters, shows a row, exports and explains a refused retry", async () => {
@@ -62,7 +62,7 @@ describe("the Results step", () => {
 
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "failed" } });
     await screen.findByText("1 row", {}, { timeout: 2000 });
-    expect(backend.resultsPage).toHaveBeenCalledWith("r1", { status: "failed", search: null }, 0, 1);
+    expect(backend.resultsPage).toHaveBeenCalledWith("r1", { status: "failed", search: null, field: null }, 0, 1);
     await waitFor(() => expect(screen.getAllByRole("gridcell").some((c) => c.textContent === "ValidationException")).toBe(true));
     fireEvent.click(screen.getAllByRole("row").find((r) => r.textContent?.includes("ValidationException"))!);
     const detail = await screen.findByRole("complementary", { name: "Row 2" });
@@ -81,7 +81,7 @@ describe("the Results step", () => {
     // The filter's rows can be sent again as they are shown.
     fireEvent.click(screen.getByRole("button", { name: "Retry the 1 row shown" }));
     const unchanged = { model: null, max_tokens: null, template: null };
-    await waitFor(() => expect(backend.retryRun).toHaveBeenCalledWith("r1", "batch", { status: "failed", search: null }, unchanged));
+    await waitFor(() => expect(backend.retryRun).toHaveBeenCalledWith("r1", "batch", { status: "failed", search: null, field: null }, unchanged));
 
     fireEvent.change(screen.getByLabelText("Export path"), { target: { value: "/tmp/a.csv" } });
     fireEvent.click(screen.getByRole("button", { name: "Export to path" }));
@@ -110,6 +110,35 @@ describe("the Results step", () => {
     // Back to the run's own: nothing changes.
     fireEvent.click(screen.getByRole("button", { name: "Back to the run's own" }));
     expect(panel.querySelector("summary")?.textContent).toBe("Retry with changes (another model, more tokens, another template)");
+  });
+
+  it("filters the rows by an answer field's value, suggesting its labels", async () => {
+    const base = await backend.resultsOverview();
+    const label = { name: "label", kind: { kind: "one_of", values: ["bug", "question"] }, description: "", required: true, nullable: false };
+    backend.resultsOverview.mockResolvedValueOnce({
+      ...base,
+      columns: ["review", "label", ...base.columns.slice(1)],
+      answer_fields: [label],
+    } as never);
+    backend.resultsPage.mockClear();
+    render(<ResultsStep run="r1" onRun={() => undefined} onRetried={() => undefined} />);
+    fireEvent.change(await screen.findByLabelText("Field"), { target: { value: "label" } });
+    expect([...document.querySelectorAll("#field-values option")].map((o) => o.getAttribute("value"))).toEqual(["bug", "question"]);
+    fireEvent.change(screen.getByLabelText("is"), { target: { value: "bug " } });
+    await waitFor(() =>
+      expect(backend.resultsPage).toHaveBeenCalledWith("r1", { status: null, search: null, field: { name: "label", value: "bug" } }, 0, 1),
+    );
+    // The rows shown can be retried, as any filter's.
+    await screen.findByRole("button", { name: /Retry the \d+ rows? shown/ });
+  });
+
+  it("keeps a filter's identity when nothing changed, and suggests true and false for a yes/no field", () => {
+    const current = { status: null, search: "x", field: { name: "label", value: "bug" } };
+    expect(nextFilter(current, "", " x ", { name: "label", value: "bug" })).toBe(current);
+    expect(nextFilter(current, "", "x", null)).toEqual({ status: null, search: "x", field: null });
+    const flag = { name: "urgent", kind: { kind: "boolean" as const }, description: "", required: true, nullable: false };
+    expect(suggestedValues(flag)).toEqual(["true", "false"]);
+    expect(suggestedValues(null)).toEqual([]);
   });
 
   it("keeps the table where the user is when the search pause ends with nothing changed", async () => {

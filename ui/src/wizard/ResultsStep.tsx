@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import * as backend from "../backend";
-import type { RenderedPrompt, ResultsOverview, Revision, RowAttempt, RowFilter, RunRow, Status, Tier } from "../backend";
+import type { AnswerField, FieldValue, RenderedPrompt, ResultsOverview, Revision, RowAttempt, RowFilter, RunRow, Status, Tier } from "../backend";
 import { VirtualGrid } from "../grid/VirtualGrid";
 import { CompareRuns } from "../results/CompareRuns";
 import { FieldInsights } from "../results/FieldInsights";
@@ -25,7 +25,10 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   const [overview, setOverview] = useState<ResultsOverview | null>(null);
   const [status, setStatus] = useState<Status | "">("");
   const [search, setSearch] = useState("");
-  const [filter, setFilter] = useState<RowFilter>({ status: null, search: null });
+  const [filter, setFilter] = useState<RowFilter>({ status: null, search: null, field: null });
+  // An answer field's value to filter on ("" for no field).
+  const [fieldName, setFieldName] = useState("");
+  const [fieldValue, setFieldValue] = useState("");
   const [matching, setMatching] = useState<number | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [detail, setDetail] = useState<{ row: number; cells: string[] } | null>(null);
@@ -55,18 +58,17 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
     setDetail(null);
     setSelected(null);
     setError(null);
+    setFieldName("");
+    setFieldValue("");
     backend.resultsOverview(run).then(setOverview).catch((e) => setError(backend.errorText(e)));
   }, [run]);
 
   // Search waits for a pause in typing. The filter keeps its identity when nothing changed: a new but equal
   // filter would recount the rows and put the table back at the top under a user who has started scrolling.
   useEffect(() => {
-    const timer = setTimeout(
-      () => setFilter((current) => sameFilter(current, status, search) ? current : { status: status || null, search: search.trim() || null }),
-      300,
-    );
+    const timer = setTimeout(() => setFilter((current) => nextFilter(current, status, search, fieldOf(fieldName, fieldValue))), 300);
     return () => clearTimeout(timer);
-  }, [status, search]);
+  }, [status, search, fieldName, fieldValue]);
 
   useEffect(() => {
     if (!run) return;
@@ -160,7 +162,8 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   }
 
   const summary = overview?.summary ?? null;
-  const filtered = filter.status !== null || filter.search !== null;
+  const filtered = filter.status !== null || filter.search !== null || filter.field !== null;
+  const fieldShown = overview?.answer_fields.find((f) => f.name === fieldName) ?? null;
   const unfinished = overview ? unfinishedRows(overview.counts) : 0;
   const checked = overview ? CHECK_STATUSES.filter((s) => overview.counts[s] > 0) : [];
   const unfinishedWords = checked.length ? `${count(unfinished, "row")} not answered in full` : count(unfinished, "failed or missing row");
@@ -203,6 +206,26 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
                 ))}
               </select>
             </label>
+            {overview.answer_fields.length > 0 && (
+              <>
+                <label>
+                  Field
+                  <select id="field-filter" value={fieldName} onChange={(e) => setFieldName(e.target.value)}>
+                    <option value="">any</option>
+                    {overview.answer_fields.map((f) => <option key={f.name} value={f.name}>{f.name}</option>)}
+                  </select>
+                </label>
+                {fieldName && (
+                  <label>
+                    is
+                    <input id="field-value" list="field-values" value={fieldValue} placeholder="a value" onChange={(e) => setFieldValue(e.target.value)} />
+                  </label>
+                )}
+                <datalist id="field-values">
+                  {suggestedValues(fieldShown).map((v) => <option key={v} value={v} />)}
+                </datalist>
+              </>
+            )}
             <label className="grow">
               Search
               <input id="results-search" type="search" value={search} placeholder="text in any column" onChange={(e) => setSearch(e.target.value)} />
@@ -314,9 +337,25 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   );
 }
 
-/** Whether `filter` already is what the status choice and the search box ask for. */
-export function sameFilter(filter: RowFilter, status: Status | "", search: string): boolean {
-  return filter.status === (status || null) && filter.search === (search.trim() || null);
+/** The answer field's value a filter asks for: none until both a field and a value are given. */
+export function fieldOf(name: string, value: string): FieldValue | null {
+  return name && value.trim() ? { name, value: value.trim() } : null;
+}
+
+/** The filter the status choice, the search box and the field's value ask for — `current` itself when it already
+ * is that filter (a new but equal one would recount the rows and put the table back at the top). */
+export function nextFilter(current: RowFilter, status: Status | "", search: string, field: FieldValue | null): RowFilter {
+  const wanted: RowFilter = { status: status || null, search: search.trim() || null, field };
+  const same = current.status === wanted.status && current.search === wanted.search
+    && current.field?.name === wanted.field?.name && current.field?.value === wanted.field?.value;
+  return same ? current : wanted;
+}
+
+/** Values worth suggesting for a field's filter: its labels, or true and false. */
+export function suggestedValues(field: AnswerField | null): string[] {
+  if (!field) return [];
+  if (field.kind.kind === "one_of" || field.kind.kind === "some_of") return field.kind.values;
+  return field.kind.kind === "boolean" ? ["true", "false"] : [];
 }
 
 /** The result columns of the joined table, after the input's and the answer's fields. */

@@ -40,7 +40,7 @@ fn pages_follow_input_order_and_filters() {
     assert_eq!(numbers, (991..=1000).collect::<Vec<_>>(), "the last page is short and in order");
     assert_eq!(page.rows[0].1[4], "answer 991");
 
-    let failed = RowFilter { status: Some(Status::Failed), search: None };
+    let failed = RowFilter { status: Some(Status::Failed), search: None, field: None };
     let page = table.page(&failed, 2, 3).unwrap();
     assert_eq!(page.matching, 267, "multiples of 3 that are not multiples of 5");
     assert_eq!(page.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [9, 12, 18]);
@@ -54,14 +54,14 @@ fn search_is_literal_and_ignores_ascii_case() {
     let dir = tempfile::tempdir().unwrap();
     let table = ResultsTable::build(&export(dir.path(), 30), &dir.path().join("results.db")).unwrap();
     let find = |text: &str| {
-        let page = table.page(&RowFilter { status: None, search: Some(text.into()) }, 0, 100).unwrap();
+        let page = table.page(&RowFilter { status: None, search: Some(text.into()), field: None }, 0, 100).unwrap();
         page.rows.iter().map(|r| r.0).collect::<Vec<_>>()
     };
     assert_eq!(find("50%"), [7], "% is literal");
     assert_eq!(find("ANSWER 2"), [2, 22, 23, 26, 28, 29], "answers 2 and 2x that succeeded");
     assert!(find("no such text").is_empty());
     let with_status =
-        table.page(&RowFilter { status: Some(Status::Failed), search: Some("validation".into()) }, 0, 100);
+        table.page(&RowFilter { status: Some(Status::Failed), search: Some("validation".into()), field: None }, 0, 100);
     assert_eq!(with_status.unwrap().matching, 8);
 }
 
@@ -134,4 +134,66 @@ fn exports_are_written_from_the_index_with_every_row_and_cell_the_join_gave() {
     assert_eq!(parquet.rows, 300);
     let unknown = table.export(&dir.path().join("again.txt"), false).unwrap_err();
     assert!(unknown.to_string().contains("unknown export format"), "{unknown}");
+}
+
+#[test]
+fn rows_are_filtered_by_an_answer_field_s_value_and_a_list_field_by_what_it_holds() {
+    use batch_core::answer::{AnswerField, Cell, FieldKind};
+    use batch_core::export::{ResultFields, RowWriter, result_columns};
+    let dir = tempfile::tempdir().unwrap();
+    let field = |name: &str, kind| AnswerField {
+        name: name.into(),
+        kind,
+        description: String::new(),
+        required: true,
+        nullable: false,
+    };
+    let fields = vec![
+        field("label", FieldKind::OneOf(vec!["bug".into(), "question".into()])),
+        field("tags", FieldKind::TextList),
+        field("urgent", FieldKind::Boolean),
+    ];
+    let columns = result_columns(&["text".to_string()], &fields);
+    let path = dir.path().join("typed.db");
+    let mut writer = Box::new(writer::TableWriter::create(&path, &columns).unwrap());
+    for i in 1..=30u64 {
+        let label = if i % 3 == 0 { "bug" } else { "question" };
+        let tags = if i % 2 == 0 { vec!["ui".to_string(), "bug".into()] } else { vec!["api".to_string()] };
+        let answer = [Cell::Text(label.into()), Cell::List(tags), Cell::Boolean(i % 5 == 0)];
+        let outcome = batch_core::results::Outcome::default();
+        let result = ResultFields {
+            record_id: &format!("R{i}"),
+            status: Status::Succeeded,
+            outcome: &outcome,
+            answer: &answer,
+            attempts: &[],
+        };
+        writer.write(&Row::from_cells(i, [format!("ticket {i}")]), &result).unwrap();
+    }
+    writer.finish().unwrap();
+    let table = ResultsTable::open(&path).unwrap();
+    let count = |name: &str, value: &str| {
+        let filter =
+            RowFilter { field: Some(FieldValue { name: name.into(), value: value.into() }), ..RowFilter::default() };
+        table.page(&filter, 0, 100).unwrap()
+    };
+    let bugs = count("label", "bug");
+    assert_eq!(bugs.matching, 10);
+    assert!(bugs.rows.iter().all(|(n, _)| n % 3 == 0));
+    // A list field matches the rows whose list holds the value — not a label that merely contains its text.
+    assert_eq!(count("tags", "bug").matching, 15);
+    assert_eq!(count("tags", "bu").matching, 0);
+    assert_eq!(count("urgent", "true").matching, 6);
+    // With the other conditions: both must hold.
+    let both = RowFilter {
+        status: Some(Status::Succeeded),
+        search: Some("ticket 1".into()),
+        field: Some(FieldValue { name: "label".into(), value: "bug".into() }),
+    };
+    let rows: Vec<u64> = table.page(&both, 0, 100).unwrap().rows.into_iter().map(|(n, _)| n).collect();
+    assert_eq!(rows, [12, 15, 18]);
+    let unknown =
+        RowFilter { field: Some(FieldValue { name: "mood".into(), value: "x".into() }), ..RowFilter::default() };
+    let error = table.page(&unknown, 0, 10).unwrap_err();
+    assert!(error.to_string().contains("no field \"mood\" (its fields: label, tags, urgent)"), "{error}");
 }
