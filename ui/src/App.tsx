@@ -12,6 +12,7 @@ import { PromptStep } from "./wizard/PromptStep";
 import { ResultsStep } from "./wizard/ResultsStep";
 import { STEPS, type StepId, blockedReason } from "./wizard/steps";
 import { SubmitStep } from "./wizard/SubmitStep";
+import { useAnswerTokens } from "./state/answerTokens";
 import { useChoices } from "./state/choices";
 import { useRunNotice } from "./state/runNotice";
 import { inputTokensToSend, rowsToSend, useWizard } from "./state/wizard";
@@ -35,6 +36,9 @@ export function App() {
     backend.appInfo().then(setInfo).catch(() => setInfo(null));
   }, []);
 
+  // The rows' input tokens as the jobs will read them: the prompts, and the answer's schema in every record.
+  const answerTokens = useAnswerTokens(answer, choices.model, choices.params.invocation);
+  const inputTokens = inputTokensToSend(wizard) + answerTokens * rowsToSend(wizard);
   const state = { connected: connection !== null, sheetPath: summary?.meta.path ?? null, template: choices.template, model: choices.model };
   const onTokens = useCallback((total: number) => change({ kind: "tokens", total }), [change]);
   const setRow = useCallback((r: number) => change({ kind: "row", row: r }), [change]);
@@ -126,7 +130,7 @@ export function App() {
             onMaxTokens={(m) => choose("maxTokens", m)}
             params={choices.params}
             onParams={(p) => choose("params", p)}
-            inputTokens={inputTokensToSend(wizard)}
+            inputTokens={inputTokens}
             rows={rowsToSend(wizard)}
             test={{ row: row + 1, template: choices.template, system: choices.system || null }}
             sheetRows={summary.rows}
@@ -163,7 +167,7 @@ export function App() {
               answer,
             }}
             rows={rowsToSend(wizard)}
-            inputTokens={inputTokensToSend(wizard)}
+            inputTokens={inputTokens}
             compareWith={compareWith}
             onSubmitted={() => undefined}
             onOpenJobs={() => goTo("jobs")}

@@ -80,6 +80,22 @@ pub enum CompareError {
     Frame(String),
 }
 
+impl CompareError {
+    /// The run to fetch first, when that is what stands in the way.
+    pub fn unfetched_run(&self) -> Option<&str> {
+        match self {
+            Self::Rows(FetchedRowsError::NotFetched { run }) => Some(run),
+            _ => None,
+        }
+    }
+}
+
+impl batch_core::remedy::HasRemedy for CompareError {
+    fn remedy(&self) -> Option<batch_core::remedy::Remedy> {
+        self.unfetched_run().map(|run| batch_core::remedy::Remedy::FetchRun { run: run.to_string() })
+    }
+}
+
 /// Collects a run's rows as the join streams them.
 struct Collect<'a>(&'a mut RunAnswers);
 

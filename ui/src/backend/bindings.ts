@@ -111,7 +111,12 @@ how: string | null,
 /**
  * Why the shape cannot run, when it cannot.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The input tokens the schema adds to every record for the chosen model (estimated; 0 for free text or
+ * without a model).
+ */
+tokens_per_record: number, };
 
 export type AnswerShape = { "shape": "free_text" } | { "shape": "classify", 
 /**

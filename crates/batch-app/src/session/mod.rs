@@ -96,6 +96,9 @@ pub enum StudioError {
     /// The model is past its end of life.
     #[error(transparent)]
     Model(#[from] LifecycleNotice),
+    /// Runs cannot be compared.
+    #[error(transparent)]
+    Compare(#[from] crate::run_comparison::CompareError),
     /// The input is unusable.
     #[error("{0}")]
     Invalid(String),
@@ -132,6 +135,9 @@ impl StudioError {
             Self::Lifecycle(LifecycleError::Prepare(_) | LifecycleError::Results(_)) => ErrorCode::InvalidInput,
             Self::Lifecycle(LifecycleError::History(_)) => ErrorCode::Internal,
             Self::Invalid(_) => ErrorCode::InvalidInput,
+            Self::Compare(error) if error.unfetched_run().is_some() => ErrorCode::Conflict,
+            Self::Compare(crate::run_comparison::CompareError::Rows(_)) => ErrorCode::Internal,
+            Self::Compare(_) => ErrorCode::InvalidInput,
             Self::NotConnected(_) => ErrorCode::NotConnected,
             Self::Sheet(SheetPagesError::Cancelled { .. }) | Self::Superseded(_) => ErrorCode::Cancelled,
             Self::Sheet(SheetPagesError::Import(_)) => ErrorCode::InvalidInput,
@@ -149,6 +155,7 @@ impl HasRemedy for StudioError {
             Self::Prepare(error) => error.remedy(),
             Self::Results(error) => error.remedy(),
             Self::Model(notice) => notice.remedy(),
+            Self::Compare(error) => error.remedy(),
             Self::Sheet(SheetPagesError::Import(error)) => error.remedy(),
             _ => None,
         }

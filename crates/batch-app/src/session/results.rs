@@ -228,7 +228,7 @@ impl<C: Connector> Studio<C> {
     /// disagree are written there as CSV.
     pub fn compare_runs(&self, runs: &[String], export: Option<&Path>) -> Result<RunComparison, StudioError> {
         let request = CompareRequest { runs: runs.to_vec(), prices: PriceTable::bundled() };
-        let compared = compare_runs(&self.history, &request).map_err(|e| invalid(e.to_string()))?;
+        let compared = compare_runs(&self.history, &request)?;
         if let Some(path) = export {
             write_disagreements(path, &compared.comparison).map_err(|e| invalid(e.to_string()))?;
         }

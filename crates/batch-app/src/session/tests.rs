@@ -175,3 +175,17 @@ fn a_refusal_reaches_the_window_with_its_remedy_worded_in_steps_and_controls_nev
     let shown = AppError::from(StudioError::Prepare(batch_core::records::RecordError::from(converse).into()));
     assert_eq!(shown.fix.as_deref(), Some("choose Invocation: Converse in the Model step"));
 }
+
+#[test]
+fn comparing_a_run_not_yet_fetched_says_to_fetch_it_and_other_refusals_are_input_errors() {
+    use crate::fetched_rows::FetchedRowsError;
+    use crate::run_comparison::CompareError;
+    let unfetched = CompareError::Rows(FetchedRowsError::NotFetched { run: "run-1".into() });
+    let shown = AppError::from(StudioError::from(unfetched));
+    assert_eq!(shown.code, ErrorCode::Conflict);
+    assert_eq!(shown.remedy, Some(Remedy::FetchRun { run: "run-1".into() }));
+    assert_eq!(shown.fix.as_deref(), Some("fetch the results of run run-1 in the Jobs step first"));
+    let free = AppError::from(StudioError::from(CompareError::NoFields { run: "run-2".into() }));
+    assert_eq!((free.code, free.remedy), (ErrorCode::InvalidInput, None));
+    assert!(free.message.contains("free-text answers"), "{}", free.message);
+}

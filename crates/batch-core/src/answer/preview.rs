@@ -22,6 +22,10 @@ pub struct AnswerPreview {
     pub how: Option<String>,
     /// Why the shape cannot run, when it cannot.
     pub problem: Option<String>,
+    /// The input tokens the schema adds to every record for the chosen model (estimated; 0 for free text or
+    /// without a model).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub tokens_per_record: u64,
 }
 
 impl AnswerShape {
@@ -39,12 +43,22 @@ impl AnswerShape {
             (schema.is_some() && embedding)
                 .then(|| "an embeddings model answers with vectors: choose a chat model, or keep free text".to_string())
         });
+        let tokens_per_record = match model {
+            Some(model) if delivery.is_some() && problem.is_none() => {
+                let params = crate::records::InferenceParams { max_tokens: 1, ..Default::default() };
+                crate::records::RecordBuilder::new(model, invocation, params, false)
+                    .and_then(|builder| builder.with_answer(self, model))
+                    .map_or(0, |builder| builder.answer_tokens_per_record())
+            }
+            _ => 0,
+        };
         AnswerPreview {
             schema,
             columns: self.columns(),
             delivery,
             how: delivery.map(|d| d.describe().to_string()),
             problem,
+            tokens_per_record,
         }
     }
 }
@@ -63,6 +77,9 @@ mod tests {
         assert!(preview.schema.as_deref().unwrap().contains("\"enum\": [\n"), "pretty-printed");
         assert_eq!(preview.delivery, Some(SchemaDelivery::ConverseOutputConfig));
         assert_eq!(preview.problem, None);
+        let nova_preview = shape.preview(Some(&ModelId::parse("amazon.nova-lite-v1:0").unwrap()), None);
+        // The schema a structured output reads, or the instruction written into each prompt: input either way.
+        assert!(preview.tokens_per_record > 10 && nova_preview.tokens_per_record > 10);
         let nova = ModelId::parse("amazon.nova-lite-v1:0").unwrap();
         assert_eq!(shape.preview(Some(&nova), None).delivery, Some(SchemaDelivery::Instruction));
         assert_eq!(shape.preview(None, None).delivery, None, "no model chosen yet");
@@ -72,5 +89,6 @@ mod tests {
         assert!(empty.preview(Some(&haiku), None).problem.unwrap().contains("at least one label"));
         let free = AnswerShape::FreeText.preview(Some(&haiku), None);
         assert!(free.schema.is_none() && free.columns.is_empty() && free.delivery.is_none() && free.problem.is_none());
+        assert_eq!((free.tokens_per_record, shape.preview(None, None).tokens_per_record), (0, 0));
     }
 }
