@@ -91,26 +91,8 @@ pub struct ResultsPage {
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
-/// Counts of rows by status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct StatusCounts {
-    /// Rows that succeeded.
-    pub succeeded: u64,
-    /// Rows that failed.
-    pub failed: u64,
-    /// Rows with no output.
-    pub missing: u64,
-    /// Rows answered, but not in the answer's shape.
-    #[serde(default)]
-    pub invalid: u64,
-    /// Rows whose answer was cut off at the token limit.
-    #[serde(default)]
-    pub truncated: u64,
-    /// Rows answered with nothing.
-    #[serde(default)]
-    pub empty: u64,
-}
+/// Counts of rows by status (the domain's).
+pub use batch_core::results::StatusCounts;
 
 /// A bar of the token histogram: rows whose output tokens fall in `from..=to`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

@@ -181,21 +181,7 @@ pub fn preview_text(p: &Preview) -> String {
 /// The results summary.
 pub fn results_text(r: &ResultsSummary) -> String {
     let mut s = String::new();
-    let _ = write!(
-        s,
-        "Joined {} rows: {} succeeded, {} failed, {} missing",
-        thousands(r.rows),
-        thousands(r.succeeded),
-        thousands(r.failed),
-        thousands(r.missing)
-    );
-    // The answer checks, when the run had an answer shape and some answers fell short of it.
-    for (n, what) in [(r.invalid, "invalid"), (r.truncated, "truncated"), (r.empty, "empty")] {
-        if n > 0 {
-            let _ = write!(s, ", {} {what}", thousands(n));
-        }
-    }
-    s.push('\n');
+    let _ = writeln!(s, "Joined {} rows: {}", thousands(r.rows), r.counts().text(thousands));
     let _ = writeln!(
         s,
         "  outputs    {} lines read ({} corrupt, {} from another run, {} duplicates); {} manifests",

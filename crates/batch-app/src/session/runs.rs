@@ -164,13 +164,7 @@ impl RunOutcome {
     pub fn body(&self) -> String {
         match (&self.counts, &self.error) {
             (Some(c), _) => {
-                let mut counts = format!("{} succeeded, {} failed, {} missing", c.succeeded, c.failed, c.missing);
-                // The answer checks' counts, when the run had an answer shape and some rows fell short of it.
-                for (n, what) in [(c.invalid, "invalid"), (c.truncated, "truncated"), (c.empty, "empty")] {
-                    if n > 0 {
-                        counts.push_str(&format!(", {n} {what}"));
-                    }
-                }
+                let counts = c.text(|n| n.to_string());
                 match &self.notice {
                     Some(notice) => format!("{counts} ({notice})"),
                     None => counts,

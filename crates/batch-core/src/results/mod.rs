@@ -7,6 +7,7 @@
 //! outcomes), whatever the size of the outputs; all reads are sequential.
 
 mod attempts;
+mod counts;
 mod index;
 mod manifest;
 mod outcome;
@@ -18,6 +19,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use attempts::{ATTEMPTS_FILE, Attempt, write_attempts};
+pub use counts::StatusCounts;
 pub use index::{CorruptLine, FolderStats, OutputScan, scan_outputs};
 pub use manifest::{FoundManifest, MANIFEST_FILE, Manifest, read_manifest};
 pub use outcome::{Outcome, ParsedLine, Status, extract, parse_line};

@@ -215,6 +215,18 @@ impl ResultsSummary {
         };
     }
 
+    /// The rows by status.
+    pub fn counts(&self) -> super::StatusCounts {
+        super::StatusCounts {
+            succeeded: self.succeeded,
+            failed: self.failed,
+            missing: self.missing,
+            invalid: self.invalid,
+            truncated: self.truncated,
+            empty: self.empty,
+        }
+    }
+
     pub(crate) fn joined_rows(&self) -> u64 {
         self.succeeded + self.failed + self.missing + self.invalid + self.truncated + self.empty
     }
