@@ -489,6 +489,13 @@ fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
     app.click("#answer-other");
     app.wait_for_text("#answer-columns", "label · one of bug, question, praise, other");
     app.screenshot("prompt-classify");
+    // The shape is remembered with the other choices, for the next launch.
+    let settings = home.path().join("settings.json");
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read_to_string(&settings).unwrap_or_default().contains(r#""question""#) {
+        assert!(Instant::now() < deadline, "the answer shape was not remembered in {}", settings.display());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     // The Model step says how each model gets the schema.
     app.click("#step-model");
     app.click("#model option[value='amazon.nova-lite-v1:0']");

@@ -19,8 +19,6 @@ import { inputTokensToSend, rowsToSend, useWizard } from "./state/wizard";
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
-  // The answer's shape (free text until the Prompt step says otherwise); it travels with the submitted form.
-  const [answer, setAnswer] = useState<AnswerShape>({ shape: "free_text" });
   const [wizard, change] = useWizard();
   const { step, connection, summary, selection, row, resultsRun, compareWith } = wizard;
   const [notice, dismissNotice] = useRunNotice();
@@ -31,6 +29,10 @@ export function App() {
     change({ kind: "connected_at_launch", connection: made });
   }, [change]);
   const { choices, choose } = useChoices(connectAtLaunch);
+  // The answer's shape (free text until the Prompt step says otherwise, remembered like the other choices); it
+  // travels with the submitted form.
+  const answer: AnswerShape = choices.answer;
+  const setAnswer = useCallback((shape: AnswerShape) => choose("answer", shape), [choose]);
 
   useEffect(() => {
     backend.appInfo().then(setInfo).catch(() => setInfo(null));

@@ -57,6 +57,10 @@ pub struct Choices {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub theme: Option<Theme>,
+    /// The answer's shape: free text, labels, fields or a JSON Schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub answer: Option<batch_core::answer::AnswerShape>,
 }
 
 /// The model's parameters as last chosen (none: the model's defaults).
@@ -171,6 +175,11 @@ mod tests {
             max_tokens: Some(300),
             params: Some(ParamChoices { invocation: Some(InvocationChoice::Converse), ..ParamChoices::default() }),
             theme: Some(Theme::Dark),
+            answer: Some(batch_core::answer::AnswerShape::Classify {
+                labels: vec!["bug".into(), "praise".into()],
+                multi: false,
+                other: true,
+            }),
             ..Choices::default()
         };
         let settings = Settings { window: Some((1200, 800)), choices: choices.clone() };

@@ -276,7 +276,11 @@ target?: TargetChoices,
 /**
  * The colour theme.
  */
-theme?: Theme, };
+theme?: Theme, 
+/**
+ * The answer's shape: free text, labels, fields or a JSON Schema.
+ */
+answer?: AnswerShape, };
 
 export type ColumnKind = "number" | "date" | "boolean" | "text" | "empty";
 

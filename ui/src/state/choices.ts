@@ -19,6 +19,7 @@ export const DEFAULT_CHOICES: Choices = {
   params: { invocation: null, temperature: null, topP: null },
   target: { roleArn: "", inputUri: "", outputUri: "" },
   theme: "system",
+  answer: { shape: "free_text" },
 };
 
 /** The theme to draw in: the chosen one, or the system's when the choice is "system". */
