@@ -746,6 +746,23 @@ fn the_sandbox_answers_in_the_labels_asked_for_and_its_bad_answers_fault_spoils_
     assert!(retried.ok().contains("26 rows on flex: 26 answered"), "{}", retried.stdout);
     let fetched = cli(&["fetch", &run, "--out", s(&dir.path().join("fetched"))]);
     assert!(fetched.ok().contains("Joined 120 rows: 120 succeeded"), "{}", fetched.stdout);
+
+    // Rows chosen by an answer field's value: as many as the export holds with that label.
+    let (headers, rows) = read_csv(&dir.path().join("fetched").join("results.csv"));
+    let label = headers.iter().position(|h| h == "label").unwrap();
+    let praise = rows.iter().filter(|r| r[label] == "praise").count();
+    assert!(praise > 0 && praise < 120, "{praise}");
+    let by_label = cli(&["retry", &run, "--status", "succeeded", "--where", "label=praise", "--on-demand"]);
+    assert!(
+        by_label.stderr.contains(&format!("{praise} rows are succeeded, with label praise")),
+        "{}",
+        by_label.stderr
+    );
+    assert!(by_label.ok().contains(&format!("{praise} rows on on-demand: {praise} answered")), "{}", by_label.stdout);
+    let unknown = cli(&["retry", &run, "--where", "mood=calm"]);
+    assert!(unknown.stderr.contains(r#"has no field "mood" (its fields: label)"#), "{}", unknown.stderr);
+    let malformed = cli(&["retry", &run, "--where", "label"]);
+    assert!(malformed.stderr.contains("is not FIELD=VALUE"), "{}", malformed.stderr);
     let wrong = cli(&["retry", &run, "--status", "lost"]);
     assert!(wrong.stderr.contains("\"lost\" is not a row status; use one of succeeded, failed"), "{}", wrong.stderr);
 }

@@ -13,6 +13,7 @@ use batch_core::results::{ResultsRequest, ResultsSummary, Status, join_results_i
 use batch_core::sheet::Row;
 
 use crate::history::{History, HistoryError, Run};
+use crate::results_table::FieldValue;
 
 /// Why a fetched run's rows could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +27,16 @@ pub enum FetchedRowsError {
     /// The history could not be read.
     #[error(transparent)]
     History(#[from] HistoryError),
+    /// A filter names a field the answer does not have.
+    #[error("run {run}'s answer has no field {name:?} (its fields: {fields}); pick one of them")]
+    UnknownField {
+        /// The run.
+        run: String,
+        /// The name asked for.
+        name: String,
+        /// The answer's fields.
+        fields: String,
+    },
     /// Its outputs or plan could not be read.
     #[error("run {run}: {detail}")]
     Unreadable {
@@ -82,13 +93,37 @@ impl FetchedRun {
             .map_err(|e| FetchedRowsError::Unreadable { run: self.run.id.to_string(), detail: e.to_string() })
     }
 
-    /// The record ids of the rows whose status is one of `statuses`.
-    pub fn record_ids_with(&self, statuses: &[Status]) -> Result<HashSet<String>, FetchedRowsError> {
-        struct Pick<'a>(&'a [Status], &'a mut HashSet<String>);
+    /// The record ids of the rows whose status is one of `statuses` (any status when none is given) and, with
+    /// `field`, whose answer field has that value (a list field: holds it).
+    pub fn record_ids_where(
+        &self,
+        statuses: &[Status],
+        field: Option<&FieldValue>,
+    ) -> Result<HashSet<String>, FetchedRowsError> {
+        let at = match field {
+            None => None,
+            Some(wanted) => {
+                let fields = self.plan.templates.answer.columns();
+                let found = fields.iter().position(|f| f.name == wanted.name);
+                Some(found.ok_or_else(|| FetchedRowsError::UnknownField {
+                    run: self.run.id.to_string(),
+                    name: wanted.name.clone(),
+                    fields: fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", "),
+                })?)
+            }
+        };
+        struct Pick<'a> {
+            statuses: &'a [Status],
+            field: Option<(usize, &'a str)>,
+            ids: &'a mut HashSet<String>,
+        }
         impl RowWriter for Pick<'_> {
             fn write(&mut self, _: &Row, result: &ResultFields<'_>) -> Result<(), ExportError> {
-                if self.0.contains(&result.status) {
-                    self.1.insert(result.record_id.to_string());
+                let status = self.statuses.is_empty() || self.statuses.contains(&result.status);
+                let value =
+                    self.field.is_none_or(|(at, value)| result.answer.get(at).is_some_and(|c| c.matches(value)));
+                if status && value {
+                    self.ids.insert(result.record_id.to_string());
                 }
                 Ok(())
             }
@@ -97,7 +132,8 @@ impl FetchedRun {
             }
         }
         let mut ids = HashSet::new();
-        self.join_into(&PriceTable::bundled(), Box::new(Pick(statuses, &mut ids)))?;
+        let field = at.zip(field).map(|(at, wanted)| (at, wanted.value.as_str()));
+        self.join_into(&PriceTable::bundled(), Box::new(Pick { statuses, field, ids: &mut ids }))?;
         Ok(ids)
     }
 }

@@ -236,6 +236,10 @@ pub struct RetryArgs {
     /// empty) instead of every row not answered in full.
     #[arg(long, value_name = "STATUSES", value_delimiter = ',', value_parser = parse_status)]
     pub status: Vec<batch_core::results::Status>,
+    /// Retry the rows whose answer field has this value, FIELD=VALUE (a list field: holds it), e.g. label=bug;
+    /// with --status, the rows of both.
+    #[arg(long = "where", value_name = "FIELD=VALUE", value_parser = parse_field_value)]
+    pub field: Option<batch_app::results_table::FieldValue>,
     /// Send the rows to this model (or inference profile) instead of the run's; their answers join into the
     /// same rows and columns.
     #[arg(long, value_name = "ID")]
@@ -358,6 +362,16 @@ pub struct JobsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+}
+
+/// Parses `--where FIELD=VALUE`.
+fn parse_field_value(text: &str) -> Result<batch_app::results_table::FieldValue, String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok(batch_app::results_table::FieldValue { name: name.trim().to_string(), value: value.to_string() })
+        }
+        _ => Err(format!("{text:?} is not FIELD=VALUE; write it as label=bug")),
+    }
 }
 
 /// Parses `--tag KEY=VALUE`.

@@ -288,14 +288,21 @@ fn revision(args: &RetryArgs) -> Result<Revision> {
 pub fn retry(args: RetryArgs) -> Result<ExitCode> {
     let history = open_history()?;
     let run = find_run(&history, &args.run)?;
-    // Rows of the statuses asked for, read from the run's fetched outputs; by default the rows not answered in full.
-    let only = if args.status.is_empty() {
+    // Rows of the statuses (and field value) asked for, read from the run's fetched outputs; by default the rows not
+    // answered in full.
+    let only = if args.status.is_empty() && args.field.is_none() {
         None
     } else {
-        let ids =
-            batch_app::fetched_rows::FetchedRun::find(&history, run.id.as_str())?.record_ids_with(&args.status)?;
-        let statuses: Vec<&str> = args.status.iter().map(|s| s.as_str()).collect();
-        eprintln!("{} rows are {}", ids.len(), statuses.join(" or "));
+        let fetched = batch_app::fetched_rows::FetchedRun::find(&history, run.id.as_str())?;
+        let ids = fetched.record_ids_where(&args.status, args.field.as_ref())?;
+        let mut what: Vec<String> = Vec::new();
+        if !args.status.is_empty() {
+            what.push(args.status.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" or "));
+        }
+        if let Some(field) = &args.field {
+            what.push(format!("{} {}", field.name, field.value));
+        }
+        eprintln!("{} rows are {}", ids.len(), what.join(", with "));
         Some(ids)
     };
     let request = RetryRequest { run: run.id.to_string(), only, revision: revision(&args)? };

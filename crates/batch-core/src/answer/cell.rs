@@ -41,6 +41,16 @@ impl Cell {
         }
     }
 
+    /// Whether a filter for `value` picks this cell: a list holds it, any other cell's text is it (the results
+    /// index asks the same of its stored text with `json_each` and `json_extract`).
+    pub fn matches(&self, value: &str) -> bool {
+        match self {
+            Self::List(items) => items.iter().any(|item| item == value),
+            Self::Null => false,
+            other => other.text() == value,
+        }
+    }
+
     /// The cell of a field of `kind` from its text form; text that is not of the kind (a hand-edited CSV, say)
     /// is null rather than a wrong value.
     pub fn parse(kind: &FieldKind, text: &str) -> Self {
@@ -69,5 +79,20 @@ impl Cell {
         let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
         let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
         i32::try_from(date.signed_duration_since(epoch).num_days()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_value_picks_a_cell_by_its_text_and_a_list_by_an_item() {
+        assert!(Cell::Text("bug".into()).matches("bug") && !Cell::Text("bugs".into()).matches("bug"));
+        assert!(Cell::Boolean(true).matches("true") && !Cell::Boolean(false).matches("true"));
+        assert!(Cell::Integer(4).matches("4") && Cell::Number(2.5).matches("2.5"));
+        let tags = Cell::List(vec!["ui".into(), "bug".into()]);
+        assert!(tags.matches("bug") && !tags.matches("bu") && !tags.matches(r#"["ui","bug"]"#));
+        assert!(!Cell::Null.matches(""), "an absent value is no value");
     }
 }
