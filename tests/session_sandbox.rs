@@ -294,6 +294,11 @@ async fn rows_chosen_by_a_filter_are_retried_and_each_keeps_its_attempts() {
             assert_eq!(newest.model_id.as_deref(), Some("us.amazon.nova-pro-v1:0"), "row {number}");
             assert_eq!(newest.attempt.status, Status::Succeeded);
             assert_eq!(attempts.len(), 3, "row {number}: the original, the first retry and this one");
+            // The prompt shown is the one that got the chosen answer: the changed template's.
+            let sent = studio.row_prompt(&row.id, number).unwrap();
+            assert!(sent.prompt.starts_with("Sort this ticket: ticket"), "row {number}: {}", sent.prompt);
+        } else if attempts.is_empty() {
+            assert!(studio.row_prompt(&row.id, number).unwrap().prompt.starts_with("Classify: ticket"));
         }
     }
     assert_eq!(answered_anew, 100);

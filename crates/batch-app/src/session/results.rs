@@ -167,11 +167,19 @@ impl<C: Connector> Studio<C> {
         })
     }
 
-    /// The prompt sent for row `row` (1-based) of a run: the run's templates rendered on the row's input cells,
-    /// with the schema's instruction when the answer's shape went by instruction.
+    /// The prompt sent for row `row` (1-based) of a run: the templates of the run that gave its chosen answer
+    /// (the run's own, or a retry's) rendered on the row's input cells, with the schema's instruction when the
+    /// answer's shape went by instruction.
     pub fn row_prompt(&self, run: &str, row: u64) -> Result<RenderedPrompt, StudioError> {
         let (root, table) = self.table(run)?;
-        let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE))?;
+        // A row answered again (a retry, perhaps with another template) was last sent with the chosen attempt's
+        // run's templates.
+        let chosen = self.row_attempts(run, row)?.into_iter().next().and_then(|attempt| attempt.run);
+        let prepared = match chosen {
+            Some(id) => self.history().run(&id)?.prepared_dir,
+            None => root.prepared_dir.clone(),
+        };
+        let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
         let page = table.page(&RowFilter::default(), row.saturating_sub(1), 1).map_err(|e| invalid(e.to_string()))?;
         let (number, mut cells) = page.rows.into_iter().next().filter(|(n, _)| *n == row).ok_or_else(|| {
             invalid(format!("row {row} is not in the run's results; pick a row between 1 and {}", page.matching))
