@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::plan_file::fingerprint;
 use super::prompts::{PromptBuffers, PromptStream};
 use super::staging::Staging;
-use super::{PLAN_FILE, PartInfo, PrepareError, PreparedPlan, RECORDS_FILE, Totals, resplit};
+use super::subset::follow_up_parts;
+use super::{PLAN_FILE, PrepareError, PreparedPlan, RECORDS_FILE, Totals, resplit};
 use crate::model::{InvocationType, ModelFamily, ModelId};
 use crate::plan::split_into_parts;
 use crate::pricing::{PriceTable, estimate_cost};
@@ -104,7 +105,7 @@ pub fn prepare_revised(
     let staging = Staging::create(out_dir)?;
     let rendered = staging.path("rendered.tmp");
     let mut out = BufWriter::new(File::create(&rendered).map_err(|e| PrepareError::output(&rendered, e))?);
-    let (mut sizes, mut tokens) = (Vec::new(), Vec::new());
+    let (mut sizes, mut tokens, mut rows) = (Vec::new(), Vec::new(), Vec::new());
     let (mut row, mut buffers, mut line) = (Row::new(), PromptBuffers::default(), Vec::with_capacity(4096));
     while !wanted.is_empty() && source.next_row(&mut row)? {
         if !wanted.remove(&row.number()) {
@@ -116,24 +117,18 @@ pub fn prepare_revised(
         out.write_all(&line).map_err(|e| PrepareError::output(&rendered, e))?;
         sizes.push(u32::try_from(line.len()).unwrap_or(u32::MAX));
         tokens.push(row_tokens + builder.answer_tokens_per_record());
+        rows.push(row.number());
     }
     out.flush().map_err(|e| PrepareError::output(&rendered, e))?;
     drop(out);
     let limits = if on_demand { original.limits.on_demand() } else { original.limits };
     let ranges = split_into_parts(&sizes, &limits)?;
-    let digits = ranges.len().to_string().len().max(3);
-    let parts: Vec<PartInfo> = ranges
-        .iter()
-        .enumerate()
-        .map(|(i, range)| PartInfo {
-            file: format!("retry-{:0digits$}.jsonl", i + 1),
-            records: range.len() as u64,
-            bytes: sizes[range.clone()].iter().map(|&s| u64::from(s)).sum(),
-            first_row: 0,
-            last_row: 0,
-            input_tokens: tokens[range.clone()].iter().sum(),
-        })
-        .collect();
+    // The rows are in the sheet's order, a range each part: its first and last row are known.
+    let mut parts = follow_up_parts(&sizes, &ranges, |range| tokens[range].iter().sum());
+    for (part, range) in parts.iter_mut().zip(&ranges) {
+        part.first_row = rows.get(range.start).copied().unwrap_or(0);
+        part.last_row = range.end.checked_sub(1).and_then(|last| rows.get(last)).copied().unwrap_or(0);
+    }
     resplit(&staging, vec![(rendered, sizes.len() as u64)], &parts, &NoProgress)?;
     let records_copy = staging.path(RECORDS_FILE);
     std::fs::copy(prepared.join(RECORDS_FILE), &records_copy).map_err(|e| PrepareError::output(&records_copy, e))?;

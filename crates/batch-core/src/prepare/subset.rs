@@ -56,19 +56,7 @@ fn subset(
     })?;
     let ranges = split_into_parts(&sizes, &original.limits)?;
     // Pass 2: write the parts.
-    let digits = ranges.len().to_string().len().max(3);
-    let mut parts: Vec<PartInfo> = ranges
-        .iter()
-        .enumerate()
-        .map(|(i, range)| PartInfo {
-            file: format!("retry-{:0digits$}.jsonl", i + 1),
-            records: range.len() as u64,
-            bytes: sizes[range.clone()].iter().map(|&s| u64::from(s)).sum(),
-            first_row: 0,
-            last_row: 0,
-            input_tokens: per_record_tokens * range.len() as u64,
-        })
-        .collect();
+    let mut parts = follow_up_parts(&sizes, &ranges, |range| per_record_tokens * range.len() as u64);
     let mut index = 0usize;
     let mut part = 0usize;
     let mut writer: Option<BufWriter<std::fs::File>> = None;
@@ -115,6 +103,28 @@ fn subset(
     plan.write(&staging.path(PLAN_FILE))?;
     staging.commit(&plan)?;
     Ok(plan)
+}
+
+/// The parts of a follow-up folder (`retry-001.jsonl`, …) cut at `ranges` of the lines whose `sizes` are given,
+/// with `tokens` of each range; their rows are filled in as they are written.
+pub(super) fn follow_up_parts(
+    sizes: &[u32],
+    ranges: &[std::ops::Range<usize>],
+    tokens: impl Fn(std::ops::Range<usize>) -> u64,
+) -> Vec<PartInfo> {
+    let digits = ranges.len().to_string().len().max(3);
+    ranges
+        .iter()
+        .enumerate()
+        .map(|(i, range)| PartInfo {
+            file: format!("retry-{:0digits$}.jsonl", i + 1),
+            records: range.len() as u64,
+            bytes: sizes[range.clone()].iter().map(|&s| u64::from(s)).sum(),
+            first_row: 0,
+            last_row: 0,
+            input_tokens: tokens(range.clone()),
+        })
+        .collect()
 }
 
 /// Calls `visit(line, row)` for each kept line of the prepared parts, in order.

@@ -251,6 +251,7 @@ fn a_revised_follow_up_renders_the_chosen_rows_anew_under_their_record_ids() {
     }
     seen.sort_unstable();
     assert_eq!(seen, [3, 7, 12, 20, 29]);
+    assert_eq!((plan.parts[0].first_row, plan.parts.last().unwrap().last_row), (3, 29));
     assert!(plan.estimate.batch_usd.unwrap() > 0.0 && plan.warnings[0].contains("a changed template"));
     // Claude Haiku 4.5 reads the schema natively (Nova Lite had it written into each prompt).
     assert_eq!(plan.model.schema_delivery, Some(crate::answer::native::SchemaDelivery::ConverseOutputConfig));
