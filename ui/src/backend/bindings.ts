@@ -1055,9 +1055,10 @@ output_tokens: Array<TokenBin>,
  */
 summary: SavedSummary | null, 
 /**
- * What the run asked: its model, answer budget and template (a retry starts from them to change them).
+ * What the run asked: its model, answer budget and template (a retry starts from them to change them); none
+ * when its plan cannot be read.
  */
-asked: RunAsked, };
+asked: RunAsked | null, };
 
 export type ResultsPage = { 
 /**

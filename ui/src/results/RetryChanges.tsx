@@ -43,11 +43,12 @@ export function RetryChanges({ asked, onChange }: RetryChangesProps) {
   const [template, setTemplate] = useState(asked.template);
   const [choices, setChoices] = useState<ModelChoice[]>([]);
 
+  // Another run's results start from that run's own (an equal overview fetched again changes nothing typed).
   useEffect(() => {
     setModel(asked.model_id);
     setMaxTokens(String(asked.max_tokens));
     setTemplate(asked.template);
-  }, [asked]);
+  }, [asked.model_id, asked.max_tokens, asked.template]);
 
   useEffect(() => {
     backend.models().then((list) => setChoices(list.models)).catch(() => setChoices([]));

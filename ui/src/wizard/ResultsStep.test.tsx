@@ -102,14 +102,14 @@ describe("the Results step", () => {
     expect((screen.getByLabelText("Prompt template") as HTMLTextAreaElement).value).toBe("Rate review {{review}}");
     fireEvent.change(screen.getByLabelText("Model"), { target: { value: "amazon.nova-pro-v1:0" } });
     fireEvent.change(screen.getByLabelText("Most answer tokens"), { target: { value: "400" } });
-    expect(panel.querySelector("summary")?.textContent).toBe("Retry with changes: model amazon.nova-pro-v1:0, 400 answer tokens");
+    await waitFor(() => expect(panel.querySelector("summary")?.textContent).toBe("Retry with changes: model amazon.nova-pro-v1:0, 400 answer tokens"));
     fireEvent.click(screen.getByRole("button", { name: "Retry on demand" }));
     await waitFor(() =>
       expect(backend.retryRun).toHaveBeenCalledWith("r1", "flex", null, { model: "amazon.nova-pro-v1:0", max_tokens: 400, template: null }),
     );
     // Back to the run's own: nothing changes.
     fireEvent.click(screen.getByRole("button", { name: "Back to the run's own" }));
-    expect(panel.querySelector("summary")?.textContent).toBe("Retry with changes (another model, more tokens, another template)");
+    await waitFor(() => expect(panel.querySelector("summary")?.textContent).toBe("Retry with changes (another model, more tokens, another template)"));
   });
 
   it("filters the rows by an answer field's value, suggesting its labels", async () => {

@@ -40,8 +40,9 @@ pub struct ResultsOverview {
     pub output_tokens: Vec<TokenBin>,
     /// The join's summary as saved when fetched; none before a fetch (or when its file is unreadable).
     pub summary: Option<SavedSummary>,
-    /// What the run asked: its model, answer budget and template (a retry starts from them to change them).
-    pub asked: RunAsked,
+    /// What the run asked: its model, answer budget and template (a retry starts from them to change them); none
+    /// when its plan cannot be read.
+    pub asked: Option<RunAsked>,
 }
 
 /// What a run asked of its model.
@@ -149,12 +150,13 @@ impl<C: Connector> Studio<C> {
         let (root, table) = self.table(run)?;
         // The file is the core's ResultsSummary; only the part shown is read back.
         let text = std::fs::read_to_string(self.results_dir(&root).join(SUMMARY_FILE)).unwrap_or_default();
-        let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE))?;
-        let asked = RunAsked {
+        // A run's results show without its plan (prepared elsewhere, or the folder gone); only a retry with
+        // changes needs it.
+        let asked = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE)).ok().map(|plan| RunAsked {
             model_id: plan.model.id.as_str().to_string(),
             max_tokens: plan.model.params.max_tokens,
             template: plan.templates.prompt,
-        };
+        });
         Ok(ResultsOverview {
             run: root.id.to_string(),
             sandbox: root.sandbox,
