@@ -905,3 +905,50 @@ fn compare_of_two_sandbox_runs_agrees_with_the_agreement_counted_by_hand_from_th
     let one = cli(&["compare".into(), runs[0].clone()]);
     assert_ne!(one.code, Some(0), "one run is not a comparison");
 }
+
+#[test]
+fn a_job_made_by_another_tool_opens_from_its_downloaded_files_with_its_own_record_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    // A notebook's job: its DataFrame index as record ids, Claude's own body, one record refused, AWS's layout.
+    let outputs = dir.path().join("downloads").join("k2j4h5g6f7d8");
+    std::fs::create_dir_all(&outputs).unwrap();
+    let line = |id: &str, review: &str| {
+        let input = serde_json::json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100,
+            "system": "Classify the review.", "messages": [{"role": "user", "content": [{"type": "text", "text": review}]}]});
+        let output = serde_json::json!({"id": "msg_1", "type": "message", "role": "assistant",
+            "content": [{"type": "text", "text": format!("praise ({id})")}], "stop_reason": "end_turn",
+            "usage": {"input_tokens": 20, "output_tokens": 3}});
+        serde_json::json!({"modelInput": input, "modelOutput": output, "recordId": id}).to_string()
+    };
+    let mut lines: Vec<String> = (0..40).map(|i| line(&i.to_string(), &format!("Great product #{i}, =1+1"))).collect();
+    lines.push(
+        serde_json::json!({"modelInput": {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "messages": []},
+            "error": {"errorCode": 400, "errorMessage": "messages: at least one message is required"}, "recordId": "40"})
+        .to_string(),
+    );
+    std::fs::write(outputs.join("input.jsonl.out"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        outputs.join("manifest.json.out"),
+        r#"{"totalRecordCount":41,"processedRecordCount":41,"successRecordCount":40,"errorRecordCount":1,"inputTokenCount":800,"outputTokenCount":120}"#,
+    )
+    .unwrap();
+    let export = dir.path().join("opened.csv");
+    let mut cli = command(dir.path(), dir.path(), &[]);
+    cli.args(["open", "--outputs", s(&dir.path().join("downloads")), "--export", s(&export), "--excel-safe"]);
+    cli.args(["--model", "anthropic.claude-haiku-4-5-20251001-v1:0"]);
+    let opened = finish(cli);
+    let text = opened.ok();
+    assert!(text.contains("Opened 41 records from 1 file(s): 40 succeeded, 1 failed"), "{text}");
+    assert!(text.contains("manifests  41 records submitted, 41 processed"), "{text}");
+    assert!(text.contains("at batch prices"), "{text}");
+    let (headers, rows) = read_csv(&export);
+    assert_eq!(headers[..5], ["system", "prompt", "notes", "record_id", "status"]);
+    assert_eq!(rows.len(), 41, "every record, once");
+    assert_eq!(rows[7][3], "7");
+    assert_eq!((rows[7][0].as_str(), rows[7][1].as_str()), ("Classify the review.", "Great product #7, =1+1"));
+    assert_eq!((rows[7][4].as_str(), rows[7][5].as_str()), ("succeeded", "praise (7)"));
+    assert_eq!(
+        (rows[40][4].as_str(), rows[40][6].as_str()),
+        ("failed", "400: messages: at least one message is required")
+    );
+}

@@ -23,6 +23,9 @@ pub enum Command {
     Preview(PreviewArgs),
     /// Join downloaded job outputs to the sheet's rows by recordId and export them.
     Results(ResultsArgs),
+    /// Open any batch job's output lines, whoever made the job (a notebook, the console, a pipeline): a row per
+    /// record with its prompt, answer, status, error and tokens, exported.
+    Open(OpenArgs),
     /// SANDBOX: write the output files a batch job would, answered by the deterministic sandbox model
     /// (no AWS, no real model) — to try `results` offline.
     #[command(name = "sandbox-outputs", alias = "simulate")]
@@ -616,6 +619,31 @@ pub struct ResultsArgs {
     /// Also print what the answers' fields hold: label counts, numeric spread, top values.
     #[arg(long)]
     pub summary: bool,
+    /// Summary format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `open`.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The job's downloaded outputs: a folder (searched for *.jsonl.out, or any file of output lines when renamed)
+    /// or one file of output lines.
+    #[arg(long, value_name = "PATH")]
+    pub outputs: PathBuf,
+    /// Export file: .csv, .xlsx, .parquet or .jsonl (default: results.csv beside the outputs).
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// The job's model or inference profile, to price its tokens at batch prices.
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+    /// CSV: prefix ' to cells (headers included) starting with = + - @, tab or CR, so spreadsheets do not run
+    /// them as formulas.
+    #[arg(long)]
+    pub excel_safe: bool,
+    /// Price table replacing the bundled one.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
     /// Summary format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,

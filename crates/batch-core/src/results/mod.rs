@@ -8,6 +8,7 @@
 
 mod attempts;
 mod counts;
+mod foreign;
 mod index;
 mod manifest;
 mod outcome;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use attempts::{ATTEMPTS_FILE, Attempt, write_attempts};
 pub use counts::StatusCounts;
+pub use foreign::{OpenRequest, OpenedJob, REQUEST_COLUMNS, open_outputs};
 pub use index::{CorruptLine, FolderStats, OutputScan, scan_outputs};
 pub use manifest::{FoundManifest, MANIFEST_FILE, Manifest, read_manifest};
 pub use outcome::{Outcome, ParsedLine, Status, extract, parse_line};
