@@ -951,4 +951,9 @@ fn a_job_made_by_another_tool_opens_from_its_downloaded_files_with_its_own_recor
         (rows[40][4].as_str(), rows[40][6].as_str()),
         ("failed", "400: messages: at least one message is required")
     );
+    // Without --export, the export goes beside the downloads, never among them.
+    let mut again = command(dir.path(), dir.path(), &[]);
+    again.args(["open", "--outputs", s(&dir.path().join("downloads"))]);
+    assert!(finish(again).ok().contains("Opened 41 records"));
+    assert_eq!(read_csv(&dir.path().join("downloads-results.csv")).1.len(), 41);
 }

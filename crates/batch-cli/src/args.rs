@@ -631,7 +631,7 @@ pub struct OpenArgs {
     /// or one file of output lines.
     #[arg(long, value_name = "PATH")]
     pub outputs: PathBuf,
-    /// Export file: .csv, .xlsx, .parquet or .jsonl (default: results.csv beside the outputs).
+    /// Export file: .csv, .xlsx, .parquet or .jsonl (default: <outputs>-results.csv beside the outputs).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
     /// The job's model or inference profile, to price its tokens at batch prices.

@@ -183,11 +183,11 @@ pub(crate) fn run_results(args: ResultsArgs) -> Result<ExitCode> {
 
 /// The `open` command: any job's output lines as results.
 pub(crate) fn run_open(args: OpenArgs) -> Result<ExitCode> {
-    let export = match args.export {
-        Some(path) => path,
-        None if args.outputs.is_file() => args.outputs.with_file_name("results.csv"),
-        None => args.outputs.join("results.csv"),
-    };
+    // By default beside the outputs, never among them (a second `open` would read it as output lines).
+    let export = args.export.unwrap_or_else(|| {
+        let name = args.outputs.file_stem().map_or_else(|| "outputs".into(), |n| n.to_string_lossy().into_owned());
+        args.outputs.with_file_name(format!("{name}-results.csv"))
+    });
     let request = batch_core::results::OpenRequest {
         outputs: args.outputs,
         export: export.clone(),

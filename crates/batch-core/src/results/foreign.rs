@@ -84,7 +84,7 @@ fn output_files(outputs: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), ResultsE
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             if path.is_dir() {
                 pending.push(path);
-            } else if name != MANIFEST_FILE && !name.starts_with('.') {
+            } else if name != MANIFEST_FILE && !name.starts_with('.') && !is_export(&path) {
                 records.push(path);
             }
         }
@@ -94,6 +94,12 @@ fn output_files(outputs: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), ResultsE
         return Err(ResultsError::NoOutputs { dir: outputs.to_path_buf() });
     }
     Ok((records, found.manifests))
+}
+
+/// True for a file an export wrote (CSV, a workbook, Parquet): never output lines.
+fn is_export(path: &Path) -> bool {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    matches!(ext.as_str(), "csv" | "xlsx" | "parquet")
 }
 
 /// Just the request of an output line.
@@ -311,6 +317,10 @@ mod tests {
             prices: PriceTable::bundled(),
         };
         assert_eq!(open_outputs(&request(folder.clone()), &NoProgress).unwrap().records, 2);
+        // An export written among the downloads earlier is not taken for output lines.
+        std::fs::copy(&export, folder.join("results.csv")).unwrap();
+        let again = open_outputs(&request(folder.clone()), &NoProgress).unwrap();
+        assert_eq!((again.records, again.corrupt_lines), (2, 0));
         let one = open_outputs(&request(folder.join("results.jsonl")), &NoProgress).unwrap();
         assert_eq!((one.records, one.cost_usd), (2, None));
         let empty = dir.path().join("empty");
