@@ -590,7 +590,7 @@ fn labels_defined_in_the_prompt_step_reach_the_model_and_come_back_as_json() {
     // is answered in full, and a cut-off row's newest attempt is that model's.
     app.click("#status-filter option[value='truncated']");
     app.wait_for_exact_text("#results-matching", "10 rows");
-    app.click("#retry-changes summary");
+    app.open_details("#retry-changes");
     app.type_into("#retry-model", "amazon.nova-pro-v1:0");
     app.type_into("#retry-max-tokens", "400");
     app.wait_for_text("#retry-changes summary", "Retry with changes: model amazon.nova-pro-v1:0, 400 answer tokens");
@@ -629,7 +629,10 @@ fn the_same_sample_goes_to_two_models_from_the_window_and_is_compared() {
     // The preset: Claude Haiku and Nova Pro, on a sample of the first 200 rows.
     app.click("#step-model");
     app.click("#model option[value='us.anthropic.claude-haiku-4-5-20251001-v1:0']");
-    app.click("#compare-models summary");
+    // The step's lines above the preset arrive as Rust answers: the page settles before it is used.
+    app.wait_for_text("#job-plan", "Job plan: 1 job: 300 records");
+    app.wait_for_text("#cost-estimate", "Batch:");
+    app.open_details("#compare-models");
     app.type_into("#compare-model", "amazon.nova-pro-v1:0");
     app.click("#compare-sample");
     app.wait_for_text(
@@ -654,7 +657,7 @@ fn the_same_sample_goes_to_two_models_from_the_window_and_is_compared() {
     // Either run's results compare it with the other: each model's rows and the label's agreement.
     app.click("#runs .open-results");
     app.wait_for_exact_text("#results-matching", "200 rows");
-    app.click("#compare-runs summary");
+    app.open_details("#compare-runs");
     app.click("#compare-runs input[type='checkbox']");
     app.click("#compare-run");
     let compared = app.wait_for_text("#comparison", "label: agree on");

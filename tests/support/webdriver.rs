@@ -202,6 +202,18 @@ impl<'a> Session<'a> {
         wait_until_contains(self.patience, css, wanted, || self.attribute(css, name))
     }
 
+    /// Opens the `<details>` matching `css` by clicking its summary as a person does — again when the page moved
+    /// under the click (a line above it appeared) and it stayed closed.
+    pub fn open_details(&self, css: &str) {
+        let script = "const d = document.querySelector(arguments[0]); return !!(d && d.open);";
+        let deadline = Instant::now() + self.patience;
+        while self.run_script(script, json!([css])) != json!(true) {
+            assert!(Instant::now() < deadline, "{css} never opened");
+            self.click(&format!("{css} > summary"));
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// Runs `script` (a function body; `arguments` are `args`) in the page and returns its value.
     pub fn run_script(&self, script: &str, args: Value) -> Value {
         call(&self.driver.addr, "POST", &self.path("/execute/sync"), json!({"script": script, "args": args}))
