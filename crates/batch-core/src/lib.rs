@@ -26,6 +26,7 @@ pub mod prepare;
 pub mod pricing;
 pub mod progress;
 pub mod record_id;
+pub mod record_keys;
 pub mod records;
 pub mod remedy;
 pub mod results;

@@ -77,6 +77,30 @@ pub enum PrepareError {
         /// What happened to it.
         detail: String,
     },
+    /// A job opened from elsewhere has no template to render its rows with.
+    #[error(
+        "this run is a job opened from elsewhere: its records have no template here to render again with {change}; \
+         retry them as they were sent (without changes)"
+    )]
+    NoTemplate {
+        /// The change asked for.
+        change: String,
+    },
+    /// Two rows of a sheet joined to an opened job hold the same record id.
+    #[error(
+        "record-id column \"{column}\": rows {first} and {second} both hold \"{value}\"; a record id names one row, \
+         so choose a column whose values are unique (or join by row number)"
+    )]
+    DuplicateRecordId {
+        /// The column.
+        column: String,
+        /// The value held twice.
+        value: String,
+        /// The first row holding it.
+        first: u64,
+        /// The next row holding it.
+        second: u64,
+    },
     /// An existing `plan.json` could not be read.
     #[error("{}: not a readable plan ({detail}); prepare the sheet again to recreate it", path.display())]
     PlanFile {
@@ -93,10 +117,10 @@ impl HasRemedy for PrepareError {
             Self::Import(error) => error.remedy(),
             Self::Record(error) => error.remedy(),
             Self::Plan(error) => error.remedy(),
-            Self::UnknownIdColumn { .. } => Some(Remedy::change(Setting::IdColumn)),
+            Self::UnknownIdColumn { .. } | Self::DuplicateRecordId { .. } => Some(Remedy::change(Setting::IdColumn)),
             Self::PartFile { .. } | Self::PlanFile { .. } => Some(Remedy::PrepareAgain),
             Self::Template(_) | Self::Limits(_) | Self::TooManyRows { .. } | Self::NoSuchRow { .. } => None,
-            Self::Output { .. } | Self::SheetChanged { .. } => None,
+            Self::Output { .. } | Self::SheetChanged { .. } | Self::NoTemplate { .. } => None,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! any reason leaves no `.jsonl` behind.
 
 mod error;
+mod opened;
 mod pipeline;
 mod plan_file;
 mod preview;
@@ -19,6 +20,9 @@ use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub use error::PrepareError;
+pub use opened::{
+    OpenedJobRequest, OpenedPlan, REQUESTS_SHEET, RowKey, SheetJoin, UNKNOWN_MODEL, UNMATCHED_FILE, prepare_opened,
+};
 pub use plan_file::{
     InputInfo, ModelInfo, PLAN_FILE, PartInfo, PreparedPlan, RECORDS_FILE, RecordIdInfo, TemplateInfo, Totals,
     fingerprint,
@@ -181,6 +185,7 @@ pub fn prepare(request: &PrepareRequest, progress: &dyn Progress) -> Result<Prep
             tag: scheme.tag().to_string(),
             mapping_file: RECORDS_FILE.to_string(),
             id_column: id_column.map(|i| headers[i].clone()),
+            listed: false,
         },
         request.limits,
         parts,
@@ -255,5 +260,7 @@ impl EmptyCells {
     }
 }
 
+#[cfg(test)]
+mod opened_tests;
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@ use crate::limits::Limits;
 use crate::model::{InvocationType, ModelFamily, ModelId};
 use crate::pricing::CostEstimate;
 use crate::record_id::{RecordIdScheme, fnv1a};
+use crate::record_keys::{ListedIds, RecordKeys};
 use crate::records::InferenceParams;
 use crate::sheet::{SheetFormat, SheetMeta, SheetOptions};
 
@@ -125,12 +126,27 @@ pub struct RecordIdInfo {
     pub mapping_file: String,
     /// The analyst's id column, if chosen.
     pub id_column: Option<String>,
+    /// True when the ids are a job's own (one made elsewhere and opened here), listed per row in the mapping
+    /// file, rather than the tag and row number.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub listed: bool,
 }
 
 impl RecordIdInfo {
-    /// The id scheme to join outputs with.
+    /// The id scheme of the tool's own ids.
     pub fn scheme(&self) -> RecordIdScheme {
         RecordIdScheme::with_tag(&self.tag)
+    }
+
+    /// The ids of the rows of the prepared folder `prepared`: the tag's, or those its mapping file lists.
+    pub fn keys(&self, prepared: &Path) -> Result<RecordKeys, PrepareError> {
+        if !self.listed {
+            return Ok(RecordKeys::Tagged(self.scheme()));
+        }
+        let path = prepared.join(&self.mapping_file);
+        ListedIds::read(&path)
+            .map(RecordKeys::Listed)
+            .map_err(|e| PrepareError::PlanFile { path, detail: e.to_string() })
     }
 }
 

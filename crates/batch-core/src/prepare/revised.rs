@@ -71,6 +71,9 @@ pub fn prepare_revised(
     (prices, on_demand): (&PriceTable, bool),
 ) -> Result<PreparedPlan, PrepareError> {
     let original = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+    if original.record_ids.listed {
+        return Err(PrepareError::NoTemplate { change: revision.describe() });
+    }
     let sheet = Path::new(&original.input.path);
     let now = fingerprint(sheet).map(|(_, print)| format!("{print:016x}")).map_err(|e| PrepareError::SheetChanged {
         path: sheet.to_path_buf(),

@@ -134,7 +134,7 @@ fn for_each_kept(
     keep: &HashSet<String>,
     mut visit: impl FnMut(&str, u64) -> Result<(), PrepareError>,
 ) -> Result<(), PrepareError> {
-    let scheme = plan.record_ids.scheme();
+    let keys = plan.record_ids.keys(prepared)?;
     for part in &plan.parts {
         let path = prepared.join(&part.file);
         let file = std::fs::File::open(&path).map_err(|e| PrepareError::output(&path, e))?;
@@ -142,7 +142,7 @@ fn for_each_kept(
             let line = line.map_err(|e| PrepareError::output(&path, e))?;
             let Ok(id) = serde_json::from_str::<LineId<'_>>(&line) else { continue };
             if keep.contains(id.record_id.as_ref()) {
-                let row = scheme.row_of(&id.record_id).unwrap_or(0);
+                let row = keys.row_of(&id.record_id).unwrap_or(0);
                 visit(&line, row)?;
             }
         }

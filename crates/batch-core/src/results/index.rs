@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::outcome::{Status, parse_line};
 use super::spill::{BucketWriter, Buckets, SpilledOutcome};
 use crate::parallel::WORKERS;
-use crate::record_id::RecordIdScheme;
+use crate::record_keys::RecordKeys;
 use crate::service_tier::Tier;
 
 /// How many examples of each problem are kept.
@@ -82,7 +82,7 @@ fn folder_of(root: &Path, path: &Path) -> String {
 }
 
 /// Parses every line of `files` (answered on the tier `tiers` gives each, by index), checks each answer against
-/// `shape`, and spills the outcomes for rows `1..=rows` (ids per `scheme`) into `buckets` under `scratch`.
+/// `shape`, and spills the outcomes for rows `1..=rows` (ids per `keys`) into `buckets` under `scratch`.
 #[allow(clippy::too_many_arguments)]
 pub fn scan_outputs(
     root: &Path,
@@ -90,7 +90,7 @@ pub fn scan_outputs(
     tiers: &[Tier],
     shape: &crate::answer::AnswerShape,
     rows: u64,
-    scheme: &RecordIdScheme,
+    keys: &RecordKeys,
     buckets: Buckets,
     scratch: &Path,
 ) -> std::io::Result<OutputScan> {
@@ -107,7 +107,7 @@ pub fn scan_outputs(
                         let Some(path) = files.get(index) else { break };
                         let tier = tiers.get(index).copied().unwrap_or_default();
                         let file = FileOfTier { path, index: index as u32, tier };
-                        scan_file(root, file, shape, rows, scheme, &mut spill, &mut findings)?;
+                        scan_file(root, file, shape, rows, keys, &mut spill, &mut findings)?;
                     }
                     Ok((findings, spill.finish()?))
                 })
@@ -169,7 +169,7 @@ fn scan_file(
     FileOfTier { path, index: file, tier }: FileOfTier<'_>,
     shape: &crate::answer::AnswerShape,
     rows: u64,
-    scheme: &RecordIdScheme,
+    keys: &RecordKeys,
     spill: &mut BucketWriter,
     findings: &mut Findings,
 ) -> std::io::Result<()> {
@@ -210,7 +210,7 @@ fn scan_file(
         parsed.outcome.tier = Some(tier);
         parsed.status = checked(shape, parsed.status, &mut parsed.outcome);
         let id = parsed.record_id.unwrap_or_default();
-        match scheme.row_of(&id).filter(|&r| r <= rows) {
+        match keys.row_of(&id).filter(|&r| r <= rows) {
             Some(row) => {
                 spill.write(&SpilledOutcome { row, file, line, status: parsed.status, outcome: parsed.outcome })?
             }

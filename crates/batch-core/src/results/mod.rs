@@ -208,7 +208,7 @@ fn join(
         .collect();
     progress.phase("Reading outputs", None);
     let rows = plan.totals.records;
-    let scheme = plan.record_ids.scheme();
+    let keys = plan.record_ids.keys(&request.prepared)?;
     let buckets = Buckets::for_rows(rows);
     let export_dir = request.export.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let scratch = ScratchDir::create(export_dir).map_err(io(export_dir))?;
@@ -218,7 +218,7 @@ fn join(
         &tiers,
         &plan.templates.answer,
         rows,
-        &scheme,
+        &keys,
         buckets,
         scratch.path(),
     )
@@ -256,7 +256,7 @@ fn join(
         }
         let (status, outcome, attempts) = joined.take(number, &scan).map_err(io(scratch.path()))?;
         summary.count(status, &outcome);
-        let record_id = scheme.id_for(number);
+        let record_id = keys.id_for(number);
         if !status.is_done()
             && let Some((out, path)) = unfinished.as_mut()
         {
