@@ -907,7 +907,7 @@ fn compare_of_two_sandbox_runs_agrees_with_the_agreement_counted_by_hand_from_th
 }
 
 #[test]
-fn a_job_made_by_another_tool_opens_from_its_downloaded_files_with_its_own_record_ids() {
+fn a_job_made_by_another_tool_opens_from_its_downloaded_files_with_its_own_record_ids_and_joins_a_sheet() {
     let dir = tempfile::tempdir().unwrap();
     // A notebook's job: its DataFrame index as record ids, Claude's own body, one record refused, AWS's layout.
     let outputs = dir.path().join("downloads").join("k2j4h5g6f7d8");
@@ -932,15 +932,20 @@ fn a_job_made_by_another_tool_opens_from_its_downloaded_files_with_its_own_recor
         r#"{"totalRecordCount":41,"processedRecordCount":41,"successRecordCount":40,"errorRecordCount":1,"inputTokenCount":800,"outputTokenCount":120}"#,
     )
     .unwrap();
+    // The notebook's DataFrame: its index (from 0) is the record id; rows 41 and 42 were never sent.
+    let sheet = dir.path().join("reviews.csv");
+    let rows: String = (0..43).map(|i| format!("Great product #{i}\n")).collect();
+    std::fs::write(&sheet, format!("review\n{rows}")).unwrap();
     let export = dir.path().join("opened.csv");
     let mut cli = command(dir.path(), dir.path(), &[]);
     cli.args(["open", "--outputs", s(&dir.path().join("downloads")), "--export", s(&export), "--excel-safe"]);
     cli.args(["--model", "anthropic.claude-haiku-4-5-20251001-v1:0"]);
     let opened = finish(cli);
     let text = opened.ok();
-    assert!(text.contains("Opened 41 records from 1 file(s): 40 succeeded, 1 failed"), "{text}");
-    assert!(text.contains("manifests  41 records submitted, 41 processed"), "{text}");
-    assert!(text.contains("at batch prices"), "{text}");
+    assert!(text.contains("output lines opened as run"), "{text}");
+    assert!(text.contains("records    41 (read from its output lines)"), "{text}");
+    assert!(text.contains("Joined 41 rows: 40 succeeded, 1 failed, 0 missing"), "{text}");
+    assert!(text.contains("at batch prices (tokens from the manifests)"), "{text}");
     let (headers, rows) = read_csv(&export);
     assert_eq!(headers[..5], ["system", "prompt", "notes", "record_id", "status"]);
     assert_eq!(rows.len(), 41, "every record, once");
@@ -951,9 +956,21 @@ fn a_job_made_by_another_tool_opens_from_its_downloaded_files_with_its_own_recor
         (rows[40][4].as_str(), rows[40][6].as_str()),
         ("failed", "400: messages: at least one message is required")
     );
-    // Without --export, the export goes beside the downloads, never among them.
-    let mut again = command(dir.path(), dir.path(), &[]);
-    again.args(["open", "--outputs", s(&dir.path().join("downloads"))]);
-    assert!(finish(again).ok().contains("Opened 41 records"));
-    assert_eq!(read_csv(&dir.path().join("downloads-results.csv")).1.len(), 41);
+    // Joined to the sheet by row number: the sheet's rows, the two never sent accounted for as missing. By
+    // default the run's folder goes beside the downloads, never among them.
+    let mut joined = command(dir.path(), dir.path(), &[]);
+    joined.args(["open", "--outputs", s(&dir.path().join("downloads")), "--input", s(&sheet), "--row-number", "0"]);
+    let text = finish(joined).ok().to_string();
+    assert!(text.contains("sheet      43 rows: 2 with no record; 0 records match no row"), "{text}");
+    assert!(text.contains("Joined 43 rows: 40 succeeded, 1 failed, 2 missing"), "{text}");
+    let (headers, rows) = read_csv(&dir.path().join("downloads-opened").join("results.csv"));
+    assert_eq!(headers[..3], ["review", "record_id", "status"]);
+    assert_eq!(
+        (rows[42][0].as_str(), rows[42][1].as_str(), rows[42][2].as_str()),
+        ("Great product #42", "42", "missing")
+    );
+    // A sheet without a way to find each row's record id is refused with the fix.
+    let mut unsaid = command(dir.path(), dir.path(), &[]);
+    unsaid.args(["open", "--outputs", s(&dir.path().join("downloads")), "--input", s(&sheet)]);
+    assert!(finish(unsaid).failed().contains("--id-column COLUMN, or --row-number 0"));
 }

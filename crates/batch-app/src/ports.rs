@@ -4,6 +4,7 @@
 mod backend;
 mod browse;
 mod catalogue;
+mod no_service;
 mod on_demand;
 mod quotas;
 mod upload_journal;
@@ -28,6 +29,7 @@ pub use catalogue::{
     AccountModels, ListedModel, ListedProfile, ModelChoice, OnDemandPrompt, TestAnswer, TestParams, batch_offer,
     bundled_models,
 };
+pub use no_service::NoService;
 pub use on_demand::RecordInvoker;
 pub use quotas::{BatchQuotas, DEFAULT_CONCURRENT_JOBS, OnDemandQuotas, QuotaSource};
 pub use upload_journal::{JournalError, PartUpload, UploadJournal, UploadedChunk};
@@ -121,6 +123,21 @@ pub struct JobSnapshot {
     pub submit_time: Option<String>,
     /// When it ended, if it has.
     pub end_time: Option<String>,
+    /// What it runs and where its files are.
+    pub config: JobConfig,
+}
+
+/// A job's model, role and S3 locations, as the service reports them (empty where it does not).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct JobConfig {
+    /// The model or inference profile.
+    pub model_id: Option<String>,
+    /// The service role.
+    pub role_arn: Option<String>,
+    /// The input: one JSONL file, or a folder prefix whose files are read.
+    pub input_uri: Option<String>,
+    /// The output prefix (the job writes under `<output>/<jobId>/`).
+    pub output_uri: Option<String>,
 }
 
 /// Filters of ListModelInvocationJobs.
@@ -132,6 +149,10 @@ pub struct JobFilter {
     pub name_contains: Option<String>,
     /// At most this many (all pages are followed until reached).
     pub limit: Option<usize>,
+    /// Only jobs submitted at or after this time (RFC 3339).
+    pub submitted_after: Option<String>,
+    /// Only jobs submitted before this time (RFC 3339).
+    pub submitted_before: Option<String>,
 }
 
 /// Bedrock's batch-job control plane.
@@ -183,7 +204,8 @@ pub trait ObjectTransfer: Send + Sync {
         cancel: &AtomicBool,
     ) -> impl Future<Output = Result<bool, ServiceError>> + Send;
 
-    /// Downloads every object under `prefix` into `dir`, keeping the key's path below the prefix.
+    /// Downloads every object under `prefix` into `dir`, keeping the key's path below the prefix; a URI naming
+    /// one object downloads it into `dir` under its file name.
     fn download_folder(
         &self,
         prefix: &S3Uri,

@@ -7,7 +7,7 @@ use aws_sdk_bedrock::types::{
     ModelInvocationJobS3OutputDataConfig, ModelInvocationType, S3InputFormat, SortOrder, Tag, VpcConfig,
 };
 use batch_app::history::JobCounts;
-use batch_app::ports::{FailureKind, JobFilter, JobSnapshot, JobsApi, NewJob, ServiceError};
+use batch_app::ports::{FailureKind, JobConfig, JobFilter, JobSnapshot, JobsApi, NewJob, ServiceError};
 use batch_core::aws_names::JobStatus;
 use batch_core::model::InvocationType;
 
@@ -44,6 +44,33 @@ fn counts(total: Option<i64>, processed: Option<i64>, succeeded: Option<i64>, fa
 fn time(t: Option<&aws_sdk_bedrock::primitives::DateTime>) -> Option<String> {
     // Some emulators leave a required time out and the SDK fills the epoch; that is no time at all.
     t.filter(|t| t.secs() > 0).and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
+}
+
+/// An RFC 3339 time for a listing filter.
+fn date_time(what: &str, text: &str) -> Result<aws_sdk_bedrock::primitives::DateTime, ServiceError> {
+    aws_sdk_bedrock::primitives::DateTime::from_str(text, DateTimeFormat::DateTime).map_err(|e| {
+        ServiceError::new(
+            FailureKind::Invalid,
+            "ListModelInvocationJobs",
+            format!("{what}: \"{text}\" is not a time ({e}); write it as 2026-11-30T00:00:00Z"),
+        )
+    })
+}
+
+/// The S3 location of a job's input, if it reads from S3.
+fn input_uri(config: Option<&ModelInvocationJobInputDataConfig>) -> Option<String> {
+    match config? {
+        ModelInvocationJobInputDataConfig::S3InputDataConfig(s3) => Some(s3.s3_uri().to_string()),
+        _ => None,
+    }
+}
+
+/// The S3 location of a job's outputs, if it writes to S3.
+fn output_uri(config: Option<&ModelInvocationJobOutputDataConfig>) -> Option<String> {
+    match config? {
+        ModelInvocationJobOutputDataConfig::S3OutputDataConfig(s3) => Some(s3.s3_uri().to_string()),
+        _ => None,
+    }
 }
 
 fn status(s: Option<&aws_sdk_bedrock::types::ModelInvocationJobStatus>) -> JobStatus {
@@ -113,6 +140,12 @@ impl JobsApi for BedrockJobs {
             ),
             submit_time: time(Some(got.submit_time())),
             end_time: time(got.end_time()),
+            config: JobConfig {
+                model_id: Some(got.model_id().to_string()),
+                role_arn: Some(got.role_arn().to_string()),
+                input_uri: input_uri(got.input_data_config()),
+                output_uri: output_uri(got.output_data_config()),
+            },
         })
     }
 
@@ -134,6 +167,12 @@ impl JobsApi for BedrockJobs {
         if let Some(name) = &filter.name_contains {
             request = request.name_contains(name);
         }
+        if let Some(after) = &filter.submitted_after {
+            request = request.submit_time_after(date_time("submitted after", after)?);
+        }
+        if let Some(before) = &filter.submitted_before {
+            request = request.submit_time_before(date_time("submitted before", before)?);
+        }
         let limit = filter.limit.unwrap_or(usize::MAX);
         let mut pages = request.max_results(limit.clamp(1, 1000) as i32).into_paginator().send();
         let mut jobs = Vec::new();
@@ -153,6 +192,12 @@ impl JobsApi for BedrockJobs {
                     ),
                     submit_time: time(Some(summary.submit_time())),
                     end_time: time(summary.end_time()),
+                    config: JobConfig {
+                        model_id: Some(summary.model_id().to_string()),
+                        role_arn: Some(summary.role_arn().to_string()),
+                        input_uri: input_uri(summary.input_data_config()),
+                        output_uri: output_uri(summary.output_data_config()),
+                    },
                 });
                 if jobs.len() >= limit {
                     return Ok(jobs);

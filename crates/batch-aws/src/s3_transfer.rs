@@ -73,17 +73,24 @@ impl ObjectTransfer for S3Transfer {
     ) -> Result<Downloaded, ServiceError> {
         const OP: &str = "download";
         let key_prefix = format!("{}/", prefix.key().trim_end_matches('/'));
+        // A URI naming one object (a job's input file) brings that object, under its own name.
+        let single = prefix.key().trim_end_matches('/');
+        let listed = if prefix.key().ends_with('/') || single.is_empty() { key_prefix.as_str() } else { single };
         let io = |path: &Path, e: std::io::Error| {
             ServiceError::new(FailureKind::Other, OP, format!("{}: cannot write: {e}", path.display()))
         };
-        let mut pages =
-            self.client.list_objects_v2().bucket(prefix.bucket()).prefix(&key_prefix).into_paginator().send();
+        let mut pages = self.client.list_objects_v2().bucket(prefix.bucket()).prefix(listed).into_paginator().send();
         let mut done = Downloaded::default();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| service_error("ListObjectsV2", e))?;
             for object in page.contents() {
                 let Some(key) = object.key() else { continue };
-                let Some(path) = local_path(dir, &key_prefix, key) else { continue };
+                let path = if key == single && !prefix.key().ends_with('/') {
+                    key.rsplit('/').next().and_then(|name| local_path(dir, "", name))
+                } else {
+                    local_path(dir, &key_prefix, key)
+                };
+                let Some(path) = path else { continue };
                 if let Some(parent) = path.parent() {
                     tokio::fs::create_dir_all(parent).await.map_err(|e| io(parent, e))?;
                 }

@@ -23,8 +23,9 @@ pub enum Command {
     Preview(PreviewArgs),
     /// Join downloaded job outputs to the sheet's rows by recordId and export them.
     Results(ResultsArgs),
-    /// Open any batch job's output lines, whoever made the job (a notebook, the console, a pipeline): a row per
-    /// record with its prompt, answer, status, error and tokens, exported.
+    /// Open any batch job, whoever made it (a notebook, the console, a pipeline) — from the account by its id, or
+    /// its output lines on disk — as a run: a row per record (its own record id, prompt, answer, status, error and
+    /// tokens), joined to a sheet if given, exported; `fetch`, `retry` and the window then serve it.
     Open(OpenArgs),
     /// SANDBOX: write the output files a batch job would, answered by the deterministic sandbox model
     /// (no AWS, no real model) — to try `results` offline.
@@ -360,6 +361,12 @@ pub struct JobsArgs {
     /// With --remote: at most this many jobs.
     #[arg(long, default_value_t = 100, value_name = "N", requires = "remote")]
     pub limit: usize,
+    /// With --remote: only jobs submitted at or after this time (RFC 3339, e.g. 2026-11-01T00:00:00Z).
+    #[arg(long, value_name = "TIME", requires = "remote")]
+    pub submitted_after: Option<String>,
+    /// With --remote: only jobs submitted before this time (RFC 3339).
+    #[arg(long, value_name = "TIME", requires = "remote")]
+    pub submitted_before: Option<String>,
     #[command(flatten)]
     pub access: AccessArgs,
     /// Output format.
@@ -627,14 +634,42 @@ pub struct ResultsArgs {
 /// Arguments of `open`.
 #[derive(Debug, Args)]
 pub struct OpenArgs {
-    /// The job's downloaded outputs: a folder (searched for *.jsonl.out, or any file of output lines when renamed)
-    /// or one file of output lines.
+    /// A job of the account, by ARN or id (`jobs --remote` lists them): its configuration is read, its input and
+    /// outputs downloaded from S3, and it becomes a run of the history (fetch, retry and the window then serve it).
+    #[arg(value_name = "JOB", required_unless_present = "outputs", conflicts_with = "outputs")]
+    pub job: Option<String>,
+    /// Or output lines on disk, with no AWS: a folder (searched for *.jsonl.out, or any file of output lines when
+    /// renamed) or one file.
     #[arg(long, value_name = "PATH")]
-    pub outputs: PathBuf,
-    /// Export file: .csv, .xlsx, .parquet or .jsonl (default: <outputs>-results.csv beside the outputs).
+    pub outputs: Option<PathBuf>,
+    /// With --outputs: the job's request lines (its input file or folder), so records the job wrote no line for
+    /// are known too (default: the records are those the outputs name).
+    #[arg(long, value_name = "PATH", requires = "outputs")]
+    pub requests: Option<PathBuf>,
+    /// A sheet to join the records to (the one the requests were made from); needs --id-column or --row-number.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    /// The sheet's column holding each row's record id.
+    #[arg(long, value_name = "COLUMN", requires = "input", conflicts_with = "row_number")]
+    pub id_column: Option<String>,
+    /// Or: a row's record id is its number among the data rows, counted from 0 (a DataFrame's index) or 1.
+    #[arg(long, value_name = "FIRST", requires = "input", value_parser = clap::value_parser!(u64).range(0..=1))]
+    pub row_number: Option<u64>,
+    /// Worksheet of a workbook sheet (default: the first sheet with data).
+    #[arg(long, value_name = "NAME", requires = "input")]
+    pub sheet: Option<String>,
+    /// CSV delimiter of the sheet: a character, or comma, semicolon, tab, pipe (default: sniffed).
+    #[arg(long, value_name = "C", value_parser = parse_delimiter, requires = "input")]
+    pub delimiter: Option<u8>,
+    /// The opened run's folder: its prepared records, input, outputs and export (default: ./opened-<job id>, or
+    /// <outputs>-opened beside the outputs).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Export file: .csv, .xlsx, .parquet or .jsonl (default: <out>/results.csv).
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
-    /// The job's model or inference profile, to price its tokens at batch prices.
+    /// The job's model or inference profile (default: the one the job names; with --outputs, none: no cost, and
+    /// retries need one).
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
     /// CSV: prefix ' to cells (headers included) starting with = + - @, tab or CR, so spreadsheets do not run
@@ -644,6 +679,8 @@ pub struct OpenArgs {
     /// Price table replacing the bundled one.
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
+    #[command(flatten)]
+    pub access: AccessArgs,
     /// Summary format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,

@@ -18,8 +18,8 @@ use batch_core::sandbox_model::{OutputFaults, write_sandbox_outputs};
 use batch_core::sheet::SheetOptions;
 
 use crate::args::{
-    AnswerArgs, EmulatorArgs, InvocationArg, OpenArgs, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs,
-    SandboxOutputsArgs, SheetArgs, TemplateArgs,
+    AnswerArgs, EmulatorArgs, InvocationArg, OutputFormat, PrepareArgs, PreviewArgs, ResultsArgs, SandboxOutputsArgs,
+    SheetArgs, TemplateArgs,
 };
 use crate::display::{self, print_json};
 use crate::progress::TerminalProgress;
@@ -178,29 +178,6 @@ pub(crate) fn run_results(args: ResultsArgs) -> Result<ExitCode> {
         }
     }
     display::print_warnings(&summary.warnings);
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The `open` command: any job's output lines as results.
-pub(crate) fn run_open(args: OpenArgs) -> Result<ExitCode> {
-    // By default beside the outputs, never among them (a second `open` would read it as output lines).
-    let export = args.export.unwrap_or_else(|| {
-        let name = args.outputs.file_stem().map_or_else(|| "outputs".into(), |n| n.to_string_lossy().into_owned());
-        args.outputs.with_file_name(format!("{name}-results.csv"))
-    });
-    let request = batch_core::results::OpenRequest {
-        outputs: args.outputs,
-        export: export.clone(),
-        excel_safe: args.excel_safe,
-        model: args.model.as_deref().map(ModelId::parse).transpose()?,
-        prices: prices(args.prices.as_deref())?,
-    };
-    let opened = batch_core::results::open_outputs(&request, &TerminalProgress::new())?;
-    match args.format {
-        OutputFormat::Json => print_json(&opened)?,
-        OutputFormat::Text => print!("{}", display::opened_text(&opened, &export)),
-    }
-    display::print_warnings(&opened.warnings);
     Ok(ExitCode::SUCCESS)
 }
 

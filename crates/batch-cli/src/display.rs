@@ -178,41 +178,23 @@ pub fn preview_text(p: &Preview) -> String {
     s
 }
 
-/// What `open` found in a job's outputs.
-pub fn opened_text(opened: &batch_core::results::OpenedJob, export: &std::path::Path) -> String {
+/// How an opened job's records met the rows.
+pub fn opened_text(opened: &batch_core::prepare::OpenedPlan) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Opened {} records from {} file(s): {} succeeded, {} failed; exported to {}",
-        thousands(opened.records),
-        opened.files,
-        thousands(opened.succeeded),
-        thousands(opened.failed),
-        export.display()
-    );
-    let _ = writeln!(
-        s,
-        "  tokens     {} input, {} output (as the answers report them)",
-        thousands(opened.input_tokens),
-        thousands(opened.output_tokens)
-    );
-    if let Some(m) = &opened.manifest {
+    let from = if opened.requests_from_outputs { "its output lines" } else { "its request lines" };
+    let _ = writeln!(s, "  records    {} (read from {from})", thousands(opened.records));
+    if let Some(list) = &opened.unmatched_list {
         let _ = writeln!(
             s,
-            "  manifests  {} records submitted, {} processed ({} succeeded, {} failed); {} input + {} output tokens",
-            thousands(m.total_record_count),
-            thousands(m.processed_record_count),
-            thousands(m.success_record_count),
-            thousands(m.error_record_count),
-            thousands(m.input_token_count),
-            thousands(m.output_token_count)
+            "  sheet      {} rows: {} with no record; {} records match no row (listed in {})",
+            thousands(opened.rows),
+            thousands(opened.rows_without_record),
+            thousands(opened.unmatched_records),
+            list.display()
         );
     }
-    if let Some(cost) = opened.cost_usd {
-        let _ = writeln!(s, "  cost       ${cost:.4} at batch prices");
-    }
-    if opened.duplicates > 0 {
-        let _ = writeln!(s, "  {} lines named a record met before (counted once)", thousands(opened.duplicates));
+    if opened.corrupt_lines > 0 {
+        let _ = writeln!(s, "  {} lines were not request lines (skipped)", thousands(opened.corrupt_lines));
     }
     s
 }

@@ -42,7 +42,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Prepare(args) => commands::run_prepare(args),
         Command::Preview(args) => commands::run_preview(args),
         Command::Results(args) => commands::run_results(args),
-        Command::Open(args) => commands::run_open(args),
+        Command::Open(args) => lifecycle::open(args),
         Command::SandboxOutputs(args) => commands::run_sandbox_outputs(args),
         Command::Emulator(args) => commands::run_emulator(args),
         Command::Submit(args) => lifecycle::submit(args),

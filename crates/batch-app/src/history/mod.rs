@@ -15,7 +15,7 @@ mod store;
 pub use journal::HistoryJournal;
 pub use records::{
     JobCounts, JobRecord, JobSettings, JobState, NewPart, NewRun, Part, Recorded, Run, RunDestination, RunId, RunState,
-    VpcSettings,
+    VpcSettings, opened_submission,
 };
 // The upload records are the journal port's types; the history stores them.
 pub use crate::ports::{PartUpload, UploadedChunk};

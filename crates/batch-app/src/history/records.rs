@@ -244,7 +244,18 @@ pub struct Run {
     pub stop_requested: bool,
     /// The prepared parts' fingerprint when recorded (absent for runs recorded by older versions).
     pub parts_fingerprint: Option<String>,
+    /// True for a job made elsewhere and opened here (its records keep their own ids).
+    pub opened: bool,
 }
+
+/// The submission key of a job made elsewhere and opened here: `opened:` and the job's ARN or the output lines'
+/// folder.
+pub fn opened_submission(source: &str) -> String {
+    format!("{OPENED_PREFIX}{source}")
+}
+
+/// The start of an opened job's submission key.
+pub(crate) const OPENED_PREFIX: &str = "opened:";
 
 /// A recorded part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -242,6 +242,9 @@ impl History {
                 settings: serde_json::from_str(&settings).unwrap_or_default(),
                 stop_requested: row.get("stop_requested")?,
                 parts_fingerprint: row.get("parts_fingerprint")?,
+                opened: row
+                    .get::<_, Option<String>>("submission")?
+                    .is_some_and(|s| s.starts_with(super::records::OPENED_PREFIX)),
             },
             state,
         ))

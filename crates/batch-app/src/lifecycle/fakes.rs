@@ -129,6 +129,11 @@ impl FakeCloud {
         self.cloud().backlog_reads
     }
 
+    /// Puts an object (a job's input written by another tool).
+    pub(crate) fn put_object(&self, uri: &S3Uri, bytes: Vec<u8>) {
+        self.cloud().objects.insert(object_key(uri), bytes);
+    }
+
     /// Makes the service answer ResourceNotFound for this job from now on.
     pub(crate) fn forget(&self, arn: &str) {
         self.cloud().unknown.insert(arn.to_string());
@@ -182,6 +187,12 @@ impl FakeCloud {
             counts: job.counts,
             submit_time: None,
             end_time: None,
+            config: crate::ports::JobConfig {
+                model_id: Some(job.job.model_id.clone()),
+                role_arn: Some(job.job.role_arn.clone()),
+                input_uri: Some(job.job.input_uri.to_string()),
+                output_uri: Some(job.job.output_uri.to_string()),
+            },
         }
     }
 }
@@ -290,16 +301,18 @@ impl ObjectTransfer for FakeCloud {
         progress: &dyn TransferProgress,
     ) -> Result<Downloaded, ServiceError> {
         let start = format!("{}/", object_key(prefix).trim_end_matches('/'));
+        let single = object_key(prefix);
         let objects: Vec<(String, Vec<u8>)> = self
             .cloud()
             .objects
             .iter()
-            .filter(|(k, _)| k.starts_with(&start))
+            .filter(|(k, _)| k.starts_with(&start) || (**k == single && !prefix.key().ends_with('/')))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let mut done = Downloaded::default();
         for (key, bytes) in objects {
-            let path = dir.join(&key[start.len()..]);
+            let relative = key.strip_prefix(&start).unwrap_or_else(|| key.rsplit('/').next().unwrap_or_default());
+            let path = dir.join(relative);
             std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap();
             std::fs::write(&path, &bytes).unwrap();
             progress.moved(bytes.len() as u64);
@@ -576,6 +589,7 @@ pub(crate) fn recorded_run(settings: crate::history::JobSettings) -> crate::hist
         settings,
         stop_requested: false,
         parts_fingerprint: None,
+        opened: false,
     }
 }
 

@@ -66,6 +66,35 @@ pub struct FetchReport {
     pub summary: ResultsSummary,
 }
 
+/// What a chain's download brought, for its join.
+pub(crate) struct ChainDownloads {
+    /// Where the outputs are.
+    pub(crate) outputs_dir: PathBuf,
+    /// Files and bytes.
+    downloaded: Downloaded,
+    /// Jobs whose outputs were downloaded.
+    jobs: usize,
+    /// Each run's output folders, oldest run first.
+    attempts: Vec<Vec<String>>,
+}
+
+impl ChainDownloads {
+    /// Outputs already in `outputs_dir` (brought there by opening a job: `jobs` downloaded), in these attempts'
+    /// folders.
+    pub(crate) fn local(outputs_dir: PathBuf, downloaded: Downloaded, jobs: usize, attempts: Vec<Vec<String>>) -> Self {
+        Self { outputs_dir, downloaded, jobs, attempts }
+    }
+
+    /// Adds output lines brought into the folder `folder` of the outputs as the chain's first run's.
+    pub(crate) fn add_local(&mut self, brought: Downloaded, folder: &str) {
+        self.downloaded.files += brought.files;
+        self.downloaded.bytes += brought.bytes;
+        if let Some(first) = self.attempts.first_mut() {
+            first.push(folder.to_string());
+        }
+    }
+}
+
 /// The job id at the end of a job ARN.
 pub(crate) fn job_id(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
@@ -84,12 +113,23 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     /// Downloads the outputs of every ended job of the run's chain and joins them to the sheet.
     pub async fn fetch(&self, request: &FetchRequest, progress: &dyn Progress) -> Result<FetchReport, LifecycleError> {
         let (root, runs) = self.chain(&request.run)?;
-        let outputs_dir = request.out_dir.join("outputs");
+        let downloads = self.download_chain(&runs, &request.out_dir.join("outputs")).await?;
+        self.join_chain(request, (root, runs), downloads, progress)
+    }
+
+    /// Downloads the outputs of every job of `runs` (a chain, its root first) into `outputs_dir`; refuses while
+    /// one has not ended.
+    pub(crate) async fn download_chain(
+        &self,
+        runs: &[Run],
+        outputs_dir: &Path,
+    ) -> Result<ChainDownloads, LifecycleError> {
+        let outputs_dir = outputs_dir.to_path_buf();
         let mut downloaded = Downloaded::default();
         let mut jobs = 0;
         // Each run's output folders, oldest run first: among answers of the same standing the newest wins.
         let mut attempts: Vec<Vec<String>> = Vec::new();
-        for run in &runs {
+        for run in runs {
             let report = self.report(run.id.as_str())?;
             let mut names: Vec<String> =
                 report.jobs.iter().filter_map(|j| j.job_arn.as_deref().map(|arn| job_id(arn).to_string())).collect();
@@ -150,6 +190,18 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 jobs += 1;
             }
         }
+        Ok(ChainDownloads { outputs_dir, downloaded, jobs, attempts })
+    }
+
+    /// Joins the downloaded outputs of a chain (`root` and its `runs`) to the sheet, as `request` asks, and
+    /// marks its runs fetched.
+    pub(crate) fn join_chain(
+        &self,
+        request: &FetchRequest,
+        (root, runs): (Run, Vec<Run>),
+        ChainDownloads { outputs_dir, downloaded, jobs, attempts }: ChainDownloads,
+        progress: &dyn Progress,
+    ) -> Result<FetchReport, LifecycleError> {
         let plan = PreparedPlan::read(&root.prepared_dir.join(PLAN_FILE))?;
         let input = request.input.clone().unwrap_or_else(|| PathBuf::from(&plan.input.path));
         if !input.is_file() {
@@ -203,8 +255,9 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             // Every run of the chain was joined: each is fetched now, so a later retry knows no run of the chain
             // ended after this fetch.
             let mut history = self.lock();
-            // Tokens of other models' answers would skew this model's calibration.
-            if others.is_empty() {
+            // Tokens of other models' answers would skew this model's calibration, and a job made elsewhere
+            // had no estimate.
+            if others.is_empty() && !plan.record_ids.listed {
                 history.record_estimate(&PastEstimate {
                     run_id: root.id.to_string(),
                     model_id: plan.model.id.as_str().to_string(),

@@ -2,6 +2,7 @@
 //! them to the end, download and join their outputs, and retry what did not succeed — written against the
 //! ports, so the same code runs on AWS, the offline sandbox and in tests.
 
+mod account_jobs;
 mod backlog;
 mod deadline;
 mod events;
@@ -9,6 +10,7 @@ mod events;
 pub(crate) mod fakes;
 mod fetch;
 mod on_demand_run;
+mod open_job;
 mod pacing;
 mod retry;
 mod retry_on_demand;
@@ -17,15 +19,19 @@ mod submit;
 mod track;
 
 #[cfg(test)]
+mod open_job_tests;
+#[cfg(test)]
 mod tests;
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
+pub use account_jobs::{AccountJob, JobOrigin};
 pub use deadline::Fallback;
 pub use events::{Event, LifecycleEvents, Quiet};
 pub use fetch::{FetchReport, FetchRequest, JoinedInto};
 pub use on_demand_run::{OnDemandRequest, OnDemandRun, answers_dir, on_demand_progress, quote_rows, within_spend_cap};
+pub use open_job::{JobSource, OpenJobReport, OpenJobRequest, open_local_job};
 pub use pacing::Pacing;
 pub use retry::RetryRequest;
 pub use retry_on_demand::OnDemandQuote;

@@ -6,6 +6,7 @@ mod estimate;
 mod event_lines;
 mod model_runs;
 mod on_demand;
+mod open;
 mod report_text;
 mod start;
 
@@ -36,6 +37,7 @@ use crate::progress::TerminalProgress;
 use connect::{SANDBOX_LABEL, connect, open_history, runtime};
 pub use estimate::estimate;
 use event_lines::PRINTER;
+pub use open::open;
 use report_text::{RunView, print_report, run_text};
 use start::start_plan;
 
@@ -487,23 +489,49 @@ struct JobView {
     sandbox: bool,
 }
 
-/// `jobs --remote`: what the service lists.
+/// `jobs --remote`: what the service lists, each job marked as this tool's own, opened here, or made elsewhere.
 fn remote_jobs(args: &JobsArgs) -> Result<ExitCode> {
+    use batch_app::lifecycle::JobOrigin;
+    let history = open_history()?;
     runtime()?.block_on(async {
         let connection = connect(&args.access, false, false).await?;
         let filter = batch_app::ports::JobFilter {
             status: args.status.clone().map(batch_core::aws_names::JobStatus::from),
             name_contains: args.name_contains.clone(),
             limit: Some(args.limit.max(1)),
+            submitted_after: args.submitted_after.clone(),
+            submitted_before: args.submitted_before.clone(),
         };
-        let listed = batch_app::ports::JobsApi::list(connection.jobs(), &filter).await?;
+        let cancel = AtomicBool::new(false);
+        let listed = connection.lifecycle(&history, &*PRINTER, &cancel).account_jobs(&filter).await?;
         match args.format {
             OutputFormat::Json => print_json(&listed)?,
             OutputFormat::Text if listed.is_empty() => println!("no jobs"),
             OutputFormat::Text => {
-                for job in &listed {
-                    let when = job.submit_time.as_deref().unwrap_or("-");
-                    println!("{:<18} {:<24} {when}  {}", job.status.as_str(), job.job_name, job.job_arn);
+                for listed in &listed {
+                    let job = &listed.job;
+                    let whose = match (listed.origin, &listed.run) {
+                        (JobOrigin::Own, Some(run)) => format!("run {run}"),
+                        (JobOrigin::Opened, Some(run)) => format!("opened as {run}"),
+                        _ => "made elsewhere: `bedrock-batch open JOB` reads it".to_string(),
+                    };
+                    let counts = match (job.counts.processed, job.counts.total) {
+                        (Some(done), Some(total)) => format!("{done}/{total} records"),
+                        _ => "-".to_string(),
+                    };
+                    println!(
+                        "{:<18} {:<28} {:<40} {:<16} {}  {}",
+                        job.status.as_str(),
+                        job.job_name,
+                        job.config.model_id.as_deref().unwrap_or("-"),
+                        counts,
+                        job.submit_time.as_deref().unwrap_or("-"),
+                        job.job_arn.rsplit('/').next().unwrap_or(&job.job_arn),
+                    );
+                    println!("{:<18} {whose}", "");
+                    if let Some(message) = &job.message {
+                        println!("{:<18} {message}", "");
+                    }
                 }
             }
         }

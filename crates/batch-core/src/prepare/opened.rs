@@ -6,7 +6,7 @@
 //!
 //! Streamed: memory holds one line and the record ids (about 60 bytes a record).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -113,7 +113,7 @@ struct RequestLine<'a> {
 /// Where the rows' record ids come from and go.
 enum Rows {
     /// Each new record is a row; what it asked goes to the requests sheet.
-    Records { seen: HashMap<String, ()>, sheet: csv::Writer<BufWriter<File>> },
+    Records { seen: HashSet<String>, sheet: Box<csv::Writer<BufWriter<File>>> },
     /// The analyst's sheet's rows, by key.
     Sheet {
         by_key: KeyIndex,
@@ -121,7 +121,7 @@ enum Rows {
         matched: Vec<bool>,
         unmatched: BufWriter<File>,
         unmatched_count: u64,
-        seen: HashMap<String, ()>,
+        seen: HashSet<String>,
     },
 }
 
@@ -160,7 +160,7 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
             let file = File::create(&temp).map_err(|e| PrepareError::output(&temp, e))?;
             let mut sheet = csv::Writer::from_writer(BufWriter::new(file));
             sheet.write_record(REQUEST_COLUMNS).map_err(|e| PrepareError::output(&temp, e.into()))?;
-            (Rows::Records { seen: HashMap::new(), sheet }, path, None)
+            (Rows::Records { seen: HashSet::new(), sheet: Box::new(sheet) }, path, None)
         }
         Some(join) => {
             let (by_key, info, rows) = index_sheet(join)?;
@@ -172,7 +172,7 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
             };
             let matched = vec![false; rows as usize];
             let info = Box::new(info);
-            let rows = Rows::Sheet { by_key, info, matched, unmatched, unmatched_count: 0, seen: HashMap::new() };
+            let rows = Rows::Sheet { by_key, info, matched, unmatched, unmatched_count: 0, seen: HashSet::new() };
             (rows, join.path.clone(), column)
         }
     };
@@ -225,7 +225,7 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
             let body = parsed.model_input.map(RawValue::get).unwrap_or("null");
             let kept = match &mut rows {
                 Rows::Records { seen, sheet } => {
-                    if seen.insert(id.clone(), ()).is_some() {
+                    if !seen.insert(id.clone()) {
                         false
                     } else {
                         let input: Value = serde_json::from_str(body).unwrap_or_default();
@@ -244,7 +244,7 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
                     }
                 }
                 Rows::Sheet { by_key, matched, unmatched, unmatched_count, seen, .. } => {
-                    if seen.insert(id.clone(), ()).is_some() {
+                    if !seen.insert(id.clone()) {
                         false
                     } else if let Some(row) = by_key.row_of(&id) {
                         matched[(row - 1) as usize] = true;
@@ -291,7 +291,7 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
 
     let (rows_total, unmatched_records, rows_without_record, unmatched_list, input) = match rows {
         Rows::Records { sheet, seen } => {
-            let mut sheet = sheet.into_inner().map_err(|e| PrepareError::output(&sheet_path, e.into_error().into()))?;
+            let mut sheet = sheet.into_inner().map_err(|e| PrepareError::output(&sheet_path, e.into_error()))?;
             sheet.flush().map_err(|e| PrepareError::output(&sheet_path, e))?;
             drop(sheet);
             let temp = staging.path(REQUESTS_SHEET);
@@ -387,7 +387,7 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
 
 /// The files of request (or output) lines at `path`: the file itself, or the folder's files ending in `suffix`
 /// — or, when it has none (renamed downloads), every file but manifests, hidden files and exports.
-pub(crate) fn line_files(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, PrepareError> {
+pub fn line_files(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, PrepareError> {
     if path.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }

@@ -8,7 +8,6 @@
 
 mod attempts;
 mod counts;
-mod foreign;
 mod index;
 mod manifest;
 mod outcome;
@@ -22,11 +21,10 @@ use std::path::{Path, PathBuf};
 
 pub use attempts::{ATTEMPTS_FILE, Attempt, write_attempts};
 pub use counts::StatusCounts;
-pub use foreign::{OpenRequest, OpenedJob, REQUEST_COLUMNS, open_outputs};
 pub use index::{CorruptLine, FolderStats, OutputScan, scan_outputs};
 pub use manifest::{FoundManifest, MANIFEST_FILE, Manifest, read_manifest};
 pub use outcome::{Outcome, ParsedLine, Status, extract, parse_line};
-pub use request_text::{RequestText, request_text};
+pub use request_text::{REQUEST_COLUMNS, RequestText, request_text};
 pub use scan::{OutputFiles, scan};
 pub use spill::{Buckets, ScratchDir, SpilledOutcome};
 pub use summary::{ResultsSummary, TierTotals, TokenTotals};
@@ -287,6 +285,12 @@ fn join(
     let per_record_input = plan.totals.input_tokens / plan.totals.records.max(1);
     let max_tokens = u64::from(plan.model.params.max_tokens);
     summary.price_tiers(&manifests, &request.prices, &plan.model.id, (per_record_input, max_tokens));
+    if plan.record_ids.listed {
+        // A job made elsewhere had no estimate here to compare the bill with.
+        for tier in &mut summary.tiers {
+            tier.estimated_usd = None;
+        }
+    }
     if let Some(insights) = insights {
         match insights.finish() {
             Ok(fields) => summary.insights = fields,

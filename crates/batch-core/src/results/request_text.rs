@@ -5,6 +5,9 @@
 
 use serde_json::Value;
 
+/// The columns of a sheet of what records asked (a job opened from elsewhere, with no sheet of its own).
+pub const REQUEST_COLUMNS: [&str; 3] = ["system", "prompt", "notes"];
+
 /// The text a record asked, as a results row shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestText {
