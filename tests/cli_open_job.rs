@@ -3,87 +3,14 @@
 //! downloaded, its own record ids kept: numbers from 0, UUIDs, free text), then listed as opened.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use e2e_tests::http::request;
+use e2e_tests::notebook::NotebookServers;
 use e2e_tests::path_text as s;
-use e2e_tests::{KillOnDrop, binary, command, finish, python, read_csv};
-use test_servers::Moto;
+use e2e_tests::{command, finish, read_csv};
 
-/// The notebook: 150 records (ids "0"…"99", 40 UUIDs, 10 free-text ids), one with a blank message that the model
-/// refuses, written to S3 and sent as one job with boto3; waits for it to end and prints its ARN.
-const NOTEBOOK: &str = r#"
-import json, sys, time, uuid, boto3
-bedrock_url, s3_url = sys.argv[1], sys.argv[2]
-keys = dict(region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
-s3 = boto3.client("s3", endpoint_url=s3_url, **keys)
-ids = [str(i) for i in range(100)] + [str(uuid.UUID(int=i + 1)) for i in range(40)] + [f"review é/{i} #x" for i in range(10)]
-lines = []
-for n, rid in enumerate(ids):
-    text = "  " if rid == "7" else f"Review {n}: label it"
-    messages = [{"role": "user", "content": [{"type": "text", "text": text}]}]
-    body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 60, "system": "Answer with one word.", "messages": messages}
-    lines.append(json.dumps({"recordId": rid, "modelInput": body}, ensure_ascii=False))
-s3.put_object(Bucket="notebook-bucket", Key="batches/reviews.jsonl", Body="\n".join(lines).encode())
-bedrock = boto3.client("bedrock", endpoint_url=bedrock_url, **keys)
-job = bedrock.create_model_invocation_job(
-    jobName="notebook-reviews",
-    roleArn="arn:aws:iam::123456789012:role/NotebookBatchRole",
-    modelId="anthropic.claude-3-haiku-20240307-v1:0",
-    inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://notebook-bucket/batches/reviews.jsonl"}},
-    outputDataConfig={"s3OutputDataConfig": {"s3Uri": "s3://notebook-bucket/outputs/"}},
-)
-for _ in range(600):
-    status = bedrock.get_model_invocation_job(jobIdentifier=job["jobArn"])["status"]
-    if status in ("Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired"):
-        break
-    time.sleep(0.05)
-print(job["jobArn"], status)
-"#;
-
-struct Servers {
-    _moto: Moto,
-    _emulator: KillOnDrop,
-    bedrock: String,
-    s3: String,
-}
-
-fn servers() -> Servers {
-    let moto = Moto::start();
-    let s3 = moto.endpoint();
-    let mut emulator = Command::new(binary());
-    emulator
-        .args(["emulator", "--tick-ms", "20"])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ENDPOINT_URL_S3", &s3)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    let mut child = emulator.spawn().unwrap();
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
-    let bedrock = first
-        .split("listening on ")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("{first}"))
-        .to_string();
-    let host = s3.trim_start_matches("http://");
-    assert_eq!(request(host, "PUT", "/notebook-bucket", b"").status, 200);
-    Servers { _moto: moto, _emulator: KillOnDrop(child), bedrock, s3 }
-}
-
-fn cli(dir: &Path, servers: &Servers, args: &[&str]) -> e2e_tests::Run {
-    let vars = [
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_REGION", "us-east-1"),
-        ("AWS_ENDPOINT_URL_S3", servers.s3.as_str()),
-        ("AWS_ENDPOINT_URL_BEDROCK", servers.bedrock.as_str()),
-        ("AWS_ENDPOINT_URL_STS", servers.s3.as_str()),
-        ("BEDROCK_BATCH_POLLING", "emulator"),
-    ];
+fn cli(dir: &Path, servers: &NotebookServers, args: &[&str]) -> e2e_tests::Run {
+    let vars = servers.aws_environment();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut command = command(dir, dir, &vars);
     command.args(args);
     finish(command)
@@ -92,10 +19,10 @@ fn cli(dir: &Path, servers: &Servers, args: &[&str]) -> e2e_tests::Run {
 #[test]
 fn a_job_made_with_boto3_is_listed_as_made_elsewhere_opened_with_its_own_ids_and_then_listed_as_opened() {
     let dir = tempfile::tempdir().unwrap();
-    let servers = servers();
-    let made = python(NOTEBOOK, &[&servers.bedrock, &servers.s3]);
-    let (arn, status) = made.trim().split_once(' ').unwrap();
-    assert_eq!(status, "Completed", "a refused record is an error line of a completed job: {made}");
+    let servers = NotebookServers::start();
+    let (arn, status) = servers.notebook_job();
+    assert_eq!(status, "Completed", "a refused record is an error line of a completed job");
+    let arn = arn.as_str();
     let job_id = arn.rsplit('/').next().unwrap();
 
     let listed = cli(dir.path(), &servers, &["jobs", "--remote"]);

@@ -12,8 +12,8 @@ use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::run_comparison::RunComparison;
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RowAttempt,
-    RunRow, SendWays, Studio, SubmitForm, TestRowForm, TestRowView,
+    AccessForm, AccessView, AccountJobFilter, AccountJobRow, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList,
+    OpenJobForm, ResultsOverview, RowAttempt, RunRow, SendWays, Studio, SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::{Choices, InvocationChoice};
 use batch_app::sheet_opening::SheetProgress;
@@ -210,6 +210,16 @@ pub async fn retry_run(
     changes: Revision,
 ) -> Answer<RunRow> {
     Ok(shell.studio.retry(&run, send, matching, changes).await?)
+}
+
+/// The account's batch jobs, each marked with its run.
+pub async fn account_jobs(shell: Shell<'_>, filter: AccountJobFilter) -> Answer<Vec<AccountJobRow>> {
+    Ok(shell.studio.account_jobs(&filter).await?)
+}
+
+/// A job made elsewhere opened as a run.
+pub async fn open_job(shell: Shell<'_>, form: OpenJobForm) -> Answer<RunRow> {
+    Ok(shell.studio.open_job(form).await?)
 }
 
 /// What the run will cost, measured (CountTokens on a sample, rows answered on demand when asked, past runs).

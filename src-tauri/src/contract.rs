@@ -11,8 +11,9 @@ use batch_app::prompt_totals::PromptTotals;
 use batch_app::results_table::{ResultsPage, RowFilter};
 use batch_app::run_comparison::RunComparison;
 use batch_app::session::{
-    AccessForm, AccessView, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList, ResultsOverview, RowAttempt,
-    RunBytesMessage, RunEventMessage, RunOutcome, RunRow, SendWays, SubmitForm, TestRowForm, TestRowView,
+    AccessForm, AccessView, AccountJobFilter, AccountJobRow, AppInfo, ConnectionInfo, JobPlan, MeasureForm, ModelList,
+    OpenJobForm, ResultsOverview, RowAttempt, RunBytesMessage, RunEventMessage, RunOutcome, RunRow, SendWays,
+    SubmitForm, TestRowForm, TestRowView,
 };
 use batch_app::settings::{Choices, InvocationChoice};
 use batch_app::sheet_opening::SheetProgress;
@@ -164,6 +165,12 @@ window_contract! {
         /// `changes` (another model, more answer tokens, a changed template): as a batch job, or on demand
         /// (`on-demand`, `flex`).
         fn retry_run(run: String, send: Tier, matching: Option<RowFilter>, changes: Revision) -> RunRow;
+        /// The account's batch jobs on the current connection, each marked as this tool's own, opened here, or made
+        /// elsewhere.
+        fn account_jobs(filter: AccountJobFilter) -> Vec<AccountJobRow>;
+        /// Opens a job made elsewhere (one of the account's, or output lines on this computer) as a run, joined to a
+        /// sheet when one is given.
+        fn open_job(form: OpenJobForm) -> RunRow;
         /// Columns, counts, token bins and summary of a run's results.
         fn results_overview(run: String) -> ResultsOverview;
         /// A page of a run's results.

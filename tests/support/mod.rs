@@ -2,6 +2,7 @@
 
 pub mod http;
 pub mod kill_proxy;
+pub mod notebook;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};

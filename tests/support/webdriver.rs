@@ -31,6 +31,11 @@ impl Driver {
     /// Starts tauri-driver on free ports inside a fresh virtual display; the apps it starts keep their data
     /// (history, sandbox, runs, settings) in `home`.
     pub fn start(home: &Path) -> Self {
+        Self::start_with(home, &[])
+    }
+
+    /// [`Driver::start`] with more environment for the apps it starts (AWS endpoints of emulators, say).
+    pub fn start_with(home: &Path, vars: &[(&str, String)]) -> Self {
         use std::os::unix::process::CommandExt;
         // One start at a time: `xvfb-run -a` picks the first display with no lock file, so two suites
         // starting at once can both pick the same one; the next start waits until this one listens (its Xvfb
@@ -42,6 +47,7 @@ impl Driver {
         let port = test_servers::free_port();
         let native = test_servers::free_port();
         let child = Command::new("xvfb-run")
+            .envs(vars.iter().map(|(k, v)| (k, v)))
             .env("BEDROCK_BATCH_HOME", home)
             .args(["-a", "-s", "-screen 0 1280x800x24"])
             .arg(&driver)

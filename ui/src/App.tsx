@@ -54,7 +54,7 @@ export function App() {
             SANDBOX — offline, answers from the sandbox model
           </span>
         )}
-        {connection && !connection.sandbox && <span className="badge">AWS {connection.account} · {connection.region}</span>}
+        {connection && !connection.sandbox && <span id="aws-badge" className="badge">AWS {connection.account} · {connection.region}</span>}
         <span className="muted version">{info ? `v${info.version} · prices ${info.prices_as_of}` : ""}</span>
         <select id="theme" className="theme" aria-label="Theme" value={choices.theme} onChange={(e) => choose("theme", e.target.value as Theme)}>
           <option value="system">System theme</option>

@@ -120,6 +120,13 @@ impl WindowFiles {
         Ok(real)
     }
 
+    /// A folder or file of a job's lines (outputs or requests) to read, resolved, outside the protected folders.
+    pub fn job_lines(&self, path: &Path) -> Result<PathBuf, WindowFileError> {
+        let real = resolve(path)?;
+        self.check_protected(path, &real)?;
+        Ok(real)
+    }
+
     /// The file to write an export to, resolved: an export by its name, outside the protected folders. (That
     /// it is not the sheet the results come from is checked where every export is written.)
     pub fn export(&self, path: &Path) -> Result<PathBuf, WindowFileError> {

@@ -69,6 +69,74 @@ fixes: AccessDocuments,
  */
 offline: boolean, };
 
+export type AccountJobFilter = { 
+/**
+ * Only jobs with this status (Completed, InProgress, Failed…).
+ */
+status: string | null, 
+/**
+ * Only jobs whose name contains this.
+ */
+name_contains: string | null, 
+/**
+ * Only jobs submitted at or after this time (RFC 3339).
+ */
+submitted_after: string | null, 
+/**
+ * At most this many (default 100).
+ */
+limit: number | null, };
+
+export type AccountJobRow = { 
+/**
+ * Its ARN.
+ */
+job_arn: string, 
+/**
+ * Its id (the ARN's last part).
+ */
+job_id: string, 
+/**
+ * Its name.
+ */
+job_name: string, 
+/**
+ * Its status.
+ */
+status: string, 
+/**
+ * The service's message.
+ */
+message: string | null, 
+/**
+ * Its model or inference profile.
+ */
+model_id: string | null, 
+/**
+ * When it was submitted.
+ */
+submit_time: string | null, 
+/**
+ * When it ended.
+ */
+end_time: string | null, 
+/**
+ * Records processed so far.
+ */
+processed: number | null, 
+/**
+ * Records in the job.
+ */
+total: number | null, 
+/**
+ * This tool's own, opened here, or made elsewhere.
+ */
+origin: JobOrigin, 
+/**
+ * The run holding it, if any.
+ */
+run: string | null, };
+
 export type AnswerField = { 
 /**
  * Its name (the JSON key and the column's name).
@@ -664,6 +732,8 @@ export type InvocationChoice = "invoke_model" | "converse";
 
 export type InvocationType = "InvokeModel" | "Converse";
 
+export type JobOrigin = "own" | "opened" | "external";
+
 export type JobPlan = { 
 /**
  * Records in each job, in order.
@@ -828,6 +898,36 @@ batch_input?: number | null,
  * Batch output price; half of on-demand when absent.
  */
 batch_output?: number | null, };
+
+export type OpenJobForm = { 
+/**
+ * A job of the account (ARN or id).
+ */
+job: string | null, 
+/**
+ * Or a folder (or file) of output lines on this computer.
+ */
+outputs: string | null, 
+/**
+ * With `outputs`: the job's request lines (its input file or folder), if at hand.
+ */
+requests: string | null, 
+/**
+ * A sheet to join the records to.
+ */
+sheet: string | null, 
+/**
+ * The sheet's column holding each row's record id.
+ */
+id_column: string | null, 
+/**
+ * Or the number of the sheet's first data row when the record id is the row number (0 or 1).
+ */
+row_number_from: number | null, 
+/**
+ * The job's model, when the files do not say.
+ */
+model: string | null, };
 
 export type OutputEstimate = { 
 /**
@@ -1302,7 +1402,11 @@ has_results: boolean,
 /**
  * Queue time, the likely end and the deadline.
  */
-progress: RunProgress, };
+progress: RunProgress, 
+/**
+ * True for a job made elsewhere and opened here.
+ */
+opened: boolean, };
 
 export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
 
@@ -2006,6 +2110,22 @@ export function stopRun(run: string): Promise<RunRow> {
  */
 export function retryRun(run: string, send: Tier, matching: RowFilter | null, changes: Revision): Promise<RunRow> {
   return invoke<RunRow>("retry_run", { run, send, matching, changes });
+}
+
+/**
+ * The account's batch jobs on the current connection, each marked as this tool's own, opened here, or made
+ * elsewhere.
+ */
+export function accountJobs(filter: AccountJobFilter): Promise<Array<AccountJobRow>> {
+  return invoke<Array<AccountJobRow>>("account_jobs", { filter });
+}
+
+/**
+ * Opens a job made elsewhere (one of the account's, or output lines on this computer) as a run, joined to a
+ * sheet when one is given.
+ */
+export function openJob(form: OpenJobForm): Promise<RunRow> {
+  return invoke<RunRow>("open_job", { form });
 }
 
 /** Columns, counts, token bins and summary of a run's results. */

@@ -37,3 +37,9 @@ export async function pickSheet(): Promise<string | null> {
   return typeof chosen === "string" ? chosen : null;
 }
 
+
+/** The native open dialog for a folder (of output lines); null when cancelled. */
+export async function pickFolder(): Promise<string | null> {
+  const chosen = await open({ multiple: false, directory: true });
+  return typeof chosen === "string" ? chosen : null;
+}

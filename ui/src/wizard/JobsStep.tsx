@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import * as backend from "../backend";
 import type { BacklogReading, RunRow } from "../backend";
 import { grouped } from "../format";
+import { OpenJobs } from "./OpenJobs";
 import { tierWords } from "./sendWays";
 
 export interface JobsStepProps {
@@ -71,6 +72,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
+  const [opened, setOpened] = useState(0);
   useEffect(() => {
     let alive = true;
     const refresh = () =>
@@ -86,7 +88,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
       clearInterval(timer);
       void ended.then((stop) => stop()).catch(() => undefined);
     };
-  }, []);
+  }, [opened]);
 
   async function act(run: string, action: (run: string) => Promise<RunRow>) {
     setBusy(run);
@@ -108,7 +110,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
       <p className="muted">Runs are followed in the background and taken up again when the app restarts; a desktop notification says when one ends.</p>
       {error && <p role="alert" className="error">{error}</p>}
       {runs.length === 0 ? (
-        <p>No runs yet: submit one in the Submit step.</p>
+        <p>No runs yet: submit one in the Submit step, or open a job made elsewhere below.</p>
       ) : (
         <table id="runs" className="runs">
           <thead>
@@ -127,6 +129,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
                   <strong>{run.job_name}</strong>
                   {run.sandbox && <span className="badge warn small">SANDBOX</span>}
                   {run.retry_of && <span className="badge small">retry</span>}
+                  {run.opened && <span className="badge small">opened</span>}
                   <div className="muted">{run.model_id} · {run.created_at}</div>
                 </td>
                 <td className="status">{statusText(run)}</td>
@@ -153,6 +156,7 @@ export function JobsStep({ onOpenResults }: JobsStepProps) {
           </tbody>
         </table>
       )}
+      <OpenJobs onOpened={() => setOpened((n) => n + 1)} onOpenResults={onOpenResults} />
     </section>
   );
 }

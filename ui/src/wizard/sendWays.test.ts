@@ -30,6 +30,8 @@ describe("the ways of sending, in words", () => {
       estimated_input_tokens: 1, estimated_usd: [0.4, 0.6] as [number, number],
     };
     expect(costText(0.5, [batch])).toBe("batch cost $0.50 (estimated $0.40 – $0.60)");
+    // A job opened from elsewhere was never estimated here.
+    expect(costText(0.5, [{ ...batch, estimated_usd: null }])).toBe("batch cost $0.50");
     const flex = { ...batch, tier: "flex" as const, rows: 1, cost_usd: 0.001, estimated_usd: null };
     expect(costText(0.501, [batch, flex])).toBe(
       "cost $0.50 (batch job 97 rows: $0.50, estimated $0.40 – $0.60; on demand (Flex) 1 row: $0.0010)",

@@ -45,7 +45,9 @@ function estimated(t: TierTotals): string {
  * share. */
 export function costText(total: number | null, tiers: TierTotals[]): string {
   if (tiers.length <= 1 && tiers.every((t) => t.tier === "batch")) {
-    return `batch cost ${usd(total)}${tiers[0] ? ` (${estimated(tiers[0]).slice(2)})` : ""}`;
+    // A job opened from elsewhere had no estimate: nothing to put beside the cost.
+    const estimate = tiers[0] ? estimated(tiers[0]).slice(2) : "";
+    return `batch cost ${usd(total)}${estimate ? ` (${estimate})` : ""}`;
   }
   const shares = tiers.map((t) => `${tierWords(t.tier)} ${count(t.rows, "row")}: ${usd(t.cost_usd)}${estimated(t)}`).join("; ");
   return `cost ${usd(total)} (${shares})`;

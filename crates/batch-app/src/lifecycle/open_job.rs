@@ -131,7 +131,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             .or_else(|_| JobName::parse(&format!("opened-{}", job_id(&snapshot.job_arn))))
             .map_err(refused)?;
         let outputs_prefix = output_uri.clone();
-        let run = NewRun {
+        let mut run = NewRun {
             prepared_dir: absolute(&request.out_dir.join("prepared")),
             model_id: model.as_ref().map_or(UNKNOWN_MODEL, ModelId::as_str).to_string(),
             destination: RunDestination::Batch { role_arn: role, input_uri: run_input, output_uri },
@@ -179,6 +179,11 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
                 .await?;
         }
         let opened = prepare(request, requests, &outputs_dir, model)?;
+        // The job's one part, as the service read it: its records and bytes as prepared here.
+        for part in &mut run.parts {
+            part.records = snapshot.counts.total.unwrap_or(opened.records);
+            part.bytes = opened.plan.totals.bytes;
+        }
         let id = self.record_opened(&run, &snapshot)?;
         let mut report = OpenJobReport {
             run: id.to_string(),

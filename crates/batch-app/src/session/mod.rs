@@ -11,6 +11,7 @@ mod deadline;
 mod locations;
 mod model;
 mod model_runs;
+mod opened_jobs;
 mod results;
 mod runs;
 mod send_ways;
@@ -41,6 +42,7 @@ use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandb
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use cost::MeasureForm;
 pub use model::{JobPlan, TestRowForm, TestRowView};
+pub use opened_jobs::{AccountJobFilter, AccountJobRow, OpenJobForm};
 pub use results::{ResultsOverview, RowAttempt, RunAsked, SavedSummary};
 pub use runs::{RunOutcome, RunRow, SubmitForm};
 pub use send_ways::{SendWays, send_ways};

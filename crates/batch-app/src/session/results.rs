@@ -127,6 +127,24 @@ fn rejoin(prepared: &Path, results: &Path) -> Result<ResultsTable, StudioError> 
     ResultsTable::open(&table).map_err(|e| invalid(e.to_string()))
 }
 
+/// What row `row` of an opened job asked: its record's system and user text (other parts noted after the prompt).
+fn opened_prompt(prepared: &Path, row: u64) -> Result<RenderedPrompt, StudioError> {
+    let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+    let keys = plan.record_ids.keys(prepared)?;
+    let id = keys.id_for(row);
+    let asked = batch_core::prepare::opened_request(prepared, &id)?
+        .ok_or_else(|| invalid(format!("row {row} has no record in the job's request lines")))?;
+    let mut prompt = asked.prompt.clone();
+    let notes = asked.notes_text();
+    if !notes.is_empty() {
+        prompt.push_str(&format!("\n\n[{notes}]"));
+    }
+    let system = (!asked.system.is_empty()).then(|| asked.system.clone());
+    let tokens =
+        batch_core::tokens::estimate_tokens(&prompt) + system.as_deref().map_or(0, batch_core::tokens::estimate_tokens);
+    Ok(RenderedPrompt { row, prompt, system, tokens })
+}
+
 /// Saves a join's summary in the results folder `dir`, for the overview.
 pub(super) fn save_summary(dir: &Path, summary: &batch_core::results::ResultsSummary) -> Result<(), StudioError> {
     std::fs::write(dir.join(SUMMARY_FILE), serde_json::to_vec_pretty(summary).unwrap_or_default())
@@ -182,6 +200,10 @@ impl<C: Connector> Studio<C> {
             None => root.prepared_dir.clone(),
         };
         let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+        if plan.record_ids.listed {
+            // A job opened from elsewhere: what its record asked, from the lines that were sent.
+            return opened_prompt(&root.prepared_dir, row);
+        }
         let page = table.page(&RowFilter::default(), row.saturating_sub(1), 1).map_err(|e| invalid(e.to_string()))?;
         let (number, mut cells) = page.rows.into_iter().next().filter(|(n, _)| *n == row).ok_or_else(|| {
             invalid(format!("row {row} is not in the run's results; pick a row between 1 and {}", page.matching))

@@ -133,6 +133,8 @@ pub struct RunRow {
     pub has_results: bool,
     /// Queue time, the likely end and the deadline.
     pub progress: RunProgress,
+    /// True for a job made elsewhere and opened here.
+    pub opened: bool,
 }
 
 /// How a run ended.
@@ -451,7 +453,7 @@ impl<C: Connector> Studio<C> {
         Ok(rows)
     }
 
-    fn run_row(&self, id: &str) -> Result<RunRow, StudioError> {
+    pub(super) fn run_row(&self, id: &str) -> Result<RunRow, StudioError> {
         let (run, parts, jobs, backlog) = {
             let history = self.history();
             let run = history.run(id)?;
@@ -502,6 +504,7 @@ impl<C: Connector> Studio<C> {
             stopped: run.stop_requested,
             has_results,
             progress: run_progress(&run, &jobs, backlog, batch_core::clock::unix_now()),
+            opened: run.opened,
         })
     }
 

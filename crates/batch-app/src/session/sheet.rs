@@ -119,6 +119,12 @@ impl<C: Connector> Studio<C> {
         Ok(form)
     }
 
+    /// A sheet, or a folder or file of a job's lines, asked for by the window to be read (never protected files).
+    pub(super) fn readable_path(&self, path: &Path, sheet: bool) -> Result<PathBuf, StudioError> {
+        let files = &self.desk.files;
+        if sheet { files.sheet(path) } else { files.job_lines(path) }.map_err(|e| StudioError::Invalid(e.to_string()))
+    }
+
     /// Where an export asked for by the window may be written (never over protected files).
     pub fn export_path(&self, path: &Path) -> Result<PathBuf, StudioError> {
         self.desk.files.export(path).map_err(|e| StudioError::Invalid(e.to_string()))

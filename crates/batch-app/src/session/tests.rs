@@ -189,3 +189,55 @@ fn comparing_a_run_not_yet_fetched_says_to_fetch_it_and_other_refusals_are_input
     assert_eq!((free.code, free.remedy), (ErrorCode::InvalidInput, None));
     assert!(free.message.contains("free-text answers"), "{}", free.message);
 }
+
+#[test]
+fn a_notebook_s_output_files_open_from_the_window_joined_to_its_dataframe_and_page_like_a_run() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let studio = Studio::open(home.path(), FakeConnector, Arc::new(Quiet)).unwrap();
+    // 30 of a notebook's 40 records answered, in another order; its DataFrame, whose index is the record id.
+    let model = batch_core::model::ModelId::parse("amazon.nova-lite-v1:0").unwrap();
+    let downloads = work.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let lines: String = (0..30)
+        .rev()
+        .map(|i| {
+            let input =
+                serde_json::json!({"messages": [{"role": "user", "content": [{"text": format!("Review {i}")}]}]});
+            let output =
+                batch_core::sandbox_model::respond(model.family(), batch_core::model::InvocationType::Converse, &input)
+                    .unwrap();
+            format!("{}\n", serde_json::json!({"recordId": i.to_string(), "modelInput": input, "modelOutput": output}))
+        })
+        .collect();
+    std::fs::write(downloads.join("part.jsonl.out"), lines).unwrap();
+    let sheet = work.path().join("reviews.csv");
+    std::fs::write(&sheet, format!("review\n{}", (0..40).map(|i| format!("text {i}\n")).collect::<String>())).unwrap();
+    let text = |path: &std::path::Path| Some(path.to_string_lossy().into_owned());
+    let form = OpenJobForm {
+        outputs: text(&downloads),
+        sheet: text(&sheet),
+        row_number_from: Some(0),
+        model: Some(model.as_str().into()),
+        ..OpenJobForm::default()
+    };
+    let run = block_on(studio.open_job(form.clone())).unwrap();
+    assert!(run.opened && run.has_results, "{run:?}");
+    let overview = studio.results_overview(&run.id).unwrap();
+    assert_eq!((overview.counts.succeeded, overview.counts.missing), (30, 10));
+    assert_eq!(overview.columns[..3], ["review", "record_id", "status"]);
+    let page = studio.results_page(&run.id, &crate::results_table::RowFilter::default(), 38, 5).unwrap();
+    assert_eq!(page.matching, 40);
+    assert_eq!(page.rows[0].1[..3], ["text 38", "38", "missing"]);
+    // The row detail's "Prompt sent" is what the record asked, read from the lines that were sent.
+    assert_eq!(studio.row_prompt(&run.id, 6).unwrap().prompt, "Review 5");
+    assert!(studio.row_prompt(&run.id, 39).unwrap_err().to_string().contains("no record"), "row 39 was never sent");
+
+    // A sheet without a way to its record ids, a folder in the app's own data and no connection are refused.
+    let unsaid = OpenJobForm { row_number_from: None, ..form.clone() };
+    assert!(block_on(studio.open_job(unsaid)).unwrap_err().to_string().contains("say where each row's record id is"));
+    let inside = OpenJobForm { outputs: text(home.path()), sheet: None, ..form };
+    assert!(block_on(studio.open_job(inside)).unwrap_err().to_string().contains("the app's own data"));
+    let listed = block_on(studio.account_jobs(&AccountJobFilter::default()));
+    assert!(matches!(listed, Err(StudioError::NotConnected(_))), "{listed:?}");
+}

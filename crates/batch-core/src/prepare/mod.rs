@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 pub use error::PrepareError;
 pub use opened::{
     OpenedJobRequest, OpenedPlan, REQUESTS_SHEET, RowKey, SheetJoin, UNKNOWN_MODEL, UNMATCHED_FILE, line_files,
-    prepare_opened,
+    opened_request, prepare_opened,
 };
 pub use plan_file::{
     InputInfo, ModelInfo, PLAN_FILE, PartInfo, PreparedPlan, RECORDS_FILE, RecordIdInfo, TemplateInfo, Totals,

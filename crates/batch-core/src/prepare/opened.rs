@@ -385,6 +385,32 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
     })
 }
 
+/// What the record `record_id` of an opened job's prepared folder asked (system and user text, other parts
+/// noted), read from the request lines kept there; none when no line names it.
+pub fn opened_request(prepared: &Path, record_id: &str) -> Result<Option<crate::results::RequestText>, PrepareError> {
+    let plan = PreparedPlan::read(&prepared.join(PLAN_FILE))?;
+    // The id as it appears in a line, JSON-escaped: only lines containing it are parsed.
+    let quoted = serde_json::to_string(record_id).unwrap_or_default();
+    for part in &plan.parts {
+        let path = prepared.join(&part.file);
+        let file = File::open(&path).map_err(|e| PrepareError::PartFile { path: path.clone(), source: e })?;
+        for line in BufReader::new(file).lines() {
+            let line = line.map_err(|e| PrepareError::PartFile { path: path.clone(), source: e })?;
+            if !line.contains(&quoted) {
+                continue;
+            }
+            if let Ok(RequestLine { record_id: Some(Value::String(id)), model_input: Some(body) }) =
+                serde_json::from_str::<RequestLine<'_>>(&line)
+                && id == record_id
+            {
+                let input: Value = serde_json::from_str(body.get()).unwrap_or_default();
+                return Ok(Some(request_text(&input)));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// The files of request (or output) lines at `path`: the file itself, or the folder's files ending in `suffix`
 /// — or, when it has none (renamed downloads), every file but manifests, hidden files and exports.
 pub fn line_files(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, PrepareError> {
