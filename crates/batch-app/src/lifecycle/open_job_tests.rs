@@ -195,6 +195,9 @@ fn output_lines_on_disk_open_with_no_aws_joined_to_a_sheet_and_retried_on_demand
     let run = world.history.lock().unwrap().run(&opened.run).unwrap();
     assert_eq!((run.state, run.tier, run.model_id.as_str()), (RunState::Fetched, Tier::OnDemand, MODEL));
 
+    // Opened from files, it has no role or bucket for a batch job: the way on is on demand.
+    let batch = lifecycle.record_retry(&RetryRequest::of(&opened.run)).unwrap_err();
+    assert_eq!(batch.remedy(), Some(Remedy::RetryOnDemand { run: opened.run.clone() }), "{batch}");
     // The 10 missing records go on demand, from their own lines, and merge into the same rows.
     let options = crate::on_demand::OnDemandOptions {
         concurrency: 2,

@@ -88,6 +88,17 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
             }
             Err(e) => return Err(e.into()),
         }
+        if root.role_arn.is_empty() {
+            // Answered on demand, or opened from files: no service role or S3 location for a batch job.
+            return Err(LifecycleError::Blocked {
+                message: format!(
+                    "run {} has no service role or S3 locations for a batch job ({}); send its rows on demand",
+                    root.id,
+                    if root.opened { "it was opened from files" } else { "it was answered on demand" }
+                ),
+                remedy: Remedy::RetryOnDemand { run: root.id.to_string() },
+            });
+        }
         let refused = |e: batch_core::aws_names::NameError| LifecycleError::Refused(e.to_string());
         let base = format!("{}-retry{attempt}", root.job_name);
         let keep = base.len().min(55);

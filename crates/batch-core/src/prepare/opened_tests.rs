@@ -193,3 +193,34 @@ fn joined_to_a_sheet_by_id_column_or_row_number_every_row_and_record_is_accounte
     .unwrap_err();
     assert!(matches!(error, PrepareError::DuplicateRecordId { first: 1, second: 3, .. }), "{error}");
 }
+
+#[test]
+fn output_lines_as_aws_wrote_them_open_each_record_with_its_request_and_answer() {
+    // tests/fixtures/aws-outputs: AWS's documented lines (spaced keys, an error line) and a real Claude 3 Haiku
+    // job's line (keys in AWS's order, raw UTF-8, a recordId of the job's own), with a manifest (see its README).
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/aws-outputs");
+    let dir = tempfile::tempdir().unwrap();
+    let outputs = dir.path().join("outputs").join("job1");
+    std::fs::create_dir_all(&outputs).unwrap();
+    for name in ["documented.jsonl.out", "manifest.json.out"] {
+        std::fs::copy(fixtures.join(name), outputs.join(name)).unwrap();
+    }
+    let opened = open(dir.path(), None, &dir.path().join("outputs"), None);
+    assert_eq!((opened.records, opened.corrupt_lines), (4, 0));
+    let (summary, rows) = joined(dir.path(), &opened, &dir.path().join("outputs"));
+    assert_eq!((summary.rows, summary.succeeded, summary.failed, summary.missing), (4, 3, 1, 0));
+    assert_eq!(summary.manifests.len(), 1);
+    assert_eq!(column(&rows, "record_id"), ["3223593EFGH", "1223213ABCD", "meta_Appliances_0_0", "ROW00000001"]);
+    let prompts = column(&rows, "prompt");
+    assert_eq!(prompts[0], "Roses are red, violets are");
+    assert_eq!(prompts[1], "Hello world");
+    assert!(prompts[2].starts_with("你是一位翻译专家"), "{}", prompts[2]);
+    assert_eq!(prompts[3], "Classify: …");
+    assert_eq!(column(&rows, "system")[3], "You are a classifier.");
+    assert_eq!(column(&rows, "status"), ["succeeded", "failed", "succeeded", "succeeded"]);
+    assert_eq!(column(&rows, "error")[1], "400: bad request");
+    let outputs = column(&rows, "output");
+    assert_eq!(outputs[0], "blue\n");
+    assert!(outputs[2].starts_with("HANSGO Держатель для яиц"), "raw UTF-8 kept: {}", outputs[2]);
+    assert_eq!(outputs[3], "positive");
+}
