@@ -672,6 +672,9 @@ pub struct OpenArgs {
     /// retries need one).
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
+    /// The shape the job asked its answers in, for checked answers and typed columns (default: free text).
+    #[command(flatten)]
+    pub answer: AnswerArgs,
     /// CSV: prefix ' to cells (headers included) starting with = + - @, tab or CR, so spreadsheets do not run
     /// them as formulas.
     #[arg(long)]

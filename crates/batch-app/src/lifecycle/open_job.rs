@@ -32,6 +32,8 @@ pub struct OpenJobRequest {
     pub sheet: Option<SheetJoin>,
     /// The job's model, when the service does not say (local files) or to price it as another.
     pub model: Option<ModelId>,
+    /// The shape the job asked its answers in (labels, fields, a schema), for typed columns; free text by default.
+    pub answer: batch_core::answer::AnswerShape,
     /// The run's folder: `prepared/`, `input/`, `outputs/` and the export go there.
     pub out_dir: PathBuf,
     /// Where the joined rows go.
@@ -307,6 +309,7 @@ fn prepare(
         outputs: outputs.to_path_buf(),
         sheet: request.sheet.clone(),
         model,
+        answer: request.answer.clone(),
         out_dir: request.out_dir.join("prepared"),
         prices: request.prices.clone(),
     })?)

@@ -83,6 +83,7 @@ impl World {
             source,
             sheet,
             model: None,
+            answer: batch_core::answer::AnswerShape::default(),
             out_dir: self.dir.path().join("opened"),
             into: JoinedInto::Export(None),
             excel_safe: false,

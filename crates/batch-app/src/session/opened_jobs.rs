@@ -161,6 +161,7 @@ impl<C: Connector> Studio<C> {
             source,
             sheet,
             model,
+            answer: batch_core::answer::AnswerShape::default(),
             out_dir: out_dir.clone(),
             into: JoinedInto::Index(out_dir.join(TABLE_FILE)),
             excel_safe: false,

@@ -38,6 +38,7 @@ pub fn open(args: OpenArgs) -> Result<ExitCode> {
         source,
         sheet,
         model: args.model.as_deref().map(ModelId::parse).transpose()?,
+        answer: crate::commands::answer_shape(&args.answer)?,
         out_dir,
         into: JoinedInto::Export(args.export.clone()),
         excel_safe: args.excel_safe,

@@ -68,6 +68,9 @@ pub struct OpenedJobRequest {
     pub sheet: Option<SheetJoin>,
     /// The job's model (unknown: no price, and retries need one).
     pub model: Option<ModelId>,
+    /// The shape its answers were asked in (labels, fields, a schema): checked, and typed columns, as for a run of
+    /// this tool's; free text by default.
+    pub answer: AnswerShape,
     /// The prepared folder to write.
     pub out_dir: PathBuf,
     /// Prices for the plan's estimate.
@@ -349,7 +352,7 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
             system: None,
             columns_used: Vec::new(),
             jinja: false,
-            answer: AnswerShape::default(),
+            answer: request.answer.clone(),
         },
         ModelInfo {
             id: model,

@@ -64,6 +64,7 @@ fn open(dir: &Path, requests: Option<PathBuf>, outputs: &Path, sheet: Option<She
         outputs: outputs.to_path_buf(),
         sheet,
         model: Some(ModelId::parse("anthropic.claude-haiku-4-5-20251001-v1:0").unwrap()),
+        answer: crate::answer::AnswerShape::default(),
         out_dir: dir.join("opened"),
         prices: PriceTable::bundled(),
     })
@@ -187,6 +188,7 @@ fn joined_to_a_sheet_by_id_column_or_row_number_every_row_and_record_is_accounte
         outputs,
         sheet: Some(twice),
         model: None,
+        answer: crate::answer::AnswerShape::default(),
         out_dir: dir.path().join("again"),
         prices: PriceTable::bundled(),
     })
@@ -223,4 +225,35 @@ fn output_lines_as_aws_wrote_them_open_each_record_with_its_request_and_answer()
     assert_eq!(outputs[0], "blue\n");
     assert!(outputs[2].starts_with("HANSGO Держатель для яиц"), "raw UTF-8 kept: {}", outputs[2]);
     assert_eq!(outputs[3], "positive");
+}
+
+#[test]
+fn answers_asked_as_labels_come_back_as_a_typed_column_and_a_stray_one_is_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let outputs = dir.path().join("outputs").join("job1");
+    std::fs::create_dir_all(&outputs).unwrap();
+    let line = |id: &str, text: &str| {
+        json!({"modelInput": body("Label it"), "recordId": id, "modelOutput": {"type": "message", "role": "assistant",
+            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
+            "usage": {"input_tokens": 9, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 4, "output_tokens": 5}}})
+        .to_string()
+    };
+    let lines =
+        [line("a", r#"{"label": "bug"}"#), line("b", r#"{"label": "praise"}"#), line("c", "I think it is a bug")];
+    std::fs::write(outputs.join("in.jsonl.out"), lines.join("\n")).unwrap();
+    let opened = prepare_opened(&OpenedJobRequest {
+        requests: None,
+        outputs: dir.path().join("outputs"),
+        sheet: None,
+        model: None,
+        answer: crate::answer::AnswerShape::classify("bug,praise", false, false).unwrap(),
+        out_dir: dir.path().join("opened"),
+        prices: PriceTable::bundled(),
+    })
+    .unwrap();
+    let (summary, rows) = joined(dir.path(), &opened, &dir.path().join("outputs"));
+    assert_eq!((summary.succeeded, summary.invalid), (2, 1));
+    assert_eq!(column(&rows, "label"), ["bug", "praise", ""]);
+    assert_eq!(column(&rows, "status"), ["succeeded", "succeeded", "invalid"]);
+    assert_eq!(summary.tokens.cache_read_from_outputs, 12, "Claude's cache fields are read");
 }
