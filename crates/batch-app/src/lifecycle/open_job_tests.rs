@@ -2,9 +2,6 @@
 //! account, retried with its own lines and ids, and output lines on disk opened with no AWS.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use batch_core::aws_names::S3Uri;
 use batch_core::model::{InvocationType, ModelId};
@@ -16,22 +13,17 @@ use batch_core::service_tier::Tier;
 use batch_core::sheet::SheetOptions;
 use serde_json::json;
 
-use super::fakes::{FakeCloud, Outcome, SandboxInvoker};
+use super::fakes::{Outcome, SandboxInvoker};
+use super::tests::World;
 use super::*;
-use crate::history::{History, JobSettings, RunState};
+use crate::history::{JobSettings, RunState};
 use crate::ports::NewJob;
 
-const NO_WAIT: Pacing = Pacing {
-    poll_initial: Duration::from_millis(1),
-    poll_max: Duration::from_millis(1),
-    retry_base: Duration::from_millis(1),
-    retry_max: Duration::from_millis(1),
-    create_attempts: 3,
-};
 const MODEL: &str = "amazon.nova-lite-v1:0";
+const NO_WAIT: Pacing = super::tests::NO_WAIT;
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+    super::tests::tokio_test(future)
 }
 
 /// A notebook's record: its DataFrame index as the id, a Converse body.
@@ -42,25 +34,17 @@ fn line(index: usize) -> String {
     .to_string()
 }
 
-struct World {
-    dir: tempfile::TempDir,
-    history: Mutex<History>,
-    cloud: FakeCloud,
-    cancel: AtomicBool,
+/// What the opened-job tests do with the lifecycle tests' world.
+trait OpenedWorld {
+    /// A job of `rows` records created straight through the job API, as a notebook does; returns its ARN.
+    fn notebook_job(&self, rows: usize) -> String;
+    /// Opening `source` into `<dir>/opened`, joined to `sheet`.
+    fn request(&self, source: JobSource, sheet: Option<SheetJoin>) -> OpenJobRequest;
+    /// Fetching `run` into `<dir>/opened`.
+    fn fetch_opened(&self, run: &str) -> FetchReport;
 }
 
-impl World {
-    fn new(outcome: Outcome) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
-        Self { dir, history, cloud: FakeCloud::new(outcome), cancel: AtomicBool::new(false) }
-    }
-
-    fn lifecycle(&self) -> Lifecycle<'_, FakeCloud, FakeCloud> {
-        Lifecycle::new(&self.history, &self.cloud, &self.cloud, &Quiet, NO_WAIT, &self.cancel)
-    }
-
-    /// A job of `rows` records created straight through the job API, as a notebook does; returns its ARN.
+impl OpenedWorld for World {
     fn notebook_job(&self, rows: usize) -> String {
         let input = S3Uri::parse("s3://team-bucket/notebook/reviews.jsonl").unwrap();
         let text: String = (0..rows).map(|i| line(i) + "\n").collect();
@@ -92,7 +76,7 @@ impl World {
         }
     }
 
-    fn fetch(&self, run: &str) -> FetchReport {
+    fn fetch_opened(&self, run: &str) -> FetchReport {
         let request = FetchRequest {
             run: run.to_string(),
             out_dir: self.dir.path().join("opened"),
@@ -132,7 +116,7 @@ fn a_notebook_s_job_opens_as_a_run_and_its_missing_records_are_retried_with_thei
 
     world.cloud.hold(false);
     block_on(lifecycle.drive(&run, Until::Ended)).unwrap();
-    let fetched = world.fetch(&run);
+    let fetched = world.fetch_opened(&run);
     assert_eq!((fetched.summary.rows, fetched.summary.succeeded, fetched.summary.missing), (240, 120, 120));
     let rows = export_ids(std::path::Path::new(&fetched.summary.export.path));
     let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
@@ -147,7 +131,7 @@ fn a_notebook_s_job_opens_as_a_run_and_its_missing_records_are_retried_with_thei
     let retried = world.history.lock().unwrap().run(retry.as_str()).unwrap();
     assert_eq!(retried.role_arn, "arn:aws:iam::123456789012:role/NotebookRole");
     assert!(retried.input_uri.starts_with("s3://team-bucket/notebook/"), "{}", retried.input_uri);
-    let merged = world.fetch(&run);
+    let merged = world.fetch_opened(&run);
     assert_eq!((merged.summary.rows, merged.summary.succeeded, merged.summary.missing), (240, 180, 60));
     let missing: HashSet<String> = export_ids(std::path::Path::new(&merged.summary.export.path))
         .into_iter()
@@ -210,7 +194,7 @@ fn output_lines_on_disk_open_with_no_aws_joined_to_a_sheet_and_retried_on_demand
     let invoker = std::sync::Arc::new(SandboxInvoker::new(&model, InvocationType::Converse, Tier::OnDemand));
     let sent = block_on(lifecycle.retry_on_demand(&opened.run, invoker.clone(), options)).unwrap();
     assert_eq!((sent.rows, sent.succeeded), (10, 10));
-    let merged = world.fetch(&opened.run);
+    let merged = world.fetch_opened(&opened.run);
     assert_eq!((merged.summary.rows, merged.summary.succeeded, merged.summary.missing), (40, 40, 0));
     let rows = export_ids(std::path::Path::new(&merged.summary.export.path));
     assert_eq!(rows[39].0, "39");

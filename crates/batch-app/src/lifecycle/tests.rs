@@ -17,7 +17,7 @@ use super::*;
 use crate::history::{History, JobSettings, Recorded, RunState};
 
 /// Polls and retries without waiting.
-const NO_WAIT: Pacing = Pacing {
+pub(super) const NO_WAIT: Pacing = Pacing {
     poll_initial: Duration::from_millis(1),
     poll_max: Duration::from_millis(1),
     retry_base: Duration::from_millis(1),
@@ -39,21 +39,22 @@ fn submit_request(prepared: &Path) -> SubmitRequest {
     }
 }
 
-struct World {
-    dir: tempfile::TempDir,
-    history: Mutex<History>,
-    cloud: FakeCloud,
+/// A history and a fake cloud in a temporary folder (also the opened-job tests').
+pub(super) struct World {
+    pub(super) dir: tempfile::TempDir,
+    pub(super) history: Mutex<History>,
+    pub(super) cloud: FakeCloud,
     cancel: AtomicBool,
 }
 
 impl World {
-    fn new(outcome: Outcome) -> Self {
+    pub(super) fn new(outcome: Outcome) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let history = Mutex::new(History::open(&dir.path().join("history.sqlite")).unwrap());
         Self { dir, history, cloud: FakeCloud::new(outcome), cancel: AtomicBool::new(false) }
     }
 
-    fn lifecycle(&self) -> Lifecycle<'_, FakeCloud, FakeCloud> {
+    pub(super) fn lifecycle(&self) -> Lifecycle<'_, FakeCloud, FakeCloud> {
         Lifecycle::new(&self.history, &self.cloud, &self.cloud, &Quiet, NO_WAIT, &self.cancel)
     }
 
@@ -77,7 +78,7 @@ impl World {
 use crate::history::RunId;
 
 /// Runs a future to its end on a fresh current-thread runtime.
-fn tokio_test<F: std::future::Future>(future: F) -> F::Output {
+pub(super) fn tokio_test<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
 }
 
