@@ -78,8 +78,9 @@ pub struct OpenJobReport {
 }
 
 impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
-    /// Opens a job made elsewhere as a run (see the module's comment): records it in the history, then — once
-    /// it has ended — downloads, prepares and joins it. A job already in the history is not opened twice.
+    /// Opens a job made elsewhere as a run (see the module's comment): downloads its input (and, once it has
+    /// ended, its outputs), prepares it, records it in the history, and joins it when it has ended (a job still
+    /// running is followed like any run). A job already in the history is not opened twice.
     pub async fn open_job(
         &self,
         request: &OpenJobRequest,

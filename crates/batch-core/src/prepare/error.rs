@@ -101,6 +101,14 @@ pub enum PrepareError {
         /// The next row holding it.
         second: u64,
     },
+    /// A job's request or output lines could not be read.
+    #[error("{}: cannot read the job's lines ({source}); give the folder or file of its lines, readable by you", path.display())]
+    JobLines {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
     /// An existing `plan.json` could not be read.
     #[error("{}: not a readable plan ({detail}); prepare the sheet again to recreate it", path.display())]
     PlanFile {
@@ -120,7 +128,7 @@ impl HasRemedy for PrepareError {
             Self::UnknownIdColumn { .. } | Self::DuplicateRecordId { .. } => Some(Remedy::change(Setting::IdColumn)),
             Self::PartFile { .. } | Self::PlanFile { .. } => Some(Remedy::PrepareAgain),
             Self::Template(_) | Self::Limits(_) | Self::TooManyRows { .. } | Self::NoSuchRow { .. } => None,
-            Self::Output { .. } | Self::SheetChanged { .. } | Self::NoTemplate { .. } => None,
+            Self::Output { .. } | Self::SheetChanged { .. } | Self::NoTemplate { .. } | Self::JobLines { .. } => None,
         }
     }
 }
@@ -128,5 +136,9 @@ impl HasRemedy for PrepareError {
 impl PrepareError {
     pub(crate) fn output(path: &Path, source: std::io::Error) -> Self {
         Self::Output { path: path.to_path_buf(), source }
+    }
+
+    pub(crate) fn job_lines(path: &Path, source: std::io::Error) -> Self {
+        Self::JobLines { path: path.to_path_buf(), source }
     }
 }

@@ -191,11 +191,11 @@ pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareE
     let mut reasons = Vec::new();
     let mut line = Vec::new();
     for file in &sources {
-        let mut reader = BufReader::new(File::open(file).map_err(|e| PrepareError::output(file, e))?);
+        let mut reader = BufReader::new(File::open(file).map_err(|e| PrepareError::job_lines(file, e))?);
         let mut number = 0u64;
         loop {
             line.clear();
-            if reader.read_until(b'\n', &mut line).map_err(|e| PrepareError::output(file, e))? == 0 {
+            if reader.read_until(b'\n', &mut line).map_err(|e| PrepareError::job_lines(file, e))? == 0 {
                 break;
             }
             number += 1;
@@ -423,8 +423,8 @@ pub fn line_files(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, PrepareErro
     let (mut named, mut others) = (Vec::new(), Vec::new());
     let mut pending = vec![path.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| PrepareError::output(&dir, e))? {
-            let file = entry.map_err(|e| PrepareError::output(&dir, e))?.path();
+        for entry in std::fs::read_dir(&dir).map_err(|e| PrepareError::job_lines(&dir, e))? {
+            let file = entry.map_err(|e| PrepareError::job_lines(&dir, e))?.path();
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             if file.is_dir() {
                 if !name.starts_with('.') {
@@ -440,10 +440,8 @@ pub fn line_files(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, PrepareErro
     let mut files = if named.is_empty() { others } else { named };
     files.sort();
     if files.is_empty() {
-        return Err(PrepareError::output(
-            path,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no files of request or output lines here"),
-        ));
+        let empty = std::io::Error::new(std::io::ErrorKind::NotFound, "no files of request or output lines here");
+        return Err(PrepareError::job_lines(path, empty));
     }
     Ok(files)
 }
