@@ -36,19 +36,15 @@ export interface RetryChangesProps {
   onChange: (revision: Revision) => void;
 }
 
-/** A folded "Change for the retry" panel: model, answer tokens and template, starting from the run's own. */
+/** A folded "Change for the retry" panel: model, answer tokens and template, starting from the run's own. Keyed
+ * by the run where it is shown, so another run's results start from that run's own, while an equal overview fetched
+ * again changes nothing typed. (Resetting in an effect instead raced the first keystrokes: a mount's effect could
+ * run after them and put the run's own values back.) */
 export function RetryChanges({ asked, onChange }: RetryChangesProps) {
   const [model, setModel] = useState(asked.model_id);
   const [maxTokens, setMaxTokens] = useState(String(asked.max_tokens));
   const [template, setTemplate] = useState(asked.template);
   const [choices, setChoices] = useState<ModelChoice[]>([]);
-
-  // Another run's results start from that run's own (an equal overview fetched again changes nothing typed).
-  useEffect(() => {
-    setModel(asked.model_id);
-    setMaxTokens(String(asked.max_tokens));
-    setTemplate(asked.template);
-  }, [asked.model_id, asked.max_tokens, asked.template]);
 
   useEffect(() => {
     backend.models().then((list) => setChoices(list.models)).catch(() => setChoices([]));

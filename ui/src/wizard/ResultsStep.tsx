@@ -324,7 +324,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
               </button>
             )}
           </div>
-          {(unfinished > 0 || filtered) && overview.asked && <RetryChanges asked={overview.asked} onChange={setChanges} />}
+          {(unfinished > 0 || filtered) && overview.asked && <RetryChanges key={overview.run} asked={overview.asked} onChange={setChanges} />}
           {working && (
             <p id="results-working" role="status" className="muted">
               {working === "exporting" ? "Exporting every row of the run…" : `Preparing the retry of the ${filtered ? "rows shown" : checked.length ? "rows not answered in full" : "failed and missing rows"}…`}

@@ -151,11 +151,24 @@ impl KeyIndex {
 pub fn prepare_opened(request: &OpenedJobRequest) -> Result<OpenedPlan, PrepareError> {
     std::fs::create_dir_all(&request.out_dir).map_err(|e| PrepareError::output(&request.out_dir, e))?;
     let staging = Staging::create(&request.out_dir)?;
-    let (sources, from_outputs) = match &request.requests {
-        Some(path) => (line_files(path, ".jsonl")?, false),
+    let mut warnings = Vec::new();
+    let requests = match &request.requests {
+        Some(path) => Some(line_files(path, ".jsonl")?),
+        None => None,
+    };
+    let (sources, from_outputs) = match requests {
+        // Input lines without record ids: Bedrock added them in the outputs, which alone can name the records.
+        Some(files) if first_line_lacks_id(&files)? => {
+            warnings.push(
+                "the job's input lines have no recordId (Bedrock added one to each output line), so the records are \
+                 those its outputs name"
+                    .to_string(),
+            );
+            (line_files(&request.outputs, ".jsonl.out")?, true)
+        }
+        Some(files) => (files, false),
         None => (line_files(&request.outputs, ".jsonl.out")?, true),
     };
-    let mut warnings = Vec::new();
     let (mut rows, sheet_path, id_column) = match &request.sheet {
         None => {
             let path = request.out_dir.join(REQUESTS_SHEET);
@@ -444,6 +457,24 @@ pub fn line_files(path: &Path, suffix: &str) -> Result<Vec<PathBuf>, PrepareErro
         return Err(PrepareError::job_lines(path, empty));
     }
     Ok(files)
+}
+
+/// True when the first request line of `files` has a body but no record id (the job let Bedrock add them).
+fn first_line_lacks_id(files: &[PathBuf]) -> Result<bool, PrepareError> {
+    for file in files {
+        let reader = BufReader::new(File::open(file).map_err(|e| PrepareError::job_lines(file, e))?);
+        for line in reader.lines() {
+            let line = line.map_err(|e| PrepareError::job_lines(file, e))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            return Ok(matches!(
+                serde_json::from_str::<RequestLine<'_>>(&line),
+                Ok(RequestLine { record_id: None | Some(Value::Null), model_input: Some(_) })
+            ));
+        }
+    }
+    Ok(false)
 }
 
 /// True for a file an export wrote (CSV, a workbook, Parquet, the lists this tool writes): never request lines.

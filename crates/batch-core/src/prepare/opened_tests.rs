@@ -257,3 +257,22 @@ fn answers_asked_as_labels_come_back_as_a_typed_column_and_a_stray_one_is_invali
     assert_eq!(column(&rows, "status"), ["succeeded", "succeeded", "invalid"]);
     assert_eq!(summary.tokens.cache_read_from_outputs, 12, "Claude's cache fields are read");
 }
+
+#[test]
+fn input_lines_without_record_ids_open_from_the_ids_bedrock_added_to_the_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.jsonl");
+    let lines: Vec<String> = ["one", "two"].iter().map(|t| json!({"modelInput": body(t)}).to_string()).collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let outputs = dir.path().join("outputs").join("job1");
+    std::fs::create_dir_all(&outputs).unwrap();
+    let out = [answered("K3J9Q2M7X1A", "two"), answered("B8N4R6T2P0C", "one")];
+    std::fs::write(outputs.join("input.jsonl.out"), out.join("\n")).unwrap();
+    let opened = open(dir.path(), Some(input), &dir.path().join("outputs"), None);
+    assert!(opened.requests_from_outputs);
+    assert!(opened.warnings.iter().any(|w| w.contains("have no recordId")), "{:?}", opened.warnings);
+    let (summary, rows) = joined(dir.path(), &opened, &dir.path().join("outputs"));
+    assert_eq!((summary.rows, summary.succeeded), (2, 2));
+    assert_eq!(column(&rows, "record_id"), ["K3J9Q2M7X1A", "B8N4R6T2P0C"]);
+    assert_eq!(column(&rows, "prompt"), ["two", "one"]);
+}
