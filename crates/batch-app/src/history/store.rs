@@ -251,7 +251,10 @@ impl History {
     }
 
     fn runs_where(&self, condition: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Run>, HistoryError> {
-        let mut stmt = self.conn.prepare(&format!("SELECT * FROM runs {condition} ORDER BY id")).map_err(self.db())?;
+        // In the order they were recorded: two runs recorded in the same second have ids that sort by their random
+        // suffix, and a chain's retries must come oldest first (the newest answer wins).
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT * FROM runs {condition} ORDER BY rowid")).map_err(self.db())?;
         let rows = stmt.query_map(args, |row| self.run_from(row)).map_err(self.db())?;
         let mut runs = Vec::new();
         for row in rows {

@@ -224,3 +224,15 @@ fn processes_opening_a_new_history_at_once_all_succeed_and_migrate_it_once() {
         assert_eq!(version, super::schema::current_version());
     }
 }
+
+#[test]
+fn runs_come_in_the_order_they_were_recorded_even_within_one_second() {
+    let mut history = History::in_memory().unwrap();
+    // Two ids of the same second sort by their random suffix, the later one first.
+    let first = RunId("run-20261203-120000-zzzzzz".into());
+    let second = RunId("run-20261203-120000-aaaaaa".into());
+    history.record_run(&first, &new_run(1), false).unwrap();
+    history.record_run(&second, &NewRun { retry_of: Some(first.clone()), ..new_run(1) }, false).unwrap();
+    let ids: Vec<String> = history.runs().unwrap().into_iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(ids, [first.to_string(), second.to_string()], "a chain's retries oldest first");
+}
