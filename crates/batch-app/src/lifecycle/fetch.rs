@@ -287,6 +287,7 @@ impl<J: JobsApi, T: ObjectTransfer> Lifecycle<'_, J, T> {
     }
 }
 
-fn absolute(path: &Path) -> PathBuf {
+/// `path` made absolute (as given when it cannot be), for the folders the history records.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -15,7 +15,7 @@ use batch_core::results::MANIFEST_FILE;
 use serde::Serialize;
 
 use super::events::ForwardBytes;
-use super::fetch::{ChainDownloads, job_id};
+use super::fetch::{ChainDownloads, absolute, job_id};
 use super::{FetchReport, FetchRequest, JoinedInto, Lifecycle, LifecycleError};
 use crate::history::{JobSettings, NewPart, NewRun, Recorded, RunDestination, RunId, RunState, opened_submission};
 use crate::ports::{Downloaded, JobSnapshot, JobsApi, ObjectTransfer};
@@ -367,10 +367,6 @@ fn link_outputs(from: &Path, to: &Path) -> Result<Downloaded, LifecycleError> {
         got.bytes += source.metadata().map(|m| m.len()).unwrap_or(0);
     }
     Ok(got)
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Bytes of an input download are not reported.
