@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Draws the app icon (a rounded tile with spreadsheet rows flowing into a batch) as PNGs and an ICO.
+"""Draws the app icon (a rounded tile with spreadsheet rows flowing into a batch) as PNGs, an ICO and an ICNS.
 
 Pure standard library; run from the repository root: python3 icons/make_icons.py
 """
@@ -52,6 +52,14 @@ def ico(images) -> bytes:
     return out + body
 
 
+def icns(images) -> bytes:
+    """Apple's icon container: PNG entries by type code (ic07 128 px, ic08 256 px, ic09 512 px)."""
+    body = b""
+    for kind, data in images:
+        body += kind + struct.pack(">I", len(data) + 8) + data
+    return b"icns" + struct.pack(">I", len(body) + 8) + body
+
+
 if __name__ == "__main__":
     made = {}
     for name, size in [("32x32.png", 32), ("128x128.png", 128), ("128x128@2x.png", 256), ("icon.png", 512)]:
@@ -60,3 +68,5 @@ if __name__ == "__main__":
             handle.write(made[size])
     with open("icons/icon.ico", "wb") as handle:
         handle.write(ico([(32, made[32]), (256, made[256])]))
+    with open("icons/icon.icns", "wb") as handle:
+        handle.write(icns([(b"ic07", made[128]), (b"ic08", made[256]), (b"ic09", made[512])]))

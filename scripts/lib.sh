@@ -66,11 +66,27 @@ ensure_ui_packages() {
   echo "$wanted" > "$stamp"
 }
 
-# build_ui: the web UI into ui/dist, which the desktop binary embeds when it is compiled.
+# build_ui: the web UI into ui/dist, which the desktop binary embeds when it is compiled. Skipped when ui/dist was
+# built from the same sources (a rebuild would touch ui/dist and make cargo recompile the app).
 build_ui() {
   ensure_ui_packages
+  local stamp="$ROOT/ui/dist/.sources-hash"
+  local wanted
+  wanted="$(cd "$ROOT/ui" && find . \( -path ./node_modules -o -path ./dist \) -prune -o -type f -print | LC_ALL=C sort \
+    | xargs sha256sum | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then return 0; fi
   log "building the UI (ui/dist)"
   (cd "$ROOT/ui" && npm run --silent build >/dev/null)
+  echo "$wanted" > "$stamp"
+}
+
+# build_release: the optimised desktop app and CLI (target/release/bedrock-batch-studio, target/release/bedrock-batch).
+# The first build compiles every dependency with optimisations (about N minutes on 2 cores); later ones reuse it.
+build_release() {
+  if [[ ! -x "$ROOT/target/release/bedrock-batch-studio" ]]; then
+    log "building the optimised app and CLI (release; the first time takes a while, later starts reuse it)"
+  fi
+  (cd "$ROOT" && cargo build --release -p bedrock-batch-studio -p batch-cli --locked)
 }
 
 # ensure_tauri_driver: .tools/bin/tauri-driver, for the WebDriver test of the desktop app.

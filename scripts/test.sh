@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian/Ubuntu machine: installs what is missing, builds the UI and the workspace
 # (CLI and desktop app), then runs the UI's tests and the unit, integration and end-to-end suites (the desktop
-# app's in a real webview, through tauri-driver and WebKitWebDriver under Xvfb).
+# app's in a real webview, through tauri-driver and WebKitWebDriver under Xvfb); last, builds the release
+# package (scripts/package.sh) and drives the app it installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -24,6 +25,11 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "tests"
 cargo test --workspace --locked 2>&1 | tee "$results"
+log "the package: release build, .deb, and the installed app driven through WebDriver"
+package_start=$SECONDS
+deb="$(bash scripts/package.sh | tail -1)"
+BEDROCK_BATCH_DEB="$deb" cargo test -p e2e-tests --test installed_package --locked -- --ignored 2>&1 | tee -a "$results"
+log "packaged and tested the install in $((SECONDS - package_start)) s"
 log "target/ holds $(du -sh target | cut -f1); the disk has $(df -h --output=avail . | tail -1 | tr -d ' ') free"
 log "all tests passed in $((SECONDS - start)) s; screenshots of the desktop app's steps: target/e2e-screenshots/"
 # One closing line with the totals of every suite: Rust's, and the UI's vitest line ("Tests  N passed (N)").

@@ -29,12 +29,15 @@ use batch_core::service_tier::Tier;
 use batch_core::template::analysis::PromptAnalysis;
 use tauri::AppHandle;
 
+use crate::app_log::AppLog;
 use crate::contract::events;
 
-/// What the commands share: the one session (connection, runs, the open sheet, remembered choices).
+/// What the commands share: the one session (connection, runs, the open sheet, remembered choices) and the log.
 pub struct AppState {
     /// The desktop session.
     pub studio: Arc<Studio<Backends>>,
+    /// The app's log.
+    pub log: Arc<AppLog>,
 }
 
 /// What a command is given besides the window's arguments: the app (for events) and the session.
@@ -43,6 +46,8 @@ pub struct Shell<'a> {
     pub app: &'a AppHandle,
     /// The desktop session.
     pub studio: &'a Arc<Studio<Backends>>,
+    /// The app's log.
+    pub log: &'a AppLog,
 }
 
 type Answer<T> = Result<T, AppError>;
@@ -62,9 +67,16 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Answer<T> + Send + '
     tauri::async_runtime::spawn_blocking(work).await.map_err(internal)?
 }
 
-/// Describes this build (version and bundled data).
+/// Describes this build (version, licence, bundled data, where the data and the log are). The window asks first
+/// thing, so the first call also marks the window ready in the log.
 pub async fn app_info(shell: Shell<'_>) -> Answer<AppInfo> {
-    Ok(AppInfo::of(shell.studio))
+    shell.log.window_ready();
+    Ok(AppInfo::of(shell.studio, shell.log.facts().file.as_deref()))
+}
+
+/// The text Help → Copy diagnostics puts on the clipboard.
+pub async fn diagnostics(shell: Shell<'_>) -> Answer<String> {
+    Ok(shell.studio.diagnostics(&shell.log.facts()).await)
 }
 
 /// The named AWS profiles, with regions and SSO sign-in state.

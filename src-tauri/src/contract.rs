@@ -49,8 +49,12 @@ macro_rules! window_contract {
                     state: tauri::State<'_, crate::commands::AppState>,
                     $( $arg: $ty ),*
                 ) -> Result<$answer, AppError> {
-                    let shell = crate::commands::Shell { app: &app, studio: &state.studio };
-                    crate::commands::$name(shell, $( $arg ),*).await
+                    let shell = crate::commands::Shell { app: &app, studio: &state.studio, log: &state.log };
+                    let answer = crate::commands::$name(shell, $( $arg ),*).await;
+                    if let Err(error) = &answer {
+                        tracing::warn!(command = stringify!($name), code = ?error.code, fix = ?error.fix, "{}", error.message);
+                    }
+                    answer
                 }
             )*
         }
@@ -106,8 +110,10 @@ fn event_name(declared: &str) -> String {
 
 window_contract! {
     commands {
-        /// The build's version and bundled data.
+        /// The build's version, licence and bundled data, and where the data and the log are.
         fn app_info() -> AppInfo;
+        /// The diagnostics text (version, system, connection, folders, recent problems) for Help → Copy diagnostics.
+        fn diagnostics() -> String;
         /// The named AWS profiles, with regions and SSO sign-in state.
         fn profiles() -> Vec<ProfileInfo>;
         /// Connects to AWS with a profile and region (or, with `sandbox`, to the offline sandbox) and takes

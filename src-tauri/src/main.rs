@@ -4,13 +4,13 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod app_log;
 mod commands;
 mod contract;
 mod window_events;
 
 use std::sync::Arc;
 
-use batch_app::history::History;
 use batch_app::session::Studio;
 use batch_connect::Backends;
 use tauri::Manager;
@@ -19,23 +19,25 @@ use commands::AppState;
 use window_events::{WindowEvents, remember_window_size, restore_window_size};
 
 fn main() {
+    let log = Arc::new(app_log::AppLog::start());
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .setup(|app| {
-            let home = History::default_path().parent().map(ToOwned::to_owned).unwrap_or_else(|| ".".into());
+        .setup(move |app| {
+            let home = batch_app::places::data_home();
             let events = Arc::new(WindowEvents::new(app.handle().clone()));
             let studio = Studio::open(&home, Backends::default(), events)?;
             if let Some(window) = app.get_webview_window("main") {
                 restore_window_size(&window, studio.window_size());
             }
-            app.manage(AppState { studio });
+            app.manage(AppState { studio, log });
             Ok(())
         })
         .on_window_event(remember_window_size)
         .invoke_handler(contract::handler())
         .run(tauri::generate_context!());
     if let Err(error) = app {
+        tracing::error!("could not start: {error}");
         eprintln!("error: Bedrock Batch Studio could not start: {error}");
         std::process::exit(1);
     }

@@ -23,6 +23,7 @@ impl WindowEvents {
 
 impl StudioEvents for WindowEvents {
     fn run_event(&self, run: &str, event: &Event) {
+        tracing::info!(run, ?event, "run event");
         events::run_event(&self.app, &RunEventMessage { run: run.to_string(), event: event.clone() });
     }
 
@@ -30,7 +31,8 @@ impl StudioEvents for WindowEvents {
         events::run_bytes(&self.app, &RunBytesMessage { run: run.to_string(), bytes });
     }
 
-    fn run_ended(&self, _run: &str, outcome: &RunOutcome) {
+    fn run_ended(&self, run: &str, outcome: &RunOutcome) {
+        tracing::info!(run, outcome = %outcome.title(), "run ended");
         events::run_ended(&self.app, outcome);
         // No notification service (a bare X session) is not an error worth showing.
         let _ = self.app.notification().builder().title(outcome.title()).body(outcome.body()).show();

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import * as backend from "./backend";
 import type { AnswerShape, AppInfo, Theme } from "./backend";
+import { HelpMenu } from "./HelpMenu";
 import { AccessStep } from "./wizard/AccessStep";
 import { ConnectStep } from "./wizard/ConnectStep";
 import { DataStep } from "./wizard/DataStep";
@@ -61,6 +62,7 @@ export function App() {
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </select>
+        <HelpMenu info={info} />
       </header>
       <nav aria-label="Steps">
         <ol>

@@ -9,6 +9,7 @@ pub mod latest_only;
 pub mod lifecycle;
 pub mod model_runs;
 pub mod on_demand;
+pub mod places;
 pub mod ports;
 pub mod profile_routes;
 pub mod prompt_totals;

@@ -37,7 +37,12 @@ pub struct ProfileFiles {
 impl ProfileFiles {
     /// Where the AWS CLI and SDKs look.
     pub fn standard() -> Self {
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".aws");
+        // The SDK's order: HOME (Unix, and set by some Windows shells), else USERPROFILE (Windows).
+        let home = std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .map(PathBuf::from)
+            .unwrap_or_default()
+            .join(".aws");
         let env = |name: &str, default: PathBuf| std::env::var_os(name).map(PathBuf::from).unwrap_or(default);
         Self {
             config: env("AWS_CONFIG_FILE", home.join("config")),

@@ -7,12 +7,13 @@ mod display;
 mod fix_words;
 mod iam;
 mod lifecycle;
+mod log_file;
 mod progress;
 
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use args::{Cli, Command};
 use display::error_line;
@@ -26,11 +27,23 @@ fn main() -> ExitCode {
             eprintln!("error: internal error ({text}); please report it with the command that caused it");
         }
     }));
-    let cli = args::Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let _log = log_file::start();
+    let command = matches.subcommand_name().unwrap_or("");
+    tracing::info!(command, version = env!("CARGO_PKG_VERSION"), "bedrock-batch started");
     match run(cli) {
-        Ok(code) => code,
+        Ok(code) => {
+            tracing::info!(command, "finished");
+            code
+        }
         Err(error) => {
-            eprintln!("error: {}", error_line(&error));
+            let line = error_line(&error);
+            tracing::error!(command, "{line}");
+            eprintln!("error: {line}");
             ExitCode::FAILURE
         }
     }

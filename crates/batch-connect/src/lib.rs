@@ -2,6 +2,8 @@
 //! emulator's S3 emulator and Bedrock servers started over a folder and reached through the same adapters.
 //! The CLI and the desktop shell hand [`Backends`] to the use cases; nothing below them picks.
 
+pub mod logging;
+
 use std::path::Path;
 
 use batch_app::lifecycle::Pacing;

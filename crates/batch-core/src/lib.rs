@@ -12,6 +12,7 @@ pub mod batch_backlog;
 pub mod clock;
 pub mod deadline;
 pub mod export;
+pub mod file_names;
 pub mod frame;
 pub mod iam;
 pub mod json_escape;

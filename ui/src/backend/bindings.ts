@@ -232,6 +232,10 @@ export type AppInfo = {
  */
 version: string, 
 /**
+ * The licence it is distributed under.
+ */
+licence: string, 
+/**
  * The date of the bundled price table.
  */
 prices_as_of: string, 
@@ -242,7 +246,11 @@ priced_models: number,
 /**
  * The app's folder (history, sandbox, runs).
  */
-home: string, };
+home: string, 
+/**
+ * Today's log file, when the log could be written.
+ */
+log_file: string | null, };
 
 export type Attempt = { 
 /**
@@ -1406,7 +1414,11 @@ progress: RunProgress,
 /**
  * True for a job made elsewhere and opened here.
  */
-opened: boolean, };
+opened: boolean, 
+/**
+ * The job name as a file name every platform accepts (the export's suggested name).
+ */
+file_name: string, };
 
 export type RunState = "uploading" | "submitting" | "running" | "ended" | "fetched";
 
@@ -1961,9 +1973,14 @@ export type Verdict = "pass" | "warn" | "fail";
 
 // Commands: each rejects with an AppError (a stable code, the message, the fix).
 
-/** The build's version and bundled data. */
+/** The build's version, licence and bundled data, and where the data and the log are. */
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
+}
+
+/** The diagnostics text (version, system, connection, folders, recent problems) for Help → Copy diagnostics. */
+export function diagnostics(): Promise<string> {
+  return invoke<string>("diagnostics");
 }
 
 /** The named AWS profiles, with regions and SSO sign-in state. */

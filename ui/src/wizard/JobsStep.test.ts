@@ -2,7 +2,7 @@ import type { RunRow } from "../backend";
 import { backlogText, elapsed, statusText, timingText } from "./JobsStep";
 
 const run = (over: Partial<RunRow>): RunRow => ({
-  id: "run-1", job_name: "reviews", model_id: "amazon.nova-lite-v1:0", state: "running", tier: "batch", sandbox: false,
+  id: "run-1", job_name: "reviews", file_name: "reviews", model_id: "amazon.nova-lite-v1:0", state: "running", tier: "batch", sandbox: false,
   created_at: "2026-11-22T10:00:00Z", retry_of: null, parts: 3, statuses: [], processed: 0, total: 300,
   elapsed_seconds: 0, active: true, stopped: false, has_results: false, opened: false,
   progress: { processed: 0, total: 300, queued_seconds: 0, queued_jobs: 0, eta: null, deadline: null, backlog: null }, ...over,

@@ -134,7 +134,7 @@ export function ResultsStep({ run, onRun, onRetried }: ResultsStepProps) {
   }
 
   async function chooseAndExport() {
-    const name = `${runs.find((r) => r.id === run)?.job_name ?? "results"}.${format}`;
+    const name = `${runs.find((r) => r.id === run)?.file_name ?? "results"}.${format}`;
     const path = await backend.pickExportPath(name);
     if (path) {
       setExportPath(path);

@@ -106,16 +106,9 @@ impl History {
         Self::setup(conn, path)
     }
 
-    /// The default location: `$BEDROCK_BATCH_HOME/history.sqlite`, else the user's data folder.
+    /// The default location: `history.sqlite` in the data folder ([`crate::places::data_home`]).
     pub fn default_path() -> PathBuf {
-        if let Some(home) = std::env::var_os("BEDROCK_BATCH_HOME") {
-            return PathBuf::from(home).join("history.sqlite");
-        }
-        let data = std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .unwrap_or_else(|| PathBuf::from("."));
-        data.join("bedrock-batch").join("history.sqlite")
+        crate::places::data_home().join("history.sqlite")
     }
 
     fn setup(conn: Connection, path: PathBuf) -> Result<Self, HistoryError> {

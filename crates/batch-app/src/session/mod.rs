@@ -8,6 +8,7 @@ mod answer;
 mod choices;
 mod cost;
 mod deadline;
+mod diagnostics;
 mod locations;
 mod model;
 mod model_runs;
@@ -41,6 +42,7 @@ use crate::start_run::{AwsOrSandbox, RunTarget, StartError, connect_aws_or_sandb
 
 pub use access::{AccessDocuments, AccessForm, AccessView};
 pub use cost::MeasureForm;
+pub use diagnostics::LogFacts;
 pub use model::{JobPlan, TestRowForm, TestRowView};
 pub use opened_jobs::{AccountJobFilter, AccountJobRow, OpenJobForm};
 pub use results::{ResultsOverview, RowAttempt, RunAsked, SavedSummary};

@@ -135,6 +135,8 @@ pub struct RunRow {
     pub progress: RunProgress,
     /// True for a job made elsewhere and opened here.
     pub opened: bool,
+    /// The job name as a file name every platform accepts (the export's suggested name).
+    pub file_name: String,
 }
 
 /// How a run ended.
@@ -186,14 +188,16 @@ pub(super) fn blocking_error(e: tokio::task::JoinError) -> StudioError {
     invalid(format!("internal error: {e}"))
 }
 
-/// A folder of its own for a new run: `<runs>/<job name>`, or `<job name>-2`, `-3`… when that is taken — an
-/// earlier run's prepared parts and results are never overwritten by a run given the same name.
+/// A folder of its own for a new run: `<runs>/<job name>` (as a file name every platform accepts), or
+/// `<job name>-2`, `-3`… when that is taken — an earlier run's prepared parts and results are never overwritten
+/// by a run given the same name.
 fn new_run_folder(runs: &Path, job_name: &str) -> Result<PathBuf, StudioError> {
     let failed =
         |path: &Path, e: std::io::Error| invalid(format!("{}: cannot create the run's folder: {e}", path.display()));
     std::fs::create_dir_all(runs).map_err(|e| failed(runs, e))?;
+    let base = batch_core::file_names::portable_file_name(job_name, "run");
     for attempt in 1u32.. {
-        let name = if attempt == 1 { job_name.to_string() } else { format!("{job_name}-{attempt}") };
+        let name = if attempt == 1 { base.clone() } else { format!("{base}-{attempt}") };
         let folder = runs.join(name);
         match std::fs::create_dir(&folder) {
             Ok(()) => return Ok(folder),
@@ -488,6 +492,7 @@ impl<C: Connector> Studio<C> {
             .is_ok_and(|root| root.state == RunState::Fetched || self.results_dir(&root).join(TABLE_FILE).is_file());
         Ok(RunRow {
             id: run.id.to_string(),
+            file_name: batch_core::file_names::portable_file_name(&run.job_name, "results"),
             job_name: run.job_name.clone(),
             model_id: run.model_id.clone(),
             state: run.state,

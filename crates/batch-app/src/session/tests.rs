@@ -241,3 +241,27 @@ fn a_notebook_s_output_files_open_from_the_window_joined_to_its_dataframe_and_pa
     let listed = block_on(studio.account_jobs(&AccountJobFilter::default()));
     assert!(matches!(listed, Err(StudioError::NotConnected(_))), "{listed:?}");
 }
+
+#[test]
+fn the_diagnostics_say_the_build_the_connection_the_folders_and_the_recent_problems_but_not_who_called() {
+    let home = tempfile::tempdir().unwrap();
+    let studio = Studio::open(home.path(), FakeConnector, Arc::new(Quiet)).unwrap();
+    let logs = LogFacts {
+        file: Some("/logs/studio.2026-12-03.log".into()),
+        recent_problems: vec!["2026-12-03T10:00:00Z WARN bedrock_batch_studio: no sheet open".into()],
+    };
+    let before = block_on(studio.diagnostics(&LogFacts::default()));
+    assert!(before.contains("Connection: not connected"), "{before}");
+    assert!(before.contains("Log file: none") && before.contains("Recent problems: none"), "{before}");
+
+    let info = block_on(studio.connect(false, &AccessOptions::default())).unwrap();
+    let text = block_on(studio.diagnostics(&logs));
+    let version = format!("Bedrock Batch Studio {} (MIT OR Apache-2.0)", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&version), "{text}");
+    assert!(text.contains(&format!("Connection: offline sandbox (region {})", info.region)), "{text}");
+    assert!(text.contains(&format!("Data folder: {}", home.path().display())), "{text}");
+    assert!(text.contains("Log file: /logs/studio.2026-12-03.log"), "{text}");
+    assert!(text.contains("Recent problems (oldest first):\n  2026-12-03T10:00:00Z WARN"), "{text}");
+    assert!(text.contains(&format!("System: {}", std::env::consts::OS)), "{text}");
+    assert!(!text.contains(&info.caller) && !text.contains(&info.account), "who called stays out: {text}");
+}

@@ -8,29 +8,35 @@ use super::Studio;
 use crate::lifecycle::Event;
 use crate::ports::{Connector, ModelChoice};
 
-/// What the window shows about this build.
+/// What the window shows about this build (the header, Help → About).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AppInfo {
     /// The app's version.
     pub version: String,
+    /// The licence it is distributed under.
+    pub licence: String,
     /// The date of the bundled price table.
     pub prices_as_of: String,
     /// How many models the bundled price table covers.
     pub priced_models: usize,
     /// The app's folder (history, sandbox, runs).
     pub home: String,
+    /// Today's log file, when the log could be written.
+    pub log_file: Option<String>,
 }
 
 impl AppInfo {
-    /// This build, over `studio`'s folder.
-    pub fn of<C: Connector>(studio: &Studio<C>) -> Self {
+    /// This build, over `studio`'s folder, logging to `log_file`.
+    pub fn of<C: Connector>(studio: &Studio<C>, log_file: Option<&str>) -> Self {
         let prices = PriceTable::bundled();
         Self {
             version: env!("CARGO_PKG_VERSION").to_string(),
+            licence: env!("CARGO_PKG_LICENSE").to_string(),
             prices_as_of: prices.as_of,
             priced_models: prices.models.len(),
             home: studio.home().display().to_string(),
+            log_file: log_file.map(ToOwned::to_owned),
         }
     }
 }

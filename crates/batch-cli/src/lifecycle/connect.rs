@@ -20,14 +20,14 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Runtime::new().context("cannot start the async runtime")
 }
 
-/// The job history at its default place (`$BEDROCK_BATCH_HOME`, else the user's data folder).
+/// The job history at its default place (in the data folder: `$BEDROCK_BATCH_HOME`, else the platform's).
 pub fn open_history() -> Result<Mutex<History>> {
     Ok(Mutex::new(History::open(&History::default_path())?))
 }
 
 /// The sandbox's folder, beside the history.
 fn sandbox_dir() -> PathBuf {
-    History::default_path().parent().map_or_else(|| PathBuf::from("sandbox"), |p| p.join("sandbox"))
+    batch_app::places::data_home().join("sandbox")
 }
 
 /// Connects: the sandbox when asked (or when the run is a sandbox run), else AWS — falling back to the

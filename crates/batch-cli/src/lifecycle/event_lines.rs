@@ -16,6 +16,7 @@ pub static PRINTER: std::sync::LazyLock<EventLines> = std::sync::LazyLock::new(|
 
 impl LifecycleEvents for EventLines {
     fn event(&self, event: &Event) {
+        tracing::info!(?event, "run event");
         self.print(event);
     }
 
