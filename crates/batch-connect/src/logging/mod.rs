@@ -74,15 +74,12 @@ impl Logging {
         let secrets = Secrets::from_environment();
         let problems = RecentProblems::default();
         let writer = RedactingFiles { files: Arc::new(files), secrets: secrets.clone() };
-        let file_layer = tracing_subscriber::fmt::layer().with_ansi(false).with_writer(writer).with_filter(filter()?);
-        let problems_layer = RecentProblemsLayer { problems: problems.clone(), secrets }.with_filter(filter()?);
+        let levels = filter()?;
+        let file_layer =
+            tracing_subscriber::fmt::layer().with_ansi(false).with_writer(writer).with_filter(levels.clone());
+        let problems_layer = RecentProblemsLayer { problems: problems.clone(), secrets }.with_filter(levels);
         Registry::default().with(file_layer).with(problems_layer).try_init().map_err(|_| LoggingError::AlreadySet)?;
         Ok(Self { dir: dir.to_path_buf(), prefix: program.to_string(), problems })
-    }
-
-    /// The log folder.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// Today's log file (the newest of the folder with this program's prefix).
